@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/generationPlan';
+import type { JobManager } from '../core/jobManager';
+import type { JobSource } from '../core/jobModel';
+import { generationDefaults } from '../services/config';
+import type { Log } from '../services/log';
+import { fallbackOutputRoot } from '../services/workspaceAssets';
+import { isPromptDocument, type PromptLanguageFeatures } from '../views/promptLanguage';
+
+/** Scripted use: `executeCommand('imageJobs.generate', { prompt: '…' })`. */
+interface ScriptedPrompt {
+  readonly prompt: string;
+}
+
+function isScriptedPrompt(value: unknown): value is ScriptedPrompt {
+  return typeof value === 'object' && value !== null && typeof (value as ScriptedPrompt).prompt === 'string';
+}
+
+/** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
+export class GenerateCommands {
+  constructor(
+    private readonly jobs: JobManager,
+    private readonly promptLanguage: PromptLanguageFeatures,
+    private readonly globalStorage: vscode.Uri,
+    private readonly log: Log,
+  ) {}
+
+  /** Palette, CodeLens, explorer and editor title: a Uri argument, else the active .prompt file, else the selection, else an input box. */
+  async generate(arg?: unknown): Promise<string | undefined> {
+    if (arg instanceof vscode.Uri) return this.fromPromptFile(await vscode.workspace.openTextDocument(arg));
+    if (isScriptedPrompt(arg)) return this.fromText(arg.prompt, { kind: 'script' });
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isPromptDocument(editor.document)) return this.fromPromptFile(editor.document);
+    if (editor && !editor.selection.isEmpty) return this.generateFromSelection();
+    const typed = await vscode.window.showInputBox({
+      title: 'Image Jobs: Generate Image',
+      prompt: 'Describe the image',
+      placeHolder: 'A lighthouse on a cliff at dusk, watercolor',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Type a prompt, or press Escape to cancel'),
+    });
+    return typed === undefined ? undefined : this.fromText(typed, { kind: 'input' });
+  }
+
+  async generateFromSelection(): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const text = editor?.selections.map((selection) => editor.document.getText(selection)).join('\n').trim();
+    if (!editor || !text) {
+      void vscode.window.showWarningMessage('Select the prompt text first.');
+      return undefined;
+    }
+    return this.fromText(text, { kind: 'selection', uri: editor.document.uri.toString() }, editor.document.uri);
+  }
+
+  private outputRoot(scope?: vscode.Uri): vscode.Uri {
+    const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder?.uri ?? fallbackOutputRoot(this.globalStorage);
+  }
+
+  private async fromText(text: string, source: JobSource, scope?: vscode.Uri): Promise<string | undefined> {
+    if (!text.trim()) {
+      void vscode.window.showWarningMessage('The prompt is empty.');
+      return undefined;
+    }
+    return this.submit(planFromText(text, generationDefaults(this.outputRoot(scope), scope)), source);
+  }
+
+  private async fromPromptFile(document: vscode.TextDocument): Promise<string | undefined> {
+    const result = this.promptLanguage.validate(document);
+    const name = vscode.workspace.asRelativePath(document.uri);
+    if (!result.prompt) {
+      const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+      const first = errors[0];
+      const where = first ? ` Line ${first.range.start.line + 1}: ${first.message}` : '';
+      void vscode.window.showErrorMessage(`${name} has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was submitted.${where}`, 'Show Problems').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+      return undefined;
+    }
+    const prompt = result.prompt;
+    if (!vscode.workspace.isTrusted && prompt.model && prompt.model.providerId !== 'sandbox') {
+      void vscode.window.showErrorMessage(`This workspace is not trusted, so its files can only use the Sandbox provider (${name} asks for ${prompt.model.providerId}).`);
+      return undefined;
+    }
+    const values: Record<string, string> = {};
+    for (const variable of prompt.missingVariables) {
+      const value = await vscode.window.showInputBox({ title: `${name}: value for {{${variable}}}`, prompt: `No default in input.default`, ignoreFocusOut: true });
+      if (value === undefined) return undefined;
+      values[variable] = value;
+    }
+    const fileName = document.uri.path.split('/').pop() ?? 'prompt';
+    const plan = planFromPromptFile(prompt, values, fileName, generationDefaults(this.outputRoot(document.uri), document.uri));
+    return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
+  }
+
+  private async submit(plan: GenerationPlan, source: JobSource): Promise<string> {
+    const id = await this.jobs.submit(plan.request, source, plan.output);
+    this.log.info(`[generate] job ${id} from ${source.kind}`);
+    vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
+    return id;
+  }
+}

@@ -1,0 +1,72 @@
+// File names for saved results: a template filled from the job, then sanitized so nothing can be
+// written outside the target folder whatever the prompt or the provider says.
+
+const MIME_EXTENSIONS: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+};
+
+export const ALLOWED_MIME_TYPES: ReadonlySet<string> = new Set(Object.keys(MIME_EXTENSIONS));
+
+export function extensionForMime(mimeType: string): string | undefined {
+  return MIME_EXTENSIONS[mimeType];
+}
+
+/** A few lowercase words from the prompt, for `{{name}}` when there is no prompt file. */
+export function slugFromPrompt(prompt: string, maxWords = 5): string {
+  const words = prompt
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .slice(0, maxWords);
+  return words.join('-') || 'image';
+}
+
+/** Keeps letters, digits, dot, dash and underscore; no leading dots; at most 120 characters. */
+export function sanitizeFileName(name: string): string {
+  const cleaned = name
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 120);
+  return cleaned || 'image';
+}
+
+export interface NameValues {
+  readonly name: string;
+  readonly seed?: number;
+  readonly index: number;
+  readonly model: string;
+  readonly jobId: string;
+  readonly date: Date;
+}
+
+export function fillNameTemplate(template: string, values: NameValues): string {
+  const iso = values.date.toISOString();
+  const replacements: Record<string, string> = {
+    name: values.name,
+    seed: values.seed === undefined ? 'noseed' : String(values.seed),
+    index: String(values.index + 1),
+    model: values.model.replace(/\//g, '-'),
+    job: values.jobId.slice(0, 8),
+    date: iso.slice(0, 10),
+    time: iso.slice(11, 19).replace(/:/g, ''),
+  };
+  return sanitizeFileName(template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => replacements[key] ?? whole));
+}
+
+/** First of `base.ext`, `base-2.ext`, `base-3.ext`… that `exists` says is free. */
+export async function uniqueFileName(base: string, extension: string, exists: (fileName: string) => Promise<boolean>): Promise<string> {
+  for (let n = 1; n < 10_000; n++) {
+    const candidate = n === 1 ? `${base}.${extension}` : `${base}-${n}.${extension}`;
+    if (!(await exists(candidate))) return candidate;
+  }
+  throw new Error(`no free file name for ${base}.${extension}`);
+}

@@ -1,0 +1,31 @@
+// The text inserted at the cursor for a saved image, by the language of the document.
+import { posix } from 'node:path';
+
+/** Path from the document's folder to the asset, both given as URI paths (forward slashes). */
+export function relativeReferencePath(documentPath: string, assetPath: string): string {
+  const relative = posix.relative(posix.dirname(documentPath), assetPath);
+  return relative;
+}
+
+function encodeMarkdownPath(path: string): string {
+  return /[\s()<>]/.test(path) ? `<${path.replace(/>/g, '%3E')}>` : path;
+}
+
+function escapeHtmlAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function altText(prompt: string): string {
+  const oneLine = prompt.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine;
+}
+
+const MARKDOWN_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd']);
+const HTML_LANGUAGES = new Set(['html', 'vue', 'svelte', 'astro', 'javascriptreact', 'typescriptreact', 'php', 'erb', 'handlebars']);
+
+export function formatAssetReference(languageId: string, path: string, prompt: string): string {
+  const alt = altText(prompt);
+  if (MARKDOWN_LANGUAGES.has(languageId)) return `![${alt.replace(/[[\]\\]/g, '\\$&')}](${encodeMarkdownPath(path)})`;
+  if (HTML_LANGUAGES.has(languageId)) return `<img src="${escapeHtmlAttribute(path)}" alt="${escapeHtmlAttribute(alt)}">`;
+  return path;
+}

@@ -1,0 +1,413 @@
+// Runs jobs end to end: record → submit → poll → download → save. The job is persisted before it is
+// submitted and again the moment the provider returns its id, so a crash or reload never loses it.
+import { randomUUID } from 'node:crypto';
+import { describeError, ProviderError } from './errors';
+import type { Disposable } from './events';
+import { isPng, pngSize, withPngText } from './png';
+import { a1111Parameters, buildProvenance } from './provenance';
+import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
+import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type SavedAsset } from './jobModel';
+import type { JobStore } from './jobStore';
+import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
+import { PollScheduler } from './pollScheduler';
+import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput } from './providers/types';
+import type { ProviderId } from './jobModel';
+
+export interface ProviderAccess {
+  /** Resolves the provider and what it needs to talk to it (base URL, key); throws with a user-facing message. */
+  (providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }>;
+}
+
+/** Where results go; paths are relative to an output root URI, with forward slashes. */
+export interface AssetSink {
+  exists(root: string, relativePath: string): Promise<boolean>;
+  write(root: string, relativePath: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface JobLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface JobManagerOptions {
+  /** Read at each scheduling, so settings changes apply to the next poll. */
+  readonly pollPolicy?: () => PollPolicyOptions;
+  readonly maxConcurrentPolls?: number;
+  /** A job still unfinished after this long is failed (its id stays in the record). */
+  readonly maxJobAgeMs?: number;
+  readonly maxDownloadBytes?: number;
+  /** How many times a failing download is retried (each with a fresh poll for fresh URLs). */
+  readonly maxDownloadAttempts?: number;
+  readonly maxSubmitAttempts?: number;
+  readonly random?: () => number;
+}
+
+const DEFAULTS = {
+  maxConcurrentPolls: 8,
+  maxJobAgeMs: 60 * 60 * 1000,
+  maxDownloadBytes: 50 * 1024 * 1024,
+  maxDownloadAttempts: 4,
+  maxSubmitAttempts: 3,
+};
+
+interface PollMemory {
+  consecutiveErrors: number;
+  downloadAttempts: number;
+  retryAfterMs?: number;
+  etaMs?: number;
+}
+
+export class JobManager implements Disposable {
+  private readonly scheduler: PollScheduler;
+  private readonly memory = new Map<string, PollMemory>();
+  private focused = true;
+  private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random'>> & Pick<JobManagerOptions, 'pollPolicy'>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly access: ProviderAccess,
+    private readonly sink: AssetSink,
+    private readonly log: JobLogger,
+    options: JobManagerOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.random = options.random ?? Math.random;
+    this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: this.options.maxConcurrentPolls });
+  }
+
+  /** Picks up jobs left unfinished by a previous window. */
+  resume(): void {
+    for (const job of this.store.all()) {
+      if (job.status === 'submitting') void this.resumeSubmission(job);
+      else if (needsPolling(job) || job.status === 'downloading') this.scheduler.schedule(job.id, 0);
+    }
+  }
+
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+  }
+
+  /** Records the job, then submits it; resolves with the job id once the job is recorded and submitted (or failed). */
+  async submit(request: GenerationRequest, source: JobSource, output: OutputTarget): Promise<string> {
+    const now = Date.now();
+    const job: JobRecord = {
+      id: randomUUID(),
+      idempotencyKey: randomUUID(),
+      request,
+      source,
+      output,
+      createdAt: now,
+      updatedAt: now,
+      status: 'submitting',
+      assets: [],
+    };
+    await this.store.put(job);
+    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${request.params.width}x${request.params.height} ×${request.params.count}`);
+    await this.sendSubmission(job);
+    return job.id;
+  }
+
+  private async sendSubmission(job: JobRecord): Promise<void> {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        const { provider, context } = await this.access(job.request.providerId);
+        const result = await provider.submit(job.request, job.idempotencyKey, context);
+        const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
+        this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
+        if (updated?.status === 'cancelled') {
+          // cancelled while the submit was on its way: cancel it remotely too
+          await provider.cancel?.(result.remoteId, context).catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
+          return;
+        }
+        await this.applyState(job.id, result.state);
+        return;
+      } catch (error) {
+        const canRepeat = error instanceof ProviderError && error.retryable && (await this.isIdempotent(job.request.providerId));
+        if (canRepeat && attempt < this.options.maxSubmitAttempts) {
+          const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms with the same idempotency key`);
+          await sleep(delay);
+          if (this.store.get(job.id)?.status !== 'submitting') return;
+          continue;
+        }
+        const uncertain = error instanceof ProviderError && (error.kind === 'network' || error.kind === 'timeout') && !canRepeat;
+        const message = uncertain
+          ? `${describeError(error)}. The provider may or may not have received the job; check its dashboard before retrying.`
+          : describeError(error);
+        await this.fail(job.id, { message, phase: 'submit', retryable: error instanceof ProviderError ? error.retryable || error.kind === 'auth' : false });
+        return;
+      }
+    }
+  }
+
+  private async isIdempotent(providerId: ProviderId): Promise<boolean> {
+    try {
+      return (await this.access(providerId)).provider.idempotentSubmit;
+    } catch {
+      return false;
+    }
+  }
+
+  private async resumeSubmission(job: JobRecord): Promise<void> {
+    if (await this.isIdempotent(job.request.providerId)) {
+      this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
+      await this.sendSubmission(job);
+    } else {
+      await this.fail(job.id, {
+        message: 'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
+        phase: 'submit',
+        retryable: true,
+      });
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const job = this.store.get(id);
+    if (!job || isTerminal(job.status)) return;
+    this.scheduler.unschedule(id);
+    if (job.remoteId) {
+      try {
+        const { provider, context } = await this.access(job.request.providerId);
+        if (provider.cancel) await provider.cancel(job.remoteId, context);
+        else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
+      } catch (error) {
+        this.log.warn(`[jobs] ${id} cancel request failed: ${describeError(error)}`);
+        if (!(error instanceof ProviderError && error.kind === 'badRequest')) throw error;
+      }
+    }
+    await this.store.update(id, () => ({ status: 'cancelled', finishedAt: Date.now(), progress: undefined, queuePosition: undefined }));
+    this.memory.delete(id);
+  }
+
+  /**
+   * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
+   * submits its request again as a new job. Returns the id of the job that now carries on.
+   */
+  async retry(id: string): Promise<string> {
+    const job = this.store.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    const resumable = job.remoteId && job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase);
+    if (resumable) {
+      await this.store.update(id, () => ({ status: 'running', error: undefined, warning: undefined, finishedAt: undefined }));
+      this.memory.delete(id);
+      this.scheduler.schedule(id, 0);
+      return id;
+    }
+    return this.submit(job.request, job.source, job.output);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.scheduler.unschedule(id);
+    this.memory.delete(id);
+    await this.store.remove(id);
+  }
+
+  /** Polls every unfinished job now (manual refresh). */
+  refreshAll(): void {
+    for (const job of this.store.all()) if (needsPolling(job)) this.scheduler.schedule(job.id, 0);
+  }
+
+  private memoryOf(id: string): PollMemory {
+    let memory = this.memory.get(id);
+    if (!memory) this.memory.set(id, (memory = { consecutiveErrors: 0, downloadAttempts: 0 }));
+    return memory;
+  }
+
+  private scheduleNext(job: JobRecord): void {
+    const memory = this.memoryOf(job.id);
+    const delay = nextPollDelay(
+      {
+        ageMs: Date.now() - job.createdAt,
+        etaMs: memory.etaMs,
+        retryAfterMs: memory.retryAfterMs,
+        consecutiveErrors: memory.consecutiveErrors,
+        focused: this.focused,
+        random: this.random(),
+      },
+      this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY,
+    );
+    this.scheduler.schedule(job.id, delay);
+  }
+
+  private async pollOnce(id: string): Promise<void> {
+    const job = this.store.get(id);
+    if (!job || !job.remoteId || isTerminal(job.status)) return;
+    if (Date.now() - job.createdAt > this.options.maxJobAgeMs) {
+      const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
+      await this.fail(id, { message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`, phase: 'poll', retryable: true });
+      return;
+    }
+    const memory = this.memoryOf(id);
+    try {
+      const { provider, context } = await this.access(job.request.providerId);
+      const state = await provider.poll(job.remoteId, context);
+      memory.consecutiveErrors = 0;
+      memory.retryAfterMs = undefined;
+      if (job.warning) await this.store.update(id, () => ({ warning: undefined }));
+      await this.applyState(id, state);
+    } catch (error) {
+      await this.handlePollError(id, error, memory);
+    }
+  }
+
+  private async handlePollError(id: string, error: unknown, memory: PollMemory): Promise<void> {
+    const current = this.store.get(id);
+    if (!current || isTerminal(current.status)) return;
+    const message = describeError(error);
+    if (error instanceof ProviderError && error.kind === 'notFound') {
+      await this.finish(id, { status: 'expired', error: { message: `The provider no longer has this job (expired or deleted): ${message}`, phase: 'provider', retryable: false } });
+      return;
+    }
+    if (error instanceof ProviderError && error.retryable) {
+      memory.consecutiveErrors++;
+      memory.retryAfterMs = error.details.retryAfterMs;
+      this.log.warn(`[poll] ${id}: ${message} (attempt ${memory.consecutiveErrors}, backing off)`);
+      const job = await this.store.update(id, () => ({ warning: message }));
+      if (job) this.scheduleNext(job);
+      return;
+    }
+    await this.fail(id, { message, phase: 'poll', retryable: true });
+  }
+
+  private async applyState(id: string, state: RemoteJobState): Promise<void> {
+    // a cancel or remove may have landed while the request was in flight: it wins
+    const current = this.store.get(id);
+    if (!current || isTerminal(current.status)) return;
+    const memory = this.memoryOf(id);
+    switch (state.status) {
+      case 'queued':
+      case 'running': {
+        memory.etaMs = state.etaMs;
+        const job = await this.store.update(id, (current) =>
+          state.status === 'queued'
+            ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
+            : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() },
+        );
+        if (job && !isTerminal(job.status)) this.scheduleNext(job);
+        return;
+      }
+      case 'succeeded':
+        await this.store.update(id, () => ({ status: 'downloading', progress: 1, queuePosition: undefined }));
+        await this.collect(id, state.outputs);
+        return;
+      case 'failed':
+        await this.finish(id, { status: 'failed', error: { message: state.reason, phase: 'provider', retryable: false } });
+        return;
+      case 'cancelled':
+        await this.finish(id, { status: 'cancelled' });
+        return;
+      case 'expired':
+        await this.finish(id, { status: 'expired', error: { message: state.reason, phase: 'provider', retryable: false } });
+        return;
+    }
+  }
+
+  /** Downloads every output at once (provider URLs expire) and saves it with its provenance. */
+  private async collect(id: string, outputs: readonly RemoteOutput[]): Promise<void> {
+    const job = this.store.get(id);
+    if (!job) return;
+    if (outputs.length === 0) {
+      await this.finish(id, { status: 'failed', error: { message: 'The provider reported success but returned no images.', phase: 'provider', retryable: false } });
+      return;
+    }
+    const memory = this.memoryOf(id);
+    const assets: SavedAsset[] = [];
+    let phase: JobError['phase'] = 'download';
+    try {
+      const { provider, context } = await this.access(job.request.providerId);
+      for (const [index, output] of outputs.entries()) {
+        phase = 'download';
+        const file = await this.fetchOutput(output, provider, context);
+        phase = 'save';
+        assets.push(await this.saveAsset(job, output, index, file));
+      }
+    } catch (error) {
+      memory.downloadAttempts++;
+      const retryable = error instanceof ProviderError ? error.retryable : false;
+      const message = `${phase === 'save' ? 'Could not save the result' : 'Could not download the result'}: ${describeError(error)}`;
+      if (retryable && memory.downloadAttempts < this.options.maxDownloadAttempts) {
+        this.log.warn(`[download] ${id}: ${message}; will poll again for fresh result URLs`);
+        memory.consecutiveErrors = memory.downloadAttempts;
+        const updated = await this.store.update(id, () => ({ status: 'running', warning: message }));
+        if (updated) this.scheduleNext(updated);
+        return;
+      }
+      await this.fail(id, { message, phase, retryable: true });
+      return;
+    }
+    this.log.info(`[jobs] ${id} succeeded: ${assets.map((asset) => asset.path).join(', ')}`);
+    await this.finish(id, { status: 'succeeded', assets });
+  }
+
+  private async fetchOutput(output: RemoteOutput, provider: ImageProvider, context: ProviderContext): Promise<{ bytes: Buffer; mimeType: string }> {
+    if (output.kind === 'base64') {
+      const bytes = Buffer.from(output.data, 'base64');
+      if (bytes.length > this.options.maxDownloadBytes) throw new ProviderError('tooLarge', `image is over the ${this.options.maxDownloadBytes} byte limit`);
+      return { bytes, mimeType: sniffMime(bytes) ?? output.mimeType ?? 'application/octet-stream' };
+    }
+    const sameOrigin = context.baseUrl !== '' && new URL(output.url).origin === new URL(context.baseUrl).origin;
+    const file = await context.http.download(output.url, {
+      maxBytes: this.options.maxDownloadBytes,
+      headers: sameOrigin ? provider.downloadHeaders?.(context) : undefined,
+      signal: context.signal,
+    });
+    return { bytes: file.bytes, mimeType: sniffMime(file.bytes) ?? file.contentType };
+  }
+
+  private async saveAsset(job: JobRecord, output: RemoteOutput, index: number, file: { bytes: Buffer; mimeType: string }): Promise<SavedAsset> {
+    const extension = extensionForMime(file.mimeType);
+    if (!extension || !ALLOWED_MIME_TYPES.has(file.mimeType)) {
+      throw new ProviderError('unsupported', `unsupported result type "${file.mimeType}"`);
+    }
+    const size = isPng(file.bytes) ? pngSize(file.bytes) : undefined;
+    const provenance = buildProvenance(job, { seed: output.seed, width: size?.width ?? output.width, height: size?.height ?? output.height, index }, Date.now());
+    const bytes = isPng(file.bytes) ? withPngText(file.bytes, 'parameters', a1111Parameters(provenance)) : file.bytes;
+    const base = fillNameTemplate(job.output.nameTemplate, {
+      name: job.output.baseName,
+      seed: provenance.seed,
+      index,
+      model: provenance.model,
+      jobId: job.id,
+      date: new Date(job.createdAt),
+    });
+    const folder = job.output.folder.replace(/\\/g, '/').replace(/^\.?\/+|\/+$/g, '');
+    const prefix = folder ? `${folder}/` : '';
+    const fileName = await uniqueFileName(base, extension, (name) => this.sink.exists(job.output.root, prefix + name));
+    const path = prefix + fileName;
+    const sidecarPath = `${path.slice(0, -extension.length - 1)}.json`;
+    await this.sink.write(job.output.root, path, bytes);
+    await this.sink.write(job.output.root, sidecarPath, Buffer.from(`${JSON.stringify({ ...provenance, file: fileName }, null, 2)}\n`));
+    return { path, sidecarPath, mimeType: file.mimeType, width: provenance.width, height: provenance.height, seed: provenance.seed, bytes: bytes.length };
+  }
+
+  private async fail(id: string, error: JobError): Promise<void> {
+    this.log.error(`[jobs] ${id} failed (${error.phase}): ${error.message}`);
+    await this.finish(id, { status: 'failed', error });
+  }
+
+  private async finish(id: string, change: Partial<JobRecord>): Promise<void> {
+    this.scheduler.unschedule(id);
+    this.memory.delete(id);
+    await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+  }
+}
+
+function sniffMime(bytes: Uint8Array): string | undefined {
+  if (isPng(bytes)) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'image/webp';
+  if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'GIF8') return 'image/gif';
+  return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

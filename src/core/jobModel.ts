@@ -1,0 +1,139 @@
+// The job record every part of the extension shares. Plain data, so it can be persisted as JSON
+// in workspace state and survive a window reload.
+
+export type ProviderId = 'sandbox' | 'serika' | 'tams' | 'bifrost' | 'photogpt' | 'submodel';
+
+/** Generation parameters after defaults and the prompt file have been merged. */
+export interface GenerationParams {
+  readonly width: number;
+  readonly height: number;
+  readonly steps?: number;
+  readonly cfgScale?: number;
+  readonly sampler?: string;
+  /** Requested seed; undefined lets the provider choose (the chosen one is kept on each asset). */
+  readonly seed?: number;
+  readonly negativePrompt?: string;
+  readonly count: number;
+}
+
+export interface GenerationRequest {
+  readonly providerId: ProviderId;
+  /** Model name without the provider prefix. */
+  readonly model: string;
+  readonly prompt: string;
+  readonly params: GenerationParams;
+}
+
+export type JobSource =
+  | { readonly kind: 'promptFile'; readonly uri: string }
+  | { readonly kind: 'selection'; readonly uri?: string }
+  | { readonly kind: 'input' }
+  | { readonly kind: 'script' };
+
+export interface OutputTarget {
+  /** URI of the folder results are saved under (the workspace folder). */
+  readonly root: string;
+  /** Folder relative to `root`. */
+  readonly folder: string;
+  /** File name template without extension. */
+  readonly nameTemplate: string;
+  /** Value of `{{name}}`: the prompt file name, or words from the prompt. */
+  readonly baseName: string;
+}
+
+export interface SavedAsset {
+  /** Path of the image relative to the output root, with forward slashes. */
+  readonly path: string;
+  /** Workspace-relative path of the JSON provenance sidecar. */
+  readonly sidecarPath: string;
+  readonly mimeType: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly seed?: number;
+  readonly bytes: number;
+}
+
+export interface JobError {
+  readonly message: string;
+  /** Where it went wrong: submitting, polling, downloading or saving. */
+  readonly phase: 'submit' | 'poll' | 'download' | 'save' | 'provider';
+  /** Retrying the same step may succeed (network fault, 5xx, rate limit, poll after a fixed key). */
+  readonly retryable: boolean;
+}
+
+/**
+ * Lifecycle: submitting → queued ⇄ running → downloading → succeeded,
+ * or any non-terminal state → failed | cancelled | expired.
+ */
+export type JobStatus =
+  | 'submitting'
+  | 'queued'
+  | 'running'
+  | 'downloading'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'expired';
+
+export interface JobRecord {
+  /** Local id, created before submission so the job is recorded even if submission dies half-way. */
+  readonly id: string;
+  /** Sent to providers that support idempotent submission, so a retried submit never creates a second job. */
+  readonly idempotencyKey: string;
+  readonly request: GenerationRequest;
+  readonly source: JobSource;
+  readonly output: OutputTarget;
+  readonly createdAt: number;
+  readonly status: JobStatus;
+  /** Provider's job id, persisted the moment the provider returns it. */
+  readonly remoteId?: string;
+  readonly updatedAt: number;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  /** 0..1 while running, when the provider reports it. */
+  readonly progress?: number;
+  /** 1-based position in the provider's queue, when reported. */
+  readonly queuePosition?: number;
+  readonly queueLength?: number;
+  readonly assets: readonly SavedAsset[];
+  readonly error?: JobError;
+  /** Latest transient problem (e.g. a 503 while polling) that did not end the job. */
+  readonly warning?: string;
+}
+
+const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/** Statuses in which the provider is still working and the job must be polled. */
+export function needsPolling(job: JobRecord): boolean {
+  return (job.status === 'queued' || job.status === 'running') && job.remoteId !== undefined;
+}
+
+export function isCancelable(job: JobRecord): boolean {
+  return !isTerminal(job.status);
+}
+
+/** A job can be retried when it ended without a result, or its result could not be saved. */
+export function isRetryable(job: JobRecord): boolean {
+  return job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired';
+}
+
+export function fullModelName(request: GenerationRequest): string {
+  return `${request.providerId}/${request.model}`;
+}
+
+export function elapsedMs(job: JobRecord, now: number): number {
+  return (job.finishedAt ?? now) - job.createdAt;
+}
+
+/** "0:07", "2:05", "1:02:09". */
+export function formatElapsed(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = String(totalSeconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}

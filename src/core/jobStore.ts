@@ -1,0 +1,63 @@
+// All jobs of this workspace, persisted on every change so no job id is ever only in memory.
+import { Emitter, type Disposable } from './events';
+import type { JobRecord } from './jobModel';
+
+export interface JobPersistence {
+  load(): readonly JobRecord[];
+  save(jobs: readonly JobRecord[]): Promise<void>;
+}
+
+export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | { readonly kind: 'remove'; readonly id: string };
+
+export class JobStore implements Disposable {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly changed = new Emitter<JobChange>();
+  readonly onDidChange = this.changed.event;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly persistence: JobPersistence) {
+    for (const job of persistence.load()) this.jobs.set(job.id, job);
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Newest first. */
+  all(): JobRecord[] {
+    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Stores the job and resolves once it is persisted. */
+  async put(job: JobRecord): Promise<void> {
+    this.jobs.set(job.id, job);
+    this.changed.fire({ kind: 'upsert', job });
+    await this.persist();
+  }
+
+  /** Applies `change` to the stored job; returns the new record, or undefined if the job is gone. */
+  async update(id: string, change: (job: JobRecord) => Partial<JobRecord>): Promise<JobRecord | undefined> {
+    const current = this.jobs.get(id);
+    if (!current) return undefined;
+    const next: JobRecord = { ...current, ...change(current), updatedAt: Date.now() };
+    await this.put(next);
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.jobs.delete(id)) return;
+    this.changed.fire({ kind: 'remove', id });
+    await this.persist();
+  }
+
+  /** Saves are chained so an older snapshot can never overwrite a newer one. */
+  private persist(): Promise<void> {
+    const run = this.saving.then(() => this.persistence.save([...this.jobs.values()]));
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

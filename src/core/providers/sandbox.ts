@@ -1,0 +1,98 @@
+// Client for the built-in Sandbox job server: the same HTTP + zod path as every remote provider.
+import { z } from 'zod';
+import type { GenerationRequest } from '../jobModel';
+import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
+
+const sandboxJobSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+  queue_position: z.number().int().positive().optional(),
+  progress: z.number().min(0).max(1).optional(),
+  eta_ms: z.number().nonnegative().optional(),
+  outputs: z
+    .array(
+      z.object({
+        url: z.string().url(),
+        mime_type: z.string().optional(),
+        seed: z.number().int().optional(),
+        width: z.number().int().positive().optional(),
+        height: z.number().int().positive().optional(),
+      }),
+    )
+    .optional(),
+  error: z.string().optional(),
+});
+
+type SandboxJob = z.infer<typeof sandboxJobSchema>;
+
+export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
+  switch (job.status) {
+    case 'queued':
+      return { status: 'queued', queuePosition: job.queue_position, etaMs: job.eta_ms };
+    case 'running':
+      return { status: 'running', progress: job.progress, etaMs: job.eta_ms };
+    case 'completed':
+      return {
+        status: 'succeeded',
+        outputs: (job.outputs ?? []).map((output) => ({
+          kind: 'url' as const,
+          url: output.url,
+          mimeType: output.mime_type,
+          seed: output.seed,
+          width: output.width,
+          height: output.height,
+        })),
+      };
+    case 'failed':
+      return { status: 'failed', reason: job.error ?? 'the Sandbox reported a failure' };
+    case 'cancelled':
+      return { status: 'cancelled' };
+  }
+}
+
+export const sandboxProvider: ImageProvider = {
+  id: 'sandbox',
+  idempotentSubmit: true,
+
+  async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
+    const { params } = request;
+    const response = await context.http.requestJson(
+      {
+        method: 'POST',
+        url: `${context.baseUrl}/v1/jobs`,
+        signal: context.signal,
+        json: {
+          request_id: idempotencyKey,
+          model: request.model,
+          prompt: request.prompt,
+          negative_prompt: params.negativePrompt,
+          width: params.width,
+          height: params.height,
+          steps: params.steps,
+          seed: params.seed,
+          count: params.count,
+        },
+      },
+      sandboxJobSchema,
+      'Submitting to the Sandbox',
+    );
+    return { remoteId: response.data.id, state: normalizeSandboxJob(response.data) };
+  },
+
+  async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
+    const response = await context.http.requestJson(
+      { method: 'GET', url: `${context.baseUrl}/v1/jobs/${encodeURIComponent(remoteId)}`, signal: context.signal },
+      sandboxJobSchema,
+      'Checking the Sandbox job',
+    );
+    return normalizeSandboxJob(response.data);
+  },
+
+  async cancel(remoteId: string, context: ProviderContext): Promise<void> {
+    await context.http.requestJson(
+      { method: 'DELETE', url: `${context.baseUrl}/v1/jobs/${encodeURIComponent(remoteId)}`, signal: context.signal },
+      sandboxJobSchema,
+      'Cancelling the Sandbox job',
+    );
+  },
+};

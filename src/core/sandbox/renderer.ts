@@ -1,0 +1,114 @@
+// Renders the Sandbox provider's images: a layered landscape whose palette, sun and hills come from
+// a hash of the prompt and the seed, so the same prompt+seed+size always gives the same PNG bytes.
+import { encodePngRgb } from '../png';
+
+export interface RenderSpec {
+  readonly prompt: string;
+  readonly seed: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** FNV-1a over UTF-16 code units: stable across platforms. */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** mulberry32: small, fast, good enough for pictures. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rgb = [number, number, number];
+
+function hsl(h: number, s: number, l: number): Rgb {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+interface Hill {
+  readonly base: number;
+  readonly waves: readonly { amplitude: number; frequency: number; phase: number }[];
+  readonly colour: Rgb;
+}
+
+export function renderSandboxImage(spec: RenderSpec): Buffer {
+  const { width, height } = spec;
+  const next = random(hashString(spec.prompt) ^ Math.imul(spec.seed >>> 0, 0x9e3779b1));
+  const hue = next() * 360;
+  const night = next() < 0.3;
+  const skyTop = night ? hsl(hue, 0.55, 0.12) : hsl(hue, 0.65, 0.55);
+  const skyBottom = night ? hsl((hue + 40) % 360, 0.5, 0.3) : hsl((hue + 50) % 360, 0.85, 0.8);
+  const sun = { x: 0.2 + next() * 0.6, y: 0.18 + next() * 0.3, r: 0.06 + next() * 0.07 };
+  const sunColour = night ? hsl(55, 0.3, 0.92) : hsl((hue + 30) % 360, 0.95, 0.93);
+  const hillCount = 3 + Math.floor(next() * 3);
+  const hills: Hill[] = Array.from({ length: hillCount }, (_, i) => ({
+    base: 0.5 + (i / hillCount) * 0.4 + next() * 0.05,
+    waves: Array.from({ length: 3 }, (_, w) => ({
+      amplitude: (0.05 / (w + 1)) * (0.6 + next()),
+      frequency: (w + 1) * (1.5 + next() * 3),
+      phase: next() * Math.PI * 2,
+    })),
+    colour: hsl((hue + 180 + i * 12) % 360, 0.45, (night ? 0.08 : 0.22) + (1 - i / hillCount) * 0.3),
+  }));
+  const stars = night ? Array.from({ length: 60 }, () => [next(), next() * 0.6] as const) : [];
+
+  const pixels = new Uint8Array(width * height * 3);
+  const horizons = hills.map((hill) =>
+    Float64Array.from({ length: width }, (_, x) => {
+      const u = x / width;
+      return hill.base - hill.waves.reduce((sum, w) => sum + w.amplitude * Math.sin(u * w.frequency * Math.PI + w.phase), 0);
+    }),
+  );
+  const aspect = width / height;
+  for (let y = 0; y < height; y++) {
+    const v = y / height;
+    const sky = mix(skyTop, skyBottom, v);
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      let colour: Rgb = sky;
+      const dx = (u - sun.x) * aspect;
+      const dy = v - sun.y;
+      const distance = Math.sqrt(dx * dx + dy * dy);
+      if (distance < sun.r) colour = sunColour;
+      else if (distance < sun.r * 2.2) colour = mix(sunColour, sky, (distance - sun.r) / (sun.r * 1.2));
+      for (let i = 0; i < hills.length; i++) {
+        if (v >= horizons[i]![x]!) colour = mix(hills[i]!.colour, sky, Math.max(0, 0.25 - (v - horizons[i]![x]!)) * 0.6);
+      }
+      const offset = (y * width + x) * 3;
+      pixels[offset] = colour[0];
+      pixels[offset + 1] = colour[1];
+      pixels[offset + 2] = colour[2];
+    }
+  }
+  for (const [sx, sy] of stars) {
+    const x = Math.floor(sx * width);
+    const y = Math.floor(sy * height);
+    if (isSky(horizons, x, y / height)) pixels.fill(235, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  }
+  return encodePngRgb(width, height, pixels);
+}
+
+function isSky(horizons: readonly Float64Array[], x: number, v: number): boolean {
+  return horizons.every((line) => v < line[x]!);
+}

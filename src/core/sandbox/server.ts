@@ -1,0 +1,239 @@
+// The Sandbox provider's job server: a real HTTP server on loopback, started inside the extension host
+// on demand. Job state is a function of the submission time, and submissions are persisted to a file
+// when one is given, so jobs survive a window reload the way they survive on a real provider.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SANDBOX_MODELS } from '../providers/catalog';
+import { renderSandboxImage } from './renderer';
+
+const QUEUE_SHARE = 0.25;
+const MAX_REMEMBERED_JOBS = 500;
+const MAX_BODY = 64 * 1024;
+
+interface SandboxJob {
+  readonly id: string;
+  readonly requestId?: string;
+  readonly createdAt: number;
+  readonly durationMs: number;
+  readonly model: string;
+  readonly prompt: string;
+  readonly width: number;
+  readonly height: number;
+  readonly seeds: readonly number[];
+  cancelledAt?: number;
+}
+
+type SandboxStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface SandboxServerOptions {
+  /** Total time a job takes (queue + render). */
+  readonly jobDurationMs: () => number;
+  /** Where submissions are remembered across restarts; in memory only when omitted. */
+  readonly stateFile?: string;
+  readonly now?: () => number;
+}
+
+class RequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function integerIn(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RequestError(400, `${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export class SandboxServer {
+  private server: Server | undefined;
+  private readonly jobs = new Map<string, SandboxJob>();
+  private readonly now: () => number;
+  private readonly imageCache = new Map<string, Buffer>();
+
+  constructor(private readonly options: SandboxServerOptions) {
+    this.now = options.now ?? Date.now;
+    this.load();
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('sandbox server is not running');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.server?.listening === true;
+  }
+
+  async start(): Promise<string> {
+    if (this.isRunning) return this.url;
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private load(): void {
+    if (!this.options.stateFile) return;
+    try {
+      const saved = JSON.parse(readFileSync(this.options.stateFile, 'utf8')) as SandboxJob[];
+      for (const job of saved) this.jobs.set(job.id, job);
+    } catch {
+      // first start, or an unreadable file: start empty, like a fresh server
+    }
+  }
+
+  private save(): void {
+    if (!this.options.stateFile) return;
+    const recent = [...this.jobs.values()].slice(-MAX_REMEMBERED_JOBS);
+    mkdirSync(dirname(this.options.stateFile), { recursive: true });
+    writeFileSync(this.options.stateFile, JSON.stringify(recent));
+  }
+
+  private status(job: SandboxJob, at: number): { status: SandboxStatus; progress: number } {
+    const queueEnd = job.createdAt + job.durationMs * QUEUE_SHARE;
+    const end = job.createdAt + job.durationMs;
+    if (job.cancelledAt !== undefined && job.cancelledAt < end) return { status: 'cancelled', progress: 0 };
+    if (at < queueEnd) return { status: 'queued', progress: 0 };
+    if (at < end) return { status: 'running', progress: (at - queueEnd) / (end - queueEnd) };
+    return { status: job.model === 'broken' ? 'failed' : 'completed', progress: 1 };
+  }
+
+  private view(job: SandboxJob): Record<string, unknown> {
+    const at = this.now();
+    const { status, progress } = this.status(job, at);
+    const body: Record<string, unknown> = { id: job.id, status, model: job.model, created_at: job.createdAt };
+    if (status === 'queued') {
+      const ahead = [...this.jobs.values()].filter((other) => other.createdAt < job.createdAt && this.status(other, at).status === 'queued');
+      body.queue_position = ahead.length + 1;
+      body.eta_ms = Math.max(0, job.createdAt + job.durationMs - at);
+    }
+    if (status === 'running') {
+      body.progress = Math.round(progress * 100) / 100;
+      body.eta_ms = Math.max(0, job.createdAt + job.durationMs - at);
+    }
+    if (status === 'completed') {
+      body.outputs = job.seeds.map((seed, index) => ({
+        url: `${this.url}/v1/jobs/${job.id}/outputs/${index}.png`,
+        mime_type: 'image/png',
+        seed,
+        width: job.width,
+        height: job.height,
+      }));
+    }
+    if (status === 'failed') body.error = `the Sandbox model "broken" always fails: use it to try the failure flow`;
+    return body;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      const parts = url.pathname.split('/').filter(Boolean);
+      if (parts[0] !== 'v1' || parts[1] !== 'jobs') throw new RequestError(404, `no route ${req.method} ${url.pathname}`);
+      if (parts.length === 2 && req.method === 'POST') return this.submit(await readJson(req), res);
+      const job = parts[2] ? this.jobs.get(parts[2]) : undefined;
+      if (!job) throw new RequestError(404, `job ${parts[2] ?? ''} not found`);
+      if (parts.length === 3 && req.method === 'GET') return send(res, 200, this.view(job));
+      if (parts.length === 3 && req.method === 'DELETE') return this.cancel(job, res);
+      if (parts.length === 5 && parts[3] === 'outputs' && req.method === 'GET') return this.output(job, parts[4]!, res);
+      throw new RequestError(405, `${req.method} not allowed on ${url.pathname}`);
+    } catch (error) {
+      const status = error instanceof RequestError ? error.status : 500;
+      send(res, status, { error: { message: error instanceof Error ? error.message : String(error) } });
+    }
+  }
+
+  private submit(body: Record<string, unknown>, res: ServerResponse): void {
+    const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
+    const existing = requestId ? [...this.jobs.values()].find((job) => job.requestId === requestId) : undefined;
+    if (existing) return send(res, 200, this.view(existing));
+    const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
+    if (!prompt) throw new RequestError(400, 'prompt is required');
+    const model = typeof body.model === 'string' && body.model ? body.model : 'landscape';
+    if (!(SANDBOX_MODELS as readonly string[]).includes(model)) {
+      throw new RequestError(400, `unknown model "${model}"; the Sandbox has ${SANDBOX_MODELS.join(', ')}`);
+    }
+    const width = integerIn(body.width, 'width', 64, 2048, 512);
+    const height = integerIn(body.height, 'height', 64, 2048, 512);
+    const count = integerIn(body.count, 'count', 1, 4, 1);
+    const firstSeed = integerIn(body.seed, 'seed', 0, 0xffffffff, Math.floor(Math.random() * 0xffffffff));
+    const job: SandboxJob = {
+      id: randomUUID(),
+      requestId,
+      createdAt: this.now(),
+      durationMs: Math.max(0, this.options.jobDurationMs()),
+      model,
+      prompt,
+      width,
+      height,
+      seeds: Array.from({ length: count }, (_, i) => (firstSeed + i) >>> 0),
+    };
+    this.jobs.set(job.id, job);
+    this.save();
+    send(res, 202, this.view(job));
+  }
+
+  private cancel(job: SandboxJob, res: ServerResponse): void {
+    const { status } = this.status(job, this.now());
+    if (status !== 'queued' && status !== 'running') throw new RequestError(409, `job is already ${status}`);
+    job.cancelledAt = this.now();
+    this.save();
+    send(res, 200, this.view(job));
+  }
+
+  private output(job: SandboxJob, file: string, res: ServerResponse): void {
+    const index = Number(/^(\d+)\.png$/.exec(file)?.[1] ?? NaN);
+    if (this.status(job, this.now()).status !== 'completed' || !(index < job.seeds.length)) {
+      throw new RequestError(404, 'no such output');
+    }
+    const key = `${job.id}/${index}`;
+    let png = this.imageCache.get(key);
+    if (!png) {
+      png = renderSandboxImage({ prompt: job.prompt, seed: job.seeds[index]!, width: job.width, height: job.height });
+      this.imageCache.clear(); // keep one image: results are downloaded once, at once
+      this.imageCache.set(key, png);
+    }
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+    res.end(png);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new RequestError(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new RequestError(400, 'body must be a JSON object');
+}

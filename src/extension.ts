@@ -1,0 +1,96 @@
+// Wiring only: every object is created here, owns what it creates, and is pushed to subscriptions.
+import * as vscode from 'vscode';
+import { ApiKeyCommands } from './commands/apiKeyCommands';
+import { GenerateCommands } from './commands/generate';
+import { JobCommands } from './commands/jobCommands';
+import { JobManager } from './core/jobManager';
+import type { JobRecord } from './core/jobModel';
+import { JobStore } from './core/jobStore';
+import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
+import { ApiKeys } from './services/apiKeys';
+import * as config from './services/config';
+import { Log } from './services/log';
+import { createProviderAccess } from './services/providerAccess';
+import { SandboxHost } from './services/sandboxHost';
+import { mementoPersistence, workspaceAssetSink } from './services/workspaceAssets';
+import { JobNotifications } from './views/jobNotifications';
+import { JobsTreeProvider } from './views/jobsTree';
+import { PromptLanguageFeatures } from './views/promptLanguage';
+import { GalleryPanel } from './webview/galleryPanel';
+
+/** What `activate` returns: lets other extensions and our tests script and observe jobs. */
+export interface ImageJobsApi {
+  getJob(id: string): JobRecord | undefined;
+  listJobs(): JobRecord[];
+  onDidChangeJob: vscode.Event<string>;
+  readonly jobsTree: vscode.TreeDataProvider<string>;
+  readonly gallery: { readonly isOpen: boolean };
+}
+
+export function activate(context: vscode.ExtensionContext): ImageJobsApi {
+  const started = Date.now();
+  const push = <T extends vscode.Disposable>(disposable: T): T => {
+    context.subscriptions.push(disposable);
+    return disposable;
+  };
+
+  const log = push(new Log());
+  const apiKeys = push(new ApiKeys(context.secrets, log));
+  const sandbox = push(new SandboxHost(context.globalStorageUri, log));
+  const store = push(new JobStore(mementoPersistence(context.workspaceState)));
+  const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
+  const jobs = push(new JobManager(store, createProviderAccess(sandbox, apiKeys), workspaceAssetSink, log, { pollPolicy }));
+
+  const promptLanguage = push(new PromptLanguageFeatures());
+  const jobsTree = push(new JobsTreeProvider(store));
+  const treeView = push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false }));
+  jobsTree.setVisible(treeView.visible);
+  push(treeView.onDidChangeVisibility((event) => jobsTree.setVisible(event.visible)));
+  push(new JobNotifications(store));
+
+  const jobCommands = push(new JobCommands(store, jobs));
+  const gallery = push(new GalleryPanel(context.extensionUri, store, jobCommands, log));
+  const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log);
+  const keys = new ApiKeyCommands(apiKeys);
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'imageJobs.generate': (arg?: unknown) => generate.generate(arg),
+    'imageJobs.generateFromSelection': () => generate.generateFromSelection(),
+    'imageJobs.openGallery': () => gallery.show(),
+    'imageJobs.setApiKey': (arg?: Parameters<ApiKeyCommands['set']>[0]) => keys.set(arg),
+    'imageJobs.clearApiKey': (arg?: Parameters<ApiKeyCommands['clear']>[0]) => keys.clear(arg),
+    'imageJobs.refreshJobs': () => {
+      jobs.refreshAll();
+      jobsTree.refresh();
+    },
+    'imageJobs.clearFinishedJobs': () => jobCommands.clearFinished(),
+    'imageJobs.showLog': () => log.show(),
+    'imageJobs.job.cancel': (arg: unknown) => jobCommands.cancel(arg),
+    'imageJobs.job.retry': (arg: unknown) => jobCommands.retry(arg),
+    'imageJobs.job.openResult': (arg: unknown) => jobCommands.openResult(arg),
+    'imageJobs.job.copyId': (arg: unknown) => jobCommands.copyId(arg),
+    'imageJobs.job.remove': (arg: unknown) => jobCommands.remove(arg),
+    'imageJobs.insertAsset': (arg: Parameters<JobCommands['insertAsset']>[0]) => jobCommands.insertAsset(arg),
+  };
+  for (const [id, handler] of Object.entries(commands)) push(vscode.commands.registerCommand(id, handler));
+
+  jobs.setFocused(vscode.window.state.focused);
+  push(vscode.window.onDidChangeWindowState((state) => jobs.setFocused(state.focused)));
+  jobs.resume();
+
+  const jobChanged = push(new vscode.EventEmitter<string>());
+  push(store.onDidChange((change) => jobChanged.fire(change.kind === 'upsert' ? change.job.id : change.id)));
+  log.info(`[activate] ready in ${Date.now() - started} ms (${store.all().length} jobs restored)`);
+
+  return {
+    getJob: (id) => store.get(id),
+    listJobs: () => store.all(),
+    onDidChangeJob: jobChanged.event,
+    jobsTree,
+    gallery,
+  };
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { ProviderId } from '../core/jobModel';
+import { PROVIDER_IDS } from '../core/providers/catalog';
+import type { Log } from './log';
+
+const SECRET_PREFIX = 'imageJobs.apiKey.';
+type SecretKey = `${typeof SECRET_PREFIX}${ProviderId}`;
+
+function secretKey(provider: ProviderId): SecretKey {
+  return `${SECRET_PREFIX}${provider}`;
+}
+
+/** API keys, kept only in SecretStorage; every key read is registered with the log's redaction. */
+export class ApiKeys implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ProviderId>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Log,
+  ) {
+    // another window may set or clear a key
+    this.subscription = secrets.onDidChange((event) => {
+      const provider = PROVIDER_IDS.find((id) => secretKey(id) === event.key);
+      if (provider) this.changed.fire(provider);
+    });
+  }
+
+  async get(provider: ProviderId): Promise<string | undefined> {
+    const key = await this.secrets.get(secretKey(provider));
+    if (key) this.log.addSecret(key);
+    return key || undefined;
+  }
+
+  async set(provider: ProviderId, key: string): Promise<void> {
+    this.log.addSecret(key);
+    await this.secrets.store(secretKey(provider), key);
+    this.log.info(`[keys] API key for ${provider} saved to SecretStorage`);
+  }
+
+  async clear(provider: ProviderId): Promise<void> {
+    await this.secrets.delete(secretKey(provider));
+    this.log.info(`[keys] API key for ${provider} cleared`);
+  }
+
+  async has(provider: ProviderId): Promise<boolean> {
+    return (await this.secrets.get(secretKey(provider))) !== undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

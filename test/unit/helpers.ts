@@ -1,0 +1,68 @@
+// Shared pieces for core unit tests: a real file-system asset sink, in-memory persistence, waiting.
+import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { ProviderError } from '../../src/core/errors';
+import type { AssetSink, JobLogger } from '../../src/core/jobManager';
+import type { JobRecord } from '../../src/core/jobModel';
+import type { JobPersistence } from '../../src/core/jobStore';
+
+export function tempDir(prefix = 'image-jobs-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function rootUri(dir: string): string {
+  return pathToFileURL(dir).toString();
+}
+
+export const fileSink: AssetSink = {
+  async exists(root, relativePath) {
+    return existsSync(join(fileURLToPath(root), relativePath));
+  },
+  async write(root, relativePath, bytes) {
+    const target = join(fileURLToPath(root), relativePath);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  },
+};
+
+/** Persistence shared between two JobStores, as workspace state is shared across a window reload. */
+export function memoryPersistence(initial: JobRecord[] = []): JobPersistence & { saved: JobRecord[]; saves: number } {
+  const state = {
+    saved: initial,
+    saves: 0,
+    load: () => JSON.parse(JSON.stringify(state.saved)) as JobRecord[],
+    save: async (jobs: readonly JobRecord[]) => {
+      state.saved = JSON.parse(JSON.stringify(jobs));
+      state.saves++;
+    },
+  };
+  return state;
+}
+
+export function collectingLogger(): JobLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+}
+
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Awaits a promise that must reject with a ProviderError, and returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProviderError) return error;
+    throw new Error(`expected a ProviderError, got ${String(error)}`);
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}

@@ -1,0 +1,121 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { SandboxServer } from '../../src/core/sandbox/server';
+import { renderSandboxImage } from '../../src/core/sandbox/renderer';
+import { sandboxProvider } from '../../src/core/providers/sandbox';
+import { HttpClient } from '../../src/core/http';
+import { isPng, pngSize } from '../../src/core/png';
+import type { GenerationRequest } from '../../src/core/jobModel';
+import type { RemoteJobState } from '../../src/core/providers/types';
+import { rejection, tempDir } from './helpers';
+
+const http = new HttpClient();
+const servers: SandboxServer[] = [];
+after(() => Promise.all(servers.map((server) => server.stop())));
+
+async function startServer(durationMs: number, stateFile?: string): Promise<{ server: SandboxServer; context: { http: HttpClient; baseUrl: string } }> {
+  const server = new SandboxServer({ jobDurationMs: () => durationMs, stateFile });
+  servers.push(server);
+  return { server, context: { http, baseUrl: await server.start() } };
+}
+
+const request: GenerationRequest = {
+  providerId: 'sandbox',
+  model: 'landscape',
+  prompt: 'a lighthouse at dusk',
+  params: { width: 128, height: 96, seed: 7, count: 2 },
+};
+
+test('renders deterministic PNGs from prompt, seed and size', () => {
+  const a = renderSandboxImage({ prompt: 'x', seed: 1, width: 64, height: 48 });
+  assert.ok(isPng(a));
+  assert.deepEqual(pngSize(a), { width: 64, height: 48 });
+  assert.ok(a.equals(renderSandboxImage({ prompt: 'x', seed: 1, width: 64, height: 48 })));
+  assert.ok(!a.equals(renderSandboxImage({ prompt: 'x', seed: 2, width: 64, height: 48 })));
+  assert.ok(!a.equals(renderSandboxImage({ prompt: 'y', seed: 1, width: 64, height: 48 })));
+});
+
+test('a job goes queued → running → succeeded over real HTTP, with downloadable PNG outputs', async () => {
+  const { context } = await startServer(400);
+  const submitted = await sandboxProvider.submit(request, 'key-1', context);
+  assert.equal(submitted.state.status, 'queued');
+  const seen = new Set<string>();
+  let state: RemoteJobState = submitted.state;
+  while (state.status !== 'succeeded') {
+    seen.add(state.status);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    state = await sandboxProvider.poll(submitted.remoteId, context);
+  }
+  assert.ok(seen.has('queued') && seen.has('running'), `saw ${[...seen]}`);
+  assert.equal(state.outputs.length, 2);
+  assert.deepEqual(state.outputs.map((o) => o.seed), [7, 8]);
+  const first = state.outputs[0]!;
+  assert.equal(first.kind, 'url');
+  const file = await http.download(first.kind === 'url' ? first.url : '', { maxBytes: 1e6 });
+  assert.equal(file.contentType, 'image/png');
+  assert.deepEqual(pngSize(file.bytes), { width: 128, height: 96 });
+  assert.ok(file.bytes.equals(renderSandboxImage({ prompt: request.prompt, seed: 7, width: 128, height: 96 })));
+});
+
+test('running jobs report progress and queued jobs their queue position', async () => {
+  const { context } = await startServer(2000);
+  const a = await sandboxProvider.submit(request, 'pos-a', context);
+  const b = await sandboxProvider.submit(request, 'pos-b', context);
+  assert.equal(a.state.status === 'queued' && a.state.queuePosition, 1);
+  assert.equal(b.state.status === 'queued' && b.state.queuePosition, 2);
+  await new Promise((resolve) => setTimeout(resolve, 900));
+  const running = await sandboxProvider.poll(a.remoteId, context);
+  assert.equal(running.status, 'running');
+  assert.ok(running.status === 'running' && running.progress! > 0 && running.progress! < 1);
+});
+
+test('the same idempotency key never creates a second job', async () => {
+  const { context } = await startServer(1000);
+  const first = await sandboxProvider.submit(request, 'same-key', context);
+  const again = await sandboxProvider.submit(request, 'same-key', context);
+  assert.equal(again.remoteId, first.remoteId);
+});
+
+test('cancel stops a job; cancelling a finished one is refused', async () => {
+  const { context } = await startServer(5000);
+  const job = await sandboxProvider.submit(request, 'cancel-me', context);
+  await sandboxProvider.cancel!(job.remoteId, context);
+  assert.deepEqual(await sandboxProvider.poll(job.remoteId, context), { status: 'cancelled' });
+  const error = await rejection(sandboxProvider.cancel!(job.remoteId, context));
+  assert.equal(error.kind, 'badRequest');
+  assert.match(error.message, /HTTP 409: job is already cancelled/);
+});
+
+test('the broken model fails with a reason', async () => {
+  const { context } = await startServer(50);
+  const job = await sandboxProvider.submit({ ...request, model: 'broken' }, 'broken-1', context);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  const state = await sandboxProvider.poll(job.remoteId, context);
+  assert.equal(state.status, 'failed');
+  assert.match(state.status === 'failed' ? state.reason : '', /always fails/);
+});
+
+test('bad requests and unknown jobs get clear errors', async () => {
+  const { context } = await startServer(50);
+  const badSize = await rejection(sandboxProvider.submit({ ...request, params: { ...request.params, width: 10 } }, 'bad', context));
+  assert.equal(badSize.kind, 'badRequest');
+  assert.match(badSize.message, /width must be an integer from 64 to 2048/);
+  const unknownModel = await rejection(sandboxProvider.submit({ ...request, model: 'sdxl' }, 'bad2', context));
+  assert.match(unknownModel.message, /unknown model "sdxl"/);
+  const missing = await rejection(sandboxProvider.poll('nope', context));
+  assert.equal(missing.kind, 'notFound');
+});
+
+test('jobs survive a server restart when a state file is given', async () => {
+  const stateFile = join(tempDir(), 'sandbox.json');
+  const first = await startServer(300, stateFile);
+  const job = await sandboxProvider.submit(request, 'restart', first.context);
+  await first.server.stop();
+  const second = await startServer(300, stateFile);
+  assert.notEqual(second.context.baseUrl, first.context.baseUrl);
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  const state = await sandboxProvider.poll(job.remoteId, second.context);
+  assert.equal(state.status, 'succeeded');
+  assert.ok(state.status === 'succeeded' && state.outputs[0]!.kind === 'url' && state.outputs[0]!.url.startsWith(second.context.baseUrl));
+});
