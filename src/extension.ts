@@ -4,7 +4,7 @@ import { ApiKeyCommands } from './commands/apiKeyCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
 import { JobManager } from './core/jobManager';
-import type { JobRecord } from './core/jobModel';
+import type { JobRecord, ProviderId } from './core/jobModel';
 import { JobStore } from './core/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
 import { ApiKeys } from './services/apiKeys';
@@ -23,6 +23,8 @@ export interface ImageJobsApi {
   getJob(id: string): JobRecord | undefined;
   listJobs(): JobRecord[];
   onDidChangeJob: vscode.Event<string>;
+  /** Whether a key is stored; the key itself is never exposed. */
+  hasApiKey(provider: ProviderId): Promise<boolean>;
   readonly jobsTree: vscode.TreeDataProvider<string>;
   readonly gallery: { readonly isOpen: boolean };
 }
@@ -86,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     getJob: (id) => store.get(id),
     listJobs: () => store.all(),
     onDidChangeJob: jobChanged.event,
+    hasApiKey: (provider) => apiKeys.has(provider),
     jobsTree,
     gallery,
   };

@@ -1,0 +1,165 @@
+// Shared by the integration runner, the e2e check and the demo: start code-server (a real VS Code
+// server + web workbench) on loopback, open it in Debian chromium via playwright-core, and drive it.
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const repo = resolve(import.meta.dirname, '..', '..');
+
+/** Installs (first time only) and returns the tools folder: Node 24, code-server, chromium. */
+export function ensureTools() {
+  const out = execFileSync('bash', [join(repo, 'scripts', 'ensure-test-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop();
+}
+
+export function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+function codeServerEnv(tools, runDir) {
+  const home = join(runDir, 'home');
+  mkdirSync(join(runDir, 'tmp'), { recursive: true });
+  // HOME/XDG inside the run folder: otherwise code-server writes ~/.config/code-server on first run
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    PATH: `${join(tools, 'node24', 'bin')}:${process.env.PATH}`,
+    TMPDIR: join(runDir, 'tmp'), // VS Code puts its IPC sockets here
+  };
+}
+
+function codeServerArgs(tools, runDir, extra) {
+  return [
+    join(tools, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    '--user-data-dir', join(runDir, 'user-data'),
+    '--extensions-dir', join(runDir, 'extensions'),
+    ...extra,
+  ];
+}
+
+/** Installs a .vsix into the run's extensions folder, the way a user would. */
+export function installExtension(tools, runDir, vsix) {
+  execFileSync(join(tools, 'node24', 'bin', 'node'), codeServerArgs(tools, runDir, ['--install-extension', vsix, '--force']), {
+    env: codeServerEnv(tools, runDir),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Packages the extension as users get it (production bundle). */
+export function packageExtension() {
+  const vsix = join(repo, '.build', 'image-jobs.vsix');
+  mkdirSync(join(repo, '.build'), { recursive: true });
+  execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '-o', vsix], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  return vsix;
+}
+
+/**
+ * Starts code-server for `workspace`; resolves once /healthz answers. `smokeTestDriver` lets the
+ * workbench honour extensionDevelopmentPath/extensionTestsPath from the URL payload (and hides toasts).
+ */
+export async function startCodeServer({ tools, runDir, workspace, port, smokeTestDriver = false, host = '127.0.0.1' }) {
+  mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
+  const log = join(runDir, 'code-server.log');
+  const extra = ['--auth', 'none', '--bind-addr', `${host}:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'];
+  if (smokeTestDriver) extra.push('--vscode-option', 'enable-smoke-test-driver');
+  const child = spawn(join(tools, 'node24', 'bin', 'node'), codeServerArgs(tools, runDir, [...extra, workspace]), {
+    env: codeServerEnv(tools, runDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() takes its helpers along
+  });
+  const logStream = createWriteStream(log);
+  child.stdout.pipe(logStream);
+  child.stderr.pipe(logStream);
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stop);
+  const url = `http://${host}:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}); see ${log}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop, log };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error(`code-server did not answer on ${url}; see ${log}`);
+}
+
+/** Debian chromium, headless, with the flags this closed network needs. */
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  return { browser, page };
+}
+
+export async function waitForWorkbench(page) {
+  await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 90_000 });
+}
+
+/** Runs a command from the palette (F1), retrying if the palette was slow to open. */
+export async function runCommand(page, title) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+    } catch {
+      continue;
+    }
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    return;
+  }
+  throw new Error(`could not run "${title}" from the command palette`);
+}
+
+/** Opens a workspace file with Quick Open. */
+export async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name.split('/').pop() }).waitFor({ timeout: 15_000 });
+}
+
+/** The innermost frame of the webview whose document has `selector`. */
+export async function webviewFrame(page, selector, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of page.frames()) {
+      try {
+        if ((await frame.locator(selector).count()) > 0) return frame;
+      } catch {
+        // frame navigated away
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame with ${selector}`);
+}

@@ -1,0 +1,53 @@
+// Helpers for the integration suite: the extension's API, waiting on jobs, workspace files.
+import * as vscode from 'vscode';
+import type { ImageJobsApi } from '../../src/extension';
+import type { JobRecord } from '../../src/core/jobModel';
+
+export const EXTENSION_ID = 'image-jobs.image-jobs';
+
+export async function activateExtension(): Promise<ImageJobsApi> {
+  const extension = vscode.extensions.getExtension<ImageJobsApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the suite needs the fixture workspace open');
+  return folder.uri;
+}
+
+export function workspaceFile(relativePath: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...relativePath.split('/'));
+}
+
+/** Resolves when the job reaches one of `statuses` (checked on every change, not by sleeping). */
+export function waitForJob(api: ImageJobsApi, id: string, statuses: JobRecord['status'][], timeoutMs = 30_000): Promise<JobRecord> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const job = api.getJob(id);
+      if (job && statuses.includes(job.status)) {
+        cleanup();
+        resolve(job);
+      }
+    };
+    const subscription = api.onDidChangeJob((changed) => changed === id && check());
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`job ${id} did not reach ${statuses.join('/')} (now ${api.getJob(id)?.status ?? 'missing'})`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      subscription.dispose();
+    };
+    check();
+  });
+}
+
+export async function readWorkspaceFile(relativePath: string): Promise<Uint8Array> {
+  return vscode.workspace.fs.readFile(workspaceFile(relativePath));
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
