@@ -2,27 +2,20 @@
 // extension host, loaded through the workbench URL payload, with the browser side in Debian chromium.
 // Exit code = mocha's verdict, reported by the workbench through window.codeAutomationExit(code) and
 // cross-checked with the result file the suite writes (so "never ran" cannot pass).
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import util from 'node:util';
-import { ensureTools, freePort, launchBrowser, repo, startCodeServer } from './lib/workbench.mjs';
+import { ensureTools, freePort, launchBrowser, prepareRun, repo, startCodeServer } from './lib/workbench.mjs';
 
 const TIMEOUT_MS = Number(process.env.IMAGE_JOBS_TEST_TIMEOUT_MS ?? 15 * 60 * 1000);
 // workbench chatter that is not the suite's output
 const NOISE = /Failed to load resource|open-vsx|authentication provider|Creating a socket|connection token|reconnection-grace|Service Worker|AgentHost|AccountPolicyGate|builtin extensions cache|web worker extension host|allow-same-origin|[Dd]ebugger/;
 
 const runDir = join(repo, '.test-output', 'integration');
-rmSync(runDir, { recursive: true, force: true });
-const workspace = join(runDir, 'workspace');
-cpSync(join(repo, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
-writeFileSync(
-  join(runDir, 'user-data', 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true }),
-);
-const resultFile = join(runDir, 'result.json');
-
 const tools = ensureTools();
+// no .vsix: the extension is loaded from this folder as extensionDevelopmentPath
+const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'test', 'fixtures', 'workspace') });
+const resultFile = join(runDir, 'result.json');
 const port = await freePort();
 const server = await startCodeServer({ tools, runDir, workspace, port, smokeTestDriver: true });
 let code = 1;

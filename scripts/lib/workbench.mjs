@@ -1,7 +1,7 @@
 // Shared by the integration runner, the e2e check and the demo: start code-server (a real VS Code
 // server + web workbench) on loopback, open it in Debian chromium via playwright-core, and drive it.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -119,18 +119,20 @@ export async function waitForWorkbench(page) {
   await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 90_000 });
 }
 
-/** Runs a command from the palette (F1), retrying if the palette was slow to open. */
+/** Runs a command from the palette (F1), retrying while the workbench is still loading contributions. */
 export async function runCommand(page, title) {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; attempt < 6; attempt++) {
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
     try {
       await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5000 });
     } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
       continue;
     }
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
     return;
   }
@@ -162,4 +164,25 @@ export async function webviewFrame(page, selector, timeoutMs = 30_000) {
     await page.waitForTimeout(250);
   }
   throw new Error(`no webview frame with ${selector}`);
+}
+
+/** Waits for a notification toast containing `text` (code-server without the smoke-test driver shows them). */
+export async function waitForNotification(page, text, timeoutMs = 60_000) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  return (await toast.innerText()).trim();
+}
+
+/** A fresh run folder with `workspace` copied in and the packaged extension installed. */
+export function prepareRun({ tools, runDir, workspaceSource, vsix, userSettings = {} }) {
+  rmSync(runDir, { recursive: true, force: true });
+  const workspace = join(runDir, 'workspace');
+  cpSync(workspaceSource, workspace, { recursive: true });
+  mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
+  writeFileSync(
+    join(runDir, 'user-data', 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true, 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...userSettings }, null, 2),
+  );
+  if (vsix) installExtension(tools, runDir, vsix);
+  return workspace;
 }

@@ -47,6 +47,8 @@ function card(asset: GalleryAsset): HTMLElement {
     return node;
   };
   const image = element('img', { src: asset.src, alt: asset.prompt, loading: 'lazy', title: 'Open' });
+  // reserve the image's own aspect ratio before it loads, so the grid does not jump
+  if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
   image.addEventListener('click', () => request({ type: 'open', jobId: asset.jobId, index: asset.index }, status));
   const details = [element('p', { className: 'prompt', textContent: asset.prompt })];
   if (asset.negativePrompt) details.push(element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` }));

@@ -1,0 +1,88 @@
+// End-to-end check in a real browser: the packaged extension installed into code-server, driven as a
+// user would (command palette, input box, jobs view, gallery webview, Insert button), with screenshots
+// under .test-output/e2e/ to look at.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForNotification, waitForWorkbench, webviewFrame,
+} from '../../scripts/lib/workbench.mjs';
+
+const runDir = join(repo, '.test-output', 'e2e');
+const shots = join(runDir, 'screenshots');
+const PROMPT = 'a paper boat on a still pond';
+const t0 = Date.now();
+const step = (message) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+let passed = 0;
+const check = (ok, message) => {
+  assert.ok(ok, message);
+  passed++;
+  step(`ok: ${message}`);
+};
+
+const tools = ensureTools();
+const vsix = packageExtension();
+step(`packaged ${vsix}`);
+const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix, userSettings: { 'imageJobs.sandbox.jobDurationMs': 1500 } });
+mkdirSync(shots, { recursive: true });
+const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
+const { browser, page } = await launchBrowser();
+let failed = false;
+try {
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
+  step('workbench ready');
+
+  // 1. palette → input box → job
+  await runCommand(page, 'Image Jobs: Generate Image');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(PROMPT);
+  await page.keyboard.press('Enter');
+  const toast = await waitForNotification(page, 'Image ready');
+  check(/Image ready: assets\/generated\/a-paper-boat-on-a-\d+\.png/.test(toast), 'a notification names the saved file');
+
+  // 2. the jobs view in its activity bar container lists the job
+  await page.locator('.activitybar .action-item a[aria-label^="Image Jobs"]').first().click();
+  const row = page.locator('.monaco-list-row', { hasText: PROMPT }).first();
+  await row.waitFor({ timeout: 15_000 });
+  check((await row.innerText()).includes('1 image'), 'the Jobs view shows the finished job');
+  await page.screenshot({ path: join(shots, '01-jobs-view.png') });
+
+  // 3. the gallery renders the image, under a strict CSP
+  await openFile(page, 'notes.md');
+  await page.keyboard.press('Control+End');
+  await runCommand(page, 'Image Jobs: Open Gallery');
+  const gallery = await webviewFrame(page, '.card img');
+  await gallery.waitForFunction(() => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30_000 });
+  const image = await gallery.evaluate(() => {
+    const img = document.querySelector('.card img');
+    return { width: img.naturalWidth, height: img.naturalHeight, alt: img.alt };
+  });
+  check(image.width === 512 && image.height === 512 && image.alt === PROMPT, `the gallery shows the 512×512 PNG (${JSON.stringify(image)})`);
+  const csp = await gallery.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+  check(/default-src 'none'/.test(csp) && /script-src 'nonce-[A-Za-z0-9_-]{20,}'/.test(csp) && !/unsafe/.test(csp), `CSP is locked down: ${csp.replace(/https?:\/\/\S+/g, '…')}`);
+  const meta = await gallery.locator('.card .meta').first().innerText();
+  check(/sandbox\/landscape · 512×512 · seed \d+/.test(meta), `params shown: ${meta}`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, '02-gallery.png') });
+
+  // 4. Insert puts a Markdown reference at the cursor of the last editor
+  await gallery.locator('.card button', { hasText: 'Insert' }).first().click();
+  await gallery.locator('.card .status', { hasText: 'Inserted' }).first().waitFor({ timeout: 15_000 });
+  // the editor soft-wraps long lines and renders spaces as non-breaking ones: compare the visible characters
+  const editorText = (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/[^\x21-\x7e]+/g, '');
+  check(new RegExp(`!\\[${PROMPT.replace(/\s+/g, '')}\\]\\(assets/generated/a-paper-boat-on-a-\\d+\\.png\\)`).test(editorText), 'Insert wrote a Markdown image reference into notes.md');
+  await page.screenshot({ path: join(shots, '03-inserted.png') });
+  console.log(`${passed} passed, 0 failed`);
+  step(`screenshots in ${shots}`);
+} catch (error) {
+  failed = true;
+  console.error('E2E FAILED:', error);
+  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
+  console.log(`${passed} passed, 1 failed`);
+} finally {
+  await browser.close();
+  server.stop();
+}
+process.exit(failed ? 1 : 0);
