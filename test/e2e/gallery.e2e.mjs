@@ -11,6 +11,8 @@ import {
 const runDir = join(repo, '.test-output', 'e2e');
 const shots = join(runDir, 'screenshots');
 const PROMPT = 'a paper boat on a still pond';
+const RELOAD_PROMPT = 'a lantern in the fog';
+const RELOAD_SLUG = 'a-lantern-in-the-fog-';
 const t0 = Date.now();
 const step = (message) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 let passed = 0;
@@ -23,7 +25,7 @@ const check = (ok, message) => {
 const tools = ensureTools();
 const vsix = packageExtension();
 step(`packaged ${vsix}`);
-const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix, userSettings: { 'imageJobs.sandbox.jobDurationMs': 1500 } });
+const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix, userSettings: { 'imageJobs.sandbox.jobDurationMs': 5000 } });
 mkdirSync(shots, { recursive: true });
 const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
 const { browser, page } = await launchBrowser();
@@ -74,6 +76,25 @@ try {
   const editorText = (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/[^\x21-\x7e]+/g, '');
   check(new RegExp(`!\\[${PROMPT.replace(/\s+/g, '')}\\]\\(assets/generated/a-paper-boat-on-a-\\d+\\.png\\)`).test(editorText), 'Insert wrote a Markdown image reference into notes.md');
   await page.screenshot({ path: join(shots, '03-inserted.png') });
+
+  // 5. a window reload mid-job: the job id was persisted, polling resumes in the new extension host
+  await runCommand(page, 'Image Jobs: Generate Image');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(RELOAD_PROMPT);
+  await page.keyboard.press('Enter');
+  const inFlight = page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).filter({ hasText: /queued|running/ }).first();
+  await inFlight.waitFor({ timeout: 15_000 });
+  check(true, `the job is in flight before the reload (${(await inFlight.innerText()).replace(/\s+/g, ' ')})`);
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(1000);
+  await waitForWorkbench(page);
+  const resumed = await waitForNotification(page, `Image ready: assets/generated/${RELOAD_SLUG}`);
+  check(resumed.includes(RELOAD_SLUG), 'after the reload the same job finished and its image was saved');
+  await runCommand(page, 'Image Jobs: Focus on Jobs View');
+  await page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).filter({ hasText: '1 image' }).first().waitFor({ timeout: 15_000 });
+  const rows = await page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).count();
+  check(rows === 1, 'the jobs view shows the resumed job once, not a duplicate');
+  await page.screenshot({ path: join(shots, '04-after-reload.png') });
   console.log(`${passed} passed, 0 failed`);
   step(`screenshots in ${shots}`);
 } catch (error) {
