@@ -95,11 +95,17 @@ async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: numb
   return Buffer.concat(chunks);
 }
 
+export interface HttpClientOptions {
+  readonly dispatcher?: Dispatcher;
+  /** Default for requests that set no timeout of their own. */
+  readonly timeoutMs?: number;
+}
+
 export class HttpClient {
-  constructor(private readonly dispatcher?: Dispatcher) {}
+  constructor(private readonly options: HttpClientOptions = {}) {}
 
   private async send(req: HttpRequest & { body?: string }, what: string): Promise<Dispatcher.ResponseData> {
-    const timeout = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeout = req.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
       return await request(req.url, {
         method: req.method,
@@ -108,7 +114,7 @@ export class HttpClient {
         signal: req.signal,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        dispatcher: this.dispatcher,
+        dispatcher: this.options.dispatcher,
       });
     } catch (error) {
       throw toProviderError(error, what);

@@ -61,6 +61,8 @@ interface PollMemory {
 export class JobManager implements Disposable {
   private readonly scheduler: PollScheduler;
   private readonly memory = new Map<string, PollMemory>();
+  /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
+  private readonly batched = new Set<string>();
   private focused = true;
   private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random'>> & Pick<JobManagerOptions, 'pollPolicy'>;
   private readonly random: () => number;
@@ -241,17 +243,42 @@ export class JobManager implements Disposable {
       await this.fail(id, { message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`, phase: 'poll', retryable: true });
       return;
     }
-    const memory = this.memoryOf(id);
+    let batch = [job];
     try {
       const { provider, context } = await this.access(job.request.providerId);
-      const state = await provider.poll(job.remoteId, context);
-      memory.consecutiveErrors = 0;
-      memory.retryAfterMs = undefined;
-      if (job.warning) await this.store.update(id, () => ({ warning: undefined }));
-      await this.applyState(id, state);
+      if (provider.pollMany) {
+        // one list request refreshes every unfinished job of this provider that is not being polled already
+        batch = this.store
+          .all()
+          .filter((other) => other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id) && (other.id === id || !this.scheduler.isInFlight(other.id)));
+        for (const other of batch) {
+          this.scheduler.unschedule(other.id);
+          this.batched.add(other.id);
+        }
+        try {
+          const states = await provider.pollMany(batch.map((other) => other.remoteId!), context);
+          for (const other of batch) {
+            const state = states.get(other.remoteId!);
+            if (state) await this.applyPolled(other, state);
+            else this.scheduleNext(other);
+          }
+        } finally {
+          for (const other of batch) this.batched.delete(other.id);
+        }
+      } else {
+        await this.applyPolled(job, await provider.poll(job.remoteId, context));
+      }
     } catch (error) {
-      await this.handlePollError(id, error, memory);
+      for (const member of batch) await this.handlePollError(member.id, error, this.memoryOf(member.id));
     }
+  }
+
+  private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
+    const memory = this.memoryOf(job.id);
+    memory.consecutiveErrors = 0;
+    memory.retryAfterMs = undefined;
+    if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
+    await this.applyState(job.id, state);
   }
 
   private async handlePollError(id: string, error: unknown, memory: PollMemory): Promise<void> {
@@ -282,16 +309,17 @@ export class JobManager implements Disposable {
       case 'queued':
       case 'running': {
         memory.etaMs = state.etaMs;
-        const job = await this.store.update(id, (current) =>
-          state.status === 'queued'
+        const job = await this.store.update(id, (current) => ({
+          credits: state.credits ?? current.credits,
+          ...(state.status === 'queued'
             ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
-            : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() },
-        );
+            : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() }),
+        }));
         if (job && !isTerminal(job.status)) this.scheduleNext(job);
         return;
       }
       case 'succeeded':
-        await this.store.update(id, () => ({ status: 'downloading', progress: 1, queuePosition: undefined }));
+        await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits }));
         await this.collect(id, state.outputs);
         return;
       case 'failed':
@@ -405,6 +433,7 @@ function sniffMime(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'image/webp';
   if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'GIF8') return 'image/gif';
+  if (Buffer.from(bytes.subarray(4, 8)).toString('latin1') === 'ftyp') return 'video/mp4';
   return undefined;
 }
 

@@ -16,12 +16,16 @@ export interface GenerationParams {
   readonly count: number;
 }
 
+/** What the job makes; absent means images from a prompt. */
+export type JobOperation = { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId: string };
+
 export interface GenerationRequest {
   readonly providerId: ProviderId;
   /** Model name without the provider prefix. */
   readonly model: string;
   readonly prompt: string;
   readonly params: GenerationParams;
+  readonly operation?: JobOperation;
 }
 
 export type JobSource =
@@ -95,6 +99,8 @@ export interface JobRecord {
   /** 1-based position in the provider's queue, when reported. */
   readonly queuePosition?: number;
   readonly queueLength?: number;
+  /** Cost the provider reports (TAMS credits). */
+  readonly credits?: number;
   readonly assets: readonly SavedAsset[];
   readonly error?: JobError;
   /** Latest transient problem (e.g. a 503 while polling) that did not end the job. */

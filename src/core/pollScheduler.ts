@@ -33,6 +33,10 @@ export class PollScheduler implements Disposable {
     this.due.delete(id);
   }
 
+  isInFlight(id: string): boolean {
+    return this.inFlight.has(id);
+  }
+
   isScheduled(id: string): boolean {
     return this.due.has(id) || this.inFlight.has(id);
   }

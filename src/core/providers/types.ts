@@ -13,18 +13,43 @@ export type RemoteOutput = {
 
 /** A provider's job status, normalized. */
 export type RemoteJobState =
-  | { readonly status: 'queued'; readonly queuePosition?: number; readonly queueLength?: number; readonly etaMs?: number }
-  | { readonly status: 'running'; readonly progress?: number; readonly etaMs?: number }
-  | { readonly status: 'succeeded'; readonly outputs: readonly RemoteOutput[] }
+  | { readonly status: 'queued'; readonly queuePosition?: number; readonly queueLength?: number; readonly etaMs?: number; readonly credits?: number }
+  | { readonly status: 'running'; readonly progress?: number; readonly etaMs?: number; readonly credits?: number }
+  | { readonly status: 'succeeded'; readonly outputs: readonly RemoteOutput[]; readonly credits?: number }
   | { readonly status: 'failed'; readonly reason: string }
   | { readonly status: 'cancelled' }
   | { readonly status: 'expired'; readonly reason: string };
+
+/** Per-provider settings; each provider reads the ones its docs call for. */
+export interface ProviderOptions {
+  /** 'bearer' (default), Bifrost 'x-bf-vk', TAMS 'rsa'. */
+  readonly authScheme?: string;
+  /** SubModel: the header that carries the key (docs disagree: x-apikey by default). */
+  readonly authHeader?: string;
+  /** SubModel: the serverless endpoint id. */
+  readonly endpointId?: string;
+  /** SubModel: path before the endpoint id (docs disagree: /v1/sl by default). */
+  readonly basePath?: string;
+  /** TAMS RSA signing: the app id (the private key is the API key). */
+  readonly appId?: string;
+  /** Bifrost: how long the gateway keeps a finished result. */
+  readonly resultTtlSeconds?: number;
+  /** SubModel: submit through /runsync, waiting for short jobs. */
+  readonly runsync?: boolean;
+}
 
 export interface ProviderContext {
   readonly http: HttpClient;
   readonly baseUrl: string;
   readonly apiKey?: string;
   readonly signal?: AbortSignal;
+  readonly options?: ProviderOptions;
+}
+
+/** A problem with a request found before sending it, tied to a `config` field when there is one. */
+export interface RequestProblem {
+  readonly field?: keyof GenerationRequest['params'] | 'model' | 'operation';
+  readonly message: string;
 }
 
 export interface SubmitResult {
@@ -42,4 +67,8 @@ export interface ImageProvider {
   cancel?(remoteId: string, context: ProviderContext): Promise<void>;
   /** Headers to send when downloading one of this provider's result URLs from its own origin. */
   downloadHeaders?(context: ProviderContext): Record<string, string>;
+  /** Checks a request against the provider's documented limits before anything is sent. */
+  validate?(request: GenerationRequest): RequestProblem[];
+  /** Refreshes many jobs in one request where the API has a list endpoint. */
+  pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>>;
 }

@@ -1,0 +1,37 @@
+// Small pieces every provider file uses.
+import { ProviderError } from '../errors';
+import type { GenerationRequest } from '../jobModel';
+import type { ProviderContext, RequestProblem } from './types';
+
+export function endpoint(context: ProviderContext, path: string): string {
+  if (!context.baseUrl) throw new ProviderError('badRequest', 'No base URL is set for this provider: set it in the settings.');
+  return `${context.baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+export function bearer(context: ProviderContext): Record<string, string> {
+  return context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {};
+}
+
+/** Fails before sending when the request asks for something this provider cannot do. */
+export function requireImageOperation(request: GenerationRequest, providerName: string): void {
+  if (request.operation) {
+    throw new ProviderError('unsupported', `${providerName} does not support ${request.operation.kind} jobs.`);
+  }
+}
+
+/** Throws the first problem found by a provider's validate(), as a non-retryable error. */
+export function throwProblems(problems: readonly RequestProblem[], providerName: string): void {
+  if (problems.length > 0) {
+    throw new ProviderError('badRequest', `${providerName}: ${problems.map((problem) => problem.message).join('; ')}`);
+  }
+}
+
+export function isDataUrl(value: string): boolean {
+  return value.startsWith('data:');
+}
+
+/** "data:image/png;base64,…" → its base64 part and MIME type. */
+export function parseDataUrl(value: string): { data: string; mimeType?: string } {
+  const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(value);
+  return match ? { data: match[3] ?? '', mimeType: match[1] } : { data: value };
+}
