@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import { ApiKeyCommands } from './commands/apiKeyCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
+import { ProviderCommands } from './commands/providerCommands';
 import { JobManager } from './core/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
 import { JobStore } from './core/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
+import { providerInfo } from './core/providers/catalog';
 import { ApiKeys } from './services/apiKeys';
 import * as config from './services/config';
 import { Log } from './services/log';
@@ -41,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
   const store = push(new JobStore(mementoPersistence(context.workspaceState)));
   const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
-  const jobs = push(new JobManager(store, createProviderAccess(sandbox, apiKeys), workspaceAssetSink, log, { pollPolicy }));
+  const access = createProviderAccess(sandbox, apiKeys);
+  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy }));
 
   const promptLanguage = push(new PromptLanguageFeatures());
   const jobsTree = push(new JobsTreeProvider(store));
@@ -54,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const gallery = push(new GalleryPanel(context.extensionUri, store, jobCommands, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log);
   const keys = new ApiKeyCommands(apiKeys);
+  const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri);
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'imageJobs.generate': (arg?: unknown) => generate.generate(arg),
@@ -73,8 +77,21 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     'imageJobs.job.copyId': (arg: unknown) => jobCommands.copyId(arg),
     'imageJobs.job.remove': (arg: unknown) => jobCommands.remove(arg),
     'imageJobs.insertAsset': (arg: Parameters<JobCommands['insertAsset']>[0]) => jobCommands.insertAsset(arg),
+    'imageJobs.submodel.health': () => providerCommands.subModelHealth(),
+    'imageJobs.submodel.purgeQueue': (arg?: { confirmed?: boolean }) => providerCommands.subModelPurgeQueue(arg),
+    'imageJobs.photogpt.upscale': (arg?: { imageId?: string }) => providerCommands.photoGptUpscale(arg),
   };
   for (const [id, handler] of Object.entries(commands)) push(vscode.commands.registerCommand(id, handler));
+
+  // the welcome view offers "Set API Key" while the default provider has none
+  const updateMissingKey = async () => {
+    const provider = config.defaultProvider();
+    const missing = providerInfo(provider).needsApiKey && !(await apiKeys.has(provider));
+    void vscode.commands.executeCommand('setContext', 'imageJobs.missingKey', missing);
+  };
+  void updateMissingKey();
+  push(apiKeys.onDidChange(() => void updateMissingKey()));
+  push(config.onDidChange((event) => event.affectsConfiguration('imageJobs.defaultProvider') && void updateMissingKey()));
 
   jobs.setFocused(vscode.window.state.focused);
   push(vscode.window.onDidChangeWindowState((state) => jobs.setFocused(state.focused)));

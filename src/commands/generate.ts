@@ -4,7 +4,7 @@ import type { JobManager } from '../core/jobManager';
 import type { JobSource } from '../core/jobModel';
 import { generationDefaults } from '../services/config';
 import type { Log } from '../services/log';
-import { fallbackOutputRoot } from '../services/workspaceAssets';
+import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../views/promptLanguage';
 
 /** Scripted use: `executeCommand('imageJobs.generate', { prompt: '…' })`. */
@@ -52,17 +52,12 @@ export class GenerateCommands {
     return this.fromText(text, { kind: 'selection', uri: editor.document.uri.toString() }, editor.document.uri);
   }
 
-  private outputRoot(scope?: vscode.Uri): vscode.Uri {
-    const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
-    return folder?.uri ?? fallbackOutputRoot(this.globalStorage);
-  }
-
   private async fromText(text: string, source: JobSource, scope?: vscode.Uri): Promise<string | undefined> {
     if (!text.trim()) {
       void vscode.window.showWarningMessage('The prompt is empty.');
       return undefined;
     }
-    return this.submit(planFromText(text, generationDefaults(this.outputRoot(scope), scope)), source);
+    return this.submit(planFromText(text, generationDefaults(outputRootFor(this.globalStorage, scope), scope)), source);
   }
 
   private async fromPromptFile(document: vscode.TextDocument): Promise<string | undefined> {
@@ -89,7 +84,7 @@ export class GenerateCommands {
       values[variable] = value;
     }
     const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const plan = planFromPromptFile(prompt, values, fileName, generationDefaults(this.outputRoot(document.uri), document.uri));
+    const plan = planFromPromptFile(prompt, values, fileName, generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri));
     return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
   }
 

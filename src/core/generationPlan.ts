@@ -1,7 +1,7 @@
 // Turns what the user gave (a parsed .prompt file, a selection, typed text) plus settings into the
 // request to submit and where its results go.
 import { slugFromPrompt } from './assetNaming';
-import type { GenerationParams, GenerationRequest, OutputTarget, ProviderId } from './jobModel';
+import { DEFAULT_PARAMS, type GenerationParams, type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
 import { renderTemplate, type PromptFile } from './promptFile';
 import { providerInfo } from './providers/catalog';
 
@@ -20,8 +20,6 @@ export interface GenerationPlan {
   readonly output: OutputTarget;
 }
 
-const DEFAULT_PARAMS: GenerationParams = { width: 512, height: 512, count: 1 };
-
 function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): string {
   return defaults.modelFor(providerId) || providerInfo(providerId).defaultModel;
 }
@@ -34,9 +32,10 @@ export function planFromPromptFile(
 ): GenerationPlan {
   const providerId = prompt.model?.providerId ?? defaults.providerId;
   const text = renderTemplate(prompt.template, { ...prompt.inputDefaults, ...variableValues }).trim();
-  const params: GenerationParams = { ...DEFAULT_PARAMS, ...stripUndefined(prompt.config) };
+  const { kind, ...config } = prompt.config;
+  const params: GenerationParams = { ...DEFAULT_PARAMS, ...stripUndefined(config) };
   return {
-    request: { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults), prompt: text, params },
+    request: { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults), prompt: text, params, ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}) },
     output: {
       root: defaults.outputRoot,
       folder: prompt.output.folder ?? defaults.outputFolder,

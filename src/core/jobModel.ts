@@ -19,6 +19,9 @@ export interface GenerationParams {
 /** What the job makes; absent means images from a prompt. */
 export type JobOperation = { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId: string };
 
+/** Size and count when neither the prompt nor the settings say. */
+export const DEFAULT_PARAMS: GenerationParams = { width: 512, height: 512, count: 1 };
+
 export interface GenerationRequest {
   readonly providerId: ProviderId;
   /** Model name without the provider prefix. */

@@ -3,7 +3,8 @@
 // any error yields no prompt, so nothing is submitted.
 import { isMap, isPair, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import type { ProviderId } from './jobModel';
+import { DEFAULT_PARAMS, type GenerationRequest, type ProviderId } from './jobModel';
+import { PROVIDER_IMPLEMENTATIONS } from './providers/registry';
 import { isProviderId, PROVIDER_IDS, SANDBOX_MODELS } from './providers/catalog';
 import { LineIndex, type TextRange } from './textRange';
 
@@ -24,6 +25,8 @@ export interface PromptConfig {
   readonly seed?: number;
   readonly negativePrompt?: string;
   readonly count?: number;
+  /** `video` asks providers that make videos (PhotoGPT) for one. */
+  readonly kind?: 'image' | 'video';
 }
 
 export interface VariableUse {
@@ -62,6 +65,7 @@ const configSchema = z
     seed: z.number().int().min(-1).max(0xffffffff),
     negativePrompt: z.string(),
     count: z.number().int().min(1).max(10),
+    kind: z.enum(['image', 'video']),
   })
   .partial()
   .strict();
@@ -224,6 +228,23 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typ
       report('error', `The Sandbox has no model "${name}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.`, ...rangeOf(['model']));
       return undefined;
     }
+    // the provider's documented limits, shown where the value is written
+    const { kind, seed, ...config } = result.data.config ?? {};
+    const request: GenerationRequest = {
+      providerId,
+      model: name,
+      prompt: '',
+      params: { ...DEFAULT_PARAMS, ...config, seed: seed === undefined || seed < 0 ? undefined : seed },
+      operation: kind === 'video' ? { kind: 'video' } : undefined,
+    };
+    const problems = [...(PROVIDER_IMPLEMENTATIONS[providerId].validate?.(request) ?? [])];
+    if (kind === 'video' && providerId !== 'photogpt') problems.push({ field: 'operation', message: `${providerId} does not make videos (PhotoGPT does)` });
+    for (const problem of problems) {
+      const path = problem.field === 'model' ? ['model'] : problem.field === 'operation' ? ['config', 'kind'] : ['config', problem.field ?? ''];
+      const written = nodeAt(document.contents as YamlNode, path, false) !== undefined;
+      report('error', problem.message, ...rangeOf(written ? path : ['model']));
+    }
+    if (problems.length > 0) return undefined;
   }
   return result.data;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { GenerationDefaults } from '../core/generationPlan';
-import { isProviderId } from '../core/providers/catalog';
+import { isProviderId, providerInfo } from '../core/providers/catalog';
+import type { ProviderOptions } from '../core/providers/types';
 import type { ProviderId } from '../core/jobModel';
 
 const SECTION = 'imageJobs';
@@ -30,6 +31,28 @@ export function generationDefaults(outputRoot: vscode.Uri, scope?: vscode.Uri): 
     modelFor: (providerId) => settings(scope).get<string>(`${providerId}.defaultModel`) || undefined,
     outputFolder: trustedValue('output.folder', 'assets/generated', scope),
     nameTemplate: settings(scope).get<string>('output.nameTemplate', '{{name}}-{{seed}}'),
+  };
+}
+
+export interface ProviderSettings {
+  readonly baseUrl: string;
+  readonly options: ProviderOptions;
+}
+
+/** Where and how to reach a provider; request-routing values come from user settings only when untrusted. */
+export function providerSettings(providerId: ProviderId): ProviderSettings {
+  const get = <T>(key: string, fallback: T) => trustedValue<T>(`${providerId}.${key}`, fallback);
+  return {
+    baseUrl: get('baseUrl', providerInfo(providerId).defaultBaseUrl),
+    options: {
+      authScheme: get<string | undefined>('authScheme', undefined),
+      authHeader: get<string | undefined>('authHeader', undefined),
+      endpointId: get<string | undefined>('endpointId', undefined),
+      basePath: get<string | undefined>('basePath', undefined),
+      appId: get<string | undefined>('appId', undefined),
+      resultTtlSeconds: settings().get<number | undefined>(`${providerId}.resultTtlSeconds`),
+      runsync: settings().get<boolean | undefined>(`${providerId}.runsync`),
+    },
   };
 }
 

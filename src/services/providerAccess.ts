@@ -1,24 +1,23 @@
+import { ProviderError } from '../core/errors';
 import { HttpClient } from '../core/http';
 import type { ProviderAccess } from '../core/jobManager';
 import type { ProviderId } from '../core/jobModel';
 import { providerInfo } from '../core/providers/catalog';
-import { sandboxProvider } from '../core/providers/sandbox';
-import type { ImageProvider } from '../core/providers/types';
+import { PROVIDER_IMPLEMENTATIONS } from '../core/providers/registry';
 import type { ApiKeys } from './apiKeys';
+import { providerSettings } from './config';
 import type { SandboxHost } from './sandboxHost';
 
-const IMPLEMENTED: Partial<Record<ProviderId, ImageProvider>> = {
-  sandbox: sandboxProvider,
-};
-
-/** Resolves a provider with its base URL and key; the one place that reads keys for requests. */
+/** Resolves a provider with its base URL, options and key; the one place that reads keys for requests. */
 export function createProviderAccess(sandbox: SandboxHost, apiKeys: ApiKeys, http = new HttpClient()): ProviderAccess {
   return async (providerId: ProviderId) => {
-    const provider = IMPLEMENTED[providerId];
-    if (!provider) throw new Error(`${providerInfo(providerId).displayName} is not supported yet in this version; use sandbox/… models.`);
+    const provider = PROVIDER_IMPLEMENTATIONS[providerId];
     if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await sandbox.url() } };
+    const { displayName } = providerInfo(providerId);
     const apiKey = await apiKeys.get(providerId);
-    if (!apiKey) throw new Error(`No API key for ${providerInfo(providerId).displayName}. Run "Image Jobs: Set API Key".`);
-    return { provider, context: { http, baseUrl: providerInfo(providerId).defaultBaseUrl, apiKey } };
+    if (!apiKey) throw new ProviderError('auth', `No API key for ${displayName}. Run "Image Jobs: Set API Key".`);
+    const { baseUrl, options } = providerSettings(providerId);
+    if (!baseUrl) throw new ProviderError('badRequest', `No base URL for ${displayName}: set imageJobs.${providerId}.baseUrl.`);
+    return { provider, context: { http, baseUrl, apiKey, options } };
   };
 }

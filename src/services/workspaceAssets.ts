@@ -46,7 +46,8 @@ function keepable(jobs: readonly JobRecord[]): JobRecord[] {
   return jobs.filter((job) => !dropped.has(job.id));
 }
 
-/** Where results go when no folder is open: the extension's own storage. */
-export function fallbackOutputRoot(globalStorage: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(globalStorage, 'results');
+/** Results go under the workspace folder of `scope` (else the first one); with no folder open, into the extension's storage. */
+export function outputRootFor(globalStorage: vscode.Uri, scope?: vscode.Uri): vscode.Uri {
+  const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri ?? vscode.Uri.joinPath(globalStorage, 'results');
 }

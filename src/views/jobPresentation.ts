@@ -18,7 +18,7 @@ export function jobLabel(job: JobRecord): string {
 }
 
 export function jobDescription(job: JobRecord, now: number): string {
-  const elapsed = formatElapsed(elapsedMs(job, now));
+  const elapsed = formatElapsed(elapsedMs(job, now)) + (job.credits !== undefined ? ` · ${job.credits} credits` : '');
   switch (job.status) {
     case 'queued': {
       const position = job.queuePosition ? ` #${job.queuePosition}${job.queueLength ? `/${job.queueLength}` : ''}` : '';

@@ -138,3 +138,28 @@ test('unknown top-level keys are warnings, not errors', () => {
 test('duplicate keys are YAML errors', () => {
   assert.match(onlyError('---\nmodel: sandbox/landscape\nmodel: sandbox/broken\n---\np').message, /YAML/);
 });
+
+test("a provider's documented limits are diagnostics on the value that breaks them", () => {
+  const source = '---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  height: 768\n  count: 5\n---\nA castle';
+  const { prompt, diagnostics } = parsePromptFile(source);
+  assert.equal(prompt, undefined);
+  const width = diagnostics.find((d) => d.message.startsWith('width must be a multiple of 64'))!;
+  assert.deepEqual(width.range, { start: { line: 3, character: 9 }, end: { line: 3, character: 12 } });
+  const count = diagnostics.find((d) => d.message.startsWith('count must be 1–4 for TAMS'))!;
+  assert.equal(count.range.start.line, 5);
+});
+
+test('a provider problem with the model points at the model', () => {
+  const { diagnostics } = parsePromptFile('---\nmodel: bifrost/dall-e-3\n---\nA castle');
+  const error = diagnostics.find((d) => d.severity === 'error')!;
+  assert.match(error.message, /Bifrost needs provider\/model after "bifrost\/"/);
+  assert.deepEqual(error.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 23 } });
+});
+
+test('video jobs are only for providers that make videos', () => {
+  const { diagnostics } = parsePromptFile('---\nmodel: sandbox/landscape\nconfig:\n  kind: video\n---\nA castle');
+  const error = diagnostics.find((d) => d.severity === 'error')!;
+  assert.match(error.message, /does not make videos \(PhotoGPT does\)/);
+  assert.equal(error.range.start.line, 3);
+  assert.ok(parsePromptFile('---\nmodel: photogpt/model-1\nconfig:\n  kind: video\n---\nA castle').prompt);
+});
