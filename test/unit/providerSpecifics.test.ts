@@ -15,8 +15,12 @@ import { memoryPersistence, waitFor } from './helpers';
 
 const byName = (name: string) => PROVIDER_CASES.find((c) => c.name === name)!;
 const cleanups: (() => unknown)[] = [];
+// every bad answer must end in a job state, never in a rejection nobody handles
+const unhandled: unknown[] = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
 after(async () => {
   for (const cleanup of cleanups) await cleanup();
+  assert.deepEqual(unhandled.map(String), [], 'unhandled rejections');
 });
 
 async function setup(providerCase: ProviderCase, server: FakeProviderServer = providerCase.createServer(), overrides = {}) {

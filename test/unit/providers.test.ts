@@ -10,8 +10,12 @@ import { managerFor, outputIn, PROVIDER_CASES } from './providerCases';
 import { waitFor } from './helpers';
 
 const cleanups: (() => unknown)[] = [];
+// every bad answer must end in a job state, never in a rejection nobody handles
+const unhandled: unknown[] = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
 after(async () => {
   for (const cleanup of cleanups) await cleanup();
+  assert.deepEqual(unhandled.map(String), [], 'unhandled rejections');
 });
 
 async function started(create: () => FakeProviderServer): Promise<FakeProviderServer> {
