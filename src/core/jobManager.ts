@@ -10,6 +10,7 @@ import { isTerminal, needsPolling, type GenerationRequest, type JobError, type J
 import type { JobStore } from './jobStore';
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
+import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from './providerGate';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput } from './providers/types';
 import type { ProviderId } from './jobModel';
 
@@ -41,10 +42,13 @@ export interface JobManagerOptions {
   readonly maxDownloadAttempts?: number;
   readonly maxSubmitAttempts?: number;
   readonly random?: () => number;
+  /** Overrides the documented per-provider limits (benchmarks, tests). */
+  readonly providerLimits?: Partial<Record<ProviderId, ProviderLimits>>;
 }
 
 const DEFAULTS = {
-  maxConcurrentPolls: 8,
+  // per-provider caps live in the gates; this only bounds the scheduler as a whole
+  maxConcurrentPolls: 64,
   maxJobAgeMs: 60 * 60 * 1000,
   maxDownloadBytes: 50 * 1024 * 1024,
   maxDownloadAttempts: 4,
@@ -64,7 +68,8 @@ export class JobManager implements Disposable {
   /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
   private readonly batched = new Set<string>();
   private focused = true;
-  private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random'>> & Pick<JobManagerOptions, 'pollPolicy'>;
+  private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits'>;
+  private readonly gates = new Map<ProviderId, ProviderGate>();
   private readonly random: () => number;
 
   constructor(
@@ -77,6 +82,22 @@ export class JobManager implements Disposable {
     this.options = { ...DEFAULTS, ...options };
     this.random = options.random ?? Math.random;
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: this.options.maxConcurrentPolls });
+  }
+
+  private gate(providerId: ProviderId): ProviderGate {
+    let gate = this.gates.get(providerId);
+    if (!gate) this.gates.set(providerId, (gate = new ProviderGate(this.options.providerLimits?.[providerId] ?? PROVIDER_LIMITS[providerId])));
+    return gate;
+  }
+
+  /** Runs a provider call through its gate; a 429 pauses the whole provider for its Retry-After. */
+  private async call<T>(providerId: ProviderId, kind: CallKind, request: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate(providerId).run(kind, request);
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
+      throw error;
+    }
   }
 
   /** Picks up jobs left unfinished by a previous window. */
@@ -117,7 +138,7 @@ export class JobManager implements Disposable {
       attempt++;
       try {
         const { provider, context } = await this.access(job.request.providerId);
-        const result = await provider.submit(job.request, job.idempotencyKey, context);
+        const result = await this.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
         const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
@@ -174,7 +195,7 @@ export class JobManager implements Disposable {
     if (job.remoteId) {
       try {
         const { provider, context } = await this.access(job.request.providerId);
-        if (provider.cancel) await provider.cancel(job.remoteId, context);
+        if (provider.cancel) await this.call(job.request.providerId, 'cancel', () => provider.cancel!(job.remoteId!, context));
         else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
       } catch (error) {
         this.log.warn(`[jobs] ${id} cancel request failed: ${describeError(error)}`);
@@ -247,16 +268,16 @@ export class JobManager implements Disposable {
     try {
       const { provider, context } = await this.access(job.request.providerId);
       if (provider.pollMany) {
-        // one list request refreshes every unfinished job of this provider that is not being polled already
-        batch = this.store
-          .all()
-          .filter((other) => other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id) && (other.id === id || !this.scheduler.isInFlight(other.id)));
+        // one list request refreshes every unfinished job of this provider; a job another batch
+        // already took (its timer fired at the same moment) is left to that batch
+        if (this.batched.has(id)) return;
+        batch = this.store.all().filter((other) => other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
         for (const other of batch) {
           this.scheduler.unschedule(other.id);
           this.batched.add(other.id);
         }
         try {
-          const states = await provider.pollMany(batch.map((other) => other.remoteId!), context);
+          const states = await this.call(job.request.providerId, 'poll', () => provider.pollMany!(batch.map((other) => other.remoteId!), context));
           for (const other of batch) {
             const state = states.get(other.remoteId!);
             if (state) await this.applyPolled(other, state);
@@ -266,7 +287,7 @@ export class JobManager implements Disposable {
           for (const other of batch) this.batched.delete(other.id);
         }
       } else {
-        await this.applyPolled(job, await provider.poll(job.remoteId, context));
+        await this.applyPolled(job, await this.call(job.request.providerId, 'poll', () => provider.poll(job.remoteId!, context)));
       }
     } catch (error) {
       for (const member of batch) await this.handlePollError(member.id, error, this.memoryOf(member.id));

@@ -9,11 +9,18 @@ export interface JobPersistence {
 
 export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | { readonly kind: 'remove'; readonly id: string };
 
+/** Fields whose change must reach storage before anything else happens (ids, states, results). */
+const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey'];
+
+/** Progress-only changes (progress, queue position, warnings) are written at most this often. */
+const COALESCE_MS = 1000;
+
 export class JobStore implements Disposable {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly changed = new Emitter<JobChange>();
   readonly onDidChange = this.changed.event;
   private saving: Promise<void> = Promise.resolve();
+  private coalesceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly persistence: JobPersistence) {
     for (const job of persistence.load()) this.jobs.set(job.id, job);
@@ -35,12 +42,24 @@ export class JobStore implements Disposable {
     await this.persist();
   }
 
-  /** Applies `change` to the stored job; returns the new record, or undefined if the job is gone. */
+  /**
+   * Applies `change` to the stored job and returns the new record (undefined if the job is gone).
+   * Durable changes resolve once persisted; progress-only ones are persisted shortly after.
+   */
   async update(id: string, change: (job: JobRecord) => Partial<JobRecord>): Promise<JobRecord | undefined> {
     const current = this.jobs.get(id);
     if (!current) return undefined;
     const next: JobRecord = { ...current, ...change(current), updatedAt: Date.now() };
-    await this.put(next);
+    if (DURABLE_FIELDS.some((field) => current[field] !== next[field])) {
+      await this.put(next);
+    } else {
+      this.jobs.set(id, next);
+      this.changed.fire({ kind: 'upsert', job: next });
+      this.coalesceTimer ??= setTimeout(() => {
+        this.coalesceTimer = undefined;
+        void this.persist().catch(() => undefined); // the next durable save retries it
+      }, COALESCE_MS);
+    }
     return next;
   }
 
@@ -57,7 +76,16 @@ export class JobStore implements Disposable {
     return run;
   }
 
+  /** Writes any coalesced changes now (window closing). */
+  flush(): Promise<void> {
+    if (!this.coalesceTimer) return this.saving;
+    clearTimeout(this.coalesceTimer);
+    this.coalesceTimer = undefined;
+    return this.persist();
+  }
+
   dispose(): void {
+    void this.flush().catch(() => undefined);
     this.changed.dispose();
   }
 }

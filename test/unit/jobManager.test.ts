@@ -190,3 +190,19 @@ test('retry of a provider failure submits a new job', async () => {
   assert.notEqual(next, id);
   assert.equal(store.get(next)!.request.model, 'broken');
 });
+
+test('the store persists ids and states at once and coalesces progress-only changes', async () => {
+  const persistence = memoryPersistence();
+  const store = new JobStore(persistence);
+  const job = { id: 'j', idempotencyKey: 'k', request, source: { kind: 'input' as const }, output: output(tempDir()), createdAt: 1, updatedAt: 1, status: 'queued' as const, assets: [] };
+  await store.put(job);
+  const afterPut = persistence.saves;
+  await store.update('j', () => ({ remoteId: 'r-1' }));
+  assert.equal(persistence.saves, afterPut + 1, 'a new remote id is written before update resolves');
+  for (let i = 0; i < 50; i++) await store.update('j', () => ({ progress: i / 50 }));
+  assert.equal(persistence.saves, afterPut + 1, 'progress alone is not written on every change');
+  assert.equal(store.get('j')!.progress, 49 / 50, 'but the store has it at once');
+  await store.flush();
+  assert.equal(persistence.saved[0]!.progress, 49 / 50);
+  store.dispose();
+});

@@ -262,3 +262,26 @@ test('SubModel: results older than 30 minutes are expired', async () => {
   const job = await waitFor(() => second.store.get(id)!.status === 'expired' && second.store.get(id), 5000);
   assert.match(job.error!.message, /request does not exist/);
 });
+
+test('TAMS: a burst of jobs stays under the documented 5 requests per second', async () => {
+  const tams = byName('TAMS');
+  const { server, store, manager } = await setup(tams);
+  server.durationMs = 800;
+  const ids = await Promise.all(Array.from({ length: 8 }, () => manager.submit(tams.request, { kind: 'script' }, outputIn())));
+  for (const id of ids) assert.equal((await waitFor(settled(store, id), 20_000) as { status: string }).status, 'succeeded');
+  assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
+  assert.ok(server.requests.filter((r) => !r.path.startsWith('/files/')).length >= 16, 'each job was submitted and polled at least once');
+});
+
+test('a 429 storm pauses the provider for its Retry-After instead of hammering it', async () => {
+  const serika = byName('Serika');
+  const { server, store, manager } = await setup(serika);
+  server.durationMs = 200;
+  server.inject('GET', /\/jobs/, { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"message":"Rate limit reached"}}' }, 3);
+  const ids = await Promise.all(Array.from({ length: 4 }, () => manager.submit(serika.request, { kind: 'script' }, outputIn())));
+  const t0 = Date.now();
+  for (const id of ids) assert.equal((await waitFor(settled(store, id), 20_000) as { status: string }).status, 'succeeded');
+  // the jobs are refreshed together, and after each 429 nothing is sent for its Retry-After second
+  assert.ok(Date.now() - t0 >= 2900, `took ${Date.now() - t0} ms: each 429 paused the provider`);
+  assert.ok(server.countRequests('GET', /\/jobs$/) <= 8, `list requests: ${server.countRequests('GET', /\/jobs$/)}`);
+});
