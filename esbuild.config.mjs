@@ -1,5 +1,6 @@
-// Three outputs: the extension bundle (node/cjs, vscode external), the gallery webview bundle
-// (browser/iife), and a plain per-file transpile of src+test to out/ for node's test runner and mocha.
+// Outputs: the extension bundle (node/cjs, vscode external), loaded at activation; the engine bundle
+// (parsing, HTTP, providers) it requires on first use; the gallery webview bundle (browser/iife); and
+// a plain per-file transpile of src+test to out/ for node's test runner and mocha.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,18 @@ const problemReporter = {
   },
 };
 
+/** Keeps `require('../engine')` a runtime require of dist/engine.js instead of inlining it. */
+const lazyEngine = {
+  name: 'lazy-engine',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/engine$/ }, () => ({ path: './engine.js', external: true }));
+  },
+};
+
+const node = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'], minify: production, sourcemap: !production, sourcesContent: false, logLevel: 'warning' };
+
 const contexts = [
+  { ...node, entryPoints: ['src/engine.ts'], outfile: 'dist/engine.js', plugins: [problemReporter] },
   {
     entryPoints: ['src/extension.ts'],
     bundle: true,
@@ -42,7 +54,7 @@ const contexts = [
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
-    plugins: [problemReporter],
+    plugins: [problemReporter, lazyEngine],
   },
   {
     entryPoints: ['webview-ui/src/gallery.ts', 'webview-ui/src/gallery.css'],

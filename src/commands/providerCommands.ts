@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { JobManager, ProviderAccess } from '../core/jobManager';
 import { DEFAULT_PARAMS } from '../core/jobModel';
-import { subModelHealth, subModelPurgeQueue, type SubModelHealth } from '../core/providers/submodel';
+import type { SubModelHealth } from '../core/providers/submodel';
 import { generationDefaults } from '../services/config';
+import { engine } from '../services/engine';
 import { outputRootFor } from '../services/workspaceAssets';
 
 /** Commands that exist for one provider's own endpoints. */
@@ -15,7 +16,7 @@ export class ProviderCommands {
 
   async subModelHealth(): Promise<SubModelHealth> {
     const { context } = await this.access('submodel');
-    const health = await subModelHealth(context);
+    const health = await engine().subModelHealth(context);
     const { jobs, workers } = health;
     void vscode.window.showInformationMessage(
       `SubModel ${context.options?.endpointId}: ${jobs.inQueue} queued, ${jobs.inProgress} in progress, ${jobs.completed} completed, ${jobs.failed} failed; workers ${workers.idle} idle, ${workers.running} running.`,
@@ -30,7 +31,7 @@ export class ProviderCommands {
       const choice = await vscode.window.showWarningMessage(`Remove every queued job on SubModel endpoint ${context.options?.endpointId}? Jobs already running are not affected.`, { modal: true }, 'Purge Queue');
       if (choice !== 'Purge Queue') return undefined;
     }
-    const result = await subModelPurgeQueue(context);
+    const result = await engine().subModelPurgeQueue(context);
     void vscode.window.showInformationMessage(`SubModel: removed ${result.removed} queued job${result.removed === 1 ? '' : 's'}.`);
     return result;
   }

@@ -57,9 +57,17 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * True for a ProviderError from either bundle: the engine bundle, loaded lazily, has its own copy of
+ * this class, so instanceof alone is not enough.
+ */
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof ProviderError || (error instanceof Error && error.name === 'ProviderError' && typeof (error as { kind?: unknown }).kind === 'string');
+}
+
 /** Turns a thrown network error (undici, node) into a ProviderError with an actionable message. */
 export function toProviderError(error: unknown, what: string): ProviderError {
-  if (error instanceof ProviderError) return error;
+  if (isProviderError(error)) return error;
   const code = errorCode(error);
   if (code && code.includes('TIMEOUT')) {
     return new ProviderError('timeout', `${what}: ${NETWORK_MESSAGES[code] ?? 'timed out'}`, { code });

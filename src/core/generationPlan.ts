@@ -2,7 +2,8 @@
 // request to submit and where its results go.
 import { slugFromPrompt } from './assetNaming';
 import { DEFAULT_PARAMS, type GenerationParams, type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
-import { renderTemplate, type PromptFile } from './promptFile';
+import type { PromptFile } from './promptFile';
+import { renderTemplate } from './template';
 import { providerInfo } from './providers/catalog';
 
 export interface GenerationDefaults {

@@ -1,7 +1,7 @@
 // Runs jobs end to end: record → submit → poll → download → save. The job is persisted before it is
 // submitted and again the moment the provider returns its id, so a crash or reload never loses it.
 import { randomUUID } from 'node:crypto';
-import { describeError, ProviderError } from './errors';
+import { describeError, isProviderError, ProviderError } from './errors';
 import type { Disposable } from './events';
 import { isPng, pngSize, withPngText } from './png';
 import { a1111Parameters, buildProvenance } from './provenance';
@@ -60,6 +60,15 @@ interface PollMemory {
   downloadAttempts: number;
   retryAfterMs?: number;
   etaMs?: number;
+  /** First progress seen while running, to estimate the finish from the rate of progress. */
+  progressStart?: { at: number; progress: number };
+}
+
+/** Remaining time from two progress readings, assuming the rate holds; undefined until it can tell. */
+export function etaFromProgress(start: { at: number; progress: number }, now: number, progress: number): number | undefined {
+  const rate = (progress - start.progress) / (now - start.at);
+  if (!(rate > 0) || progress >= 1) return undefined;
+  return (1 - progress) / rate;
 }
 
 export class JobManager implements Disposable {
@@ -95,7 +104,7 @@ export class JobManager implements Disposable {
     try {
       return await this.gate(providerId).run(kind, request);
     } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
+      if (isProviderError(error) && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
       throw error;
     }
   }
@@ -149,7 +158,7 @@ export class JobManager implements Disposable {
         await this.applyState(job.id, result.state);
         return;
       } catch (error) {
-        const canRepeat = error instanceof ProviderError && error.retryable && (await this.isIdempotent(job.request.providerId));
+        const canRepeat = isProviderError(error) && error.retryable && (await this.isIdempotent(job.request.providerId));
         if (canRepeat && attempt < this.options.maxSubmitAttempts) {
           const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
           this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms with the same idempotency key`);
@@ -157,11 +166,11 @@ export class JobManager implements Disposable {
           if (this.store.get(job.id)?.status !== 'submitting') return;
           continue;
         }
-        const uncertain = error instanceof ProviderError && (error.kind === 'network' || error.kind === 'timeout') && !canRepeat;
+        const uncertain = isProviderError(error) && (error.kind === 'network' || error.kind === 'timeout') && !canRepeat;
         const message = uncertain
           ? `${describeError(error)}. The provider may or may not have received the job; check its dashboard before retrying.`
           : describeError(error);
-        await this.fail(job.id, { message, phase: 'submit', retryable: error instanceof ProviderError ? error.retryable || error.kind === 'auth' : false });
+        await this.fail(job.id, { message, phase: 'submit', retryable: isProviderError(error) ? error.retryable || error.kind === 'auth' : false });
         return;
       }
     }
@@ -199,7 +208,7 @@ export class JobManager implements Disposable {
         else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
       } catch (error) {
         this.log.warn(`[jobs] ${id} cancel request failed: ${describeError(error)}`);
-        if (!(error instanceof ProviderError && error.kind === 'badRequest')) throw error;
+        if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
       }
     }
     await this.store.update(id, () => ({ status: 'cancelled', finishedAt: Date.now(), progress: undefined, queuePosition: undefined }));
@@ -249,6 +258,8 @@ export class JobManager implements Disposable {
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
+        queued: job.status === 'queued',
+        awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         random: this.random(),
       },
       this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY,
@@ -306,11 +317,11 @@ export class JobManager implements Disposable {
     const current = this.store.get(id);
     if (!current || isTerminal(current.status)) return;
     const message = describeError(error);
-    if (error instanceof ProviderError && error.kind === 'notFound') {
+    if (isProviderError(error) && error.kind === 'notFound') {
       await this.finish(id, { status: 'expired', error: { message: `The provider no longer has this job (expired or deleted): ${message}`, phase: 'provider', retryable: false } });
       return;
     }
-    if (error instanceof ProviderError && error.retryable) {
+    if (isProviderError(error) && error.retryable) {
       memory.consecutiveErrors++;
       memory.retryAfterMs = error.details.retryAfterMs;
       this.log.warn(`[poll] ${id}: ${message} (attempt ${memory.consecutiveErrors}, backing off)`);
@@ -330,6 +341,11 @@ export class JobManager implements Disposable {
       case 'queued':
       case 'running': {
         memory.etaMs = state.etaMs;
+        if (state.status === 'running' && state.etaMs === undefined && state.progress !== undefined) {
+          const now = Date.now();
+          memory.progressStart ??= { at: now, progress: state.progress };
+          memory.etaMs = etaFromProgress(memory.progressStart, now, state.progress);
+        }
         const job = await this.store.update(id, (current) => ({
           credits: state.credits ?? current.credits,
           ...(state.status === 'queued'
@@ -376,7 +392,7 @@ export class JobManager implements Disposable {
       }
     } catch (error) {
       memory.downloadAttempts++;
-      const retryable = error instanceof ProviderError ? error.retryable : false;
+      const retryable = isProviderError(error) ? error.retryable : false;
       const message = `${phase === 'save' ? 'Could not save the result' : 'Could not download the result'}: ${describeError(error)}`;
       if (retryable && memory.downloadAttempts < this.options.maxDownloadAttempts) {
         this.log.warn(`[download] ${id}: ${message}; will poll again for fresh result URLs`);

@@ -14,12 +14,16 @@ const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'ass
 
 /** Progress-only changes (progress, queue position, warnings) are written at most this often. */
 const COALESCE_MS = 1000;
+/** Durable changes arriving within this window share one write (each caller still awaits it). */
+const GROUP_COMMIT_MS = 50;
 
 export class JobStore implements Disposable {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly changed = new Emitter<JobChange>();
   readonly onDidChange = this.changed.event;
   private saving: Promise<void> = Promise.resolve();
+  /** The next write, not started yet: changes made meanwhile join it (group commit). */
+  private queued: Promise<void> | undefined;
   private coalesceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly persistence: JobPersistence) {
@@ -69,9 +73,20 @@ export class JobStore implements Disposable {
     await this.persist();
   }
 
-  /** Saves are chained so an older snapshot can never overwrite a newer one. */
+  /**
+   * Saves are chained so an older snapshot never overwrites a newer one, and every change made while
+   * a write is pending joins that write: a thousand jobs submitted together cost a few writes, not a
+   * thousand, and each caller still resolves only once its change is stored.
+   */
   private persist(): Promise<void> {
-    const run = this.saving.then(() => this.persistence.save([...this.jobs.values()]));
+    if (this.queued) return this.queued;
+    const run = this.saving
+      .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_MS)))
+      .then(() => {
+        this.queued = undefined;
+        return this.persistence.save([...this.jobs.values()]);
+      });
+    this.queued = run;
     this.saving = run.catch(() => undefined);
     return run;
   }

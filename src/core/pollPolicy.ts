@@ -11,6 +11,8 @@ export interface PollPolicyOptions {
   readonly jitter: number;
   readonly unfocusedMultiplier: number;
   readonly maxErrorBackoffMs: number;
+  /** A queued job cannot finish before it runs: poll it this much less often. */
+  readonly queuedMultiplier: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
@@ -20,7 +22,11 @@ export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   jitter: 0.1,
   unfocusedMultiplier: 3,
   maxErrorBackoffMs: 120_000,
+  queuedMultiplier: 2,
 };
+
+/** ETAs longer than this many minimum intervals are refined before being trusted. */
+const ETA_REFINE_ABOVE_MIN_INTERVALS = 6;
 
 export interface PollInputs {
   readonly ageMs: number;
@@ -29,15 +35,23 @@ export interface PollInputs {
   readonly retryAfterMs?: number;
   readonly consecutiveErrors: number;
   readonly focused: boolean;
+  readonly queued?: boolean;
+  /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
+  readonly awaitingRate?: boolean;
   /** 0..1; injected for tests. */
   readonly random: number;
 }
 
 export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = DEFAULT_POLL_POLICY): number {
   let delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs, inputs.ageMs * options.ageFraction));
-  if (inputs.etaMs !== undefined && inputs.etaMs >= 0 && inputs.etaMs < delay) {
-    // poll just after the provider expects to be done, not a whole interval later
-    delay = Math.max(options.minIntervalMs, inputs.etaMs + 100);
+  if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
+  if (inputs.awaitingRate) delay = Math.max(options.minIntervalMs, delay / 3);
+  if (inputs.etaMs !== undefined && inputs.etaMs >= 0) {
+    // an estimate beats a guess from the age, in either direction: while it is far off, look again a
+    // little before it (a longer baseline sharpens it); once close, poll just after it
+    const target = inputs.etaMs > ETA_REFINE_ABOVE_MIN_INTERVALS * options.minIntervalMs ? inputs.etaMs * 0.9 : inputs.etaMs * 1.01 + 10;
+    // the provider says it is nearly done: worth looking sooner than the usual minimum
+    delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs / 4, target));
   }
   if (inputs.consecutiveErrors > 0) {
     delay = Math.min(options.maxErrorBackoffMs, Math.max(delay, 1000 * 2 ** Math.min(inputs.consecutiveErrors, 16)));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_PARAMS, type GenerationRequest, type ProviderId } from './jobModel';
 import { PROVIDER_IMPLEMENTATIONS } from './providers/registry';
 import { isProviderId, PROVIDER_IDS, SANDBOX_MODELS } from './providers/catalog';
+import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
@@ -92,12 +93,7 @@ export function isUnsafeRelativePath(path: string): boolean {
   return /^([a-zA-Z]:|[\\/])/.test(path) || path.split(/[\\/]/).includes('..');
 }
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
-/** Fills `{{name}}` placeholders; unknown names are left as they are. */
-export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
-}
+export { renderTemplate } from './template';
 
 interface FrontMatter {
   readonly text: string;

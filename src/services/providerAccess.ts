@@ -1,16 +1,19 @@
 import { ProviderError } from '../core/errors';
-import { HttpClient } from '../core/http';
+import type { HttpClient } from '../core/http';
 import type { ProviderAccess } from '../core/jobManager';
 import type { ProviderId } from '../core/jobModel';
 import { providerInfo } from '../core/providers/catalog';
-import { PROVIDER_IMPLEMENTATIONS } from '../core/providers/registry';
 import type { ApiKeys } from './apiKeys';
 import { providerSettings } from './config';
+import { engine } from './engine';
 import type { SandboxHost } from './sandboxHost';
 
 /** Resolves a provider with its base URL, options and key; the one place that reads keys for requests. */
-export function createProviderAccess(sandbox: SandboxHost, apiKeys: ApiKeys, http = new HttpClient()): ProviderAccess {
+export function createProviderAccess(sandbox: SandboxHost, apiKeys: ApiKeys): ProviderAccess {
+  let client: HttpClient | undefined;
   return async (providerId: ProviderId) => {
+    const { HttpClient, PROVIDER_IMPLEMENTATIONS } = engine();
+    const http = (client ??= new HttpClient());
     const provider = PROVIDER_IMPLEMENTATIONS[providerId];
     if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await sandbox.url() } };
     const { displayName } = providerInfo(providerId);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { parsePromptFile, type PromptDiagnostic, type PromptParseResult } from '../core/promptFile';
+import type { PromptDiagnostic, PromptParseResult } from '../core/promptFile';
 import type { TextRange } from '../core/textRange';
 import { defaultProvider } from '../services/config';
+import { engine } from '../services/engine';
 
 const DEBOUNCE_MS = 250;
 
@@ -41,7 +42,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
 
   /** Parses the document, publishes its diagnostics and returns the result. */
   validate(document: vscode.TextDocument): PromptParseResult {
-    const result = parsePromptFile(document.getText());
+    const result = engine().parsePromptFile(document.getText());
     this.diagnostics.set(
       document.uri,
       result.diagnostics.map((diagnostic) => {
@@ -72,7 +73,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const result = parsePromptFile(document.getText());
+    const result = engine().parsePromptFile(document.getText());
     const top = new vscode.Range(0, 0, 0, 0);
     const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
     if (!result.prompt) {

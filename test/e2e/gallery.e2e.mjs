@@ -53,6 +53,7 @@ try {
 
   // 3. the gallery renders the image, under a strict CSP
   await openFile(page, 'notes.md');
+  await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('Control+End');
   await runCommand(page, 'Image Jobs: Open Gallery');
   const gallery = await webviewFrame(page, '.card img');
@@ -72,9 +73,13 @@ try {
   // 4. Insert puts a Markdown reference at the cursor of the last editor
   await gallery.locator('.card button', { hasText: 'Insert' }).first().click();
   await gallery.locator('.card .status', { hasText: 'Inserted' }).first().waitFor({ timeout: 15_000 });
-  // the editor soft-wraps long lines and renders spaces as non-breaking ones: compare the visible characters
-  const editorText = (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/[^\x21-\x7e]+/g, '');
-  check(new RegExp(`!\\[${PROMPT.replace(/\s+/g, '')}\\]\\(assets/generated/a-paper-boat-on-a-\\d+\\.png\\)`).test(editorText), 'Insert wrote a Markdown image reference into notes.md');
+  // the editor soft-wraps long lines and renders spaces as non-breaking ones: compare the visible
+  // characters, once the edit has been rendered
+  const reference = `!\\[${PROMPT.replace(/\s+/g, '')}\\]\\(assets/generated/a-paper-boat-on-a-\\d+\\.png\\)$`;
+  const inserted = await page
+    .waitForFunction((pattern) => new RegExp(pattern).test(document.querySelector('.editor-instance .view-lines').innerText.replace(/[^\x21-\x7e]+/g, '')), reference, { timeout: 10_000 })
+    .then(() => true, () => false);
+  check(inserted, 'Insert wrote a Markdown image reference at the end of notes.md, where the cursor was');
   await page.screenshot({ path: join(shots, '03-inserted.png') });
 
   // 5. a window reload mid-job: the job id was persisted, polling resumes in the new extension host

@@ -37,6 +37,9 @@ describe('Jobs view and job actions', () => {
       assert.match(String(queued.description), /^queued #\d+ · 0:0\d$/);
       assert.equal(iconId(queued), 'clock');
       assert.match(String(queued.contextValue), /\bcancelable\b/);
+      // the engine polls at the Sandbox's ETA, skipping the running phase: ask for a look mid-job
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await vscode.commands.executeCommand('imageJobs.refreshJobs');
       await waitForJob(api, id, ['running']);
       const running = await treeItem(api, id);
       assert.equal(iconId(running), 'sync~spin');

@@ -7,6 +7,7 @@ import { ProviderError } from '../../src/core/errors';
 import type { AssetSink, JobLogger } from '../../src/core/jobManager';
 import type { JobRecord } from '../../src/core/jobModel';
 import type { JobPersistence } from '../../src/core/jobStore';
+import type { PollPolicyOptions } from '../../src/core/pollPolicy';
 
 export function tempDir(prefix = 'image-jobs-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -66,3 +67,6 @@ export async function rejection(promise: Promise<unknown>): Promise<ProviderErro
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
+
+/** A poll policy for tests: short intervals, no jitter. */
+export const fastPolls = (): PollPolicyOptions => ({ minIntervalMs: 20, maxIntervalMs: 80, ageFraction: 0.1, jitter: 0, unfocusedMultiplier: 3, maxErrorBackoffMs: 150, queuedMultiplier: 1 });

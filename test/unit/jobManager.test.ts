@@ -9,7 +9,7 @@ import { SandboxServer } from '../../src/core/sandbox/server';
 import { sandboxProvider } from '../../src/core/providers/sandbox';
 import { readPngText, pngSize } from '../../src/core/png';
 import { isTerminal, type GenerationRequest, type OutputTarget } from '../../src/core/jobModel';
-import { collectingLogger, fileSink, memoryPersistence, rootUri, tempDir, waitFor } from './helpers';
+import { collectingLogger, fastPolls, fileSink, memoryPersistence, rootUri, tempDir, waitFor } from './helpers';
 
 const http = new HttpClient();
 const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
@@ -20,7 +20,6 @@ after(async () => {
   }
 });
 
-const fastPolls = () => ({ minIntervalMs: 20, maxIntervalMs: 60, ageFraction: 0.1, jitter: 0, unfocusedMultiplier: 3, maxErrorBackoffMs: 100 });
 
 function setup(options: { durationMs?: number; persistence?: ReturnType<typeof memoryPersistence>; stateFile?: string; server?: SandboxServer } = {}) {
   const server = options.server ?? new SandboxServer({ jobDurationMs: () => options.durationMs ?? 200, stateFile: options.stateFile });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLL_POLICY, nextPollDelay } from '../../src/core/pollPolicy';
+import { etaFromProgress } from '../../src/core/jobManager';
 import { PollScheduler } from '../../src/core/pollScheduler';
 
 const base = { consecutiveErrors: 0, focused: true, random: 0.5 };
@@ -11,8 +12,20 @@ test('the interval starts at the minimum and grows with the job age up to the ma
   assert.equal(nextPollDelay({ ...base, ageMs: 10_000_000 }), DEFAULT_POLL_POLICY.maxIntervalMs);
 });
 
-test('a provider ETA shorter than the interval brings the next poll forward', () => {
-  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, etaMs: 1200 }), 1300);
+test('an ETA sets the next poll just after it, earlier or later than the age would', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, etaMs: 1200 }), 1222);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000 }), 8100, 'a far estimate is refined first');
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 100_000 }), DEFAULT_POLL_POLICY.maxIntervalMs);
+});
+
+test('queued jobs are polled less often', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, queued: true }), 12_000);
+});
+
+test('the finish is estimated from the rate of progress', () => {
+  assert.equal(etaFromProgress({ at: 1000, progress: 0.1 }, 3000, 0.5), 2500);
+  assert.equal(etaFromProgress({ at: 1000, progress: 0.5 }, 3000, 0.5), undefined, 'no progress, no estimate');
 });
 
 test('errors back off exponentially, Retry-After is a floor, unfocused windows poll less', () => {

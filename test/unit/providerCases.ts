@@ -15,7 +15,7 @@ import { PhotoGptServer } from '../fixtures/providers/photoGptServer';
 import { SerikaServer } from '../fixtures/providers/serikaServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
-import { collectingLogger, fileSink, memoryPersistence, rootUri, tempDir } from './helpers';
+import { collectingLogger, fastPolls, fileSink, memoryPersistence, rootUri, tempDir } from './helpers';
 
 export const http = new HttpClient({ timeoutMs: 400 });
 
@@ -86,7 +86,6 @@ export const PROVIDER_CASES: ProviderCase[] = [
   },
 ];
 
-export const fastPolls = () => ({ minIntervalMs: 20, maxIntervalMs: 80, ageFraction: 0.1, jitter: 0, unfocusedMultiplier: 3, maxErrorBackoffMs: 150 });
 
 export function contextFor(providerCase: ProviderCase, server: FakeProviderServer, overrides: Partial<ProviderContext> = {}): ProviderContext {
   return { http, baseUrl: providerCase.baseUrl(server), apiKey: server.apiKey, options: providerCase.options?.(server), ...overrides };

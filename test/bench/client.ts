@@ -1,0 +1,121 @@
+// One benchmark client, in its own process so its CPU time and memory are its own: submits N jobs to
+// a loopback provider server and detects their completion with one schedule, then reports.
+import { HttpClient } from '../../src/core/http';
+import { JobManager } from '../../src/core/jobManager';
+import { JobStore } from '../../src/core/jobStore';
+import { DEFAULT_POLL_POLICY } from '../../src/core/pollPolicy';
+import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
+import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';
+import type { ProviderContext, RemoteJobState } from '../../src/core/providers/types';
+
+export interface ClientConfig {
+  readonly schedule: 'engine' | 'fixed';
+  readonly fixedIntervalMs?: number;
+  readonly providerId: ProviderId;
+  readonly request: GenerationRequest;
+  readonly context: Omit<ProviderContext, 'http'>;
+  readonly jobs: number;
+  readonly timeScale: number;
+}
+
+export interface ClientReport {
+  readonly detections: { remoteId: string; detectedAt: number }[];
+  readonly cpuMs: number;
+  readonly peakRssMb: number;
+  /** RSS once the modules are loaded, before any job: a host process pays this anyway. */
+  readonly baselineRssMb: number;
+  readonly errors: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runFixed(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
+  const provider = PROVIDER_IMPLEMENTATIONS[config.providerId];
+  const context: ProviderContext = { ...config.context, http };
+  let errors = 0;
+  // what the providers' samples and the fal/Replicate clients do: submit, then poll at a fixed interval
+  await Promise.all(
+    Array.from({ length: config.jobs }, async (_, index) => {
+      const { remoteId } = await provider.submit(config.request, `bench-${index}`, context);
+      for (;;) {
+        await sleep(config.fixedIntervalMs!);
+        let state: RemoteJobState;
+        try {
+          state = await provider.poll(remoteId, context);
+        } catch {
+          errors++;
+          continue;
+        }
+        if (state.status === 'succeeded') {
+          detected(remoteId);
+          for (const output of state.outputs) if (output.kind === 'url') await http.download(output.url, { maxBytes: 1e7 }).catch(() => errors++);
+          return;
+        }
+        if (state.status === 'failed' || state.status === 'cancelled' || state.status === 'expired') return;
+      }
+    }),
+  );
+  return errors;
+}
+
+async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
+  // persistence pays the serialization a real Memento pays
+  const store = new JobStore({ load: () => [], save: async (jobs) => void JSON.stringify(jobs) });
+  const sink = { exists: async () => false, write: async () => undefined };
+  const scale = config.timeScale;
+  const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale, maxErrorBackoffMs: DEFAULT_POLL_POLICY.maxErrorBackoffMs * scale };
+  let errors = 0;
+  const manager = new JobManager(
+    store,
+    async () => ({ provider: PROVIDER_IMPLEMENTATIONS[config.providerId], context: { ...config.context, http } }),
+    sink,
+    { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
+    // the documented rate limits are in real seconds; this run is time-scaled, so only concurrency applies
+    { pollPolicy: () => policy, providerLimits: { [config.providerId]: { maxInFlight: 64 } } },
+  );
+  const done = new Set<string>();
+  const ended = new Set<string>();
+  let finished: () => void;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  store.onDidChange((change) => {
+    if (change.kind !== 'upsert') return;
+    const job: JobRecord = change.job;
+    if ((job.status === 'downloading' || job.status === 'succeeded') && job.remoteId && !done.has(job.id)) {
+      done.add(job.id);
+      detected(job.remoteId);
+    }
+    if (job.status === 'succeeded' || job.status === 'failed') {
+      ended.add(job.id);
+      if (ended.size === config.jobs) finished();
+    }
+  });
+  const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
+  await Promise.all(Array.from({ length: config.jobs }, () => manager.submit(config.request, { kind: 'script' }, output)));
+  await allDone;
+  manager.dispose();
+  return errors;
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_CLIENT_CONFIG!) as ClientConfig;
+  const http = new HttpClient({ timeoutMs: 30_000 });
+  const detections: ClientReport['detections'] = [];
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const cpuStart = process.cpuUsage();
+  const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
+  const errors = config.schedule === 'engine' ? await runEngine(config, http, detected) : await runFixed(config, http, detected);
+  clearInterval(sampler);
+  const cpu = process.cpuUsage(cpuStart);
+  const report: ClientReport = {
+    detections,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: Math.max(peakRss, process.memoryUsage().rss) / 1024 / 1024,
+    baselineRssMb: baselineRss / 1024 / 1024,
+    errors,
+  };
+  process.send!(report, () => process.exit(0));
+}
+
+void main();
