@@ -23,6 +23,8 @@ export interface ProviderAccess {
 export interface AssetSink {
   exists(root: string, relativePath: string): Promise<boolean>;
   write(root: string, relativePath: string, bytes: Uint8Array): Promise<void>;
+  /** Removes a file written by an attempt that did not finish. */
+  remove(root: string, relativePath: string): Promise<void>;
 }
 
 export interface JobLogger {
@@ -76,18 +78,30 @@ export class JobManager implements Disposable {
   private readonly memory = new Map<string, PollMemory>();
   /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
   private readonly batched = new Set<string>();
+  /** Files being saved right now: two jobs finishing together must not pick the same free name. */
+  private readonly reservedPaths = new Set<string>();
   private focused = true;
+  /** Set by dispose(): in-flight work ends without touching the store or the disk (a closing window). */
+  private disposed = false;
+  private readonly abort = new AbortController();
   private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits'>;
   private readonly gates = new Map<ProviderId, ProviderGate>();
   private readonly random: () => number;
 
+  private readonly access: ProviderAccess;
+
   constructor(
     private readonly store: JobStore,
-    private readonly access: ProviderAccess,
+    access: ProviderAccess,
     private readonly sink: AssetSink,
     private readonly log: JobLogger,
     options: JobManagerOptions = {},
   ) {
+    this.access = async (providerId) => {
+      if (this.disposed) throw new Error('the job manager is closed');
+      const resolved = await access(providerId);
+      return { provider: resolved.provider, context: { ...resolved.context, signal: this.abort.signal } };
+    };
     this.options = { ...DEFAULTS, ...options };
     this.random = options.random ?? Math.random;
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: this.options.maxConcurrentPolls });
@@ -148,6 +162,7 @@ export class JobManager implements Disposable {
       try {
         const { provider, context } = await this.access(job.request.providerId);
         const result = await this.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
+        if (this.disposed) return;
         const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
@@ -158,6 +173,7 @@ export class JobManager implements Disposable {
         await this.applyState(job.id, result.state);
         return;
       } catch (error) {
+        if (this.disposed) return;
         const canRepeat = isProviderError(error) && error.retryable && (await this.isIdempotent(job.request.providerId));
         if (canRepeat && attempt < this.options.maxSubmitAttempts) {
           const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
@@ -315,7 +331,7 @@ export class JobManager implements Disposable {
 
   private async handlePollError(id: string, error: unknown, memory: PollMemory): Promise<void> {
     const current = this.store.get(id);
-    if (!current || isTerminal(current.status)) return;
+    if (this.disposed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
       await this.finish(id, { status: 'expired', error: { message: `The provider no longer has this job (expired or deleted): ${message}`, phase: 'provider', retryable: false } });
@@ -335,7 +351,7 @@ export class JobManager implements Disposable {
   private async applyState(id: string, state: RemoteJobState): Promise<void> {
     // a cancel or remove may have landed while the request was in flight: it wins
     const current = this.store.get(id);
-    if (!current || isTerminal(current.status)) return;
+    if (this.disposed || !current || isTerminal(current.status)) return;
     const memory = this.memoryOf(id);
     switch (state.status) {
       case 'queued':
@@ -387,10 +403,16 @@ export class JobManager implements Disposable {
       for (const [index, output] of outputs.entries()) {
         phase = 'download';
         const file = await this.fetchOutput(output, provider, context);
+        if (this.disposed) return;
         phase = 'save';
         assets.push(await this.saveAsset(job, output, index, file));
       }
     } catch (error) {
+      if (this.disposed) return;
+      // the attempt is redone whole: drop what it had saved rather than leave orphans beside the retry
+      for (const asset of assets) {
+        for (const path of [asset.path, asset.sidecarPath]) await this.sink.remove(job.output.root, path).catch(() => undefined);
+      }
       memory.downloadAttempts++;
       const retryable = isProviderError(error) ? error.retryable : false;
       const message = `${phase === 'save' ? 'Could not save the result' : 'Could not download the result'}: ${describeError(error)}`;
@@ -441,12 +463,24 @@ export class JobManager implements Disposable {
     });
     const folder = job.output.folder.replace(/\\/g, '/').replace(/^\.?\/+|\/+$/g, '');
     const prefix = folder ? `${folder}/` : '';
-    const fileName = await uniqueFileName(base, extension, (name) => this.sink.exists(job.output.root, prefix + name));
-    const path = prefix + fileName;
-    const sidecarPath = `${path.slice(0, -extension.length - 1)}.json`;
-    await this.sink.write(job.output.root, path, bytes);
-    await this.sink.write(job.output.root, sidecarPath, Buffer.from(`${JSON.stringify({ ...provenance, file: fileName }, null, 2)}\n`));
-    return { path, sidecarPath, mimeType: file.mimeType, width: provenance.width, height: provenance.height, seed: provenance.seed, bytes: bytes.length };
+    const key = (name: string) => `${job.output.root}|${prefix}${name}`;
+    // claim a name before asking the disk, so two saves in flight can never pick the same one
+    const fileName = await uniqueFileName(base, extension, async (name) => {
+      if (this.reservedPaths.has(key(name))) return true;
+      this.reservedPaths.add(key(name));
+      const taken = await this.sink.exists(job.output.root, prefix + name);
+      if (taken) this.reservedPaths.delete(key(name));
+      return taken;
+    });
+    try {
+      const path = prefix + fileName;
+      const sidecarPath = `${path.slice(0, -extension.length - 1)}.json`;
+      await this.sink.write(job.output.root, path, bytes);
+      await this.sink.write(job.output.root, sidecarPath, Buffer.from(`${JSON.stringify({ ...provenance, file: fileName }, null, 2)}\n`));
+      return { path, sidecarPath, mimeType: file.mimeType, width: provenance.width, height: provenance.height, seed: provenance.seed, bytes: bytes.length };
+    } finally {
+      this.reservedPaths.delete(key(fileName));
+    }
   }
 
   private async fail(id: string, error: JobError): Promise<void> {
@@ -455,12 +489,15 @@ export class JobManager implements Disposable {
   }
 
   private async finish(id: string, change: Partial<JobRecord>): Promise<void> {
+    if (this.disposed) return;
     this.scheduler.unschedule(id);
     this.memory.delete(id);
     await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.abort.abort();
     this.scheduler.dispose();
   }
 }

@@ -26,6 +26,9 @@ export const workspaceAssetSink: AssetSink = {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
     await vscode.workspace.fs.writeFile(target, bytes);
   },
+  async remove(root, relativePath) {
+    await vscode.workspace.fs.delete(assetUri(root, relativePath), { useTrash: false });
+  },
 };
 
 const JOBS_KEY = 'imageJobs.jobs.v1';

@@ -61,7 +61,7 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
   // persistence pays the serialization a real Memento pays
   const store = new JobStore({ load: () => [], save: async (jobs) => void JSON.stringify(jobs) });
-  const sink = { exists: async () => false, write: async () => undefined };
+  const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale, maxErrorBackoffMs: DEFAULT_POLL_POLICY.maxErrorBackoffMs * scale };
   let errors = 0;

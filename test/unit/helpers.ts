@@ -1,5 +1,5 @@
 // Shared pieces for core unit tests: a real file-system asset sink, in-memory persistence, waiting.
-import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -25,6 +25,9 @@ export const fileSink: AssetSink = {
     const target = join(fileURLToPath(root), relativePath);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, bytes);
+  },
+  async remove(root, relativePath) {
+    rmSync(join(fileURLToPath(root), relativePath), { force: true });
   },
 };
 

@@ -116,3 +116,17 @@ for (const providerCase of PROVIDER_CASES) {
     });
   });
 }
+
+test('a collect attempt cut half-way leaves no orphan files beside the retry', async () => {
+  const { readdirSync } = await import('node:fs');
+  const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
+  const server = await started(subModel.createServer);
+  server.inject('GET', /^\/files\//, { kind: 'truncatedFile' });
+  const { store, manager } = managerFor(subModel, server);
+  cleanups.push(() => manager.dispose());
+  const output = outputIn();
+  const id = await manager.submit(subModel.request, { kind: 'script' }, output);
+  const job = await waitFor(() => store.get(id)!.status === 'succeeded' && store.get(id), 10_000);
+  const files = readdirSync(join(output.dir, 'out')).sort();
+  assert.deepEqual(files, job.assets.flatMap((asset) => [asset.path, asset.sidecarPath]).map((path) => path.replace('out/', '')).sort());
+});
