@@ -4,6 +4,7 @@ import { ApiKeyCommands } from './commands/apiKeyCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
 import { ProviderCommands } from './commands/providerCommands';
+import { FileJobLeases } from './core/jobLeases';
 import { JobManager } from './core/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
 import { JobStore } from './core/jobStore';
@@ -44,7 +45,10 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const store = push(new JobStore(mementoPersistence(context.workspaceState)));
   const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
   const access = createProviderAccess(sandbox, apiKeys);
-  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy }));
+  // windows open on the same workspace share its storage folder: one of them tracks each job
+  const leases = context.storageUri ? push(new FileJobLeases(context.storageUri.fsPath)) : undefined;
+  void leases?.prune().catch(() => undefined);
+  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy, leases }));
 
   const promptLanguage = push(new PromptLanguageFeatures());
   const jobsTree = push(new JobsTreeProvider(store));

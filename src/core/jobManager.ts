@@ -11,6 +11,7 @@ import type { JobStore } from './jobStore';
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from './providerGate';
+import type { JobLeases } from './jobLeases';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput } from './providers/types';
 import type { ProviderId } from './jobModel';
 
@@ -46,7 +47,12 @@ export interface JobManagerOptions {
   readonly random?: () => number;
   /** Overrides the documented per-provider limits (benchmarks, tests). */
   readonly providerLimits?: Partial<Record<ProviderId, ProviderLimits>>;
+  /** Shared with other windows on the same workspace, so one of them tracks each job. */
+  readonly leases?: JobLeases;
 }
+
+/** How soon a window that does not hold a job's lease looks again. */
+const LEASE_RECHECK_MS = 10_000;
 
 const DEFAULTS = {
   // per-provider caps live in the gates; this only bounds the scheduler as a whole
@@ -84,7 +90,7 @@ export class JobManager implements Disposable {
   /** Set by dispose(): in-flight work ends without touching the store or the disk (a closing window). */
   private disposed = false;
   private readonly abort = new AbortController();
-  private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits'>;
+  private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits' | 'leases'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits' | 'leases'>;
   private readonly gates = new Map<ProviderId, ProviderGate>();
   private readonly random: () => number;
 
@@ -150,6 +156,7 @@ export class JobManager implements Disposable {
       assets: [],
     };
     await this.store.put(job);
+    await this.holdsLease(job.id); // a new id: this window takes it
     this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${request.params.width}x${request.params.height} ×${request.params.count}`);
     await this.sendSubmission(job);
     return job.id;
@@ -200,7 +207,34 @@ export class JobManager implements Disposable {
     }
   }
 
+  /**
+   * Whether this window works on the job now. Without the lease it adopts the outcome another window
+   * recorded, or looks again later. A lease store that fails (disk) does not stop the job.
+   */
+  private async holdsLease(id: string): Promise<boolean> {
+    const leases = this.options.leases;
+    if (!leases) return true;
+    try {
+      if (await leases.acquire(id)) return true;
+      const outcome = await leases.outcome(id);
+      if (this.disposed) return false;
+      if (outcome) {
+        this.log.info(`[jobs] ${id} was finished by another window (${outcome.status})`);
+        this.memory.delete(id);
+        await this.store.update(id, () => ({ ...outcome, progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined }));
+      } else {
+        await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
+        this.scheduler.schedule(id, LEASE_RECHECK_MS);
+      }
+      return false;
+    } catch (error) {
+      this.log.warn(`[jobs] ${id}: job lease unavailable (${describeError(error)}); tracking it here`);
+      return true;
+    }
+  }
+
   private async resumeSubmission(job: JobRecord): Promise<void> {
+    if (!(await this.holdsLease(job.id))) return;
     if (await this.isIdempotent(job.request.providerId)) {
       this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
       await this.sendSubmission(job);
@@ -286,6 +320,7 @@ export class JobManager implements Disposable {
   private async pollOnce(id: string): Promise<void> {
     const job = this.store.get(id);
     if (!job || !job.remoteId || isTerminal(job.status)) return;
+    if (!(await this.holdsLease(id))) return;
     if (Date.now() - job.createdAt > this.options.maxJobAgeMs) {
       const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
       await this.fail(id, { message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`, phase: 'poll', retryable: true });
@@ -298,11 +333,17 @@ export class JobManager implements Disposable {
         // one list request refreshes every unfinished job of this provider; a job another batch
         // already took (its timer fired at the same moment) is left to that batch
         if (this.batched.has(id)) return;
-        batch = this.store.all().filter((other) => other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
-        for (const other of batch) {
-          this.scheduler.unschedule(other.id);
+        const candidates = this.store.all().filter((other) => other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
+        // members are marked at once: the lease checks below await, and another batch may form meanwhile
+        batch = [job];
+        this.batched.add(id);
+        for (const other of candidates) {
+          if (this.batched.has(other.id)) continue;
           this.batched.add(other.id);
+          if (await this.holdsLease(other.id)) batch.push(other);
+          else this.batched.delete(other.id);
         }
+        for (const other of batch) this.scheduler.unschedule(other.id);
         try {
           const states = await this.call(job.request.providerId, 'poll', () => provider.pollMany!(batch.map((other) => other.remoteId!), context));
           for (const other of batch) {
@@ -492,7 +533,11 @@ export class JobManager implements Disposable {
     if (this.disposed) return;
     this.scheduler.unschedule(id);
     this.memory.delete(id);
-    await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
+    const job = await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
+    if (job && this.options.leases) {
+      const { status, assets, error, finishedAt, remoteId, credits } = job;
+      await this.options.leases.complete(id, { status, assets, error, finishedAt, remoteId, credits }).catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
+    }
   }
 
   dispose(): void {

@@ -1,0 +1,80 @@
+// Two windows on one workspace: each has its own copy of the jobs, both resume them, and exactly one
+// polls and downloads each job while the other adopts the outcome.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileJobLeases } from '../../src/core/jobLeases';
+import type { JobRecord } from '../../src/core/jobModel';
+import { JobManager } from '../../src/core/jobManager';
+import { JobStore } from '../../src/core/jobStore';
+import { contextFor, managerFor, outputIn, PROVIDER_CASES } from './providerCases';
+import { collectingLogger, fastPolls, fileSink, memoryPersistence, tempDir, waitFor } from './helpers';
+
+const stops: (() => unknown)[] = [];
+after(async () => {
+  for (const stop of stops) await stop();
+});
+
+test('a free lease goes to one window; a live one is not taken; a stale one is', async () => {
+  const folder = tempDir();
+  let now = 1_000_000;
+  const a = new FileJobLeases(folder, () => now);
+  const b = new FileJobLeases(folder, () => now);
+  const results = await Promise.all([a.acquire('job-1'), b.acquire('job-1')]);
+  assert.deepEqual([...results].sort(), [false, true], 'exactly one window wins');
+  const [owner, other] = results[0] ? [a, b] : [b, a];
+  assert.equal(await owner.acquire('job-1'), true, 'the owner renews');
+  assert.equal(await other.acquire('job-1'), false);
+  now += 61 * 1000; // the owner crashed: no heartbeat, no release
+  assert.equal(await other.acquire('job-1'), true, 'a stale lease is taken over');
+  await other.complete('job-1', { status: 'succeeded', assets: [], finishedAt: now });
+  assert.equal((await owner.outcome('job-1'))?.status, 'succeeded');
+  assert.equal(await owner.acquire('job-1'), false, 'a finished job is not taken again');
+  for (const leases of [a, b]) leases.dispose();
+});
+
+test('a closing window frees its leases at once, so the reloaded window resumes without waiting', async () => {
+  const folder = tempDir();
+  const closing = new FileJobLeases(folder);
+  assert.equal(await closing.acquire('job-2'), true);
+  const reloaded = new FileJobLeases(folder);
+  assert.equal(await reloaded.acquire('job-2'), false, 'held while the first window lives');
+  closing.dispose();
+  assert.equal(await reloaded.acquire('job-2'), true);
+  assert.equal(await closing.acquire('job-3'), false, 'a closed window takes nothing new');
+  reloaded.dispose();
+});
+
+test('two windows resuming the same jobs download each one once and agree on the result', async () => {
+  const tams = PROVIDER_CASES.find((candidate) => candidate.name === 'TAMS')!;
+  const server = tams.createServer();
+  await server.start();
+  stops.push(() => server.stop());
+  server.durationMs = 800;
+  const leaseFolder = tempDir();
+  const output = outputIn();
+  // window 1 submits, then both windows load the same saved state (as two windows of one workspace do)
+  const first = managerFor(tams, server);
+  stops.push(() => first.manager.dispose());
+  const ids = await Promise.all([1, 2, 3].map((n) => first.manager.submit({ ...tams.request, prompt: `job ${n}` }, { kind: 'script' }, output)));
+  first.manager.dispose();
+  await first.store.flush();
+  const saved = first.persistence.saved;
+  const windows = [0, 1].map(() => {
+    const store = new JobStore(memoryPersistence(JSON.parse(JSON.stringify(saved)) as JobRecord[]));
+    const leases = new FileJobLeases(leaseFolder);
+    const manager = new JobManager(store, async () => ({ provider: tams.provider, context: contextFor(tams, server) }), fileSink, collectingLogger(), { pollPolicy: fastPolls, leases });
+    stops.push(() => manager.dispose(), () => leases.dispose());
+    return { store, manager };
+  });
+  for (const window of windows) window.manager.resume();
+  for (const id of ids) {
+    for (const window of windows) await waitFor(() => window.store.get(id)!.status === 'succeeded', 20_000, `job ${id} in both windows`);
+    assert.deepEqual(windows[0]!.store.get(id)!.assets, windows[1]!.store.get(id)!.assets, 'both windows show the same files');
+  }
+  const files = readdirSync(join(output.dir, 'out')).filter((name) => name.endsWith('.png'));
+  assert.equal(files.length, ids.length * tams.request.params.count, `each image saved once: ${files.join(', ')}`);
+  const downloads = server.requests.filter((request) => request.path.startsWith('/files/')).length;
+  assert.equal(downloads, ids.length * tams.request.params.count, 'each image downloaded once');
+});
