@@ -1,6 +1,7 @@
 // Runs jobs end to end: record → submit → poll → download → save. The job is persisted before it is
 // submitted and again the moment the provider returns its id, so a crash or reload never loses it.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { describeError, isProviderError, ProviderError } from './errors';
 import type { Disposable } from './events';
 import { isPng, pngSize, withPngText } from './png';
@@ -51,6 +52,8 @@ export interface JobManagerOptions {
   readonly leases?: JobLeases;
 }
 
+const MAX_PARALLEL_DOWNLOADS = 4;
+
 /** How soon a window that does not hold a job's lease looks again. */
 const LEASE_RECHECK_MS = 10_000;
 
@@ -90,6 +93,8 @@ export class JobManager implements Disposable {
   /** Set by dispose(): in-flight work ends without touching the store or the disk (a closing window). */
   private disposed = false;
   private readonly abort = new AbortController();
+  /** Results are held in memory until written: a few downloads at a time bound that, however many jobs finish together. */
+  private readonly downloads = new ProviderGate({ maxInFlight: MAX_PARALLEL_DOWNLOADS });
   private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits' | 'leases'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits' | 'leases'>;
   private readonly gates = new Map<ProviderId, ProviderGate>();
   private readonly random: () => number;
@@ -108,6 +113,8 @@ export class JobManager implements Disposable {
       const resolved = await access(providerId);
       return { provider: resolved.provider, context: { ...resolved.context, signal: this.abort.signal } };
     };
+    // every request of this manager listens to the one abort signal: many at once is expected
+    setMaxListeners(Infinity, this.abort.signal);
     this.options = { ...DEFAULTS, ...options };
     this.random = options.random ?? Math.random;
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: this.options.maxConcurrentPolls });
@@ -414,7 +421,8 @@ export class JobManager implements Disposable {
       }
       case 'succeeded':
         await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits }));
-        await this.collect(id, state.outputs);
+        // downloads wait for their own slots; the poll that found the result must not hold a scheduler slot meanwhile
+        void this.collect(id, state.outputs).catch((error) => this.log.error(`[download] ${id}: ${describeError(error)}`));
         return;
       case 'failed':
         await this.finish(id, { status: 'failed', error: { message: state.reason, phase: 'provider', retryable: false } });
@@ -438,15 +446,18 @@ export class JobManager implements Disposable {
     }
     const memory = this.memoryOf(id);
     const assets: SavedAsset[] = [];
-    let phase: JobError['phase'] = 'download';
+    let phase = 'download' as JobError['phase']; // set inside the download callback below
     try {
       const { provider, context } = await this.access(job.request.providerId);
       for (const [index, output] of outputs.entries()) {
-        phase = 'download';
-        const file = await this.fetchOutput(output, provider, context);
+        await this.downloads.run('poll', async () => {
+          phase = 'download';
+          const file = await this.fetchOutput(output, provider, context);
+          if (this.disposed) return;
+          phase = 'save';
+          assets.push(await this.saveAsset(job, output, index, file));
+        });
         if (this.disposed) return;
-        phase = 'save';
-        assets.push(await this.saveAsset(job, output, index, file));
       }
     } catch (error) {
       if (this.disposed) return;

@@ -71,7 +71,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
     sink,
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
     // the documented rate limits are in real seconds; this run is time-scaled, so only concurrency applies
-    { pollPolicy: () => policy, providerLimits: { [config.providerId]: { maxInFlight: 64 } } },
+    { pollPolicy: () => policy, providerLimits: { [config.providerId]: { maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT ?? 16) } } },
   );
   const done = new Set<string>();
   const ended = new Set<string>();

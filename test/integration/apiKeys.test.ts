@@ -2,19 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension } from './support';
+import { activateExtension, filesContaining } from './support';
 
 const KEY = 'sk-integration-test-9f8e7d6c5b4a';
-
-/** Every file under `dir` whose content contains `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((entry) => {
-    if (!entry.isFile()) return [];
-    const file = path.join(entry.parentPath, entry.name);
-    return fs.readFileSync(file).includes(needle) ? [file] : [];
-  });
-}
 
 describe('API keys', () => {
   it('set and clear per provider via SecretStorage, scriptable with {provider, key}', async () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../src/core/jobModel';
 import { isPng } from '../../src/core/png';
@@ -8,7 +9,7 @@ import { PhotoGptServer } from '../fixtures/providers/photoGptServer';
 import { SerikaServer } from '../fixtures/providers/serikaServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
-import { activateExtension, closeAllEditors, readWorkspaceFile, waitForJob, workspaceFile } from './support';
+import { activateExtension, closeAllEditors, filesContaining, readWorkspaceFile, waitForJob, workspaceFile } from './support';
 
 interface Setup {
   readonly provider: ProviderId;
@@ -122,6 +123,19 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     assert.equal(purged.removed, 1);
     assert.equal((await waitForJob(api, queued, ['cancelled', 'failed', 'succeeded'])).status, 'cancelled');
     subModel.durationMs = 300;
+  });
+
+  it('the keys sent to all five providers appear in no log, job record or workspace file', async () => {
+    const api = await activateExtension();
+    const keys = [...new Set(setups.map((setup) => setup.server.apiKey))];
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    for (const key of keys) {
+      assert.ok(setups.some((setup) => setup.server.requests.some((request) => JSON.stringify(request.headers).includes(key))), 'the key was really sent');
+      assert.ok(!JSON.stringify(api.listJobs()).includes(key), 'job records');
+      assert.deepEqual(filesContaining(root, key), [], 'workspace files');
+      const userData = process.env.IMAGE_JOBS_TEST_USER_DATA;
+      if (userData) assert.deepEqual(filesContaining(path.join(userData, 'logs'), key), [], 'logs');
+    }
   });
 
   it('PhotoGPT upscaling from the command', async () => {

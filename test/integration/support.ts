@@ -1,4 +1,6 @@
 // Helpers for the integration suite: the extension's API, waiting on jobs, workspace files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
 import type { JobRecord } from '../../src/core/jobModel';
@@ -50,4 +52,14 @@ export async function readWorkspaceFile(relativePath: string): Promise<Uint8Arra
 
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Every file under `dir` whose content contains `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((entry) => {
+    if (!entry.isFile()) return [];
+    const file = path.join(entry.parentPath, entry.name);
+    return fs.readFileSync(file).includes(needle) ? [file] : [];
+  });
 }
