@@ -11,6 +11,7 @@ import { isTerminal, needsPolling, type GenerationRequest, type JobError, type J
 import type { JobStore } from './jobStore';
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
+import { providerInfo } from './providers/catalog';
 import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from './providerGate';
 import type { JobLeases } from './jobLeases';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput } from './providers/types';
@@ -175,6 +176,9 @@ export class JobManager implements Disposable {
       attempt++;
       try {
         const { provider, context } = await this.access(job.request.providerId);
+        // the provider's documented limits, checked before anything is sent
+        const problems = provider.validate?.(job.request) ?? [];
+        if (problems.length > 0) throw new ProviderError('badRequest', `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`);
         const result = await this.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
         if (this.disposed) return;
         const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));

@@ -1,4 +1,6 @@
 // Shared pieces for core unit tests: a real file-system asset sink, in-memory persistence, waiting.
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,3 +75,18 @@ export async function rejection(promise: Promise<unknown>): Promise<ProviderErro
 
 /** A poll policy for tests: short intervals, no jitter. */
 export const fastPolls = (): PollPolicyOptions => ({ minIntervalMs: 20, maxIntervalMs: 80, ageFraction: 0.1, jitter: 0, unfocusedMultiplier: 3, maxErrorBackoffMs: 150, queuedMultiplier: 1 });
+
+/**
+ * Cleanups run after the file's tests, which then also fail if any promise was rejected with nobody
+ * handling it: every bad answer must end in a job state instead.
+ */
+export function cleanupsFailingOnUnhandledRejections(): (() => unknown)[] {
+  const cleanups: (() => unknown)[] = [];
+  const unhandled: unknown[] = [];
+  process.on('unhandledRejection', (reason) => unhandled.push(reason));
+  after(async () => {
+    for (const cleanup of cleanups) await cleanup();
+    assert.deepEqual(unhandled.map(String), [], 'unhandled rejections');
+  });
+  return cleanups;
+}

@@ -1,6 +1,6 @@
 // What each provider's docs single out: Serika's list refresh, TAMS idempotency/limits/credits/RSA,
 // Bifrost's 202s, TTL and expiry, PhotoGPT's envelope and job kinds, SubModel's extra endpoints.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,17 +11,10 @@ import { TAMS_LIMITS, validateTamsRequest, buildTamsStages } from '../../src/cor
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { contextFor, managerFor, outputIn, PROVIDER_CASES, type ProviderCase } from './providerCases';
-import { memoryPersistence, waitFor } from './helpers';
+import { cleanupsFailingOnUnhandledRejections, memoryPersistence, waitFor } from './helpers';
 
 const byName = (name: string) => PROVIDER_CASES.find((c) => c.name === name)!;
-const cleanups: (() => unknown)[] = [];
-// every bad answer must end in a job state, never in a rejection nobody handles
-const unhandled: unknown[] = [];
-process.on('unhandledRejection', (reason) => unhandled.push(reason));
-after(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  assert.deepEqual(unhandled.map(String), [], 'unhandled rejections');
-});
+const cleanups = cleanupsFailingOnUnhandledRejections();
 
 async function setup(providerCase: ProviderCase, server: FakeProviderServer = providerCase.createServer(), overrides = {}) {
   await server.start();

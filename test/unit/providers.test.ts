@@ -1,22 +1,15 @@
 // Every provider against its loopback server: a job end to end, and each kind of bad answer ending
 // in a clear state with the job id kept.
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPng } from '../../src/core/png';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { managerFor, outputIn, PROVIDER_CASES } from './providerCases';
-import { waitFor } from './helpers';
+import { cleanupsFailingOnUnhandledRejections, waitFor } from './helpers';
 
-const cleanups: (() => unknown)[] = [];
-// every bad answer must end in a job state, never in a rejection nobody handles
-const unhandled: unknown[] = [];
-process.on('unhandledRejection', (reason) => unhandled.push(reason));
-after(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  assert.deepEqual(unhandled.map(String), [], 'unhandled rejections');
-});
+const cleanups = cleanupsFailingOnUnhandledRejections();
 
 async function started(create: () => FakeProviderServer): Promise<FakeProviderServer> {
   const server = create();

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors';
 import type { GenerationRequest } from '../jobModel';
-import { endpoint, requireImageOperation, throwProblems } from './common';
+import { endpoint, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 const bifrostJobSchema = z.object({
@@ -70,7 +70,6 @@ export const bifrostProvider: ImageProvider = {
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'Bifrost');
-    throwProblems(validateBifrostRequest(request), 'Bifrost');
     const { params } = request;
     const ttl = context.options?.resultTtlSeconds;
     try {

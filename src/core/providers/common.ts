@@ -1,7 +1,7 @@
 // Small pieces every provider file uses.
 import { ProviderError } from '../errors';
 import type { GenerationRequest } from '../jobModel';
-import type { ProviderContext, RequestProblem } from './types';
+import type { ProviderContext } from './types';
 
 export function endpoint(context: ProviderContext, path: string): string {
   if (!context.baseUrl) throw new ProviderError('badRequest', 'No base URL is set for this provider: set it in the settings.');
@@ -16,13 +16,6 @@ export function bearer(context: ProviderContext): Record<string, string> {
 export function requireImageOperation(request: GenerationRequest, providerName: string): void {
   if (request.operation) {
     throw new ProviderError('unsupported', `${providerName} does not support ${request.operation.kind} jobs.`);
-  }
-}
-
-/** Throws the first problem found by a provider's validate(), as a non-retryable error. */
-export function throwProblems(problems: readonly RequestProblem[], providerName: string): void {
-  if (problems.length > 0) {
-    throw new ProviderError('badRequest', `${providerName}: ${problems.map((problem) => problem.message).join('; ')}`);
   }
 }
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors';
 import type { GenerationRequest } from '../jobModel';
-import { bearer, endpoint, throwProblems } from './common';
+import { bearer, endpoint } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 const nok = z.object({ status: z.literal('NOK'), err: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish(), result: z.null().optional() });
@@ -94,7 +94,6 @@ export const photoGptProvider: ImageProvider = {
   validate: validatePhotoGptRequest,
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
-    throwProblems(validatePhotoGptRequest(request), 'PhotoGPT');
     const { path, body } = submission(request);
     const what = 'Submitting to PhotoGPT';
     const response = await context.http.requestJson({ method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal }, submitSchema, what);

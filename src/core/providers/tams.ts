@@ -3,7 +3,7 @@
 import { createSign, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GenerationRequest } from '../jobModel';
-import { bearer, endpoint, requireImageOperation, throwProblems } from './common';
+import { bearer, endpoint, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
 export const TAMS_LIMITS = { countMin: 1, countMax: 4, sizeMin: 512, sizeMax: 1536, sizeStep: 64, stepsMin: 10, stepsMax: 50, cfgMax: 35 } as const;
@@ -136,7 +136,6 @@ export const tamsProvider: ImageProvider = {
 
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'TAMS');
-    throwProblems(validateTamsRequest(request), 'TAMS');
     const response = await send(context, 'POST', '/v1/jobs', 'Submitting to TAMS', { requestId: idempotencyKey, stages: buildTamsStages(request) });
     return { remoteId: response.data.job.id, state: normalizeTamsJob(response.data) };
   },
