@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { GenerationDefaults } from '../core/generationPlan';
 import { isProviderId, providerInfo } from '../core/providers/catalog';
 import type { ProviderOptions } from '../core/providers/types';
+import { settingForTrust } from '../core/trust';
 import type { ProviderId } from '../core/jobModel';
 
 const SECTION = 'imageJobs';
@@ -15,8 +16,7 @@ function settings(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
  * workspace, so a cloned repo cannot redirect jobs or keys.
  */
 function trustedValue<T>(key: string, fallback: T, scope?: vscode.Uri): T {
-  if (vscode.workspace.isTrusted) return settings(scope).get<T>(key, fallback);
-  return settings(scope).inspect<T>(key)?.globalValue ?? fallback;
+  return settingForTrust(vscode.workspace.isTrusted, settings(scope).inspect<T>(key), fallback);
 }
 
 export function defaultProvider(scope?: vscode.Uri): ProviderId {
