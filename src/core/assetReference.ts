@@ -15,7 +15,7 @@ function escapeHtmlAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function altText(prompt: string): string {
+function altText(prompt: string): string {
   const oneLine = prompt.replace(/\s+/g, ' ').trim();
   return oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine;
 }

@@ -37,14 +37,6 @@ export class PollScheduler implements Disposable {
     return this.inFlight.has(id);
   }
 
-  isScheduled(id: string): boolean {
-    return this.due.has(id) || this.inFlight.has(id);
-  }
-
-  get size(): number {
-    return this.due.size;
-  }
-
   private arm(): void {
     let earliest = Infinity;
     for (const [id, at] of this.due) if (at < earliest && !this.inFlight.has(id)) earliest = at;
