@@ -344,7 +344,7 @@ export class JobManager implements Disposable {
         // one list request refreshes every unfinished job of this provider; a job another batch
         // already took (its timer fired at the same moment) is left to that batch
         if (this.batched.has(id)) return;
-        const candidates = this.store.all().filter((other) => other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
+        const candidates = [...this.store.values()].filter((other) => other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
         // members are marked at once: the lease checks below await, and another batch may form meanwhile
         batch = [job];
         this.batched.add(id);

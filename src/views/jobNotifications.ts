@@ -12,7 +12,7 @@ export class JobNotifications implements vscode.Disposable {
   constructor(private readonly store: JobStore) {
     this.statusBar.name = 'Image Jobs';
     this.statusBar.command = 'imageJobs.jobs.focus';
-    for (const job of store.all()) this.lastStatus.set(job.id, job.status);
+    for (const job of store.values()) this.lastStatus.set(job.id, job.status);
     this.subscription = store.onDidChange((change) => {
       if (change.kind === 'remove') this.lastStatus.delete(change.id);
       else this.onJob(change.job.id);
@@ -43,7 +43,8 @@ export class JobNotifications implements vscode.Disposable {
   }
 
   private updateStatusBar(): void {
-    const active = this.store.all().filter((job) => !isTerminal(job.status)).length;
+    let active = 0;
+    for (const job of this.store.values()) if (!isTerminal(job.status)) active++;
     if (active === 0) return this.statusBar.hide();
     this.statusBar.text = `$(sync~spin) ${active} image job${active === 1 ? '' : 's'}`;
     this.statusBar.tooltip = 'Image Jobs in progress: show the Jobs view';

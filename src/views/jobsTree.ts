@@ -38,14 +38,14 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
   }
 
   private updateTicker(): void {
-    const active = this.store.all().filter((job) => !isTerminal(job.status));
-    if (!this.visible || active.length === 0) {
+    const active = [...this.store.values()].some((job) => !isTerminal(job.status));
+    if (!this.visible || !active) {
       if (this.ticker) clearInterval(this.ticker);
       this.ticker = undefined;
       return;
     }
     this.ticker ??= setInterval(() => {
-      for (const job of this.store.all()) if (!isTerminal(job.status) && this.known.has(job.id)) this.changed.fire(job.id);
+      for (const job of this.store.values()) if (!isTerminal(job.status) && this.known.has(job.id)) this.changed.fire(job.id);
     }, TICK_MS);
   }
 
