@@ -18,6 +18,8 @@ export interface JobLeases {
   complete(jobId: string, outcome: JobOutcome): Promise<void>;
   /** How the job ended, if another window finished it. */
   outcome(jobId: string): Promise<JobOutcome | undefined>;
+  /** The job is being resumed (Retry): its recorded outcome no longer holds. */
+  reopen(jobId: string): Promise<void>;
 }
 
 interface LeaseFile {
@@ -129,6 +131,10 @@ export class FileJobLeases implements JobLeases {
 
   outcome(jobId: string): Promise<JobOutcome | undefined> {
     return this.read<JobOutcome>(this.outcomePath(jobId));
+  }
+
+  async reopen(jobId: string): Promise<void> {
+    await rm(this.outcomePath(jobId), { force: true });
   }
 
   /** Drops outcomes old enough that no window can still be waiting for them. */

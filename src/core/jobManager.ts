@@ -285,6 +285,8 @@ export class JobManager implements Disposable {
     if (!job) throw new Error(`no job ${id}`);
     const resumable = job.remoteId && job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase);
     if (resumable) {
+      // the failure was recorded for other windows; left there, the next lease check would adopt it again
+      await this.options.leases?.reopen(id).catch((error) => this.log.warn(`[jobs] ${id}: could not reopen its outcome (${describeError(error)})`));
       await this.store.update(id, () => ({ status: 'running', error: undefined, warning: undefined, finishedAt: undefined }));
       this.memory.delete(id);
       this.scheduler.schedule(id, 0);

@@ -78,3 +78,36 @@ test('two windows resuming the same jobs download each one once and agree on the
   const downloads = server.requests.filter((request) => request.path.startsWith('/files/')).length;
   assert.equal(downloads, ids.length * tams.request.params.count, 'each image downloaded once');
 });
+
+test('retrying a job that failed to save resumes it, even though its failure was recorded for other windows', async () => {
+  const { writeFileSync, rmSync } = await import('node:fs');
+  const tams = PROVIDER_CASES.find((candidate) => candidate.name === 'TAMS')!;
+  const server = tams.createServer();
+  await server.start();
+  stops.push(() => server.stop());
+  server.durationMs = 100;
+  const leases = new FileJobLeases(tempDir());
+  const store = new JobStore(memoryPersistence());
+  const manager = new JobManager(store, async () => ({ provider: tams.provider, context: contextFor(tams, server) }), fileSink, collectingLogger(), { pollPolicy: fastPolls, leases });
+  stops.push(() => manager.dispose(), () => leases.dispose());
+  const output = outputIn();
+  writeFileSync(join(output.dir, 'out'), 'a file where the output folder should be');
+  const id = await manager.submit(tams.request, { kind: 'script' }, output);
+  await waitFor(() => store.get(id)!.status === 'failed', 10_000, 'the save to fail');
+  assert.equal(await recordedOutcome(leases, id, 'failed'), 'failed', 'other windows were told');
+  rmSync(join(output.dir, 'out'));
+  assert.equal(await manager.retry(id), id);
+  const job = await waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 10_000);
+  assert.equal(job.status, 'succeeded', job.error?.message);
+  assert.equal(await recordedOutcome(leases, id, 'succeeded'), 'succeeded');
+});
+
+/** The outcome is written just after the store changes: wait up to a second for `expected`. */
+async function recordedOutcome(leases: FileJobLeases, id: string, expected: string): Promise<string | undefined> {
+  let status: string | undefined;
+  for (let i = 0; i < 50 && status !== expected; i++) {
+    status = (await leases.outcome(id))?.status;
+    if (status !== expected) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return status;
+}
