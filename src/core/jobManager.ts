@@ -174,8 +174,10 @@ export class JobManager implements Disposable {
     let attempt = 0;
     for (;;) {
       attempt++;
+      let idempotent = false;
       try {
         const { provider, context } = await this.access(job.request.providerId);
+        idempotent = provider.idempotentSubmit;
         // the provider's documented limits, checked before anything is sent
         const problems = provider.validate?.(job.request) ?? [];
         if (problems.length > 0) throw new ProviderError('badRequest', `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`);
@@ -185,14 +187,16 @@ export class JobManager implements Disposable {
         this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
           // cancelled while the submit was on its way: cancel it remotely too
-          await provider.cancel?.(result.remoteId, context).catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
+          if (provider.cancel) {
+            await this.call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context)).catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
+          }
           return;
         }
         await this.applyState(job.id, result.state);
         return;
       } catch (error) {
         if (this.disposed) return;
-        const canRepeat = isProviderError(error) && error.retryable && (await this.isIdempotent(job.request.providerId));
+        const canRepeat = isProviderError(error) && error.retryable && idempotent;
         if (canRepeat && attempt < this.options.maxSubmitAttempts) {
           const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
           this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms with the same idempotency key`);
@@ -272,8 +276,7 @@ export class JobManager implements Disposable {
         if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
       }
     }
-    await this.store.update(id, () => ({ status: 'cancelled', finishedAt: Date.now(), progress: undefined, queuePosition: undefined }));
-    this.memory.delete(id);
+    await this.finish(id, { status: 'cancelled' });
   }
 
   /**
