@@ -13,7 +13,7 @@ import { providerInfo } from './core/providers/catalog';
 import { ApiKeys } from './services/apiKeys';
 import * as config from './services/config';
 import { Log } from './services/log';
-import { createProviderAccess } from './services/providerAccess';
+import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
 import { mementoPersistence, workspaceAssetSink } from './services/workspaceAssets';
 import { JobNotifications } from './views/jobNotifications';
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
   const store = push(new JobStore(mementoPersistence(context.workspaceState)));
   const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
-  const access = createProviderAccess(sandbox, apiKeys);
+  const { access } = push(new ProviderAccessService(sandbox, apiKeys));
   // windows open on the same workspace share its storage folder: one of them tracks each job
   const leases = context.storageUri ? push(new FileJobLeases(context.storageUri.fsPath)) : undefined;
   void leases?.prune().catch(() => undefined);

@@ -36,11 +36,13 @@ export class ApiKeys implements vscode.Disposable {
   async set(provider: ProviderId, key: string): Promise<void> {
     this.log.addSecret(key);
     await this.secrets.store(secretKey(provider), key);
+    this.changed.fire(provider); // SecretStorage's own event may come later; users of the key must not wait
     this.log.info(`[keys] API key for ${provider} saved to SecretStorage`);
   }
 
   async clear(provider: ProviderId): Promise<void> {
     await this.secrets.delete(secretKey(provider));
+    this.changed.fire(provider);
     this.log.info(`[keys] API key for ${provider} cleared`);
   }
 

@@ -1,26 +1,62 @@
+import * as vscode from 'vscode';
 import { ProviderError } from '../core/errors';
 import type { HttpClient } from '../core/http';
 import type { ProviderAccess } from '../core/jobManager';
 import type { ProviderId } from '../core/jobModel';
 import { providerInfo } from '../core/providers/catalog';
+import type { ImageProvider, ProviderContext } from '../core/providers/types';
 import type { ApiKeys } from './apiKeys';
-import { providerSettings } from './config';
+import { onDidChange as onDidChangeSettings, providerSettings } from './config';
 import { engine } from './engine';
 import type { SandboxHost } from './sandboxHost';
 
-/** Resolves a provider with its base URL, options and key; the one place that reads keys for requests. */
-export function createProviderAccess(sandbox: SandboxHost, apiKeys: ApiKeys): ProviderAccess {
-  let client: HttpClient | undefined;
-  return async (providerId: ProviderId) => {
+/**
+ * Resolves a provider with its base URL, options and key: the one place that reads keys for requests.
+ * Every poll asks, so a resolution is kept until a key or an imageJobs setting changes, instead of a
+ * SecretStorage round trip per request.
+ */
+export class ProviderAccessService implements vscode.Disposable {
+  private client: HttpClient | undefined;
+  private readonly resolved = new Map<ProviderId, Promise<{ provider: ImageProvider; context: ProviderContext }>>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  readonly access: ProviderAccess = (providerId) => {
+    let resolution = this.resolved.get(providerId);
+    if (!resolution) {
+      resolution = this.resolve(providerId);
+      this.resolved.set(providerId, resolution);
+      // a failure (no key yet) is not kept: the next call looks again
+      resolution.catch(() => this.resolved.get(providerId) === resolution && this.resolved.delete(providerId));
+    }
+    return resolution;
+  };
+
+  constructor(
+    private readonly sandbox: SandboxHost,
+    private readonly apiKeys: ApiKeys,
+  ) {
+    this.subscriptions = [
+      apiKeys.onDidChange((providerId) => this.resolved.delete(providerId)),
+      onDidChangeSettings(() => this.resolved.clear()),
+      // trust decides which settings apply (services/config.ts)
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.resolved.clear()),
+    ];
+  }
+
+  private async resolve(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }> {
     const { HttpClient, PROVIDER_IMPLEMENTATIONS } = engine();
-    const http = (client ??= new HttpClient());
+    const http = (this.client ??= new HttpClient());
     const provider = PROVIDER_IMPLEMENTATIONS[providerId];
-    if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await sandbox.url() } };
+    if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await this.sandbox.url() } };
     const { displayName } = providerInfo(providerId);
-    const apiKey = await apiKeys.get(providerId);
+    const apiKey = await this.apiKeys.get(providerId);
     if (!apiKey) throw new ProviderError('auth', `No API key for ${displayName}. Run "Image Jobs: Set API Key".`);
     const { baseUrl, options } = providerSettings(providerId);
     if (!baseUrl) throw new ProviderError('badRequest', `No base URL for ${displayName}: set imageJobs.${providerId}.baseUrl.`);
     return { provider, context: { http, baseUrl, apiKey, options } };
-  };
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
 }
