@@ -9,7 +9,7 @@ import { a1111Parameters, buildProvenance } from './provenance';
 import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
 import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type SavedAsset } from './jobModel';
 import type { JobStore } from './jobStore';
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
+import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { providerInfo } from './providers/catalog';
 import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from './providerGate';
@@ -72,15 +72,9 @@ interface PollMemory {
   downloadAttempts: number;
   retryAfterMs?: number;
   etaMs?: number;
+  etaUncertainty?: number;
   /** First progress seen while running, to estimate the finish from the rate of progress. */
   progressStart?: { at: number; progress: number };
-}
-
-/** Remaining time from two progress readings, assuming the rate holds; undefined until it can tell. */
-export function etaFromProgress(start: { at: number; progress: number }, now: number, progress: number): number | undefined {
-  const rate = (progress - start.progress) / (now - start.at);
-  if (!(rate > 0) || progress >= 1) return undefined;
-  return (1 - progress) / rate;
 }
 
 export class JobManager implements Disposable {
@@ -321,6 +315,7 @@ export class JobManager implements Disposable {
       {
         ageMs: Date.now() - job.createdAt,
         etaMs: memory.etaMs,
+        etaUncertainty: memory.etaUncertainty,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
@@ -414,18 +409,24 @@ export class JobManager implements Disposable {
       case 'queued':
       case 'running': {
         memory.etaMs = state.etaMs;
+        memory.etaUncertainty = undefined;
         if (state.status === 'running' && state.etaMs === undefined && state.progress !== undefined) {
           const now = Date.now();
           memory.progressStart ??= { at: now, progress: state.progress };
-          memory.etaMs = etaFromProgress(memory.progressStart, now, state.progress);
+          const estimate = estimateFromProgress(memory.progressStart, now, state.progress);
+          memory.etaMs = estimate?.etaMs;
+          memory.etaUncertainty = estimate?.uncertainty;
         }
-        const job = await this.store.update(id, (current) => ({
+        const stored = this.store.update(id, (current) => ({
           credits: state.credits ?? current.credits,
           ...(state.status === 'queued'
             ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
             : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() }),
         }));
+        // the change is in memory at once; the next look need not wait for it to reach the disk
+        const job = this.store.get(id);
         if (job && !isTerminal(job.status)) this.scheduleNext(job);
+        await stored;
         return;
       }
       case 'succeeded':

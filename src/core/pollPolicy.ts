@@ -28,10 +28,36 @@ export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
 /** ETAs longer than this many minimum intervals are refined before being trusted. */
 const ETA_REFINE_ABOVE_MIN_INTERVALS = 6;
 
+/**
+ * Providers report progress in whole percents (TAMS, ComfyUI-style workers): each reading may be off
+ * by this much, so a rate from two close readings is rough.
+ */
+const PROGRESS_RESOLUTION = 0.01;
+/** Beyond this relative error an estimate is only a hint: look again halfway. */
+const MAX_ETA_UNCERTAINTY = 0.4;
+
+export interface ProgressEstimate {
+  readonly etaMs: number;
+  /** Relative error the readings allow (0.1: the finish may be 10% sooner or later). */
+  readonly uncertainty: number;
+}
+
+/** Remaining time from two progress readings, assuming the rate holds; undefined until it can tell. */
+export function estimateFromProgress(start: { at: number; progress: number }, now: number, progress: number): ProgressEstimate | undefined {
+  // a job still running at "100%" was rounded up: it has up to half a step left
+  const reading = Math.min(progress, 1 - PROGRESS_RESOLUTION / 2);
+  const gained = reading - start.progress;
+  const rate = gained / (now - start.at);
+  if (!(rate > 0)) return undefined;
+  return { etaMs: (1 - reading) / rate, uncertainty: (2 * PROGRESS_RESOLUTION) / gained };
+}
+
 export interface PollInputs {
   readonly ageMs: number;
   /** Provider's estimate of time to completion, when it gives one. */
   readonly etaMs?: number;
+  /** Relative error of `etaMs` (0 or absent: the provider's own figure, taken as is). */
+  readonly etaUncertainty?: number;
   readonly retryAfterMs?: number;
   readonly consecutiveErrors: number;
   readonly focused: boolean;
@@ -47,9 +73,12 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
   if (inputs.awaitingRate) delay = Math.max(options.minIntervalMs, delay / 3);
   if (inputs.etaMs !== undefined && inputs.etaMs >= 0) {
-    // an estimate beats a guess from the age, in either direction: while it is far off, look again a
-    // little before it (a longer baseline sharpens it); once close, poll just after it
-    const target = inputs.etaMs > ETA_REFINE_ABOVE_MIN_INTERVALS * options.minIntervalMs ? inputs.etaMs * 0.9 : inputs.etaMs * 1.01 + 10;
+    // an estimate beats a guess from the age, in either direction. While it is far off or rough, look
+    // again before its earliest plausible finish (a longer baseline sharpens it); once close and sharp,
+    // poll just after it. Late costs lag; early costs one request.
+    const uncertainty = Math.min(MAX_ETA_UNCERTAINTY, inputs.etaUncertainty ?? 0);
+    const far = inputs.etaMs > ETA_REFINE_ABOVE_MIN_INTERVALS * options.minIntervalMs;
+    const target = far ? inputs.etaMs * (0.9 - uncertainty) : uncertainty > 0.02 ? inputs.etaMs * (1 - uncertainty) : inputs.etaMs * 1.01 + 10;
     // the provider says it is nearly done: worth looking sooner than the usual minimum
     delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs / 4, target));
   }
@@ -57,7 +86,10 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
     delay = Math.min(options.maxErrorBackoffMs, Math.max(delay, 1000 * 2 ** Math.min(inputs.consecutiveErrors, 16)));
   }
   if (!inputs.focused) delay *= options.unfocusedMultiplier;
-  delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  // jitter keeps guesses from the age out of lockstep; a per-job estimate is spread already, and
+  // jitter there would only add lag (or a wasted early look)
+  const fromEstimate = inputs.etaMs !== undefined && inputs.etaMs >= 0 && inputs.consecutiveErrors === 0;
+  if (!fromEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);
 }

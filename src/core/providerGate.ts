@@ -62,10 +62,18 @@ class SlidingWindow {
   }
 }
 
+/**
+ * When calls queue for a slot, status checks and cancels go before submissions: a burst of submits
+ * must not delay noticing finished jobs (their URLs expire) or stopping paid work. Every few
+ * handovers one submit still goes first, so a flood of polls cannot starve them either.
+ */
+const SUBMIT_EVERY_NTH_HANDOVER = 4;
+
 export class ProviderGate {
   private readonly windows = new Map<CallKind | 'all', SlidingWindow>();
   private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting = { urgent: [] as (() => void)[], submit: [] as (() => void)[] };
+  private handoversSinceSubmit = 0;
   private pausedUntil = 0;
 
   constructor(
@@ -81,7 +89,7 @@ export class ProviderGate {
   }
 
   async run<T>(kind: CallKind, call: () => Promise<T>): Promise<T> {
-    await this.acquireSlot();
+    await this.acquireSlot(kind);
     let answered: ((at: number) => void)[] = [];
     try {
       answered = await this.waitForRate(kind);
@@ -103,17 +111,24 @@ export class ProviderGate {
     return windows.map((window) => window.start());
   }
 
-  private acquireSlot(): Promise<void> {
+  private acquireSlot(kind: CallKind): Promise<void> {
     if (this.inFlight < this.limits.maxInFlight) {
       this.inFlight++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve)); // the slot is handed over on release
+    // the slot is handed over on release
+    return new Promise((resolve) => this.waiting[kind === 'submit' ? 'submit' : 'urgent'].push(resolve));
   }
 
   private releaseSlot(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight--;
+    const { urgent, submit } = this.waiting;
+    const submitsTurn = submit.length > 0 && (urgent.length === 0 || this.handoversSinceSubmit >= SUBMIT_EVERY_NTH_HANDOVER - 1);
+    const next = submitsTurn ? submit.shift() : urgent.shift();
+    if (!next) {
+      this.inFlight--;
+      return;
+    }
+    this.handoversSinceSubmit = submitsTurn ? 0 : this.handoversSinceSubmit + 1;
+    next();
   }
 }

@@ -102,7 +102,11 @@ async function main(): Promise<void> {
   const detections: ClientReport['detections'] = [];
   const baselineRss = process.memoryUsage().rss;
   let peakRss = baselineRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    if (process.env.BENCH_DEBUG && usage.rss > peakRss) console.log(`rss ${(usage.rss / 1048576).toFixed(0)} heapUsed ${(usage.heapUsed / 1048576).toFixed(0)} heapTotal ${(usage.heapTotal / 1048576).toFixed(0)} external ${(usage.external / 1048576).toFixed(0)} arrayBuffers ${(usage.arrayBuffers / 1048576).toFixed(0)}`);
+    peakRss = Math.max(peakRss, usage.rss);
+  }, 50);
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
   const errors = config.schedule === 'engine' ? await runEngine(config, http, detected) : await runFixed(config, http, detected);

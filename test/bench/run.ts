@@ -85,7 +85,8 @@ function quantile(sorted: number[], q: number): number {
 
 async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Promise<Row> {
   const server = target.createServer();
-  server.recordRequests = false;
+  // BENCH_DEBUG=1 keeps every request, to print the timelines of the worst-detected jobs
+  server.recordRequests = Boolean(process.env.BENCH_DEBUG);
   server.nextDuration = lognormalSampler(SEED);
   await server.start();
   const config: ClientConfig = { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE };
@@ -107,6 +108,7 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     absolute.push(lag / TIME_SCALE); // in real-time milliseconds
     relative.push(lag / job.durationMs);
   }
+  if (process.env.BENCH_DEBUG) printWorst(server, report);
   relative.sort((a, b) => a - b);
   absolute.sort((a, b) => a - b);
   const requests = [...server.jobs.keys()].reduce((sum, id) => sum + (server.requestsPerJob.get(id) ?? 0), 0);
@@ -123,6 +125,19 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     detected: report.detections.length,
     wallS,
   };
+}
+
+/** Each of the worst-detected jobs: its duration, and when it was polled (ms from creation). */
+function printWorst(server: FakeProviderServer, report: ClientReport): void {
+  const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
+    const job = server.jobs.get(remoteId);
+    return job ? [{ job, relative: (detectedAt - job.createdAt - job.durationMs) / job.durationMs }] : [];
+  });
+  lags.sort((a, b) => b.relative - a.relative);
+  for (const { job, relative } of lags.slice(0, Math.ceil(lags.length * 0.06)).filter((_, index) => index % 6 === 0)) {
+    const polls = server.requests.filter((request) => request.method === 'GET' && request.path.includes(job.id)).map((request) => request.at - job.createdAt);
+    console.log(`  lag ${(relative * 100).toFixed(1)}% of ${job.durationMs.toFixed(0)} ms; polls at ${polls.join(' ')}`);
+  }
 }
 
 function printTable(title: string, rows: Row[]): void {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLL_POLICY, nextPollDelay } from '../../src/core/pollPolicy';
-import { etaFromProgress } from '../../src/core/jobManager';
+import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay } from '../../src/core/pollPolicy';
 import { PollScheduler } from '../../src/core/pollScheduler';
 
 const base = { consecutiveErrors: 0, focused: true, random: 0.5 };
@@ -23,9 +22,19 @@ test('queued jobs are polled less often', () => {
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, queued: true }), 12_000);
 });
 
-test('the finish is estimated from the rate of progress', () => {
-  assert.equal(etaFromProgress({ at: 1000, progress: 0.1 }, 3000, 0.5), 2500);
-  assert.equal(etaFromProgress({ at: 1000, progress: 0.5 }, 3000, 0.5), undefined, 'no progress, no estimate');
+test('the finish is estimated from the rate of progress, with the error whole percents allow', () => {
+  const estimate = estimateFromProgress({ at: 1000, progress: 0.1 }, 3000, 0.5)!;
+  assert.equal(estimate.etaMs, 2500);
+  assert.ok(Math.abs(estimate.uncertainty - 0.05) < 1e-9, 'two readings, each up to a percent off, over 40% of progress');
+  assert.equal(estimateFromProgress({ at: 1000, progress: 0.5 }, 3000, 0.5), undefined, 'no progress, no estimate');
+  assert.ok(estimateFromProgress({ at: 1000, progress: 0.1 }, 1100, 0.12)!.uncertainty > 0.99, 'two close readings say little');
+});
+
+test('a rough estimate is looked at before its earliest plausible finish, a sharp one just after', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000, etaUncertainty: 0.2 }), 6300);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000, etaUncertainty: 5 }), 4500, 'a guess at best: halfway');
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, etaUncertainty: 0.1 }), 1800);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, etaUncertainty: 0.01 }), 2030);
 });
 
 test('errors back off exponentially, Retry-After is a floor, unfocused windows poll less', () => {
@@ -38,6 +47,12 @@ test('errors back off exponentially, Retry-After is a floor, unfocused windows p
 test('jitter spreads polls by at most ±10%', () => {
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 0 }), 5400);
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 1 }), 6600);
+});
+
+test('a poll aimed at an estimate is not jittered: that would only add lag', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 0 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 1 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, etaMs: 2000, consecutiveErrors: 1, random: 1 }), 2233, 'an error backoff is jittered again');
 });
 
 test('the scheduler never runs one job twice at once and caps polls in flight', async () => {

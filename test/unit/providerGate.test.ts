@@ -46,3 +46,19 @@ test('a pause after a 429 holds every call to the provider', async () => {
   await Promise.all([gate.run('poll', async () => undefined), gate.run('submit', async () => undefined)]);
   assert.ok(Date.now() - t0 >= 245);
 });
+
+test('queued polls and cancels go before queued submits, but submits still get every fourth slot', async () => {
+  const gate = new ProviderGate({ maxInFlight: 1 });
+  const order: string[] = [];
+  let releaseFirst!: () => void;
+  const first = gate.run('submit', () => new Promise<void>((resolve) => (releaseFirst = resolve)));
+  await new Promise((resolve) => setImmediate(resolve)); // the first call holds the only slot
+  const queued = [
+    ...Array.from({ length: 3 }, (_, i) => gate.run('submit', async () => void order.push(`submit${i}`))),
+    ...Array.from({ length: 4 }, (_, i) => gate.run('poll', async () => void order.push(`poll${i}`))),
+    gate.run('cancel', async () => void order.push('cancel')),
+  ];
+  releaseFirst();
+  await Promise.all([first, ...queued]);
+  assert.deepEqual(order, ['poll0', 'poll1', 'poll2', 'submit0', 'poll3', 'cancel', 'submit1', 'submit2']);
+});
