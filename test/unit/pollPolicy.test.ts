@@ -85,6 +85,42 @@ test('the scheduler never runs one job twice at once and caps polls in flight', 
   scheduler.dispose();
 });
 
+test('the scheduler runs jobs in due order; rescheduling replaces, unscheduling drops', async () => {
+  const order: string[] = [];
+  const scheduler = new PollScheduler(async (id) => void order.push(id), { maxConcurrent: 64 });
+  const delays = [37, 5, 22, 50, 12, 3, 45, 30];
+  delays.forEach((delay, index) => scheduler.schedule(`job${index}`, delay));
+  scheduler.schedule('job3', 1); // earlier than first planned
+  scheduler.schedule('job5', 60); // later
+  scheduler.unschedule('job6');
+  // many reschedules leave stale entries behind: they must neither run nor pile up
+  for (let round = 0; round < 500; round++) scheduler.schedule('job7', 30 + (round % 3));
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.deepEqual(order, ['job3', 'job1', 'job4', 'job2', 'job7', 'job0', 'job5']);
+  scheduler.dispose();
+});
+
+test('a job that comes due while its poll runs waits for it, then runs once', async () => {
+  const runs: string[] = [];
+  let release!: () => void;
+  const scheduler = new PollScheduler(
+    async (id) => {
+      runs.push(id);
+      if (runs.length === 1) await new Promise<void>((resolve) => (release = resolve));
+    },
+    { maxConcurrent: 4 },
+  );
+  scheduler.schedule('a', 0);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  scheduler.schedule('a', 0); // due now, but the first poll of a is still running
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(runs, ['a']);
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(runs, ['a', 'a']);
+  scheduler.dispose();
+});
+
 test('a disposed scheduler runs nothing more', async () => {
   let runs = 0;
   const scheduler = new PollScheduler(async () => void runs++, { maxConcurrent: 4 });
