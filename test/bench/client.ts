@@ -1,5 +1,6 @@
 // One benchmark client, in its own process so its CPU time and memory are its own: submits N jobs to
 // a loopback provider server and detects their completion with one schedule, then reports.
+import { getHeapStatistics } from 'node:v8';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobManager';
 import { JobStore } from '../../src/core/jobStore';
@@ -22,8 +23,10 @@ export interface ClientReport {
   readonly detections: { remoteId: string; detectedAt: number }[];
   readonly cpuMs: number;
   readonly peakRssMb: number;
-  /** RSS once the modules are loaded, before any job: a host process pays this anyway. */
+  /** RSS once the modules are loaded and the HTTP client warmed up, before any job. */
   readonly baselineRssMb: number;
+  /** What the first HTTP response cost (undici compiling its parser): once per process. */
+  readonly warmUpRssMb: number;
   readonly errors: number;
 }
 
@@ -96,20 +99,54 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   return errors;
 }
 
+/** BENCH_ALLOC_PROFILE=1: where the client allocates (garbage included), by function, largest first. */
+async function startAllocationProfile(): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  return async () => {
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
+    interface ProfileNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: ProfileNode[] }
+    const totals = new Map<string, number>();
+    const visit = (node: ProfileNode, path: string[]) => {
+      const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|out)\//, '$1/')}:${node.callFrame.lineNumber}`;
+      const key = [...path.slice(-2), frame].join(' < ');
+      totals.set(key, (totals.get(key) ?? 0) + node.selfSize);
+      for (const child of node.children) visit(child, [...path, frame].slice(-2));
+    };
+    visit(profile.head, []);
+    const all = [...totals.values()].reduce((a, b) => a + b, 0);
+    console.log(`allocated ≈ ${(all / 1048576).toFixed(0)} MB`);
+    for (const [key, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(size / 1048576).toFixed(1).padStart(7)} MB  ${key}`);
+  };
+}
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_CLIENT_CONFIG!) as ClientConfig;
   const http = new HttpClient({ timeoutMs: 30_000 });
   const detections: ClientReport['detections'] = [];
+  const loadedRss = process.memoryUsage().rss;
+  // The first response makes undici compile its llhttp WebAssembly parser (~35 MB of compiler memory
+  // for a moment, part of it kept): once per process, whatever the number of jobs. Pay it before the
+  // baseline, and give the background compiler time to finish.
+  for (let i = 0; i < 20; i++) await http.download(`${config.context.baseUrl}/warm-up`, { maxBytes: 65536 }).catch(() => undefined);
+  await sleep(1000);
   const baselineRss = process.memoryUsage().rss;
   let peakRss = baselineRss;
   const sampler = setInterval(() => {
     const usage = process.memoryUsage();
-    if (process.env.BENCH_DEBUG && usage.rss > peakRss) console.log(`rss ${(usage.rss / 1048576).toFixed(0)} heapUsed ${(usage.heapUsed / 1048576).toFixed(0)} heapTotal ${(usage.heapTotal / 1048576).toFixed(0)} external ${(usage.external / 1048576).toFixed(0)} arrayBuffers ${(usage.arrayBuffers / 1048576).toFixed(0)}`);
+    if (process.env.BENCH_DEBUG && usage.rss > peakRss) {
+      const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+      console.log(`rss ${mb(usage.rss)} MB: heap used ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)}, external ${mb(usage.external)}, V8 malloc peak ${mb(getHeapStatistics().peak_malloced_memory)}`);
+    }
     peakRss = Math.max(peakRss, usage.rss);
   }, 50);
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
+  const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile() : undefined;
   const errors = config.schedule === 'engine' ? await runEngine(config, http, detected) : await runFixed(config, http, detected);
+  await profiler?.();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);
   const report: ClientReport = {
@@ -117,6 +154,7 @@ async function main(): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: Math.max(peakRss, process.memoryUsage().rss) / 1024 / 1024,
     baselineRssMb: baselineRss / 1024 / 1024,
+    warmUpRssMb: (baselineRss - loadedRss) / 1024 / 1024,
     errors,
   };
   process.send!(report, () => process.exit(0));

@@ -65,6 +65,13 @@ const SCHEDULES: { label: string; schedule: ClientConfig['schedule']; fixedInter
   { label: 'fixed 500 ms (fal, Replicate)', schedule: 'fixed', fixedIntervalMs: 500 * TIME_SCALE },
 ];
 
+/**
+ * undici parses responses with llhttp compiled to WebAssembly; by default V8 tiers its hot parts up
+ * whenever they get hot, a one-off ~35 MB compile that would land in the middle of whichever run.
+ * Compiled whole at the first response instead, it falls in the client's warm-up, before the baseline.
+ */
+const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering'];
+
 interface Row {
   readonly label: string;
   readonly requestsPerJob: number;
@@ -75,6 +82,7 @@ interface Row {
   readonly cpuMs: number;
   readonly peakRssMb: number;
   readonly rssGrowthMb: number;
+  readonly warmUpRssMb: number;
   readonly detected: number;
   readonly wallS: number;
 }
@@ -91,7 +99,7 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
   await server.start();
   const config: ClientConfig = { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE };
   const started = performance.now();
-  const child = fork(join(__dirname, 'client.js'), { env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
+  const child = fork(join(__dirname, 'client.js'), { execArgv: CLIENT_NODE_FLAGS, env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
   const report = await new Promise<ClientReport>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ClientReport));
     child.once('exit', (code) => code !== 0 && reject(new Error(`bench client exited with ${code}`)));
@@ -122,6 +130,7 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     cpuMs: report.cpuMs,
     peakRssMb: report.peakRssMb,
     rssGrowthMb: report.peakRssMb - report.baselineRssMb,
+    warmUpRssMb: report.warmUpRssMb,
     detected: report.detections.length,
     wallS,
   };
@@ -142,7 +151,7 @@ function printWorst(server: FakeProviderServer, report: ClientReport): void {
 
 function printTable(title: string, rows: Row[]): void {
   console.log(`\n${title}: ${JOBS} jobs, lognormal durations (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}, seed ${SEED}), time scale ${TIME_SCALE}`);
-  const header = ['schedule', 'status req/job', 'lag p50 (rel)', 'lag p95 (rel)', 'lag p50', 'lag p95', 'client CPU', 'peak RSS', 'RSS growth', 'detected', 'wall'];
+  const header = ['schedule', 'status req/job', 'lag p50 (rel)', 'lag p95 (rel)', 'lag p50', 'lag p95', 'client CPU', 'peak RSS', 'HTTP warm-up', 'RSS for the jobs', 'detected', 'wall'];
   const lines = rows.map((row) => [
     row.label,
     row.requestsPerJob.toFixed(1),
@@ -152,6 +161,7 @@ function printTable(title: string, rows: Row[]): void {
     `${(row.absP95 / 1000).toFixed(2)} s`,
     `${(row.cpuMs / 1000).toFixed(1)} s`,
     `${row.peakRssMb.toFixed(0)} MB`,
+    `${row.warmUpRssMb.toFixed(0)} MB`,
     `${row.rssGrowthMb.toFixed(0)} MB`,
     `${row.detected}/${JOBS}`,
     `${row.wallS.toFixed(0)} s`,
@@ -194,9 +204,10 @@ async function main(): Promise<void> {
     const [engine, every2s, every500ms] = rows as [Row, Row, Row];
     const fewer = engine.requestsPerJob < every2s.requestsPerJob;
     const lagOk = engine.relP95 <= every500ms.relP95;
-    // a bare node process with undici and zod loaded is ~55 MB already: the target is what jobs add
+    // a node process with undici and zod loaded and one response parsed is ~70 MB before any job
+    // (the extension host pays that once): the target is what the 1,000 jobs add
     const rssOk = engine.rssGrowthMb < 50;
-    console.log(`targets: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS growth < 50 MB ${rssOk ? 'MET' : 'MISSED'}`);
+    console.log(`targets: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS for the jobs < 50 MB ${rssOk ? 'MET' : 'MISSED'}`);
     if (!fewer || !lagOk || !rssOk) failures.push(target.name);
   }
 
