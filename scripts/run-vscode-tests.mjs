@@ -11,18 +11,27 @@ const TIMEOUT_MS = Number(process.env.IMAGE_JOBS_TEST_TIMEOUT_MS ?? 15 * 60 * 10
 // workbench chatter that is not the suite's output
 const NOISE = /Failed to load resource|open-vsx|authentication provider|Creating a socket|connection token|reconnection-grace|Service Worker|AgentHost|AccountPolicyGate|builtin extensions cache|web worker extension host|allow-same-origin|[Dd]ebugger/;
 
-const runDir = join(repo, '.test-output', 'integration');
+// --untrusted: the restricted-mode suite (test/integration/untrusted) in a folder nobody trusted,
+// with workspace trust on; otherwise the main suite with trust off
+const untrusted = process.argv.includes('--untrusted');
+const runDir = join(repo, '.test-output', untrusted ? 'integration-untrusted' : 'integration');
 const tools = ensureTools();
 // no .vsix: the extension is loaded from this folder as extensionDevelopmentPath
-const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'test', 'fixtures', 'workspace') });
+const workspace = prepareRun({
+  tools,
+  runDir,
+  workspaceSource: join(repo, 'test', 'fixtures', untrusted ? 'untrusted-workspace' : 'workspace'),
+  // restricted mode without the startup dialog: nobody answers it in a test
+  userSettings: untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {},
+});
 const resultFile = join(runDir, 'result.json');
 const port = await freePort();
-const server = await startCodeServer({ tools, runDir, workspace, port, smokeTestDriver: true });
+const server = await startCodeServer({ tools, runDir, workspace, port, smokeTestDriver: true, workspaceTrust: untrusted });
 let code = 1;
 let browser;
 try {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
-  const extensionEnv = { IMAGE_JOBS_TEST_RESULT: resultFile, IMAGE_JOBS_TEST_USER_DATA: join(runDir, 'user-data') };
+  const extensionEnv = { IMAGE_JOBS_TEST_RESULT: resultFile, IMAGE_JOBS_TEST_USER_DATA: join(runDir, 'user-data'), IMAGE_JOBS_TEST_SUITE: untrusted ? 'untrusted' : 'main' };
   if (process.env.IMAGE_JOBS_TEST_GREP) extensionEnv.IMAGE_JOBS_TEST_GREP = process.env.IMAGE_JOBS_TEST_GREP;
   const payload = [
     ['extensionDevelopmentPath', remote(repo)],
@@ -70,5 +79,5 @@ try {
   await browser?.close().catch(() => undefined);
   server.stop();
 }
-console.log(`integration suite in real VS Code (code-server): exit ${code}`);
+console.log(`${untrusted ? 'untrusted-workspace' : 'integration'} suite in real VS Code (code-server): exit ${code}`);
 process.exit(code);

@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/extension.js ] && [ -f out/test/integration/index.js ] || npm run build
-exec node scripts/run-vscode-tests.mjs
+node scripts/run-vscode-tests.mjs
+# the same extension in a folder nobody trusted (restricted mode)
+node scripts/run-vscode-tests.mjs --untrusted

@@ -68,11 +68,14 @@ export function packageExtension() {
 /**
  * Starts code-server for `workspace`; resolves once /healthz answers. `smokeTestDriver` lets the
  * workbench honour extensionDevelopmentPath/extensionTestsPath from the URL payload (and hides toasts).
+ * `workspaceTrust` keeps VS Code's workspace trust on, so the folder opens in restricted mode.
  */
-export async function startCodeServer({ tools, runDir, workspace, port, smokeTestDriver = false, host = '127.0.0.1' }) {
+export async function startCodeServer({ tools, runDir, workspace, port, smokeTestDriver = false, host = '127.0.0.1', workspaceTrust = false }) {
   mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
   const log = join(runDir, 'code-server.log');
-  const extra = ['--auth', 'none', '--bind-addr', `${host}:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'];
+  const extra = ['--auth', 'none', '--bind-addr', `${host}:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
+  // trust off unless a run is about restricted mode: a folder nobody trusted runs restricted
+  if (!workspaceTrust) extra.push('--disable-workspace-trust');
   if (smokeTestDriver) extra.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(join(tools, 'node24', 'bin', 'node'), codeServerArgs(tools, runDir, [...extra, workspace]), {
     env: codeServerEnv(tools, runDir),
