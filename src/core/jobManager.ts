@@ -9,6 +9,7 @@ import { a1111Parameters, buildProvenance } from './provenance';
 import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
 import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type SavedAsset } from './jobModel';
 import type { JobStore } from './jobStore';
+import { DurationHistory } from './durationHistory';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { providerInfo } from './providers/catalog';
@@ -93,6 +94,7 @@ export class JobManager implements Disposable {
   private readonly options: Required<Omit<JobManagerOptions, 'pollPolicy' | 'random' | 'providerLimits' | 'leases'>> & Pick<JobManagerOptions, 'pollPolicy' | 'providerLimits' | 'leases'>;
   private readonly gates = new Map<ProviderId, ProviderGate>();
   private readonly random: () => number;
+  private readonly durations: DurationHistory;
 
   private readonly access: ProviderAccess;
 
@@ -112,6 +114,7 @@ export class JobManager implements Disposable {
     setMaxListeners(Infinity, this.abort.signal);
     this.options = { ...DEFAULTS, ...options };
     this.random = options.random ?? Math.random;
+    this.durations = DurationHistory.fromJobs(store.values());
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: this.options.maxConcurrentPolls });
   }
 
@@ -316,6 +319,7 @@ export class JobManager implements Disposable {
         ageMs: Date.now() - job.createdAt,
         etaMs: memory.etaMs,
         etaUncertainty: memory.etaUncertainty,
+        quietUntilAgeMs: this.durations.quietPeriodMs(job.request),
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
@@ -429,11 +433,14 @@ export class JobManager implements Disposable {
         await stored;
         return;
       }
-      case 'succeeded':
-        await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits }));
+      case 'succeeded': {
+        const resultAt = current.resultAt ?? Date.now();
+        if (current.resultAt === undefined) this.durations.record(current.request, resultAt - current.createdAt);
+        await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits, resultAt }));
         // downloads wait for their own slots; the poll that found the result must not hold a scheduler slot meanwhile
         void this.collect(id, state.outputs).catch((error) => this.log.error(`[download] ${id}: ${describeError(error)}`));
         return;
+      }
       case 'failed':
         await this.finish(id, { status: 'failed', error: { message: state.reason, phase: 'provider', retryable: false } });
         return;

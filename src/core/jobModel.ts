@@ -96,6 +96,8 @@ export interface JobRecord {
   readonly remoteId?: string;
   readonly updatedAt: number;
   readonly startedAt?: number;
+  /** When the provider was first seen to have the result (before the download): how long such jobs take. */
+  readonly resultAt?: number;
   readonly finishedAt?: number;
   /** 0..1 while running, when the provider reports it. */
   readonly progress?: number;

@@ -62,6 +62,8 @@ export interface PollInputs {
   readonly consecutiveErrors: number;
   readonly focused: boolean;
   readonly queued?: boolean;
+  /** No recent job like this one finished before this age: nothing to look for until then. */
+  readonly quietUntilAgeMs?: number;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
   readonly awaitingRate?: boolean;
   /** 0..1; injected for tests. */
@@ -90,6 +92,9 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   // jitter there would only add lag (or a wasted early look)
   const fromEstimate = inputs.etaMs !== undefined && inputs.etaMs >= 0 && inputs.consecutiveErrors === 0;
   if (!fromEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
+  // jittered only earlier: the quiet period already has its margin
+  if (!fromEstimate && inputs.consecutiveErrors === 0 && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);
 }

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay } from '../../src/core/pollPolicy';
 import { PollScheduler } from '../../src/core/pollScheduler';
+import { DurationHistory } from '../../src/core/durationHistory';
+import type { JobRecord } from '../../src/core/jobModel';
 
 const base = { consecutiveErrors: 0, focused: true, random: 0.5 };
 
@@ -128,4 +130,24 @@ test('a disposed scheduler runs nothing more', async () => {
   scheduler.dispose();
   await new Promise((resolve) => setTimeout(resolve, 40));
   assert.equal(runs, 0);
+});
+
+test('no look before the quickest recent job of the same kind would have finished', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000 }), 7600, 'jittered earlier only');
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, quietUntilAgeMs: 8000 }), 6000, 'past it: the usual schedule');
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
+});
+
+test('the duration history learns per kind of job, from finished jobs that survive a reload', () => {
+  const request = { providerId: 'submodel', model: 'sdxl', prompt: 'p', params: { width: 512, height: 512, count: 1 } } as const;
+  const other = { ...request, params: { ...request.params, width: 1024 } };
+  const jobs = Array.from({ length: 8 }, (_, i) => ({ status: 'succeeded', request, createdAt: i * 1000, resultAt: i * 1000 + 10_000 + i * 500 }));
+  const history = DurationHistory.fromJobs(jobs as unknown as JobRecord[]);
+  assert.equal(history.quietPeriodMs(request), 8000, '0.8 × the quickest of the recent ones');
+  assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');
+  assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7) as unknown as JobRecord[]).quietPeriodMs(request), 0, 'too few to tell');
+  history.record(request, 5000);
+  assert.equal(history.quietPeriodMs(request), 4000);
 });
