@@ -17,6 +17,8 @@ export interface ClientConfig {
   readonly context: Omit<ProviderContext, 'http'>;
   readonly jobs: number;
   readonly timeScale: number;
+  /** Finished jobs of the same kind already in the store (engine only). */
+  readonly historyDurationsMs: readonly number[];
 }
 
 export interface ClientReport {
@@ -63,7 +65,13 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
 
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
   // persistence pays the serialization a real Memento pays
-  const store = new JobStore({ load: () => [], save: async (jobs) => void JSON.stringify(jobs) });
+  const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
+  const longAgo = Date.now() - 3_600_000;
+  const history = config.historyDurationsMs.map((durationMs, index): JobRecord => {
+    const createdAt = longAgo + index * 1000;
+    return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: config.request, source: { kind: 'script' }, output, createdAt, updatedAt: createdAt, status: 'succeeded', resultAt: createdAt + durationMs, assets: [] };
+  });
+  const store = new JobStore({ load: () => history, save: async (jobs) => void JSON.stringify(jobs) });
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale, maxErrorBackoffMs: DEFAULT_POLL_POLICY.maxErrorBackoffMs * scale };
@@ -87,12 +95,11 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
       done.add(job.id);
       detected(job.remoteId);
     }
-    if (job.status === 'succeeded' || job.status === 'failed') {
+    if ((job.status === 'succeeded' || job.status === 'failed') && !job.id.startsWith('earlier-')) {
       ended.add(job.id);
       if (ended.size === config.jobs) finished();
     }
   });
-  const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   await Promise.all(Array.from({ length: config.jobs }, () => manager.submit(config.request, { kind: 'script' }, output)));
   await allDone;
   manager.dispose();

