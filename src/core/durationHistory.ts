@@ -19,8 +19,14 @@ export function durationKey(request: GenerationRequest): string {
   return [request.providerId, request.model, request.operation?.kind ?? 'image', `${width}x${height}`, count, steps ?? ''].join('|');
 }
 
+interface KindHistory {
+  readonly durations: number[];
+  /** Kept on record, not searched on every poll. */
+  quickest: number;
+}
+
 export class DurationHistory {
-  private readonly samples = new Map<string, number[]>();
+  private readonly kinds = new Map<string, KindHistory>();
 
   /** Seeds from finished jobs (the store survives reloads, so the history does too). */
   static fromJobs(jobs: Iterable<JobRecord>): DurationHistory {
@@ -33,16 +39,17 @@ export class DurationHistory {
   record(request: GenerationRequest, durationMs: number): void {
     if (!(durationMs > 0)) return;
     const key = durationKey(request);
-    let list = this.samples.get(key);
-    if (!list) this.samples.set(key, (list = []));
-    list.push(durationMs);
-    if (list.length > MAX_SAMPLES) list.shift();
+    let kind = this.kinds.get(key);
+    if (!kind) this.kinds.set(key, (kind = { durations: [], quickest: Infinity }));
+    kind.durations.push(durationMs);
+    const dropped = kind.durations.length > MAX_SAMPLES ? kind.durations.shift()! : Infinity;
+    kind.quickest = dropped === kind.quickest ? Math.min(...kind.durations) : Math.min(kind.quickest, durationMs);
   }
 
   /** Age before which no recent job of this kind finished (with a margin); 0 while too few are known. */
   quietPeriodMs(request: GenerationRequest): number {
-    const list = this.samples.get(durationKey(request));
-    if (!list || list.length < MIN_SAMPLES) return 0;
-    return Math.min(...list) * QUIET_SHARE;
+    const kind = this.kinds.get(durationKey(request));
+    if (!kind || kind.durations.length < MIN_SAMPLES) return 0;
+    return kind.quickest * QUIET_SHARE;
   }
 }

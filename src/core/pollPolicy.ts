@@ -71,30 +71,32 @@ export interface PollInputs {
 }
 
 export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = DEFAULT_POLL_POLICY): number {
+  const etaMs = inputs.etaMs !== undefined && inputs.etaMs >= 0 ? inputs.etaMs : undefined;
+  const backingOff = inputs.consecutiveErrors > 0;
   let delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs, inputs.ageMs * options.ageFraction));
   if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
   if (inputs.awaitingRate) delay = Math.max(options.minIntervalMs, delay / 3);
-  if (inputs.etaMs !== undefined && inputs.etaMs >= 0) {
+  if (etaMs !== undefined) {
     // an estimate beats a guess from the age, in either direction. While it is far off or rough, look
     // again before its earliest plausible finish (a longer baseline sharpens it); once close and sharp,
     // poll just after it. Late costs lag; early costs one request.
     const uncertainty = Math.min(MAX_ETA_UNCERTAINTY, inputs.etaUncertainty ?? 0);
-    const far = inputs.etaMs > ETA_REFINE_ABOVE_MIN_INTERVALS * options.minIntervalMs;
-    const target = far ? inputs.etaMs * (0.9 - uncertainty) : uncertainty > 0.02 ? inputs.etaMs * (1 - uncertainty) : inputs.etaMs * 1.01 + 10;
+    const far = etaMs > ETA_REFINE_ABOVE_MIN_INTERVALS * options.minIntervalMs;
+    const target = far ? etaMs * (0.9 - uncertainty) : uncertainty > 0.02 ? etaMs * (1 - uncertainty) : etaMs * 1.01 + 10;
     // the provider says it is nearly done: worth looking sooner than the usual minimum
     delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs / 4, target));
   }
-  if (inputs.consecutiveErrors > 0) {
+  if (backingOff) {
     delay = Math.min(options.maxErrorBackoffMs, Math.max(delay, 1000 * 2 ** Math.min(inputs.consecutiveErrors, 16)));
   }
   if (!inputs.focused) delay *= options.unfocusedMultiplier;
-  // jitter keeps guesses from the age out of lockstep; a per-job estimate is spread already, and
-  // jitter there would only add lag (or a wasted early look)
-  const fromEstimate = inputs.etaMs !== undefined && inputs.etaMs >= 0 && inputs.consecutiveErrors === 0;
-  if (!fromEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  // a poll aimed at a per-job estimate is spread already: jitter would only add lag (or a wasted early
+  // look). Guesses from the age and error backoffs are jittered, so jobs do not poll in lockstep.
+  const aimedAtEstimate = etaMs !== undefined && !backingOff;
+  if (!aimedAtEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
-  // jittered only earlier: the quiet period already has its margin
-  if (!fromEstimate && inputs.consecutiveErrors === 0 && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
+  // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
+  if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);
 }

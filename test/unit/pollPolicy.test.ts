@@ -150,4 +150,9 @@ test('the duration history learns per kind of job, from finished jobs that survi
   assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7) as unknown as JobRecord[]).quietPeriodMs(request), 0, 'too few to tell');
   history.record(request, 5000);
   assert.equal(history.quietPeriodMs(request), 4000);
+  // only the last 50 count: once the quick one leaves the window, the quickest of the rest applies
+  for (let i = 0; i < 49; i++) history.record(request, 20_000 + i);
+  assert.equal(history.quietPeriodMs(request), 4000, 'the 5 s job is still among the last 50');
+  history.record(request, 30_000);
+  assert.equal(history.quietPeriodMs(request), 16_000);
 });
