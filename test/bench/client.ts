@@ -1,6 +1,6 @@
 // One benchmark client, in its own process so its CPU time and memory are its own: submits N jobs to
 // a loopback provider server and detects their completion with one schedule, then reports.
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobManager';
 import { JobStore } from '../../src/core/jobStore';
@@ -19,6 +19,20 @@ export interface ClientConfig {
   readonly timeScale: number;
   /** Finished jobs of the same kind already in the store (engine only). */
   readonly historyDurationsMs: readonly number[];
+  /**
+   * A separate run that forces full GCs (so its RSS is not reported): the heap the jobs keep alive,
+   * measured once every job is submitted, against the same before any job.
+   */
+  readonly measureLiveHeap?: boolean;
+}
+
+/** Where a process's memory is: V8's young and old generations (committed), and the rest of RSS. */
+export interface MemoryParts {
+  readonly rssMb: number;
+  readonly youngMb: number;
+  readonly oldMb: number;
+  /** Outside the V8 heap: malloc arenas (V8's GC and compiler threads among them), code, stacks. */
+  readonly otherMb: number;
 }
 
 export interface ClientReport {
@@ -29,7 +43,30 @@ export interface ClientReport {
   readonly baselineRssMb: number;
   /** What the first HTTP response cost (undici compiling its parser): once per process. */
   readonly warmUpRssMb: number;
+  readonly baseline: MemoryParts;
+  readonly peak: MemoryParts;
+  /** measureLiveHeap only. */
+  readonly liveHeap?: { readonly beforeMb: number; readonly withJobsMb: number; readonly jobsInFlight: number };
   readonly errors: number;
+}
+
+const MB = 1024 * 1024;
+
+function memoryParts(): MemoryParts {
+  const rss = process.memoryUsage().rss;
+  let young = 0;
+  let heap = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    heap += space.space_size;
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_size;
+  }
+  return { rssMb: rss / MB, youngMb: young / MB, oldMb: (heap - young) / MB, otherMb: (rss - heap) / MB };
+}
+
+/** Heap in use after a full GC (the client runs with --expose-gc when it measures this). */
+function liveHeapMb(): number {
+  (globalThis as { gc?: () => void }).gc!();
+  return process.memoryUsage().heapUsed / MB;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,7 +100,7 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
   return errors;
 }
 
-async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
+async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void, onAllSubmitted?: (inFlight: number) => void): Promise<number> {
   // persistence pays the serialization a real Memento pays
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   const longAgo = Date.now() - 3_600_000;
@@ -101,24 +138,29 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
     }
   });
   await Promise.all(Array.from({ length: config.jobs }, () => manager.submit(config.request, { kind: 'script' }, output)));
+  onAllSubmitted?.(config.jobs - ended.size);
   await allDone;
   manager.dispose();
   return errors;
 }
 
-/** BENCH_ALLOC_PROFILE=1: where the client allocates (garbage included), by function, largest first. */
-async function startAllocationProfile(): Promise<() => Promise<void>> {
+/**
+ * BENCH_ALLOC_PROFILE=1: where the client allocates (garbage included), by call site, largest first.
+ * =survivors: only what outlived a young-generation GC, which is what grows the heap; =self groups by
+ * function alone.
+ */
+async function startAllocationProfile(mode: string): Promise<() => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: mode !== 'survivors' } as never);
   return async () => {
     const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
     interface ProfileNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: ProfileNode[] }
     const totals = new Map<string, number>();
     const visit = (node: ProfileNode, path: string[]) => {
       const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|out)\//, '$1/')}:${node.callFrame.lineNumber}`;
-      const key = [...path.slice(-2), frame].join(' < ');
+      const key = mode === 'self' ? frame : [...path.slice(-2), frame].join(' < ');
       totals.set(key, (totals.get(key) ?? 0) + node.selfSize);
       for (const child of node.children) visit(child, [...path, frame].slice(-2));
     };
@@ -139,29 +181,39 @@ async function main(): Promise<void> {
   // baseline, and give the background compiler time to finish.
   for (let i = 0; i < 20; i++) await http.download(`${config.context.baseUrl}/warm-up`, { maxBytes: 65536 }).catch(() => undefined);
   await sleep(1000);
-  const baselineRss = process.memoryUsage().rss;
-  let peakRss = baselineRss;
+  const liveBefore = config.measureLiveHeap ? liveHeapMb() : 0;
+  let liveHeap: ClientReport['liveHeap'];
+  const baseline = memoryParts();
+  let peak = baseline;
   const sampler = setInterval(() => {
     const usage = process.memoryUsage();
-    if (process.env.BENCH_DEBUG && usage.rss > peakRss) {
-      const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
-      console.log(`rss ${mb(usage.rss)} MB: heap used ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)}, external ${mb(usage.external)}, V8 malloc peak ${mb(getHeapStatistics().peak_malloced_memory)}`);
+    if (usage.rss <= peak.rssMb * MB) return;
+    peak = memoryParts();
+    if (process.env.BENCH_DEBUG) {
+      const mb = (bytes: number) => (bytes / MB).toFixed(0);
+      const spaces = getHeapSpaceStatistics().map((space) => `${space.space_name.replace('_space', '')} ${mb(space.space_used_size)}/${mb(space.space_size)}`).join(', ');
+      console.log(`rss ${mb(usage.rss)} MB: heap used ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} (${spaces}), external ${mb(usage.external)}, V8 malloc ${mb(getHeapStatistics().malloced_memory)}`);
     }
-    peakRss = Math.max(peakRss, usage.rss);
   }, 50);
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
-  const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile() : undefined;
-  const errors = config.schedule === 'engine' ? await runEngine(config, http, detected) : await runFixed(config, http, detected);
+  const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE) : undefined;
+  const onAllSubmitted = config.measureLiveHeap ? (jobsInFlight: number) => (liveHeap = { beforeMb: liveBefore, withJobsMb: liveHeapMb(), jobsInFlight }) : undefined;
+  const errors = config.schedule === 'engine' ? await runEngine(config, http, detected, onAllSubmitted) : await runFixed(config, http, detected);
   await profiler?.();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);
+  const end = memoryParts();
+  if (end.rssMb > peak.rssMb) peak = end;
   const report: ClientReport = {
     detections,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssMb: Math.max(peakRss, process.memoryUsage().rss) / 1024 / 1024,
-    baselineRssMb: baselineRss / 1024 / 1024,
-    warmUpRssMb: (baselineRss - loadedRss) / 1024 / 1024,
+    peakRssMb: peak.rssMb,
+    baselineRssMb: baseline.rssMb,
+    warmUpRssMb: baseline.rssMb - loadedRss / MB,
+    baseline,
+    peak,
+    liveHeap,
     errors,
   };
   process.send!(report, () => process.exit(0));

@@ -10,7 +10,7 @@ import type { GenerationRequest, ProviderId } from '../../src/core/jobModel';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
-import type { ClientConfig, ClientReport } from './client';
+import type { ClientConfig, ClientReport, MemoryParts } from './client';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const MEDIAN_MS = 20_000;
@@ -72,7 +72,7 @@ const SCHEDULES: { label: string; schedule: ClientConfig['schedule']; fixedInter
  * whenever they get hot, a one-off ~35 MB compile that would land in the middle of whichever run.
  * Compiled whole at the first response instead, it falls in the client's warm-up, before the baseline.
  */
-const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering'];
+const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering', ...(process.env.BENCH_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? [])];
 
 interface Row {
   readonly label: string;
@@ -85,6 +85,8 @@ interface Row {
   readonly peakRssMb: number;
   readonly rssGrowthMb: number;
   readonly warmUpRssMb: number;
+  readonly baseline: MemoryParts;
+  readonly peak: MemoryParts;
   readonly detected: number;
   readonly wallS: number;
 }
@@ -93,21 +95,41 @@ function quantile(sorted: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 }
 
+async function runClient(config: ClientConfig): Promise<ClientReport> {
+  const flags = config.measureLiveHeap ? [...CLIENT_NODE_FLAGS, '--expose-gc'] : CLIENT_NODE_FLAGS;
+  const child = fork(join(__dirname, 'client.js'), { execArgv: flags, env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
+  return new Promise<ClientReport>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as ClientReport));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`bench client exited with ${code}`)));
+  });
+}
+
+function clientConfig(target: Target, server: FakeProviderServer, schedule: (typeof SCHEDULES)[number]): ClientConfig {
+  const earlier = lognormalSampler(SEED + 1); // the same kind of job, other draws
+  const historyDurationsMs = Array.from({ length: schedule.historyJobs ?? 0 }, earlier);
+  return { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE, historyDurationsMs };
+}
+
+/** The heap the engine keeps alive for the jobs, apart from garbage and V8's headroom: its own run. */
+async function liveHeap(target: Target): Promise<NonNullable<ClientReport['liveHeap']>> {
+  const server = target.createServer();
+  server.nextDuration = lognormalSampler(SEED);
+  await server.start();
+  try {
+    return (await runClient({ ...clientConfig(target, server, SCHEDULES[0]!), measureLiveHeap: true })).liveHeap!;
+  } finally {
+    await server.stop();
+  }
+}
+
 async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Promise<Row> {
   const server = target.createServer();
   // BENCH_DEBUG=1 keeps every request, to print the timelines of the worst-detected jobs
   server.recordRequests = Boolean(process.env.BENCH_DEBUG);
   server.nextDuration = lognormalSampler(SEED);
   await server.start();
-  const earlier = lognormalSampler(SEED + 1); // the same kind of job, other draws
-  const historyDurationsMs = Array.from({ length: schedule.historyJobs ?? 0 }, earlier);
-  const config: ClientConfig = { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE, historyDurationsMs };
   const started = performance.now();
-  const child = fork(join(__dirname, 'client.js'), { execArgv: CLIENT_NODE_FLAGS, env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
-  const report = await new Promise<ClientReport>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as ClientReport));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`bench client exited with ${code}`)));
-  });
+  const report = await runClient(clientConfig(target, server, schedule));
   const wallS = (performance.now() - started) / 1000;
   await server.stop();
   const relative: number[] = [];
@@ -135,6 +157,8 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     peakRssMb: report.peakRssMb,
     rssGrowthMb: report.peakRssMb - report.baselineRssMb,
     warmUpRssMb: report.warmUpRssMb,
+    baseline: report.baseline,
+    peak: report.peak,
     detected: report.detections.length,
     wallS,
   };
@@ -185,7 +209,7 @@ function printWorst(server: FakeProviderServer, report: ClientReport): void {
 }
 
 function printTable(title: string, rows: Row[]): void {
-  console.log(`\n${title}: ${JOBS} jobs, lognormal durations (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}, seed ${SEED}), time scale ${TIME_SCALE}`);
+  console.log(`\n${title}: ${JOBS} jobs, lognormal durations (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}, seed ${SEED}), time scale ${TIME_SCALE}, client on Node ${process.version}`);
   const header = ['schedule', 'status req/job', 'lag p50 (rel)', 'lag p95 (rel)', 'lag p50', 'lag p95', 'client CPU', 'peak RSS', 'HTTP warm-up', 'RSS for the jobs', 'detected', 'wall'];
   const lines = rows.map((row) => [
     row.label,
@@ -230,12 +254,28 @@ function bundleLoadMs(bundle: string): number {
   return elapsed;
 }
 
+/** Where each schedule's RSS growth went, and how much of the engine's heap the jobs really hold. */
+function printMemory(rows: Row[], live: NonNullable<ClientReport['liveHeap']>): void {
+  const growth = (from: number, to: number) => `${to - from >= 0 ? '+' : ''}${(to - from).toFixed(0)}`;
+  console.log(`RSS growth by part (MB; young and old generation as committed by V8, the rest outside its heap):`);
+  for (const { label, baseline, peak } of rows) {
+    console.log(`  ${label}: young ${growth(baseline.youngMb, peak.youngMb)}, old ${growth(baseline.oldMb, peak.oldMb)}, other ${growth(baseline.otherMb, peak.otherMb)}`);
+  }
+  console.log(`heap the engine keeps alive (after a full GC, once all ${JOBS} jobs are submitted, ${live.jobsInFlight} of them unfinished): ${(live.withJobsMb - live.beforeMb).toFixed(1)} MB (${live.beforeMb.toFixed(1)} → ${live.withJobsMb.toFixed(1)} MB); the rest of the growth is garbage not yet collected and the room V8 keeps for it`);
+}
+
 async function main(): Promise<void> {
   const failures: string[] = [];
   for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
     const rows: Row[] = [];
+    if (process.env.BENCH_SCHEDULE) {
+      // debugging one schedule: its row only, no verdict
+      printTable(target.name, [await runOne(target, SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!)]);
+      continue;
+    }
     for (const schedule of SCHEDULES) rows.push(await runOne(target, schedule));
     printTable(target.name, rows);
+    printMemory(rows, await liveHeap(target));
     const [cold, warm, every2s, every500ms] = rows as [Row, Row, Row, Row];
     const durations = Array.from({ length: JOBS }, lognormalSampler(SEED));
     const bound = bestBlindSchedule(durations, every500ms.relP95);
