@@ -7,6 +7,7 @@ import { ProviderCommands } from './commands/providerCommands';
 import { FileJobLeases } from './core/jobLeases';
 import { JobManager } from './core/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
+import { keyValuePersistence } from './core/jobPersistence';
 import { JobStore } from './core/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
 import { providerInfo } from './core/providers/catalog';
@@ -15,7 +16,7 @@ import * as config from './services/config';
 import { Log } from './services/log';
 import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
-import { mementoPersistence, workspaceAssetSink } from './services/workspaceAssets';
+import { workspaceAssetSink } from './services/workspaceAssets';
 import { JobNotifications } from './views/jobNotifications';
 import { JobsTreeProvider } from './views/jobsTree';
 import { PromptLanguageFeatures } from './views/promptLanguage';
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const log = push(new Log());
   const apiKeys = push(new ApiKeys(context.secrets, log));
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
-  const store = push(new JobStore(mementoPersistence(context.workspaceState)));
+  const store = push(new JobStore(keyValuePersistence(context.workspaceState)));
   const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
   const { access } = push(new ProviderAccessService(sandbox, apiKeys));
   // windows open on the same workspace share its storage folder: one of them tracks each job

@@ -3,7 +3,9 @@
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobManager';
+import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobPersistence';
 import { JobStore } from '../../src/core/jobStore';
+import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/pollPolicy';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';
@@ -101,14 +103,15 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
 }
 
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void, onAllSubmitted?: (inFlight: number) => void): Promise<number> {
-  // persistence pays the serialization a real Memento pays
+  // persistence pays the serialization VS Code's workspace state pays
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   const longAgo = Date.now() - 3_600_000;
   const history = config.historyDurationsMs.map((durationMs, index): JobRecord => {
     const createdAt = longAgo + index * 1000;
     return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: config.request, source: { kind: 'script' }, output, createdAt, updatedAt: createdAt, status: 'succeeded', resultAt: createdAt + durationMs, assets: [] };
   });
-  const store = new JobStore({ load: () => history, save: async (jobs) => void JSON.stringify(jobs) });
+  const memento = new ExtHostMementoModel({ [JOBS_KEY]: history });
+  const store = new JobStore(keyValuePersistence(memento));
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale, maxErrorBackoffMs: DEFAULT_POLL_POLICY.maxErrorBackoffMs * scale };
@@ -141,6 +144,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   onAllSubmitted?.(config.jobs - ended.size);
   await allDone;
   manager.dispose();
+  if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / 1048576).toFixed(0)} MB sent`);
   return errors;
 }
 
