@@ -421,16 +421,15 @@ export class JobManager implements Disposable {
           memory.etaMs = estimate?.etaMs;
           memory.etaUncertainty = estimate?.uncertainty;
         }
-        const stored = this.store.update(id, (current) => ({
+        const { job, saved } = this.store.change(id, (current) => ({
           credits: state.credits ?? current.credits,
           ...(state.status === 'queued'
             ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
             : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() }),
         }));
-        // the change is in memory at once; the next look need not wait for it to reach the disk
-        const job = this.store.get(id);
-        if (job && !isTerminal(job.status)) this.scheduleNext(job);
-        await stored;
+        // the next look need not wait for the change to reach the disk
+        if (job) this.scheduleNext(job);
+        await saved;
         return;
       }
       case 'succeeded': {

@@ -56,20 +56,27 @@ export class JobStore implements Disposable {
    * Durable changes resolve once persisted; progress-only ones are persisted shortly after.
    */
   async update(id: string, change: (job: JobRecord) => Partial<JobRecord>): Promise<JobRecord | undefined> {
+    const { job, saved } = this.change(id, change);
+    await saved;
+    return job;
+  }
+
+  /**
+   * Like `update`, but the new record is in memory and returned at once, apart from the promise of
+   * its save: for callers whose next step need not wait for the disk.
+   */
+  change(id: string, change: (job: JobRecord) => Partial<JobRecord>): { job: JobRecord | undefined; saved: Promise<void> } {
     const current = this.jobs.get(id);
-    if (!current) return undefined;
+    if (!current) return { job: undefined, saved: Promise.resolve() };
     const next: JobRecord = { ...current, ...change(current), updatedAt: Date.now() };
-    if (DURABLE_FIELDS.some((field) => current[field] !== next[field])) {
-      await this.put(next);
-    } else {
-      this.jobs.set(id, next);
-      this.changed.fire({ kind: 'upsert', job: next });
-      this.coalesceTimer ??= setTimeout(() => {
-        this.coalesceTimer = undefined;
-        void this.persist().catch(() => undefined); // the next durable save retries it
-      }, COALESCE_MS);
-    }
-    return next;
+    this.jobs.set(id, next);
+    this.changed.fire({ kind: 'upsert', job: next });
+    if (DURABLE_FIELDS.some((field) => current[field] !== next[field])) return { job: next, saved: this.persist() };
+    this.coalesceTimer ??= setTimeout(() => {
+      this.coalesceTimer = undefined;
+      void this.persist().catch(() => undefined); // the next durable save retries it
+    }, COALESCE_MS);
+    return { job: next, saved: Promise.resolve() };
   }
 
   async remove(id: string): Promise<void> {

@@ -132,19 +132,13 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
   const report = await runClient(clientConfig(target, server, schedule));
   const wallS = (performance.now() - started) / 1000;
   await server.stop();
-  const relative: number[] = [];
-  const absolute: number[] = [];
-  for (const { remoteId, detectedAt } of report.detections) {
+  const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
     const job = server.jobs.get(remoteId);
-    if (!job) continue;
-    const completedAt = job.createdAt + job.durationMs;
-    const lag = Math.max(0, detectedAt - completedAt);
-    absolute.push(lag / TIME_SCALE); // in real-time milliseconds
-    relative.push(lag / job.durationMs);
-  }
-  if (process.env.BENCH_DEBUG) printWorst(server, report);
-  relative.sort((a, b) => a - b);
-  absolute.sort((a, b) => a - b);
+    return job ? [{ job, lagMs: Math.max(0, detectedAt - job.createdAt - job.durationMs) }] : [];
+  });
+  if (process.env.BENCH_DEBUG) printWorst(server, lags);
+  const relative = lags.map(({ job, lagMs }) => lagMs / job.durationMs).sort((a, b) => a - b);
+  const absolute = lags.map(({ lagMs }) => lagMs / TIME_SCALE).sort((a, b) => a - b); // in real-time milliseconds
   const requests = [...server.jobs.keys()].reduce((sum, id) => sum + (server.requestsPerJob.get(id) ?? 0), 0);
   return {
     label: schedule.label,
@@ -196,15 +190,11 @@ function bestBlindSchedule(durations: number[], lag: number): number {
 }
 
 /** Each of the worst-detected jobs: its duration, and when it was polled (ms from creation). */
-function printWorst(server: FakeProviderServer, report: ClientReport): void {
-  const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
-    const job = server.jobs.get(remoteId);
-    return job ? [{ job, relative: (detectedAt - job.createdAt - job.durationMs) / job.durationMs }] : [];
-  });
-  lags.sort((a, b) => b.relative - a.relative);
-  for (const { job, relative } of lags.slice(0, Math.ceil(lags.length * 0.06)).filter((_, index) => index % 6 === 0)) {
+function printWorst(server: FakeProviderServer, lags: { job: { id: string; createdAt: number; durationMs: number }; lagMs: number }[]): void {
+  const worst = [...lags].sort((a, b) => b.lagMs / b.job.durationMs - a.lagMs / a.job.durationMs);
+  for (const { job, lagMs } of worst.slice(0, Math.ceil(worst.length * 0.06)).filter((_, index) => index % 6 === 0)) {
     const polls = server.requests.filter((request) => request.method === 'GET' && request.path.includes(job.id)).map((request) => request.at - job.createdAt);
-    console.log(`  lag ${(relative * 100).toFixed(1)}% of ${job.durationMs.toFixed(0)} ms; polls at ${polls.join(' ')}`);
+    console.log(`  lag ${((lagMs / job.durationMs) * 100).toFixed(1)}% of ${job.durationMs.toFixed(0)} ms; polls at ${polls.join(' ')}`);
   }
 }
 

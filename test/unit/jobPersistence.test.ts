@@ -47,3 +47,18 @@ test('jobs saved through workspace state come back in a new store, as after a wi
   assert.equal(reloaded.get('job-1')?.remoteId, 'remote-1');
   assert.equal(reloaded.all().length, 1);
 });
+
+test('change() hands back the new record at once, and a promise that settles when it is stored', async () => {
+  const state = new ExtHostMementoModel();
+  const store = new JobStore(keyValuePersistence(state));
+  await store.put(job(1, 'queued'));
+  const sendsBefore = state.sends;
+  const { job: changed, saved } = store.change('job-1', () => ({ status: 'running', remoteId: 'remote-1' }));
+  assert.equal(changed?.status, 'running');
+  assert.equal(store.get('job-1'), changed, 'the store holds it before the save');
+  assert.equal(state.sends, sendsBefore, 'not written yet: the group commit is still open');
+  await saved;
+  assert.equal(state.sends, sendsBefore + 1);
+  assert.equal(state.get<JobRecord[]>(JOBS_KEY, [])[0]?.remoteId, 'remote-1');
+  assert.equal(store.change('gone', () => ({ status: 'failed' })).job, undefined);
+});
