@@ -35,6 +35,13 @@ const ETA_REFINE_ABOVE_MIN_INTERVALS = 6;
 const PROGRESS_RESOLUTION = 0.01;
 /** Beyond this relative error an estimate is only a hint: look again halfway. */
 const MAX_ETA_UNCERTAINTY = 0.4;
+/**
+ * First looks after a quiet period are spread over its last 40%: jobs submitted together share one
+ * quiet period, and a thousand first looks at one instant queue behind the provider's limits,
+ * delaying the polls aimed at jobs about to finish. An earlier first reading of progress also gives
+ * a longer baseline for the rate.
+ */
+const QUIET_SPREAD = 0.4;
 
 export interface ProgressEstimate {
   readonly etaMs: number;
@@ -95,8 +102,8 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   const aimedAtEstimate = etaMs !== undefined && !backingOff;
   if (!aimedAtEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
-  // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
-  if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
+  // only a guess from the age yields to the quiet period; spread only earlier, as it has its margin
+  if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - QUIET_SPREAD * inputs.random));
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);
 }
