@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPngText } from '../out/src/core/png.js';
 import {
-  ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForNotification, waitForWorkbench, webviewFrame,
+  ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForCodeLens, waitForNotification, waitForWorkbench, webviewFrame,
 } from './lib/workbench.mjs';
 
 const runDir = join(repo, '.demo');
@@ -27,6 +27,7 @@ try {
   await page.goto(url);
   await waitForWorkbench(page);
   await openFile(page, 'hello.prompt');
+  await waitForCodeLens(page, 'Generate');
   await runCommand(page, 'Image Jobs: Generate Image');
   const toast = await waitForNotification(page, 'Image ready', 90_000);
   say(toast.split('\n').find((line) => line.startsWith('Image ready')) ?? toast);
@@ -35,6 +36,10 @@ try {
   await gallery.waitForFunction(() => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30_000 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(runDir, 'demo.png') });
+} catch (error) {
+  await page.screenshot({ path: join(runDir, 'demo-failure.png') }).catch(() => undefined);
+  say(`failed; the screen at that moment: ${join(runDir, 'demo-failure.png')}`);
+  throw error;
 } finally {
   await browser.close();
 }

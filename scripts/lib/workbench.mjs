@@ -153,6 +153,15 @@ export async function openFile(page, name) {
   await page.locator('.tab.active', { hasText: name.split('/').pop() }).waitFor({ timeout: 15_000 });
 }
 
+/**
+ * Waits for a CodeLens with `text` in the active editor. The extension host learns of the editor
+ * (and that it is the active one) before it is asked for lenses: a command run before that would not
+ * see the file, and the palette's "Generate Image" would ask for a prompt instead.
+ */
+export async function waitForCodeLens(page, text, timeoutMs = 30_000) {
+  await page.locator('.editor-instance .codelens-decoration', { hasText: text }).first().waitFor({ timeout: timeoutMs });
+}
+
 /** The innermost frame of the webview whose document has `selector`. */
 export async function webviewFrame(page, selector, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
