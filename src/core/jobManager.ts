@@ -69,6 +69,8 @@ const DEFAULTS = {
 };
 
 interface PollMemory {
+  /** A poll has been answered (or failed) since this window took the job. */
+  looked?: boolean;
   consecutiveErrors: number;
   downloadAttempts: number;
   retryAfterMs?: number;
@@ -320,6 +322,7 @@ export class JobManager implements Disposable {
         etaMs: memory.etaMs,
         etaUncertainty: memory.etaUncertainty,
         quietUntilAgeMs: this.durations.quietPeriodMs(job.request),
+        firstLook: !memory.looked,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
@@ -379,6 +382,7 @@ export class JobManager implements Disposable {
 
   private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
     const memory = this.memoryOf(job.id);
+    memory.looked = true;
     memory.consecutiveErrors = 0;
     memory.retryAfterMs = undefined;
     if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
@@ -394,6 +398,7 @@ export class JobManager implements Disposable {
       return;
     }
     if (isProviderError(error) && error.retryable) {
+      memory.looked = true;
       memory.consecutiveErrors++;
       memory.retryAfterMs = error.details.retryAfterMs;
       this.log.warn(`[poll] ${id}: ${message} (attempt ${memory.consecutiveErrors}, backing off)`);

@@ -10,6 +10,7 @@ import { sandboxProvider } from '../../src/core/providers/sandbox';
 import { readPngText, pngSize } from '../../src/core/png';
 import { isTerminal, type GenerationRequest, type OutputTarget } from '../../src/core/jobModel';
 import { collectingLogger, fastPolls, fileSink, memoryPersistence, rootUri, tempDir, waitFor } from './helpers';
+import { contextFor, outputIn, PROVIDER_CASES } from './providerCases';
 
 const http = new HttpClient();
 const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
@@ -204,4 +205,31 @@ test('the store persists ids and states at once and coalesces progress-only chan
   await store.flush();
   assert.equal(persistence.saved[0]!.progress, 49 / 50);
   store.dispose();
+});
+
+test('with a history of its kind, a job is first looked at late in the quiet period, and not again before its end', async () => {
+  // SubModel reports neither progress nor an ETA; ten earlier jobs of this kind took 4 s, so no look
+  // is worth making before 0.8 × 4 s
+  const subModel = PROVIDER_CASES.find((providerCase) => providerCase.name === 'SubModel')!;
+  const quietMs = 3200;
+  const earlier = Array.from({ length: 10 }, (_, index) => {
+    const createdAt = Date.now() - 3_600_000 + index * 10_000;
+    return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: subModel.request, source: { kind: 'input' as const }, output: outputIn(), createdAt, updatedAt: createdAt, status: 'succeeded' as const, resultAt: createdAt + 4000, assets: [] };
+  });
+  const server = subModel.createServer();
+  server.durationMs = 4500;
+  server.recordRequests = true;
+  await server.start();
+  const store = new JobStore(memoryPersistence(earlier));
+  const access: ProviderAccess = async () => ({ provider: subModel.provider, context: contextFor(subModel, server) });
+  // random 1: the earliest the spread allows
+  const manager = new JobManager(store, access, fileSink, collectingLogger(), { pollPolicy: fastPolls, random: () => 1 });
+  toStop.push(manager, server);
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
+  const [method, path] = subModel.pollRoute;
+  const ages = server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at - store.get(id)!.createdAt);
+  assert.ok(ages[0]! >= 0.6 * quietMs, `first look at ${ages[0]} ms, not before 60% of the quiet period`);
+  assert.ok(ages[0]! < 0.9 * quietMs, `first look at ${ages[0]} ms: spread earlier than a later look may come`);
+  assert.ok(ages[1]! >= 0.9 * quietMs, `second look at ${ages[1]} ms waits for the end of the quiet period (10% jitter)`);
 });

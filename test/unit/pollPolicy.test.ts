@@ -133,9 +133,11 @@ test('a disposed scheduler runs nothing more', async () => {
 });
 
 test('no look before the quickest recent job of the same kind would have finished', () => {
-  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
-  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
-  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }), 4800, 'over the last 40% of the quiet period, so a batch does not look all at once');
+  const first = { ...base, firstLook: true };
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }), 4800, 'a first look: over the last 40% of the quiet period, so a batch does not look all at once');
+  assert.equal(nextPollDelay({ ...base, ageMs: 4800, quietUntilAgeMs: 8000, random: 1 }), 2880, 'a later look waits for the end, jittered by 10% only');
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, quietUntilAgeMs: 8000 }), 6000, 'past it: the usual schedule');
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
