@@ -322,7 +322,7 @@ export class JobManager implements Disposable {
         etaMs: memory.etaMs,
         etaUncertainty: memory.etaUncertainty,
         quietUntilAgeMs: this.durations.quietPeriodMs(job.request),
-        firstLook: !memory.looked,
+        spreadFirstLook: !memory.looked && providerInfo(job.request.providerId).reportsProgress,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,

@@ -36,10 +36,10 @@ const PROGRESS_RESOLUTION = 0.01;
 /** Beyond this relative error an estimate is only a hint: look again halfway. */
 const MAX_ETA_UNCERTAINTY = 0.4;
 /**
- * A job's first look is spread over the last 40% of its quiet period: jobs submitted together share
- * one, and a thousand first looks at one instant queue behind the provider's limits, delaying the
- * polls aimed at jobs about to finish. An earlier first reading of progress also gives a longer
- * baseline for the rate. Later looks wait for the end of the quiet period as before.
+ * Where progress can be read, a job's first look is spread over the last 40% of its quiet period:
+ * jobs submitted together share one, and a thousand first looks at one instant queue behind the
+ * provider's limits, delaying the polls aimed at jobs about to finish; an earlier first reading also
+ * gives a longer baseline for the rate. Later looks, and looks with nothing to read, wait for its end.
  */
 const QUIET_SPREAD = 0.4;
 
@@ -71,8 +71,8 @@ export interface PollInputs {
   readonly queued?: boolean;
   /** No recent job like this one finished before this age: nothing to look for until then. */
   readonly quietUntilAgeMs?: number;
-  /** The job has not been looked at yet. */
-  readonly firstLook?: boolean;
+  /** Not looked at yet, at a provider that reports progress: an early first reading is worth it. */
+  readonly spreadFirstLook?: boolean;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
   readonly awaitingRate?: boolean;
   /** 0..1; injected for tests. */
@@ -105,7 +105,7 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   if (!aimedAtEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; spread only earlier, as it has its margin
-  const spread = inputs.firstLook ? QUIET_SPREAD : options.jitter;
+  const spread = inputs.spreadFirstLook ? QUIET_SPREAD : options.jitter;
   if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - spread * inputs.random));
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);

@@ -207,29 +207,34 @@ test('the store persists ids and states at once and coalesces progress-only chan
   store.dispose();
 });
 
-test('with a history of its kind, a job is first looked at late in the quiet period, and not again before its end', async () => {
-  // SubModel reports neither progress nor an ETA; ten earlier jobs of this kind took 4 s, so no look
-  // is worth making before 0.8 × 4 s
-  const subModel = PROVIDER_CASES.find((providerCase) => providerCase.name === 'SubModel')!;
-  const quietMs = 3200;
-  const earlier = Array.from({ length: 10 }, (_, index) => {
-    const createdAt = Date.now() - 3_600_000 + index * 10_000;
-    return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: subModel.request, source: { kind: 'input' as const }, output: outputIn(), createdAt, updatedAt: createdAt, status: 'succeeded' as const, resultAt: createdAt + 4000, assets: [] };
+for (const [name, spreads] of [['TAMS', true], ['SubModel', false]] as const) {
+  test(`with a history of its kind, a ${name} job is left alone for the quiet period${spreads ? ', its first look spread earlier' : ''}`, async () => {
+    // ten earlier jobs of this kind took 4 s: no result is likely before 0.8 × 4 s
+    const providerCase = PROVIDER_CASES.find((candidate) => candidate.name === name)!;
+    const quietMs = 3200;
+    const earlier = Array.from({ length: 10 }, (_, index) => {
+      const createdAt = Date.now() - 3_600_000 + index * 10_000;
+      return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: providerCase.request, source: { kind: 'input' as const }, output: outputIn(), createdAt, updatedAt: createdAt, status: 'succeeded' as const, resultAt: createdAt + 4000, assets: [] };
+    });
+    const server = providerCase.createServer();
+    server.durationMs = 4500;
+    await server.start();
+    const store = new JobStore(memoryPersistence(earlier));
+    const access: ProviderAccess = async () => ({ provider: providerCase.provider, context: contextFor(providerCase, server) });
+    // random 1: the earliest the spread allows
+    const manager = new JobManager(store, access, fileSink, collectingLogger(), { pollPolicy: fastPolls, random: () => 1 });
+    toStop.push(manager, server);
+    const id = await manager.submit(providerCase.request, { kind: 'input' }, outputIn());
+    await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
+    const [method, path] = providerCase.pollRoute;
+    const ages = server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at - store.get(id)!.createdAt);
+    if (spreads) {
+      // TAMS reports progress: an early first reading starts the rate estimate, and spreads a batch
+      assert.ok(ages[0]! >= 0.6 * quietMs, `first look at ${ages[0]} ms, not before 60% of the quiet period`);
+      assert.ok(ages[0]! < 0.9 * quietMs, `first look at ${ages[0]} ms: spread earlier than a later look may come`);
+    } else {
+      assert.ok(ages[0]! >= 0.9 * quietMs, `first look at ${ages[0]} ms: with nothing to read, no early look (10% jitter)`);
+    }
+    assert.ok(ages[1]! >= 0.9 * quietMs, `second look at ${ages[1]} ms waits for the end of the quiet period (10% jitter)`);
   });
-  const server = subModel.createServer();
-  server.durationMs = 4500;
-  server.recordRequests = true;
-  await server.start();
-  const store = new JobStore(memoryPersistence(earlier));
-  const access: ProviderAccess = async () => ({ provider: subModel.provider, context: contextFor(subModel, server) });
-  // random 1: the earliest the spread allows
-  const manager = new JobManager(store, access, fileSink, collectingLogger(), { pollPolicy: fastPolls, random: () => 1 });
-  toStop.push(manager, server);
-  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
-  await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
-  const [method, path] = subModel.pollRoute;
-  const ages = server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at - store.get(id)!.createdAt);
-  assert.ok(ages[0]! >= 0.6 * quietMs, `first look at ${ages[0]} ms, not before 60% of the quiet period`);
-  assert.ok(ages[0]! < 0.9 * quietMs, `first look at ${ages[0]} ms: spread earlier than a later look may come`);
-  assert.ok(ages[1]! >= 0.9 * quietMs, `second look at ${ages[1]} ms waits for the end of the quiet period (10% jitter)`);
-});
+}

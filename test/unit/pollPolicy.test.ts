@@ -133,7 +133,7 @@ test('a disposed scheduler runs nothing more', async () => {
 });
 
 test('no look before the quickest recent job of the same kind would have finished', () => {
-  const first = { ...base, firstLook: true };
+  const first = { ...base, spreadFirstLook: true };
   assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
   assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
   assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }), 4800, 'a first look: over the last 40% of the quiet period, so a batch does not look all at once');
