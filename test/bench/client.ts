@@ -5,6 +5,7 @@ import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobManager';
 import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobPersistence';
 import { JobStore } from '../../src/core/jobStore';
+import { earlierJobs } from '../fixtures/earlierJobs';
 import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/pollPolicy';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
@@ -40,12 +41,11 @@ export interface MemoryParts {
 export interface ClientReport {
   readonly detections: { remoteId: string; detectedAt: number }[];
   readonly cpuMs: number;
-  readonly peakRssMb: number;
-  /** RSS once the modules are loaded and the HTTP client warmed up, before any job. */
-  readonly baselineRssMb: number;
   /** What the first HTTP response cost (undici compiling its parser): once per process. */
   readonly warmUpRssMb: number;
+  /** Once the modules are loaded and the HTTP client warmed up, before any job. */
   readonly baseline: MemoryParts;
+  /** When RSS was highest. */
   readonly peak: MemoryParts;
   /** measureLiveHeap only. */
   readonly liveHeap?: { readonly beforeMb: number; readonly withJobsMb: number; readonly jobsInFlight: number };
@@ -105,12 +105,7 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void, onAllSubmitted?: (inFlight: number) => void): Promise<number> {
   // persistence pays the serialization VS Code's workspace state pays
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
-  const longAgo = Date.now() - 3_600_000;
-  const history = config.historyDurationsMs.map((durationMs, index): JobRecord => {
-    const createdAt = longAgo + index * 1000;
-    return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: config.request, source: { kind: 'script' }, output, createdAt, updatedAt: createdAt, status: 'succeeded', resultAt: createdAt + durationMs, assets: [] };
-  });
-  const memento = new ExtHostMementoModel({ [JOBS_KEY]: history });
+  const memento = new ExtHostMementoModel({ [JOBS_KEY]: earlierJobs(config.request, output, config.historyDurationsMs) });
   const store = new JobStore(keyValuePersistence(memento));
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
@@ -144,7 +139,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   onAllSubmitted?.(config.jobs - ended.size);
   await allDone;
   manager.dispose();
-  if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / 1048576).toFixed(0)} MB sent`);
+  if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / MB).toFixed(0)} MB sent`);
   return errors;
 }
 
@@ -170,8 +165,8 @@ async function startAllocationProfile(mode: string): Promise<() => Promise<void>
     };
     visit(profile.head, []);
     const all = [...totals.values()].reduce((a, b) => a + b, 0);
-    console.log(`allocated ≈ ${(all / 1048576).toFixed(0)} MB`);
-    for (const [key, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(size / 1048576).toFixed(1).padStart(7)} MB  ${key}`);
+    console.log(`allocated ≈ ${(all / MB).toFixed(0)} MB`);
+    for (const [key, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(size / MB).toFixed(1).padStart(7)} MB  ${key}`);
   };
 }
 
@@ -212,8 +207,6 @@ async function main(): Promise<void> {
   const report: ClientReport = {
     detections,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssMb: peak.rssMb,
-    baselineRssMb: baseline.rssMb,
     warmUpRssMb: baseline.rssMb - loadedRss / MB,
     baseline,
     peak,

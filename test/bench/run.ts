@@ -82,7 +82,6 @@ interface Row {
   readonly absP50: number;
   readonly absP95: number;
   readonly cpuMs: number;
-  readonly peakRssMb: number;
   readonly rssGrowthMb: number;
   readonly warmUpRssMb: number;
   readonly baseline: MemoryParts;
@@ -110,11 +109,19 @@ function clientConfig(target: Target, server: FakeProviderServer, schedule: (typ
   return { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE, historyDurationsMs };
 }
 
-/** The heap the engine keeps alive for the jobs, apart from garbage and V8's headroom: its own run. */
-async function liveHeap(target: Target): Promise<NonNullable<ClientReport['liveHeap']>> {
+/** The target's loopback server, started, drawing the bench's job durations. */
+async function startServer(target: Target): Promise<FakeProviderServer> {
   const server = target.createServer();
+  // BENCH_DEBUG=1 keeps every request, to print the timelines of the worst-detected jobs
+  server.recordRequests = Boolean(process.env.BENCH_DEBUG);
   server.nextDuration = lognormalSampler(SEED);
   await server.start();
+  return server;
+}
+
+/** The heap the engine keeps alive for the jobs, apart from garbage and V8's headroom: its own run. */
+async function liveHeap(target: Target): Promise<NonNullable<ClientReport['liveHeap']>> {
+  const server = await startServer(target);
   try {
     return (await runClient({ ...clientConfig(target, server, SCHEDULES[0]!), measureLiveHeap: true })).liveHeap!;
   } finally {
@@ -123,11 +130,7 @@ async function liveHeap(target: Target): Promise<NonNullable<ClientReport['liveH
 }
 
 async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Promise<Row> {
-  const server = target.createServer();
-  // BENCH_DEBUG=1 keeps every request, to print the timelines of the worst-detected jobs
-  server.recordRequests = Boolean(process.env.BENCH_DEBUG);
-  server.nextDuration = lognormalSampler(SEED);
-  await server.start();
+  const server = await startServer(target);
   const started = performance.now();
   const report = await runClient(clientConfig(target, server, schedule));
   const wallS = (performance.now() - started) / 1000;
@@ -148,8 +151,7 @@ async function runOne(target: Target, schedule: (typeof SCHEDULES)[number]): Pro
     absP50: quantile(absolute, 0.5),
     absP95: quantile(absolute, 0.95),
     cpuMs: report.cpuMs,
-    peakRssMb: report.peakRssMb,
-    rssGrowthMb: report.peakRssMb - report.baselineRssMb,
+    rssGrowthMb: report.peak.rssMb - report.baseline.rssMb,
     warmUpRssMb: report.warmUpRssMb,
     baseline: report.baseline,
     peak: report.peak,
@@ -209,7 +211,7 @@ function printTable(title: string, rows: Row[]): void {
     `${(row.absP50 / 1000).toFixed(2)} s`,
     `${(row.absP95 / 1000).toFixed(2)} s`,
     `${(row.cpuMs / 1000).toFixed(1)} s`,
-    `${row.peakRssMb.toFixed(0)} MB`,
+    `${row.peak.rssMb.toFixed(0)} MB`,
     `${row.warmUpRssMb.toFixed(0)} MB`,
     `${row.rssGrowthMb.toFixed(0)} MB`,
     `${row.detected}/${JOBS}`,

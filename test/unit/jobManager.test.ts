@@ -10,6 +10,7 @@ import { sandboxProvider } from '../../src/core/providers/sandbox';
 import { readPngText, pngSize } from '../../src/core/png';
 import { isTerminal, type GenerationRequest, type OutputTarget } from '../../src/core/jobModel';
 import { collectingLogger, fastPolls, fileSink, memoryPersistence, rootUri, tempDir, waitFor } from './helpers';
+import { earlierJobs } from '../fixtures/earlierJobs';
 import { contextFor, outputIn, PROVIDER_CASES } from './providerCases';
 
 const http = new HttpClient();
@@ -212,10 +213,7 @@ for (const [name, spreads] of [['TAMS', true], ['SubModel', false]] as const) {
     // ten earlier jobs of this kind took 4 s: no result is likely before 0.8 × 4 s
     const providerCase = PROVIDER_CASES.find((candidate) => candidate.name === name)!;
     const quietMs = 3200;
-    const earlier = Array.from({ length: 10 }, (_, index) => {
-      const createdAt = Date.now() - 3_600_000 + index * 10_000;
-      return { id: `earlier-${index}`, idempotencyKey: `earlier-${index}`, request: providerCase.request, source: { kind: 'input' as const }, output: outputIn(), createdAt, updatedAt: createdAt, status: 'succeeded' as const, resultAt: createdAt + 4000, assets: [] };
-    });
+    const earlier = earlierJobs(providerCase.request, outputIn(), Array.from({ length: 10 }, () => 4000));
     const server = providerCase.createServer();
     server.durationMs = 4500;
     await server.start();
