@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { JobManager, ProviderAccess } from '../core/jobManager';
-import { DEFAULT_PARAMS } from '../core/jobModel';
 import type { SubModelHealth } from '../core/providers/submodel';
 import { generationDefaults } from '../services/config';
 import { engine } from '../services/engine';
@@ -44,7 +43,7 @@ export class ProviderCommands {
     if (!imageId?.trim()) return undefined;
     const defaults = generationDefaults(outputRootFor(this.globalStorage));
     return this.jobs.submit(
-      { providerId: 'photogpt', model: '', prompt: `Upscale of PhotoGPT image ${imageId.trim()}`, params: DEFAULT_PARAMS, operation: { kind: 'upscale', imageId: imageId.trim() } },
+      { providerId: 'photogpt', model: '', prompt: `Upscale of PhotoGPT image ${imageId.trim()}`, params: {}, operation: { kind: 'upscale', imageId: imageId.trim() } },
       args?.imageId ? { kind: 'script' } : { kind: 'input' },
       { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: `upscaled-${imageId.trim()}` },
     );

@@ -22,7 +22,13 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { readonly status?: number; readonly retryAfterMs?: number; readonly code?: string } = {},
+    readonly details: {
+      readonly status?: number;
+      readonly retryAfterMs?: number;
+      readonly code?: string;
+      /** The provider's answer as received (truncated), for the log when it was not what the documents say. */
+      readonly raw?: string;
+    } = {},
   ) {
     super(message);
     this.retryable = RETRYABLE.has(kind);
@@ -77,6 +83,23 @@ export function toProviderError(error: unknown, what: string): ProviderError {
   }
   const reason = (code && NETWORK_MESSAGES[code]) ?? (error instanceof Error ? error.message : String(error));
   return new ProviderError('network', `${what}: ${reason}`, { code });
+}
+
+const MAX_RAW_CHARS = 2000;
+
+/** A body as text for the log, cut to a readable length. Secrets are redacted by the logger. */
+export function rawPreview(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? String(body);
+  return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}… (${text.length} chars)` : text;
+}
+
+/**
+ * An answer the provider's documents do not describe (an unknown status, a missing field). The job
+ * logic never waits on it for long: a poll gives up after a few such answers, a submission is not
+ * repeated blindly.
+ */
+export function unexpectedAnswer(what: string, problem: string, body: unknown): ProviderError {
+  return new ProviderError('malformed', `${what}: unexpected answer from the provider (${problem})`, { raw: rawPreview(body) });
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

@@ -1,7 +1,7 @@
 // Turns what the user gave (a parsed .prompt file, a selection, typed text) plus settings into the
 // request to submit and where its results go.
 import { slugFromPrompt } from './assetNaming';
-import { DEFAULT_PARAMS, type GenerationParams, type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
+import { type GenerationParams, type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
 import type { PromptFile } from './promptFile';
 import { renderTemplate } from './template';
 import { providerInfo } from './providers/catalog';
@@ -34,7 +34,8 @@ export function planFromPromptFile(
   const providerId = prompt.model?.providerId ?? defaults.providerId;
   const text = renderTemplate(prompt.template, { ...prompt.inputDefaults, ...variableValues }).trim();
   const { kind, ...config } = prompt.config;
-  const params: GenerationParams = { ...DEFAULT_PARAMS, ...stripUndefined(config) };
+  // only what the user set: each provider's documents give its own defaults
+  const params: GenerationParams = stripUndefined(config);
   return {
     request: { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults), prompt: text, params, ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}) },
     output: {
@@ -50,7 +51,7 @@ export function planFromText(text: string, defaults: GenerationDefaults): Genera
   const prompt = text.trim();
   if (!prompt) throw new Error('The prompt is empty.');
   return {
-    request: { providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults), prompt, params: DEFAULT_PARAMS },
+    request: { providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults), prompt, params: {} },
     output: { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: slugFromPrompt(prompt) },
   };
 }

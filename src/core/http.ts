@@ -3,7 +3,7 @@
 // a redirect to another origin).
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ProviderError, parseRetryAfter, toProviderError } from './errors';
+import { ProviderError, parseRetryAfter, rawPreview, toProviderError } from './errors';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -150,14 +150,16 @@ export class HttpClient {
       const hint = extractErrorMessage(text, contentType);
       throw new ProviderError('malformed', `${what}: the response is not valid JSON${hint ? ` (${hint})` : ''}`, {
         status: response.statusCode,
+        raw: rawPreview(text),
       });
     }
     const result = schema.safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : 'body';
-      throw new ProviderError('malformed', `${what}: unexpected response (${where}: ${issue?.message ?? 'invalid'})`, {
+      throw new ProviderError('malformed', `${what}: unexpected answer from the provider (${where}: ${issue?.message ?? 'invalid'})`, {
         status: response.statusCode,
+        raw: rawPreview(text),
       });
     }
     return { status: response.statusCode, data: result.data, headers: response.headers };

@@ -164,7 +164,7 @@ export class JobManager implements Disposable {
     };
     await this.store.put(job);
     await this.holdsLease(job.id); // a new id: this window takes it
-    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${request.params.width}x${request.params.height} ×${request.params.count}`);
+    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${JSON.stringify(request.params)}`);
     await this.sendSubmission(job);
     return job.id;
   }

@@ -3,24 +3,31 @@
 
 export type ProviderId = 'sandbox' | 'serika' | 'tams' | 'bifrost' | 'photogpt' | 'submodel';
 
-/** Generation parameters after defaults and the prompt file have been merged. */
+/**
+ * Generation parameters the user set (in a `.prompt` file's `config`). Only these are sent: each
+ * provider's documents give its own defaults for the rest (Serika 1024×1024, TAMS none, ...), and a
+ * provider applies a default itself only where its API requires the field.
+ */
 export interface GenerationParams {
-  readonly width: number;
-  readonly height: number;
+  readonly width?: number;
+  readonly height?: number;
   readonly steps?: number;
   readonly cfgScale?: number;
   readonly sampler?: string;
   /** Requested seed; undefined lets the provider choose (the chosen one is kept on each asset). */
   readonly seed?: number;
   readonly negativePrompt?: string;
-  readonly count: number;
+  /** Images per job; absent means one. */
+  readonly count?: number;
 }
 
 /** What the job makes; absent means images from a prompt. */
 export type JobOperation = { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId: string };
 
-/** Size and count when neither the prompt nor the settings say. */
-export const DEFAULT_PARAMS: GenerationParams = { width: 512, height: 512, count: 1 };
+/** Images a job asks for: what the user set, or one. */
+export function imageCount(params: GenerationParams): number {
+  return params.count ?? 1;
+}
 
 export interface GenerationRequest {
   readonly providerId: ProviderId;

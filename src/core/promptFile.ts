@@ -3,7 +3,7 @@
 // any error yields no prompt, so nothing is submitted.
 import { isMap, isPair, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_PARAMS, type GenerationRequest, type ProviderId } from './jobModel';
+import { type GenerationRequest, type ProviderId } from './jobModel';
 import { PROVIDER_IMPLEMENTATIONS } from './providers/registry';
 import { isProviderId, PROVIDER_IDS, SANDBOX_MODELS } from './providers/catalog';
 import { PLACEHOLDER } from './template';
@@ -230,7 +230,7 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typ
       providerId,
       model: name,
       prompt: '',
-      params: { ...DEFAULT_PARAMS, ...config, seed: seed === undefined || seed < 0 ? undefined : seed },
+      params: { ...config, seed: seed === undefined || seed < 0 ? undefined : seed },
       operation: kind === 'video' ? { kind: 'video' } : undefined,
     };
     const problems = [...(PROVIDER_IMPLEMENTATIONS[providerId].validate?.(request) ?? [])];

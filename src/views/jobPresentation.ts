@@ -1,5 +1,5 @@
 // How a job reads in the tree and the status bar: pure functions of the record.
-import { elapsedMs, formatElapsed, fullModelName, isCancelable, isRetryable, type JobRecord, type JobStatus } from '../core/jobModel';
+import { elapsedMs, imageCount, formatElapsed, fullModelName, isCancelable, isRetryable, type JobRecord, type JobStatus } from '../core/jobModel';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
   submitting: { icon: 'cloud-upload' },
@@ -54,7 +54,8 @@ export function jobTooltipMarkdown(job: JobRecord): string {
     '',
     job.request.prompt.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&'),
     '',
-    `${params.width}×${params.height} · ${params.count} image${params.count === 1 ? '' : 's'}` +
+    (params.width !== undefined && params.height !== undefined ? `${params.width}×${params.height} · ` : '') +
+      `${imageCount(params)} image${imageCount(params) === 1 ? '' : 's'}` +
       (params.seed !== undefined ? ` · seed ${params.seed}` : '') +
       (params.steps !== undefined ? ` · ${params.steps} steps` : ''),
     '',

@@ -71,7 +71,7 @@ test('malformed JSON is a retryable "malformed" error naming the step', async ()
 test('a schema mismatch names the field', async () => {
   const error = await failure('/schema');
   assert.equal(error.kind, 'malformed');
-  assert.match(error.message, /unexpected response \(status: /);
+  assert.match(error.message, /unexpected answer from the provider \(status: /);
 });
 
 test('HTML error pages are reported as such, with their title', async () => {

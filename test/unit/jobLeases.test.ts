@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileJobLeases } from '../../src/core/jobLeases';
-import type { JobRecord } from '../../src/core/jobModel';
+import { imageCount, type JobRecord } from '../../src/core/jobModel';
 import { JobManager } from '../../src/core/jobManager';
 import { JobStore } from '../../src/core/jobStore';
 import { contextFor, managerFor, outputIn, PROVIDER_CASES } from './providerCases';
@@ -74,9 +74,9 @@ test('two windows resuming the same jobs download each one once and agree on the
     assert.deepEqual(windows[0]!.store.get(id)!.assets, windows[1]!.store.get(id)!.assets, 'both windows show the same files');
   }
   const files = readdirSync(join(output.dir, 'out')).filter((name) => name.endsWith('.png'));
-  assert.equal(files.length, ids.length * tams.request.params.count, `each image saved once: ${files.join(', ')}`);
+  assert.equal(files.length, ids.length * imageCount(tams.request.params), `each image saved once: ${files.join(', ')}`);
   const downloads = server.requests.filter((request) => request.path.startsWith('/files/')).length;
-  assert.equal(downloads, ids.length * tams.request.params.count, 'each image downloaded once');
+  assert.equal(downloads, ids.length * imageCount(tams.request.params), 'each image downloaded once');
 });
 
 test('retrying a job that failed to save resumes it, even though its failure was recorded for other windows', async () => {

@@ -2,7 +2,7 @@
 // GET …/{id} → 202 while pending|processing, 200 when completed|failed; 404 once the result TTL passed.
 import { z } from 'zod';
 import { ProviderError } from '../errors';
-import type { GenerationRequest } from '../jobModel';
+import { imageCount, type GenerationRequest } from '../jobModel';
 import { endpoint, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
@@ -59,7 +59,8 @@ export function normalizeBifrostJob(job: z.infer<typeof bifrostJobSchema>): Remo
 export function validateBifrostRequest(request: GenerationRequest): RequestProblem[] {
   const problems: RequestProblem[] = [];
   if (!/^[^/]+\/.+$/.test(request.model)) problems.push({ field: 'model', message: 'Bifrost needs provider/model after "bifrost/", e.g. bifrost/openai/dall-e-3' });
-  if (request.params.count < 1 || request.params.count > 10) problems.push({ field: 'count', message: `count must be 1–10 for Bifrost (got ${request.params.count})` });
+  const count = imageCount(request.params);
+  if (count < 1 || count > 10) problems.push({ field: 'count', message: `count must be 1–10 for Bifrost (got ${count})` });
   return problems;
 }
 

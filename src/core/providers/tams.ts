@@ -2,7 +2,7 @@
 // DELETE /v1/jobs/{id}. Auth is a bearer token or an RSA-SHA256 signature per request.
 import { createSign, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { GenerationRequest } from '../jobModel';
+import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, endpoint, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
@@ -31,11 +31,13 @@ export function validateTamsRequest(request: GenerationRequest): RequestProblem[
   const { params } = request;
   const problems: RequestProblem[] = [];
   if (!request.model) problems.push({ field: 'model', message: 'TAMS needs a model id: model: tams/<sdModel id>' });
-  if (params.count < TAMS_LIMITS.countMin || params.count > TAMS_LIMITS.countMax) {
-    problems.push({ field: 'count', message: `count must be ${TAMS_LIMITS.countMin}–${TAMS_LIMITS.countMax} for TAMS (got ${params.count})` });
+  const count = imageCount(params);
+  if (count < TAMS_LIMITS.countMin || count > TAMS_LIMITS.countMax) {
+    problems.push({ field: 'count', message: `count must be ${TAMS_LIMITS.countMin}–${TAMS_LIMITS.countMax} for TAMS (got ${count})` });
   }
   for (const field of ['width', 'height'] as const) {
     const value = params[field];
+    if (value === undefined) continue;
     if (value < TAMS_LIMITS.sizeMin || value > TAMS_LIMITS.sizeMax || value % TAMS_LIMITS.sizeStep !== 0) {
       problems.push({ field, message: `${field} must be a multiple of 64 from 512 to 1536 for TAMS (got ${value})` });
     }
@@ -53,7 +55,7 @@ export function validateTamsRequest(request: GenerationRequest): RequestProblem[
 export function buildTamsStages(request: GenerationRequest): unknown[] {
   const { params } = request;
   return [
-    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: params.seed ?? -1, count: params.count } },
+    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: params.seed ?? -1, count: imageCount(params) } },
     {
       type: 'DIFFUSION',
       diffusion: {
