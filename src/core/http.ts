@@ -95,6 +95,16 @@ async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: numb
   return Buffer.concat(chunks);
 }
 
+/** A URL fit for messages and logs: no credentials, no query (keys are sometimes sent there). */
+export function urlForMessages(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 export interface HttpClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Default for requests that set no timeout of their own. */
@@ -117,7 +127,8 @@ export class HttpClient {
         dispatcher: this.options.dispatcher,
       });
     } catch (error) {
-      throw toProviderError(error, what);
+      // a failure to connect says where it tried: the usual cause is a wrong base URL
+      throw toProviderError(error, `${what} (${req.method} ${urlForMessages(req.url)})`);
     }
   }
 

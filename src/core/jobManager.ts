@@ -47,6 +47,8 @@ export interface JobManagerOptions {
   /** How many times a failing download is retried (each with a fresh poll for fresh URLs). */
   readonly maxDownloadAttempts?: number;
   readonly maxSubmitAttempts?: number;
+  /** Answers in a row the provider's documents do not describe before a job is given up (README). */
+  readonly maxUnexpectedAnswers?: number;
   readonly random?: () => number;
   /** Overrides the documented per-provider limits (benchmarks, tests). */
   readonly providerLimits?: Partial<Record<ProviderId, ProviderLimits>>;
@@ -66,12 +68,45 @@ const DEFAULTS = {
   maxDownloadBytes: 50 * 1024 * 1024,
   maxDownloadAttempts: 4,
   maxSubmitAttempts: 3,
+  maxUnexpectedAnswers: 3,
 };
+
+/**
+ * Failures that happen before a request leaves this machine: the provider cannot have the job, so a
+ * submission may be repeated whatever the provider (no idempotency key needed).
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+/** What a failed submission means for the job at the provider. */
+type SubmitOutcome =
+  /** nothing reached the provider: safe to send again */
+  | 'notSent'
+  /** the provider answered and refused it (4xx, 429): it has no job */
+  | 'refused'
+  /** it may have the job (5xx, reset, timeout) */
+  | 'unknown'
+  /** it answered 2xx with something unreadable: it probably has the job, and we lack its id */
+  | 'unreadable';
+
+function submitOutcome(error: unknown): SubmitOutcome {
+  if (!isProviderError(error)) return 'refused'; // thrown before sending (access, validation)
+  if (error.kind === 'malformed') return 'unreadable';
+  if (error.kind === 'network' && error.details.code && NOT_SENT_CODES.has(error.details.code)) return 'notSent';
+  if (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'server') return 'unknown';
+  return 'refused';
+}
+
+/** Joins a sentence to a message that may already end with its own punctuation. */
+function then(message: string, sentence: string): string {
+  return `${message}${/[.?!]$/.test(message) ? '' : '.'} ${sentence}`;
+}
 
 interface PollMemory {
   /** A poll has been answered (or failed) since this window took the job. */
   looked?: boolean;
   consecutiveErrors: number;
+  /** Answers in a row that the provider's documents do not describe. */
+  unexpectedAnswers: number;
   downloadAttempts: number;
   retryAfterMs?: number;
   etaMs?: number;
@@ -195,22 +230,52 @@ export class JobManager implements Disposable {
         return;
       } catch (error) {
         if (this.disposed) return;
-        const canRepeat = isProviderError(error) && error.retryable && idempotent;
+        this.logRawAnswer(job.id, 'submit', error);
+        const outcome = submitOutcome(error);
+        // a repeat is safe when nothing was created, or when the idempotency key stops a second job
+        const retryable = isProviderError(error) && error.retryable;
+        const canRepeat = retryable && (outcome === 'notSent' || (outcome === 'refused' && error.kind === 'rateLimited') || idempotent);
         if (canRepeat && attempt < this.options.maxSubmitAttempts) {
           const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
-          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms with the same idempotency key`);
+          const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms (${how})`);
           await sleep(delay);
           if (this.store.get(job.id)?.status !== 'submitting') return;
           continue;
         }
-        const uncertain = isProviderError(error) && (error.kind === 'network' || error.kind === 'timeout') && !canRepeat;
-        const message = uncertain
-          ? `${describeError(error)}. The provider may or may not have received the job; check its dashboard before retrying.`
-          : describeError(error);
-        await this.fail(job.id, { message, phase: 'submit', retryable: isProviderError(error) ? error.retryable || error.kind === 'auth' : false });
+        await this.fail(job.id, this.submitFailure(error, outcome, idempotent));
         return;
       }
     }
+  }
+
+  /** The failure a user reads: what went wrong, and whether the provider could hold the job. */
+  private submitFailure(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {
+    const message = describeError(error);
+    const retryable = isProviderError(error) ? error.retryable || error.kind === 'auth' : false;
+    switch (outcome) {
+      case 'notSent':
+        return { message: then(message, 'Nothing reached the provider, so retrying is safe.'), phase: 'submit', retryable: true };
+      case 'unreadable':
+        if (idempotent) break;
+        // the provider accepted something (2xx) but its id is unreadable: a retry could make a second job
+        return {
+          message: then(message, 'The job was submitted but the answer could not be read, so its id is unknown: the provider may be running it. The answer is in the log; check the dashboard before generating again.'),
+          phase: 'submit',
+          retryable: false,
+        };
+      case 'unknown':
+        if (idempotent) break;
+        return { message: then(message, 'The provider may or may not have received the job; check its dashboard before retrying.'), phase: 'submit', retryable };
+      case 'refused':
+        break;
+    }
+    return { message, phase: 'submit', retryable };
+  }
+
+  /** An answer nobody expected goes to the log as received (the logger redacts secrets). */
+  private logRawAnswer(id: string, step: string, error: unknown): void {
+    if (isProviderError(error) && error.details.raw !== undefined) this.log.warn(`[${step}] ${id}: the provider's answer was: ${error.details.raw}`);
   }
 
   private async isIdempotent(providerId: ProviderId): Promise<boolean> {
@@ -310,7 +375,7 @@ export class JobManager implements Disposable {
 
   private memoryOf(id: string): PollMemory {
     let memory = this.memory.get(id);
-    if (!memory) this.memory.set(id, (memory = { consecutiveErrors: 0, downloadAttempts: 0 }));
+    if (!memory) this.memory.set(id, (memory = { consecutiveErrors: 0, unexpectedAnswers: 0, downloadAttempts: 0 }));
     return memory;
   }
 
@@ -384,6 +449,7 @@ export class JobManager implements Disposable {
     const memory = this.memoryOf(job.id);
     memory.looked = true;
     memory.consecutiveErrors = 0;
+    memory.unexpectedAnswers = 0;
     memory.retryAfterMs = undefined;
     if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
     await this.applyState(job.id, state);
@@ -396,6 +462,15 @@ export class JobManager implements Disposable {
     if (isProviderError(error) && error.kind === 'notFound') {
       await this.finish(id, { status: 'expired', error: { message: `The provider no longer has this job (expired or deleted): ${message}`, phase: 'provider', retryable: false } });
       return;
+    }
+    if (isProviderError(error) && error.kind === 'malformed') {
+      // an answer the documents do not describe will not turn into one by waiting an hour
+      this.logRawAnswer(id, 'poll', error);
+      if (++memory.unexpectedAnswers >= this.options.maxUnexpectedAnswers) {
+        const gaveUp = `Stopped after ${memory.unexpectedAnswers} unexpected answers in a row; the answer is in the log. The provider's job id is ${current.remoteId}.`;
+        await this.fail(id, { message: then(message, gaveUp), phase: 'poll', retryable: true });
+        return;
+      }
     }
     if (isProviderError(error) && error.retryable) {
       memory.looked = true;

@@ -1,6 +1,7 @@
 // When to ask a provider about a job next. The interval grows with the job's age (a job that has
 // run a minute will not finish in the next 500 ms), shrinks to a provider's ETA when it gives one,
-// backs off on errors, honours Retry-After, and stretches while the window is unfocused.
+// backs off on errors (never beyond the longest interval: the user's setting bounds every wait but
+// a longer Retry-After), honours Retry-After, and stretches while the window is unfocused.
 
 export interface PollPolicyOptions {
   readonly minIntervalMs: number;
@@ -10,7 +11,6 @@ export interface PollPolicyOptions {
   /** ± share of randomness, so many jobs submitted together do not poll in lockstep. */
   readonly jitter: number;
   readonly unfocusedMultiplier: number;
-  readonly maxErrorBackoffMs: number;
   /** A queued job cannot finish before it runs: poll it this much less often. */
   readonly queuedMultiplier: number;
 }
@@ -21,7 +21,6 @@ export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   ageFraction: 0.12,
   jitter: 0.1,
   unfocusedMultiplier: 3,
-  maxErrorBackoffMs: 120_000,
   queuedMultiplier: 2,
 };
 
@@ -96,13 +95,14 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
     delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs / 4, target));
   }
   if (backingOff) {
-    delay = Math.min(options.maxErrorBackoffMs, Math.max(delay, 1000 * 2 ** Math.min(inputs.consecutiveErrors, 16)));
+    // jittered so jobs that failed together do not retry together, and still within the bound
+    const backoff = Math.max(delay, 1000 * 2 ** Math.min(inputs.consecutiveErrors, 16)) * (1 + options.jitter * (inputs.random * 2 - 1));
+    delay = Math.min(options.maxIntervalMs, backoff);
   }
   if (!inputs.focused) delay *= options.unfocusedMultiplier;
   // a poll aimed at a per-job estimate is spread already: jitter would only add lag (or a wasted early
-  // look). Guesses from the age and error backoffs are jittered, so jobs do not poll in lockstep.
-  const aimedAtEstimate = etaMs !== undefined && !backingOff;
-  if (!aimedAtEstimate) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  // look). Guesses from the age are jittered, so jobs do not poll in lockstep.
+  if (etaMs === undefined && !backingOff) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; spread only earlier, as it has its margin
   const spread = inputs.spreadFirstLook ? QUIET_SPREAD : options.jitter;

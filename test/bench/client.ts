@@ -109,7 +109,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   const store = new JobStore(keyValuePersistence(memento));
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
-  const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale, maxErrorBackoffMs: DEFAULT_POLL_POLICY.maxErrorBackoffMs * scale };
+  const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale };
   let errors = 0;
   const manager = new JobManager(
     store,

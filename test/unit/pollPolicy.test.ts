@@ -41,9 +41,21 @@ test('a rough estimate is looked at before its earliest plausible finish, a shar
 
 test('errors back off exponentially, Retry-After is a floor, unfocused windows poll less', () => {
   assert.equal(nextPollDelay({ ...base, ageMs: 0, consecutiveErrors: 3 }), 8000);
-  assert.equal(nextPollDelay({ ...base, ageMs: 0, consecutiveErrors: 30 }), DEFAULT_POLL_POLICY.maxErrorBackoffMs);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, consecutiveErrors: 30 }), DEFAULT_POLL_POLICY.maxIntervalMs);
   assert.equal(nextPollDelay({ ...base, ageMs: 0, retryAfterMs: 20_000 }), 20_000);
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, focused: false }), 18_000);
+});
+
+test('error backoff never outgrows the longest interval (the user setting), whatever the jitter; a longer Retry-After still wins', () => {
+  const policy = { ...DEFAULT_POLL_POLICY, maxIntervalMs: 15_000 };
+  for (const random of [0, 0.5, 1]) {
+    for (let errors = 1; errors <= 20; errors++) {
+      assert.ok(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: errors, random }, policy) <= 15_000, `${errors} errors, random ${random}`);
+    }
+  }
+  // after two 429s (Retry-After: 1) and three 500s: the issue saw 30–35 s between checks
+  assert.equal(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: 5, random: 1 }, policy), 15_000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: 5, retryAfterMs: 40_000 }, policy), 40_000);
 });
 
 test('jitter spreads polls by at most ±10%', () => {
