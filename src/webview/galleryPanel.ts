@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { fullModelName, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobStore';
-import { GALLERY_VIEW_TYPE, type GalleryAsset, type GalleryRequest, type GalleryToHostMessage, type HostToGalleryMessage } from '../shared/webviewProtocol';
+import { GALLERY_VIEW_TYPE, type GalleryRequest, type GalleryToHostMessage, type HostToGalleryMessage } from '../shared/webviewProtocol';
 import type { Log } from '../services/log';
 import { assetUri, savedAssetUri } from '../services/workspaceAssets';
 import type { JobCommands } from '../commands/jobCommands';
+import { galleryAssets, requestedAsset } from './galleryAssets';
 
 const UPDATE_DEBOUNCE_MS = 100;
 
@@ -119,31 +119,8 @@ export class GalleryPanel implements vscode.Disposable {
     const options = this.webviewOptions();
     const roots = options.localResourceRoots?.map(String).join('|');
     if (roots !== panel.webview.options.localResourceRoots?.map(String).join('|')) panel.webview.options = options;
-    const assets = this.store.all().flatMap((job) => this.galleryAssets(job, panel.webview));
+    const assets = this.store.all().flatMap((job) => galleryAssets(job, (asset) => panel.webview.asWebviewUri(savedAssetUri(job, asset)).toString()));
     this.post({ type: 'assets', assets });
-  }
-
-  private galleryAssets(job: JobRecord, webview: vscode.Webview): GalleryAsset[] {
-    const { params } = job.request;
-    return job.assets
-      .filter((asset) => asset.mimeType.startsWith('image/'))
-      .map((asset, index) => ({
-        key: `${job.id}/${index}`,
-        jobId: job.id,
-        index,
-        src: webview.asWebviewUri(savedAssetUri(job, asset)).toString(),
-        path: asset.path,
-        prompt: job.request.prompt,
-        negativePrompt: params.negativePrompt,
-        model: fullModelName(job.request),
-        seed: asset.seed,
-        width: asset.width,
-        height: asset.height,
-        steps: params.steps,
-        cfgScale: params.cfgScale,
-        sampler: params.sampler,
-        createdAt: job.finishedAt ?? job.createdAt,
-      }));
   }
 
   private post(message: HostToGalleryMessage): void {
@@ -169,20 +146,23 @@ export class GalleryPanel implements vscode.Disposable {
   private async handle(request: GalleryRequest): Promise<string> {
     const job = this.store.get(request.jobId);
     if (!job) throw new Error('That job no longer exists.');
+    if (request.type === 'copyPrompt') {
+      await vscode.env.clipboard.writeText(job.request.prompt);
+      return 'Prompt copied';
+    }
+    const target = requestedAsset(job, request);
+    if (!target) throw new Error('That image is no longer part of the job.');
     switch (request.type) {
       case 'insert': {
-        const text = await this.jobCommands.insertAsset({ jobId: request.jobId, index: request.index });
+        const text = await this.jobCommands.insertAsset({ jobId: job.id, index: target.index });
         return text ? `Inserted ${text}` : 'Copied the path to the clipboard';
       }
       case 'open':
-        await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, job.assets[request.index]!), { preview: true, viewColumn: vscode.ViewColumn.One });
+        await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, target.asset), { preview: true, viewColumn: vscode.ViewColumn.One });
         return 'Opened';
       case 'reveal':
-        await vscode.commands.executeCommand('revealInExplorer', savedAssetUri(job, job.assets[request.index]!));
+        await vscode.commands.executeCommand('revealInExplorer', savedAssetUri(job, target.asset));
         return 'Revealed';
-      case 'copyPrompt':
-        await vscode.env.clipboard.writeText(job.request.prompt);
-        return 'Prompt copied';
     }
   }
 

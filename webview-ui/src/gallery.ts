@@ -1,6 +1,7 @@
 // The gallery webview: renders the assets the host sends, asks the host to insert/open/copy.
 // DOM is built with textContent only, so nothing from a prompt is ever parsed as HTML.
 import type { GalleryAsset, GalleryRequest, GalleryToHostMessage, GalleryUiState, HostToGalleryMessage } from '../../src/shared/webviewProtocol';
+import { assetRequest } from '../../src/shared/galleryRequests';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -49,7 +50,7 @@ function card(asset: GalleryAsset): HTMLElement {
   const image = element('img', { src: asset.src, alt: asset.prompt, loading: 'lazy', title: 'Open' });
   // reserve the image's own aspect ratio before it loads, so the grid does not jump
   if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
-  image.addEventListener('click', () => request({ type: 'open', jobId: asset.jobId, index: asset.index }, status));
+  image.addEventListener('click', () => request(assetRequest('open', asset), status));
   const details = [element('p', { className: 'prompt', textContent: asset.prompt })];
   if (asset.negativePrompt) details.push(element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` }));
   return element('article', { className: 'card' }, [
@@ -59,10 +60,10 @@ function card(asset: GalleryAsset): HTMLElement {
       element('p', { className: 'meta', textContent: describe(asset).join(' · ') }),
       element('p', { className: 'path', textContent: asset.path }),
       element('div', { className: 'actions' }, [
-        button('Insert', 'Insert a reference at the cursor of the last editor', { type: 'insert', jobId: asset.jobId, index: asset.index }),
-        button('Open', 'Open the image', { type: 'open', jobId: asset.jobId, index: asset.index }),
+        button('Insert', 'Insert a reference at the cursor of the last editor', assetRequest('insert', asset)),
+        button('Open', 'Open the image', assetRequest('open', asset)),
         button('Copy prompt', 'Copy the prompt', { type: 'copyPrompt', jobId: asset.jobId }),
-        button('Reveal', 'Reveal in the Explorer', { type: 'reveal', jobId: asset.jobId, index: asset.index }),
+        button('Reveal', 'Reveal in the Explorer', assetRequest('reveal', asset)),
         status,
       ]),
     ]),
