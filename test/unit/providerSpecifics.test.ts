@@ -64,11 +64,17 @@ test('TAMS: a submit whose answer was lost is retried with the same requestId an
 test('TAMS: stages are built from the .prompt config and limits are checked before sending', () => {
   const tams = byName('TAMS');
   assert.deepEqual(buildTamsStages({ ...tams.request, params: { width: 512, height: 768, count: 2, seed: 5, steps: 25, cfgScale: 7, sampler: 'DPM++ 2M Karras', negativePrompt: 'blurry' } }), [
-    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: 5, count: 2 } },
+    // int64 fields are decimal strings, as in the document's example (they were numbers before)
+    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: '5', count: '2' } },
     {
       type: 'DIFFUSION',
-      diffusion: { width: 512, height: 768, prompts: [{ text: 'a lighthouse at dusk' }], negativePrompts: [{ text: 'blurry' }], sdModel: '600423083519508503', sampler: 'DPM++ 2M Karras', steps: 25, cfgScale: 7 },
+      diffusion: { width: '512', height: '768', prompts: [{ text: 'a lighthouse at dusk' }], negativePrompts: [{ text: 'blurry' }], sdModel: '600423083519508503', sampler: 'DPM++ 2M Karras', steps: '25', cfgScale: 7 },
     },
+  ]);
+  // what the user did not set is not sent: the document requires nothing inside a stage
+  assert.deepEqual(buildTamsStages({ ...tams.request, params: {} }), [
+    { type: 'INPUT_INITIALIZE', inputInitialize: { count: '1' } },
+    { type: 'DIFFUSION', diffusion: { prompts: [{ text: 'a lighthouse at dusk' }], sdModel: '600423083519508503' } },
   ]);
   const problems = validateTamsRequest({ ...tams.request, model: '', params: { width: 500, height: 1600, count: 5, steps: 60, cfgScale: 40 } });
   assert.deepEqual(problems.map((p) => p.field), ['model', 'count', 'width', 'height', 'steps', 'cfgScale']);

@@ -1,31 +1,86 @@
-// TensorArt TAMS: POST /v1/jobs with a requestId idempotency key and stages, GET /v1/jobs/{id},
-// DELETE /v1/jobs/{id}. Auth is a bearer token or an RSA-SHA256 signature per request.
+// TensorArt TAMS. The provider's document (seed `tensorart-tams-jobs.txt`) covers POST /v1/jobs:
+// {requestId, stages[], notifyUrl?} → {job}, with int64 fields as strings. Where it is silent we
+// follow PROVIDERS.md and TensorArt's public docs (tams-docs.tensor.art): GET /v1/jobs/{id},
+// DELETE /v1/jobs/{id}, POST /v1/jobs/credits, and Bearer or TAMS-SHA256-RSA auth.
 import { createSign, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, endpoint, requireImageOperation } from './common';
-import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
+import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 export const TAMS_LIMITS = { countMin: 1, countMax: 4, sizeMin: 512, sizeMax: 1536, sizeStep: 64, stepsMin: 10, stepsMax: 50, cfgMax: 35 } as const;
 
-/** protobuf int64 values arrive as strings */
-const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number);
+/** int64 fields arrive as strings (the document's example), int32 as numbers; accept either. */
+const numberish = z.union([z.number(), z.string()]);
 
+/** The document's resourceImage: {id, url, expiredIn (string), meta: {image: {format, width, height}}}. */
+const resourceImageSchema = z.object({
+  id: z.string().nullish(),
+  url: z.string().nullish(),
+  expiredIn: numberish.nullish(),
+  meta: z.object({ image: z.object({ format: z.string().nullish(), width: numberish.nullish(), height: numberish.nullish() }).nullish() }).nullish(),
+});
+
+/** The document's 200 body. Status is any string here: one the document does not name is reported, not guessed. */
 const tamsJobSchema = z.object({
   job: z.object({
     id: z.string().min(1),
-    status: z.enum(['DEFAULT', 'CREATED', 'PENDING', 'WAITING', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCELED']),
-    credits: numeric.optional(),
-    waitingInfo: z.object({ queueRank: numeric.optional(), queueLen: numeric.optional() }).nullish(),
-    runningInfo: z.object({ processingImages: z.array(z.object({ progress: numeric.optional() })).optional() }).nullish(),
-    successInfo: z
-      .object({
-        images: z.array(z.object({ id: z.string().optional(), url: z.string().url(), expiredIn: numeric.optional(), width: numeric.optional(), height: numeric.optional(), seed: numeric.optional() })),
-      })
-      .nullish(),
-    failedInfo: z.object({ reason: z.string().optional(), code: z.union([z.string(), z.number()]).optional() }).nullish(),
+    status: z.string(),
+    credits: numberish.nullish(),
+    waitingInfo: z.object({ queueRank: numberish.nullish(), queueLen: numberish.nullish() }).nullish(),
+    runningInfo: z.object({ processingImages: z.array(z.object({ progress: numberish.nullish() })).nullish() }).nullish(),
+    successInfo: z.object({ images: z.array(resourceImageSchema).nullish(), videos: z.array(resourceImageSchema).nullish() }).nullish(),
+    failedInfo: z.object({ reason: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish() }).nullish(),
   }),
 });
+
+export type TamsJobBody = z.infer<typeof tamsJobSchema>;
+
+/** POST /v1/jobs/credits answers {"credits": 0} (tams-docs.tensor.art/api/, "v1/jobs/credits"). */
+const creditsSchema = z.object({ credits: numberish });
+
+/** A number, or undefined for a placeholder such as the document's "string". */
+function readNumber(value: string | number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const number = typeof value === 'number' ? value : /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/**
+ * `expiredIn` is typed string without a format. We read seconds ("3600"), a protobuf Duration
+ * ("3600s") or a date; anything else leaves the expiry unknown rather than failing the job.
+ */
+export function tamsExpiresAt(expiredIn: string | number | null | undefined, now: number): number | undefined {
+  if (expiredIn === null || expiredIn === undefined) return undefined;
+  const seconds = typeof expiredIn === 'number' ? expiredIn : /^\s*(\d+(?:\.\d+)?)s?\s*$/.exec(expiredIn)?.[1];
+  if (seconds !== undefined) return now + Number(seconds) * 1000;
+  const date = Date.parse(String(expiredIn));
+  return Number.isNaN(date) ? undefined : date;
+}
+
+const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm' };
+
+function positive(value: string | number | null | undefined): number | undefined {
+  const number = readNumber(value);
+  return number !== undefined && number > 0 ? number : undefined;
+}
+
+function toOutput(item: z.infer<typeof resourceImageSchema>, now: number, what: string, body: unknown): RemoteOutput {
+  const url = item.url ?? '';
+  if (!/^https?:\/\//i.test(url)) throw unexpectedAnswer(what, `result url ${JSON.stringify(item.url ?? null)} is not an http(s) URL`, body);
+  const image = item.meta?.image;
+  const format = image?.format?.toLowerCase();
+  return {
+    kind: 'url',
+    url,
+    // the document puts a result's size under meta.image; its example's 0 means unknown
+    width: positive(image?.width),
+    height: positive(image?.height),
+    mimeType: format ? MIME_BY_FORMAT[format] : undefined,
+    expiresAt: tamsExpiresAt(item.expiredIn, now),
+  };
+}
 
 export function validateTamsRequest(request: GenerationRequest): RequestProblem[] {
   const { params } = request;
@@ -51,63 +106,72 @@ export function validateTamsRequest(request: GenerationRequest): RequestProblem[
   return problems;
 }
 
-/** The documented two-stage job: INPUT_INITIALIZE (seed, count) then DIFFUSION. */
+/** The document writes int64 fields (seed, count, width, height, steps) as decimal strings. */
+const int64 = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(Math.trunc(value)));
+
+function withoutUndefined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * The two-stage job the public demos use: INPUT_INITIALIZE (seed, count) then DIFFUSION. Only what
+ * the user set is sent: the document marks nothing in a stage as required (only requestId and
+ * stages), so width, height, seed, steps, sampler and cfgScale are left to TAMS when unset. count is
+ * always sent, as the number of images this job waits for. prompts and sdModel are `{}` in the
+ * document's example (no schema given); their form, [{text}] and the model id string, is the one of
+ * TensorArt's public demos.
+ */
 export function buildTamsStages(request: GenerationRequest): unknown[] {
   const { params } = request;
   return [
-    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: params.seed ?? -1, count: imageCount(params) } },
+    { type: 'INPUT_INITIALIZE', inputInitialize: withoutUndefined({ seed: int64(params.seed), count: int64(imageCount(params)) }) },
     {
       type: 'DIFFUSION',
-      diffusion: {
-        width: params.width,
-        height: params.height,
+      diffusion: withoutUndefined({
+        width: int64(params.width),
+        height: int64(params.height),
         prompts: [{ text: request.prompt }],
-        ...(params.negativePrompt ? { negativePrompts: [{ text: params.negativePrompt }] } : {}),
+        negativePrompts: params.negativePrompt ? [{ text: params.negativePrompt }] : undefined,
         sdModel: request.model,
         sampler: params.sampler,
-        steps: params.steps,
+        steps: int64(params.steps),
         cfgScale: params.cfgScale,
-      },
+      }),
     },
   ];
 }
 
-export function normalizeTamsJob({ job }: z.infer<typeof tamsJobSchema>): RemoteJobState {
-  const credits = job.credits;
+/** Queue statuses among those PROVIDERS.md lists; DEFAULT is protobuf's unset value, read as not started. */
+const WAITING_STATUSES: ReadonlySet<string> = new Set(['DEFAULT', 'CREATED', 'PENDING', 'WAITING']);
+
+/** The job as the common model sees it; an answer the documents do not describe throws `malformed`. */
+export function normalizeTamsJob(body: TamsJobBody, what = 'Checking the TAMS job', now = Date.now()): RemoteJobState {
+  const { job } = body;
+  const credits = readNumber(job.credits);
+  if (WAITING_STATUSES.has(job.status)) {
+    const rank = readNumber(job.waitingInfo?.queueRank);
+    return { status: 'queued', queuePosition: rank !== undefined ? rank + 1 : undefined, queueLength: readNumber(job.waitingInfo?.queueLen), credits };
+  }
   switch (job.status) {
-    case 'DEFAULT':
-    case 'CREATED':
-    case 'PENDING':
-    case 'WAITING': {
-      const rank = job.waitingInfo?.queueRank;
-      return { status: 'queued', queuePosition: rank !== undefined ? rank + 1 : undefined, queueLength: job.waitingInfo?.queueLen, credits };
-    }
     case 'RUNNING': {
-      const progresses = (job.runningInfo?.processingImages ?? []).map((image) => image.progress).filter((p): p is number => p !== undefined);
+      const progresses = (job.runningInfo?.processingImages ?? []).map((image) => readNumber(image.progress)).filter((p): p is number => p !== undefined);
       const mean = progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined;
-      return { status: 'running', progress: mean === undefined ? undefined : mean > 1 ? mean / 100 : mean, credits };
+      // the document gives no scale: read values above 1 as percent
+      return { status: 'running', progress: mean === undefined ? undefined : Math.min(1, mean > 1 ? mean / 100 : mean), credits };
     }
     case 'SUCCESS': {
-      const images = job.successInfo?.images ?? [];
-      if (images.length === 0) return { status: 'failed', reason: 'TAMS reported SUCCESS but sent no images' };
-      const now = Date.now();
-      return {
-        status: 'succeeded',
-        credits,
-        outputs: images.map((image) => ({
-          kind: 'url' as const,
-          url: image.url,
-          width: image.width,
-          height: image.height,
-          seed: image.seed,
-          expiresAt: image.expiredIn !== undefined ? now + image.expiredIn * 1000 : undefined,
-        })),
-      };
+      const items = [...(job.successInfo?.images ?? []), ...(job.successInfo?.videos ?? [])];
+      if (items.length === 0) throw unexpectedAnswer(what, 'SUCCESS without images or videos', body);
+      return { status: 'succeeded', credits, outputs: items.map((item) => toOutput(item, now, what, body)) };
     }
-    case 'FAILED':
-      return { status: 'failed', reason: `TAMS: ${job.failedInfo?.reason || 'the job failed'}${job.failedInfo?.code !== undefined ? ` (code ${job.failedInfo.code})` : ''}` };
+    case 'FAILED': {
+      const code = job.failedInfo?.code;
+      return { status: 'failed', reason: `TAMS: ${job.failedInfo?.reason || 'the job failed'}${code !== undefined && code !== null ? ` (code ${code})` : ''}` };
+    }
     case 'CANCELED':
       return { status: 'cancelled' };
+    default:
+      throw unexpectedAnswer(what, `unknown job status ${JSON.stringify(job.status)}`, body);
   }
 }
 
@@ -125,10 +189,22 @@ function authHeaders(context: ProviderContext, method: string, url: string, body
   return { authorization: tamsSignature(method, url, body, context.options.appId, context.apiKey) };
 }
 
-async function send(context: ProviderContext, method: 'GET' | 'POST' | 'DELETE', path: string, what: string, json?: unknown) {
+async function send<S extends z.ZodType>(context: ProviderContext, method: 'GET' | 'POST' | 'DELETE', path: string, what: string, schema: S, json?: unknown) {
   const url = endpoint(context, path);
   const headers = authHeaders(context, method, url, json === undefined ? '' : JSON.stringify(json));
-  return context.http.requestJson({ method, url, headers, json, signal: context.signal }, tamsJobSchema, what);
+  return context.http.requestJson({ method, url, headers, json, signal: context.signal }, schema, what);
+}
+
+/** What a job would cost, before submitting it: POST /v1/jobs/credits {stages} → {credits}. */
+export async function estimateTamsCredits(request: GenerationRequest, context: ProviderContext): Promise<number> {
+  requireImageOperation(request, 'TAMS');
+  const problems = validateTamsRequest(request);
+  if (problems.length) throw new ProviderError('badRequest', `TAMS: ${problems.map((problem) => problem.message).join('; ')}`);
+  const what = 'Estimating TAMS credits';
+  const response = await send(context, 'POST', '/v1/jobs/credits', what, creditsSchema, { stages: buildTamsStages(request) });
+  const credits = readNumber(response.data.credits);
+  if (credits === undefined) throw unexpectedAnswer(what, 'credits is not a number', response.data);
+  return credits;
 }
 
 export const tamsProvider: ImageProvider = {
@@ -138,15 +214,18 @@ export const tamsProvider: ImageProvider = {
 
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'TAMS');
-    const response = await send(context, 'POST', '/v1/jobs', 'Submitting to TAMS', { requestId: idempotencyKey, stages: buildTamsStages(request) });
-    return { remoteId: response.data.job.id, state: normalizeTamsJob(response.data) };
+    const what = 'Submitting to TAMS';
+    const response = await send(context, 'POST', '/v1/jobs', what, tamsJobSchema, { requestId: idempotencyKey, stages: buildTamsStages(request) });
+    return { remoteId: response.data.job.id, state: normalizeTamsJob(response.data, what) };
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-    return normalizeTamsJob((await send(context, 'GET', `/v1/jobs/${encodeURIComponent(remoteId)}`, 'Checking the TAMS job')).data);
+    const what = 'Checking the TAMS job';
+    return normalizeTamsJob((await send(context, 'GET', `/v1/jobs/${encodeURIComponent(remoteId)}`, what, tamsJobSchema)).data, what);
   },
 
+  /** No document describes the answer to DELETE: no field of it is read. */
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
-    await send(context, 'DELETE', `/v1/jobs/${encodeURIComponent(remoteId)}`, 'Cancelling the TAMS job');
+    await send(context, 'DELETE', `/v1/jobs/${encodeURIComponent(remoteId)}`, 'Cancelling the TAMS job', z.unknown());
   },
 };
