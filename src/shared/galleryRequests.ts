@@ -1,9 +1,11 @@
-// How a gallery card names the asset its buttons act on. Shared by the webview (which sends it) and
-// the host tests (which resolve it), so both sides agree on what identifies an asset.
+// How a gallery card names the asset its buttons act on: by its path, unique within a job (a card's
+// position is not, as the gallery lists a job's images only). Used by the webview, which sends it, and
+// by the host's tests, which resolve it, so both sides agree on what identifies an asset.
 import type { GalleryAsset, GalleryRequest } from './webviewProtocol';
 
-export type AssetAction = 'insert' | 'open' | 'reveal';
+export type AssetRequest = Extract<GalleryRequest, { readonly path: string }>;
+export type AssetAction = AssetRequest['type'];
 
-export function assetRequest(type: AssetAction, asset: GalleryAsset): GalleryRequest {
-  return { type, jobId: asset.jobId, index: asset.index };
+export function assetRequest(type: AssetAction, asset: GalleryAsset): AssetRequest {
+  return { type, jobId: asset.jobId, path: asset.path };
 }

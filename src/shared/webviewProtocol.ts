@@ -3,10 +3,9 @@
 export interface GalleryAsset {
   readonly key: string;
   readonly jobId: string;
-  readonly index: number;
   /** webview URI of the image file. */
   readonly src: string;
-  /** Path relative to the output root. */
+  /** Path relative to the output root; what requests name the asset by. */
   readonly path: string;
   readonly prompt: string;
   readonly negativePrompt?: string;
@@ -25,10 +24,10 @@ export type HostToGalleryMessage =
   | { readonly type: 'reply'; readonly requestId: number; readonly ok: boolean; readonly message: string };
 
 export type GalleryRequest =
-  | { readonly type: 'insert'; readonly jobId: string; readonly index: number }
-  | { readonly type: 'open'; readonly jobId: string; readonly index: number }
+  | { readonly type: 'insert'; readonly jobId: string; readonly path: string }
+  | { readonly type: 'open'; readonly jobId: string; readonly path: string }
   | { readonly type: 'copyPrompt'; readonly jobId: string }
-  | { readonly type: 'reveal'; readonly jobId: string; readonly index: number };
+  | { readonly type: 'reveal'; readonly jobId: string; readonly path: string };
 
 export type GalleryToHostMessage = { readonly type: 'ready' } | (GalleryRequest & { readonly requestId: number });
 

@@ -11,10 +11,9 @@ export function isGalleryImage(asset: SavedAsset): boolean {
 /** The job's images as gallery cards; `src` gives the webview URI of a saved file. */
 export function galleryAssets(job: JobRecord, src: (asset: SavedAsset) => string): GalleryAsset[] {
   const { params } = job.request;
-  return job.assets.filter(isGalleryImage).map((asset, index) => ({
-    key: `${job.id}/${index}`,
+  return job.assets.filter(isGalleryImage).map((asset) => ({
+    key: `${job.id}/${asset.path}`,
     jobId: job.id,
-    index,
     src: src(asset),
     path: asset.path,
     prompt: job.request.prompt,
@@ -30,8 +29,12 @@ export function galleryAssets(job: JobRecord, src: (asset: SavedAsset) => string
   }));
 }
 
-/** The saved asset a card's request acts on, with its index in the job's asset list. */
-export function requestedAsset(job: JobRecord, request: { readonly index: number }): { readonly asset: SavedAsset; readonly index: number } | undefined {
-  const asset = job.assets[request.index];
-  return asset ? { asset, index: request.index } : undefined;
+/**
+ * The saved image a card's request acts on, with its index in the job's full asset list (what
+ * insertAsset takes). Found by path, not by position: the gallery lists images only, so a card's
+ * position differs from the asset's once a job saved anything else before it.
+ */
+export function requestedAsset(job: JobRecord, request: { readonly path: string }): { readonly asset: SavedAsset; readonly index: number } | undefined {
+  const index = job.assets.findIndex((asset) => asset.path === request.path && isGalleryImage(asset));
+  return index === -1 ? undefined : { asset: job.assets[index]!, index };
 }
