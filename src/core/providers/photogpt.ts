@@ -1,76 +1,85 @@
-// PhotoGPT: every call sends `API-Version: 1`; bodies are an envelope {result, status: "OK"} or
-// {err, message, result: null, status: "NOK"} (even with HTTP 200). Image generation, upscaling and
-// video generation all return a jobId polled at GET /jobs/{id}.
+// PhotoGPT, as its document (seed `photogpt-jobs.txt`) shows it: POST /images/generation,
+// /images/upscaling or /videos/generation start a job and return its jobId; GET /jobs/{id} answers
+// with the job in `result`. The document shows no `status: "OK"`, so none is required; PROVIDERS.md
+// adds an error envelope {err, message, result: null, status: "NOK"} and the API-Version: 1 header.
+// Training (/models) is not supported: its readiness is polled every ~5 minutes for 20–25, which is
+// not a job this extension's queue models.
 import { z } from 'zod';
-import { ProviderError } from '../errors';
-import type { GenerationRequest } from '../jobModel';
+import { ProviderError, unexpectedAnswer } from '../errors';
+import type { GenerationRequest, JobRecord } from '../jobModel';
 import { bearer, endpoint } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
-const nok = z.object({ status: z.literal('NOK'), err: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish(), result: z.null().optional() });
+/** PROVIDERS.md: an explicit error, sent by PhotoGPT even where the document shows only `result`. */
+const refusal = z.object({ status: z.literal('NOK'), err: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish() });
 
-function envelope<T extends z.ZodType>(result: T) {
-  return z.union([z.object({ status: z.literal('OK'), result }), nok]);
+/** "Read outputs": image and video records, read as `record.id, record.url`. */
+const mediaRecord = z.object({ id: z.union([z.string(), z.number()]).transform(String).optional(), url: z.string().url() });
+
+/** "Job response": only the fields read here are checked; jobId, modelId and createdAt are not used. */
+const jobSchema = z.object({
+  status: z.string(),
+  images: z.array(mediaRecord).nullish(),
+  videos: z.array(mediaRecord).nullish(),
+  error: z.unknown().optional(),
+});
+
+const submitSchema = z.object({ jobId: z.union([z.string().min(1), z.number()]).transform(String) });
+
+export type PhotoGptJob = z.infer<typeof jobSchema>;
+
+/** "Poll a job": RUNNING_STATUSES; every other status is final, and only `success` is a success. */
+const RUNNING_STATUSES: ReadonlyMap<string, RemoteJobState> = new Map([
+  ['created', { status: 'queued' }],
+  ['queued', { status: 'queued' }],
+  ['running', { status: 'running' }],
+]);
+const SUCCESS_STATUS = 'success';
+
+function refusalError(body: z.infer<typeof refusal>, what: string): ProviderError {
+  const code = body.err === null || body.err === undefined ? undefined : String(body.err);
+  const message = body.message || 'no message';
+  const kind = /auth|key|token|unauthor/i.test(`${code} ${message}`) ? 'auth' : 'badRequest';
+  return new ProviderError(kind, `${what}: PhotoGPT said NOK${code ? ` [${code}]` : ''}: ${message}`, { code });
 }
 
-const mediaItem = z.union([
-  z.string().url(),
-  z.object({ url: z.string().url().optional(), imageUrl: z.string().url().optional(), videoUrl: z.string().url().optional(), id: z.string().optional() }).passthrough(),
-]);
-
-const jobSchema = envelope(
-  z.object({
-    jobId: z.string().min(1),
-    status: z.string().transform((status) => status.toLowerCase()),
-    images: z.array(mediaItem).nullish(),
-    videos: z.array(mediaItem).nullish(),
-    error: z.union([z.string(), z.object({ message: z.string() })]).nullish(),
-    modelId: z.string().nullish(),
-    createdAt: z.union([z.string(), z.number()]).nullish(),
-  }),
-);
-
-const submitSchema = envelope(z.object({ jobId: z.string().min(1) }));
-
-function unwrap<T>(body: { status: 'OK'; result: T } | z.infer<typeof nok>, what: string): T {
-  if (body.status === 'OK') return body.result;
-  const code = body.err === null || body.err === undefined ? '' : ` [${body.err}]`;
-  const message = body.message || 'no message';
-  const kind = /auth|key|token|unauthor/i.test(`${body.err} ${message}`) ? 'auth' : 'badRequest';
-  throw new ProviderError(kind, `${what}: PhotoGPT said NOK${code}: ${message}`, { code: body.err === null || body.err === undefined ? undefined : String(body.err) });
+/** The `result` of an answer read with `schema`: an explicit NOK is an error, anything unreadable an unexpected answer. */
+function resultOf<S extends z.ZodType>(body: unknown, schema: S, what: string): z.infer<S> {
+  const refused = refusal.safeParse(body);
+  if (refused.success) throw refusalError(refused.data, what);
+  const result = body !== null && typeof body === 'object' ? (body as { result?: unknown }).result : undefined;
+  if (result === undefined || result === null) throw unexpectedAnswer(what, 'no result', body);
+  const parsed = schema.safeParse(result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `result.${issue.path.join('.')}` : 'result';
+    throw unexpectedAnswer(what, `${where}: ${issue?.message ?? 'invalid'}`, body);
+  }
+  return parsed.data;
 }
 
 function headers(context: ProviderContext): Record<string, string> {
+  // API-Version: PROVIDERS.md; the document's examples send `headers` without listing them
   return { ...bearer(context), 'api-version': '1' };
 }
 
-function mediaUrl(item: z.infer<typeof mediaItem>): string | undefined {
-  return typeof item === 'string' ? item : (item.url ?? item.imageUrl ?? item.videoUrl);
+/** The document's `job.error ?? \`Job failed: ${job.status}\``, prefixed with the provider. */
+function failureReason(job: PhotoGptJob): string {
+  const { error } = job;
+  if (typeof error === 'string' && error) return `PhotoGPT: ${error}`;
+  if (error !== undefined && error !== null && error !== '') return `PhotoGPT: ${JSON.stringify(error).slice(0, 300)}`;
+  return `PhotoGPT: Job failed: ${job.status}`;
 }
 
-export function normalizePhotoGptJob(job: Extract<z.infer<typeof jobSchema>, { status: 'OK' }>['result']): RemoteJobState {
-  switch (job.status) {
-    case 'created':
-    case 'queued':
-      return { status: 'queued' };
-    case 'running':
-      return { status: 'running' };
-    case 'success': {
-      const outputs: RemoteOutput[] = [
-        ...(job.images ?? []).map((item) => ({ url: mediaUrl(item), mimeType: undefined })),
-        ...(job.videos ?? []).map((item) => ({ url: mediaUrl(item), mimeType: 'video/mp4' })),
-      ].flatMap(({ url, mimeType }) => (url ? [{ kind: 'url' as const, url, mimeType }] : []));
-      if (outputs.length === 0) return { status: 'failed', reason: 'PhotoGPT reported success but sent no images or videos' };
-      return { status: 'succeeded', outputs };
-    }
-    case 'failed': {
-      const reason = typeof job.error === 'string' ? job.error : job.error?.message;
-      return { status: 'failed', reason: `PhotoGPT: ${reason || 'the job failed'}` };
-    }
-    default:
-      // an unknown status is still a live job: keep polling rather than crash
-      return { status: 'running' };
-  }
+export function normalizePhotoGptJob(job: PhotoGptJob, body: unknown = { result: job }): RemoteJobState {
+  const status = job.status.toLowerCase();
+  const running = RUNNING_STATUSES.get(status);
+  if (running) return running;
+  if (status !== SUCCESS_STATUS) return { status: 'failed', reason: failureReason(job) };
+  // image ids are kept: upscaling takes one (POST /images/upscaling {imageID})
+  const outputs: RemoteOutput[] = [...(job.images ?? []), ...(job.videos ?? [])].map((record) => ({ kind: 'url', url: record.url, remoteId: record.id }));
+  if (outputs.length === 0) throw unexpectedAnswer('Checking the PhotoGPT job', 'success without images or videos', body);
+  return { status: 'succeeded', outputs };
 }
 
 export function validatePhotoGptRequest(request: GenerationRequest): RequestProblem[] {
@@ -78,13 +87,22 @@ export function validatePhotoGptRequest(request: GenerationRequest): RequestProb
   return request.model ? [] : [{ field: 'model', message: 'PhotoGPT needs a model id: model: photogpt/<modelID>' }];
 }
 
+/** Keeps only the fields that are set. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+// The document names the three trigger endpoints but no request field. Bodies follow PROVIDERS.md:
+// images/generation {modelID, prompt, width?, height?, aspectRatio?, numImages?, steps?, seed?, …},
+// images/upscaling {imageID}; videos/generation is "{…}" there, so it gets what every model-scoped
+// job has (modelID, prompt). negativePrompt, cfgScale and sampler have no documented field: not sent.
 function submission(request: GenerationRequest): { path: string; body: Record<string, unknown> } {
   const { params } = request;
   if (request.operation?.kind === 'upscale') return { path: '/images/upscaling', body: { imageID: request.operation.imageId } };
-  if (request.operation?.kind === 'video') return { path: '/videos/generation', body: { modelID: request.model, prompt: request.prompt, seed: params.seed } };
+  if (request.operation?.kind === 'video') return { path: '/videos/generation', body: { modelID: request.model, prompt: request.prompt } };
   return {
     path: '/images/generation',
-    body: { modelID: request.model, prompt: request.prompt, width: params.width, height: params.height, numImages: params.count, steps: params.steps, seed: params.seed, negativePrompt: params.negativePrompt },
+    body: defined({ modelID: request.model, prompt: request.prompt, width: params.width, height: params.height, numImages: params.count, steps: params.steps, seed: params.seed }),
   };
 }
 
@@ -96,25 +114,50 @@ export const photoGptProvider: ImageProvider = {
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     const { path, body } = submission(request);
     const what = 'Submitting to PhotoGPT';
-    const response = await context.http.requestJson({ method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal }, submitSchema, what);
-    return { remoteId: unwrap(response.data, what).jobId, state: { status: 'queued' } };
+    const response = await context.http.requestJson({ method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal }, z.unknown(), what);
+    return { remoteId: resultOf(response.data, submitSchema, what).jobId, state: { status: 'queued' } };
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the PhotoGPT job';
     const response = await context.http.requestJson(
       { method: 'GET', url: endpoint(context, `/jobs/${encodeURIComponent(remoteId)}`), headers: headers(context), signal: context.signal },
-      jobSchema,
+      z.unknown(),
       what,
     );
-    return normalizePhotoGptJob(unwrap(response.data, what));
+    return normalizePhotoGptJob(resultOf(response.data, jobSchema, what), response.data);
   },
 
   downloadHeaders: headers,
 };
 
-/** GET /ping: checks the key and the API version; resolves with PhotoGPT's answer. */
+/** GET /ping (PROVIDERS.md; not in the document): checks the key and the API version; resolves with PhotoGPT's answer. */
 export async function pingPhotoGpt(context: ProviderContext): Promise<unknown> {
-  const response = await context.http.requestJson({ method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal }, envelope(z.unknown()), 'Pinging PhotoGPT');
-  return unwrap(response.data, 'Pinging PhotoGPT');
+  const what = 'Pinging PhotoGPT';
+  const response = await context.http.requestJson({ method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal }, z.unknown(), what);
+  return resultOf(response.data, z.unknown(), what);
+}
+
+export interface UpscalableImage {
+  readonly imageId: string;
+  readonly jobId: string;
+  readonly prompt: string;
+  readonly path: string;
+  readonly finishedAt?: number;
+}
+
+/**
+ * Images PhotoGPT made in finished jobs, newest first, with the id upscaling takes. Reads the id the
+ * job manager keeps on each saved asset (`remoteId`, copied from RemoteOutput.remoteId).
+ */
+export function upscalableImages(jobs: Iterable<JobRecord>): UpscalableImage[] {
+  const images: UpscalableImage[] = [];
+  for (const job of jobs) {
+    if (job.request.providerId !== 'photogpt' || job.status !== 'succeeded') continue;
+    for (const asset of job.assets) {
+      const imageId = (asset as { remoteId?: unknown }).remoteId;
+      if (typeof imageId === 'string' && imageId && asset.mimeType.startsWith('image/')) images.push({ imageId, jobId: job.id, prompt: job.request.prompt, path: asset.path, finishedAt: job.finishedAt });
+    }
+  }
+  return images.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
 }

@@ -9,6 +9,8 @@ export type RemoteOutput = {
   readonly width?: number;
   readonly height?: number;
   readonly mimeType?: string;
+  /** The provider's own id for this output, where it has one (PhotoGPT: the image id upscaling takes). */
+  readonly remoteId?: string;
 } & ({ readonly kind: 'url'; readonly url: string; readonly expiresAt?: number } | { readonly kind: 'base64'; readonly data: string });
 
 /** A provider's job status, normalized. */
