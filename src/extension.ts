@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const gallery = push(new GalleryPanel(context.extensionUri, store, jobCommands, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log);
   const keys = new ApiKeyCommands(apiKeys);
-  const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri);
+  const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'imageJobs.generate': (arg?: unknown) => generate.generate(arg),

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobManager, ProviderAccess } from '../core/jobManager';
+import type { JobStore } from '../core/jobStore';
+import { upscalableImages } from '../core/providers/photogpt';
 import type { SubModelHealth } from '../core/providers/submodel';
 import { generationDefaults } from '../services/config';
 import { engine } from '../services/engine';
@@ -11,6 +13,7 @@ export class ProviderCommands {
     private readonly access: ProviderAccess,
     private readonly jobs: JobManager,
     private readonly globalStorage: vscode.Uri,
+    private readonly store: JobStore,
   ) {}
 
   async subModelHealth(): Promise<SubModelHealth> {
@@ -37,15 +40,25 @@ export class ProviderCommands {
 
   /** Upscales an image PhotoGPT knows by id; returns the new job id. */
   async photoGptUpscale(args?: { imageId?: string }): Promise<string | undefined> {
-    const imageId =
-      args?.imageId ??
-      (await vscode.window.showInputBox({ title: 'PhotoGPT: Upscale Image', prompt: 'PhotoGPT image id', ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter the id of a PhotoGPT image') }));
+    const imageId = args?.imageId ?? (await this.pickPhotoGptImage());
     if (!imageId?.trim()) return undefined;
     const defaults = generationDefaults(outputRootFor(this.globalStorage));
     return this.jobs.submit(
       { providerId: 'photogpt', model: '', prompt: `Upscale of PhotoGPT image ${imageId.trim()}`, params: {}, operation: { kind: 'upscale', imageId: imageId.trim() } },
       args?.imageId ? { kind: 'script' } : { kind: 'input' },
       { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: `upscaled-${imageId.trim()}` },
+    );
+  }
+
+  /** PhotoGPT images from finished jobs to choose from; typing an id stays possible. */
+  private async pickPhotoGptImage(): Promise<string | undefined> {
+    const typeId = { label: '$(edit) Enter an image id…', imageId: undefined };
+    const images = upscalableImages(this.store.values()).map((image) => ({ label: image.path, description: image.imageId, detail: image.prompt, imageId: image.imageId }));
+    const picked = images.length ? await vscode.window.showQuickPick([...images, typeId], { title: 'PhotoGPT: Upscale Image', placeHolder: 'Image to upscale', matchOnDescription: true, matchOnDetail: true }) : typeId;
+    if (!picked) return undefined;
+    return (
+      picked.imageId ??
+      vscode.window.showInputBox({ title: 'PhotoGPT: Upscale Image', prompt: 'PhotoGPT image id', ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter the id of a PhotoGPT image') })
     );
   }
 }
