@@ -3,17 +3,19 @@ import * as vscode from 'vscode';
 import { ApiKeyCommands } from './commands/apiKeyCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
+import { imageJobsCommands } from './commands/commandList';
 import { ProviderCommands } from './commands/providerCommands';
+import { registerCommands } from './commands/registry';
 import { FileJobLeases } from './core/jobLeases';
 import { JobManager } from './core/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
 import { keyValuePersistence } from './core/jobPersistence';
 import { JobStore } from './core/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
-import { providerInfo } from './core/providers/catalog';
 import { ApiKeys } from './services/apiKeys';
 import * as config from './services/config';
 import { Log } from './services/log';
+import { MissingKeyContext } from './services/missingKeyContext';
 import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
 import { workspaceAssetSink } from './services/workspaceAssets';
@@ -64,39 +66,9 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'imageJobs.generate': (arg?: unknown) => generate.generate(arg),
-    'imageJobs.generateFromSelection': () => generate.generateFromSelection(),
-    'imageJobs.openGallery': () => gallery.show(),
-    'imageJobs.setApiKey': (arg?: Parameters<ApiKeyCommands['set']>[0]) => keys.set(arg),
-    'imageJobs.clearApiKey': (arg?: Parameters<ApiKeyCommands['clear']>[0]) => keys.clear(arg),
-    'imageJobs.refreshJobs': () => {
-      jobs.refreshAll();
-      jobsTree.refresh();
-    },
-    'imageJobs.clearFinishedJobs': () => jobCommands.clearFinished(),
-    'imageJobs.showLog': () => log.show(),
-    'imageJobs.job.cancel': (arg: unknown) => jobCommands.cancel(arg),
-    'imageJobs.job.retry': (arg: unknown) => jobCommands.retry(arg),
-    'imageJobs.job.openResult': (arg: unknown) => jobCommands.openResult(arg),
-    'imageJobs.job.copyId': (arg: unknown) => jobCommands.copyId(arg),
-    'imageJobs.job.remove': (arg: unknown) => jobCommands.remove(arg),
-    'imageJobs.insertAsset': (arg: Parameters<JobCommands['insertAsset']>[0]) => jobCommands.insertAsset(arg),
-    'imageJobs.submodel.health': () => providerCommands.subModelHealth(),
-    'imageJobs.submodel.purgeQueue': (arg?: { confirmed?: boolean }) => providerCommands.subModelPurgeQueue(arg),
-    'imageJobs.photogpt.upscale': (arg?: { imageId?: string }) => providerCommands.photoGptUpscale(arg),
-  };
-  for (const [id, handler] of Object.entries(commands)) push(vscode.commands.registerCommand(id, handler));
-
-  // the welcome view offers "Set API Key" while the default provider has none
-  const updateMissingKey = async () => {
-    const provider = config.defaultProvider();
-    const missing = providerInfo(provider).needsApiKey && !(await apiKeys.has(provider));
-    void vscode.commands.executeCommand('setContext', 'imageJobs.missingKey', missing);
-  };
-  void updateMissingKey();
-  push(apiKeys.onDidChange(() => void updateMissingKey()));
-  push(config.onDidChange((event) => event.affectsConfiguration('imageJobs.defaultProvider') && void updateMissingKey()));
+  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, providerCommands, log });
+  for (const registration of registerCommands(commands, log)) push(registration);
+  push(new MissingKeyContext(apiKeys));
 
   jobs.setFocused(vscode.window.state.focused);
   push(vscode.window.onDidChangeWindowState((state) => jobs.setFocused(state.focused)));

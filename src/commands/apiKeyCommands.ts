@@ -2,12 +2,9 @@ import * as vscode from 'vscode';
 import type { ProviderId } from '../core/jobModel';
 import { isProviderId, PROVIDERS } from '../core/providers/catalog';
 import type { ApiKeys } from '../services/apiKeys';
+import type { KeyArgs } from './commandArgs';
+import { ArgumentError } from './commandRunner';
 
-/** Scripted use: `executeCommand('imageJobs.setApiKey', { provider: 'serika', key: '…' })`. */
-interface KeyArgs {
-  readonly provider?: string;
-  readonly key?: string;
-}
 
 const KEYED_PROVIDERS = PROVIDERS.filter((provider) => provider.needsApiKey);
 
@@ -17,7 +14,7 @@ export class ApiKeyCommands {
   private async pickProvider(title: string, arg: KeyArgs | undefined): Promise<ProviderId | undefined> {
     if (arg?.provider !== undefined) {
       if (isProviderId(arg.provider) && KEYED_PROVIDERS.some((provider) => provider.id === arg.provider)) return arg.provider;
-      throw new Error(`Unknown provider "${arg.provider}"; expected one of ${KEYED_PROVIDERS.map((provider) => provider.id).join(', ')}.`);
+      throw new ArgumentError(`Unknown provider "${arg.provider}"; expected one of ${KEYED_PROVIDERS.map((provider) => provider.id).join(', ')}.`);
     }
     const items = await Promise.all(
       KEYED_PROVIDERS.map(async (provider) => ({
@@ -48,8 +45,8 @@ export class ApiKeyCommands {
     return true;
   }
 
-  async clear(arg?: KeyArgs | string): Promise<boolean> {
-    const provider = await this.pickProvider('Image Jobs: Clear API Key', typeof arg === 'string' ? { provider: arg } : arg);
+  async clear(arg?: KeyArgs): Promise<boolean> {
+    const provider = await this.pickProvider('Image Jobs: Clear API Key', arg);
     if (!provider) return false;
     await this.keys.clear(provider);
     return true;

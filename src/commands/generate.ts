@@ -6,14 +6,26 @@ import { generationDefaults } from '../services/config';
 import type { Log } from '../services/log';
 import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../views/promptLanguage';
+import { scriptedPrompt } from './commandArgs';
+import { ArgumentError } from './commandRunner';
 
-/** Scripted use: `executeCommand('imageJobs.generate', { prompt: '…' })`. */
-interface ScriptedPrompt {
-  readonly prompt: string;
-}
+/** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
+export type GenerateTarget = { readonly kind: 'files'; readonly uris: readonly vscode.Uri[] } | { readonly kind: 'prompt'; readonly prompt: string } | { readonly kind: 'context' };
 
-function isScriptedPrompt(value: unknown): value is ScriptedPrompt {
-  return typeof value === 'object' && value !== null && typeof (value as ScriptedPrompt).prompt === 'string';
+/**
+ * The explorer passes the clicked file and every selected one; CodeLens and the editor title pass the
+ * file; scripts pass `{ prompt }`; the palette passes nothing.
+ */
+export function parseGenerateArgs(args: readonly unknown[]): GenerateTarget {
+  const [first, second] = args;
+  if (first instanceof vscode.Uri) {
+    const selected = Array.isArray(second) ? second.filter((item): item is vscode.Uri => item instanceof vscode.Uri) : [];
+    return { kind: 'files', uris: selected.some((uri) => uri.toString() === first.toString()) ? selected : [first] };
+  }
+  const prompt = scriptedPrompt(first);
+  if (prompt !== undefined) return { kind: 'prompt', prompt };
+  if (first === undefined) return { kind: 'context' };
+  throw new ArgumentError('Expected a .prompt file, { prompt }, or nothing.');
 }
 
 /** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
@@ -25,10 +37,14 @@ export class GenerateCommands {
     private readonly log: Log,
   ) {}
 
-  /** Palette, CodeLens, explorer and editor title: a Uri argument, else the active .prompt file, else the selection, else an input box. */
-  async generate(arg?: unknown): Promise<string | undefined> {
-    if (arg instanceof vscode.Uri) return this.fromPromptFile(await vscode.workspace.openTextDocument(arg));
-    if (isScriptedPrompt(arg)) return this.fromText(arg.prompt, { kind: 'script' });
+  /**
+   * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else
+   * the selection, else an input box. Returns the job id (one file) or ids (several).
+   */
+  async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
+    if (target.kind === 'files' && target.uris.length === 1) return this.fromPromptFile(await vscode.workspace.openTextDocument(target.uris[0]!));
+    if (target.kind === 'files') return this.fromPromptFiles(target.uris);
+    if (target.kind === 'prompt') return this.fromText(target.prompt, { kind: 'script' });
     const editor = vscode.window.activeTextEditor;
     if (editor && isPromptDocument(editor.document)) return this.fromPromptFile(editor.document);
     if (editor && !editor.selection.isEmpty) return this.generateFromSelection();
@@ -40,6 +56,21 @@ export class GenerateCommands {
       validateInput: (value) => (value.trim() ? undefined : 'Type a prompt, or press Escape to cancel'),
     });
     return typed === undefined ? undefined : this.fromText(typed, { kind: 'input' });
+  }
+
+  /** Several files from the explorer: each is submitted, under one cancellable progress notification. */
+  private async fromPromptFiles(uris: readonly vscode.Uri[]): Promise<string[]> {
+    const ids: string[] = [];
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Image Jobs: submitting ${uris.length} prompt files`, cancellable: true }, async (progress, token) => {
+      for (const [index, uri] of uris.entries()) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
+        const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
+        if (id) ids.push(id);
+      }
+    });
+    this.log.info(`[generate] ${ids.length} of ${uris.length} selected prompt files submitted`);
+    return ids;
   }
 
   async generateFromSelection(): Promise<string | undefined> {

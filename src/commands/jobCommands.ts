@@ -4,66 +4,59 @@ import { describeError } from '../core/errors';
 import type { JobManager } from '../core/jobManager';
 import type { JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobStore';
+import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
+import type { InsertAssetArgs } from './commandArgs';
 
-/** Tree nodes pass the job id; scripts may pass `{ jobId }`. */
-function jobIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (typeof arg === 'object' && arg !== null && typeof (arg as { jobId?: unknown }).jobId === 'string') return (arg as { jobId: string }).jobId;
-  return undefined;
-}
-
-export interface InsertAssetArgs {
-  readonly jobId: string;
-  readonly index?: number;
-}
+export type { InsertAssetArgs } from './commandArgs';
 
 /** Actions on one job (tree context menu, gallery, scripts) and reference insertion. */
-export class JobCommands implements vscode.Disposable {
+export class JobCommands extends DisposableOwner {
   private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly store: JobStore,
     private readonly jobs: JobManager,
   ) {
+    super();
     // the gallery takes focus when clicked, so remember where the user was typing
-    this.subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor) this.lastTextEditor = editor;
-    });
+    this.register(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.lastTextEditor = editor;
+      }),
+    );
   }
 
-  private job(arg: unknown): JobRecord | undefined {
-    const id = jobIdOf(arg);
-    const job = id ? this.store.get(id) : undefined;
+  private job(id: string): JobRecord | undefined {
+    const job = this.store.get(id);
     if (!job) void vscode.window.showWarningMessage('That job no longer exists.');
     return job;
   }
 
-  async cancel(arg: unknown): Promise<void> {
-    const job = this.job(arg);
+  async cancel(jobId: string): Promise<void> {
+    const job = this.job(jobId);
     if (!job) return;
     try {
       await this.jobs.cancel(job.id);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Could not cancel the job: ${describeError(error)}`);
+      throw new Error(`Could not cancel the job: ${describeError(error)}`);
     }
   }
 
-  async retry(arg: unknown): Promise<string | undefined> {
-    const job = this.job(arg);
+  async retry(jobId: string): Promise<string | undefined> {
+    const job = this.job(jobId);
     return job ? this.jobs.retry(job.id) : undefined;
   }
 
-  async openResult(arg: unknown): Promise<void> {
-    const job = this.job(arg);
+  async openResult(jobId: string): Promise<void> {
+    const job = this.job(jobId);
     const asset = job?.assets[0];
     if (!job || !asset) return;
     await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, asset), { preview: true });
   }
 
-  async copyId(arg: unknown): Promise<string | undefined> {
-    const job = this.job(arg);
+  async copyId(jobId: string): Promise<string | undefined> {
+    const job = this.job(jobId);
     if (!job) return undefined;
     const text = job.remoteId ?? job.id;
     await vscode.env.clipboard.writeText(text);
@@ -71,8 +64,8 @@ export class JobCommands implements vscode.Disposable {
     return text;
   }
 
-  async remove(arg: unknown): Promise<void> {
-    const job = this.job(arg);
+  async remove(jobId: string): Promise<void> {
+    const job = this.job(jobId);
     if (job) await this.jobs.remove(job.id);
   }
 
@@ -85,7 +78,7 @@ export class JobCommands implements vscode.Disposable {
    * <img> in HTML-like files, the relative path elsewhere. Returns the inserted text.
    */
   async insertAsset(args: InsertAssetArgs): Promise<string | undefined> {
-    const job = this.job(args?.jobId);
+    const job = this.job(args.jobId);
     const asset = job?.assets[args.index ?? 0];
     if (!job || !asset) return undefined;
     const assetUri = savedAssetUri(job, asset);
@@ -104,9 +97,5 @@ export class JobCommands implements vscode.Disposable {
     });
     await vscode.window.showTextDocument(document, editor.viewColumn);
     return text;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/jobModel';
 import { PROVIDER_IDS } from '../core/providers/catalog';
+import { DisposableOwner } from './disposables';
 import type { Log } from './log';
 
 const SECRET_PREFIX = 'imageJobs.apiKey.';
@@ -11,20 +12,22 @@ function secretKey(provider: ProviderId): SecretKey {
 }
 
 /** API keys, kept only in SecretStorage; every key read is registered with the log's redaction. */
-export class ApiKeys implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ProviderId>();
+export class ApiKeys extends DisposableOwner {
+  private readonly changed = this.register(new vscode.EventEmitter<ProviderId>());
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: Log,
   ) {
+    super();
     // another window may set or clear a key
-    this.subscription = secrets.onDidChange((event) => {
-      const provider = PROVIDER_IDS.find((id) => secretKey(id) === event.key);
-      if (provider) this.changed.fire(provider);
-    });
+    this.register(
+      secrets.onDidChange((event) => {
+        const provider = PROVIDER_IDS.find((id) => secretKey(id) === event.key);
+        if (provider) this.changed.fire(provider);
+      }),
+    );
   }
 
   async get(provider: ProviderId): Promise<string | undefined> {
@@ -48,10 +51,5 @@ export class ApiKeys implements vscode.Disposable {
 
   async has(provider: ProviderId): Promise<boolean> {
     return (await this.secrets.get(secretKey(provider))) !== undefined;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableOwner } from './disposables';
 import { ProviderError } from '../core/errors';
 import type { HttpClient } from '../core/http';
 import type { ProviderAccess } from '../core/jobManager';
@@ -15,10 +16,9 @@ import type { SandboxHost } from './sandboxHost';
  * Every poll asks, so a resolution is kept until a key or an imageJobs setting changes, instead of a
  * SecretStorage round trip per request.
  */
-export class ProviderAccessService implements vscode.Disposable {
+export class ProviderAccessService extends DisposableOwner {
   private client: HttpClient | undefined;
   private readonly resolved = new Map<ProviderId, Promise<{ provider: ImageProvider; context: ProviderContext }>>();
-  private readonly subscriptions: vscode.Disposable[];
 
   readonly access: ProviderAccess = (providerId) => {
     let resolution = this.resolved.get(providerId);
@@ -35,12 +35,11 @@ export class ProviderAccessService implements vscode.Disposable {
     private readonly sandbox: SandboxHost,
     private readonly apiKeys: ApiKeys,
   ) {
-    this.subscriptions = [
-      apiKeys.onDidChange((providerId) => this.resolved.delete(providerId)),
-      onDidChangeSettings(() => this.resolved.clear()),
-      // trust decides which settings apply (services/config.ts)
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.resolved.clear()),
-    ];
+    super();
+    this.register(apiKeys.onDidChange((providerId) => this.resolved.delete(providerId)));
+    this.register(onDidChangeSettings(() => this.resolved.clear()));
+    // trust decides which settings apply (services/config.ts)
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.resolved.clear()));
   }
 
   private async resolve(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }> {
@@ -54,9 +53,5 @@ export class ProviderAccessService implements vscode.Disposable {
     const { baseUrl, options } = providerSettings(providerId);
     if (!baseUrl) throw new ProviderError('badRequest', `No base URL for ${displayName}: set imageJobs.${providerId}.baseUrl.`);
     return { provider, context: { http, baseUrl, apiKey, options } };
-  }
-
-  dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

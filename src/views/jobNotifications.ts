@@ -1,23 +1,26 @@
 import * as vscode from 'vscode';
 import { isTerminal, type JobStatus } from '../core/jobModel';
 import type { JobStore } from '../core/jobStore';
+import { DisposableOwner } from '../services/disposables';
 import { jobLabel } from './jobPresentation';
 
 /** Tells the user when a job ends, and shows a status bar count of jobs in flight. */
-export class JobNotifications implements vscode.Disposable {
+export class JobNotifications extends DisposableOwner {
   private readonly lastStatus = new Map<string, JobStatus>();
-  private readonly statusBar = vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly statusBar = this.register(vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly store: JobStore) {
+    super();
     this.statusBar.name = 'Image Jobs';
     this.statusBar.command = 'imageJobs.jobs.focus';
     for (const job of store.values()) this.lastStatus.set(job.id, job.status);
-    this.subscription = store.onDidChange((change) => {
-      if (change.kind === 'remove') this.lastStatus.delete(change.id);
-      else this.onJob(change.job.id);
-      this.updateStatusBar();
-    });
+    this.register(
+      store.onDidChange((change) => {
+        if (change.kind === 'remove') this.lastStatus.delete(change.id);
+        else this.onJob(change.job.id);
+        this.updateStatusBar();
+      }),
+    );
     this.updateStatusBar();
   }
 
@@ -49,10 +52,5 @@ export class JobNotifications implements vscode.Disposable {
     this.statusBar.text = `$(sync~spin) ${active} image job${active === 1 ? '' : 's'}`;
     this.statusBar.tooltip = 'Image Jobs in progress: show the Jobs view';
     this.statusBar.show();
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.statusBar.dispose();
   }
 }

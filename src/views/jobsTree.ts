@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isTerminal } from '../core/jobModel';
 import type { JobChange, JobStore } from '../core/jobStore';
+import { DisposableOwner } from '../services/disposables';
 import { jobContextValue, jobDescription, jobLabel, jobTooltipMarkdown, STATUS_ICONS } from './jobPresentation';
 
 const TICK_MS = 1000;
@@ -9,16 +10,17 @@ const TICK_MS = 1000;
  * Jobs view. Elements are job ids; a job update fires only its own node, and only adding or removing
  * a job refreshes the root. While visible, unfinished jobs tick once a second for their elapsed time.
  */
-export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<string | undefined>();
+export class JobsTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<string> {
+  private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly known = new Set<string>();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private visible = false;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: JobStore) {
-    this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+    super();
+    this.register(store.onDidChange((change) => this.onStoreChange(change)));
+    this.register({ dispose: () => this.ticker && clearInterval(this.ticker) });
   }
 
   private onStoreChange(change: JobChange): void {
@@ -74,11 +76,5 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<string>, vscode
     if (job.assets.length > 0) item.command = { command: 'imageJobs.job.openResult', title: 'Open Result', arguments: [job.id] };
     item.accessibilityInformation = { label: `${jobLabel(job)}, ${jobDescription(job, Date.now())}` };
     return item;
-  }
-
-  dispose(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,0 +1,51 @@
+// Every command the extension contributes, with the parser for its argument. The activation test
+// checks that each id package.json declares is registered.
+import type { JobManager } from '../core/jobManager';
+import type { Log } from '../services/log';
+import type { JobsTreeProvider } from '../views/jobsTree';
+import type { GalleryPanel } from '../webview/galleryPanel';
+import type { ApiKeyCommands } from './apiKeyCommands';
+import { parseConfirmed, parseImageId, parseInsertAsset, parseJobId, parseKeyArgs } from './commandArgs';
+import { command, type Command } from './commandRunner';
+import { parseGenerateArgs, type GenerateCommands } from './generate';
+import type { JobCommands } from './jobCommands';
+import type { ProviderCommands } from './providerCommands';
+
+export interface CommandTargets {
+  readonly generate: GenerateCommands;
+  readonly keys: ApiKeyCommands;
+  readonly jobs: JobManager;
+  readonly jobCommands: JobCommands;
+  readonly jobsTree: JobsTreeProvider;
+  readonly gallery: GalleryPanel;
+  readonly providerCommands: ProviderCommands;
+  readonly log: Log;
+}
+
+export function imageJobsCommands(t: CommandTargets): Command[] {
+  return [
+    command({ id: 'imageJobs.generate', parse: parseGenerateArgs, run: (target) => t.generate.generate(target) }),
+    command({ id: 'imageJobs.generateFromSelection', run: () => t.generate.generateFromSelection() }),
+    command({ id: 'imageJobs.openGallery', run: () => t.gallery.show() }),
+    command({ id: 'imageJobs.setApiKey', parse: parseKeyArgs, run: (arg) => t.keys.set(arg) }),
+    command({ id: 'imageJobs.clearApiKey', parse: parseKeyArgs, run: (arg) => t.keys.clear(arg) }),
+    command({
+      id: 'imageJobs.refreshJobs',
+      run: () => {
+        t.jobs.refreshAll();
+        t.jobsTree.refresh();
+      },
+    }),
+    command({ id: 'imageJobs.clearFinishedJobs', run: () => t.jobCommands.clearFinished() }),
+    command({ id: 'imageJobs.showLog', run: () => t.log.show() }),
+    command({ id: 'imageJobs.job.cancel', parse: parseJobId, run: (id) => t.jobCommands.cancel(id) }),
+    command({ id: 'imageJobs.job.retry', parse: parseJobId, run: (id) => t.jobCommands.retry(id) }),
+    command({ id: 'imageJobs.job.openResult', parse: parseJobId, run: (id) => t.jobCommands.openResult(id) }),
+    command({ id: 'imageJobs.job.copyId', parse: parseJobId, run: (id) => t.jobCommands.copyId(id) }),
+    command({ id: 'imageJobs.job.remove', parse: parseJobId, run: (id) => t.jobCommands.remove(id) }),
+    command({ id: 'imageJobs.insertAsset', parse: parseInsertAsset, run: (arg) => t.jobCommands.insertAsset(arg) }),
+    command({ id: 'imageJobs.submodel.health', run: () => t.providerCommands.subModelHealth() }),
+    command({ id: 'imageJobs.submodel.purgeQueue', parse: parseConfirmed, run: (arg) => t.providerCommands.subModelPurgeQueue(arg) }),
+    command({ id: 'imageJobs.photogpt.upscale', parse: parseImageId, run: (arg) => t.providerCommands.photoGptUpscale(arg) }),
+  ];
+}

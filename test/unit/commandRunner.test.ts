@@ -1,0 +1,66 @@
+// Every command runs through one wrapper: a failure reaches the log and the user with a next step,
+// an argument the command cannot use is refused by its parser and rejects for the script that sent it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseInsertAsset, parseJobId, parseKeyArgs } from '../../src/commands/commandArgs';
+import { ArgumentError, command, type CommandPorts } from '../../src/commands/commandRunner';
+import { ProviderError } from '../../src/core/errors';
+
+function ports(pick?: string) {
+  const logged: string[] = [];
+  const shown: { message: string; actions: readonly string[] }[] = [];
+  const executed: string[] = [];
+  const value: CommandPorts = {
+    log: { error: (message) => logged.push(message) },
+    showError: async (message, actions) => {
+      shown.push({ message, actions });
+      return pick;
+    },
+    execute: async (id) => executed.push(id),
+  };
+  return { value, logged, shown, executed };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('a command that throws reaches the log and the user, with "Show Log"; it resolves instead of rejecting', async () => {
+  const io = ports('Show Log');
+  const broken = command({ id: 'imageJobs.test.broken', run: () => Promise.reject(new Error('the disk is full')) });
+  assert.equal(await broken.invoke([], io.value), undefined);
+  await settle();
+  assert.equal(io.logged.length, 1);
+  assert.match(io.logged[0]!, /^\[command\] imageJobs\.test\.broken failed: the disk is full/);
+  assert.deepEqual(io.shown, [{ message: 'the disk is full', actions: ['Show Log'] }]);
+  assert.deepEqual(io.executed, ['imageJobs.showLog'], 'the action the user picked runs');
+});
+
+test('a rejected key offers "Set API Key" before "Show Log"', async () => {
+  const io = ports('Set API Key');
+  const rejected = command({ id: 'imageJobs.test.auth', run: () => { throw new ProviderError('auth', 'Serika: HTTP 401, the API key was rejected'); } });
+  await rejected.invoke([], io.value);
+  await settle();
+  assert.deepEqual(io.shown[0]!.actions, ['Set API Key', 'Show Log']);
+  assert.deepEqual(io.executed, ['imageJobs.setApiKey']);
+});
+
+test('an argument the parser refuses is logged, shown, and rejects; run is never called', async () => {
+  const io = ports();
+  let ran = false;
+  const cancel = command({ id: 'imageJobs.job.cancel', parse: parseJobId, run: () => { ran = true; } });
+  await assert.rejects(cancel.invoke([{ jobId: 42 }], io.value), (error: Error) => error instanceof ArgumentError && /Expected a job id or \{ jobId \}/.test(error.message));
+  assert.equal(ran, false);
+  assert.equal(io.logged.length, 1);
+  assert.equal(io.shown.length, 1);
+});
+
+test('the parsers accept what menus, the gallery and scripts send, and nothing else', () => {
+  assert.equal(parseJobId(['abc']), 'abc');
+  assert.equal(parseJobId([{ jobId: 'abc' }]), 'abc');
+  for (const bad of [undefined, '', 7, {}, { jobId: 1 }, null]) assert.throws(() => parseJobId([bad]), ArgumentError);
+  assert.deepEqual(parseInsertAsset([{ jobId: 'j', index: 2 }]), { jobId: 'j', index: 2 });
+  assert.throws(() => parseInsertAsset([{ jobId: 'j', index: -1 }]), ArgumentError);
+  assert.equal(parseKeyArgs([]), undefined);
+  assert.deepEqual(parseKeyArgs(['serika']), { provider: 'serika' });
+  assert.deepEqual(parseKeyArgs([{ provider: 'tams', key: 'k' }]), { provider: 'tams', key: 'k' });
+  assert.throws(() => parseKeyArgs([{ provider: 3 }]), ArgumentError);
+});
