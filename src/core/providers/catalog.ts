@@ -21,7 +21,7 @@ export const PROVIDERS: readonly ProviderInfo[] = [
   { id: 'tams', displayName: 'TensorArt TAMS', needsApiKey: true, defaultModel: '', defaultBaseUrl: '', reportsProgress: true },
   { id: 'bifrost', displayName: 'Bifrost', needsApiKey: true, defaultModel: 'openai/dall-e-3', defaultBaseUrl: 'http://localhost:8080', reportsProgress: false },
   { id: 'photogpt', displayName: 'PhotoGPT', needsApiKey: true, defaultModel: '', defaultBaseUrl: 'https://developer.photogptai.com/api', reportsProgress: false },
-  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, defaultModel: '', defaultBaseUrl: '', reportsProgress: false },
+  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, defaultModel: '', defaultBaseUrl: 'https://api.submodel.ai', reportsProgress: false },
 ];
 
 export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((provider) => provider.id);
