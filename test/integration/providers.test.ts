@@ -25,8 +25,9 @@ const setups: Setup[] = [
   { provider: 'photogpt', server: new PhotoGptServer(), settings: (s) => ({ baseUrl: (s as PhotoGptServer).baseUrl }), prompt: 'model: photogpt/model-abc\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
   {
     provider: 'submodel',
-    server: new SubModelServer('/v2/sl'),
-    settings: (s) => ({ baseUrl: s.url, endpointId: (s as SubModelServer).endpointId, basePath: '/v2/sl' }),
+    // /v2: the base path SubModel's rate-limit section names (the examples use the default /v1/sl)
+    server: new SubModelServer('/v2'),
+    settings: (s) => ({ baseUrl: s.url, endpointId: (s as SubModelServer).endpointId, basePath: '/v2' }),
     prompt: 'model: submodel/sdxl-turbo\nconfig:\n  width: 64\n  height: 64\n  seed: 5',
   },
 ];

@@ -79,10 +79,10 @@ export const PROVIDER_CASES: ProviderCase[] = [
     createServer: () => new SubModelServer(),
     baseUrl: (server) => server.url,
     options: (server) => ({ endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl' }),
-    // two images: the worker sends the first inline as a data URL, the second as a URL
-    request: { ...base, providerId: 'submodel', model: '', params: { ...base.params, count: 2 } },
+    // the document's worker reads only the prompt and answers one image ([{image, seed}])
+    request: { ...base, providerId: 'submodel', model: '' },
     submitRoute: ['POST', /\/run$/],
-    pollRoute: ['GET', /\/status\//],
+    pollRoute: ['POST', /\/status\//],
   },
 ];
 

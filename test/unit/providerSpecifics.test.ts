@@ -195,14 +195,16 @@ test('PhotoGPT: upscaling and video jobs', async () => {
 
 test('SubModel: configurable base path and key header; runsync finishes short jobs without polling', async () => {
   const sub = byName('SubModel');
-  const server = new SubModelServer('/api/v1/sl');
+  // /v2: the path the document's rate-limit section names
+  const server = new SubModelServer('/v2');
   server.durationMs = 100;
-  const { store, manager } = await setup(sub, server, { options: { endpointId: server.endpointId, basePath: '/api/v1/sl/', runsync: true } });
+  const { store, manager } = await setup(sub, server, { options: { endpointId: server.endpointId, basePath: '/v2/', runsync: true } });
   const id = await manager.submit(sub.request, { kind: 'script' }, outputIn());
   assert.equal(store.get(id)!.status === 'downloading' || store.get(id)!.status === 'succeeded', true);
   assert.equal((await waitFor(settled(store, id), 5000) as { status: string }).status, 'succeeded');
-  assert.ok(server.requests[0]!.path.startsWith('/api/v1/sl/ep-test123/runsync'));
-  assert.equal(server.countRequests('GET', /\/status\//), 0);
+  assert.ok(server.requests[0]!.path.startsWith('/v2/ep-test123/runsync'));
+  assert.match(store.get(id)!.remoteId!, /^sync-/);
+  assert.equal(server.countRequests('POST', /\/status\//), 0);
   assert.equal(server.requests[0]!.headers['x-apikey'], server.apiKey);
 });
 
@@ -231,8 +233,8 @@ test('SubModel: TIMED_OUT, cancel, health, purge-queue and stream', async () => 
   const streamed = await manager.submit(sub.request, { kind: 'script' }, outputIn());
   await waitFor(settled(store, streamed), 5000);
   const stream = await subModelStream(store.get(streamed)!.remoteId!, context);
-  assert.equal(stream.status, 'COMPLETED');
-  assert.equal(stream.outputs[0]!.kind, 'url');
+  assert.equal(stream.chunks.length, 1);
+  assert.deepEqual(stream.outputs, [{ kind: 'url', url: server.fileUrl(server.jobs.get(store.get(streamed)!.remoteId!)!, 0), seed: 4242 }]);
 });
 
 test('SubModel: free-form worker outputs are found wherever they are', () => {

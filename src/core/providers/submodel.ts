@@ -1,17 +1,27 @@
-// SubModel serverless (RunPod-compatible): {base}{basePath}/{endpointId}/run | runsync | status/{id} |
-// cancel/{id} | stream/{id} | health | purge-queue. The key goes in a configurable header (x-apikey by
-// default) and the base path is configurable, as the docs disagree on both. Results live 30 minutes.
+// SubModel serverless (RunPod-compatible) as its own document shows it (seed submodel-serverless-jobs.txt):
+// {base}{basePath}/{endpointId}/run | runsync | status/{id} | cancel/{id} | stream/{id} | purge-queue, all
+// POST, and GET health; the key in x-apikey. Base https://api.submodel.ai with /v1/sl; the document's
+// rate-limit section names https://api.submodel.ai/v2/{endpoint_id}/{operation} instead, so the base
+// path stays configurable. Results must be read from /status within 30 minutes.
+//
+// Not built: /status-sync. The document names it once, in its rate limits ("/status, /status-sync,
+// /stream: 2000 requests per 10 seconds, 400 concurrent"), with no method, path, hold time or answer.
+// A held status request would be safe in itself (the job id is recorded after /run, before any wait),
+// but every detail of it would be a guess; /status polling does the same job as documented.
 import { z } from 'zod';
-import { ProviderError } from '../errors';
+import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
 import { endpoint, isDataUrl, parseDataUrl, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, SubmitResult } from './types';
 
-const statusSchema = z.enum(['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+/** The document shows IN_QUEUE, COMPLETED and CANCELLED; PROVIDERS.md adds the RunPod family's others [G]. */
+const KNOWN_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const;
+type KnownStatus = (typeof KNOWN_STATUSES)[number];
 
+// status is read as any string so that an undocumented one is named in the error, not lost in a schema message
 const jobSchema = z.object({
-  id: z.string().min(1),
-  status: statusSchema,
+  id: z.string().min(1).optional(),
+  status: z.string(),
   delayTime: z.number().optional(),
   executionTime: z.number().optional(),
   output: z.unknown().optional(),
@@ -25,9 +35,18 @@ const healthSchema = z.object({
 
 const purgeSchema = z.object({ removed: z.number(), status: z.string() });
 
-const streamSchema = z.object({ status: statusSchema, stream: z.array(z.object({ output: z.unknown() })).optional() });
+const submitSchema = jobSchema.extend({ id: z.string().min(1) });
+
+/** The document's stream answer: a top-level array of chunks, each `{metrics, output}`. */
+const streamSchema = z.array(z.object({ metrics: z.record(z.string(), z.unknown()).optional(), output: z.unknown() }));
 
 export type SubModelHealth = z.infer<typeof healthSchema>;
+export type SubModelJob = z.infer<typeof jobSchema>;
+export type SubModelStreamChunk = z.infer<typeof streamSchema>[number];
+
+function isKnownStatus(status: string): status is KnownStatus {
+  return (KNOWN_STATUSES as readonly string[]).includes(status);
+}
 
 function route(context: ProviderContext, path: string): string {
   const endpointId = context.options?.endpointId;
@@ -40,6 +59,11 @@ function authHeaders(context: ProviderContext): Record<string, string> {
   if (!context.apiKey) return {};
   const header = (context.options?.authHeader || 'x-apikey').toLowerCase();
   return { [header]: header === 'authorization' ? `Bearer ${context.apiKey}` : context.apiKey };
+}
+
+/** cancel, purge-queue and stream: the document's requests carry Content-Type with no body. */
+function bodilessJsonHeaders(context: ProviderContext): Record<string, string> {
+  return { 'content-type': 'application/json', ...authHeaders(context) };
 }
 
 const LOOKS_BASE64 = /^[A-Za-z0-9+/]{200,}={0,2}$/;
@@ -73,15 +97,18 @@ function errorText(error: unknown): string | undefined {
   return error === undefined || error === null ? undefined : JSON.stringify(error);
 }
 
-export function normalizeSubModelJob(job: z.infer<typeof jobSchema>): RemoteJobState {
-  switch (job.status) {
+/** Reads a job answer; a status neither the document nor the RunPod family has is an unexpected answer. */
+export function normalizeSubModelJob(job: SubModelJob, what = 'SubModel'): RemoteJobState {
+  const status = job.status;
+  if (!isKnownStatus(status)) throw unexpectedAnswer(what, `status "${status}" is not one the document shows`, job);
+  switch (status) {
     case 'IN_QUEUE':
       return { status: 'queued' };
     case 'IN_PROGRESS':
       return { status: 'running' };
     case 'COMPLETED': {
       const outputs = extractSubModelOutputs(job.output);
-      if (outputs.length === 0) return { status: 'failed', reason: 'SubModel: the job COMPLETED but its output holds no image (URL, data URL or base64)' };
+      if (outputs.length === 0) return { status: 'failed', reason: `SubModel: the job COMPLETED but its output holds no image (URL, data URL or base64): ${preview(job.output)}` };
       return { status: 'succeeded', outputs };
     }
     case 'FAILED':
@@ -93,20 +120,18 @@ export function normalizeSubModelJob(job: z.infer<typeof jobSchema>): RemoteJobS
   }
 }
 
+function preview(output: unknown): string {
+  const text = JSON.stringify(output) ?? String(output);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * The endpoint's worker defines its input; the document's only example is {"input": {"prompt": …}},
+ * so the prompt is all that is sent. Size, seed, count and the model name are not: the document shows
+ * no key for them, and the endpoint id already picks the worker and its model.
+ */
 function input(request: GenerationRequest): Record<string, unknown> {
-  const { params } = request;
-  return {
-    prompt: request.prompt,
-    negative_prompt: params.negativePrompt,
-    width: params.width,
-    height: params.height,
-    num_inference_steps: params.steps,
-    guidance_scale: params.cfgScale,
-    scheduler: params.sampler,
-    seed: params.seed,
-    num_outputs: params.count,
-    ...(request.model ? { model: request.model } : {}),
-  };
+  return { prompt: request.prompt };
 }
 
 export const subModelProvider: ImageProvider = {
@@ -117,26 +142,30 @@ export const subModelProvider: ImageProvider = {
     requireImageOperation(request, 'SubModel');
     const path = context.options?.runsync ? '/runsync' : '/run';
     const response = await context.http.requestJson(
-      // runsync holds the request open for up to ~60 s while a short job runs
+      // runsync holds the request while the job runs (we wait up to 90 s). Its id comes only with the
+      // answer, so a connection lost meanwhile loses a job that still runs: an opt-in for short jobs.
       { method: 'POST', url: route(context, path), headers: authHeaders(context), json: { input: input(request) }, signal: context.signal, timeoutMs: context.options?.runsync ? 90_000 : undefined },
-      jobSchema,
+      submitSchema,
       'Submitting to SubModel',
     );
-    return { remoteId: response.data.id, state: normalizeSubModelJob(response.data) };
+    const { data } = response;
+    // with an id the job exists remotely: keep it whatever the status says; the poll refuses an unknown one
+    return { remoteId: data.id, state: isKnownStatus(data.status) ? normalizeSubModelJob(data) : { status: 'queued' } };
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
+    const what = 'Checking the SubModel job';
     const response = await context.http.requestJson(
-      { method: 'GET', url: route(context, `/status/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal },
+      { method: 'POST', url: route(context, `/status/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal },
       jobSchema,
-      'Checking the SubModel job',
+      what,
     );
-    return normalizeSubModelJob(response.data);
+    return normalizeSubModelJob(response.data, what);
   },
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
     await context.http.requestJson(
-      { method: 'POST', url: route(context, `/cancel/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal },
+      { method: 'POST', url: route(context, `/cancel/${encodeURIComponent(remoteId)}`), headers: bodilessJsonHeaders(context), signal: context.signal },
       jobSchema,
       'Cancelling the SubModel job',
     );
@@ -148,15 +177,15 @@ export async function subModelHealth(context: ProviderContext): Promise<SubModel
 }
 
 export async function subModelPurgeQueue(context: ProviderContext): Promise<z.infer<typeof purgeSchema>> {
-  return (await context.http.requestJson({ method: 'POST', url: route(context, '/purge-queue'), headers: authHeaders(context), signal: context.signal }, purgeSchema, 'SubModel purge queue')).data;
+  return (await context.http.requestJson({ method: 'POST', url: route(context, '/purge-queue'), headers: bodilessJsonHeaders(context), signal: context.signal }, purgeSchema, 'SubModel purge queue')).data;
 }
 
-/** Partial outputs a streaming worker has produced so far. */
-export async function subModelStream(remoteId: string, context: ProviderContext): Promise<{ status: string; outputs: RemoteOutput[] }> {
+/** What a streaming worker has yielded so far: the chunks as sent, and any images among their outputs. */
+export async function subModelStream(remoteId: string, context: ProviderContext): Promise<{ chunks: SubModelStreamChunk[]; outputs: RemoteOutput[] }> {
   const response = await context.http.requestJson(
-    { method: 'GET', url: route(context, `/stream/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal },
+    { method: 'POST', url: route(context, `/stream/${encodeURIComponent(remoteId)}`), headers: bodilessJsonHeaders(context), signal: context.signal },
     streamSchema,
     'Streaming the SubModel job',
   );
-  return { status: response.data.status, outputs: (response.data.stream ?? []).flatMap((chunk) => extractSubModelOutputs(chunk.output)) };
+  return { chunks: response.data, outputs: response.data.flatMap((chunk) => extractSubModelOutputs(chunk.output)) };
 }
