@@ -1,25 +1,11 @@
 // The job record every part of the extension shares. Plain data, so it can be persisted as JSON
 // in workspace state and survive a window reload.
+import type { GenerationParams } from './generationParams';
+
+/** Defined with its schema; a type-only import, so zod stays out of the activation bundle. */
+export type { GenerationParams };
 
 export type ProviderId = 'sandbox' | 'serika' | 'tams' | 'bifrost' | 'photogpt' | 'submodel';
-
-/**
- * Generation parameters the user set (in a `.prompt` file's `config`). Only these are sent: each
- * provider's documents give its own defaults for the rest (Serika 1024×1024, TAMS none, ...), and a
- * provider applies a default itself only where its API requires the field.
- */
-export interface GenerationParams {
-  readonly width?: number;
-  readonly height?: number;
-  readonly steps?: number;
-  readonly cfgScale?: number;
-  readonly sampler?: string;
-  /** Requested seed; undefined lets the provider choose (the chosen one is kept on each asset). */
-  readonly seed?: number;
-  readonly negativePrompt?: string;
-  /** Images per job; absent means one. */
-  readonly count?: number;
-}
 
 /** What the job makes; absent means images from a prompt. */
 export type JobOperation = { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId: string };

@@ -1,21 +1,17 @@
 // Provenance kept with every asset: the A1111 `parameters` text (read by most image tools) inside
 // the PNG, and a JSON sidecar with everything, for any format.
-import type { JobRecord } from './jobModel';
+import type { GenerationParams, JobRecord } from './jobModel';
 import { fullModelName } from './jobModel';
 
-export interface Provenance {
+/** The parameters recorded with an asset: all but `count` (each asset is one of them). */
+export type ProvenanceParams = Omit<GenerationParams, 'count'>;
+
+export interface Provenance extends ProvenanceParams {
   readonly generator: 'image-jobs';
   readonly version: 1;
   readonly prompt: string;
-  readonly negativePrompt?: string;
   readonly model: string;
   readonly provider: string;
-  readonly seed?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly steps?: number;
-  readonly cfgScale?: number;
-  readonly sampler?: string;
   readonly jobId: string;
   readonly remoteJobId?: string;
   readonly source?: string;
