@@ -6,6 +6,7 @@ import type { Log } from '../services/log';
 import { assetUri, savedAssetUri } from '../services/workspaceAssets';
 import type { JobCommands } from '../commands/jobCommands';
 import { galleryAssets, requestedAsset } from './galleryAssets';
+import { readGalleryMessage } from './galleryMessages';
 
 const UPDATE_DEBOUNCE_MS = 100;
 
@@ -78,7 +79,7 @@ export class GalleryPanel implements vscode.Disposable {
     panel.webview.options = this.webviewOptions(); // reset on restore, as restored panels keep stale options
     panel.webview.html = this.html(panel.webview);
     this.panelDisposables = [
-      panel.webview.onDidReceiveMessage((message: GalleryToHostMessage) => void this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => {
         this.panel = undefined;
         for (const disposable of this.panelDisposables) disposable.dispose();
@@ -125,6 +126,12 @@ export class GalleryPanel implements vscode.Disposable {
 
   private post(message: HostToGalleryMessage): void {
     void this.panel?.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const read = readGalleryMessage(raw);
+    if (read.ok) void this.onMessage(read.message);
+    else this.log.warn(`[gallery] ignored a malformed message from the webview: ${read.problem}`);
   }
 
   private async onMessage(message: GalleryToHostMessage): Promise<void> {

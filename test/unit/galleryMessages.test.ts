@@ -1,0 +1,103 @@
+// What the host accepts from the gallery webview: every well-formed message, and nothing else.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readGalleryMessage } from '../../src/webview/galleryMessages';
+
+const HUGE = 'x'.repeat(1_000_000);
+
+function rejected(raw: unknown): string {
+  const read = readGalleryMessage(raw);
+  assert.equal(read.ok, false, `accepted ${JSON.stringify(raw)?.slice(0, 120)}`);
+  return read.ok ? '' : read.problem;
+}
+
+describe('gallery messages from the webview', () => {
+  it('accepts every message the gallery sends, unchanged', () => {
+    const valid = [
+      { type: 'ready' },
+      { type: 'insert', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 1 },
+      { type: 'open', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 2 },
+      { type: 'reveal', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 3 },
+      { type: 'copyPrompt', jobId: 'job-1', requestId: 4 },
+    ];
+    for (const message of valid) assert.deepEqual(readGalleryMessage(message), { ok: true, message });
+  });
+
+  it('rejects what is not a message at all', () => {
+    for (const raw of [undefined, null, 0, 'ready', [], [{ type: 'ready' }], {}, () => 'ready']) rejected(raw);
+  });
+
+  it('rejects an unknown or missing type, including names of Object.prototype members', () => {
+    for (const type of ['delete', 'runCommand', 'READY', '', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 1, null]) {
+      rejected({ type, jobId: 'job-1', path: 'a.png', requestId: 1 });
+    }
+    rejected({ jobId: 'job-1', path: 'a.png', requestId: 1 });
+  });
+
+  it('rejects fields of the wrong type or range', () => {
+    const good = { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1 };
+    for (const change of [
+      { jobId: 7 },
+      { jobId: '' },
+      { jobId: ['job-1'] },
+      { jobId: { toString: 'job-1' } },
+      { path: 7 },
+      { path: '' },
+      { path: undefined },
+      { requestId: '1' },
+      { requestId: 1.5 },
+      { requestId: 0 },
+      { requestId: -1 },
+      { requestId: Number.NaN },
+      { requestId: Number.POSITIVE_INFINITY },
+      { requestId: 2 ** 60 },
+      { requestId: undefined },
+    ]) {
+      rejected({ ...good, ...change });
+    }
+    rejected({ type: 'copyPrompt', requestId: 1 });
+  });
+
+  it('rejects huge strings, without echoing them into the log', () => {
+    for (const raw of [
+      { type: 'open', jobId: HUGE, path: 'a.png', requestId: 1 },
+      { type: 'open', jobId: 'job-1', path: HUGE, requestId: 1 },
+      { type: HUGE, jobId: 'job-1', path: 'a.png', requestId: 1 },
+      { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1, [HUGE]: 1 },
+      { type: 'ready', note: HUGE },
+    ]) {
+      assert.ok(rejected(raw).length <= 301);
+    }
+  });
+
+  it('rejects extra keys, so a message carries nothing the host did not ask for', () => {
+    rejected({ type: 'ready', extra: true });
+    rejected({ type: 'copyPrompt', jobId: 'job-1', requestId: 1, path: 'a.png' });
+    rejected({ type: 'insert', jobId: 'job-1', path: 'a.png', requestId: 1, index: 0 });
+  });
+
+  it('rejects prototype-pollution keys and leaves Object.prototype alone', () => {
+    // JSON.parse makes `__proto__` an own key, as a message that crossed the webview bridge would have
+    const hostile = [
+      JSON.parse('{"type":"open","jobId":"job-1","path":"a.png","requestId":1,"__proto__":{"polluted":true}}'),
+      JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
+      { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1, constructor: { prototype: { polluted: true } } },
+      { type: 'ready', prototype: { polluted: true } },
+    ];
+    for (const raw of hostile) assert.match(rejected(raw), /unrecognized_keys "(__proto__|constructor|prototype)"/);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  });
+
+  it('accepts `__proto__` as a job id as plain text (the store is a Map, so it names no job)', () => {
+    const read = readGalleryMessage({ type: 'copyPrompt', jobId: '__proto__', requestId: 1 });
+    assert.ok(read.ok);
+    assert.equal(Object.getPrototypeOf(read.message), Object.prototype);
+  });
+
+  it('describes a problem in one short line from key names and issue codes', () => {
+    const problem = rejected({ type: 'open', jobId: 'job-1', path: 'a.png', requestId: 'one', ['evil\nkey' + HUGE]: 1 });
+    assert.ok(!problem.includes('\n'), problem);
+    assert.match(problem, /"requestId": invalid_type/);
+    assert.match(problem, /unrecognized_keys "evil\\nkeyx+…"/);
+  });
+});
