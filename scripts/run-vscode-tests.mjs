@@ -27,7 +27,7 @@ const workspace = prepareRun({
 const resultFile = join(runDir, 'result.json');
 const port = await freePort();
 const server = await startCodeServer({ tools, runDir, workspace, port, smokeTestDriver: true, workspaceTrust: untrusted });
-let code = 1;
+let code;
 let browser;
 try {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;

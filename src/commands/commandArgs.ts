@@ -1,13 +1,9 @@
 // Parsers for what menus, the palette and scripts pass to commands. Each returns a typed value or
-// throws ArgumentError naming what it expected; commands never cast their arguments.
-import { z } from 'zod';
+// throws ArgumentError naming what it expected; commands never cast their arguments. Plain checks,
+// not zod: this file is in the bundle loaded at activation, which stays small (zod is in the engine).
 import { ArgumentError } from './commandRunner';
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, expected: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ArgumentError(`Expected ${expected}, got ${describeValue(value)}.`);
-  return result.data;
-}
+type Fields = Readonly<Record<string, unknown>>;
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -15,9 +11,25 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }
 
+function refuse(expected: string, value: unknown): never {
+  throw new ArgumentError(`Expected ${expected}, got ${describeValue(value)}.`);
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when every listed field is absent or of its type. */
+function optional(value: Fields, types: Record<string, 'string' | 'boolean' | 'number'>): boolean {
+  return Object.entries(types).every(([key, type]) => value[key] === undefined || typeof value[key] === type);
+}
+
 /** Tree rows pass the job id; the gallery and scripts pass `{ jobId }`. */
 export function parseJobId(args: readonly unknown[]): string {
-  return parseWith(z.union([z.string().min(1), z.object({ jobId: z.string().min(1) }).transform((value) => value.jobId)]), args[0], 'a job id or { jobId }');
+  const [value] = args;
+  if (typeof value === 'string' && value) return value;
+  if (isObject(value) && typeof value.jobId === 'string' && value.jobId) return value.jobId;
+  return refuse('a job id or { jobId }', value);
 }
 
 export interface InsertAssetArgs {
@@ -26,7 +38,12 @@ export interface InsertAssetArgs {
 }
 
 export function parseInsertAsset(args: readonly unknown[]): InsertAssetArgs {
-  return parseWith(z.object({ jobId: z.string().min(1), index: z.number().int().nonnegative().optional() }), args[0], '{ jobId, index? }');
+  const [value] = args;
+  const index = isObject(value) ? value.index : undefined;
+  if (isObject(value) && typeof value.jobId === 'string' && value.jobId && (index === undefined || (Number.isInteger(index) && (index as number) >= 0))) {
+    return { jobId: value.jobId, index: index as number | undefined };
+  }
+  return refuse('{ jobId, index? }', value);
 }
 
 /** `setApiKey` / `clearApiKey`: nothing (ask), `{ provider, key? }`, or the provider id alone. */
@@ -36,23 +53,28 @@ export interface KeyArgs {
 }
 
 export function parseKeyArgs(args: readonly unknown[]): KeyArgs | undefined {
-  return parseWith(
-    z.union([z.undefined(), z.string().transform((provider) => ({ provider })), z.object({ provider: z.string().optional(), key: z.string().optional() })]),
-    args[0],
-    'nothing, a provider id, or { provider, key? }',
-  );
+  const [value] = args;
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return { provider: value };
+  if (isObject(value) && optional(value, { provider: 'string', key: 'string' })) return { provider: value.provider as string | undefined, key: value.key as string | undefined };
+  return refuse('nothing, a provider id, or { provider, key? }', value);
 }
 
 export function parseConfirmed(args: readonly unknown[]): { confirmed?: boolean } | undefined {
-  return parseWith(z.union([z.undefined(), z.object({ confirmed: z.boolean().optional() })]), args[0], 'nothing or { confirmed }');
+  const [value] = args;
+  if (value === undefined) return undefined;
+  if (isObject(value) && optional(value, { confirmed: 'boolean' })) return { confirmed: value.confirmed as boolean | undefined };
+  return refuse('nothing or { confirmed }', value);
 }
 
 export function parseImageId(args: readonly unknown[]): { imageId?: string } | undefined {
-  return parseWith(z.union([z.undefined(), z.object({ imageId: z.string().optional() })]), args[0], 'nothing or { imageId }');
+  const [value] = args;
+  if (value === undefined) return undefined;
+  if (isObject(value) && optional(value, { imageId: 'string' })) return { imageId: value.imageId as string | undefined };
+  return refuse('nothing or { imageId }', value);
 }
 
 /** Scripted generation: `{ prompt }`. */
 export function scriptedPrompt(value: unknown): string | undefined {
-  const result = z.object({ prompt: z.string() }).safeParse(value);
-  return result.success ? result.data.prompt : undefined;
+  return isObject(value) && typeof value.prompt === 'string' ? value.prompt : undefined;
 }

@@ -39,7 +39,7 @@ export class JobCommands extends DisposableOwner {
     try {
       await this.jobs.cancel(job.id);
     } catch (error) {
-      throw new Error(`Could not cancel the job: ${describeError(error)}`);
+      throw new Error(`Could not cancel the job: ${describeError(error)}`, { cause: error });
     }
   }
 

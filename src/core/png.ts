@@ -77,6 +77,7 @@ export function pngSize(png: Buffer): { width: number; height: number } | undefi
 
 /** tEXt is Latin-1 only, so non-Latin-1 text goes into an uncompressed iTXt (UTF-8) chunk. */
 function textChunk(keyword: string, text: string): Buffer {
+  // eslint-disable-next-line no-control-regex -- the whole Latin-1 range is the point
   if (/^[\x00-\xff]*$/.test(text)) return chunk('tEXt', Buffer.from(`${keyword}\0${text}`, 'latin1'));
   return chunk('iTXt', Buffer.concat([Buffer.from(`${keyword}\0\0\0\0\0`, 'latin1'), Buffer.from(text, 'utf8')]));
 }

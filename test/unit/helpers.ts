@@ -76,7 +76,7 @@ export async function rejection(promise: Promise<unknown>): Promise<ProviderErro
     await promise;
   } catch (error) {
     if (error instanceof ProviderError) return error;
-    throw new Error(`expected a ProviderError, got ${String(error)}`);
+    throw new Error(`expected a ProviderError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
