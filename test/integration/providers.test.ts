@@ -21,7 +21,7 @@ interface Setup {
 const setups: Setup[] = [
   { provider: 'serika', server: new SerikaServer(), settings: (s) => ({ baseUrl: (s as SerikaServer).baseUrl }), prompt: 'model: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
   { provider: 'tams', server: new TamsServer(), settings: (s) => ({ baseUrl: s.url }), prompt: 'model: tams/600423083519508503\nconfig:\n  width: 512\n  height: 512\n  steps: 20\n  count: 2\n  seed: 5' },
-  { provider: 'bifrost', server: new BifrostServer(), settings: (s) => ({ baseUrl: s.url, resultTtlSeconds: 600 }), prompt: 'model: bifrost/openai/dall-e-3\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
+  { provider: 'bifrost', server: new BifrostServer(), settings: (s) => ({ baseUrl: s.url, resultTtlSeconds: 600 }), prompt: 'model: bifrost/openai/dall-e-3\nconfig:\n  width: 1024\n  height: 1024\n  seed: 5' },
   { provider: 'photogpt', server: new PhotoGptServer(), settings: (s) => ({ baseUrl: (s as PhotoGptServer).baseUrl }), prompt: 'model: photogpt/model-abc\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
   {
     provider: 'submodel',

@@ -60,7 +60,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     baseUrl: (server) => server.url,
     options: () => ({ resultTtlSeconds: 600 }),
     inlineResults: true,
-    request: { ...base, providerId: 'bifrost', model: 'openai/dall-e-3' },
+    // a request dall-e-3 accepts: one of its sizes, no cfgScale (Bifrost has no such field)
+    request: { ...base, providerId: 'bifrost', model: 'openai/dall-e-3', params: { width: 1024, height: 1024, count: 1, seed: 9 } },
     submitRoute: ['POST', /\/v1\/async\/images\/generations$/],
     pollRoute: ['GET', /\/v1\/async\/images\/generations\//],
   },

@@ -134,7 +134,8 @@ test('Bifrost: 202 while pending, TTL header sent, virtual-key auth, b64_json re
   assert.equal(submit.headers['x-bf-vk'], server.apiKey);
   assert.equal(submit.headers.authorization, undefined);
   assert.equal(JSON.parse(submit.body).model, 'openai/dall-e-3');
-  assert.equal(JSON.parse(submit.body).size, '64x64');
+  // 1024x1024, one of dall-e-3's sizes (this test sent 64x64, which that model rejects)
+  assert.equal(JSON.parse(submit.body).size, '1024x1024');
 });
 
 test('Bifrost: a job whose TTL passed is reported as expired, not as a crash', async () => {
