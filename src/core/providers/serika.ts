@@ -1,42 +1,67 @@
-// Serika Jobs API: POST /jobs/images, GET /jobs/{id}, GET /jobs (many at once). No cancel endpoint,
-// no idempotency key: a submit is never repeated automatically.
+// Serika Jobs API (seed serika-jobs-api.txt): POST /jobs/images, GET /jobs/{jobId}, GET /jobs (recent
+// jobs, statuses only). Statuses QUEUED|PROCESSING|COMPLETED|FAILED; one image per job (the result is
+// one {url,width,height,seed}). No cancel endpoint, no idempotency key: a submit is never repeated
+// automatically.
 import { z } from 'zod';
-import type { GenerationRequest } from '../jobModel';
+import { isProviderError, unexpectedAnswer } from '../errors';
+import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, endpoint, requireImageOperation } from './common';
-import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
+import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
-const serikaStatus = z.enum(['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED']);
+const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
 
-const serikaJobSchema = z.object({
+const serikaJobSchema = z.looseObject({
   id: z.string().min(1),
-  status: serikaStatus,
+  // checked in normalizeSerikaJob, so an undocumented status is reported as such, body and all
+  status: z.string(),
   created_at: z.number().optional(),
   result: z
     .object({ url: z.string().url(), width: z.number().int().optional(), height: z.number().int().optional(), seed: z.number().int().optional() })
     .nullish(),
-  error: z.union([z.string(), z.object({ message: z.string() })]).nullish(),
+  // "Check the `error` field for details": the document gives it no shape
+  error: z.unknown().optional(),
 });
 
 const serikaListSchema = z.object({
-  jobs: z.array(z.object({ id: z.string(), status: serikaStatus, created_at: z.number().optional(), model: z.string().optional() })),
+  jobs: z.array(z.looseObject({ id: z.string(), status: z.string() })),
 });
 
-const submitSchema = z.object({ id: z.string().min(1), status: serikaStatus });
+type SerikaJob = z.infer<typeof serikaJobSchema>;
 
-export function normalizeSerikaJob(job: z.infer<typeof serikaJobSchema>): RemoteJobState {
+/** The reason in whatever `error` holds: a string, or an object with a message. */
+function failureReason(error: unknown): string | undefined {
+  if (typeof error === 'string') return error.trim() || undefined;
+  if (error && typeof error === 'object') {
+    const message = (error as { message?: unknown }).message;
+    if (typeof message === 'string' && message.trim()) return message.trim();
+  }
+  return undefined;
+}
+
+function isKnownStatus(status: string): status is (typeof STATUSES)[number] {
+  return (STATUSES as readonly string[]).includes(status);
+}
+
+export function normalizeSerikaJob(job: SerikaJob, what = 'Checking the Serika job'): RemoteJobState {
   switch (job.status) {
     case 'QUEUED':
       return { status: 'queued' };
     case 'PROCESSING':
       return { status: 'running' };
-    case 'FAILED': {
-      const reason = typeof job.error === 'string' ? job.error : job.error?.message;
-      return { status: 'failed', reason: reason || 'Serika reported the job as FAILED without a reason' };
-    }
+    case 'FAILED':
+      return { status: 'failed', reason: failureReason(job.error) ?? 'Serika reported the job as FAILED without a reason' };
     case 'COMPLETED':
       if (!job.result) return { status: 'failed', reason: 'Serika reported COMPLETED but sent no result' };
       return { status: 'succeeded', outputs: [{ kind: 'url', url: job.result.url, width: job.result.width, height: job.result.height, seed: job.result.seed }] };
+    default:
+      throw unexpectedAnswer(what, `unknown status "${job.status}"`, job);
   }
+}
+
+/** Serika makes one image per job (the result is a single image), so a larger count is not sent silently. */
+export function validateSerikaRequest(request: GenerationRequest): RequestProblem[] {
+  const count = imageCount(request.params);
+  return count === 1 ? [] : [{ field: 'count', message: `Serika makes one image per job (got count ${count})` }];
 }
 
 async function getJob(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
@@ -48,9 +73,15 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
   return normalizeSerikaJob(response.data);
 }
 
+/** Errors that concern one job's own answer; anything else (network, auth, 5xx) would hit every job alike. */
+function concernsOneJob(error: unknown): boolean {
+  return isProviderError(error) && (error.kind === 'notFound' || error.kind === 'malformed' || error.kind === 'badRequest');
+}
+
 export const serikaProvider: ImageProvider = {
   id: 'serika',
   idempotentSubmit: false,
+  validate: validateSerikaRequest,
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'Serika');
@@ -61,6 +92,7 @@ export const serikaProvider: ImageProvider = {
         url: endpoint(context, '/jobs/images'),
         headers: bearer(context),
         signal: context.signal,
+        // only what the user set: Serika applies its own defaults (1024×1024) to the rest
         json: {
           model: request.model,
           prompt: request.prompt,
@@ -73,15 +105,23 @@ export const serikaProvider: ImageProvider = {
           seed: params.seed,
         },
       },
-      submitSchema,
+      serikaJobSchema,
       'Submitting to Serika',
     );
-    return { remoteId: response.data.id, state: normalizeSerikaJob(response.data) };
+    // the job exists once it has an id: an undocumented status here is left to the first poll
+    const state = isKnownStatus(response.data.status) ? normalizeSerikaJob(response.data, 'Submitting to Serika') : { status: 'queued' as const };
+    return { remoteId: response.data.id, state };
   },
 
   poll: getJob,
 
-  /** One GET /jobs for the statuses; finished jobs need their own GET for the result or the error. */
+  /**
+   * One GET /jobs for the statuses of queued and running jobs. The list has no result or error, and
+   * holds only "recent" jobs, so a finished job, one not listed, or one with a status the document
+   * does not name is asked for by itself. When that answer concerns only that job (404, an
+   * undocumented answer) and other jobs share the batch, it is left out (polled again later) rather
+   * than thrown, which would end or count against every job in the batch; alone, it is thrown.
+   */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
     const response = await context.http.requestJson(
       { method: 'GET', url: endpoint(context, '/jobs'), headers: bearer(context), signal: context.signal },
@@ -92,8 +132,15 @@ export const serikaProvider: ImageProvider = {
     const states = new Map<string, RemoteJobState>();
     for (const id of remoteIds) {
       const status = listed.get(id);
-      if (status === 'QUEUED' || status === 'PROCESSING') states.set(id, normalizeSerikaJob({ id, status }));
-      else states.set(id, await getJob(id, context)); // finished, or not in the list: ask for the job itself
+      if (status === 'QUEUED' || status === 'PROCESSING') {
+        states.set(id, normalizeSerikaJob({ id, status }));
+        continue;
+      }
+      try {
+        states.set(id, await getJob(id, context));
+      } catch (error) {
+        if (remoteIds.length === 1 || !concernsOneJob(error)) throw error;
+      }
     }
     return states;
   },
