@@ -1,10 +1,13 @@
 // Turns what the user gave (a parsed .prompt file, a selection, typed text) plus settings into the
-// request to submit and where its results go.
+// request to submit and where its results go, and checks a request before it is sent. The one place
+// requests are built: diagnostics (promptCheck.ts) and submission (jobManager.ts) check the same one.
+// Loaded at activation: no zod and no provider implementations here (the caller passes the provider).
 import { slugFromPrompt } from './assetNaming';
-import { type GenerationParams, type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
-import type { PromptFile } from './promptFile';
+import { type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
+import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
 import { renderTemplate } from './template';
-import { providerInfo } from './providers/catalog';
+import { providerInfo, SANDBOX_MODELS } from './providers/catalog';
+import type { ImageProvider, RequestProblem } from './providers/types';
 
 export interface GenerationDefaults {
   readonly providerId: ProviderId;
@@ -25,6 +28,18 @@ function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): s
   return defaults.modelFor(providerId) || providerInfo(providerId).defaultModel;
 }
 
+/** The request a model, a prompt and a file's `config` make: only what the user set is sent. */
+export function buildRequest(model: PromptModel, prompt: string, config: PromptConfig = {}): GenerationRequest {
+  const { kind, ...params } = config;
+  return {
+    providerId: model.providerId,
+    model: model.model,
+    prompt,
+    params: stripUndefined(params),
+    ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}),
+  };
+}
+
 export function planFromPromptFile(
   prompt: PromptFile,
   variableValues: Readonly<Record<string, string>>,
@@ -32,12 +47,10 @@ export function planFromPromptFile(
   defaults: GenerationDefaults,
 ): GenerationPlan {
   const providerId = prompt.model?.providerId ?? defaults.providerId;
+  const model = { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults) };
   const text = renderTemplate(prompt.template, { ...prompt.inputDefaults, ...variableValues }).trim();
-  const { kind, ...config } = prompt.config;
-  // only what the user set: each provider's documents give its own defaults
-  const params: GenerationParams = stripUndefined(config);
   return {
-    request: { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults), prompt: text, params, ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}) },
+    request: buildRequest(model, text, prompt.config),
     output: {
       root: defaults.outputRoot,
       folder: prompt.output.folder ?? defaults.outputFolder,
@@ -51,9 +64,29 @@ export function planFromText(text: string, defaults: GenerationDefaults): Genera
   const prompt = text.trim();
   if (!prompt) throw new Error('The prompt is empty.');
   return {
-    request: { providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults), prompt, params: {} },
+    request: buildRequest({ providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults) }, prompt),
     output: { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: slugFromPrompt(prompt) },
   };
+}
+
+/** Only these providers can do these operations (the others would ignore the operation and make images). */
+const OPERATION_PROVIDERS = { video: ['photogpt'], upscale: ['photogpt'] } as const satisfies Record<string, readonly ProviderId[]>;
+const OPERATION_NAMES = { video: 'make videos', upscale: 'upscale images' } as const;
+
+/**
+ * Problems with a request found before anything is sent: `provider`'s documented limits, then rules
+ * across providers (operations, the Sandbox's models). Empty means it may be sent.
+ */
+export function validateRequest(request: GenerationRequest, provider: Pick<ImageProvider, 'validate'>): RequestProblem[] {
+  const problems = [...(provider.validate?.(request) ?? [])];
+  const operation = request.operation?.kind;
+  if (operation && !(OPERATION_PROVIDERS[operation] as readonly ProviderId[]).includes(request.providerId)) {
+    problems.push({ field: 'operation', message: `${request.providerId} does not ${OPERATION_NAMES[operation]} (PhotoGPT does)` });
+  }
+  if (request.providerId === 'sandbox' && !(SANDBOX_MODELS as readonly string[]).includes(request.model)) {
+    problems.push({ field: 'model', message: `The Sandbox has no model "${request.model}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.` });
+  }
+  return problems;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -10,6 +10,7 @@ import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName 
 import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type SavedAsset } from './jobModel';
 import type { JobStore } from './jobStore';
 import { DurationHistory } from './durationHistory';
+import { validateRequest } from './generationPlan';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { providerInfo } from './providers/catalog';
@@ -213,7 +214,7 @@ export class JobManager implements Disposable {
         const { provider, context } = await this.access(job.request.providerId);
         idempotent = provider.idempotentSubmit;
         // the provider's documented limits, checked before anything is sent
-        const problems = provider.validate?.(job.request) ?? [];
+        const problems = validateRequest(job.request, provider);
         if (problems.length > 0) throw new ProviderError('badRequest', `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`);
         const result = await this.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
         if (this.disposed) return;

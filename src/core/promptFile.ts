@@ -1,11 +1,14 @@
 // Parses Dotprompt-style `.prompt` files: YAML front matter between `---` lines, then a body with
-// `{{variable}}` placeholders. Every problem comes back as a diagnostic with a range; a file with
-// any error yields no prompt, so nothing is submitted.
+// `{{variable}}` placeholders. Syntax and schema only: what a provider accepts is checked by the
+// caller's `checkRequest` (see promptCheck.ts), whose problems are shown where the value is written.
+// Every problem comes back as a diagnostic with a range; a file with any error yields no prompt, so
+// nothing is submitted.
 import { isMap, isPair, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { type GenerationRequest, type ProviderId } from './jobModel';
-import { PROVIDER_IMPLEMENTATIONS } from './providers/registry';
-import { isProviderId, PROVIDER_IDS, SANDBOX_MODELS } from './providers/catalog';
+import { generationParamsSchema } from './generationParams';
+import type { ProviderId } from './jobModel';
+import { isProviderId, PROVIDER_IDS } from './providers/catalog';
+import type { RequestProblem } from './providers/types';
 import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
 
@@ -17,17 +20,33 @@ export interface PromptDiagnostic {
   readonly range: TextRange;
 }
 
-export interface PromptConfig {
-  readonly width?: number;
-  readonly height?: number;
-  readonly steps?: number;
-  readonly cfgScale?: number;
-  readonly sampler?: string;
-  readonly seed?: number;
-  readonly negativePrompt?: string;
-  readonly count?: number;
-  /** `video` asks providers that make videos (PhotoGPT) for one. */
-  readonly kind?: 'image' | 'video';
+/** A file's `config`: the generation parameters, plus what only a file says. */
+const configSchema = generationParamsSchema
+  .extend({
+    /** -1 asks for a random seed, as A1111 does; it is read as "no seed". */
+    seed: z.number().int().min(-1).max(0xffffffff),
+    /** `video` asks providers that make videos (PhotoGPT) for one. */
+    kind: z.enum(['image', 'video']),
+  })
+  .partial()
+  .strict();
+
+export type PromptConfig = Readonly<z.infer<typeof configSchema>>;
+
+export interface PromptModel {
+  readonly providerId: ProviderId;
+  readonly model: string;
+}
+
+/** What a file asks a provider for, once its front matter passes the schema. */
+export interface PromptSettings {
+  readonly model: PromptModel;
+  readonly config: PromptConfig;
+}
+
+export interface PromptFileChecks {
+  /** Checks the request the file's own model and config make (provider limits); called only when the file names a model. */
+  readonly checkRequest?: (settings: PromptSettings) => readonly RequestProblem[];
 }
 
 export interface VariableUse {
@@ -36,7 +55,8 @@ export interface VariableUse {
 }
 
 export interface PromptFile {
-  readonly model?: { readonly providerId: ProviderId; readonly model: string };
+  readonly model?: PromptModel;
+  /** Seed -1 is already read as "no seed". */
   readonly config: PromptConfig;
   readonly inputDefaults: Readonly<Record<string, string>>;
   readonly output: { readonly folder?: string; readonly name?: string };
@@ -55,21 +75,6 @@ export interface PromptParseResult {
 }
 
 const KNOWN_TOP_LEVEL_KEYS = new Set(['model', 'config', 'input', 'output', 'metadata', 'name', 'variant', 'description', 'tools']);
-
-const configSchema = z
-  .object({
-    width: z.number().int().min(64).max(4096),
-    height: z.number().int().min(64).max(4096),
-    steps: z.number().int().min(1).max(200),
-    cfgScale: z.number().min(0).max(50),
-    sampler: z.string().min(1),
-    seed: z.number().int().min(-1).max(0xffffffff),
-    negativePrompt: z.string(),
-    count: z.number().int().min(1).max(10),
-    kind: z.enum(['image', 'video']),
-  })
-  .partial()
-  .strict();
 
 const scalarValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -116,7 +121,7 @@ function splitFrontMatter(source: string): FrontMatter | { readonly unclosed: tr
   };
 }
 
-export function parsePromptFile(source: string): PromptParseResult {
+export function parsePromptFile(source: string, checks: PromptFileChecks = {}): PromptParseResult {
   const lines = new LineIndex(source);
   const diagnostics: PromptDiagnostic[] = [];
   const report = (severity: DiagnosticSeverity, message: string, start: number, end: number) =>
@@ -128,7 +133,7 @@ export function parsePromptFile(source: string): PromptParseResult {
     return { diagnostics };
   }
   const frontMatter = split ?? { text: '', offset: 0, bodyOffset: 0 };
-  const data = parseFrontMatter(frontMatter, report);
+  const values = parseFrontMatter(frontMatter, report, checks);
 
   const template = source.slice(frontMatter.bodyOffset).trim();
   const bodyStart = frontMatter.bodyOffset + (source.slice(frontMatter.bodyOffset).length - source.slice(frontMatter.bodyOffset).trimStart().length);
@@ -137,8 +142,9 @@ export function parsePromptFile(source: string): PromptParseResult {
     report('error', 'The prompt body is empty: write the prompt text below the front matter.', at, source.length);
   }
   const variables = findVariables(source, frontMatter.bodyOffset, lines, report);
-  if (!data) return { diagnostics };
+  if (!values) return { diagnostics };
 
+  const { data, model, config } = values;
   const inputDefaults = Object.fromEntries(Object.entries(data.input?.default ?? {}).map(([key, value]) => [key, String(value)]));
   const missing = [...new Set(variables.map((use) => use.name))].filter((name) => !(name in inputDefaults));
   for (const use of variables) {
@@ -152,13 +158,11 @@ export function parsePromptFile(source: string): PromptParseResult {
   }
   if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics };
 
-  const [providerId, ...modelParts] = data.model?.split('/') ?? [];
-  const { seed, ...config } = data.config ?? {};
   return {
     diagnostics,
     prompt: {
-      model: providerId ? { providerId: providerId as ProviderId, model: modelParts.join('/') } : undefined,
-      config: { ...config, seed: seed === undefined || seed < 0 ? undefined : seed },
+      model,
+      config,
       inputDefaults,
       output: { folder: data.output?.folder, name: data.output?.name },
       template,
@@ -171,8 +175,14 @@ export function parsePromptFile(source: string): PromptParseResult {
 
 type Report = (severity: DiagnosticSeverity, message: string, start: number, end: number) => void;
 
-function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typeof frontMatterSchema> | undefined {
-  if (!frontMatter.text.trim()) return {};
+interface FrontMatterValues {
+  readonly data: z.infer<typeof frontMatterSchema>;
+  readonly model?: PromptModel;
+  readonly config: PromptConfig;
+}
+
+function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: PromptFileChecks): FrontMatterValues | undefined {
+  if (!frontMatter.text.trim()) return { data: {}, config: {} };
   const document = parseDocument(frontMatter.text, { prettyErrors: false, uniqueKeys: true });
   for (const error of document.errors) {
     const [start, end] = error.pos;
@@ -183,9 +193,9 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typ
   }
   if (document.errors.length > 0) return undefined;
 
-  const value: unknown = document.toJS();
+  const data: unknown = document.toJS();
   const rootRange = () => [frontMatter.offset, frontMatter.offset + frontMatter.text.length] as const;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
     report('error', 'Front matter must be a YAML mapping of keys such as model, config, input and output.', ...rootRange());
     return undefined;
   }
@@ -195,11 +205,11 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typ
     return node?.range ? [frontMatter.offset + node.range[0], frontMatter.offset + node.range[1]] : rootRange();
   };
 
-  for (const key of Object.keys(value)) {
+  for (const key of Object.keys(data)) {
     if (!KNOWN_TOP_LEVEL_KEYS.has(key)) report('warning', `Unknown front matter key "${key}"; it is ignored.`, ...rangeOf([key], true));
   }
 
-  const result = frontMatterSchema.safeParse(value);
+  const result = frontMatterSchema.safeParse(data);
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
@@ -213,36 +223,42 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report): z.infer<typ
     return undefined;
   }
 
-  const model = result.data.model;
-  if (model) {
-    const [providerId, name] = [model.slice(0, model.indexOf('/')), model.slice(model.indexOf('/') + 1)];
+  let model: PromptModel | undefined;
+  if (result.data.model) {
+    const slash = result.data.model.indexOf('/');
+    const providerId = result.data.model.slice(0, slash);
     if (!isProviderId(providerId)) {
       report('error', `Unknown provider "${providerId}" in model; known providers: ${PROVIDER_IDS.join(', ')}.`, ...rangeOf(['model']));
       return undefined;
     }
-    if (providerId === 'sandbox' && !(SANDBOX_MODELS as readonly string[]).includes(name)) {
-      report('error', `The Sandbox has no model "${name}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.`, ...rangeOf(['model']));
-      return undefined;
-    }
-    // the provider's documented limits, shown where the value is written
-    const { kind, seed, ...config } = result.data.config ?? {};
-    const request: GenerationRequest = {
-      providerId,
-      model: name,
-      prompt: '',
-      params: { ...config, seed: seed === undefined || seed < 0 ? undefined : seed },
-      operation: kind === 'video' ? { kind: 'video' } : undefined,
-    };
-    const problems = [...(PROVIDER_IMPLEMENTATIONS[providerId].validate?.(request) ?? [])];
-    if (kind === 'video' && providerId !== 'photogpt') problems.push({ field: 'operation', message: `${providerId} does not make videos (PhotoGPT does)` });
+    model = { providerId, model: result.data.model.slice(slash + 1) };
+  }
+  const config = withoutRandomSeed(result.data.config ?? {});
+  if (model && checks.checkRequest) {
+    const problems = checks.checkRequest({ model, config });
     for (const problem of problems) {
-      const path = problem.field === 'model' ? ['model'] : problem.field === 'operation' ? ['config', 'kind'] : ['config', problem.field ?? ''];
+      // on the value when the file writes it, else on the model that sets the limit
+      const path = pathOfField(problem.field);
       const written = nodeAt(document.contents as YamlNode, path, false) !== undefined;
       report('error', problem.message, ...rangeOf(written ? path : ['model']));
     }
     if (problems.length > 0) return undefined;
   }
-  return result.data;
+  return { data: result.data, model, config };
+}
+
+/** Seed -1 means "let the provider choose", which is no seed at all. */
+function withoutRandomSeed(config: PromptConfig): PromptConfig {
+  if (config.seed === undefined || config.seed >= 0) return config;
+  const { seed: _random, ...rest } = config;
+  return rest;
+}
+
+/** Where a request problem's field is written in the front matter. */
+function pathOfField(field: RequestProblem['field']): readonly string[] {
+  if (field === 'model') return ['model'];
+  if (field === 'operation') return ['config', 'kind'];
+  return ['config', field ?? ''];
 }
 
 const CONFIG_KEYS = Object.keys(configSchema.shape);

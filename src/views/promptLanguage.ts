@@ -42,7 +42,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
 
   /** Parses the document, publishes its diagnostics and returns the result. */
   validate(document: vscode.TextDocument): PromptParseResult {
-    const result = engine().parsePromptFile(document.getText());
+    const result = engine().checkPromptFile(document.getText());
     this.diagnostics.set(
       document.uri,
       result.diagnostics.map((diagnostic) => {
@@ -73,7 +73,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const result = engine().parsePromptFile(document.getText());
+    const result = engine().checkPromptFile(document.getText());
     const top = new vscode.Range(0, 0, 0, 0);
     const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
     if (!result.prompt) {

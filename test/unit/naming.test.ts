@@ -52,7 +52,7 @@ const defaults = { providerId: 'sandbox' as const, modelFor: () => undefined, ou
 test('a prompt file plan merges defaults, config, variables and output overrides', () => {
   const { prompt } = parsePromptFile('---\nconfig:\n  width: 768\n  seed: 5\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n---\nPortrait of {{who}} by {{artist}}');
   const plan = planFromPromptFile(prompt!, { artist: 'Vermeer' }, 'portrait.prompt', defaults);
-  assert.deepEqual(plan.request, { providerId: 'sandbox', model: 'landscape', prompt: 'Portrait of a cat by Vermeer', params: { width: 768, height: 512, count: 1, seed: 5 } });
+  assert.deepEqual(plan.request, { providerId: 'sandbox', model: 'landscape', prompt: 'Portrait of a cat by Vermeer', params: { width: 768, seed: 5 } });
   assert.deepEqual(plan.output, { root: 'file:///ws', folder: 'art', nameTemplate: '{{name}}-{{seed}}', baseName: 'portrait' });
 });
 

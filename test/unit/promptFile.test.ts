@@ -102,10 +102,6 @@ test('a model without provider prefix is an error', () => {
   assert.match(onlyError('---\nmodel: landscape\n---\nprompt').message, /provider\/model/);
 });
 
-test('an unknown Sandbox model is an error', () => {
-  assert.match(onlyError('---\nmodel: sandbox/sdxl\n---\nprompt').message, /Sandbox has no model "sdxl"/);
-});
-
 test('an output folder outside the workspace is refused', () => {
   assert.match(onlyError('---\noutput:\n  folder: ../../etc\n---\nprompt').message, /inside the workspace/);
 });
@@ -139,27 +135,30 @@ test('duplicate keys are YAML errors', () => {
   assert.match(onlyError('---\nmodel: sandbox/landscape\nmodel: sandbox/broken\n---\np').message, /YAML/);
 });
 
-test("a provider's documented limits are diagnostics on the value that breaks them", () => {
-  const source = '---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  height: 768\n  count: 5\n---\nA castle';
-  const { prompt, diagnostics } = parsePromptFile(source);
-  assert.equal(prompt, undefined);
-  const width = diagnostics.find((d) => d.message.startsWith('width must be a multiple of 64'))!;
-  assert.deepEqual(width.range, { start: { line: 3, character: 9 }, end: { line: 3, character: 12 } });
-  const count = diagnostics.find((d) => d.message.startsWith('count must be 1–4 for TAMS'))!;
-  assert.equal(count.range.start.line, 5);
+test('the parser checks syntax and schema only: provider limits are left to its checkRequest', () => {
+  const { prompt, diagnostics } = parsePromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle');
+  assert.ok(prompt);
+  assert.deepEqual(diagnostics, []);
+  const seen: unknown[] = [];
+  parsePromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle', { checkRequest: (settings) => (seen.push(settings), []) });
+  assert.deepEqual(seen, [{ model: { providerId: 'tams', model: '600423083519508503' }, config: { width: 500, kind: 'video' } }]);
 });
 
-test('a provider problem with the model points at the model', () => {
-  const { diagnostics } = parsePromptFile('---\nmodel: bifrost/dall-e-3\n---\nA castle');
-  const error = diagnostics.find((d) => d.severity === 'error')!;
-  assert.match(error.message, /Bifrost needs provider\/model after "bifrost\/"/);
-  assert.deepEqual(error.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 23 } });
-});
-
-test('video jobs are only for providers that make videos', () => {
-  const { diagnostics } = parsePromptFile('---\nmodel: sandbox/landscape\nconfig:\n  kind: video\n---\nA castle');
-  const error = diagnostics.find((d) => d.severity === 'error')!;
-  assert.match(error.message, /does not make videos \(PhotoGPT does\)/);
-  assert.equal(error.range.start.line, 3);
-  assert.ok(parsePromptFile('---\nmodel: photogpt/model-1\nconfig:\n  kind: video\n---\nA castle').prompt);
+test("checkRequest's problems are shown on the value when it is written, on the model otherwise", () => {
+  const source = '---\nmodel: serika/flux-schnell\nconfig:\n  steps: 30\n  kind: video\n---\nA castle';
+  const { prompt, diagnostics } = parsePromptFile(source, {
+    checkRequest: () => [
+      { field: 'steps', message: 'written' },
+      { field: 'cfgScale', message: 'not written' },
+      { field: 'operation', message: 'the kind' },
+      { message: 'no field' },
+    ],
+  });
+  assert.equal(prompt, undefined, 'a problem means nothing is submitted');
+  const rangeOf = (message: string) => diagnostics.find((d) => d.message === message)!.range;
+  assert.deepEqual(rangeOf('written'), { start: { line: 3, character: 9 }, end: { line: 3, character: 11 } });
+  const model = { start: { line: 1, character: 7 }, end: { line: 1, character: 26 } };
+  assert.deepEqual(rangeOf('not written'), model);
+  assert.deepEqual(rangeOf('the kind'), { start: { line: 4, character: 8 }, end: { line: 4, character: 13 } });
+  assert.deepEqual(rangeOf('no field'), model);
 });
