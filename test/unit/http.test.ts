@@ -126,7 +126,13 @@ test('a hung server times out', async () => {
 test('a refused connection says so', async () => {
   const error = await rejection(http.requestJson({ method: 'GET', url: 'http://127.0.0.1:9/x' }, schema, 'Submitting'));
   assert.equal(error.kind, 'network');
-  assert.match(error.message, /^Submitting: connection refused/);
+  assert.match(error.message, /^Submitting \(GET http:\/\/127\.0\.0\.1:9\/x\): connection refused/, 'it names what was tried');
+});
+
+test('the URL named in a network error carries no credentials and no query', async () => {
+  const error = await rejection(http.requestJson({ method: 'POST', url: 'http://user:hunter2@127.0.0.1:9/run?api_key=s3cret' }, z.object({}), 'Submitting'));
+  assert.match(error.message, /^Submitting \(POST http:\/\/127\.0\.0\.1:9\/run\): /);
+  assert.doesNotMatch(error.message, /hunter2|s3cret|user/);
 });
 
 test('downloads return bytes and content type; cut or oversized ones fail clearly', async () => {
