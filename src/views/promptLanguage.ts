@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PromptDiagnostic, PromptParseResult } from '../core/promptFile';
 import type { TextRange } from '../core/textRange';
 import { defaultProvider } from '../services/config';
-import { engine } from '../services/engine';
+import { PromptParses } from './promptParses';
 
 const DEBOUNCE_MS = 250;
 
@@ -23,6 +23,7 @@ const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> 
 /** Keeps diagnostics of open .prompt files current, and serves a "Generate" CodeLens at their top. */
 export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('imageJobs');
+  private readonly parses = new PromptParses();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -35,14 +36,14 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
       vscode.languages.registerCodeLensProvider({ language: 'dotprompt' }, this),
       vscode.workspace.onDidOpenTextDocument((document) => this.validateNow(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.diagnostics.delete(document.uri)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document)),
     );
     for (const document of vscode.workspace.textDocuments) this.validateNow(document);
   }
 
-  /** Parses the document, publishes its diagnostics and returns the result. */
+  /** Parses the document (once per version), publishes its diagnostics and returns the result. */
   validate(document: vscode.TextDocument): PromptParseResult {
-    const result = engine().checkPromptFile(document.getText());
+    const result = this.parses.get(document);
     this.diagnostics.set(
       document.uri,
       result.diagnostics.map((diagnostic) => {
@@ -72,8 +73,16 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
     );
   }
 
+  private forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.delete(key);
+    this.parses.forget(document);
+    this.diagnostics.delete(document.uri);
+  }
+
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const result = engine().checkPromptFile(document.getText());
+    const result = this.parses.get(document);
     const top = new vscode.Range(0, 0, 0, 0);
     const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
     if (!result.prompt) {
