@@ -1,9 +1,9 @@
 // Parses Dotprompt-style `.prompt` files: YAML front matter between `---` lines, then a body with
 // `{{variable}}` placeholders. Syntax and schema only: what a provider accepts is checked by the
 // caller's `checkRequest` (see promptCheck.ts), whose problems are shown where the value is written.
-// Every problem comes back as a diagnostic with a range; a file with any error yields no prompt, so
-// nothing is submitted.
-import { isMap, isPair, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
+// Every problem, however malformed the input, comes back as a diagnostic with a range; a file with
+// any error yields no prompt, so nothing is submitted.
+import { isAlias, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { generationParamsSchema } from './generationParams';
 import type { ProviderId } from './jobModel';
@@ -123,6 +123,17 @@ function splitFrontMatter(source: string): FrontMatter | { readonly unclosed: tr
 
 export function parsePromptFile(source: string, checks: PromptFileChecks = {}): PromptParseResult {
   const lines = new LineIndex(source);
+  try {
+    return parseUnguarded(source, lines, checks);
+  } catch (error) {
+    // last resort: an editor's parser answers with a diagnostic whatever it is given
+    const firstLineEnd = source.indexOf('\n');
+    const message = `This file could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    return { diagnostics: [{ severity: 'error', message, range: lines.range(0, firstLineEnd < 0 ? source.length : firstLineEnd) }] };
+  }
+}
+
+function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChecks): PromptParseResult {
   const diagnostics: PromptDiagnostic[] = [];
   const report = (severity: DiagnosticSeverity, message: string, start: number, end: number) =>
     diagnostics.push({ severity, message, range: lines.range(start, end) });
@@ -193,8 +204,15 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: Prom
   }
   if (document.errors.length > 0) return undefined;
 
-  const data: unknown = document.toJS();
   const rootRange = () => [frontMatter.offset, frontMatter.offset + frontMatter.text.length] as const;
+  const value = toJavaScript(document);
+  if ('error' in value) {
+    // an alias bomb or an alias without its anchor: refused here, shown on the first alias
+    const alias = blamedAliasRange(document);
+    report('error', `YAML: ${value.error}`, ...(alias ? [frontMatter.offset + alias[0], frontMatter.offset + alias[1]] as const : rootRange()));
+    return undefined;
+  }
+  const data = value.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     report('error', 'Front matter must be a YAML mapping of keys such as model, config, input and output.', ...rootRange());
     return undefined;
@@ -245,6 +263,38 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: Prom
     if (problems.length > 0) return undefined;
   }
   return { data: result.data, model, config };
+}
+
+/** Converts the YAML, turning its refusals (an alias bomb, an alias without anchor) into a message. */
+function toJavaScript(document: Document): { readonly data: unknown } | { readonly error: string } {
+  try {
+    return { data: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** yaml's own default, stated: how many nodes aliases may expand to before the file is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The alias to blame: the first whose anchor is not set before it, else the first (an expansion starts there). */
+function blamedAliasRange(document: Document): readonly [number, number] | undefined {
+  const anchors = new Set<string>();
+  let first: readonly [number, number] | undefined;
+  let unanchored: readonly [number, number] | undefined;
+  visit(document, (_key, node) => {
+    if (isAlias(node)) {
+      first ??= node.range ? [node.range[0], node.range[1]] : undefined;
+      if (!anchors.has(node.source) && node.range) {
+        unanchored = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      }
+    } else if (isNode(node) && node.anchor) {
+      anchors.add(node.anchor);
+    }
+    return undefined;
+  });
+  return unanchored ?? first;
 }
 
 /** Seed -1 means "let the provider choose", which is no seed at all. */
