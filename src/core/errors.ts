@@ -114,3 +114,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Joins a sentence to a message that may already end with its own punctuation. */
+export function appendSentence(message: string, sentence: string): string {
+  return `${message}${/[.?!]$/.test(message) ? '' : '.'} ${sentence}`;
+}
