@@ -28,7 +28,19 @@ export function slugFromPrompt(prompt: string, maxWords = 5): string {
   return words.join('-') || 'image';
 }
 
-/** Keeps letters, digits, dot, dash and underscore; no leading dots; at most 120 characters. */
+/**
+ * Names Windows keeps for devices, whatever the case and whatever follows the first dot (`nul.png`
+ * is the device too): such a file cannot be created there. Superscript digits arrive as digits
+ * after NFKC.
+ */
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(?=[ .]|$)/i;
+
+/** True for `CON`, `nul.png`, `Com1.tar.gz`, `lpt¹`: a file or folder Windows cannot create. */
+export function isWindowsDeviceName(name: string): boolean {
+  return WINDOWS_DEVICE_NAME.test(name.normalize('NFKC'));
+}
+
+/** Keeps letters, digits, dot, dash and underscore; no leading dots; no Windows device names; at most 120 characters. */
 export function sanitizeFileName(name: string): string {
   const cleaned = name
     .normalize('NFKC')
@@ -36,7 +48,8 @@ export function sanitizeFileName(name: string): string {
     .replace(/-{2,}/g, '-')
     .replace(/^[.-]+|[.-]+$/g, '')
     .slice(0, 120);
-  return cleaned || 'image';
+  // `CON` becomes `CON_`, `nul.backup` becomes `nul_.backup`: still recognisable, and creatable
+  return cleaned.replace(WINDOWS_DEVICE_NAME, '$1_') || 'image';
 }
 
 export interface NameValues {

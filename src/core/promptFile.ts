@@ -5,6 +5,7 @@
 // any error yields no prompt, so nothing is submitted.
 import { isAlias, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { isWindowsDeviceName } from './assetNaming';
 import { generationParamsSchema } from './generationParams';
 import type { ProviderId } from './jobModel';
 import { isProviderId, PROVIDER_IDS } from './providers/catalog';
@@ -85,7 +86,11 @@ const frontMatterSchema = z
     input: z.object({ schema: z.unknown(), default: z.record(z.string(), scalarValue) }).partial(),
     output: z
       .object({
-        folder: z.string().min(1).refine((value) => !isUnsafeRelativePath(value), 'output.folder must be a path inside the workspace'),
+        folder: z
+          .string()
+          .min(1)
+          .refine((value) => !isUnsafeRelativePath(value), 'output.folder must be a path inside the workspace')
+          .refine((value) => !value.split(/[\\/]/).some(isWindowsDeviceName), 'output.folder names a Windows device (CON, NUL, COM1, LPT1, …), which cannot be a folder there'),
         name: z.string().min(1),
       })
       .partial()

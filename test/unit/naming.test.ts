@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillNameTemplate, sanitizeFileName, slugFromPrompt, uniqueFileName } from '../../src/core/assetNaming';
+import { fillNameTemplate, isWindowsDeviceName, sanitizeFileName, slugFromPrompt, uniqueFileName } from '../../src/core/assetNaming';
 import { formatAssetReference, relativeReferencePath } from '../../src/core/assetReference';
 import { redactSecrets } from '../../src/core/redact';
 import { planFromPromptFile, planFromText } from '../../src/core/generationPlan';
@@ -19,6 +19,28 @@ test('templates fill placeholders and stay sanitized', () => {
   assert.equal(fillNameTemplate('{{model}}_{{date}}_{{time}}_{{job}}', values), 'sandbox-landscape_2026-11-22_101112_abcdef12');
   assert.equal(fillNameTemplate('../{{name}}', values), 'hero');
   assert.equal(fillNameTemplate('{{name}}-{{seed}}', { ...values, seed: undefined }), 'hero-noseed');
+});
+
+test('names Windows keeps for devices are made safe, in any case, with or without extension', async () => {
+  assert.equal(sanitizeFileName('CON'), 'CON_');
+  assert.equal(sanitizeFileName('nul'), 'nul_');
+  assert.equal(sanitizeFileName('Com1'), 'Com1_');
+  assert.equal(sanitizeFileName('lpt1.backup'), 'lpt1_.backup');
+  assert.equal(sanitizeFileName('aux.tar.gz'), 'aux_.tar.gz');
+  assert.equal(sanitizeFileName('COM\u00b9'), 'COM1_', 'a superscript one is a one to Windows');
+  assert.equal(sanitizeFileName(' prn '), 'prn_');
+  for (const fine of ['console', 'con-artist', 'COM10', 'nullable', 'auxiliary', 'lpt', 'icon']) assert.equal(sanitizeFileName(fine), fine);
+  for (const device of ['CON', 'PRN', 'AUX', 'NUL', ...Array.from({ length: 10 }, (_, n) => `COM${n}`), ...Array.from({ length: 10 }, (_, n) => `LPT${n}`)]) {
+    for (const name of [device, device.toLowerCase(), `${device[0]}${device.slice(1).toLowerCase()}`, `${device}.png`, `${device.toLowerCase()}.x.json`]) {
+      assert.ok(isWindowsDeviceName(name), name);
+      assert.ok(!isWindowsDeviceName(sanitizeFileName(name)), `${name} → ${sanitizeFileName(name)}`);
+    }
+  }
+  // through the output name template and the file name actually written
+  const values = { name: 'NUL', seed: undefined, index: 0, model: 'sandbox/landscape', jobId: 'abcdef123456', date: new Date('2026-11-22T10:11:12Z') };
+  assert.equal(fillNameTemplate('{{name}}', values), 'NUL_');
+  assert.equal(fillNameTemplate('LPT1', values), 'LPT1_');
+  assert.equal(await uniqueFileName(fillNameTemplate('con', values), 'png', async () => false), 'con_.png');
 });
 
 test('slugs come from the first words of a prompt', () => {

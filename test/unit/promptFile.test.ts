@@ -106,6 +106,13 @@ test('an output folder outside the workspace is refused', () => {
   assert.match(onlyError('---\noutput:\n  folder: ../../etc\n---\nprompt').message, /inside the workspace/);
 });
 
+test('an output folder Windows cannot create (a device name) is refused', () => {
+  for (const folder of ['CON', 'art/nul', 'art\\\\Com1.d/x', 'aux.png']) {
+    assert.match(onlyError(`---\noutput:\n  folder: "${folder}"\n---\nprompt`).message, /names a Windows device/, folder);
+  }
+  assert.ok(parsePromptFile('---\noutput:\n  folder: art/console/icons\n---\nprompt').prompt);
+});
+
 test('an empty body is an error', () => {
   const error = onlyError('---\nmodel: sandbox/landscape\n---\n\n');
   assert.match(error.message, /body is empty/);
