@@ -3,7 +3,7 @@
 // caller's `checkRequest` (see promptCheck.ts), whose problems are shown where the value is written.
 // Every problem, however malformed the input, comes back as a diagnostic with a range; a file with
 // any error yields no prompt, so nothing is submitted.
-import { isAlias, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { isWindowsDeviceName } from './assetNaming';
 import { generationParamsSchema } from './generationParams';
@@ -12,6 +12,7 @@ import { isProviderId, PROVIDER_IDS } from './providers/catalog';
 import type { RequestProblem } from './providers/types';
 import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
+import { blamedAliasRange, nodeAt, toJavaScript } from './yamlNodes';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information';
 
@@ -270,38 +271,6 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: Prom
   return { data: result.data, model, config };
 }
 
-/** Converts the YAML, turning its refusals (an alias bomb, an alias without anchor) into a message. */
-function toJavaScript(document: Document): { readonly data: unknown } | { readonly error: string } {
-  try {
-    return { data: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/** yaml's own default, stated: how many nodes aliases may expand to before the file is refused. */
-const MAX_ALIAS_COUNT = 100;
-
-/** The alias to blame: the first whose anchor is not set before it, else the first (an expansion starts there). */
-function blamedAliasRange(document: Document): readonly [number, number] | undefined {
-  const anchors = new Set<string>();
-  let first: readonly [number, number] | undefined;
-  let unanchored: readonly [number, number] | undefined;
-  visit(document, (_key, node) => {
-    if (isAlias(node)) {
-      first ??= node.range ? [node.range[0], node.range[1]] : undefined;
-      if (!anchors.has(node.source) && node.range) {
-        unanchored = [node.range[0], node.range[1]];
-        return visit.BREAK;
-      }
-    } else if (isNode(node) && node.anchor) {
-      anchors.add(node.anchor);
-    }
-    return undefined;
-  });
-  return unanchored ?? first;
-}
-
 /** Seed -1 means "let the provider choose", which is no seed at all. */
 function withoutRandomSeed(config: PromptConfig): PromptConfig {
   if (config.seed === undefined || config.seed >= 0) return config;
@@ -322,19 +291,6 @@ function suggestion(key: string): string {
   const normalized = key.toLowerCase().replace(/[_-]/g, '');
   const match = CONFIG_KEYS.find((candidate) => candidate.toLowerCase() === normalized);
   return match ? ` (did you mean "${match}"?)` : `; known keys: ${CONFIG_KEYS.join(', ')}`;
-}
-
-function nodeAt(root: YamlNode | null, path: readonly PropertyKey[], keyOnly: boolean): YamlNode | undefined {
-  let current: unknown = root;
-  for (let i = 0; i < path.length; i++) {
-    if (!isMap(current)) return undefined;
-    const pair = current.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(path[i]));
-    if (!pair) return undefined;
-    const isLast = i === path.length - 1;
-    if (isLast && keyOnly) return pair.key as YamlNode;
-    current = pair.value ?? pair.key;
-  }
-  return current as YamlNode;
 }
 
 function findVariables(source: string, bodyOffset: number, lines: LineIndex, report: Report): VariableUse[] {
