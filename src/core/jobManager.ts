@@ -303,6 +303,15 @@ export class JobManager implements Disposable {
       return;
     }
     const outcome = await this.saver.save(job, outputs);
+    const now = this.store.get(id);
+    if (outcome.kind !== 'closed' && now?.status !== 'downloading') {
+      // cancelled or removed while its files were on their way: the user's choice wins, and no files
+      // of a job they let go stay behind
+      this.saver.forget(id);
+      if (outcome.kind === 'saved') await this.saver.discard(job, outcome.assets);
+      this.log.info(`[jobs] ${id} was ${now ? now.status : 'removed'} while its result was being saved; its files were not kept`);
+      return;
+    }
     switch (outcome.kind) {
       case 'saved':
         this.log.info(`[jobs] ${id} succeeded: ${outcome.assets.map((asset) => asset.path).join(', ')}`);

@@ -81,9 +81,7 @@ export class ResultSaver {
     } catch (caught) {
       if (this.calls.closed) return { kind: 'closed' };
       // the attempt is redone whole: drop what it had saved rather than leave orphans beside the retry
-      for (const asset of assets) {
-        for (const path of [asset.path, asset.sidecarPath]) await this.sink.remove(job.output.root, path).catch(() => undefined);
-      }
+      await this.discard(job, assets);
       const attempts = (this.failedAttempts.get(job.id) ?? 0) + 1;
       this.failedAttempts.set(job.id, attempts);
       const phase = caught instanceof SaveFailed ? 'save' : 'download';
@@ -94,6 +92,13 @@ export class ResultSaver {
       return { kind: 'failed', error: { message, phase, retryable: true } };
     }
     return { kind: 'saved', assets };
+  }
+
+  /** Removes files an attempt saved (images and sidecars); a file already gone is fine. */
+  async discard(job: JobRecord, assets: readonly SavedAsset[]): Promise<void> {
+    for (const asset of assets) {
+      for (const path of [asset.path, asset.sidecarPath]) await this.sink.remove(job.output.root, path).catch(() => undefined);
+    }
   }
 
   /** Drops the count of failed attempts (the job ended, or starts over). */
@@ -123,7 +128,7 @@ export class ResultSaver {
       throw new ProviderError('unsupported', `unsupported result type "${file.mimeType}"`);
     }
     const size = isPng(file.bytes) ? pngSize(file.bytes) : undefined;
-    const provenance = buildProvenance(job, { seed: output.seed, width: size?.width ?? output.width, height: size?.height ?? output.height, index }, Date.now());
+    const provenance = buildProvenance(job, { seed: output.seed, width: size?.width ?? output.width, height: size?.height ?? output.height, index, remoteId: output.remoteId }, Date.now());
     const bytes = isPng(file.bytes) ? withPngText(file.bytes, 'parameters', a1111Parameters(provenance)) : file.bytes;
     const base = fillNameTemplate(job.output.nameTemplate, {
       name: job.output.baseName,
@@ -149,7 +154,16 @@ export class ResultSaver {
       const sidecarPath = `${path.slice(0, -extension.length - 1)}.json`;
       await this.sink.write(job.output.root, path, bytes);
       await this.sink.write(job.output.root, sidecarPath, Buffer.from(`${JSON.stringify({ ...provenance, file: fileName }, null, 2)}\n`));
-      return { path, sidecarPath, mimeType: file.mimeType, width: provenance.width, height: provenance.height, seed: provenance.seed, bytes: bytes.length };
+      return {
+        path,
+        sidecarPath,
+        mimeType: file.mimeType,
+        width: provenance.width,
+        height: provenance.height,
+        seed: provenance.seed,
+        bytes: bytes.length,
+        ...(output.remoteId ? { remoteId: output.remoteId } : {}),
+      };
     } finally {
       this.reservedPaths.delete(key(fileName));
     }

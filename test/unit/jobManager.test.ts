@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { JobManager, type ProviderAccess } from '../../src/core/jobManager';
+import { JobManager, type AssetSink, type ProviderAccess } from '../../src/core/jobManager';
 import { JobStore } from '../../src/core/jobStore';
 import { HttpClient } from '../../src/core/http';
 import { SandboxServer } from '../../src/core/sandbox/server';
@@ -23,13 +23,13 @@ after(async () => {
 });
 
 
-function setup(options: { durationMs?: number; persistence?: ReturnType<typeof memoryPersistence>; stateFile?: string; server?: SandboxServer } = {}) {
+function setup(options: { durationMs?: number; persistence?: ReturnType<typeof memoryPersistence>; stateFile?: string; server?: SandboxServer; sink?: AssetSink } = {}) {
   const server = options.server ?? new SandboxServer({ jobDurationMs: () => options.durationMs ?? 200, stateFile: options.stateFile });
   const persistence = options.persistence ?? memoryPersistence();
   const store = new JobStore(persistence);
   const access: ProviderAccess = async () => ({ provider: sandboxProvider, context: { http, baseUrl: await server.start() } });
   const log = collectingLogger();
-  const manager = new JobManager(store, access, fileSink, log, { pollPolicy: fastPolls });
+  const manager = new JobManager(store, access, options.sink ?? fileSink, log, { pollPolicy: fastPolls });
   toStop.push(manager, server);
   return { server, store, manager, persistence, log };
 }
@@ -154,6 +154,28 @@ test('cancel stops polling and tells the provider', async () => {
   const remote = await sandboxProvider.poll(store.get(id)!.remoteId!, { http, baseUrl: server.url });
   assert.equal(remote.status, 'cancelled');
 });
+
+for (const action of ['cancel', 'remove'] as const) {
+  test(`a job the user chose to ${action} while its result was being saved stays ${action === 'cancel' ? 'cancelled' : 'gone'}, with no files left`, async () => {
+    const dir = tempDir();
+    let release!: () => void;
+    const writing = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const writeStarted = new Promise<void>((resolve) => (started = resolve));
+    // the first write waits until the user has acted
+    const slowSink: AssetSink = { ...fileSink, write: async (root, path, bytes) => { started(); await writing; await fileSink.write(root, path, bytes); } };
+    const { store, manager, log } = setup({ durationMs: 20, sink: slowSink });
+    const id = await manager.submit(request, { kind: 'input' }, output(dir));
+    await writeStarted;
+    assert.equal(store.get(id)!.status, 'downloading');
+    await manager[action](id);
+    release();
+    await waitFor(() => log.lines.some((line) => line.includes(`${id} was`) && line.includes('its files were not kept')), 5000, 'the saver to notice');
+    if (action === 'cancel') assert.equal(store.get(id)!.status, 'cancelled');
+    else assert.equal(store.get(id), undefined);
+    assert.equal(existsSync(join(dir, 'assets', 'generated')) ? readdirSync(join(dir, 'assets', 'generated')).length : 0, 0, 'no image or sidecar left');
+  });
+}
 
 test('a job the provider no longer knows is reported as expired, not as a crash', async () => {
   const dir = tempDir();
