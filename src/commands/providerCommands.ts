@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobManager, ProviderAccess } from '../core/jobManager';
 import type { JobStore } from '../core/jobStore';
-import { upscalableImages } from '../core/providers/photogpt';
+import { upscalableImages } from '../core/providers/photogptImages';
 import type { SubModelHealth } from '../core/providers/submodel';
 import { generationDefaults } from '../services/config';
 import { engine } from '../services/engine';

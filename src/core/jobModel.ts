@@ -51,6 +51,8 @@ export interface SavedAsset {
   readonly height?: number;
   readonly seed?: number;
   readonly bytes: number;
+  /** The provider's own id for this image, where it has one (PhotoGPT upscales by it). */
+  readonly remoteId?: string;
 }
 
 export interface JobError {

@@ -14,6 +14,8 @@ export interface Provenance extends ProvenanceParams {
   readonly provider: string;
   readonly jobId: string;
   readonly remoteJobId?: string;
+  /** The provider's id for this image, where it has one (PhotoGPT: the id to upscale it by). */
+  readonly remoteAssetId?: string;
   readonly source?: string;
   readonly index: number;
   readonly createdAt: string;
@@ -22,7 +24,7 @@ export interface Provenance extends ProvenanceParams {
 
 export function buildProvenance(
   job: JobRecord,
-  output: { seed?: number; width?: number; height?: number; index: number },
+  output: { seed?: number; width?: number; height?: number; index: number; remoteId?: string },
   completedAt: number,
 ): Provenance {
   const { request } = job;
@@ -41,6 +43,7 @@ export function buildProvenance(
     sampler: request.params.sampler,
     jobId: job.id,
     remoteJobId: job.remoteId,
+    remoteAssetId: output.remoteId,
     source: job.source.kind === 'promptFile' ? job.source.uri : job.source.kind,
     index: output.index,
     createdAt: new Date(job.createdAt).toISOString(),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isPng } from '../../src/core/png';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { managerFor, outputIn, PROVIDER_CASES } from './providerCases';
+import { upscalableImages } from '../../src/core/providers/photogptImages';
 import { cleanupsFailingOnUnhandledRejections, waitFor } from './helpers';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
@@ -122,4 +123,21 @@ test('a collect attempt cut half-way leaves no orphan files beside the retry', a
   const job = await waitFor(() => store.get(id)!.status === 'succeeded' && store.get(id), 10_000);
   const files = readdirSync(join(output.dir, 'out')).sort();
   assert.deepEqual(files, job.assets.flatMap((asset) => [asset.path, asset.sidecarPath]).map((path) => path.replace('out/', '')).sort());
+});
+
+test('PhotoGPT image ids are kept on each saved asset and in its sidecar, so Upscale can offer them', async () => {
+  const photoGpt = PROVIDER_CASES.find((providerCase) => providerCase.name === 'PhotoGPT')!;
+  const server = photoGpt.createServer();
+  cleanups.push(() => server.stop());
+  await server.start();
+  server.durationMs = 100;
+  const { manager, store } = managerFor(photoGpt, server);
+  cleanups.push(() => manager.dispose());
+  const output = outputIn();
+  const id = await manager.submit(photoGpt.request, { kind: 'script' }, output);
+  const job = await waitFor(() => store.get(id)?.status === 'succeeded' && store.get(id), 10_000, 'the PhotoGPT job');
+  const [asset] = job.assets;
+  assert.ok(asset?.remoteId, 'the image id is on the asset');
+  assert.equal(JSON.parse(readFileSync(join(output.dir, asset.sidecarPath), 'utf8')).remoteAssetId, asset.remoteId, 'and in the sidecar');
+  assert.deepEqual(upscalableImages([job]).map((image) => image.imageId), [asset.remoteId]);
 });

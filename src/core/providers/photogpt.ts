@@ -6,7 +6,7 @@
 // not a job this extension's queue models.
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
-import type { GenerationRequest, JobRecord } from '../jobModel';
+import type { GenerationRequest } from '../jobModel';
 import { bearer, endpoint } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
@@ -136,28 +136,4 @@ export async function pingPhotoGpt(context: ProviderContext): Promise<unknown> {
   const what = 'Pinging PhotoGPT';
   const response = await context.http.requestJson({ method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal }, z.unknown(), what);
   return resultOf(response.data, z.unknown(), what);
-}
-
-export interface UpscalableImage {
-  readonly imageId: string;
-  readonly jobId: string;
-  readonly prompt: string;
-  readonly path: string;
-  readonly finishedAt?: number;
-}
-
-/**
- * Images PhotoGPT made in finished jobs, newest first, with the id upscaling takes. Reads the id the
- * job manager keeps on each saved asset (`remoteId`, copied from RemoteOutput.remoteId).
- */
-export function upscalableImages(jobs: Iterable<JobRecord>): UpscalableImage[] {
-  const images: UpscalableImage[] = [];
-  for (const job of jobs) {
-    if (job.request.providerId !== 'photogpt' || job.status !== 'succeeded') continue;
-    for (const asset of job.assets) {
-      const imageId = (asset as { remoteId?: unknown }).remoteId;
-      if (typeof imageId === 'string' && imageId && asset.mimeType.startsWith('image/')) images.push({ imageId, jobId: job.id, prompt: job.request.prompt, path: asset.path, finishedAt: job.finishedAt });
-    }
-  }
-  return images.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
 }
