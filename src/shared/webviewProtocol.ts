@@ -35,7 +35,7 @@ const insert = z.strictObject({ type: z.literal('insert'), jobId, path: assetPat
 const open = z.strictObject({ type: z.literal('open'), jobId, path: assetPath });
 const reveal = z.strictObject({ type: z.literal('reveal'), jobId, path: assetPath });
 const copyPrompt = z.strictObject({ type: z.literal('copyPrompt'), jobId });
-const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt]);
+export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt]);
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
