@@ -6,7 +6,7 @@ import { slugFromPrompt } from './assetNaming';
 import { type GenerationRequest, type OutputTarget, type ProviderId } from './jobModel';
 import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
 import { renderTemplate } from './template';
-import { providerInfo, SANDBOX_MODELS } from './providers/catalog';
+import { SANDBOX_MODELS } from './providers/catalog';
 import type { ImageProvider, RequestProblem } from './providers/types';
 
 export interface GenerationDefaults {
@@ -24,8 +24,9 @@ export interface GenerationPlan {
   readonly output: OutputTarget;
 }
 
+/** The model a prompt that names none uses: the provider's defaultModel setting (the Sandbox has one look). */
 function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): string {
-  return defaults.modelFor(providerId) || providerInfo(providerId).defaultModel;
+  return defaults.modelFor(providerId) || (providerId === 'sandbox' ? SANDBOX_MODELS[0] : '');
 }
 
 /** The request a model, a prompt and a file's `config` make: only what the user set is sent. */

@@ -1,26 +1,99 @@
+// Typed access to the extension's settings (after GitLens' configuration.ts). Every key and its type
+// are listed once here; defaults live only in package.json, which VS Code applies, so no read here
+// names a fallback (a unit test checks package.json's defaults have no second copy in src/).
 import * as vscode from 'vscode';
 import type { GenerationDefaults } from '../core/generationPlan';
-import { isProviderId, providerInfo } from '../core/providers/catalog';
+import type { ProviderId } from '../core/jobModel';
+import { isProviderId } from '../core/providers/catalog';
 import type { ProviderOptions } from '../core/providers/types';
 import { settingForTrust } from '../core/trust';
-import type { ProviderId } from '../core/jobModel';
 
 const SECTION = 'imageJobs';
 
-function settings(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SECTION, scope);
+/** Each `imageJobs.*` setting package.json declares, with its type. */
+export interface Settings {
+  readonly defaultProvider: string;
+  readonly 'output.folder': string;
+  readonly 'output.nameTemplate': string;
+  readonly 'sandbox.jobDurationMs': number;
+  readonly 'polling.maxIntervalSeconds': number;
+  readonly 'serika.baseUrl': string;
+  readonly 'serika.defaultModel': string;
+  readonly 'tams.baseUrl': string;
+  readonly 'tams.defaultModel': string;
+  readonly 'tams.authScheme': 'bearer' | 'rsa';
+  readonly 'tams.appId': string;
+  readonly 'bifrost.baseUrl': string;
+  readonly 'bifrost.defaultModel': string;
+  readonly 'bifrost.authScheme': 'bearer' | 'x-bf-vk';
+  readonly 'bifrost.resultTtlSeconds': number;
+  readonly 'photogpt.baseUrl': string;
+  readonly 'photogpt.defaultModel': string;
+  readonly 'submodel.baseUrl': string;
+  readonly 'submodel.defaultModel': string;
+  readonly 'submodel.endpointId': string;
+  readonly 'submodel.basePath': string;
+  readonly 'submodel.authHeader': string;
+  readonly 'submodel.runsync': boolean;
+}
+
+export type SettingKey = keyof Settings;
+
+/** A setting of one provider, if it declares it: (tams, appId) → 'tams.appId'. */
+function providerKey(providerId: ProviderId, name: string): SettingKey | undefined {
+  const key = `${providerId}.${name}`;
+  return key in SETTING_KEYS ? (key as SettingKey) : undefined;
+}
+
+/** The keys, as a value (for providerKey); `satisfies` makes the compiler check it lists them all. */
+const SETTING_KEYS = {
+  defaultProvider: 1,
+  'output.folder': 1,
+  'output.nameTemplate': 1,
+  'sandbox.jobDurationMs': 1,
+  'polling.maxIntervalSeconds': 1,
+  'serika.baseUrl': 1,
+  'serika.defaultModel': 1,
+  'tams.baseUrl': 1,
+  'tams.defaultModel': 1,
+  'tams.authScheme': 1,
+  'tams.appId': 1,
+  'bifrost.baseUrl': 1,
+  'bifrost.defaultModel': 1,
+  'bifrost.authScheme': 1,
+  'bifrost.resultTtlSeconds': 1,
+  'photogpt.baseUrl': 1,
+  'photogpt.defaultModel': 1,
+  'submodel.baseUrl': 1,
+  'submodel.defaultModel': 1,
+  'submodel.endpointId': 1,
+  'submodel.basePath': 1,
+  'submodel.authHeader': 1,
+  'submodel.runsync': 1,
+} as const satisfies Record<SettingKey, 1>;
+
+/** A setting's value; VS Code falls back to package.json's default. */
+export function get<K extends SettingKey>(key: K, scope?: vscode.Uri): Settings[K] {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<Settings[K]>(key) as Settings[K];
 }
 
 /**
- * Settings that choose where requests go are read from user settings only in an untrusted
- * workspace, so a cloned repo cannot redirect jobs or keys.
+ * Settings that choose where requests go: in an untrusted workspace only the user's own value (or
+ * the default) counts, so a cloned repo cannot redirect jobs or keys. Each is declared restricted
+ * in package.json too.
  */
-function trustedValue<T>(key: string, fallback: T, scope?: vscode.Uri): T {
-  return settingForTrust(vscode.workspace.isTrusted, settings(scope).inspect<T>(key), fallback);
+export function getTrusted<K extends SettingKey>(key: K, scope?: vscode.Uri): Settings[K] {
+  const inspected = vscode.workspace.getConfiguration(SECTION, scope).inspect<Settings[K]>(key);
+  return settingForTrust(vscode.workspace.isTrusted, inspected, inspected?.defaultValue as Settings[K]);
+}
+
+/** True when the change touches one of `keys`. */
+export function affects(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {
+  return keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
 }
 
 export function defaultProvider(scope?: vscode.Uri): ProviderId {
-  const value = trustedValue('defaultProvider', 'sandbox', scope);
+  const value = getTrusted('defaultProvider', scope);
   return isProviderId(value) ? value : 'sandbox';
 }
 
@@ -28,9 +101,12 @@ export function generationDefaults(outputRoot: vscode.Uri, scope?: vscode.Uri): 
   return {
     outputRoot: outputRoot.toString(),
     providerId: defaultProvider(scope),
-    modelFor: (providerId) => settings(scope).get<string>(`${providerId}.defaultModel`) || undefined,
-    outputFolder: trustedValue('output.folder', 'assets/generated', scope),
-    nameTemplate: settings(scope).get<string>('output.nameTemplate', '{{name}}-{{seed}}'),
+    modelFor: (providerId) => {
+      const key = providerKey(providerId, 'defaultModel');
+      return (key && (get(key, scope) as string)) || undefined;
+    },
+    outputFolder: getTrusted('output.folder', scope),
+    nameTemplate: get('output.nameTemplate', scope),
   };
 }
 
@@ -41,27 +117,34 @@ export interface ProviderSettings {
 
 /** Where and how to reach a provider; request-routing values come from user settings only when untrusted. */
 export function providerSettings(providerId: ProviderId): ProviderSettings {
-  const get = <T>(key: string, fallback: T) => trustedValue<T>(`${providerId}.${key}`, fallback);
+  const trusted = <T>(name: string): T | undefined => {
+    const key = providerKey(providerId, name);
+    return key ? (getTrusted(key) as T) : undefined;
+  };
+  const plain = <T>(name: string): T | undefined => {
+    const key = providerKey(providerId, name);
+    return key ? (get(key) as T) : undefined;
+  };
   return {
-    baseUrl: get('baseUrl', providerInfo(providerId).defaultBaseUrl),
+    baseUrl: trusted<string>('baseUrl') ?? '',
     options: {
-      authScheme: get<string | undefined>('authScheme', undefined),
-      authHeader: get<string | undefined>('authHeader', undefined),
-      endpointId: get<string | undefined>('endpointId', undefined),
-      basePath: get<string | undefined>('basePath', undefined),
-      appId: get<string | undefined>('appId', undefined),
-      resultTtlSeconds: settings().get<number | undefined>(`${providerId}.resultTtlSeconds`),
-      runsync: settings().get<boolean | undefined>(`${providerId}.runsync`),
+      authScheme: trusted<string>('authScheme'),
+      authHeader: trusted<string>('authHeader'),
+      endpointId: trusted<string>('endpointId'),
+      basePath: trusted<string>('basePath'),
+      appId: trusted<string>('appId'),
+      resultTtlSeconds: plain<number>('resultTtlSeconds'),
+      runsync: plain<boolean>('runsync'),
     },
   };
 }
 
 export function sandboxJobDurationMs(): number {
-  return settings().get<number>('sandbox.jobDurationMs', 3000);
+  return get('sandbox.jobDurationMs');
 }
 
 export function maxPollIntervalMs(): number {
-  return Math.max(1, settings().get<number>('polling.maxIntervalSeconds', 15)) * 1000;
+  return Math.max(1, get('polling.maxIntervalSeconds')) * 1000;
 }
 
 export function onDidChange(listener: (event: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {

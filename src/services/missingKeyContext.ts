@@ -10,7 +10,7 @@ export class MissingKeyContext extends DisposableOwner {
   constructor(private readonly apiKeys: ApiKeys) {
     super();
     this.register(apiKeys.onDidChange(() => void this.update()));
-    this.register(config.onDidChange((event) => event.affectsConfiguration('imageJobs.defaultProvider') && void this.update()));
+    this.register(config.onDidChange((event) => config.affects(event, 'defaultProvider') && void this.update()));
     void this.update();
   }
 

@@ -54,7 +54,7 @@ const TARGETS: Target[] = [
     name: 'SubModel (no progress)',
     providerId: 'submodel',
     createServer: () => new SubModelServer(),
-    context: (server) => ({ baseUrl: server.url, apiKey: server.apiKey, options: { endpointId: (server as SubModelServer).endpointId } }),
+    context: (server) => ({ baseUrl: server.url, apiKey: server.apiKey, options: { endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' } }),
     request: { ...base, providerId: 'submodel', model: '' },
   },
 ];

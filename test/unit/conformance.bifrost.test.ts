@@ -8,11 +8,10 @@ import { isProviderError, type ProviderError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
 import type { GenerationRequest } from '../../src/core/jobModel';
 import { bifrostProvider, validateBifrostRequest } from '../../src/core/providers/bifrost';
-import { providerInfo } from '../../src/core/providers/catalog';
 import type { ProviderContext } from '../../src/core/providers/types';
 import { BifrostServer } from '../fixtures/providers/bifrostServer';
 import { BIFROST_ERROR_RESPONSE_404, BIFROST_GET_JOB_CURL, BIFROST_JOB_RESPONSE_200, BIFROST_JOB_RESPONSE_202, BIFROST_STATUS_SENTENCE } from '../fixtures/seedExamples/bifrost';
-import { cleanupsFailingOnUnhandledRejections } from './helpers';
+import { cleanupsFailingOnUnhandledRejections, settingDefault } from './helpers';
 import { replayServer } from './seedReplay';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
@@ -105,7 +104,7 @@ test('finding: a status the document does not name is an unexpected answer, not 
 
 test('finding: nothing the user did not set is sent, so the model\'s own default size applies', async () => {
   const { context, seen } = await answering(202, exampleWith('pending'));
-  const model = providerInfo('bifrost').defaultModel;
+  const model = String(settingDefault('bifrost.defaultModel'));
   const request: GenerationRequest = { providerId: 'bifrost', model, prompt: 'a lighthouse', params: {} };
   assert.deepEqual(validateBifrostRequest(request), [], `the default model ${model} with no size is a valid request`);
   await bifrostProvider.submit(request, 'key', context);

@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import { isProviderError, type ProviderError } from '../../src/core/errors';
 import { HttpClient, type HttpRequest } from '../../src/core/http';
 import type { GenerationRequest } from '../../src/core/jobModel';
-import { providerInfo } from '../../src/core/providers/catalog';
 import { normalizeSubModelJob, subModelHealth, subModelProvider, subModelPurgeQueue, subModelStream } from '../../src/core/providers/submodel';
 import type { ProviderContext, ProviderOptions } from '../../src/core/providers/types';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { SUBMODEL_EXCERPTS as DOC } from '../fixtures/seedExamples/submodel';
-import { cleanupsFailingOnUnhandledRejections } from './helpers';
+import { cleanupsFailingOnUnhandledRejections, settingDefault } from './helpers';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
 const http = new HttpClient({ timeoutMs: 2000 });
@@ -83,7 +82,7 @@ async function answering(body: string, options: ProviderOptions = {}): Promise<{
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const context: ProviderContext = { http, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: API_KEY, options: { endpointId: ENDPOINT_ID, ...options } };
+  const context: ProviderContext = { http, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: API_KEY, options: { endpointId: ENDPOINT_ID, ...documentedOptions(), ...options } };
   return { context, seen };
 }
 
@@ -106,6 +105,11 @@ const request = (params: GenerationRequest['params'] = {}, model = ''): Generati
 const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) => isProviderError(error) && error.kind === kind && message.test(error.message);
 
 // --- the document's examples ----------------------------------------------------------------------
+
+/** The base path and key header as the settings' defaults give them (package.json). */
+function documentedOptions() {
+  return { basePath: String(settingDefault('submodel.basePath')), authHeader: String(settingDefault('submodel.authHeader')) };
+}
 
 test('Asynchronous Endpoints: the client sends the documented /run request; the Output is a queued job', async () => {
   const { context, seen } = await answering(DOC.runResponse);
@@ -201,7 +205,7 @@ test('finding: only the input keys the document shows are sent, whatever else th
 test('finding: by default every operation goes to the document\'s https://api.submodel.ai/v1/sl/{endpoint_id}', async () => {
   const urls: string[] = [];
   const recording = { requestJson: async (req: HttpRequest) => (urls.push(req.url), Promise.reject(new Error('not sent'))) } as unknown as HttpClient;
-  const context: ProviderContext = { http: recording, baseUrl: providerInfo('submodel').defaultBaseUrl, apiKey: API_KEY, options: { endpointId: ENDPOINT_ID } };
+  const context: ProviderContext = { http: recording, baseUrl: String(settingDefault('submodel.baseUrl')), apiKey: API_KEY, options: { endpointId: ENDPOINT_ID, ...documentedOptions() } };
   const jobId = 'job-1';
   const calls: [() => Promise<unknown>, string][] = [
     [() => subModelProvider.submit(request(), 'key', context), DOC.runCurl],
@@ -222,7 +226,6 @@ test('finding: the settings default to the document\'s base URL and describe onl
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
   const settings = manifest.contributes.configuration.properties;
   assert.equal(settings['imageJobs.submodel.baseUrl'].default, 'https://api.submodel.ai');
-  assert.equal(providerInfo('submodel').defaultBaseUrl, 'https://api.submodel.ai');
   assert.equal(settings['imageJobs.submodel.basePath'].default, '/v1/sl');
   const described = [...String(settings['imageJobs.submodel.basePath'].markdownDescription).matchAll(/`(\/[^`]*)`/g)].map((match) => match[1]!);
   assert.ok(described.length > 0);

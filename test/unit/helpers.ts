@@ -1,7 +1,7 @@
 // Shared pieces for core unit tests: a real file-system asset sink, in-memory persistence, waiting.
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
-import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -10,6 +10,12 @@ import type { AssetSink, JobLogger } from '../../src/core/jobManager';
 import type { JobRecord } from '../../src/core/jobModel';
 import type { JobPersistence } from '../../src/core/jobStore';
 import type { PollPolicyOptions } from '../../src/core/pollPolicy';
+
+/** A setting's default as package.json declares it: the one place defaults live. */
+export function settingDefault(key: string): unknown {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  return manifest.contributes.configuration.properties[`imageJobs.${key}`]?.default;
+}
 
 /** Every folder tempDir made, removed when the test file's process ends, pass or fail. */
 const madeDirs = new Set<string>();

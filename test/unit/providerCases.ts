@@ -79,7 +79,7 @@ export const PROVIDER_CASES: ProviderCase[] = [
     provider: subModelProvider,
     createServer: () => new SubModelServer(),
     baseUrl: (server) => server.url,
-    options: (server) => ({ endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl' }),
+    options: (server) => ({ endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' }),
     // the document's worker reads only the prompt and answers one image ([{image, seed}])
     request: { ...base, providerId: 'submodel', model: '' },
     submitRoute: ['POST', /\/run$/],

@@ -199,7 +199,7 @@ test('SubModel: configurable base path and key header; runsync finishes short jo
   // /v2: the path the document's rate-limit section names
   const server = new SubModelServer('/v2');
   server.durationMs = 100;
-  const { store, manager } = await setup(sub, server, { options: { endpointId: server.endpointId, basePath: '/v2/', runsync: true } });
+  const { store, manager } = await setup(sub, server, { options: { endpointId: server.endpointId, basePath: '/v2/', authHeader: 'x-apikey', runsync: true } });
   const id = await manager.submit(sub.request, { kind: 'script' }, outputIn());
   assert.equal(store.get(id)!.status === 'downloading' || store.get(id)!.status === 'succeeded', true);
   assert.equal((await waitFor(settled(store, id), 5000) as { status: string }).status, 'succeeded');

@@ -5,9 +5,6 @@ export interface ProviderInfo {
   readonly id: ProviderId;
   readonly displayName: string;
   readonly needsApiKey: boolean;
-  readonly defaultModel: string;
-  /** Empty for the Sandbox, whose URL is its own loopback server's. */
-  readonly defaultBaseUrl: string;
   /** Its running jobs report progress (or an ETA): an early look has something to read. */
   readonly reportsProgress: boolean;
 }
@@ -16,12 +13,12 @@ export interface ProviderInfo {
 export const SANDBOX_MODELS = ['landscape', 'broken'] as const;
 
 export const PROVIDERS: readonly ProviderInfo[] = [
-  { id: 'sandbox', displayName: 'Sandbox (offline)', needsApiKey: false, defaultModel: 'landscape', defaultBaseUrl: '', reportsProgress: true },
-  { id: 'serika', displayName: 'Serika', needsApiKey: true, defaultModel: 'flux-schnell', defaultBaseUrl: 'https://api.serika.dev/api/openai/v1', reportsProgress: false },
-  { id: 'tams', displayName: 'TensorArt TAMS', needsApiKey: true, defaultModel: '', defaultBaseUrl: '', reportsProgress: true },
-  { id: 'bifrost', displayName: 'Bifrost', needsApiKey: true, defaultModel: 'openai/dall-e-3', defaultBaseUrl: 'http://localhost:8080', reportsProgress: false },
-  { id: 'photogpt', displayName: 'PhotoGPT', needsApiKey: true, defaultModel: '', defaultBaseUrl: 'https://developer.photogptai.com/api', reportsProgress: false },
-  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, defaultModel: '', defaultBaseUrl: 'https://api.submodel.ai', reportsProgress: false },
+  { id: 'sandbox', displayName: 'Sandbox (offline)', needsApiKey: false, reportsProgress: true },
+  { id: 'serika', displayName: 'Serika', needsApiKey: true, reportsProgress: false },
+  { id: 'tams', displayName: 'TensorArt TAMS', needsApiKey: true, reportsProgress: true },
+  { id: 'bifrost', displayName: 'Bifrost', needsApiKey: true, reportsProgress: false },
+  { id: 'photogpt', displayName: 'PhotoGPT', needsApiKey: true, reportsProgress: false },
+  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, reportsProgress: false },
 ];
 
 export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((provider) => provider.id);

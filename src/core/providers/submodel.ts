@@ -51,13 +51,17 @@ function isKnownStatus(status: string): status is KnownStatus {
 function route(context: ProviderContext, path: string): string {
   const endpointId = context.options?.endpointId;
   if (!endpointId) throw new ProviderError('badRequest', 'SubModel needs an endpoint id: set imageJobs.submodel.endpointId.');
-  const basePath = `/${(context.options?.basePath ?? '/v1/sl').replace(/^\/+|\/+$/g, '')}`;
+  // the settings' defaults (package.json) are the document's: /v1/sl, x-apikey
+  const configured = context.options?.basePath;
+  if (configured === undefined) throw new ProviderError('badRequest', 'SubModel needs a base path: set imageJobs.submodel.basePath.');
+  const basePath = `/${configured.replace(/^\/+|\/+$/g, '')}`;
   return endpoint(context, `${basePath === '/' ? '' : basePath}/${encodeURIComponent(endpointId)}${path}`);
 }
 
 function authHeaders(context: ProviderContext): Record<string, string> {
   if (!context.apiKey) return {};
-  const header = (context.options?.authHeader || 'x-apikey').toLowerCase();
+  const header = context.options?.authHeader?.toLowerCase();
+  if (!header) throw new ProviderError('badRequest', 'SubModel needs the header that carries the key: set imageJobs.submodel.authHeader.');
   return { [header]: header === 'authorization' ? `Bearer ${context.apiKey}` : context.apiKey };
 }
 
