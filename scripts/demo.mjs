@@ -4,7 +4,7 @@
 // the one way to stop after the job.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPngText } from '../out/src/core/png.js';
+import { readPngText } from '../out/src/core/results/png.js';
 import {
   ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForCodeLens, waitForNotification, waitForWorkbench, webviewFrame,
 } from './lib/workbench.mjs';

@@ -1,6 +1,6 @@
 // The part of the extension loaded on first use instead of at activation: .prompt parsing (yaml, zod),
 // HTTP (undici) and the providers. Bundled on its own as dist/engine.js.
-export { checkPromptFile } from './core/promptCheck';
+export { checkPromptFile } from './core/prompt/promptCheck';
 export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';

@@ -6,12 +6,12 @@ import { JobCommands } from './commands/jobCommands';
 import { imageJobsCommands } from './commands/commandList';
 import { ProviderCommands } from './commands/providerCommands';
 import { registerCommands } from './commands/registry';
-import { FileJobLeases } from './core/jobLeases';
-import { JobManager } from './core/jobManager';
+import { FileJobLeases } from './core/jobs/jobLeases';
+import { JobManager } from './core/jobs/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
-import { keyValuePersistence } from './core/jobPersistence';
-import { JobStore } from './core/jobStore';
-import { DEFAULT_POLL_POLICY } from './core/pollPolicy';
+import { keyValuePersistence } from './core/jobs/jobPersistence';
+import { JobStore } from './core/jobs/jobStore';
+import { DEFAULT_POLL_POLICY } from './core/jobs/pollPolicy';
 import { ApiKeys } from './services/apiKeys';
 import * as config from './services/config';
 import { Log } from './services/log';
@@ -21,7 +21,7 @@ import { SandboxHost } from './services/sandboxHost';
 import { workspaceAssetSink } from './services/workspaceAssets';
 import { JobNotifications } from './views/jobNotifications';
 import { JobsTreeProvider } from './views/jobsTree';
-import { PromptLanguageFeatures } from './views/promptLanguage';
+import { PromptLanguageFeatures } from './language/promptLanguage';
 import { GalleryPanel } from './webview/galleryPanel';
 
 /** What `activate` returns: lets other extensions and our tests script and observe jobs. */

@@ -1,6 +1,6 @@
 // Every command the extension contributes, with the parser for its argument. The activation test
 // checks that each id package.json declares is registered.
-import type { JobManager } from '../core/jobManager';
+import type { JobManager } from '../core/jobs/jobManager';
 import type { Log } from '../services/log';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { GalleryPanel } from '../webview/galleryPanel';

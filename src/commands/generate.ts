@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/generationPlan';
-import type { JobManager } from '../core/jobManager';
+import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/prompt/generationPlan';
+import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import { generationDefaults } from '../services/config';
 import type { Log } from '../services/log';
 import { outputRootFor } from '../services/workspaceAssets';
-import { isPromptDocument, type PromptLanguageFeatures } from '../views/promptLanguage';
+import { isPromptDocument, type PromptLanguageFeatures } from '../language/promptLanguage';
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { relativeReferencePath, formatAssetReference } from '../core/assetReference';
+import { relativeReferencePath, formatAssetReference } from '../core/results/assetReference';
 import { describeError } from '../core/errors';
-import type { JobManager } from '../core/jobManager';
+import type { JobManager } from '../core/jobs/jobManager';
 import type { JobRecord } from '../core/jobModel';
-import type { JobStore } from '../core/jobStore';
+import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';

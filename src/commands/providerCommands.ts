@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { JobManager, ProviderAccess } from '../core/jobManager';
-import type { JobStore } from '../core/jobStore';
+import type { JobManager, ProviderAccess } from '../core/jobs/jobManager';
+import type { JobStore } from '../core/jobs/jobStore';
 import { upscalableImages } from '../core/providers/photogptImages';
 import type { SubModelHealth } from '../core/providers/submodel';
 import { generationDefaults } from '../services/config';

@@ -2,7 +2,7 @@
 // are listed once here; defaults live only in package.json, which VS Code applies, so no read here
 // names a fallback (a unit test checks package.json's defaults have no second copy in src/).
 import * as vscode from 'vscode';
-import type { GenerationDefaults } from '../core/generationPlan';
+import type { GenerationDefaults } from '../core/prompt/generationPlan';
 import type { ProviderId } from '../core/jobModel';
 import { isProviderId } from '../core/providers/catalog';
 import type { ProviderOptions } from '../core/providers/types';

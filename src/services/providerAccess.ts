@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DisposableOwner } from './disposables';
 import { ProviderError } from '../core/errors';
 import type { HttpClient } from '../core/http';
-import type { ProviderAccess } from '../core/jobManager';
+import type { ProviderAccess } from '../core/jobs/jobManager';
 import type { ProviderId } from '../core/jobModel';
 import { providerInfo } from '../core/providers/catalog';
 import type { ImageProvider, ProviderContext } from '../core/providers/types';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AssetSink } from '../core/jobManager';
+import type { AssetSink } from '../core/jobs/jobManager';
 import type { JobRecord, SavedAsset } from '../core/jobModel';
 
 export function assetUri(root: string, relativePath: string): vscode.Uri {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isTerminal, type JobStatus } from '../core/jobModel';
-import type { JobStore } from '../core/jobStore';
+import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import { jobLabel } from './jobPresentation';
 

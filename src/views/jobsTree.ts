@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isTerminal } from '../core/jobModel';
-import type { JobChange, JobStore } from '../core/jobStore';
+import type { JobChange, JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import { jobContextValue, jobDescription, jobLabel, jobTooltipMarkdown, STATUS_ICONS } from './jobPresentation';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { JobStore } from '../core/jobStore';
+import type { JobStore } from '../core/jobs/jobStore';
 import { GALLERY_VIEW_TYPE, type GalleryRequest, type GalleryToHostMessage, type HostToGalleryMessage } from '../shared/webviewProtocol';
 import type { Log } from '../services/log';
 import { assetUri, savedAssetUri } from '../services/workspaceAssets';

@@ -2,12 +2,12 @@
 // a loopback provider server and detects their completion with one schedule, then reports.
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { HttpClient } from '../../src/core/http';
-import { JobManager } from '../../src/core/jobManager';
-import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobPersistence';
-import { JobStore } from '../../src/core/jobStore';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobs/jobPersistence';
+import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { ExtHostMementoModel } from '../fixtures/extHostMemento';
-import { DEFAULT_POLL_POLICY } from '../../src/core/pollPolicy';
+import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';
 import type { ProviderContext, RemoteJobState } from '../../src/core/providers/types';

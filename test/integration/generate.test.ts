@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readPngText, pngSize } from '../../src/core/png';
+import { readPngText, pngSize } from '../../src/core/results/png';
 import { activateExtension, closeAllEditors, readWorkspaceFile, waitForJob, workspaceFile } from './support';
 
 describe('Generate Image', () => {

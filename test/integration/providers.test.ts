@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../src/core/jobModel';
-import { isPng } from '../../src/core/png';
+import { isPng } from '../../src/core/results/png';
 import { BifrostServer } from '../fixtures/providers/bifrostServer';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { PhotoGptServer } from '../fixtures/providers/photoGptServer';

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ProviderError } from '../../src/core/errors';
-import type { AssetSink, JobLogger } from '../../src/core/jobManager';
+import type { AssetSink, JobLogger } from '../../src/core/jobs/jobManager';
 import type { JobRecord } from '../../src/core/jobModel';
-import type { JobPersistence } from '../../src/core/jobStore';
-import type { PollPolicyOptions } from '../../src/core/pollPolicy';
+import type { JobPersistence } from '../../src/core/jobs/jobStore';
+import type { PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
 
 /** A setting's default as package.json declares it: the one place defaults live. */
 export function settingDefault(key: string): unknown {

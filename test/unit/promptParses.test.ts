@@ -1,8 +1,8 @@
 // An edit of a .prompt document is parsed once, whoever asks first (diagnostics, CodeLens, Generate).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PromptParseResult } from '../../src/core/promptFile';
-import { PromptParses } from '../../src/views/promptParses';
+import type { PromptParseResult } from '../../src/core/prompt/promptFile';
+import { PromptParses } from '../../src/language/promptParses';
 
 function counting() {
   const parsed: string[] = [];

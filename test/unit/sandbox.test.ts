@@ -5,7 +5,7 @@ import { SandboxServer } from '../../src/core/sandbox/server';
 import { renderSandboxImage } from '../../src/core/sandbox/renderer';
 import { sandboxProvider } from '../../src/core/providers/sandbox';
 import { HttpClient } from '../../src/core/http';
-import { isPng, pngSize } from '../../src/core/png';
+import { isPng, pngSize } from '../../src/core/results/png';
 import type { GenerationRequest } from '../../src/core/jobModel';
 import type { RemoteJobState } from '../../src/core/providers/types';
 import { rejection, tempDir } from './helpers';

@@ -1,6 +1,6 @@
 // Renders the Sandbox provider's images: a layered landscape whose palette, sun and hills come from
 // a hash of the prompt and the seed, so the same prompt+seed+size always gives the same PNG bytes.
-import { encodePngRgb } from '../png';
+import { encodePngRgb } from '../results/png';
 
 export interface RenderSpec {
   readonly prompt: string;

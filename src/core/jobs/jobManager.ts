@@ -1,0 +1,365 @@
+// Runs jobs end to end: record → submit → poll → download → save. The job is persisted before it is
+// submitted and again the moment the provider returns its id, so a crash or reload never loses it.
+// This file is the job's lifecycle and its leases; the poller decides when to look at a job and hands
+// back what the provider said, and the saver turns a result into files.
+import { randomUUID } from 'node:crypto';
+import { describeError, isProviderError, ProviderError } from '../errors';
+import type { Disposable } from '../events';
+import { logRawAnswer, type JobLogger } from './jobLog';
+import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type ProviderId } from '../jobModel';
+import type { JobStore } from './jobStore';
+import { DurationHistory } from './durationHistory';
+import { validateRequest } from '../prompt/generationPlan';
+import type { PollPolicyOptions } from './pollPolicy';
+import { JobPoller } from './jobPoller';
+import { ProviderCalls, type ProviderAccess } from './providerCalls';
+import { providerInfo } from '../providers/catalog';
+import type { ProviderLimits } from './providerGate';
+import type { JobLeases } from './jobLeases';
+import type { RemoteJobState, RemoteOutput } from '../providers/types';
+import { ResultSaver, type AssetSink } from '../results/resultSaver';
+import { canResubmit, submitFailure, submitOutcome } from './submissionFailures';
+
+export type { ProviderAccess } from './providerCalls';
+export type { AssetSink } from '../results/resultSaver';
+export type { JobLogger } from './jobLog';
+
+export interface JobManagerOptions {
+  /** Read at each scheduling, so settings changes apply to the next poll. */
+  readonly pollPolicy?: () => PollPolicyOptions;
+  readonly maxConcurrentPolls?: number;
+  /** A job still unfinished after this long is failed (its id stays in the record). */
+  readonly maxJobAgeMs?: number;
+  readonly maxDownloadBytes?: number;
+  /** How many times a failing download is retried (each with a fresh poll for fresh URLs). */
+  readonly maxDownloadAttempts?: number;
+  readonly maxSubmitAttempts?: number;
+  /** Answers in a row the provider's documents do not describe before a job is given up (README). */
+  readonly maxUnexpectedAnswers?: number;
+  readonly random?: () => number;
+  /** Overrides the documented per-provider limits (benchmarks, tests). */
+  readonly providerLimits?: Partial<Record<ProviderId, ProviderLimits>>;
+  /** Shared with other windows on the same workspace, so one of them tracks each job. */
+  readonly leases?: JobLeases;
+}
+
+/** How soon a window that does not hold a job's lease looks again. */
+const LEASE_RECHECK_MS = 10_000;
+
+const DEFAULTS = {
+  // per-provider caps live in the gates; this only bounds the scheduler as a whole
+  maxConcurrentPolls: 64,
+  maxJobAgeMs: 60 * 60 * 1000,
+  maxDownloadBytes: 50 * 1024 * 1024,
+  maxDownloadAttempts: 4,
+  maxSubmitAttempts: 3,
+  maxUnexpectedAnswers: 3,
+};
+
+export class JobManager implements Disposable {
+  private readonly calls: ProviderCalls;
+  private readonly poller: JobPoller;
+  private readonly saver: ResultSaver;
+  private readonly durations: DurationHistory;
+  private readonly leases?: JobLeases;
+  private readonly maxSubmitAttempts: number;
+
+  constructor(
+    private readonly store: JobStore,
+    access: ProviderAccess,
+    sink: AssetSink,
+    private readonly log: JobLogger,
+    options: JobManagerOptions = {},
+  ) {
+    const settings = { ...DEFAULTS, ...options };
+    this.leases = options.leases;
+    this.maxSubmitAttempts = settings.maxSubmitAttempts;
+    this.calls = new ProviderCalls(access, options.providerLimits);
+    this.durations = DurationHistory.fromJobs(store.values());
+    this.poller = new JobPoller(
+      store,
+      this.calls,
+      this.durations,
+      log,
+      { holdsLease: (id) => this.holdsLease(id), applyState: (id, state) => this.applyState(id, state), fail: (id, error) => this.fail(id, error) },
+      { ...settings, random: options.random ?? Math.random },
+    );
+    this.saver = new ResultSaver(this.calls, sink, settings);
+  }
+
+  /** Set by dispose(): in-flight work ends without touching the store or the disk (a closing window). */
+  private get disposed(): boolean {
+    return this.calls.closed;
+  }
+
+  /** Picks up jobs left unfinished by a previous window. */
+  resume(): void {
+    for (const job of this.store.all()) {
+      if (job.status === 'submitting') void this.resumeSubmission(job);
+      else if (needsPolling(job) || job.status === 'downloading') this.poller.schedule(job.id, 0);
+    }
+  }
+
+  setFocused(focused: boolean): void {
+    this.poller.setFocused(focused);
+  }
+
+  /** Records the job, then submits it; resolves with the job id once the job is recorded and submitted (or failed). */
+  async submit(request: GenerationRequest, source: JobSource, output: OutputTarget): Promise<string> {
+    const now = Date.now();
+    const job: JobRecord = {
+      id: randomUUID(),
+      idempotencyKey: randomUUID(),
+      request,
+      source,
+      output,
+      createdAt: now,
+      updatedAt: now,
+      status: 'submitting',
+      assets: [],
+    };
+    await this.store.put(job);
+    await this.holdsLease(job.id); // a new id: this window takes it
+    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${JSON.stringify(request.params)}`);
+    await this.sendSubmission(job);
+    return job.id;
+  }
+
+  private async sendSubmission(job: JobRecord): Promise<void> {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      let idempotent = false;
+      try {
+        const { provider, context } = await this.calls.access(job.request.providerId);
+        idempotent = provider.idempotentSubmit;
+        // the provider's documented limits, checked before anything is sent
+        const problems = validateRequest(job.request, provider);
+        if (problems.length > 0) throw new ProviderError('badRequest', `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`);
+        const result = await this.calls.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
+        if (this.disposed) return;
+        const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
+        this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
+        if (updated?.status === 'cancelled') {
+          // cancelled while the submit was on its way: cancel it remotely too
+          if (provider.cancel) {
+            await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context)).catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
+          }
+          return;
+        }
+        await this.applyState(job.id, result.state);
+        return;
+      } catch (error) {
+        if (this.disposed) return;
+        logRawAnswer(this.log, job.id, 'submit', error);
+        const outcome = submitOutcome(error);
+        if (canResubmit(error, outcome, idempotent) && attempt < this.maxSubmitAttempts) {
+          const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
+          const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms (${how})`);
+          await sleep(delay);
+          if (this.store.get(job.id)?.status !== 'submitting') return;
+          continue;
+        }
+        await this.fail(job.id, submitFailure(error, outcome, idempotent));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether this window works on the job now. Without the lease it adopts the outcome another window
+   * recorded, or looks again later. A lease store that fails (disk) does not stop the job.
+   */
+  private async holdsLease(id: string): Promise<boolean> {
+    const leases = this.leases;
+    if (!leases) return true;
+    try {
+      if (await leases.acquire(id)) return true;
+      const outcome = await leases.outcome(id);
+      if (this.disposed) return false;
+      if (outcome) {
+        this.log.info(`[jobs] ${id} was finished by another window (${outcome.status})`);
+        this.forget(id);
+        await this.store.update(id, () => ({ ...outcome, progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined }));
+      } else {
+        await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
+        this.poller.schedule(id, LEASE_RECHECK_MS);
+      }
+      return false;
+    } catch (error) {
+      this.log.warn(`[jobs] ${id}: job lease unavailable (${describeError(error)}); tracking it here`);
+      return true;
+    }
+  }
+
+  private async resumeSubmission(job: JobRecord): Promise<void> {
+    if (!(await this.holdsLease(job.id))) return;
+    if (await this.calls.isIdempotent(job.request.providerId)) {
+      this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
+      await this.sendSubmission(job);
+    } else {
+      await this.fail(job.id, {
+        message: 'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
+        phase: 'submit',
+        retryable: true,
+      });
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const job = this.store.get(id);
+    if (!job || isTerminal(job.status)) return;
+    this.poller.unschedule(id);
+    if (job.remoteId) {
+      try {
+        const { provider, context } = await this.calls.access(job.request.providerId);
+        if (provider.cancel) await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(job.remoteId!, context));
+        else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
+      } catch (error) {
+        this.log.warn(`[jobs] ${id} cancel request failed: ${describeError(error)}`);
+        if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
+      }
+    }
+    await this.finish(id, { status: 'cancelled' });
+  }
+
+  /**
+   * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
+   * submits its request again as a new job. Returns the id of the job that now carries on.
+   */
+  async retry(id: string): Promise<string> {
+    const job = this.store.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    const resumable = job.remoteId && job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase);
+    if (resumable) {
+      // the failure was recorded for other windows; left there, the next lease check would adopt it again
+      await this.leases?.reopen(id).catch((error) => this.log.warn(`[jobs] ${id}: could not reopen its outcome (${describeError(error)})`));
+      await this.store.update(id, () => ({ status: 'running', error: undefined, warning: undefined, finishedAt: undefined }));
+      this.forget(id);
+      this.poller.schedule(id, 0);
+      return id;
+    }
+    return this.submit(job.request, job.source, job.output);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.poller.unschedule(id);
+    this.forget(id);
+    await this.store.remove(id);
+  }
+
+  /** Polls every unfinished job now (manual refresh). */
+  refreshAll(): void {
+    for (const job of this.store.all()) if (needsPolling(job)) this.poller.schedule(job.id, 0);
+  }
+
+  /** What the provider says about a job, from a submit or a poll. */
+  private async applyState(id: string, state: RemoteJobState): Promise<void> {
+    // a cancel or remove may have landed while the request was in flight: it wins
+    const current = this.store.get(id);
+    if (this.disposed || !current || isTerminal(current.status)) return;
+    switch (state.status) {
+      case 'queued':
+      case 'running': {
+        this.poller.noteProgress(id, state);
+        const { job, saved } = this.store.change(id, (current) => ({
+          credits: state.credits ?? current.credits,
+          ...(state.status === 'queued'
+            ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
+            : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() }),
+        }));
+        // the next look need not wait for the change to reach the disk
+        if (job) this.poller.scheduleNext(job);
+        await saved;
+        return;
+      }
+      case 'succeeded': {
+        const resultAt = current.resultAt ?? Date.now();
+        if (current.resultAt === undefined) this.durations.record(current.request, resultAt - current.createdAt);
+        await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits, resultAt }));
+        // downloads wait for their own slots; the poll that found the result must not hold a scheduler slot meanwhile
+        void this.saveResults(id, state.outputs).catch((error) => this.log.error(`[download] ${id}: ${describeError(error)}`));
+        return;
+      }
+      case 'failed':
+        await this.finish(id, { status: 'failed', error: { message: state.reason, phase: 'provider', retryable: false } });
+        return;
+      case 'cancelled':
+        await this.finish(id, { status: 'cancelled' });
+        return;
+      case 'expired':
+        await this.finish(id, { status: 'expired', error: { message: state.reason, phase: 'provider', retryable: false } });
+        return;
+    }
+  }
+
+  /** Saves a finished job's outputs; a failure that fresh result URLs may cure sends the job back to polling. */
+  private async saveResults(id: string, outputs: readonly RemoteOutput[]): Promise<void> {
+    const job = this.store.get(id);
+    if (!job) return;
+    if (outputs.length === 0) {
+      await this.finish(id, { status: 'failed', error: { message: 'The provider reported success but returned no images.', phase: 'provider', retryable: false } });
+      return;
+    }
+    const outcome = await this.saver.save(job, outputs);
+    const now = this.store.get(id);
+    if (outcome.kind !== 'closed' && now?.status !== 'downloading') {
+      // cancelled or removed while its files were on their way: the user's choice wins, and no files
+      // of a job they let go stay behind
+      this.saver.forget(id);
+      if (outcome.kind === 'saved') await this.saver.discard(job, outcome.assets);
+      this.log.info(`[jobs] ${id} was ${now ? now.status : 'removed'} while its result was being saved; its files were not kept`);
+      return;
+    }
+    switch (outcome.kind) {
+      case 'saved':
+        this.log.info(`[jobs] ${id} succeeded: ${outcome.assets.map((asset) => asset.path).join(', ')}`);
+        await this.finish(id, { status: 'succeeded', assets: outcome.assets });
+        return;
+      case 'retry': {
+        this.log.warn(`[download] ${id}: ${outcome.message}; will poll again for fresh result URLs`);
+        this.poller.backOffAfterDownloadFailures(id, outcome.attempts);
+        const updated = await this.store.update(id, () => ({ status: 'running', warning: outcome.message }));
+        if (updated) this.poller.scheduleNext(updated);
+        return;
+      }
+      case 'failed':
+        await this.fail(id, outcome.error);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  private async fail(id: string, error: JobError): Promise<void> {
+    this.log.error(`[jobs] ${id} failed (${error.phase}): ${error.message}`);
+    await this.finish(id, { status: 'failed', error });
+  }
+
+  private async finish(id: string, change: Partial<JobRecord>): Promise<void> {
+    if (this.disposed) return;
+    this.poller.unschedule(id);
+    this.forget(id);
+    const job = await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
+    if (job && this.leases) {
+      const { status, assets, error, finishedAt, remoteId, credits } = job;
+      await this.leases.complete(id, { status, assets, error, finishedAt, remoteId, credits }).catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
+    }
+  }
+
+  /** The job ends or starts over: what polling and saving counted for it goes. */
+  private forget(id: string): void {
+    this.poller.forget(id);
+    this.saver.forget(id);
+  }
+
+  dispose(): void {
+    this.calls.close();
+    this.poller.dispose();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,134 @@
+// Per-provider traffic control: the documented rate limits (sliding windows per kind of call), a cap on
+// requests in flight, and a provider-wide pause after a 429 so one rate limit is not hit by every job.
+import type { ProviderId } from '../jobModel';
+
+export type CallKind = 'submit' | 'poll' | 'cancel' | 'admin';
+
+export interface RateLimit {
+  readonly requests: number;
+  readonly perMs: number;
+}
+
+export interface ProviderLimits {
+  /** Limits by kind of call; `all` applies to every call. */
+  readonly rates?: Partial<Record<CallKind | 'all', RateLimit>>;
+  readonly maxInFlight: number;
+}
+
+/** From the providers' docs (shared/specs/PROVIDERS.md); unlisted providers document none. */
+export const PROVIDER_LIMITS: Readonly<Record<ProviderId, ProviderLimits>> = {
+  sandbox: { maxInFlight: 16 },
+  serika: { maxInFlight: 8 },
+  tams: { rates: { all: { requests: 5, perMs: 1000 } }, maxInFlight: 5 },
+  bifrost: { maxInFlight: 16 },
+  photogpt: { maxInFlight: 8 },
+  submodel: {
+    rates: { submit: { requests: 1000, perMs: 10_000 }, poll: { requests: 2000, perMs: 10_000 }, cancel: { requests: 100, perMs: 10_000 }, admin: { requests: 2, perMs: 10_000 } },
+    maxInFlight: 200,
+  },
+};
+
+/** Clock skew between our count and the server's: keep this much clear of its window. */
+const WINDOW_MARGIN_MS = 10;
+/** How soon to look again when the window is full of calls still waiting for their answer. */
+const RECHECK_MS = 25;
+
+/**
+ * The last calls, each counted from its start until its answer plus the window: the server saw it
+ * somewhere in between (a cold connection can delay arrival well past the start), never after.
+ */
+class SlidingWindow {
+  private readonly calls: { answeredAt?: number }[] = [];
+  private readonly spanMs: number;
+  constructor(private readonly limit: RateLimit) {
+    this.spanMs = limit.perMs + WINDOW_MARGIN_MS;
+  }
+
+  waitMs(now: number): number {
+    for (let i = this.calls.length - 1; i >= 0; i--) {
+      const answeredAt = this.calls[i]!.answeredAt;
+      if (answeredAt !== undefined && answeredAt <= now - this.spanMs) this.calls.splice(i, 1);
+    }
+    if (this.calls.length < this.limit.requests) return 0;
+    const answered = this.calls.map((call) => call.answeredAt).filter((at): at is number => at !== undefined);
+    return answered.length ? Math.max(1, Math.min(...answered) + this.spanMs - now) : RECHECK_MS;
+  }
+
+  /** Counts a call; the returned function marks it answered. */
+  start(): (answeredAt: number) => void {
+    const call: { answeredAt?: number } = {};
+    this.calls.push(call);
+    return (answeredAt) => (call.answeredAt = answeredAt);
+  }
+}
+
+/**
+ * When calls queue for a slot, status checks and cancels go before submissions: a burst of submits
+ * must not delay noticing finished jobs (their URLs expire) or stopping paid work. Every few
+ * handovers one submit still goes first, so a flood of polls cannot starve them either.
+ */
+const SUBMIT_EVERY_NTH_HANDOVER = 4;
+
+export class ProviderGate {
+  private readonly windows = new Map<CallKind | 'all', SlidingWindow>();
+  private inFlight = 0;
+  private readonly waiting = { urgent: [] as (() => void)[], submit: [] as (() => void)[] };
+  private handoversSinceSubmit = 0;
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly limits: ProviderLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const [kind, limit] of Object.entries(limits.rates ?? {})) this.windows.set(kind as CallKind, new SlidingWindow(limit));
+  }
+
+  /** After a 429: nothing goes to this provider before `ms` has passed. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  async run<T>(kind: CallKind, call: () => Promise<T>): Promise<T> {
+    await this.acquireSlot(kind);
+    let answered: ((at: number) => void)[] = [];
+    try {
+      answered = await this.waitForRate(kind);
+      return await call();
+    } finally {
+      for (const mark of answered) mark(this.now());
+      this.releaseSlot();
+    }
+  }
+
+  private async waitForRate(kind: CallKind): Promise<((at: number) => void)[]> {
+    const windows = [this.windows.get('all'), this.windows.get(kind)].filter((window): window is SlidingWindow => window !== undefined);
+    for (;;) {
+      const now = this.now();
+      const wait = Math.max(this.pausedUntil - now, ...windows.map((window) => window.waitMs(now)), 0);
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return windows.map((window) => window.start());
+  }
+
+  private acquireSlot(kind: CallKind): Promise<void> {
+    if (this.inFlight < this.limits.maxInFlight) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    // the slot is handed over on release
+    return new Promise((resolve) => this.waiting[kind === 'submit' ? 'submit' : 'urgent'].push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const { urgent, submit } = this.waiting;
+    const submitsTurn = submit.length > 0 && (urgent.length === 0 || this.handoversSinceSubmit >= SUBMIT_EVERY_NTH_HANDOVER - 1);
+    const next = submitsTurn ? submit.shift() : urgent.shift();
+    if (!next) {
+      this.inFlight--;
+      return;
+    }
+    this.handoversSinceSubmit = submitsTurn ? 0 : this.handoversSinceSubmit + 1;
+    next();
+  }
+}

@@ -1,0 +1,95 @@
+// Turns what the user gave (a parsed .prompt file, a selection, typed text) plus settings into the
+// request to submit and where its results go, and checks a request before it is sent. The one place
+// requests are built: diagnostics (promptCheck.ts) and submission (jobManager.ts) check the same one.
+// Loaded at activation: no zod and no provider implementations here (the caller passes the provider).
+import { slugFromPrompt } from '../results/assetNaming';
+import { type GenerationRequest, type OutputTarget, type ProviderId } from '../jobModel';
+import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
+import { renderTemplate } from './template';
+import { SANDBOX_MODELS } from '../providers/catalog';
+import type { ImageProvider, RequestProblem } from '../providers/types';
+
+export interface GenerationDefaults {
+  readonly providerId: ProviderId;
+  /** Per-provider default model from settings; falls back to the catalog's. */
+  readonly modelFor: (providerId: ProviderId) => string | undefined;
+  readonly outputFolder: string;
+  readonly nameTemplate: string;
+  /** URI of the folder results are saved under. */
+  readonly outputRoot: string;
+}
+
+export interface GenerationPlan {
+  readonly request: GenerationRequest;
+  readonly output: OutputTarget;
+}
+
+/** The model a prompt that names none uses: the provider's defaultModel setting (the Sandbox has one look). */
+function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): string {
+  return defaults.modelFor(providerId) || (providerId === 'sandbox' ? SANDBOX_MODELS[0] : '');
+}
+
+/** The request a model, a prompt and a file's `config` make: only what the user set is sent. */
+export function buildRequest(model: PromptModel, prompt: string, config: PromptConfig = {}): GenerationRequest {
+  const { kind, ...params } = config;
+  return {
+    providerId: model.providerId,
+    model: model.model,
+    prompt,
+    params: stripUndefined(params),
+    ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}),
+  };
+}
+
+export function planFromPromptFile(
+  prompt: PromptFile,
+  variableValues: Readonly<Record<string, string>>,
+  fileBaseName: string,
+  defaults: GenerationDefaults,
+): GenerationPlan {
+  const providerId = prompt.model?.providerId ?? defaults.providerId;
+  const model = { providerId, model: prompt.model?.model ?? modelOrDefault(providerId, defaults) };
+  const text = renderTemplate(prompt.template, { ...prompt.inputDefaults, ...variableValues }).trim();
+  return {
+    request: buildRequest(model, text, prompt.config),
+    output: {
+      root: defaults.outputRoot,
+      folder: prompt.output.folder ?? defaults.outputFolder,
+      nameTemplate: prompt.output.name ?? defaults.nameTemplate,
+      baseName: fileBaseName.replace(/\.prompt$/i, ''),
+    },
+  };
+}
+
+export function planFromText(text: string, defaults: GenerationDefaults): GenerationPlan {
+  const prompt = text.trim();
+  if (!prompt) throw new Error('The prompt is empty.');
+  return {
+    request: buildRequest({ providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults) }, prompt),
+    output: { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: slugFromPrompt(prompt) },
+  };
+}
+
+/** Only these providers can do these operations (the others would ignore the operation and make images). */
+const OPERATION_PROVIDERS = { video: ['photogpt'], upscale: ['photogpt'] } as const satisfies Record<string, readonly ProviderId[]>;
+const OPERATION_NAMES = { video: 'make videos', upscale: 'upscale images' } as const;
+
+/**
+ * Problems with a request found before anything is sent: `provider`'s documented limits, then rules
+ * across providers (operations, the Sandbox's models). Empty means it may be sent.
+ */
+export function validateRequest(request: GenerationRequest, provider: Pick<ImageProvider, 'validate'>): RequestProblem[] {
+  const problems = [...(provider.validate?.(request) ?? [])];
+  const operation = request.operation?.kind;
+  if (operation && !(OPERATION_PROVIDERS[operation] as readonly ProviderId[]).includes(request.providerId)) {
+    problems.push({ field: 'operation', message: `${request.providerId} does not ${OPERATION_NAMES[operation]} (PhotoGPT does)` });
+  }
+  if (request.providerId === 'sandbox' && !(SANDBOX_MODELS as readonly string[]).includes(request.model)) {
+    problems.push({ field: 'model', message: `The Sandbox has no model "${request.model}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.` });
+  }
+  return problems;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay } from '../../../src/core/jobs/pollPolicy';
+import { PollScheduler } from '../../../src/core/jobs/pollScheduler';
+import { DurationHistory } from '../../../src/core/jobs/durationHistory';
+import type { JobRecord } from '../../../src/core/jobModel';
+
+const base = { consecutiveErrors: 0, focused: true, random: 0.5 };
+
+test('the interval starts at the minimum and grows with the job age up to the maximum', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 0 }), DEFAULT_POLL_POLICY.minIntervalMs);
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000 }), 6000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 10_000_000 }), DEFAULT_POLL_POLICY.maxIntervalMs);
+});
+
+test('an ETA sets the next poll just after it, earlier or later than the age would', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, etaMs: 1200 }), 1222);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000 }), 8100, 'a far estimate is refined first');
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 100_000 }), DEFAULT_POLL_POLICY.maxIntervalMs);
+});
+
+test('queued jobs are polled less often', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, queued: true }), 12_000);
+});
+
+test('the finish is estimated from the rate of progress, with the error whole percents allow', () => {
+  const estimate = estimateFromProgress({ at: 1000, progress: 0.1 }, 3000, 0.5)!;
+  assert.equal(estimate.etaMs, 2500);
+  assert.ok(Math.abs(estimate.uncertainty - 0.05) < 1e-9, 'two readings, each up to a percent off, over 40% of progress');
+  assert.equal(estimateFromProgress({ at: 1000, progress: 0.5 }, 3000, 0.5), undefined, 'no progress, no estimate');
+  assert.ok(estimateFromProgress({ at: 1000, progress: 0.1 }, 1100, 0.12)!.uncertainty > 0.99, 'two close readings say little');
+});
+
+test('a rough estimate is looked at before its earliest plausible finish, a sharp one just after', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000, etaUncertainty: 0.2 }), 6300);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 9000, etaUncertainty: 5 }), 4500, 'a guess at best: halfway');
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, etaUncertainty: 0.1 }), 1800);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, etaUncertainty: 0.01 }), 2030);
+});
+
+test('errors back off exponentially, Retry-After is a floor, unfocused windows poll less', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, consecutiveErrors: 3 }), 8000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, consecutiveErrors: 30 }), DEFAULT_POLL_POLICY.maxIntervalMs);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, retryAfterMs: 20_000 }), 20_000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, focused: false }), 18_000);
+});
+
+test('error backoff never outgrows the longest interval (the user setting), whatever the jitter; a longer Retry-After still wins', () => {
+  const policy = { ...DEFAULT_POLL_POLICY, maxIntervalMs: 15_000 };
+  for (const random of [0, 0.5, 1]) {
+    for (let errors = 1; errors <= 20; errors++) {
+      assert.ok(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: errors, random }, policy) <= 15_000, `${errors} errors, random ${random}`);
+    }
+  }
+  // after two 429s (Retry-After: 1) and three 500s: the issue saw 30–35 s between checks
+  assert.equal(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: 5, random: 1 }, policy), 15_000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: 5, retryAfterMs: 40_000 }, policy), 40_000);
+});
+
+test('jitter spreads polls by at most ±10%', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 0 }), 5400);
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 1 }), 6600);
+});
+
+test('a poll aimed at an estimate is not jittered: that would only add lag', () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 0 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 1 }), 2030);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, etaMs: 2000, consecutiveErrors: 1, random: 1 }), 2233, 'an error backoff is jittered again');
+});
+
+test('the scheduler never runs one job twice at once and caps polls in flight', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const runs = new Map<string, number>();
+  const release: (() => void)[] = [];
+  const scheduler = new PollScheduler(
+    async (id) => {
+      runs.set(id, (runs.get(id) ?? 0) + 1);
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise<void>((resolve) => release.push(resolve));
+      running--;
+    },
+    { maxConcurrent: 2 },
+  );
+  for (const id of ['a', 'b', 'c']) scheduler.schedule(id, 0);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  scheduler.schedule('a', 0); // a is in flight: must wait until it finishes
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(maxRunning, 2);
+  assert.equal(runs.get('a'), 1);
+  while (release.length) {
+    release.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(Object.fromEntries(runs), { a: 2, b: 1, c: 1 });
+  assert.equal(maxRunning, 2);
+  scheduler.dispose();
+});
+
+test('the scheduler runs jobs in due order; rescheduling replaces, unscheduling drops', async () => {
+  const order: string[] = [];
+  const scheduler = new PollScheduler(async (id) => void order.push(id), { maxConcurrent: 64 });
+  const delays = [37, 5, 22, 50, 12, 3, 45, 30];
+  delays.forEach((delay, index) => scheduler.schedule(`job${index}`, delay));
+  scheduler.schedule('job3', 1); // earlier than first planned
+  scheduler.schedule('job5', 60); // later
+  scheduler.unschedule('job6');
+  // many reschedules leave stale entries behind: they must neither run nor pile up
+  for (let round = 0; round < 500; round++) scheduler.schedule('job7', 30 + (round % 3));
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.deepEqual(order, ['job3', 'job1', 'job4', 'job2', 'job7', 'job0', 'job5']);
+  scheduler.dispose();
+});
+
+test('a job that comes due while its poll runs waits for it, then runs once', async () => {
+  const runs: string[] = [];
+  let release!: () => void;
+  const scheduler = new PollScheduler(
+    async (id) => {
+      runs.push(id);
+      if (runs.length === 1) await new Promise<void>((resolve) => (release = resolve));
+    },
+    { maxConcurrent: 4 },
+  );
+  scheduler.schedule('a', 0);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  scheduler.schedule('a', 0); // due now, but the first poll of a is still running
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(runs, ['a']);
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(runs, ['a', 'a']);
+  scheduler.dispose();
+});
+
+test('a disposed scheduler runs nothing more', async () => {
+  let runs = 0;
+  const scheduler = new PollScheduler(async () => void runs++, { maxConcurrent: 4 });
+  scheduler.schedule('x', 10);
+  scheduler.dispose();
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(runs, 0);
+});
+
+test('no look before the quickest recent job of the same kind would have finished', () => {
+  const first = { ...base, spreadFirstLook: true };
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
+  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }), 4800, 'a first look: over the last 40% of the quiet period, so a batch does not look all at once');
+  assert.equal(nextPollDelay({ ...base, ageMs: 4800, quietUntilAgeMs: 8000, random: 1 }), 2880, 'a later look waits for the end, jittered by 10% only');
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, quietUntilAgeMs: 8000 }), 6000, 'past it: the usual schedule');
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
+});
+
+test('the duration history learns per kind of job, from finished jobs that survive a reload', () => {
+  const request = { providerId: 'submodel', model: 'sdxl', prompt: 'p', params: { width: 512, height: 512, count: 1 } } as const;
+  const other = { ...request, params: { ...request.params, width: 1024 } };
+  const jobs = Array.from({ length: 8 }, (_, i) => ({ status: 'succeeded', request, createdAt: i * 1000, resultAt: i * 1000 + 10_000 + i * 500 }));
+  const history = DurationHistory.fromJobs(jobs as unknown as JobRecord[]);
+  assert.equal(history.quietPeriodMs(request), 8000, '0.8 × the quickest of the recent ones');
+  assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');
+  assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7) as unknown as JobRecord[]).quietPeriodMs(request), 0, 'too few to tell');
+  history.record(request, 5000);
+  assert.equal(history.quietPeriodMs(request), 4000);
+  // only the last 50 count: once the quick one leaves the window, the quickest of the rest applies
+  for (let i = 0; i < 49; i++) history.record(request, 20_000 + i);
+  assert.equal(history.quietPeriodMs(request), 4000, 'the 5 s job is still among the last 50');
+  history.record(request, 30_000);
+  assert.equal(history.quietPeriodMs(request), 16_000);
+});
