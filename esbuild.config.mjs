@@ -37,7 +37,17 @@ const lazyEngine = {
   },
 };
 
-const node = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'], minify: production, sourcemap: !production, sourcesContent: false, logLevel: 'warning' };
+const node = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
 
 const contexts = [
   { ...node, entryPoints: ['src/engine.ts'], outfile: 'dist/engine.js', plugins: [problemReporter] },

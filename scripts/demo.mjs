@@ -6,7 +6,19 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPngText } from '../out/src/core/results/png.js';
 import {
-  ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForCodeLens, waitForNotification, waitForWorkbench, webviewFrame,
+  ensureTools,
+  freePort,
+  launchBrowser,
+  openFile,
+  packageExtension,
+  prepareRun,
+  repo,
+  runCommand,
+  startCodeServer,
+  waitForCodeLens,
+  waitForNotification,
+  waitForWorkbench,
+  webviewFrame,
 } from './lib/workbench.mjs';
 
 const runDir = join(repo, '.demo');
@@ -34,7 +46,11 @@ try {
   say(toast.split('\n').find((line) => line.startsWith('Image ready')) ?? toast);
   await runCommand(page, 'Image Jobs: Open Gallery');
   const gallery = await webviewFrame(page, '.card img');
-  await gallery.waitForFunction(() => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30_000 });
+  await gallery.waitForFunction(
+    () => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0),
+    null,
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(runDir, 'demo.png') });
 } catch (error) {

@@ -9,7 +9,8 @@ import { ensureTools, freePort, launchBrowser, prepareRun, repo, startCodeServer
 
 const TIMEOUT_MS = Number(process.env.IMAGE_JOBS_TEST_TIMEOUT_MS ?? 15 * 60 * 1000);
 // workbench chatter that is not the suite's output
-const NOISE = /Failed to load resource|open-vsx|authentication provider|Creating a socket|connection token|reconnection-grace|Service Worker|AgentHost|AccountPolicyGate|builtin extensions cache|web worker extension host|allow-same-origin|[Dd]ebugger/;
+const NOISE =
+  /Failed to load resource|open-vsx|authentication provider|Creating a socket|connection token|reconnection-grace|Service Worker|AgentHost|AccountPolicyGate|builtin extensions cache|web worker extension host|allow-same-origin|[Dd]ebugger/;
 
 // --untrusted: the restricted-mode suite (test/integration/untrusted) in a folder nobody trusted,
 // with workspace trust on; otherwise the main suite with trust off
@@ -31,7 +32,11 @@ let code;
 let browser;
 try {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
-  const extensionEnv = { IMAGE_JOBS_TEST_RESULT: resultFile, IMAGE_JOBS_TEST_USER_DATA: join(runDir, 'user-data'), IMAGE_JOBS_TEST_SUITE: untrusted ? 'untrusted' : 'main' };
+  const extensionEnv = {
+    IMAGE_JOBS_TEST_RESULT: resultFile,
+    IMAGE_JOBS_TEST_USER_DATA: join(runDir, 'user-data'),
+    IMAGE_JOBS_TEST_SUITE: untrusted ? 'untrusted' : 'main',
+  };
   if (process.env.IMAGE_JOBS_TEST_GREP) extensionEnv.IMAGE_JOBS_TEST_GREP = process.env.IMAGE_JOBS_TEST_GREP;
   const payload = [
     ['extensionDevelopmentPath', remote(repo)],
@@ -47,7 +52,10 @@ try {
     let text;
     try {
       const args = await Promise.all(message.args().map((arg) => arg.jsonValue()));
-      text = typeof args[0] === 'string' && args[0].startsWith('%c') && typeof args[2] === 'string' ? `${args[0].slice(2).trim()} ${util.format(...args.slice(2))}` : util.format(...args);
+      text =
+        typeof args[0] === 'string' && args[0].startsWith('%c') && typeof args[2] === 'string'
+          ? `${args[0].slice(2).trim()} ${util.format(...args.slice(2))}`
+          : util.format(...args);
     } catch {
       text = message.text();
     }

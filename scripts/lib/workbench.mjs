@@ -10,7 +10,10 @@ export const repo = resolve(import.meta.dirname, '..', '..');
 
 /** Installs (first time only) and returns the tools folder: Node 24, code-server, chromium. */
 export function ensureTools() {
-  const out = execFileSync('bash', [join(repo, 'scripts', 'ensure-test-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [join(repo, 'scripts', 'ensure-test-tools.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return out.trim().split('\n').pop();
 }
 
@@ -43,8 +46,10 @@ function codeServerEnv(tools, runDir) {
 function codeServerArgs(tools, runDir, extra) {
   return [
     join(tools, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    '--user-data-dir', join(runDir, 'user-data'),
-    '--extensions-dir', join(runDir, 'extensions'),
+    '--user-data-dir',
+    join(runDir, 'user-data'),
+    '--extensions-dir',
+    join(runDir, 'extensions'),
     ...extra,
   ];
 }
@@ -61,7 +66,10 @@ export function installExtension(tools, runDir, vsix) {
 export function packageExtension() {
   const vsix = join(repo, '.build', 'image-jobs.vsix');
   mkdirSync(join(repo, '.build'), { recursive: true });
-  execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '-o', vsix], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '-o', vsix], {
+    cwd: repo,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return vsix;
 }
 
@@ -70,10 +78,26 @@ export function packageExtension() {
  * workbench honour extensionDevelopmentPath/extensionTestsPath from the URL payload (and hides toasts).
  * `workspaceTrust` keeps VS Code's workspace trust on, so the folder opens in restricted mode.
  */
-export async function startCodeServer({ tools, runDir, workspace, port, smokeTestDriver = false, host = '127.0.0.1', workspaceTrust = false }) {
+export async function startCodeServer({
+  tools,
+  runDir,
+  workspace,
+  port,
+  smokeTestDriver = false,
+  host = '127.0.0.1',
+  workspaceTrust = false,
+}) {
   mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
   const log = join(runDir, 'code-server.log');
-  const extra = ['--auth', 'none', '--bind-addr', `${host}:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
+  const extra = [
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+  ];
   // trust off unless a run is about restricted mode: a folder nobody trusted runs restricted
   if (!workspaceTrust) extra.push('--disable-workspace-trust');
   if (smokeTestDriver) extra.push('--vscode-option', 'enable-smoke-test-driver');
@@ -112,7 +136,16 @@ export async function launchBrowser() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   return { browser, page };
@@ -193,7 +226,21 @@ export function prepareRun({ tools, runDir, workspaceSource, vsix, userSettings 
   mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
   writeFileSync(
     join(runDir, 'user-data', 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true, 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...userSettings }, null, 2),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'chat.disableAIFeatures': true,
+        'workbench.tips.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        ...userSettings,
+      },
+      null,
+      2,
+    ),
   );
   if (vsix) installExtension(tools, runDir, vsix);
   return workspace;

@@ -5,7 +5,6 @@ import type { ApiKeys } from '../services/apiKeys';
 import type { KeyArgs } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 
-
 const KEYED_PROVIDERS = PROVIDERS.filter((provider) => provider.needsApiKey);
 
 export class ApiKeyCommands {
@@ -14,7 +13,9 @@ export class ApiKeyCommands {
   private async pickProvider(title: string, arg: KeyArgs | undefined): Promise<ProviderId | undefined> {
     if (arg?.provider !== undefined) {
       if (isProviderId(arg.provider) && KEYED_PROVIDERS.some((provider) => provider.id === arg.provider)) return arg.provider;
-      throw new ArgumentError(`Unknown provider "${arg.provider}"; expected one of ${KEYED_PROVIDERS.map((provider) => provider.id).join(', ')}.`);
+      throw new ArgumentError(
+        `Unknown provider "${arg.provider}"; expected one of ${KEYED_PROVIDERS.map((provider) => provider.id).join(', ')}.`,
+      );
     }
     const items = await Promise.all(
       KEYED_PROVIDERS.map(async (provider) => ({

@@ -40,7 +40,12 @@ export interface InsertAssetArgs {
 export function parseInsertAsset(args: readonly unknown[]): InsertAssetArgs {
   const [value] = args;
   const index = isObject(value) ? value.index : undefined;
-  if (isObject(value) && typeof value.jobId === 'string' && value.jobId && (index === undefined || (Number.isInteger(index) && (index as number) >= 0))) {
+  if (
+    isObject(value) &&
+    typeof value.jobId === 'string' &&
+    value.jobId &&
+    (index === undefined || (Number.isInteger(index) && (index as number) >= 0))
+  ) {
     return { jobId: value.jobId, index: index as number | undefined };
   }
   return refuse('{ jobId, index? }', value);
@@ -56,7 +61,8 @@ export function parseKeyArgs(args: readonly unknown[]): KeyArgs | undefined {
   const [value] = args;
   if (value === undefined) return undefined;
   if (typeof value === 'string') return { provider: value };
-  if (isObject(value) && optional(value, { provider: 'string', key: 'string' })) return { provider: value.provider as string | undefined, key: value.key as string | undefined };
+  if (isObject(value) && optional(value, { provider: 'string', key: 'string' }))
+    return { provider: value.provider as string | undefined, key: value.key as string | undefined };
   return refuse('nothing, a provider id, or { provider, key? }', value);
 }
 

@@ -75,7 +75,12 @@ function report(id: string, error: unknown, ports: CommandPorts): void {
   const stack = error instanceof Error && !isProviderError(error) && !(error instanceof ArgumentError) ? `\n${error.stack ?? ''}` : '';
   ports.log.error(`[command] ${id} failed: ${message}${stack}`);
   const steps = [...nextStepsFor(error), SHOW_LOG];
-  void Promise.resolve(ports.showError(message, steps.map((step) => step.label))).then((choice) => {
+  void Promise.resolve(
+    ports.showError(
+      message,
+      steps.map((step) => step.label),
+    ),
+  ).then((choice) => {
     const step = steps.find((candidate) => candidate.label === choice);
     if (step) void ports.execute(step.command, step.arg);
   });

@@ -10,7 +10,10 @@ import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
-export type GenerateTarget = { readonly kind: 'files'; readonly uris: readonly vscode.Uri[] } | { readonly kind: 'prompt'; readonly prompt: string } | { readonly kind: 'context' };
+export type GenerateTarget =
+  | { readonly kind: 'files'; readonly uris: readonly vscode.Uri[] }
+  | { readonly kind: 'prompt'; readonly prompt: string }
+  | { readonly kind: 'context' };
 
 /**
  * The explorer passes the clicked file and every selected one; CodeLens and the editor title pass the
@@ -42,7 +45,8 @@ export class GenerateCommands {
    * the selection, else an input box. Returns the job id (one file) or ids (several).
    */
   async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
-    if (target.kind === 'files' && target.uris.length === 1) return this.fromPromptFile(await vscode.workspace.openTextDocument(target.uris[0]!));
+    if (target.kind === 'files' && target.uris.length === 1)
+      return this.fromPromptFile(await vscode.workspace.openTextDocument(target.uris[0]!));
     if (target.kind === 'files') return this.fromPromptFiles(target.uris);
     if (target.kind === 'prompt') return this.fromText(target.prompt, { kind: 'script' });
     const editor = vscode.window.activeTextEditor;
@@ -61,21 +65,27 @@ export class GenerateCommands {
   /** Several files from the explorer: each is submitted, under one cancellable progress notification. */
   private async fromPromptFiles(uris: readonly vscode.Uri[]): Promise<string[]> {
     const ids: string[] = [];
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Image Jobs: submitting ${uris.length} prompt files`, cancellable: true }, async (progress, token) => {
-      for (const [index, uri] of uris.entries()) {
-        if (token.isCancellationRequested) break;
-        progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
-        const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
-        if (id) ids.push(id);
-      }
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Image Jobs: submitting ${uris.length} prompt files`, cancellable: true },
+      async (progress, token) => {
+        for (const [index, uri] of uris.entries()) {
+          if (token.isCancellationRequested) break;
+          progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
+          const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
+          if (id) ids.push(id);
+        }
+      },
+    );
     this.log.info(`[generate] ${ids.length} of ${uris.length} selected prompt files submitted`);
     return ids;
   }
 
   async generateFromSelection(): Promise<string | undefined> {
     const editor = vscode.window.activeTextEditor;
-    const text = editor?.selections.map((selection) => editor.document.getText(selection)).join('\n').trim();
+    const text = editor?.selections
+      .map((selection) => editor.document.getText(selection))
+      .join('\n')
+      .trim();
     if (!editor || !text) {
       void vscode.window.showWarningMessage('Select the prompt text first.');
       return undefined;
@@ -98,24 +108,40 @@ export class GenerateCommands {
       const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
       const first = errors[0];
       const where = first ? ` Line ${first.range.start.line + 1}: ${first.message}` : '';
-      void vscode.window.showErrorMessage(`${name} has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was submitted.${where}`, 'Show Problems').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
+      void vscode.window
+        .showErrorMessage(
+          `${name} has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was submitted.${where}`,
+          'Show Problems',
+        )
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        });
       return undefined;
     }
     const prompt = result.prompt;
     if (!vscode.workspace.isTrusted && prompt.model && prompt.model.providerId !== 'sandbox') {
-      void vscode.window.showErrorMessage(`This workspace is not trusted, so its files can only use the Sandbox provider (${name} asks for ${prompt.model.providerId}).`);
+      void vscode.window.showErrorMessage(
+        `This workspace is not trusted, so its files can only use the Sandbox provider (${name} asks for ${prompt.model.providerId}).`,
+      );
       return undefined;
     }
     const values: Record<string, string> = {};
     for (const variable of prompt.missingVariables) {
-      const value = await vscode.window.showInputBox({ title: `${name}: value for {{${variable}}}`, prompt: `No default in input.default`, ignoreFocusOut: true });
+      const value = await vscode.window.showInputBox({
+        title: `${name}: value for {{${variable}}}`,
+        prompt: `No default in input.default`,
+        ignoreFocusOut: true,
+      });
       if (value === undefined) return undefined;
       values[variable] = value;
     }
     const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const plan = planFromPromptFile(prompt, values, fileName, generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri));
+    const plan = planFromPromptFile(
+      prompt,
+      values,
+      fileName,
+      generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri),
+    );
     return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
   }
 

@@ -89,7 +89,8 @@ export class JobCommands extends DisposableOwner {
       return undefined;
     }
     const document = editor.document;
-    const sameSpace = document.uri.scheme === assetUri.scheme && document.uri.authority === assetUri.authority && document.uri.scheme !== 'untitled';
+    const sameSpace =
+      document.uri.scheme === assetUri.scheme && document.uri.authority === assetUri.authority && document.uri.scheme !== 'untitled';
     const path = sameSpace ? relativeReferencePath(document.uri.path, assetUri.path) : asset.path;
     const text = formatAssetReference(document.languageId, path, job.request.prompt);
     await editor.edit((edit) => {

@@ -30,7 +30,11 @@ export class ProviderCommands {
   async subModelPurgeQueue(args?: { confirmed?: boolean }): Promise<{ removed: number; status: string } | undefined> {
     const { context } = await this.access('submodel');
     if (!args?.confirmed) {
-      const choice = await vscode.window.showWarningMessage(`Remove every queued job on SubModel endpoint ${context.options?.endpointId}? Jobs already running are not affected.`, { modal: true }, 'Purge Queue');
+      const choice = await vscode.window.showWarningMessage(
+        `Remove every queued job on SubModel endpoint ${context.options?.endpointId}? Jobs already running are not affected.`,
+        { modal: true },
+        'Purge Queue',
+      );
       if (choice !== 'Purge Queue') return undefined;
     }
     const result = await engine().subModelPurgeQueue(context);
@@ -44,21 +48,49 @@ export class ProviderCommands {
     if (!imageId?.trim()) return undefined;
     const defaults = generationDefaults(outputRootFor(this.globalStorage));
     return this.jobs.submit(
-      { providerId: 'photogpt', model: '', prompt: `Upscale of PhotoGPT image ${imageId.trim()}`, params: {}, operation: { kind: 'upscale', imageId: imageId.trim() } },
+      {
+        providerId: 'photogpt',
+        model: '',
+        prompt: `Upscale of PhotoGPT image ${imageId.trim()}`,
+        params: {},
+        operation: { kind: 'upscale', imageId: imageId.trim() },
+      },
       args?.imageId ? { kind: 'script' } : { kind: 'input' },
-      { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: `upscaled-${imageId.trim()}` },
+      {
+        root: defaults.outputRoot,
+        folder: defaults.outputFolder,
+        nameTemplate: defaults.nameTemplate,
+        baseName: `upscaled-${imageId.trim()}`,
+      },
     );
   }
 
   /** PhotoGPT images from finished jobs to choose from; typing an id stays possible. */
   private async pickPhotoGptImage(): Promise<string | undefined> {
     const typeId = { label: '$(edit) Enter an image id…', imageId: undefined };
-    const images = upscalableImages(this.store.values()).map((image) => ({ label: image.path, description: image.imageId, detail: image.prompt, imageId: image.imageId }));
-    const picked = images.length ? await vscode.window.showQuickPick([...images, typeId], { title: 'PhotoGPT: Upscale Image', placeHolder: 'Image to upscale', matchOnDescription: true, matchOnDetail: true }) : typeId;
+    const images = upscalableImages(this.store.values()).map((image) => ({
+      label: image.path,
+      description: image.imageId,
+      detail: image.prompt,
+      imageId: image.imageId,
+    }));
+    const picked = images.length
+      ? await vscode.window.showQuickPick([...images, typeId], {
+          title: 'PhotoGPT: Upscale Image',
+          placeHolder: 'Image to upscale',
+          matchOnDescription: true,
+          matchOnDetail: true,
+        })
+      : typeId;
     if (!picked) return undefined;
     return (
       picked.imageId ??
-      vscode.window.showInputBox({ title: 'PhotoGPT: Upscale Image', prompt: 'PhotoGPT image id', ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Enter the id of a PhotoGPT image') })
+      vscode.window.showInputBox({
+        title: 'PhotoGPT: Upscale Image',
+        prompt: 'PhotoGPT image id',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() ? undefined : 'Enter the id of a PhotoGPT image'),
+      })
     );
   }
 }

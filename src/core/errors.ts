@@ -68,7 +68,10 @@ function errorCode(error: unknown): string | undefined {
  * this class, so instanceof alone is not enough.
  */
 export function isProviderError(error: unknown): error is ProviderError {
-  return error instanceof ProviderError || (error instanceof Error && error.name === 'ProviderError' && typeof (error as { kind?: unknown }).kind === 'string');
+  return (
+    error instanceof ProviderError ||
+    (error instanceof Error && error.name === 'ProviderError' && typeof (error as { kind?: unknown }).kind === 'string')
+  );
 }
 
 /** Turns a thrown network error (undici, node) into a ProviderError with an actionable message. */
@@ -89,7 +92,7 @@ const MAX_RAW_CHARS = 2000;
 
 /** A body as text for the log, cut to a readable length. Secrets are redacted by the logger. */
 export function rawPreview(body: unknown): string {
-  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? String(body);
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
   return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}… (${text.length} chars)` : text;
 }
 

@@ -69,7 +69,9 @@ export function extractErrorMessage(body: string, contentType: string | undefine
 function errorForStatus(status: number, message: string | undefined, retryAfterMs: number | undefined, what: string): ProviderError {
   const suffix = message ? `: ${message}` : '';
   if (status === 401 || status === 403) {
-    return new ProviderError('auth', `${what}: HTTP ${status}, the API key was rejected${suffix}. Run "Image Jobs: Set API Key".`, { status });
+    return new ProviderError('auth', `${what}: HTTP ${status}, the API key was rejected${suffix}. Run "Image Jobs: Set API Key".`, {
+      status,
+    });
   }
   if (status === 429) {
     const wait = retryAfterMs !== undefined ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : '';
@@ -178,7 +180,10 @@ export class HttpClient {
 
   /** Downloads a result file, refusing bodies over `maxBytes`. */
   async download(url: string, options: DownloadOptions, what = 'Downloading result'): Promise<DownloadedFile> {
-    const response = await this.send({ method: 'GET', url, headers: options.headers, timeoutMs: options.timeoutMs, signal: options.signal }, what);
+    const response = await this.send(
+      { method: 'GET', url, headers: options.headers, timeoutMs: options.timeoutMs, signal: options.signal },
+      what,
+    );
     const contentType = header(response.headers, 'content-type') ?? 'application/octet-stream';
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = (await readLimited(response.body, MAX_ERROR_BODY, what).catch(() => Buffer.alloc(0))).toString('utf8');

@@ -67,15 +67,7 @@ export interface JobError {
  * Lifecycle: submitting → queued ⇄ running → downloading → succeeded,
  * or any non-terminal state → failed | cancelled | expired.
  */
-export type JobStatus =
-  | 'submitting'
-  | 'queued'
-  | 'running'
-  | 'downloading'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'expired';
+export type JobStatus = 'submitting' | 'queued' | 'running' | 'downloading' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 
 export interface JobRecord {
   /** Local id, created before submission so the job is recorded even if submission dies half-way. */

@@ -10,6 +10,7 @@ export interface InspectedSetting<T> {
 
 export function settingForTrust<T>(trusted: boolean, inspected: InspectedSetting<T> | undefined, fallback: T): T {
   if (!inspected) return fallback;
-  if (trusted) return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue ?? inspected.defaultValue ?? fallback;
+  if (trusted)
+    return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue ?? inspected.defaultValue ?? fallback;
   return inspected.globalValue ?? inspected.defaultValue ?? fallback;
 }

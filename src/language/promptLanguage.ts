@@ -86,11 +86,23 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
     const top = new vscode.Range(0, 0, 0, 0);
     const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
     if (!result.prompt) {
-      return [new vscode.CodeLens(top, { title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before generating`, command: 'workbench.actions.view.problems' })];
+      return [
+        new vscode.CodeLens(top, {
+          title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before generating`,
+          command: 'workbench.actions.view.problems',
+        }),
+      ];
     }
-    const model = result.prompt.model ? `${result.prompt.model.providerId}/${result.prompt.model.model}` : `${defaultProvider(document.uri)} (default)`;
+    const model = result.prompt.model
+      ? `${result.prompt.model.providerId}/${result.prompt.model.model}`
+      : `${defaultProvider(document.uri)} (default)`;
     return [
-      new vscode.CodeLens(top, { title: `$(sparkle) Generate`, tooltip: `Generate with ${model}`, command: 'imageJobs.generate', arguments: [document.uri] }),
+      new vscode.CodeLens(top, {
+        title: `$(sparkle) Generate`,
+        tooltip: `Generate with ${model}`,
+        command: 'imageJobs.generate',
+        arguments: [document.uri],
+      }),
       new vscode.CodeLens(top, { title: model, command: '' }),
     ];
   }

@@ -8,7 +8,10 @@ export class SandboxHost implements vscode.Disposable {
   private readonly server: SandboxServer;
   private starting: Promise<string> | undefined;
 
-  constructor(storageUri: vscode.Uri, private readonly log: Log) {
+  constructor(
+    storageUri: vscode.Uri,
+    private readonly log: Log,
+  ) {
     this.server = new SandboxServer({
       jobDurationMs: sandboxJobDurationMs,
       stateFile: vscode.Uri.joinPath(storageUri, 'sandbox-jobs.json').fsPath,

@@ -32,16 +32,20 @@ export class JobNotifications extends DisposableOwner {
     if (before === job.status || !isTerminal(job.status)) return;
     const label = jobLabel(job);
     if (job.status === 'succeeded') {
-      void vscode.window.showInformationMessage(`Image ready: ${job.assets.map((asset) => asset.path).join(', ')}`, 'Open', 'Insert', 'Gallery').then((choice) => {
-        if (choice === 'Open') void vscode.commands.executeCommand('imageJobs.job.openResult', id);
-        if (choice === 'Insert') void vscode.commands.executeCommand('imageJobs.insertAsset', { jobId: id });
-        if (choice === 'Gallery') void vscode.commands.executeCommand('imageJobs.openGallery');
-      });
+      void vscode.window
+        .showInformationMessage(`Image ready: ${job.assets.map((asset) => asset.path).join(', ')}`, 'Open', 'Insert', 'Gallery')
+        .then((choice) => {
+          if (choice === 'Open') void vscode.commands.executeCommand('imageJobs.job.openResult', id);
+          if (choice === 'Insert') void vscode.commands.executeCommand('imageJobs.insertAsset', { jobId: id });
+          if (choice === 'Gallery') void vscode.commands.executeCommand('imageJobs.openGallery');
+        });
     } else if (job.status === 'failed' || job.status === 'expired') {
-      void vscode.window.showErrorMessage(`Image job "${label}" ${job.status}: ${job.error?.message ?? 'no reason given'}`, 'Retry', 'Show Log').then((choice) => {
-        if (choice === 'Retry') void vscode.commands.executeCommand('imageJobs.job.retry', id);
-        if (choice === 'Show Log') void vscode.commands.executeCommand('imageJobs.showLog');
-      });
+      void vscode.window
+        .showErrorMessage(`Image job "${label}" ${job.status}: ${job.error?.message ?? 'no reason given'}`, 'Retry', 'Show Log')
+        .then((choice) => {
+          if (choice === 'Retry') void vscode.commands.executeCommand('imageJobs.job.retry', id);
+          if (choice === 'Show Log') void vscode.commands.executeCommand('imageJobs.showLog');
+        });
     }
   }
 

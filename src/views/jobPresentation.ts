@@ -1,5 +1,14 @@
 // How a job reads in the tree and the status bar: pure functions of the record.
-import { elapsedMs, imageCount, formatElapsed, fullModelName, isCancelable, isRetryable, type JobRecord, type JobStatus } from '../core/jobModel';
+import {
+  elapsedMs,
+  imageCount,
+  formatElapsed,
+  fullModelName,
+  isCancelable,
+  isRetryable,
+  type JobRecord,
+  type JobStatus,
+} from '../core/jobModel';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
   submitting: { icon: 'cloud-upload' },

@@ -34,7 +34,10 @@ export function galleryAssets(job: JobRecord, src: (asset: SavedAsset) => string
  * insertAsset takes). Found by path, not by position: the gallery lists images only, so a card's
  * position differs from the asset's once a job saved anything else before it.
  */
-export function requestedAsset(job: JobRecord, request: { readonly path: string }): { readonly asset: SavedAsset; readonly index: number } | undefined {
+export function requestedAsset(
+  job: JobRecord,
+  request: { readonly path: string },
+): { readonly asset: SavedAsset; readonly index: number } | undefined {
   const index = job.assets.findIndex((asset) => asset.path === request.path && isGalleryImage(asset));
   return index === -1 ? undefined : { asset: job.assets[index]!, index };
 }

@@ -41,10 +41,15 @@ export class GalleryPanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, 'Image Jobs Gallery', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      GALLERY_VIEW_TYPE,
+      'Image Jobs Gallery',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+      },
+    );
     this.attach(panel);
   }
 
@@ -69,7 +74,11 @@ export class GalleryPanel implements vscode.Disposable {
 
   private webviewOptions(): vscode.WebviewOptions {
     // narrow roots: our built UI and the folders results were saved in, nothing else
-    return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.assetFolders()] };
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.assetFolders()],
+    };
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -91,7 +100,12 @@ export class GalleryPanel implements vscode.Disposable {
   private html(webview: vscode.Webview): string {
     const scriptNonce = nonce();
     const ui = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', file));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${scriptNonce}'`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `img-src ${webview.cspSource}`,
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${scriptNonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -120,7 +134,9 @@ export class GalleryPanel implements vscode.Disposable {
     const options = this.webviewOptions();
     const roots = options.localResourceRoots?.map(String).join('|');
     if (roots !== panel.webview.options.localResourceRoots?.map(String).join('|')) panel.webview.options = options;
-    const assets = this.store.all().flatMap((job) => galleryAssets(job, (asset) => panel.webview.asWebviewUri(savedAssetUri(job, asset)).toString()));
+    const assets = this.store
+      .all()
+      .flatMap((job) => galleryAssets(job, (asset) => panel.webview.asWebviewUri(savedAssetUri(job, asset)).toString()));
     this.post({ type: 'assets', assets });
   }
 
@@ -165,7 +181,10 @@ export class GalleryPanel implements vscode.Disposable {
         return text ? `Inserted ${text}` : 'Copied the path to the clipboard';
       }
       case 'open':
-        await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, target.asset), { preview: true, viewColumn: vscode.ViewColumn.One });
+        await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, target.asset), {
+          preview: true,
+          viewColumn: vscode.ViewColumn.One,
+        });
         return 'Opened';
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', savedAssetUri(job, target.asset));

@@ -92,7 +92,8 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
         }
         if (state.status === 'succeeded') {
           detected(remoteId);
-          for (const output of state.outputs) if (output.kind === 'url') await http.download(output.url, { maxBytes: 1e7 }).catch(() => errors++);
+          for (const output of state.outputs)
+            if (output.kind === 'url') await http.download(output.url, { maxBytes: 1e7 }).catch(() => errors++);
           return;
         }
         if (state.status === 'failed' || state.status === 'cancelled' || state.status === 'expired') return;
@@ -102,14 +103,23 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
   return errors;
 }
 
-async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void, onAllSubmitted?: (inFlight: number) => void): Promise<number> {
+async function runEngine(
+  config: ClientConfig,
+  http: HttpClient,
+  detected: (remoteId: string) => void,
+  onAllSubmitted?: (inFlight: number) => void,
+): Promise<number> {
   // persistence pays the serialization VS Code's workspace state pays
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   const memento = new ExtHostMementoModel({ [JOBS_KEY]: earlierJobs(config.request, output, config.historyDurationsMs) });
   const store = new JobStore(keyValuePersistence(memento));
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
-  const policy = { ...DEFAULT_POLL_POLICY, minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale, maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale };
+  const policy = {
+    ...DEFAULT_POLL_POLICY,
+    minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale,
+    maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale,
+  };
   let errors = 0;
   const manager = new JobManager(
     store,
@@ -152,10 +162,18 @@ async function startAllocationProfile(mode: string): Promise<() => Promise<void>
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: mode !== 'survivors' } as never);
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: mode !== 'survivors',
+  } as never);
   return async () => {
     const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
-    interface ProfileNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: ProfileNode[] }
+    interface ProfileNode {
+      callFrame: { functionName: string; url: string; lineNumber: number };
+      selfSize: number;
+      children: ProfileNode[];
+    }
     const totals = new Map<string, number>();
     const visit = (node: ProfileNode, path: string[]) => {
       const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|out)\//, '$1/')}:${node.callFrame.lineNumber}`;
@@ -166,7 +184,8 @@ async function startAllocationProfile(mode: string): Promise<() => Promise<void>
     visit(profile.head, []);
     const all = [...totals.values()].reduce((a, b) => a + b, 0);
     console.log(`allocated ≈ ${(all / MB).toFixed(0)} MB`);
-    for (const [key, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(size / MB).toFixed(1).padStart(7)} MB  ${key}`);
+    for (const [key, size] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`${(size / MB).toFixed(1).padStart(7)} MB  ${key}`);
   };
 }
 
@@ -190,15 +209,22 @@ async function main(): Promise<void> {
     peak = memoryParts();
     if (process.env.BENCH_DEBUG) {
       const mb = (bytes: number) => (bytes / MB).toFixed(0);
-      const spaces = getHeapSpaceStatistics().map((space) => `${space.space_name.replace('_space', '')} ${mb(space.space_used_size)}/${mb(space.space_size)}`).join(', ');
-      console.log(`rss ${mb(usage.rss)} MB: heap used ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} (${spaces}), external ${mb(usage.external)}, V8 malloc ${mb(getHeapStatistics().malloced_memory)}`);
+      const spaces = getHeapSpaceStatistics()
+        .map((space) => `${space.space_name.replace('_space', '')} ${mb(space.space_used_size)}/${mb(space.space_size)}`)
+        .join(', ');
+      console.log(
+        `rss ${mb(usage.rss)} MB: heap used ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} (${spaces}), external ${mb(usage.external)}, V8 malloc ${mb(getHeapStatistics().malloced_memory)}`,
+      );
     }
   }, 50);
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
   const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE) : undefined;
-  const onAllSubmitted = config.measureLiveHeap ? (jobsInFlight: number) => (liveHeap = { beforeMb: liveBefore, withJobsMb: liveHeapMb(), jobsInFlight }) : undefined;
-  const errors = config.schedule === 'engine' ? await runEngine(config, http, detected, onAllSubmitted) : await runFixed(config, http, detected);
+  const onAllSubmitted = config.measureLiveHeap
+    ? (jobsInFlight: number) => (liveHeap = { beforeMb: liveBefore, withJobsMb: liveHeapMb(), jobsInFlight })
+    : undefined;
+  const errors =
+    config.schedule === 'engine' ? await runEngine(config, http, detected, onAllSubmitted) : await runFixed(config, http, detected);
   await profiler?.();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);

@@ -54,7 +54,11 @@ const TARGETS: Target[] = [
     name: 'SubModel (no progress)',
     providerId: 'submodel',
     createServer: () => new SubModelServer(),
-    context: (server) => ({ baseUrl: server.url, apiKey: server.apiKey, options: { endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' } }),
+    context: (server) => ({
+      baseUrl: server.url,
+      apiKey: server.apiKey,
+      options: { endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' },
+    }),
     request: { ...base, providerId: 'submodel', model: '' },
   },
 ];
@@ -96,7 +100,11 @@ function quantile(sorted: number[], q: number): number {
 
 async function runClient(config: ClientConfig): Promise<ClientReport> {
   const flags = config.measureLiveHeap ? [...CLIENT_NODE_FLAGS, '--expose-gc'] : CLIENT_NODE_FLAGS;
-  const child = fork(join(__dirname, 'client.js'), { execArgv: flags, env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
+  const child = fork(join(__dirname, 'client.js'), {
+    execArgv: flags,
+    env: { ...process.env, BENCH_CLIENT_CONFIG: JSON.stringify(config) },
+    stdio: 'inherit',
+  });
   return new Promise<ClientReport>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ClientReport));
     child.once('exit', (code) => code !== 0 && reject(new Error(`bench client exited with ${code}`)));
@@ -106,7 +114,16 @@ async function runClient(config: ClientConfig): Promise<ClientReport> {
 function clientConfig(target: Target, server: FakeProviderServer, schedule: (typeof SCHEDULES)[number]): ClientConfig {
   const earlier = lognormalSampler(SEED + 1); // the same kind of job, other draws
   const historyDurationsMs = Array.from({ length: schedule.historyJobs ?? 0 }, earlier);
-  return { schedule: schedule.schedule, fixedIntervalMs: schedule.fixedIntervalMs, providerId: target.providerId, request: target.request, context: target.context(server), jobs: JOBS, timeScale: TIME_SCALE, historyDurationsMs };
+  return {
+    schedule: schedule.schedule,
+    fixedIntervalMs: schedule.fixedIntervalMs,
+    providerId: target.providerId,
+    request: target.request,
+    context: target.context(server),
+    jobs: JOBS,
+    timeScale: TIME_SCALE,
+    historyDurationsMs,
+  };
 }
 
 /** The target's loopback server, started, drawing the bench's job durations. */
@@ -192,17 +209,37 @@ function bestBlindSchedule(durations: number[], lag: number): number {
 }
 
 /** Each of the worst-detected jobs: its duration, and when it was polled (ms from creation). */
-function printWorst(server: FakeProviderServer, lags: { job: { id: string; createdAt: number; durationMs: number }; lagMs: number }[]): void {
+function printWorst(
+  server: FakeProviderServer,
+  lags: { job: { id: string; createdAt: number; durationMs: number }; lagMs: number }[],
+): void {
   const worst = [...lags].sort((a, b) => b.lagMs / b.job.durationMs - a.lagMs / a.job.durationMs);
   for (const { job, lagMs } of worst.slice(0, Math.ceil(worst.length * 0.06)).filter((_, index) => index % 6 === 0)) {
-    const polls = server.requests.filter((request) => request.method === 'GET' && request.path.includes(job.id)).map((request) => request.at - job.createdAt);
+    const polls = server.requests
+      .filter((request) => request.method === 'GET' && request.path.includes(job.id))
+      .map((request) => request.at - job.createdAt);
     console.log(`  lag ${((lagMs / job.durationMs) * 100).toFixed(1)}% of ${job.durationMs.toFixed(0)} ms; polls at ${polls.join(' ')}`);
   }
 }
 
 function printTable(title: string, rows: Row[]): void {
-  console.log(`\n${title}: ${JOBS} jobs, lognormal durations (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}, seed ${SEED}), time scale ${TIME_SCALE}, client on Node ${process.version}`);
-  const header = ['schedule', 'status req/job', 'lag p50 (rel)', 'lag p95 (rel)', 'lag p50', 'lag p95', 'client CPU', 'peak RSS', 'HTTP warm-up', 'RSS for the jobs', 'detected', 'wall'];
+  console.log(
+    `\n${title}: ${JOBS} jobs, lognormal durations (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}, seed ${SEED}), time scale ${TIME_SCALE}, client on Node ${process.version}`,
+  );
+  const header = [
+    'schedule',
+    'status req/job',
+    'lag p50 (rel)',
+    'lag p95 (rel)',
+    'lag p50',
+    'lag p95',
+    'client CPU',
+    'peak RSS',
+    'HTTP warm-up',
+    'RSS for the jobs',
+    'detected',
+    'wall',
+  ];
   const lines = rows.map((row) => [
     row.label,
     row.requestsPerJob.toFixed(1),
@@ -238,7 +275,8 @@ const inert: unknown = new Proxy(function inertVscode() {}, {
 /** Loads the production bundle with a stand-in `vscode` module: the code-loading part of activation. */
 function bundleLoadMs(bundle: string): number {
   const originalLoad = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
-  (Module as unknown as { _load: unknown })._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? inert : originalLoad(request, ...rest));
+  (Module as unknown as { _load: unknown })._load = (request: string, ...rest: unknown[]) =>
+    request === 'vscode' ? inert : originalLoad(request, ...rest);
   const started = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- timing a CommonJS load is the measurement
   require(bundle);
@@ -252,9 +290,13 @@ function printMemory(rows: Row[], live: NonNullable<ClientReport['liveHeap']>): 
   const growth = (from: number, to: number) => `${to - from >= 0 ? '+' : ''}${(to - from).toFixed(0)}`;
   console.log(`RSS growth by part (MB; young and old generation as committed by V8, the rest outside its heap):`);
   for (const { label, baseline, peak } of rows) {
-    console.log(`  ${label}: young ${growth(baseline.youngMb, peak.youngMb)}, old ${growth(baseline.oldMb, peak.oldMb)}, other ${growth(baseline.otherMb, peak.otherMb)}`);
+    console.log(
+      `  ${label}: young ${growth(baseline.youngMb, peak.youngMb)}, old ${growth(baseline.oldMb, peak.oldMb)}, other ${growth(baseline.otherMb, peak.otherMb)}`,
+    );
   }
-  console.log(`heap the engine keeps alive (after a full GC, once all ${JOBS} jobs are submitted, ${live.jobsInFlight} of them unfinished): ${(live.withJobsMb - live.beforeMb).toFixed(1)} MB (${live.beforeMb.toFixed(1)} → ${live.withJobsMb.toFixed(1)} MB); the rest of the growth is garbage not yet collected and the room V8 keeps for it`);
+  console.log(
+    `heap the engine keeps alive (after a full GC, once all ${JOBS} jobs are submitted, ${live.jobsInFlight} of them unfinished): ${(live.withJobsMb - live.beforeMb).toFixed(1)} MB (${live.beforeMb.toFixed(1)} → ${live.withJobsMb.toFixed(1)} MB); the rest of the growth is garbage not yet collected and the room V8 keeps for it`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -272,7 +314,9 @@ async function main(): Promise<void> {
     const [cold, warm, every2s, every500ms] = rows as [Row, Row, Row, Row];
     const durations = Array.from({ length: JOBS }, lognormalSampler(SEED));
     const bound = bestBlindSchedule(durations, every500ms.relP95);
-    console.log(`best any schedule blind to the jobs' state can do at the 500 ms loop's p95 lag (${(every500ms.relP95 * 100).toFixed(1)}%), knowing these durations in advance: ${bound.toFixed(1)} requests/job`);
+    console.log(
+      `best any schedule blind to the jobs' state can do at the 500 ms loop's p95 lag (${(every500ms.relP95 * 100).toFixed(1)}%), knowing these durations in advance: ${bound.toFixed(1)} requests/job`,
+    );
     let met = false;
     for (const engine of [cold, warm]) {
       const fewer = engine.requestsPerJob < every2s.requestsPerJob;
@@ -280,7 +324,9 @@ async function main(): Promise<void> {
       // a node process with undici and zod loaded and one response parsed is ~70 MB before any job
       // (the extension host pays that once): the target is what the 1,000 jobs add
       const rssOk = engine.rssGrowthMb < 50;
-      console.log(`${engine.label}: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS for the jobs < 50 MB ${rssOk ? 'MET' : 'MISSED'}`);
+      console.log(
+        `${engine.label}: fewer requests than the 2 s loop ${fewer ? 'MET' : 'MISSED'}; p95 relative lag ≤ the 500 ms loop's ${lagOk ? 'MET' : 'MISSED'}; RSS for the jobs < 50 MB ${rssOk ? 'MET' : 'MISSED'}`,
+      );
       met ||= fewer && lagOk && rssOk;
     }
     if (!met) failures.push(target.name);
@@ -294,8 +340,12 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   require(engineBundle);
   const engineMs = performance.now() - engineStarted;
-  console.log(`\nbundle loaded at activation: dist/extension.js ${bundleKb.toFixed(0)} KB (target < 300 KB: ${bundleKb < 300 ? 'MET' : 'MISSED'}), code load ${loadMs.toFixed(1)} ms (target < 50 ms: ${loadMs < 50 ? 'MET' : 'MISSED'})`);
-  console.log(`engine loaded on first use: dist/engine.js ${(statSync(engineBundle).size / 1024).toFixed(0)} KB, code load ${engineMs.toFixed(1)} ms`);
+  console.log(
+    `\nbundle loaded at activation: dist/extension.js ${bundleKb.toFixed(0)} KB (target < 300 KB: ${bundleKb < 300 ? 'MET' : 'MISSED'}), code load ${loadMs.toFixed(1)} ms (target < 50 ms: ${loadMs < 50 ? 'MET' : 'MISSED'})`,
+  );
+  console.log(
+    `engine loaded on first use: dist/engine.js ${(statSync(engineBundle).size / 1024).toFixed(0)} KB, code load ${engineMs.toFixed(1)} ms`,
+  );
   console.log('the activate() call itself is logged by the extension in real VS Code: "[activate] ready in N ms" in the Image Jobs log');
   if (bundleKb >= 300) failures.push('bundle size');
   if (loadMs >= 50) failures.push('activation');

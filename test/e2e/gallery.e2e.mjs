@@ -5,7 +5,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ensureTools, freePort, launchBrowser, openFile, packageExtension, prepareRun, repo, runCommand, startCodeServer, waitForNotification, waitForWorkbench, webviewFrame,
+  ensureTools,
+  freePort,
+  launchBrowser,
+  openFile,
+  packageExtension,
+  prepareRun,
+  repo,
+  runCommand,
+  startCodeServer,
+  waitForNotification,
+  waitForWorkbench,
+  webviewFrame,
 } from '../../scripts/lib/workbench.mjs';
 
 const runDir = join(repo, '.test-output', 'e2e');
@@ -25,7 +36,13 @@ const check = (ok, message) => {
 const tools = ensureTools();
 const vsix = packageExtension();
 step(`packaged ${vsix}`);
-const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix, userSettings: { 'imageJobs.sandbox.jobDurationMs': 5000 } });
+const workspace = prepareRun({
+  tools,
+  runDir,
+  workspaceSource: join(repo, 'examples'),
+  vsix,
+  userSettings: { 'imageJobs.sandbox.jobDurationMs': 5000 },
+});
 mkdirSync(shots, { recursive: true });
 const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
 const { browser, page } = await launchBrowser();
@@ -57,14 +74,26 @@ try {
   await page.keyboard.press('Control+End');
   await runCommand(page, 'Image Jobs: Open Gallery');
   const gallery = await webviewFrame(page, '.card img');
-  await gallery.waitForFunction(() => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30_000 });
+  await gallery.waitForFunction(
+    () => [...document.querySelectorAll('.card img')].some((img) => img.complete && img.naturalWidth > 0),
+    null,
+    { timeout: 30_000 },
+  );
   const image = await gallery.evaluate(() => {
     const img = document.querySelector('.card img');
     return { width: img.naturalWidth, height: img.naturalHeight, alt: img.alt };
   });
-  check(image.width === 512 && image.height === 512 && image.alt === PROMPT, `the gallery shows the 512×512 PNG (${JSON.stringify(image)})`);
-  const csp = await gallery.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
-  check(/default-src 'none'/.test(csp) && /script-src 'nonce-[A-Za-z0-9_-]{20,}'/.test(csp) && !/unsafe/.test(csp), `CSP is locked down: ${csp.replace(/https?:\/\/\S+/g, '…')}`);
+  check(
+    image.width === 512 && image.height === 512 && image.alt === PROMPT,
+    `the gallery shows the 512×512 PNG (${JSON.stringify(image)})`,
+  );
+  const csp = await gallery.evaluate(
+    () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+  );
+  check(
+    /default-src 'none'/.test(csp) && /script-src 'nonce-[A-Za-z0-9_-]{20,}'/.test(csp) && !/unsafe/.test(csp),
+    `CSP is locked down: ${csp.replace(/https?:\/\/\S+/g, '…')}`,
+  );
   const meta = await gallery.locator('.card .meta').first().innerText();
   check(/sandbox\/landscape · 512×512 · seed \d+/.test(meta), `params shown: ${meta}`);
   await page.waitForTimeout(500);
@@ -77,8 +106,15 @@ try {
   // characters, once the edit has been rendered
   const reference = `!\\[${PROMPT.replace(/\s+/g, '')}\\]\\(assets/generated/a-paper-boat-on-a-\\d+\\.png\\)$`;
   const inserted = await page
-    .waitForFunction((pattern) => new RegExp(pattern).test(document.querySelector('.editor-instance .view-lines').innerText.replace(/[^\x21-\x7e]+/g, '')), reference, { timeout: 10_000 })
-    .then(() => true, () => false);
+    .waitForFunction(
+      (pattern) => new RegExp(pattern).test(document.querySelector('.editor-instance .view-lines').innerText.replace(/[^\x21-\x7e]+/g, '')),
+      reference,
+      { timeout: 10_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
   check(inserted, 'Insert wrote a Markdown image reference at the end of notes.md, where the cursor was');
   await page.screenshot({ path: join(shots, '03-inserted.png') });
 
@@ -87,7 +123,10 @@ try {
   await input.waitFor({ state: 'visible' });
   await input.fill(RELOAD_PROMPT);
   await page.keyboard.press('Enter');
-  const inFlight = page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).filter({ hasText: /queued|running/ }).first();
+  const inFlight = page
+    .locator('.monaco-list-row', { hasText: RELOAD_PROMPT })
+    .filter({ hasText: /queued|running/ })
+    .first();
   await inFlight.waitFor({ timeout: 15_000 });
   check(true, `the job is in flight before the reload (${(await inFlight.innerText()).replace(/\s+/g, ' ')})`);
   await runCommand(page, 'Developer: Reload Window');

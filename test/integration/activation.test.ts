@@ -18,15 +18,31 @@ describe('activation in a real VS Code', () => {
 describe('commands in a real VS Code', () => {
   it('a command given an argument it cannot use rejects, and the failure is in the Image Jobs log', async () => {
     await activateExtension();
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('imageJobs.job.cancel', { jobId: 42 })), /Expected a job id or \{ jobId \}/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('imageJobs.job.cancel', { jobId: 42 })),
+      /Expected a job id or \{ jobId \}/,
+    );
     const userData = process.env.IMAGE_JOBS_TEST_USER_DATA;
     if (!userData) return; // the electron runner keeps its logs elsewhere
-    const logs = fs.readdirSync(path.join(userData, 'logs'), { recursive: true }).map(String).filter((file) => file.endsWith('Image Jobs.log'));
+    const logs = fs
+      .readdirSync(path.join(userData, 'logs'), { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('Image Jobs.log'));
     const end = Date.now() + 10_000;
     // the log channel writes its file asynchronously
-    while (Date.now() < end && !logs.some((file) => fs.readFileSync(path.join(userData, 'logs', file), 'utf8').includes('[command] imageJobs.job.cancel failed: Expected a job id'))) {
+    while (
+      Date.now() < end &&
+      !logs.some((file) =>
+        fs.readFileSync(path.join(userData, 'logs', file), 'utf8').includes('[command] imageJobs.job.cancel failed: Expected a job id'),
+      )
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    assert.ok(logs.some((file) => fs.readFileSync(path.join(userData, 'logs', file), 'utf8').includes('[command] imageJobs.job.cancel failed: Expected a job id')), 'the log has the failure');
+    assert.ok(
+      logs.some((file) =>
+        fs.readFileSync(path.join(userData, 'logs', file), 'utf8').includes('[command] imageJobs.job.cancel failed: Expected a job id'),
+      ),
+      'the log has the failure',
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('API keys', () => {
 
   it('rejects unknown providers with a clear message', async () => {
     await activateExtension();
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'nope', key: 'x' })), /Unknown provider "nope"; expected one of serika, tams/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'nope', key: 'x' })),
+      /Unknown provider "nope"; expected one of serika, tams/,
+    );
   });
 
   it('never writes a key to settings, workspace files, job state or logs', async () => {
@@ -34,10 +37,17 @@ describe('API keys', () => {
     const userData = process.env.IMAGE_JOBS_TEST_USER_DATA;
     if (userData) {
       // code-server runner: logs and user settings live here (the secret store itself is excluded)
-      const ownLog = fs.readdirSync(path.join(userData, 'logs'), { recursive: true }).map(String).filter((file) => file.endsWith('Image Jobs.log'));
+      const ownLog = fs
+        .readdirSync(path.join(userData, 'logs'), { recursive: true })
+        .map(String)
+        .filter((file) => file.endsWith('Image Jobs.log'));
       assert.ok(ownLog.length > 0, 'the Image Jobs log is among the scanned files');
       assert.deepEqual(filesContaining(path.join(userData, 'logs'), KEY), [], 'log files');
-      assert.deepEqual(filesContaining(path.join(userData, 'User'), KEY).filter((file) => !/secret|state\.vscdb/i.test(file)), [], 'user files');
+      assert.deepEqual(
+        filesContaining(path.join(userData, 'User'), KEY).filter((file) => !/secret|state\.vscdb/i.test(file)),
+        [],
+        'user files',
+      );
     }
     await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'bifrost' });
   });

@@ -16,7 +16,10 @@ describe('Generate Image', () => {
     const job = await waitForJob(api, id, ['succeeded', 'failed']);
     assert.equal(job.status, 'succeeded', job.error?.message);
     assert.equal(job.request.prompt, 'A watercolor painting of a lighthouse on a cliff at dusk, warm light');
-    assert.deepEqual(job.assets.map((asset) => asset.path), ['assets/generated/lighthouse-1234.png']);
+    assert.deepEqual(
+      job.assets.map((asset) => asset.path),
+      ['assets/generated/lighthouse-1234.png'],
+    );
 
     const png = Buffer.from(await readWorkspaceFile('assets/generated/lighthouse-1234.png'));
     assert.deepEqual(pngSize(png), { width: 256, height: 192 });
@@ -38,7 +41,10 @@ describe('Generate Image', () => {
     const id = await vscode.commands.executeCommand<string>('imageJobs.generate');
     const job = await waitForJob(api, id, ['succeeded', 'failed']);
     assert.equal(job.status, 'succeeded', job.error?.message);
-    assert.deepEqual(job.assets.map((asset) => asset.path), ['art/pair-77-1.png', 'art/pair-78-2.png']);
+    assert.deepEqual(
+      job.assets.map((asset) => asset.path),
+      ['art/pair-77-1.png', 'art/pair-78-2.png'],
+    );
     for (const asset of job.assets) assert.ok((await vscode.workspace.fs.stat(workspaceFile(asset.path))).size > 100);
   });
 
@@ -76,8 +82,14 @@ describe('Generate Image', () => {
     assert.equal(api.listJobs().length, before, 'no job was created');
     const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     const messages = diagnostics.map((d) => d.message);
-    assert.ok(messages.some((m) => /^config\.width: /.test(m)), messages.join(' | '));
-    assert.ok(messages.some((m) => m.includes('Unknown key "cfg_scale" in config (did you mean "cfgScale"?)')), messages.join(' | '));
+    assert.ok(
+      messages.some((m) => /^config\.width: /.test(m)),
+      messages.join(' | '),
+    );
+    assert.ok(
+      messages.some((m) => m.includes('Unknown key "cfg_scale" in config (did you mean "cfgScale"?)')),
+      messages.join(' | '),
+    );
     const width = diagnostics.find((d) => d.message.startsWith('config.width'))!;
     assert.deepEqual([width.range.start.line, width.range.start.character, width.range.end.character], [3, 9, 13]);
     assert.equal(width.source, 'Image Jobs');
@@ -111,18 +123,37 @@ describe('Generate Image', () => {
     assert.ok(generate, 'a Generate lens');
     assert.equal(generate.range.start.line, 0);
     assert.match(generate.command!.title, /Generate/);
-    assert.ok(lenses.some((lens) => lens.command?.title === 'sandbox/landscape'), 'the model is shown');
+    assert.ok(
+      lenses.some((lens) => lens.command?.title === 'sandbox/landscape'),
+      'the model is shown',
+    );
     const id = await vscode.commands.executeCommand<string>(generate.command!.command, ...(generate.command!.arguments ?? []));
     assert.equal((await waitForJob(api, id, ['succeeded', 'failed'])).status, 'succeeded');
-    const broken = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceFile('prompts/broken.prompt'));
+    const broken = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      workspaceFile('prompts/broken.prompt'),
+    );
     assert.match(broken[0]!.command!.title, /problems? to fix before generating/);
   });
 
   it('contributes the explorer and editor context menus and the palette entry', () => {
     const manifest = vscode.extensions.getExtension('image-jobs.image-jobs')!.packageJSON;
     const menus = manifest.contributes.menus;
-    assert.ok(menus['explorer/context'].some((m: { command: string; when: string }) => m.command === 'imageJobs.generate' && m.when.includes('resourceExtname == .prompt')));
-    assert.ok(menus['editor/context'].some((m: { command: string; when: string }) => m.command === 'imageJobs.generateFromSelection' && m.when === 'editorHasSelection'));
-    assert.ok(manifest.contributes.commands.some((c: { command: string; title: string; category: string }) => c.command === 'imageJobs.generate' && `${c.category}: ${c.title}` === 'Image Jobs: Generate Image'));
+    assert.ok(
+      menus['explorer/context'].some(
+        (m: { command: string; when: string }) => m.command === 'imageJobs.generate' && m.when.includes('resourceExtname == .prompt'),
+      ),
+    );
+    assert.ok(
+      menus['editor/context'].some(
+        (m: { command: string; when: string }) => m.command === 'imageJobs.generateFromSelection' && m.when === 'editorHasSelection',
+      ),
+    );
+    assert.ok(
+      manifest.contributes.commands.some(
+        (c: { command: string; title: string; category: string }) =>
+          c.command === 'imageJobs.generate' && `${c.category}: ${c.title}` === 'Image Jobs: Generate Image',
+      ),
+    );
   });
 });

@@ -10,7 +10,10 @@ export function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   // the restricted-mode suite needs a window whose folder is not trusted: its own run
   const dir = process.env.IMAGE_JOBS_TEST_SUITE === 'untrusted' ? path.join(__dirname, 'untrusted') : __dirname;
-  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(dir, file));
   }
   return new Promise((resolve, reject) => {

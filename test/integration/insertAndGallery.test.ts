@@ -9,7 +9,8 @@ function allTabs(): vscode.Tab[] {
 
 /** The tab model reaches the extension host a moment after the panel is created. */
 async function galleryTab(timeoutMs = 10_000): Promise<vscode.Tab | undefined> {
-  const find = () => allTabs().find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('imageJobs.gallery'));
+  const find = () =>
+    allTabs().find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('imageJobs.gallery'));
   if (find()) return find();
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(undefined), timeoutMs);
@@ -63,7 +64,12 @@ describe('Inserting results and the gallery', () => {
     await vscode.commands.executeCommand('imageJobs.openGallery');
     assert.equal(api.gallery.isOpen, true);
     const gallery = await galleryTab();
-    assert.ok(gallery, `a gallery tab among ${allTabs().map((tab) => tab.label).join(', ')}`);
+    assert.ok(
+      gallery,
+      `a gallery tab among ${allTabs()
+        .map((tab) => tab.label)
+        .join(', ')}`,
+    );
     assert.equal(gallery.label, 'Image Jobs Gallery');
   });
 });

@@ -19,10 +19,30 @@ interface Setup {
 }
 
 const setups: Setup[] = [
-  { provider: 'serika', server: new SerikaServer(), settings: (s) => ({ baseUrl: (s as SerikaServer).baseUrl }), prompt: 'model: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
-  { provider: 'tams', server: new TamsServer(), settings: (s) => ({ baseUrl: s.url }), prompt: 'model: tams/600423083519508503\nconfig:\n  width: 512\n  height: 512\n  steps: 20\n  count: 2\n  seed: 5' },
-  { provider: 'bifrost', server: new BifrostServer(), settings: (s) => ({ baseUrl: s.url, resultTtlSeconds: 600 }), prompt: 'model: bifrost/openai/dall-e-3\nconfig:\n  width: 1024\n  height: 1024\n  seed: 5' },
-  { provider: 'photogpt', server: new PhotoGptServer(), settings: (s) => ({ baseUrl: (s as PhotoGptServer).baseUrl }), prompt: 'model: photogpt/model-abc\nconfig:\n  width: 64\n  height: 64\n  seed: 5' },
+  {
+    provider: 'serika',
+    server: new SerikaServer(),
+    settings: (s) => ({ baseUrl: (s as SerikaServer).baseUrl }),
+    prompt: 'model: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n  seed: 5',
+  },
+  {
+    provider: 'tams',
+    server: new TamsServer(),
+    settings: (s) => ({ baseUrl: s.url }),
+    prompt: 'model: tams/600423083519508503\nconfig:\n  width: 512\n  height: 512\n  steps: 20\n  count: 2\n  seed: 5',
+  },
+  {
+    provider: 'bifrost',
+    server: new BifrostServer(),
+    settings: (s) => ({ baseUrl: s.url, resultTtlSeconds: 600 }),
+    prompt: 'model: bifrost/openai/dall-e-3\nconfig:\n  width: 1024\n  height: 1024\n  seed: 5',
+  },
+  {
+    provider: 'photogpt',
+    server: new PhotoGptServer(),
+    settings: (s) => ({ baseUrl: (s as PhotoGptServer).baseUrl }),
+    prompt: 'model: photogpt/model-abc\nconfig:\n  width: 64\n  height: 64\n  seed: 5',
+  },
   {
     provider: 'submodel',
     // /v2: the base path SubModel's rate-limit section names (the examples use the default /v1/sl)
@@ -34,7 +54,8 @@ const setups: Setup[] = [
 
 async function configure(provider: ProviderId, values: Record<string, unknown>): Promise<void> {
   const settings = vscode.workspace.getConfiguration('imageJobs');
-  for (const [key, value] of Object.entries(values)) await settings.update(`${provider}.${key}`, value, vscode.ConfigurationTarget.Workspace);
+  for (const [key, value] of Object.entries(values))
+    await settings.update(`${provider}.${key}`, value, vscode.ConfigurationTarget.Workspace);
 }
 
 async function writePrompt(name: string, frontMatter: string, body = 'A lighthouse at dusk'): Promise<vscode.Uri> {
@@ -131,7 +152,10 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     const keys = [...new Set(setups.map((setup) => setup.server.apiKey))];
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     for (const key of keys) {
-      assert.ok(setups.some((setup) => setup.server.requests.some((request) => JSON.stringify(request.headers).includes(key))), 'the key was really sent');
+      assert.ok(
+        setups.some((setup) => setup.server.requests.some((request) => JSON.stringify(request.headers).includes(key))),
+        'the key was really sent',
+      );
       assert.ok(!JSON.stringify(api.listJobs()).includes(key), 'job records');
       assert.deepEqual(filesContaining(root, key), [], 'workspace files');
       const userData = process.env.IMAGE_JOBS_TEST_USER_DATA;

@@ -16,13 +16,22 @@ async function runSuite(suite: 'main' | 'untrusted'): Promise<void> {
   if (suite === 'untrusted') {
     // restricted mode without the startup dialog: nobody answers it in a test
     fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }));
+    fs.writeFileSync(
+      path.join(userData, 'User', 'settings.json'),
+      JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }),
+    );
   }
   await runTests({
     version: process.env.VSCODE_VERSION ?? 'stable',
     extensionDevelopmentPath: repo,
     extensionTestsPath: path.join(repo, 'out', 'test', 'integration', 'index.js'),
-    launchArgs: [workspace, '--disable-extensions', ...(suite === 'main' ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      ...(suite === 'main' ? ['--disable-workspace-trust'] : []),
+      '--user-data-dir',
+      userData,
+    ],
     extensionTestsEnv: { IMAGE_JOBS_TEST_USER_DATA: userData, IMAGE_JOBS_TEST_SUITE: suite },
   });
 }

@@ -46,7 +46,9 @@ test('the outer node_modules/.bin and node-gyp shim are off PATH', () => {
 });
 
 test("a nested npm sees neither the user's .npmrc nor the outer npm's settings", () => {
-  const [nodedir, ignoreScripts, userAgent] = runCleaned('npm config get nodedir; npm config get ignore-scripts; npm config get user-agent').trim().split('\n');
+  const [nodedir, ignoreScripts, userAgent] = runCleaned('npm config get nodedir; npm config get ignore-scripts; npm config get user-agent')
+    .trim()
+    .split('\n');
   assert.notEqual(nodedir, '/nonexistent/headers');
   assert.notEqual(nodedir, '/usr');
   assert.equal(ignoreScripts, 'false');

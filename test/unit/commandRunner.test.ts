@@ -36,7 +36,12 @@ test('a command that throws reaches the log and the user, with "Show Log"; it re
 
 test('a rejected key offers "Set API Key" before "Show Log"', async () => {
   const io = ports('Set API Key');
-  const rejected = command({ id: 'imageJobs.test.auth', run: () => { throw new ProviderError('auth', 'Serika: HTTP 401, the API key was rejected'); } });
+  const rejected = command({
+    id: 'imageJobs.test.auth',
+    run: () => {
+      throw new ProviderError('auth', 'Serika: HTTP 401, the API key was rejected');
+    },
+  });
   await rejected.invoke([], io.value);
   await settle();
   assert.deepEqual(io.shown[0]!.actions, ['Set API Key', 'Show Log']);
@@ -46,8 +51,17 @@ test('a rejected key offers "Set API Key" before "Show Log"', async () => {
 test('an argument the parser refuses is logged, shown, and rejects; run is never called', async () => {
   const io = ports();
   let ran = false;
-  const cancel = command({ id: 'imageJobs.job.cancel', parse: parseJobId, run: () => { ran = true; } });
-  await assert.rejects(cancel.invoke([{ jobId: 42 }], io.value), (error: Error) => error instanceof ArgumentError && /Expected a job id or \{ jobId \}/.test(error.message));
+  const cancel = command({
+    id: 'imageJobs.job.cancel',
+    parse: parseJobId,
+    run: () => {
+      ran = true;
+    },
+  });
+  await assert.rejects(
+    cancel.invoke([{ jobId: 42 }], io.value),
+    (error: Error) => error instanceof ArgumentError && /Expected a job id or \{ jobId \}/.test(error.message),
+  );
   assert.equal(ran, false);
   assert.equal(io.logged.length, 1);
   assert.equal(io.shown.length, 1);

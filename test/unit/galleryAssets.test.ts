@@ -28,7 +28,10 @@ const ACTIONS: readonly AssetAction[] = ['insert', 'open', 'reveal'];
 
 describe('gallery assets', () => {
   it('shows only the images of a job, in order', () => {
-    const cards = galleryAssets(job([saved('a/clip.mp4', 'video/mp4'), saved('a/one.png', 'image/png'), saved('a/two.webp', 'image/webp')]), (asset) => `webview:${asset.path}`);
+    const cards = galleryAssets(
+      job([saved('a/clip.mp4', 'video/mp4'), saved('a/one.png', 'image/png'), saved('a/two.webp', 'image/webp')]),
+      (asset) => `webview:${asset.path}`,
+    );
     assert.deepEqual(
       cards.map((card) => [card.path, card.src]),
       [
@@ -50,7 +53,13 @@ describe('gallery assets', () => {
   });
 
   it('acts on the image clicked when videos and images are interleaved', () => {
-    const record = job([saved('a/one.png', 'image/png'), saved('a/clip.mp4', 'video/mp4'), saved('a/two.png', 'image/png'), saved('a/clip2.webm', 'video/webm'), saved('a/three.png', 'image/png')]);
+    const record = job([
+      saved('a/one.png', 'image/png'),
+      saved('a/clip.mp4', 'video/mp4'),
+      saved('a/two.png', 'image/png'),
+      saved('a/clip2.webm', 'video/webm'),
+      saved('a/three.png', 'image/png'),
+    ]);
     const clicked = galleryAssets(record, () => 'webview:x').map((card) => requestedAsset(record, assetRequest('open', card))?.asset.path);
     assert.deepEqual(clicked, ['a/one.png', 'a/two.png', 'a/three.png']);
   });

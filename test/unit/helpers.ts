@@ -88,7 +88,14 @@ export async function rejection(promise: Promise<unknown>): Promise<ProviderErro
 }
 
 /** A poll policy for tests: short intervals, no jitter. */
-export const fastPolls = (): PollPolicyOptions => ({ minIntervalMs: 20, maxIntervalMs: 80, ageFraction: 0.1, jitter: 0, unfocusedMultiplier: 3, queuedMultiplier: 1 });
+export const fastPolls = (): PollPolicyOptions => ({
+  minIntervalMs: 20,
+  maxIntervalMs: 80,
+  ageFraction: 0.1,
+  jitter: 0,
+  unfocusedMultiplier: 3,
+  queuedMultiplier: 1,
+});
 
 /**
  * Cleanups run after the file's tests, which then also fail if any promise was rejected with nobody

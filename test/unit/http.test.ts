@@ -19,11 +19,16 @@ before(async () => {
     if (route === '/ok') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"j1","status":"queued"}');
     if (route === '/malformed') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"j1",');
     if (route === '/schema') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"j1","status":"weird"}');
-    if (route === '/html502') return res.writeHead(502, { 'content-type': 'text/html' }).end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
+    if (route === '/html502')
+      return res
+        .writeHead(502, { 'content-type': 'text/html' })
+        .end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
     if (route === '/html200') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Login</title>');
     if (route === '/401') return res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"invalid token"}');
-    if (route === '/429') return res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":{"message":"slow down"}}');
-    if (route === '/500') return res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":13,"message":"internal","details":[]}');
+    if (route === '/429')
+      return res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":{"message":"slow down"}}');
+    if (route === '/500')
+      return res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":13,"message":"internal","details":[]}');
     if (route === '/404') return res.writeHead(404).end('job not found or expired');
     if (route === '/reset') return req.socket.destroy();
     if (route === '/hang') return; // never answers
@@ -130,7 +135,9 @@ test('a refused connection says so', async () => {
 });
 
 test('the URL named in a network error carries no credentials and no query', async () => {
-  const error = await rejection(http.requestJson({ method: 'POST', url: 'http://user:hunter2@127.0.0.1:9/run?api_key=s3cret' }, z.object({}), 'Submitting'));
+  const error = await rejection(
+    http.requestJson({ method: 'POST', url: 'http://user:hunter2@127.0.0.1:9/run?api_key=s3cret' }, z.object({}), 'Submitting'),
+  );
   assert.match(error.message, /^Submitting \(POST http:\/\/127\.0\.0\.1:9\/run\): /);
   assert.doesNotMatch(error.message, /hunter2|s3cret|user/);
 });

@@ -14,7 +14,10 @@ const http = new HttpClient();
 const servers: SandboxServer[] = [];
 after(() => Promise.all(servers.map((server) => server.stop())));
 
-async function startServer(durationMs: number, stateFile?: string): Promise<{ server: SandboxServer; context: { http: HttpClient; baseUrl: string } }> {
+async function startServer(
+  durationMs: number,
+  stateFile?: string,
+): Promise<{ server: SandboxServer; context: { http: HttpClient; baseUrl: string } }> {
   const server = new SandboxServer({ jobDurationMs: () => durationMs, stateFile });
   servers.push(server);
   return { server, context: { http, baseUrl: await server.start() } };
@@ -49,7 +52,10 @@ test('a job goes queued → running → succeeded over real HTTP, with downloada
   }
   assert.ok(seen.has('queued') && seen.has('running'), `saw ${[...seen]}`);
   assert.equal(state.outputs.length, 2);
-  assert.deepEqual(state.outputs.map((o) => o.seed), [7, 8]);
+  assert.deepEqual(
+    state.outputs.map((o) => o.seed),
+    [7, 8],
+  );
   const first = state.outputs[0]!;
   assert.equal(first.kind, 'url');
   const file = await http.download(first.kind === 'url' ? first.url : '', { maxBytes: 1e6 });

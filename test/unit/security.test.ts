@@ -17,7 +17,11 @@ after(async () => {
 });
 
 /** A server on another origin that records what it is sent and answers with `body`. */
-async function otherOrigin(contentType: string, body: Buffer | string, status = 200): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
+async function otherOrigin(
+  contentType: string,
+  body: Buffer | string,
+  status = 200,
+): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
   const seen: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
     seen.push(req.headers);
@@ -42,10 +46,20 @@ function providerReturning(url: string): ImageProvider {
 
 async function runWith(provider: ImageProvider, baseUrl: string) {
   const store = new JobStore(memoryPersistence());
-  const manager = new JobManager(store, async () => ({ provider, context: { http: new HttpClient({ timeoutMs: 2000 }), baseUrl, apiKey: 'secret-key-123456' } }), fileSink, collectingLogger(), { pollPolicy: fastPolls });
+  const manager = new JobManager(
+    store,
+    async () => ({ provider, context: { http: new HttpClient({ timeoutMs: 2000 }), baseUrl, apiKey: 'secret-key-123456' } }),
+    fileSink,
+    collectingLogger(),
+    { pollPolicy: fastPolls },
+  );
   closers.push(() => manager.dispose());
   const dir = tempDir();
-  const id = await manager.submit({ providerId: 'photogpt', model: 'm', prompt: 'p', params: { width: 64, height: 64, count: 1 } }, { kind: 'script' }, { root: rootUri(dir), folder: 'out', nameTemplate: '{{name}}', baseName: 'x' });
+  const id = await manager.submit(
+    { providerId: 'photogpt', model: 'm', prompt: 'p', params: { width: 64, height: 64, count: 1 } },
+    { kind: 'script' },
+    { root: rootUri(dir), folder: 'out', nameTemplate: '{{name}}', baseName: 'x' },
+  );
   return waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 5000);
 }
 
@@ -64,10 +78,7 @@ test('redirects are not followed, so a key never rides a redirect to another hos
   const elsewhere = await otherOrigin('application/json', '{"jobId":"x"}');
   const redirector = await otherOrigin('text/plain', `${elsewhere.url}/steal`, 302);
   const http = new HttpClient({ timeoutMs: 2000 });
-  await assert.rejects(
-    photoGptProvider.poll('job-1', { http, baseUrl: redirector.url, apiKey: 'secret-key-123456' }),
-    /HTTP 302/,
-  );
+  await assert.rejects(photoGptProvider.poll('job-1', { http, baseUrl: redirector.url, apiKey: 'secret-key-123456' }), /HTTP 302/);
   assert.equal(redirector.seen[0]!.authorization, 'Bearer secret-key-123456');
   assert.equal(elsewhere.seen.length, 0, 'the redirect target was never contacted');
 });
@@ -91,9 +102,19 @@ test('a result over the size limit is refused', async () => {
   const cdn = await otherOrigin('image/png', Buffer.alloc(2 * 1024 * 1024, 1));
   const store = new JobStore(memoryPersistence());
   const provider = providerReturning(`${cdn.url}/big.png`);
-  const manager = new JobManager(store, async () => ({ provider, context: { http: new HttpClient(), baseUrl: 'http://127.0.0.1:9' } }), fileSink, collectingLogger(), { pollPolicy: fastPolls, maxDownloadBytes: 1024 * 1024 });
+  const manager = new JobManager(
+    store,
+    async () => ({ provider, context: { http: new HttpClient(), baseUrl: 'http://127.0.0.1:9' } }),
+    fileSink,
+    collectingLogger(),
+    { pollPolicy: fastPolls, maxDownloadBytes: 1024 * 1024 },
+  );
   closers.push(() => manager.dispose());
-  const id = await manager.submit({ providerId: 'photogpt', model: 'm', prompt: 'p', params: { width: 64, height: 64, count: 1 } }, { kind: 'script' }, { root: rootUri(tempDir()), folder: 'o', nameTemplate: 'x', baseName: 'x' });
+  const id = await manager.submit(
+    { providerId: 'photogpt', model: 'm', prompt: 'p', params: { width: 64, height: 64, count: 1 } },
+    { kind: 'script' },
+    { root: rootUri(tempDir()), folder: 'o', nameTemplate: 'x', baseName: 'x' },
+  );
   const job = await waitFor(() => store.get(id)!.status === 'failed' && store.get(id), 5000);
   // no Content-Length here, so the limit trips while reading
   assert.match(job.error!.message, /Could not download the result: .*response larger than 1 MB/);

@@ -24,7 +24,7 @@ const NOT_A_COPY = new Set([
   'imageJobs.bifrost.defaultModel in src/core/providers/bifrost.ts',
 ]);
 
-test("no string default of package.json is repeated in src/", () => {
+test('no string default of package.json is repeated in src/', () => {
   const copies: string[] = [];
   for (const [key, { default: value, enum: choices }] of Object.entries(declared)) {
     // "" says nothing; an enum's values are identifiers the code must name ('sandbox', 'bearer')
@@ -40,8 +40,14 @@ test("no string default of package.json is repeated in src/", () => {
 test('settings are read through the typed keys, never with a fallback of their own', () => {
   const config = sources.find(({ path }) => path.endsWith(join('services', 'config.ts')))!.text;
   assert.doesNotMatch(config, /\.get<[^>]*>\([^,)]*,/, 'a get() with a fallback argument');
-  const typedKeys = [...config.slice(config.indexOf('export interface Settings'), config.indexOf('export type SettingKey')).matchAll(/readonly '?([\w.]+)'?:/g)].map((match) => `imageJobs.${match[1]}`);
+  const typedKeys = [
+    ...config
+      .slice(config.indexOf('export interface Settings'), config.indexOf('export type SettingKey'))
+      .matchAll(/readonly '?([\w.]+)'?:/g),
+  ].map((match) => `imageJobs.${match[1]}`);
   assert.deepEqual(typedKeys.sort(), Object.keys(declared).sort(), 'the typed keys are exactly those package.json declares');
-  const elsewhere = sources.filter(({ path, text }) => !path.endsWith('config.ts') && /getConfiguration\(\s*['"]imageJobs/.test(text)).map(({ path }) => path);
+  const elsewhere = sources
+    .filter(({ path, text }) => !path.endsWith('config.ts') && /getConfiguration\(\s*['"]imageJobs/.test(text))
+    .map(({ path }) => path);
   assert.deepEqual(elsewhere, [], 'no other file reads imageJobs settings directly');
 });

@@ -1,6 +1,12 @@
 // The gallery webview: renders the assets the host sends, asks the host to insert/open/copy.
 // DOM is built with textContent only, so nothing from a prompt is ever parsed as HTML.
-import type { GalleryAsset, GalleryRequest, GalleryToHostMessage, GalleryUiState, HostToGalleryMessage } from '../../src/shared/webviewProtocol';
+import type {
+  GalleryAsset,
+  GalleryRequest,
+  GalleryToHostMessage,
+  GalleryUiState,
+  HostToGalleryMessage,
+} from '../../src/shared/webviewProtocol';
 import { assetRequest } from '../../src/shared/galleryRequests';
 
 interface VsCodeApi {
@@ -17,7 +23,11 @@ let filter = vscode.getState()?.filter ?? '';
 let nextRequestId = 1;
 const pending = new Map<number, HTMLElement>();
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  children: (Node | string)[] = [],
+): HTMLElementTagNameMap[K] {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -77,18 +87,31 @@ function render(): void {
     vscode.setState({ filter });
     renderGrid();
   });
-  const header = element('header', {}, [element('h1', { textContent: 'Image Jobs Gallery' }), search, element('span', { className: 'count', id: 'count' })]);
+  const header = element('header', {}, [
+    element('h1', { textContent: 'Image Jobs Gallery' }),
+    search,
+    element('span', { className: 'count', id: 'count' }),
+  ]);
   const grid = element('section', { className: 'grid', id: 'grid' });
   app.replaceChildren(header, grid);
   renderGrid();
   function renderGrid(): void {
     const current = filter.trim().toLowerCase();
-    const visible = current ? assets.filter((asset) => `${asset.prompt} ${asset.model} ${asset.path}`.toLowerCase().includes(current)) : assets;
+    const visible = current
+      ? assets.filter((asset) => `${asset.prompt} ${asset.model} ${asset.path}`.toLowerCase().includes(current))
+      : assets;
     document.getElementById('count')!.textContent = `${visible.length} of ${assets.length} image${assets.length === 1 ? '' : 's'}`;
     grid.replaceChildren(
       ...(visible.length > 0
         ? visible.map(card)
-        : [element('p', { className: 'empty', textContent: assets.length ? 'No image matches the filter.' : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.' })]),
+        : [
+            element('p', {
+              className: 'empty',
+              textContent: assets.length
+                ? 'No image matches the filter.'
+                : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.',
+            }),
+          ]),
     );
   }
 }

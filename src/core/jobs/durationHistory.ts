@@ -31,7 +31,9 @@ export class DurationHistory {
   /** Seeds from finished jobs (the store survives reloads, so the history does too). */
   static fromJobs(jobs: Iterable<JobRecord>): DurationHistory {
     const history = new DurationHistory();
-    const finished = [...jobs].filter((job) => job.status === 'succeeded' && job.resultAt !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    const finished = [...jobs]
+      .filter((job) => job.status === 'succeeded' && job.resultAt !== undefined)
+      .sort((a, b) => a.createdAt - b.createdAt);
     for (const job of finished) history.record(job.request, job.resultAt! - job.createdAt);
     return history;
   }

@@ -102,7 +102,13 @@ export class FileJobLeases implements JobLeases {
 
   private async tryAcquire(jobId: string): Promise<boolean> {
     // a finished job stays finished: its outcome is adopted, never worked on again
-    if (await stat(this.outcomePath(jobId)).then(() => true, () => false)) return false;
+    if (
+      await stat(this.outcomePath(jobId)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return false;
     const path = this.leasePath(jobId);
     const lease: LeaseFile = { owner: this.owner, expiresAt: this.now() + LEASE_MS };
     await mkdir(join(this.folder, 'leases'), { recursive: true });

@@ -9,5 +9,6 @@ export interface JobLogger {
 
 /** An answer nobody expected goes to the log as received (the logger redacts secrets). */
 export function logRawAnswer(log: JobLogger, id: string, step: string, error: unknown): void {
-  if (isProviderError(error) && error.details.raw !== undefined) log.warn(`[${step}] ${id}: the provider's answer was: ${error.details.raw}`);
+  if (isProviderError(error) && error.details.raw !== undefined)
+    log.warn(`[${step}] ${id}: the provider's answer was: ${error.details.raw}`);
 }

@@ -6,7 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { describeError, isProviderError, ProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
-import { isTerminal, needsPolling, type GenerationRequest, type JobError, type JobRecord, type JobSource, type OutputTarget, type ProviderId } from '../jobModel';
+import {
+  isTerminal,
+  needsPolling,
+  type GenerationRequest,
+  type JobError,
+  type JobRecord,
+  type JobSource,
+  type OutputTarget,
+  type ProviderId,
+} from '../jobModel';
 import type { JobStore } from './jobStore';
 import { DurationHistory } from './durationHistory';
 import { validateRequest } from '../prompt/generationPlan';
@@ -81,7 +90,11 @@ export class JobManager implements Disposable {
       this.calls,
       this.durations,
       log,
-      { holdsLease: (id) => this.holdsLease(id), applyState: (id, state) => this.applyState(id, state), fail: (id, error) => this.fail(id, error) },
+      {
+        holdsLease: (id) => this.holdsLease(id),
+        applyState: (id, state) => this.applyState(id, state),
+        fail: (id, error) => this.fail(id, error),
+      },
       { ...settings, random: options.random ?? Math.random },
     );
     this.saver = new ResultSaver(this.calls, sink, settings);
@@ -135,15 +148,23 @@ export class JobManager implements Disposable {
         idempotent = provider.idempotentSubmit;
         // the provider's documented limits, checked before anything is sent
         const problems = validateRequest(job.request, provider);
-        if (problems.length > 0) throw new ProviderError('badRequest', `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`);
-        const result = await this.calls.call(job.request.providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context));
+        if (problems.length > 0)
+          throw new ProviderError(
+            'badRequest',
+            `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`,
+          );
+        const result = await this.calls.call(job.request.providerId, 'submit', () =>
+          provider.submit(job.request, job.idempotencyKey, context),
+        );
         if (this.disposed) return;
         const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
           // cancelled while the submit was on its way: cancel it remotely too
           if (provider.cancel) {
-            await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context)).catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
+            await this.calls
+              .call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context))
+              .catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
           }
           return;
         }
@@ -181,7 +202,13 @@ export class JobManager implements Disposable {
       if (outcome) {
         this.log.info(`[jobs] ${id} was finished by another window (${outcome.status})`);
         this.forget(id);
-        await this.store.update(id, () => ({ ...outcome, progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined }));
+        await this.store.update(id, () => ({
+          ...outcome,
+          progress: undefined,
+          queuePosition: undefined,
+          queueLength: undefined,
+          warning: undefined,
+        }));
       } else {
         await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
         this.poller.schedule(id, LEASE_RECHECK_MS);
@@ -200,7 +227,8 @@ export class JobManager implements Disposable {
       await this.sendSubmission(job);
     } else {
       await this.fail(job.id, {
-        message: 'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
+        message:
+          'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
         phase: 'submit',
         retryable: true,
       });
@@ -267,7 +295,13 @@ export class JobManager implements Disposable {
           credits: state.credits ?? current.credits,
           ...(state.status === 'queued'
             ? { status: 'queued', queuePosition: state.queuePosition, queueLength: state.queueLength }
-            : { status: 'running', progress: state.progress, queuePosition: undefined, queueLength: undefined, startedAt: current.startedAt ?? Date.now() }),
+            : {
+                status: 'running',
+                progress: state.progress,
+                queuePosition: undefined,
+                queueLength: undefined,
+                startedAt: current.startedAt ?? Date.now(),
+              }),
         }));
         // the next look need not wait for the change to reach the disk
         if (job) this.poller.scheduleNext(job);
@@ -277,7 +311,13 @@ export class JobManager implements Disposable {
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
         if (current.resultAt === undefined) this.durations.record(current.request, resultAt - current.createdAt);
-        await this.store.update(id, (current) => ({ status: 'downloading', progress: 1, queuePosition: undefined, credits: state.credits ?? current.credits, resultAt }));
+        await this.store.update(id, (current) => ({
+          status: 'downloading',
+          progress: 1,
+          queuePosition: undefined,
+          credits: state.credits ?? current.credits,
+          resultAt,
+        }));
         // downloads wait for their own slots; the poll that found the result must not hold a scheduler slot meanwhile
         void this.saveResults(id, state.outputs).catch((error) => this.log.error(`[download] ${id}: ${describeError(error)}`));
         return;
@@ -299,7 +339,10 @@ export class JobManager implements Disposable {
     const job = this.store.get(id);
     if (!job) return;
     if (outputs.length === 0) {
-      await this.finish(id, { status: 'failed', error: { message: 'The provider reported success but returned no images.', phase: 'provider', retryable: false } });
+      await this.finish(id, {
+        status: 'failed',
+        error: { message: 'The provider reported success but returned no images.', phase: 'provider', retryable: false },
+      });
       return;
     }
     const outcome = await this.saver.save(job, outputs);
@@ -341,10 +384,19 @@ export class JobManager implements Disposable {
     if (this.disposed) return;
     this.poller.unschedule(id);
     this.forget(id);
-    const job = await this.store.update(id, () => ({ progress: undefined, queuePosition: undefined, queueLength: undefined, warning: undefined, finishedAt: Date.now(), ...change }));
+    const job = await this.store.update(id, () => ({
+      progress: undefined,
+      queuePosition: undefined,
+      queueLength: undefined,
+      warning: undefined,
+      finishedAt: Date.now(),
+      ...change,
+    }));
     if (job && this.leases) {
       const { status, assets, error, finishedAt, remoteId, credits } = job;
-      await this.leases.complete(id, { status, assets, error, finishedAt, remoteId, credits }).catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
+      await this.leases
+        .complete(id, { status, assets, error, finishedAt, remoteId, credits })
+        .catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
     }
   }
 

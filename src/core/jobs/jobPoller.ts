@@ -142,7 +142,11 @@ export class JobPoller implements Disposable {
     if (!(await this.outcomes.holdsLease(id))) return;
     if (Date.now() - job.createdAt > this.options.maxJobAgeMs) {
       const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
-      await this.outcomes.fail(id, { message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`, phase: 'poll', retryable: true });
+      await this.outcomes.fail(id, {
+        message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`,
+        phase: 'poll',
+        retryable: true,
+      });
       return;
     }
     let batch = [job];
@@ -152,7 +156,10 @@ export class JobPoller implements Disposable {
         // one list request refreshes every unfinished job of this provider; a job another batch
         // already took (its timer fired at the same moment) is left to that batch
         if (this.batched.has(id)) return;
-        const candidates = [...this.store.values()].filter((other) => other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id));
+        const candidates = [...this.store.values()].filter(
+          (other) =>
+            other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id),
+        );
         // members are marked at once: the lease checks below await, and another batch may form meanwhile
         batch = [job];
         this.batched.add(id);
@@ -164,7 +171,12 @@ export class JobPoller implements Disposable {
         }
         for (const other of batch) this.scheduler.unschedule(other.id);
         try {
-          const states = await this.calls.call(job.request.providerId, 'poll', () => provider.pollMany!(batch.map((other) => other.remoteId!), context));
+          const states = await this.calls.call(job.request.providerId, 'poll', () =>
+            provider.pollMany!(
+              batch.map((other) => other.remoteId!),
+              context,
+            ),
+          );
           for (const other of batch) {
             const state = states.get(other.remoteId!);
             if (state) await this.applyPolled(other, state);
@@ -196,7 +208,10 @@ export class JobPoller implements Disposable {
     if (this.calls.closed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
-      await this.outcomes.applyState(id, { status: 'expired', reason: `The provider no longer has this job (expired or deleted): ${message}` });
+      await this.outcomes.applyState(id, {
+        status: 'expired',
+        reason: `The provider no longer has this job (expired or deleted): ${message}`,
+      });
       return;
     }
     if (isProviderError(error) && error.kind === 'malformed') {

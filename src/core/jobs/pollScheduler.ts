@@ -116,11 +116,14 @@ export class PollScheduler implements Disposable {
     if (this.timer && this.timerDueAt <= earliest) return;
     this.clearTimer();
     this.timerDueAt = earliest;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDueAt = Infinity;
-      this.fire();
-    }, Math.max(0, earliest - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerDueAt = Infinity;
+        this.fire();
+      },
+      Math.max(0, earliest - this.now()),
+    );
   }
 
   private clearTimer(): void {

@@ -23,7 +23,12 @@ export const PROVIDER_LIMITS: Readonly<Record<ProviderId, ProviderLimits>> = {
   bifrost: { maxInFlight: 16 },
   photogpt: { maxInFlight: 8 },
   submodel: {
-    rates: { submit: { requests: 1000, perMs: 10_000 }, poll: { requests: 2000, perMs: 10_000 }, cancel: { requests: 100, perMs: 10_000 }, admin: { requests: 2, perMs: 10_000 } },
+    rates: {
+      submit: { requests: 1000, perMs: 10_000 },
+      poll: { requests: 2000, perMs: 10_000 },
+      cancel: { requests: 100, perMs: 10_000 },
+      admin: { requests: 2, perMs: 10_000 },
+    },
     maxInFlight: 200,
   },
 };

@@ -7,7 +7,16 @@ import type { JobError } from '../jobModel';
  * Failures that happen before a request leaves this machine: the provider cannot have the job, so a
  * submission may be repeated whatever the provider (no idempotency key needed).
  */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 
 /** What a failed submission means for the job at the provider. */
 export type SubmitOutcome =
@@ -45,13 +54,20 @@ export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent
       if (idempotent) break;
       // the provider accepted something (2xx) but its id is unreadable: a retry could make a second job
       return {
-        message: appendSentence(message, 'The job was submitted but the answer could not be read, so its id is unknown: the provider may be running it. The answer is in the log; check the dashboard before generating again.'),
+        message: appendSentence(
+          message,
+          'The job was submitted but the answer could not be read, so its id is unknown: the provider may be running it. The answer is in the log; check the dashboard before generating again.',
+        ),
         phase: 'submit',
         retryable: false,
       };
     case 'unknown':
       if (idempotent) break;
-      return { message: appendSentence(message, 'The provider may or may not have received the job; check its dashboard before retrying.'), phase: 'submit', retryable };
+      return {
+        message: appendSentence(message, 'The provider may or may not have received the job; check its dashboard before retrying.'),
+        phase: 'submit',
+        retryable,
+      };
     case 'refused':
       break;
   }

@@ -66,7 +66,12 @@ export function planFromText(text: string, defaults: GenerationDefaults): Genera
   if (!prompt) throw new Error('The prompt is empty.');
   return {
     request: buildRequest({ providerId: defaults.providerId, model: modelOrDefault(defaults.providerId, defaults) }, prompt),
-    output: { root: defaults.outputRoot, folder: defaults.outputFolder, nameTemplate: defaults.nameTemplate, baseName: slugFromPrompt(prompt) },
+    output: {
+      root: defaults.outputRoot,
+      folder: defaults.outputFolder,
+      nameTemplate: defaults.nameTemplate,
+      baseName: slugFromPrompt(prompt),
+    },
   };
 }
 
@@ -85,7 +90,10 @@ export function validateRequest(request: GenerationRequest, provider: Pick<Image
     problems.push({ field: 'operation', message: `${request.providerId} does not ${OPERATION_NAMES[operation]} (PhotoGPT does)` });
   }
   if (request.providerId === 'sandbox' && !(SANDBOX_MODELS as readonly string[]).includes(request.model)) {
-    problems.push({ field: 'model', message: `The Sandbox has no model "${request.model}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.` });
+    problems.push({
+      field: 'model',
+      message: `The Sandbox has no model "${request.model}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.`,
+    });
   }
   return problems;
 }

@@ -91,7 +91,10 @@ const frontMatterSchema = z
           .string()
           .min(1)
           .refine((value) => !isUnsafeRelativePath(value), 'output.folder must be a path inside the workspace')
-          .refine((value) => !value.split(/[\\/]/).some(isWindowsDeviceName), 'output.folder names a Windows device (CON, NUL, COM1, LPT1, …), which cannot be a folder there'),
+          .refine(
+            (value) => !value.split(/[\\/]/).some(isWindowsDeviceName),
+            'output.folder names a Windows device (CON, NUL, COM1, LPT1, …), which cannot be a folder there',
+          ),
         name: z.string().min(1),
       })
       .partial()
@@ -153,7 +156,8 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
   const values = parseFrontMatter(frontMatter, report, checks);
 
   const template = source.slice(frontMatter.bodyOffset).trim();
-  const bodyStart = frontMatter.bodyOffset + (source.slice(frontMatter.bodyOffset).length - source.slice(frontMatter.bodyOffset).trimStart().length);
+  const bodyStart =
+    frontMatter.bodyOffset + (source.slice(frontMatter.bodyOffset).length - source.slice(frontMatter.bodyOffset).trimStart().length);
   if (!template) {
     const at = Math.min(frontMatter.bodyOffset, Math.max(0, source.length - 1));
     report('error', 'The prompt body is empty: write the prompt text below the front matter.', at, source.length);
@@ -215,7 +219,11 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: Prom
   if ('error' in value) {
     // an alias bomb or an alias without its anchor: refused here, shown on the first alias
     const alias = blamedAliasRange(document);
-    report('error', `YAML: ${value.error}`, ...(alias ? [frontMatter.offset + alias[0], frontMatter.offset + alias[1]] as const : rootRange()));
+    report(
+      'error',
+      `YAML: ${value.error}`,
+      ...(alias ? ([frontMatter.offset + alias[0], frontMatter.offset + alias[1]] as const) : rootRange()),
+    );
     return undefined;
   }
   const data = value.data;

@@ -28,7 +28,9 @@ const bifrostJobSchema = z.looseObject({
   // the document shows `result: null`; a finished image job's result is Bifrost's
   // BifrostImageGenerationResponse (core/schemas/images.go): data[].url | b64_json
   result: z
-    .object({ data: z.array(z.object({ url: z.string().url().nullish(), b64_json: z.string().nullish(), revised_prompt: z.string().nullish() })) })
+    .object({
+      data: z.array(z.object({ url: z.string().url().nullish(), b64_json: z.string().nullish(), revised_prompt: z.string().nullish() })),
+    })
     .nullish(),
   error: bifrostErrorSchema.nullish(),
 });
@@ -97,12 +99,16 @@ function sizeOf(request: GenerationRequest): string | undefined {
 export function validateBifrostRequest(request: GenerationRequest): RequestProblem[] {
   const problems: RequestProblem[] = [];
   const { params } = request;
-  if (!/^[^/]+\/.+$/.test(request.model)) problems.push({ field: 'model', message: 'Bifrost needs provider/model after "bifrost/", e.g. bifrost/openai/dall-e-3' });
+  if (!/^[^/]+\/.+$/.test(request.model))
+    problems.push({ field: 'model', message: 'Bifrost needs provider/model after "bifrost/", e.g. bifrost/openai/dall-e-3' });
   const count = imageCount(params);
   if (count < 1 || count > 10) problems.push({ field: 'count', message: `count must be 1–10 for Bifrost (got ${count})` });
   // one `size` field carries both: half of it cannot be sent
   if ((params.width === undefined) !== (params.height === undefined)) {
-    problems.push({ field: params.width === undefined ? 'height' : 'width', message: 'Bifrost sends width and height together as one size: set both, or neither for the model\'s default' });
+    problems.push({
+      field: params.width === undefined ? 'height' : 'width',
+      message: "Bifrost sends width and height together as one size: set both, or neither for the model's default",
+    });
   }
   // Bifrost's image request has no guidance or sampler field (core/schemas/images.go ImageGenerationParameters)
   if (params.cfgScale !== undefined) problems.push({ field: 'cfgScale', message: 'Bifrost image requests have no cfgScale' });
@@ -112,7 +118,8 @@ export function validateBifrostRequest(request: GenerationRequest): RequestProbl
   if (known && size && !known.sizes.includes(size)) {
     problems.push({ field: 'width', message: `${request.model} makes only ${known.sizes.join(', ')} (got ${size})` });
   }
-  if (known && count > known.maxCount && count <= 10) problems.push({ field: 'count', message: `${request.model} makes only ${known.maxCount} image per request (got ${count})` });
+  if (known && count > known.maxCount && count <= 10)
+    problems.push({ field: 'count', message: `${request.model} makes only ${known.maxCount} image per request (got ${count})` });
   return problems;
 }
 
@@ -150,10 +157,17 @@ export const bifrostProvider: ImageProvider = {
       );
       // the job exists once it has an id: an undocumented status here is left to the first poll
       const known = ['pending', 'processing', 'completed', 'failed'].includes(response.data.status);
-      return { remoteId: response.data.id, state: known ? normalizeBifrostJob(response.data, 'Submitting to Bifrost') : { status: 'queued' } };
+      return {
+        remoteId: response.data.id,
+        state: known ? normalizeBifrostJob(response.data, 'Submitting to Bifrost') : { status: 'queued' },
+      };
     } catch (error) {
       if (error instanceof ProviderError && error.kind === 'notFound') {
-        throw new ProviderError('badRequest', `${error.message}. Bifrost serves async image routes only when a logs store is configured.`, error.details);
+        throw new ProviderError(
+          'badRequest',
+          `${error.message}. Bifrost serves async image routes only when a logs store is configured.`,
+          error.details,
+        );
       }
       throw error;
     }
@@ -161,7 +175,13 @@ export const bifrostProvider: ImageProvider = {
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const response = await context.http.requestJson(
-      { method: 'GET', url: endpoint(context, `/v1/async/images/generations/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal, okStatuses: ACCEPTED },
+      {
+        method: 'GET',
+        url: endpoint(context, `/v1/async/images/generations/${encodeURIComponent(remoteId)}`),
+        headers: authHeaders(context),
+        signal: context.signal,
+        okStatuses: ACCEPTED,
+      },
       bifrostJobSchema,
       'Checking the Bifrost job',
     );

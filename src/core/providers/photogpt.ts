@@ -77,13 +77,18 @@ export function normalizePhotoGptJob(job: PhotoGptJob, body: unknown = { result:
   if (running) return running;
   if (status !== SUCCESS_STATUS) return { status: 'failed', reason: failureReason(job) };
   // image ids are kept: upscaling takes one (POST /images/upscaling {imageID})
-  const outputs: RemoteOutput[] = [...(job.images ?? []), ...(job.videos ?? [])].map((record) => ({ kind: 'url', url: record.url, remoteId: record.id }));
+  const outputs: RemoteOutput[] = [...(job.images ?? []), ...(job.videos ?? [])].map((record) => ({
+    kind: 'url',
+    url: record.url,
+    remoteId: record.id,
+  }));
   if (outputs.length === 0) throw unexpectedAnswer('Checking the PhotoGPT job', 'success without images or videos', body);
   return { status: 'succeeded', outputs };
 }
 
 export function validatePhotoGptRequest(request: GenerationRequest): RequestProblem[] {
-  if (request.operation?.kind === 'upscale') return request.operation.imageId ? [] : [{ field: 'operation', message: 'upscaling needs an image id' }];
+  if (request.operation?.kind === 'upscale')
+    return request.operation.imageId ? [] : [{ field: 'operation', message: 'upscaling needs an image id' }];
   return request.model ? [] : [{ field: 'model', message: 'PhotoGPT needs a model id: model: photogpt/<modelID>' }];
 }
 
@@ -102,7 +107,15 @@ function submission(request: GenerationRequest): { path: string; body: Record<st
   if (request.operation?.kind === 'video') return { path: '/videos/generation', body: { modelID: request.model, prompt: request.prompt } };
   return {
     path: '/images/generation',
-    body: defined({ modelID: request.model, prompt: request.prompt, width: params.width, height: params.height, numImages: params.count, steps: params.steps, seed: params.seed }),
+    body: defined({
+      modelID: request.model,
+      prompt: request.prompt,
+      width: params.width,
+      height: params.height,
+      numImages: params.count,
+      steps: params.steps,
+      seed: params.seed,
+    }),
   };
 }
 
@@ -114,7 +127,11 @@ export const photoGptProvider: ImageProvider = {
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     const { path, body } = submission(request);
     const what = 'Submitting to PhotoGPT';
-    const response = await context.http.requestJson({ method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal }, z.unknown(), what);
+    const response = await context.http.requestJson(
+      { method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal },
+      z.unknown(),
+      what,
+    );
     return { remoteId: resultOf(response.data, submitSchema, what).jobId, state: { status: 'queued' } };
   },
 
@@ -134,6 +151,10 @@ export const photoGptProvider: ImageProvider = {
 /** GET /ping (PROVIDERS.md; not in the document): checks the key and the API version; resolves with PhotoGPT's answer. */
 export async function pingPhotoGpt(context: ProviderContext): Promise<unknown> {
   const what = 'Pinging PhotoGPT';
-  const response = await context.http.requestJson({ method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal }, z.unknown(), what);
+  const response = await context.http.requestJson(
+    { method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal },
+    z.unknown(),
+    what,
+  );
   return resultOf(response.data, z.unknown(), what);
 }

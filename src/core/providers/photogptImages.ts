@@ -19,7 +19,8 @@ export function upscalableImages(jobs: Iterable<JobRecord>): UpscalableImage[] {
   for (const job of jobs) {
     if (job.request.providerId !== 'photogpt' || job.status !== 'succeeded') continue;
     for (const asset of job.assets) {
-      if (asset.remoteId && asset.mimeType.startsWith('image/')) images.push({ imageId: asset.remoteId, jobId: job.id, prompt: job.request.prompt, path: asset.path, finishedAt: job.finishedAt });
+      if (asset.remoteId && asset.mimeType.startsWith('image/'))
+        images.push({ imageId: asset.remoteId, jobId: job.id, prompt: job.request.prompt, path: asset.path, finishedAt: job.finishedAt });
     }
   }
   return images.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));

@@ -16,7 +16,12 @@ const serikaJobSchema = z.looseObject({
   status: z.string(),
   created_at: z.number().optional(),
   result: z
-    .object({ url: z.string().url(), width: z.number().int().optional(), height: z.number().int().optional(), seed: z.number().int().optional() })
+    .object({
+      url: z.string().url(),
+      width: z.number().int().optional(),
+      height: z.number().int().optional(),
+      seed: z.number().int().optional(),
+    })
     .nullish(),
   // "Check the `error` field for details": the document gives it no shape
   error: z.unknown().optional(),
@@ -52,7 +57,10 @@ export function normalizeSerikaJob(job: SerikaJob, what = 'Checking the Serika j
       return { status: 'failed', reason: failureReason(job.error) ?? 'Serika reported the job as FAILED without a reason' };
     case 'COMPLETED':
       if (!job.result) return { status: 'failed', reason: 'Serika reported COMPLETED but sent no result' };
-      return { status: 'succeeded', outputs: [{ kind: 'url', url: job.result.url, width: job.result.width, height: job.result.height, seed: job.result.seed }] };
+      return {
+        status: 'succeeded',
+        outputs: [{ kind: 'url', url: job.result.url, width: job.result.width, height: job.result.height, seed: job.result.seed }],
+      };
     default:
       throw unexpectedAnswer(what, `unknown status "${job.status}"`, job);
   }
@@ -109,7 +117,9 @@ export const serikaProvider: ImageProvider = {
       'Submitting to Serika',
     );
     // the job exists once it has an id: an undocumented status here is left to the first poll
-    const state = isKnownStatus(response.data.status) ? normalizeSerikaJob(response.data, 'Submitting to Serika') : { status: 'queued' as const };
+    const state = isKnownStatus(response.data.status)
+      ? normalizeSerikaJob(response.data, 'Submitting to Serika')
+      : { status: 'queued' as const };
     return { remoteId: response.data.id, state };
   },
 

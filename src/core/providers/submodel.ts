@@ -97,7 +97,8 @@ export function extractSubModelOutputs(output: unknown, depth = 0): RemoteOutput
 
 function errorText(error: unknown): string | undefined {
   if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message;
   return error === undefined || error === null ? undefined : JSON.stringify(error);
 }
 
@@ -112,13 +113,20 @@ export function normalizeSubModelJob(job: SubModelJob, what = 'SubModel'): Remot
       return { status: 'running' };
     case 'COMPLETED': {
       const outputs = extractSubModelOutputs(job.output);
-      if (outputs.length === 0) return { status: 'failed', reason: `SubModel: the job COMPLETED but its output holds no image (URL, data URL or base64): ${preview(job.output)}` };
+      if (outputs.length === 0)
+        return {
+          status: 'failed',
+          reason: `SubModel: the job COMPLETED but its output holds no image (URL, data URL or base64): ${preview(job.output)}`,
+        };
       return { status: 'succeeded', outputs };
     }
     case 'FAILED':
       return { status: 'failed', reason: `SubModel: ${errorText(job.error) ?? 'the worker failed'}` };
     case 'TIMED_OUT':
-      return { status: 'failed', reason: `SubModel: the job timed out on the worker (TIMED_OUT${job.executionTime ? ` after ${Math.round(job.executionTime / 1000)} s` : ''})` };
+      return {
+        status: 'failed',
+        reason: `SubModel: the job timed out on the worker (TIMED_OUT${job.executionTime ? ` after ${Math.round(job.executionTime / 1000)} s` : ''})`,
+      };
     case 'CANCELLED':
       return { status: 'cancelled' };
   }
@@ -148,7 +156,14 @@ export const subModelProvider: ImageProvider = {
     const response = await context.http.requestJson(
       // runsync holds the request while the job runs (we wait up to 90 s). Its id comes only with the
       // answer, so a connection lost meanwhile loses a job that still runs: an opt-in for short jobs.
-      { method: 'POST', url: route(context, path), headers: authHeaders(context), json: { input: input(request) }, signal: context.signal, timeoutMs: context.options?.runsync ? 90_000 : undefined },
+      {
+        method: 'POST',
+        url: route(context, path),
+        headers: authHeaders(context),
+        json: { input: input(request) },
+        signal: context.signal,
+        timeoutMs: context.options?.runsync ? 90_000 : undefined,
+      },
       submitSchema,
       'Submitting to SubModel',
     );
@@ -160,7 +175,12 @@ export const subModelProvider: ImageProvider = {
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the SubModel job';
     const response = await context.http.requestJson(
-      { method: 'POST', url: route(context, `/status/${encodeURIComponent(remoteId)}`), headers: authHeaders(context), signal: context.signal },
+      {
+        method: 'POST',
+        url: route(context, `/status/${encodeURIComponent(remoteId)}`),
+        headers: authHeaders(context),
+        signal: context.signal,
+      },
       jobSchema,
       what,
     );
@@ -169,7 +189,12 @@ export const subModelProvider: ImageProvider = {
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
     await context.http.requestJson(
-      { method: 'POST', url: route(context, `/cancel/${encodeURIComponent(remoteId)}`), headers: bodilessJsonHeaders(context), signal: context.signal },
+      {
+        method: 'POST',
+        url: route(context, `/cancel/${encodeURIComponent(remoteId)}`),
+        headers: bodilessJsonHeaders(context),
+        signal: context.signal,
+      },
       jobSchema,
       'Cancelling the SubModel job',
     );
@@ -177,17 +202,37 @@ export const subModelProvider: ImageProvider = {
 };
 
 export async function subModelHealth(context: ProviderContext): Promise<SubModelHealth> {
-  return (await context.http.requestJson({ method: 'GET', url: route(context, '/health'), headers: authHeaders(context), signal: context.signal }, healthSchema, 'SubModel health')).data;
+  return (
+    await context.http.requestJson(
+      { method: 'GET', url: route(context, '/health'), headers: authHeaders(context), signal: context.signal },
+      healthSchema,
+      'SubModel health',
+    )
+  ).data;
 }
 
 export async function subModelPurgeQueue(context: ProviderContext): Promise<z.infer<typeof purgeSchema>> {
-  return (await context.http.requestJson({ method: 'POST', url: route(context, '/purge-queue'), headers: bodilessJsonHeaders(context), signal: context.signal }, purgeSchema, 'SubModel purge queue')).data;
+  return (
+    await context.http.requestJson(
+      { method: 'POST', url: route(context, '/purge-queue'), headers: bodilessJsonHeaders(context), signal: context.signal },
+      purgeSchema,
+      'SubModel purge queue',
+    )
+  ).data;
 }
 
 /** What a streaming worker has yielded so far: the chunks as sent, and any images among their outputs. */
-export async function subModelStream(remoteId: string, context: ProviderContext): Promise<{ chunks: SubModelStreamChunk[]; outputs: RemoteOutput[] }> {
+export async function subModelStream(
+  remoteId: string,
+  context: ProviderContext,
+): Promise<{ chunks: SubModelStreamChunk[]; outputs: RemoteOutput[] }> {
   const response = await context.http.requestJson(
-    { method: 'POST', url: route(context, `/stream/${encodeURIComponent(remoteId)}`), headers: bodilessJsonHeaders(context), signal: context.signal },
+    {
+      method: 'POST',
+      url: route(context, `/stream/${encodeURIComponent(remoteId)}`),
+      headers: bodilessJsonHeaders(context),
+      signal: context.signal,
+    },
     streamSchema,
     'Streaming the SubModel job',
   );

@@ -9,7 +9,16 @@ import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, endpoint, requireImageOperation } from './common';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
-export const TAMS_LIMITS = { countMin: 1, countMax: 4, sizeMin: 512, sizeMax: 1536, sizeStep: 64, stepsMin: 10, stepsMax: 50, cfgMax: 35 } as const;
+export const TAMS_LIMITS = {
+  countMin: 1,
+  countMax: 4,
+  sizeMin: 512,
+  sizeMax: 1536,
+  sizeStep: 64,
+  stepsMin: 10,
+  stepsMax: 50,
+  cfgMax: 35,
+} as const;
 
 /** int64 fields arrive as strings (the document's example), int32 as numbers; accept either. */
 const numberish = z.union([z.number(), z.string()]);
@@ -19,7 +28,9 @@ const resourceImageSchema = z.object({
   id: z.string().nullish(),
   url: z.string().nullish(),
   expiredIn: numberish.nullish(),
-  meta: z.object({ image: z.object({ format: z.string().nullish(), width: numberish.nullish(), height: numberish.nullish() }).nullish() }).nullish(),
+  meta: z
+    .object({ image: z.object({ format: z.string().nullish(), width: numberish.nullish(), height: numberish.nullish() }).nullish() })
+    .nullish(),
 });
 
 /** The document's 200 body. Status is any string here: one the document does not name is reported, not guessed. */
@@ -59,7 +70,15 @@ export function tamsExpiresAt(expiredIn: string | number | null | undefined, now
   return Number.isNaN(date) ? undefined : date;
 }
 
-const MIME_BY_FORMAT: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm' };
+const MIME_BY_FORMAT: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+};
 
 function positive(value: string | number | null | undefined): number | undefined {
   const number = readNumber(value);
@@ -68,7 +87,8 @@ function positive(value: string | number | null | undefined): number | undefined
 
 function toOutput(item: z.infer<typeof resourceImageSchema>, now: number, what: string, body: unknown): RemoteOutput {
   const url = item.url ?? '';
-  if (!/^https?:\/\//i.test(url)) throw unexpectedAnswer(what, `result url ${JSON.stringify(item.url ?? null)} is not an http(s) URL`, body);
+  if (!/^https?:\/\//i.test(url))
+    throw unexpectedAnswer(what, `result url ${JSON.stringify(item.url ?? null)} is not an http(s) URL`, body);
   const image = item.meta?.image;
   const format = image?.format?.toLowerCase();
   return {
@@ -98,7 +118,10 @@ export function validateTamsRequest(request: GenerationRequest): RequestProblem[
     }
   }
   if (params.steps !== undefined && (params.steps < TAMS_LIMITS.stepsMin || params.steps > TAMS_LIMITS.stepsMax)) {
-    problems.push({ field: 'steps', message: `steps must be ${TAMS_LIMITS.stepsMin}–${TAMS_LIMITS.stepsMax} for TAMS (got ${params.steps})` });
+    problems.push({
+      field: 'steps',
+      message: `steps must be ${TAMS_LIMITS.stepsMin}–${TAMS_LIMITS.stepsMax} for TAMS (got ${params.steps})`,
+    });
   }
   if (params.cfgScale !== undefined && params.cfgScale > TAMS_LIMITS.cfgMax) {
     problems.push({ field: 'cfgScale', message: `cfgScale must be at most ${TAMS_LIMITS.cfgMax} for TAMS (got ${params.cfgScale})` });
@@ -150,11 +173,18 @@ export function normalizeTamsJob(body: TamsJobBody, what = 'Checking the TAMS jo
   const credits = readNumber(job.credits);
   if (WAITING_STATUSES.has(job.status)) {
     const rank = readNumber(job.waitingInfo?.queueRank);
-    return { status: 'queued', queuePosition: rank !== undefined ? rank + 1 : undefined, queueLength: readNumber(job.waitingInfo?.queueLen), credits };
+    return {
+      status: 'queued',
+      queuePosition: rank !== undefined ? rank + 1 : undefined,
+      queueLength: readNumber(job.waitingInfo?.queueLen),
+      credits,
+    };
   }
   switch (job.status) {
     case 'RUNNING': {
-      const progresses = (job.runningInfo?.processingImages ?? []).map((image) => readNumber(image.progress)).filter((p): p is number => p !== undefined);
+      const progresses = (job.runningInfo?.processingImages ?? [])
+        .map((image) => readNumber(image.progress))
+        .filter((p): p is number => p !== undefined);
       const mean = progresses.length ? progresses.reduce((a, b) => a + b, 0) / progresses.length : undefined;
       // the document gives no scale: read values above 1 as percent
       return { status: 'running', progress: mean === undefined ? undefined : Math.min(1, mean > 1 ? mean / 100 : mean), credits };
@@ -166,7 +196,10 @@ export function normalizeTamsJob(body: TamsJobBody, what = 'Checking the TAMS jo
     }
     case 'FAILED': {
       const code = job.failedInfo?.code;
-      return { status: 'failed', reason: `TAMS: ${job.failedInfo?.reason || 'the job failed'}${code !== undefined && code !== null ? ` (code ${code})` : ''}` };
+      return {
+        status: 'failed',
+        reason: `TAMS: ${job.failedInfo?.reason || 'the job failed'}${code !== undefined && code !== null ? ` (code ${code})` : ''}`,
+      };
     }
     case 'CANCELED':
       return { status: 'cancelled' };
@@ -176,10 +209,20 @@ export function normalizeTamsJob(body: TamsJobBody, what = 'Checking the TAMS jo
 }
 
 /** `TAMS-SHA256-RSA app_id=…,nonce_str=…,timestamp=…,signature=…` over METHOD\nPATH+query\nts\nnonce\nbody. */
-export function tamsSignature(method: string, url: string, body: string, appId: string, privateKeyPem: string, now = Date.now(), nonce = randomBytes(16).toString('hex')): string {
+export function tamsSignature(
+  method: string,
+  url: string,
+  body: string,
+  appId: string,
+  privateKeyPem: string,
+  now = Date.now(),
+  nonce = randomBytes(16).toString('hex'),
+): string {
   const { pathname, search } = new URL(url);
   const timestamp = Math.floor(now / 1000).toString();
-  const signature = createSign('RSA-SHA256').update(`${method}\n${pathname}${search}\n${timestamp}\n${nonce}\n${body}`).sign(privateKeyPem, 'base64');
+  const signature = createSign('RSA-SHA256')
+    .update(`${method}\n${pathname}${search}\n${timestamp}\n${nonce}\n${body}`)
+    .sign(privateKeyPem, 'base64');
   return `TAMS-SHA256-RSA app_id=${appId},nonce_str=${nonce},timestamp=${timestamp},signature=${signature}`;
 }
 
@@ -189,7 +232,14 @@ function authHeaders(context: ProviderContext, method: string, url: string, body
   return { authorization: tamsSignature(method, url, body, context.options.appId, context.apiKey) };
 }
 
-async function send<S extends z.ZodType>(context: ProviderContext, method: 'GET' | 'POST' | 'DELETE', path: string, what: string, schema: S, json?: unknown) {
+async function send<S extends z.ZodType>(
+  context: ProviderContext,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  what: string,
+  schema: S,
+  json?: unknown,
+) {
   const url = endpoint(context, path);
   const headers = authHeaders(context, method, url, json === undefined ? '' : JSON.stringify(json));
   return context.http.requestJson({ method, url, headers, json, signal: context.signal }, schema, what);
@@ -215,7 +265,10 @@ export const tamsProvider: ImageProvider = {
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'TAMS');
     const what = 'Submitting to TAMS';
-    const response = await send(context, 'POST', '/v1/jobs', what, tamsJobSchema, { requestId: idempotencyKey, stages: buildTamsStages(request) });
+    const response = await send(context, 'POST', '/v1/jobs', what, tamsJobSchema, {
+      requestId: idempotencyKey,
+      stages: buildTamsStages(request),
+    });
     return { remoteId: response.data.job.id, state: normalizeTamsJob(response.data, what) };
   },
 

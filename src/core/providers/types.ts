@@ -15,7 +15,13 @@ export type RemoteOutput = {
 
 /** A provider's job status, normalized. */
 export type RemoteJobState =
-  | { readonly status: 'queued'; readonly queuePosition?: number; readonly queueLength?: number; readonly etaMs?: number; readonly credits?: number }
+  | {
+      readonly status: 'queued';
+      readonly queuePosition?: number;
+      readonly queueLength?: number;
+      readonly etaMs?: number;
+      readonly credits?: number;
+    }
   | { readonly status: 'running'; readonly progress?: number; readonly etaMs?: number; readonly credits?: number }
   | { readonly status: 'succeeded'; readonly outputs: readonly RemoteOutput[]; readonly credits?: number }
   | { readonly status: 'failed'; readonly reason: string }

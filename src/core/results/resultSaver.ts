@@ -128,7 +128,11 @@ export class ResultSaver {
       throw new ProviderError('unsupported', `unsupported result type "${file.mimeType}"`);
     }
     const size = isPng(file.bytes) ? pngSize(file.bytes) : undefined;
-    const provenance = buildProvenance(job, { seed: output.seed, width: size?.width ?? output.width, height: size?.height ?? output.height, index, remoteId: output.remoteId }, Date.now());
+    const provenance = buildProvenance(
+      job,
+      { seed: output.seed, width: size?.width ?? output.width, height: size?.height ?? output.height, index, remoteId: output.remoteId },
+      Date.now(),
+    );
     const bytes = isPng(file.bytes) ? withPngText(file.bytes, 'parameters', a1111Parameters(provenance)) : file.bytes;
     const base = fillNameTemplate(job.output.nameTemplate, {
       name: job.output.baseName,
@@ -174,7 +178,8 @@ export class ResultSaver {
 function sniffMime(bytes: Uint8Array): string | undefined {
   if (isPng(bytes)) return 'image/png';
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'image/webp';
+  if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP')
+    return 'image/webp';
   if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'GIF8') return 'image/gif';
   if (Buffer.from(bytes.subarray(4, 8)).toString('latin1') === 'ftyp') return 'video/mp4';
   return undefined;

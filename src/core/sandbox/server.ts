@@ -37,7 +37,10 @@ export interface SandboxServerOptions {
 }
 
 class RequestError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -121,7 +124,9 @@ export class SandboxServer {
     const { status, progress } = this.status(job, at);
     const body: Record<string, unknown> = { id: job.id, status, model: job.model, created_at: job.createdAt };
     if (status === 'queued') {
-      const ahead = [...this.jobs.values()].filter((other) => other.createdAt < job.createdAt && this.status(other, at).status === 'queued');
+      const ahead = [...this.jobs.values()].filter(
+        (other) => other.createdAt < job.createdAt && this.status(other, at).status === 'queued',
+      );
       body.queue_position = ahead.length + 1;
       body.eta_ms = Math.max(0, job.createdAt + job.durationMs - at);
     }

@@ -27,7 +27,11 @@ describe('In a workspace nobody trusted (restricted mode)', () => {
 
   before(async () => {
     await server.start();
-    await setWorkspaceSettings({ 'imageJobs.defaultProvider': 'tams', 'imageJobs.tams.baseUrl': server.url, 'imageJobs.sandbox.jobDurationMs': 400 });
+    await setWorkspaceSettings({
+      'imageJobs.defaultProvider': 'tams',
+      'imageJobs.tams.baseUrl': server.url,
+      'imageJobs.sandbox.jobDurationMs': 400,
+    });
     // the user's own key for that provider: the one thing a hostile workspace would want
     await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'tams', key: server.apiKey });
   });
@@ -42,7 +46,10 @@ describe('In a workspace nobody trusted (restricted mode)', () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const settings = vscode.workspace.getConfiguration('imageJobs');
     assert.equal(settings.inspect('sandbox.jobDurationMs')?.workspaceValue, 400, 'the workspace settings file is read');
-    assert.ok(fs.readFileSync(workspaceFile('.vscode/settings.json').fsPath, 'utf8').includes(server.url), 'and it points TAMS at its server');
+    assert.ok(
+      fs.readFileSync(workspaceFile('.vscode/settings.json').fsPath, 'utf8').includes(server.url),
+      'and it points TAMS at its server',
+    );
     // declared restricted in package.json: VS Code withholds the workspace's value (services/config.ts ignores it too)
     assert.equal(settings.inspect('tams.baseUrl')?.workspaceValue, undefined);
     assert.equal(settings.inspect('defaultProvider')?.workspaceValue, undefined);

@@ -15,7 +15,14 @@ import { cleanupsFailingOnUnhandledRejections, memoryPersistence, waitFor } from
 const JOBS_PER_PROVIDER = 8;
 const cleanups = cleanupsFailingOnUnhandledRejections();
 
-function injectFaults(server: FakeProviderServer, pollMethod: string, poll: RegExp, submitMethod: string, submit: RegExp, idempotent: boolean): void {
+function injectFaults(
+  server: FakeProviderServer,
+  pollMethod: string,
+  poll: RegExp,
+  submitMethod: string,
+  submit: RegExp,
+  idempotent: boolean,
+): void {
   server.inject(pollMethod, poll, { kind: 'status', status: 503, body: '{"message":"overloaded"}' }, 3);
   server.inject(pollMethod, poll, { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"message":"slow down"}' }, 5);
   server.inject(pollMethod, poll, { kind: 'hang' }, 2);
@@ -24,7 +31,11 @@ function injectFaults(server: FakeProviderServer, pollMethod: string, poll: RegE
   server.inject(pollMethod, poll, { kind: 'html', status: 502 });
   server.inject('GET', /^\/files\//, { kind: 'truncatedFile' }, 2);
   // a submit whose answer is lost: safe to repeat only with an idempotency key, otherwise it must fail
-  server.inject(submitMethod, submit, idempotent ? { kind: 'dropAfterHandling' } : { kind: 'status', status: 500, body: '{"message":"internal"}' });
+  server.inject(
+    submitMethod,
+    submit,
+    idempotent ? { kind: 'dropAfterHandling' } : { kind: 'status', status: 500, body: '{"message":"internal"}' },
+  );
   // the provider takes a job and answers 200 with a body cut short: resent with the same key where
   // there is one, otherwise the job ends saying its id is unknown (the provider keeps an orphan)
   server.inject(submitMethod, submit, { kind: 'garbledAfterHandling' });
@@ -36,7 +47,16 @@ function injectFaults(server: FakeProviderServer, pollMethod: string, poll: RegE
 const UNDOCUMENTED_FOR_GOOD: Fault = { kind: 'status', status: 200, body: '{"status":"SOMETHING_NEW"}' };
 
 test('fault suite: every job ends clearly, none lost, none duplicated', { timeout: 120_000 }, async () => {
-  const figures = { submitted: 0, completed: 0, failedWithReason: 0, expired: 0, lost: 0, duplicates: 0, unreadableReported: 0, endedOnUnexpected: 0 };
+  const figures = {
+    submitted: 0,
+    completed: 0,
+    failedWithReason: 0,
+    expired: 0,
+    lost: 0,
+    duplicates: 0,
+    unreadableReported: 0,
+    endedOnUnexpected: 0,
+  };
   const rows: string[] = [];
   await Promise.all(
     PROVIDER_CASES.map(async (providerCase) => {
@@ -55,7 +75,11 @@ test('fault suite: every job ends clearly, none lost, none duplicated', { timeou
       const output = outputIn();
       const ids = await Promise.all(
         Array.from({ length: JOBS_PER_PROVIDER }, (_, index) =>
-          first.manager.submit({ ...providerCase.request, prompt: index === 0 ? 'this one [fail]s' : `job ${index}` }, { kind: 'script' }, output),
+          first.manager.submit(
+            { ...providerCase.request, prompt: index === 0 ? 'this one [fail]s' : `job ${index}` },
+            { kind: 'script' },
+            output,
+          ),
         ),
       );
       // job 1 gets an undocumented status for good where jobs are polled one by one (Serika's are listed together)
@@ -68,10 +92,14 @@ test('fault suite: every job ends clearly, none lost, none duplicated', { timeou
       await new Promise((resolve) => setTimeout(resolve, 1200));
       const second = managerFor(providerCase, server, overrides, persistence);
       second.manager.resume();
-      const settled = await waitFor(() => {
-        const jobs = ids.map((id) => second.store.get(id));
-        return jobs.every((job) => job && isTerminal(job.status)) && (jobs as JobRecord[]);
-      }, 90_000, `${providerCase.name} jobs to settle`);
+      const settled = await waitFor(
+        () => {
+          const jobs = ids.map((id) => second.store.get(id));
+          return jobs.every((job) => job && isTerminal(job.status)) && (jobs as JobRecord[]);
+        },
+        90_000,
+        `${providerCase.name} jobs to settle`,
+      );
       second.manager.dispose();
 
       if (process.env.FAULT_DEBUG) for (const job of settled) console.log(providerCase.name, job.status, job.error?.message);
@@ -94,7 +122,9 @@ test('fault suite: every job ends clearly, none lost, none duplicated', { timeou
       const unreadable = settled.filter((job) => job.status === 'failed' && /answer could not be read/.test(job.error!.message)).length;
       figures.unreadableReported += unreadable;
       figures.duplicates += Math.max(0, [...server.jobs.keys()].filter((id) => !known.has(id)).length - unreadable);
-      const endedOnUnexpected = settled.filter((job) => job.status === 'failed' && /Stopped after \d+ unexpected answers/.test(job.error!.message)).length;
+      const endedOnUnexpected = settled.filter(
+        (job) => job.status === 'failed' && /Stopped after \d+ unexpected answers/.test(job.error!.message),
+      ).length;
       if (stuck) assert.equal(endedOnUnexpected, 1, `${providerCase.name}: the job answered with an undocumented status ends`);
       figures.endedOnUnexpected += endedOnUnexpected;
       const paths = settled.flatMap((job) => job.assets.map((asset) => asset.path));
@@ -103,7 +133,9 @@ test('fault suite: every job ends clearly, none lost, none duplicated', { timeou
       figures.completed += counts.completed;
       figures.failedWithReason += counts.failed;
       figures.expired += counts.expired;
-      rows.push(`${providerCase.name.padEnd(9)} submitted ${settled.length}, completed ${counts.completed}, failed with reason ${counts.failed}, expired ${counts.expired}`);
+      rows.push(
+        `${providerCase.name.padEnd(9)} submitted ${settled.length}, completed ${counts.completed}, failed with reason ${counts.failed}, expired ${counts.expired}`,
+      );
     }),
   );
   console.log(rows.sort().join('\n'));

@@ -57,15 +57,26 @@ test('two windows resuming the same jobs download each one once and agree on the
   // window 1 submits, then both windows load the same saved state (as two windows of one workspace do)
   const first = managerFor(tams, server);
   stops.push(() => first.manager.dispose());
-  const ids = await Promise.all([1, 2, 3].map((n) => first.manager.submit({ ...tams.request, prompt: `job ${n}` }, { kind: 'script' }, output)));
+  const ids = await Promise.all(
+    [1, 2, 3].map((n) => first.manager.submit({ ...tams.request, prompt: `job ${n}` }, { kind: 'script' }, output)),
+  );
   first.manager.dispose();
   await first.store.flush();
   const saved = first.persistence.saved;
   const windows = [0, 1].map(() => {
     const store = new JobStore(memoryPersistence(JSON.parse(JSON.stringify(saved)) as JobRecord[]));
     const leases = new FileJobLeases(leaseFolder);
-    const manager = new JobManager(store, async () => ({ provider: tams.provider, context: contextFor(tams, server) }), fileSink, collectingLogger(), { pollPolicy: fastPolls, leases });
-    stops.push(() => manager.dispose(), () => leases.dispose());
+    const manager = new JobManager(
+      store,
+      async () => ({ provider: tams.provider, context: contextFor(tams, server) }),
+      fileSink,
+      collectingLogger(),
+      { pollPolicy: fastPolls, leases },
+    );
+    stops.push(
+      () => manager.dispose(),
+      () => leases.dispose(),
+    );
     return { store, manager };
   });
   for (const window of windows) window.manager.resume();
@@ -88,8 +99,17 @@ test('retrying a job that failed to save resumes it, even though its failure was
   server.durationMs = 100;
   const leases = new FileJobLeases(tempDir());
   const store = new JobStore(memoryPersistence());
-  const manager = new JobManager(store, async () => ({ provider: tams.provider, context: contextFor(tams, server) }), fileSink, collectingLogger(), { pollPolicy: fastPolls, leases });
-  stops.push(() => manager.dispose(), () => leases.dispose());
+  const manager = new JobManager(
+    store,
+    async () => ({ provider: tams.provider, context: contextFor(tams, server) }),
+    fileSink,
+    collectingLogger(),
+    { pollPolicy: fastPolls, leases },
+  );
+  stops.push(
+    () => manager.dispose(),
+    () => leases.dispose(),
+  );
   const output = outputIn();
   writeFileSync(join(output.dir, 'out'), 'a file where the output folder should be');
   const id = await manager.submit(tams.request, { kind: 'script' }, output);

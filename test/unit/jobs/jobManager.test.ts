@@ -22,8 +22,15 @@ after(async () => {
   }
 });
 
-
-function setup(options: { durationMs?: number; persistence?: ReturnType<typeof memoryPersistence>; stateFile?: string; server?: SandboxServer; sink?: AssetSink } = {}) {
+function setup(
+  options: {
+    durationMs?: number;
+    persistence?: ReturnType<typeof memoryPersistence>;
+    stateFile?: string;
+    server?: SandboxServer;
+    sink?: AssetSink;
+  } = {},
+) {
   const server = options.server ?? new SandboxServer({ jobDurationMs: () => options.durationMs ?? 200, stateFile: options.stateFile });
   const persistence = options.persistence ?? memoryPersistence();
   const store = new JobStore(persistence);
@@ -49,9 +56,15 @@ test('a job runs end to end: recorded, submitted, polled, downloaded, saved with
   const dir = tempDir();
   const { store, manager, persistence } = setup();
   const id = await manager.submit(request, { kind: 'input' }, output(dir));
-  assert.ok(persistence.saved.some((job) => job.id === id && job.remoteId), 'the remote id is persisted right after submit');
+  assert.ok(
+    persistence.saved.some((job) => job.id === id && job.remoteId),
+    'the remote id is persisted right after submit',
+  );
   const job = await waitFor(() => store.get(id)?.status === 'succeeded' && store.get(id), 10_000, 'success');
-  assert.deepEqual(job.assets.map((asset) => asset.path), ['assets/generated/lighthouse-11.png', 'assets/generated/lighthouse-12.png']);
+  assert.deepEqual(
+    job.assets.map((asset) => asset.path),
+    ['assets/generated/lighthouse-11.png', 'assets/generated/lighthouse-12.png'],
+  );
   const png = readFileSync(join(dir, 'assets/generated/lighthouse-11.png'));
   assert.deepEqual(pngSize(png), { width: 96, height: 64 });
   assert.equal(
@@ -163,17 +176,32 @@ for (const action of ['cancel', 'remove'] as const) {
     let started!: () => void;
     const writeStarted = new Promise<void>((resolve) => (started = resolve));
     // the first write waits until the user has acted
-    const slowSink: AssetSink = { ...fileSink, write: async (root, path, bytes) => { started(); await writing; await fileSink.write(root, path, bytes); } };
+    const slowSink: AssetSink = {
+      ...fileSink,
+      write: async (root, path, bytes) => {
+        started();
+        await writing;
+        await fileSink.write(root, path, bytes);
+      },
+    };
     const { store, manager, log } = setup({ durationMs: 20, sink: slowSink });
     const id = await manager.submit(request, { kind: 'input' }, output(dir));
     await writeStarted;
     assert.equal(store.get(id)!.status, 'downloading');
     await manager[action](id);
     release();
-    await waitFor(() => log.lines.some((line) => line.includes(`${id} was`) && line.includes('its files were not kept')), 5000, 'the saver to notice');
+    await waitFor(
+      () => log.lines.some((line) => line.includes(`${id} was`) && line.includes('its files were not kept')),
+      5000,
+      'the saver to notice',
+    );
     if (action === 'cancel') assert.equal(store.get(id)!.status, 'cancelled');
     else assert.equal(store.get(id), undefined);
-    assert.equal(existsSync(join(dir, 'assets', 'generated')) ? readdirSync(join(dir, 'assets', 'generated')).length : 0, 0, 'no image or sidecar left');
+    assert.equal(
+      existsSync(join(dir, 'assets', 'generated')) ? readdirSync(join(dir, 'assets', 'generated')).length : 0,
+      0,
+      'no image or sidecar left',
+    );
   });
 }
 
@@ -217,7 +245,17 @@ test('retry of a provider failure submits a new job', async () => {
 test('the store persists ids and states at once and coalesces progress-only changes', async () => {
   const persistence = memoryPersistence();
   const store = new JobStore(persistence);
-  const job = { id: 'j', idempotencyKey: 'k', request, source: { kind: 'input' as const }, output: output(tempDir()), createdAt: 1, updatedAt: 1, status: 'queued' as const, assets: [] };
+  const job = {
+    id: 'j',
+    idempotencyKey: 'k',
+    request,
+    source: { kind: 'input' as const },
+    output: output(tempDir()),
+    createdAt: 1,
+    updatedAt: 1,
+    status: 'queued' as const,
+    assets: [],
+  };
   await store.put(job);
   const afterPut = persistence.saves;
   await store.update('j', () => ({ remoteId: 'r-1' }));
@@ -230,12 +268,19 @@ test('the store persists ids and states at once and coalesces progress-only chan
   store.dispose();
 });
 
-for (const [name, spreads] of [['TAMS', true], ['SubModel', false]] as const) {
+for (const [name, spreads] of [
+  ['TAMS', true],
+  ['SubModel', false],
+] as const) {
   test(`with a history of its kind, a ${name} job is left alone for the quiet period${spreads ? ', its first look spread earlier' : ''}`, async () => {
     // ten earlier jobs of this kind took 4 s: no result is likely before 0.8 × 4 s
     const providerCase = PROVIDER_CASES.find((candidate) => candidate.name === name)!;
     const quietMs = 3200;
-    const earlier = earlierJobs(providerCase.request, outputIn(), Array.from({ length: 10 }, () => 4000));
+    const earlier = earlierJobs(
+      providerCase.request,
+      outputIn(),
+      Array.from({ length: 10 }, () => 4000),
+    );
     const server = providerCase.createServer();
     server.durationMs = 4500;
     await server.start();
@@ -247,7 +292,9 @@ for (const [name, spreads] of [['TAMS', true], ['SubModel', false]] as const) {
     const id = await manager.submit(providerCase.request, { kind: 'input' }, outputIn());
     await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
     const [method, path] = providerCase.pollRoute;
-    const ages = server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at - store.get(id)!.createdAt);
+    const ages = server.requests
+      .filter((request) => request.method === method && path.test(request.path))
+      .map((request) => request.at - store.get(id)!.createdAt);
     if (spreads) {
       // TAMS reports progress: an early first reading starts the rate estimate, and spreads a batch
       assert.ok(ages[0]! >= 0.6 * quietMs, `first look at ${ages[0]} ms, not before 60% of the quiet period`);

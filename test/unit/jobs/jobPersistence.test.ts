@@ -29,7 +29,11 @@ test('every unfinished job is kept, and only the newest finished ones beyond the
   assert.equal(kept.length, MAX_KEPT_FINISHED_JOBS + unfinished.length);
   for (const open of unfinished) assert.ok(kept.includes(open), `${open.status} job kept though older than every finished one`);
   for (const old of finished.slice(0, 20)) assert.ok(!kept.includes(old), `${old.id} is among the 20 oldest finished jobs and is dropped`);
-  assert.deepEqual(kept, jobs.filter((candidate) => kept.includes(candidate)), 'the order is kept');
+  assert.deepEqual(
+    kept,
+    jobs.filter((candidate) => kept.includes(candidate)),
+    'the order is kept',
+  );
 });
 
 test('under the cap the jobs are saved as they are', () => {

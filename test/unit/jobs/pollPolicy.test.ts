@@ -50,7 +50,10 @@ test('error backoff never outgrows the longest interval (the user setting), what
   const policy = { ...DEFAULT_POLL_POLICY, maxIntervalMs: 15_000 };
   for (const random of [0, 0.5, 1]) {
     for (let errors = 1; errors <= 20; errors++) {
-      assert.ok(nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: errors, random }, policy) <= 15_000, `${errors} errors, random ${random}`);
+      assert.ok(
+        nextPollDelay({ ...base, ageMs: 60_000, consecutiveErrors: errors, random }, policy) <= 15_000,
+        `${errors} errors, random ${random}`,
+      );
     }
   }
   // after two 429s (Retry-After: 1) and three 500s: the issue saw 30–35 s between checks
@@ -66,7 +69,11 @@ test('jitter spreads polls by at most ±10%', () => {
 test('a poll aimed at an estimate is not jittered: that would only add lag', () => {
   assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 0 }), 2030);
   assert.equal(nextPollDelay({ ...base, ageMs: 5_000, etaMs: 2000, random: 1 }), 2030);
-  assert.equal(nextPollDelay({ ...base, ageMs: 0, etaMs: 2000, consecutiveErrors: 1, random: 1 }), 2233, 'an error backoff is jittered again');
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 0, etaMs: 2000, consecutiveErrors: 1, random: 1 }),
+    2233,
+    'an error backoff is jittered again',
+  );
 });
 
 test('the scheduler never runs one job twice at once and caps polls in flight', async () => {
@@ -148,8 +155,16 @@ test('no look before the quickest recent job of the same kind would have finishe
   const first = { ...base, spreadFirstLook: true };
   assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
   assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
-  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }), 4800, 'a first look: over the last 40% of the quiet period, so a batch does not look all at once');
-  assert.equal(nextPollDelay({ ...base, ageMs: 4800, quietUntilAgeMs: 8000, random: 1 }), 2880, 'a later look waits for the end, jittered by 10% only');
+  assert.equal(
+    nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }),
+    4800,
+    'a first look: over the last 40% of the quiet period, so a batch does not look all at once',
+  );
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 4800, quietUntilAgeMs: 8000, random: 1 }),
+    2880,
+    'a later look waits for the end, jittered by 10% only',
+  );
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, quietUntilAgeMs: 8000 }), 6000, 'past it: the usual schedule');
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
@@ -158,7 +173,12 @@ test('no look before the quickest recent job of the same kind would have finishe
 test('the duration history learns per kind of job, from finished jobs that survive a reload', () => {
   const request = { providerId: 'submodel', model: 'sdxl', prompt: 'p', params: { width: 512, height: 512, count: 1 } } as const;
   const other = { ...request, params: { ...request.params, width: 1024 } };
-  const jobs = Array.from({ length: 8 }, (_, i) => ({ status: 'succeeded', request, createdAt: i * 1000, resultAt: i * 1000 + 10_000 + i * 500 }));
+  const jobs = Array.from({ length: 8 }, (_, i) => ({
+    status: 'succeeded',
+    request,
+    createdAt: i * 1000,
+    resultAt: i * 1000 + 10_000 + i * 500,
+  }));
   const history = DurationHistory.fromJobs(jobs as unknown as JobRecord[]);
   assert.equal(history.quietPeriodMs(request), 8000, '0.8 × the quickest of the recent ones');
   assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');

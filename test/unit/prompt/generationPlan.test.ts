@@ -20,21 +20,41 @@ test('a request carries only what the user set, and a video kind as its operatio
     params: { width: 512 },
     operation: { kind: 'video' },
   });
-  assert.deepEqual(buildRequest({ providerId: 'sandbox', model: 'landscape' }, 'a fox', { kind: 'image' }), { providerId: 'sandbox', model: 'landscape', prompt: 'a fox', params: {} });
+  assert.deepEqual(buildRequest({ providerId: 'sandbox', model: 'landscape' }, 'a fox', { kind: 'image' }), {
+    providerId: 'sandbox',
+    model: 'landscape',
+    prompt: 'a fox',
+    params: {},
+  });
 });
 
 test('a prompt file plan is built by the same builder: a seed of -1 is no seed', () => {
   const { prompt } = parsePromptFile('---\nmodel: photogpt/m-1\nconfig:\n  seed: -1\n  kind: video\n---\nA fox');
-  const plan = planFromPromptFile(prompt!, {}, 'fox.prompt', { providerId: 'sandbox', modelFor: () => undefined, outputFolder: 'out', nameTemplate: '{{name}}', outputRoot: 'file:///ws' });
+  const plan = planFromPromptFile(prompt!, {}, 'fox.prompt', {
+    providerId: 'sandbox',
+    modelFor: () => undefined,
+    outputFolder: 'out',
+    nameTemplate: '{{name}}',
+    outputRoot: 'file:///ws',
+  });
   assert.deepEqual(plan.request, buildRequest({ providerId: 'photogpt', model: 'm-1' }, 'A fox', { kind: 'video' }));
 });
 
 test("validateRequest: the provider's own limits, then rules across providers", () => {
   const tams: GenerationRequest = { providerId: 'tams', model: '6004', prompt: 'p', params: { count: 9 } };
-  assert.deepEqual(validateRequest(tams, PROVIDER_IMPLEMENTATIONS.tams).map((problem) => problem.field), ['count']);
+  assert.deepEqual(
+    validateRequest(tams, PROVIDER_IMPLEMENTATIONS.tams).map((problem) => problem.field),
+    ['count'],
+  );
   const video: GenerationRequest = { providerId: 'tams', model: '6004', prompt: 'p', params: {}, operation: { kind: 'video' } };
   assert.deepEqual(validateRequest(video, noLimits), [{ field: 'operation', message: 'tams does not make videos (PhotoGPT does)' }]);
-  const upscale: GenerationRequest = { providerId: 'serika', model: 'x', prompt: '', params: {}, operation: { kind: 'upscale', imageId: 'img-1' } };
+  const upscale: GenerationRequest = {
+    providerId: 'serika',
+    model: 'x',
+    prompt: '',
+    params: {},
+    operation: { kind: 'upscale', imageId: 'img-1' },
+  };
   assert.equal(validateRequest(upscale, noLimits)[0]?.field, 'operation');
   assert.deepEqual(validateRequest({ ...video, providerId: 'photogpt' }, PROVIDER_IMPLEMENTATIONS.photogpt), []);
   assert.deepEqual(validateRequest({ ...upscale, providerId: 'photogpt', model: '' }, PROVIDER_IMPLEMENTATIONS.photogpt), []);
@@ -59,7 +79,11 @@ test('submission refuses what validateRequest refuses, before anything is sent',
   const manager = new JobManager(store, access, fileSink, collectingLogger());
   try {
     const output = { root: rootUri(tempDir()), folder: 'out', nameTemplate: '{{name}}', baseName: 'fox' };
-    const id = await manager.submit({ providerId: 'sandbox', model: 'landscape', prompt: 'a fox', params: {}, operation: { kind: 'video' } }, { kind: 'script' }, output);
+    const id = await manager.submit(
+      { providerId: 'sandbox', model: 'landscape', prompt: 'a fox', params: {}, operation: { kind: 'video' } },
+      { kind: 'script' },
+      output,
+    );
     const job = await waitFor(() => store.get(id)?.status === 'failed' && store.get(id), 5000, 'the refusal');
     assert.match(job.error!.message, /sandbox does not make videos \(PhotoGPT does\)/);
     assert.equal(submits, 0, 'nothing was sent');

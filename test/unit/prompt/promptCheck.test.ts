@@ -44,8 +44,14 @@ test('video jobs are only for providers that make videos', () => {
 test('provider limits are reported beside body errors, as the file is fixed in any order', () => {
   const { diagnostics } = checkPromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  count: 5\n---\nA {{#if x}}castle{{/if}}');
   const messages = diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-  assert.ok(messages.some((m) => m.startsWith('count must be 1–4 for TAMS')), messages.join(' | '));
-  assert.ok(messages.some((m) => m.includes('is not supported')), messages.join(' | '));
+  assert.ok(
+    messages.some((m) => m.startsWith('count must be 1–4 for TAMS')),
+    messages.join(' | '),
+  );
+  assert.ok(
+    messages.some((m) => m.includes('is not supported')),
+    messages.join(' | '),
+  );
 });
 
 test('a file without a model is not checked against any provider here (the default provider is checked on submit)', () => {

@@ -27,7 +27,16 @@ test('a valid .prompt file parses into model, config, defaults, output and templ
   const { prompt, diagnostics } = parsePromptFile(VALID);
   assert.ok(prompt);
   assert.deepEqual(prompt.model, { providerId: 'sandbox', model: 'landscape' });
-  assert.deepEqual(prompt.config, { width: 640, height: 384, steps: 25, cfgScale: 6.5, sampler: 'Euler a', seed: 42, negativePrompt: 'blurry', count: 2 });
+  assert.deepEqual(prompt.config, {
+    width: 640,
+    height: 384,
+    steps: 25,
+    cfgScale: 6.5,
+    sampler: 'Euler a',
+    seed: 42,
+    negativePrompt: 'blurry',
+    count: 2,
+  });
   assert.deepEqual(prompt.inputDefaults, { subject: 'a lighthouse' });
   assert.deepEqual(prompt.output, { folder: 'art/out', name: '{{name}}-{{seed}}' });
   assert.equal(prompt.template, 'A watercolor of {{subject}} at {{ time }}');
@@ -143,11 +152,15 @@ test('duplicate keys are YAML errors', () => {
 });
 
 test('the parser checks syntax and schema only: provider limits are left to its checkRequest', () => {
-  const { prompt, diagnostics } = parsePromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle');
+  const { prompt, diagnostics } = parsePromptFile(
+    '---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle',
+  );
   assert.ok(prompt);
   assert.deepEqual(diagnostics, []);
   const seen: unknown[] = [];
-  parsePromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle', { checkRequest: (settings) => (seen.push(settings), []) });
+  parsePromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  seed: -1\n  kind: video\n---\nA castle', {
+    checkRequest: (settings) => (seen.push(settings), []),
+  });
   assert.deepEqual(seen, [{ model: { providerId: 'tams', model: '600423083519508503' }, config: { width: 500, kind: 'video' } }]);
 });
 

@@ -7,7 +7,12 @@ import { checkPromptFile } from '../../../src/core/prompt/promptCheck';
 
 function laughs(levels: number, width: number): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
-  for (let level = 1; level < levels; level++) lines.push(`l${level}: &l${level} [${Array(width).fill(`*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level < levels; level++)
+    lines.push(
+      `l${level}: &l${level} [${Array(width)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n');
 }
 
@@ -20,19 +25,23 @@ const HOSTILE: Record<string, string> = {
   'deeply nested flow mappings': `---\nx: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}\n---\nA castle`,
   'deeply nested block mappings': `---\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n---\nA castle`,
   'unclosed nesting': `---\nconfig: ${'['.repeat(20000)}\n---\nA castle`,
-  'huge numbers': '---\nconfig:\n  width: 1e400\n  height: -1e400\n  seed: 99999999999999999999999999\n  steps: .nan\n  cfgScale: .inf\n---\nA castle',
+  'huge numbers':
+    '---\nconfig:\n  width: 1e400\n  height: -1e400\n  seed: 99999999999999999999999999\n  steps: .nan\n  cfgScale: .inf\n---\nA castle',
   'wrong types everywhere': '---\nmodel: 5\nconfig: [1, 2]\ninput: "text"\noutput: 7\n---\nA castle',
-  'wrong types inside': '---\nmodel: [sandbox/landscape]\nconfig:\n  width: "512"\n  sampler: 3\n  kind: gif\ninput:\n  default: [a]\noutput:\n  folder: {a: 1}\n---\nA castle',
+  'wrong types inside':
+    '---\nmodel: [sandbox/landscape]\nconfig:\n  width: "512"\n  sampler: 3\n  kind: gif\ninput:\n  default: [a]\noutput:\n  folder: {a: 1}\n---\nA castle',
   'binary junk': '---\n\u0000\u0001\u0002\u0003\ufffe\uffff\ud800\udfff\u007f\u0085\u2028\n---\nA castle',
   'binary junk as values': '---\nconfig:\n  sampler: "\\0\\x01\\uD800"\n  negativePrompt: !!binary AAECAw==\n---\nA castle',
-  '__proto__ keys': '---\n__proto__:\n  polluted: true\nconfig:\n  __proto__: {width: 64}\ninput:\n  default:\n    __proto__: x\n    constructor: y\n---\nA {{constructor}} {{__proto__}}',
+  '__proto__ keys':
+    '---\n__proto__:\n  polluted: true\nconfig:\n  __proto__: {width: 64}\ninput:\n  default:\n    __proto__: x\n    constructor: y\n---\nA {{constructor}} {{__proto__}}',
   'tabs as indentation': '---\nconfig:\n\twidth: 512\n---\nA castle',
   'tabs everywhere': '---\n\t\t\n\tmodel:\tsandbox/landscape\t\n---\n\tA castle',
   'unterminated front matter': '---\nmodel: sandbox/landscape\nconfig:\n  width: 512\nA castle',
   'unterminated, nothing after the fence': '---\n',
   'only fences': '---\n---\n',
   'unterminated quotes': '---\nmodel: "sandbox/landscape\nconfig: \'x\n---\nA castle',
-  'tags and directives': '---\n%YAML 1.2\n%TAG ! tag:evil.example,2026:\nconfig: !!js/function "function () {}"\nmodel: !<tag:x> sandbox/landscape\n---\nA castle',
+  'tags and directives':
+    '---\n%YAML 1.2\n%TAG ! tag:evil.example,2026:\nconfig: !!js/function "function () {}"\nmodel: !<tag:x> sandbox/landscape\n---\nA castle',
   'merge keys': '---\nbase: &b {width: 64, steps: 1}\nconfig:\n  <<: *b\n  <<: *b\n---\nA castle',
   'complex keys': '---\n? [a, b]\n: 1\nconfig:\n  ? {width: 1}\n  : 2\n---\nA castle',
   'many documents': '---\na: 1\n...\n---\nb: 2\n---\nA castle',
@@ -51,10 +60,19 @@ function assertRanged(result: PromptParseResult, source: string, what: string): 
     assert.equal(typeof message, 'string', what);
     const { start, end } = range;
     for (const position of [start, end]) {
-      assert.ok(Number.isInteger(position.line) && position.line >= 0 && position.line < lines.length, `${what}: line ${position.line} of ${lines.length} (${message})`);
-      assert.ok(Number.isInteger(position.character) && position.character >= 0 && position.character <= lines[position.line]!.length + 1, `${what}: character ${position.character} (${message})`);
+      assert.ok(
+        Number.isInteger(position.line) && position.line >= 0 && position.line < lines.length,
+        `${what}: line ${position.line} of ${lines.length} (${message})`,
+      );
+      assert.ok(
+        Number.isInteger(position.character) && position.character >= 0 && position.character <= lines[position.line]!.length + 1,
+        `${what}: character ${position.character} (${message})`,
+      );
     }
-    assert.ok(start.line < end.line || (start.line === end.line && start.character <= end.character), `${what}: range ends before it starts (${message})`);
+    assert.ok(
+      start.line < end.line || (start.line === end.line && start.character <= end.character),
+      `${what}: range ends before it starts (${message})`,
+    );
   }
 }
 
@@ -93,8 +111,67 @@ function random(seed: number): () => number {
   };
 }
 
-const VALID = '---\nmodel: tams/600423083519508503\nconfig:\n  width: 512\n  seed: -1\n  kind: image\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n  name: "{{name}}"\n---\nA {{who}} by {{artist}}\n';
-const PIECES = ['---', '\n', ' ', '  ', '\t', ':', ': ', '- ', '[', ']', '{', '}', ',', '&a ', '*a', '*b', '&b ', '!!str ', '!!int ', '? ', '|', '>', '"', "'", '#', '%', '@', '`', '\\', '<<: ', 'config', 'model', 'width', 'seed', 'kind', '__proto__', 'input', 'default', 'output', '-1', '1e999', '0x10', '.nan', 'null', '~', 'true', 'sandbox/landscape', 'photogpt/x', '{{x}}', '{{', '}}', '\u0000', '\ufffd', '\ud83d\udc31', '\r', '\r\n', '\u2028'];
+const VALID =
+  '---\nmodel: tams/600423083519508503\nconfig:\n  width: 512\n  seed: -1\n  kind: image\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n  name: "{{name}}"\n---\nA {{who}} by {{artist}}\n';
+const PIECES = [
+  '---',
+  '\n',
+  ' ',
+  '  ',
+  '\t',
+  ':',
+  ': ',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '*b',
+  '&b ',
+  '!!str ',
+  '!!int ',
+  '? ',
+  '|',
+  '>',
+  '"',
+  "'",
+  '#',
+  '%',
+  '@',
+  '`',
+  '\\',
+  '<<: ',
+  'config',
+  'model',
+  'width',
+  'seed',
+  'kind',
+  '__proto__',
+  'input',
+  'default',
+  'output',
+  '-1',
+  '1e999',
+  '0x10',
+  '.nan',
+  'null',
+  '~',
+  'true',
+  'sandbox/landscape',
+  'photogpt/x',
+  '{{x}}',
+  '{{',
+  '}}',
+  '\u0000',
+  '\ufffd',
+  '\ud83d\udc31',
+  '\r',
+  '\r\n',
+  '\u2028',
+];
 
 test('random front matter and random edits of a valid file never throw and stay ranged', () => {
   const next = random(11);

@@ -10,7 +10,13 @@ import type { GenerationRequest } from '../../../src/core/jobModel';
 import { bifrostProvider, validateBifrostRequest } from '../../../src/core/providers/bifrost';
 import type { ProviderContext } from '../../../src/core/providers/types';
 import { BifrostServer } from '../../fixtures/providers/bifrostServer';
-import { BIFROST_ERROR_RESPONSE_404, BIFROST_GET_JOB_CURL, BIFROST_JOB_RESPONSE_200, BIFROST_JOB_RESPONSE_202, BIFROST_STATUS_SENTENCE } from '../../fixtures/seedExamples/bifrost';
+import {
+  BIFROST_ERROR_RESPONSE_404,
+  BIFROST_GET_JOB_CURL,
+  BIFROST_JOB_RESPONSE_200,
+  BIFROST_JOB_RESPONSE_202,
+  BIFROST_STATUS_SENTENCE,
+} from '../../fixtures/seedExamples/bifrost';
 import { cleanupsFailingOnUnhandledRejections, settingDefault } from '../helpers';
 import { replayServer } from './seedReplay';
 
@@ -29,7 +35,8 @@ function exampleWith(status: string, changes: Record<string, unknown> = {}): str
   return JSON.stringify({ ...JSON.parse(BIFROST_JOB_RESPONSE_200), status, ...changes });
 }
 
-const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) => isProviderError(error) && error.kind === kind && message.test(error.message);
+const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) =>
+  isProviderError(error) && error.kind === kind && message.test(error.message);
 
 // --- the document's examples -------------------------------------------------------------------
 
@@ -38,7 +45,10 @@ test('document example request: the client polls GET /v1/async/images/generation
   const documented = new URL(url!);
   const { context, seen } = await answering(202, BIFROST_JOB_RESPONSE_202);
   await bifrostProvider.poll(documented.pathname.split('/').pop()!, context);
-  assert.deepEqual(seen.map((r) => [r.method, r.path]), [[method, documented.pathname]]);
+  assert.deepEqual(
+    seen.map((r) => [r.method, r.path]),
+    [[method, documented.pathname]],
+  );
 });
 
 test('document example responses: the 200 and 202 bodies both say "pending", so the job is queued', async () => {
@@ -72,9 +82,15 @@ test('every status the document names parses to the state it describes', async (
   }
 });
 
-test('a completed job: result.data[] (Bifrost\'s image response) with expires_at read as ISO 8601', async () => {
+test("a completed job: result.data[] (Bifrost's image response) with expires_at read as ISO 8601", async () => {
   // result shape from Bifrost's source (core/schemas/images.go); the document only shows `result: null`
-  const result = { created: 1566656122, data: [{ url: 'https://cdn.example/a.png', index: 0 }, { b64_json: 'iVBORw0KGgo=', index: 1 }] };
+  const result = {
+    created: 1566656122,
+    data: [
+      { url: 'https://cdn.example/a.png', index: 0 },
+      { b64_json: 'iVBORw0KGgo=', index: 1 },
+    ],
+  };
   const { context } = await answering(200, exampleWith('completed', { result, error: null }));
   assert.deepEqual(await bifrostProvider.poll('string', context), {
     status: 'succeeded',
@@ -88,9 +104,16 @@ test('a completed job: result.data[] (Bifrost\'s image response) with expires_at
 // --- findings ------------------------------------------------------------------------------
 
 test('finding: the failure reason is read from error.error.message (it was replaced by a generic one)', async () => {
-  const error = { ...JSON.parse(BIFROST_ERROR_RESPONSE_404), status_code: 400, error: { type: 'invalid_request_error', message: 'size 512x512 is not supported by dall-e-3' } };
+  const error = {
+    ...JSON.parse(BIFROST_ERROR_RESPONSE_404),
+    status_code: 400,
+    error: { type: 'invalid_request_error', message: 'size 512x512 is not supported by dall-e-3' },
+  };
   const { context } = await answering(200, exampleWith('failed', { status_code: 400, error }));
-  assert.deepEqual(await bifrostProvider.poll('string', context), { status: 'failed', reason: 'Bifrost: size 512x512 is not supported by dall-e-3 (HTTP 400)' });
+  assert.deepEqual(await bifrostProvider.poll('string', context), {
+    status: 'failed',
+    reason: 'Bifrost: size 512x512 is not supported by dall-e-3 (HTTP 400)',
+  });
 });
 
 test('finding: a status the document does not name is an unexpected answer, not a loop', async () => {
@@ -102,7 +125,7 @@ test('finding: a status the document does not name is an unexpected answer, not 
   });
 });
 
-test('finding: nothing the user did not set is sent, so the model\'s own default size applies', async () => {
+test("finding: nothing the user did not set is sent, so the model's own default size applies", async () => {
   const { context, seen } = await answering(202, exampleWith('pending'));
   const model = String(settingDefault('bifrost.defaultModel'));
   const request: GenerationRequest = { providerId: 'bifrost', model, prompt: 'a lighthouse', params: {} };
@@ -112,20 +135,43 @@ test('finding: nothing the user did not set is sent, so the model\'s own default
 });
 
 test('finding: a size or count the known OpenAI models reject is a problem before sending', () => {
-  const request = (model: string, params: GenerationRequest['params']): GenerationRequest => ({ providerId: 'bifrost', model, prompt: 'p', params });
+  const request = (model: string, params: GenerationRequest['params']): GenerationRequest => ({
+    providerId: 'bifrost',
+    model,
+    prompt: 'p',
+    params,
+  });
   // the old default: dall-e-3 at 512x512
   assert.deepEqual(validateBifrostRequest(request('openai/dall-e-3', { width: 512, height: 512 })), [
     { field: 'width', message: 'openai/dall-e-3 makes only 1024x1024, 1792x1024, 1024x1792 (got 512x512)' },
   ]);
-  for (const size of [[1024, 1024], [1792, 1024], [1024, 1792]]) assert.deepEqual(validateBifrostRequest(request('openai/dall-e-3', { width: size[0], height: size[1] })), []);
-  for (const side of [256, 512, 1024]) assert.deepEqual(validateBifrostRequest(request('openai/dall-e-2', { width: side, height: side })), []);
-  assert.deepEqual(validateBifrostRequest(request('openai/dall-e-2', { width: 1792, height: 1024 })).map((p) => p.field), ['width']);
-  assert.deepEqual(validateBifrostRequest(request('openai/dall-e-3', { count: 2 })).map((p) => p.message), ['openai/dall-e-3 makes only 1 image per request (got 2)']);
+  for (const size of [
+    [1024, 1024],
+    [1792, 1024],
+    [1024, 1792],
+  ])
+    assert.deepEqual(validateBifrostRequest(request('openai/dall-e-3', { width: size[0], height: size[1] })), []);
+  for (const side of [256, 512, 1024])
+    assert.deepEqual(validateBifrostRequest(request('openai/dall-e-2', { width: side, height: side })), []);
+  assert.deepEqual(
+    validateBifrostRequest(request('openai/dall-e-2', { width: 1792, height: 1024 })).map((p) => p.field),
+    ['width'],
+  );
+  assert.deepEqual(
+    validateBifrostRequest(request('openai/dall-e-3', { count: 2 })).map((p) => p.message),
+    ['openai/dall-e-3 makes only 1 image per request (got 2)'],
+  );
   // models not known here are left to the gateway
   assert.deepEqual(validateBifrostRequest(request('stability/sd3', { width: 640, height: 448, count: 4 })), []);
   // one size field carries both sides; there is no field for cfgScale or sampler
-  assert.deepEqual(validateBifrostRequest(request('openai/dall-e-2', { width: 512 })).map((p) => p.field), ['width']);
-  assert.deepEqual(validateBifrostRequest(request('stability/sd3', { cfgScale: 7, sampler: 'Euler' })).map((p) => p.field), ['cfgScale', 'sampler']);
+  assert.deepEqual(
+    validateBifrostRequest(request('openai/dall-e-2', { width: 512 })).map((p) => p.field),
+    ['width'],
+  );
+  assert.deepEqual(
+    validateBifrostRequest(request('stability/sd3', { cfgScale: 7, sampler: 'Euler' })).map((p) => p.field),
+    ['cfgScale', 'sampler'],
+  );
 });
 
 // --- the fixture, held to the same document ----------------------------------------------------
@@ -138,13 +184,17 @@ async function fixture(): Promise<BifrostServer> {
 }
 
 async function call(server: BifrostServer, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 const ISO_8601 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
-test('finding: the fixture\'s times are ISO 8601, as the document shows (they were epoch seconds)', async () => {
+test("finding: the fixture's times are ISO 8601, as the document shows (they were epoch seconds)", async () => {
   const server = await fixture();
   const submitted = await call(server, 'POST', '/v1/async/images/generations', { model: 'openai/dall-e-3', prompt: 'p' });
   assert.equal(submitted.status, 202);
@@ -176,7 +226,7 @@ test('the fixture answers 202 then 200 as the document says, and a failure carri
   });
 });
 
-test('the fixture\'s 404 is the document\'s BifrostError', async () => {
+test("the fixture's 404 is the document's BifrostError", async () => {
   const server = await fixture();
   const missing = await call(server, 'GET', '/v1/async/images/generations/no-such-job');
   assert.equal(missing.status, 404);

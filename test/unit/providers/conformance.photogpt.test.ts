@@ -15,13 +15,24 @@ import { photoGptProvider } from '../../../src/core/providers/photogpt';
 import { upscalableImages } from '../../../src/core/providers/photogptImages';
 import type { ProviderContext, RemoteJobState } from '../../../src/core/providers/types';
 import { PhotoGptServer } from '../../fixtures/providers/photoGptServer';
-import { PHOTOGPT_EXCERPTS, PHOTOGPT_JOB_BODIES, PHOTOGPT_SEED_FILE, PHOTOGPT_SUBMIT_BODY, type DocumentVerdict } from '../../fixtures/seedExamples/photogpt';
+import {
+  PHOTOGPT_EXCERPTS,
+  PHOTOGPT_JOB_BODIES,
+  PHOTOGPT_SEED_FILE,
+  PHOTOGPT_SUBMIT_BODY,
+  type DocumentVerdict,
+} from '../../fixtures/seedExamples/photogpt';
 import { cleanupsFailingOnUnhandledRejections } from '../helpers';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
 const http = new HttpClient({ timeoutMs: 2000 });
 
-const request: GenerationRequest = { providerId: 'photogpt', model: 'model-1', prompt: 'a lighthouse at dusk', params: { width: 512, height: 768, count: 2, seed: 5, steps: 25 } };
+const request: GenerationRequest = {
+  providerId: 'photogpt',
+  model: 'model-1',
+  prompt: 'a lighthouse at dusk',
+  params: { width: 512, height: 768, count: 2, seed: 5, steps: 25 },
+};
 
 interface Seen {
   readonly method: string;
@@ -57,7 +68,9 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
 
 // --- the document's own code --------------------------------------------------------------------
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<unknown>;
 const DOCUMENT_CLIENT = [PHOTOGPT_EXCERPTS.pollJs, PHOTOGPT_EXCERPTS.readImagesJs, PHOTOGPT_EXCERPTS.readVideosJs].join('\n');
 const POLLED_AGAIN = Symbol('polled again');
 
@@ -65,15 +78,31 @@ const POLLED_AGAIN = Symbol('polled again');
  * Runs the document's JavaScript ("Poll a job" then "Read outputs") with `fetch`, `BASE_URL` and
  * `headers` given; the only edit is the `'<JOB_ID>'` placeholder, replaced by `jobId`.
  */
-function runDocumentClient(jobId: string, globals: { fetch: (url: string, init: unknown) => Promise<unknown>; BASE_URL: string; headers: Record<string, string>; intervalMs?: number }): Promise<DocumentVerdict> {
+function runDocumentClient(
+  jobId: string,
+  globals: {
+    fetch: (url: string, init: unknown) => Promise<unknown>;
+    BASE_URL: string;
+    headers: Record<string, string>;
+    intervalMs?: number;
+  },
+): Promise<DocumentVerdict> {
   assert.ok(DOCUMENT_CLIENT.includes("'<JOB_ID>'"));
   const logged: [string, string][] = [];
   const console = { log: (id: string, url: string) => logged.push([id, url]) };
   const setTimeout = (resolve: () => void) => globalThis.setTimeout(resolve, globals.intervalMs ?? 0);
-  const run = new AsyncFunction('fetch', 'BASE_URL', 'headers', 'setTimeout', 'console', DOCUMENT_CLIENT.replace("'<JOB_ID>'", JSON.stringify(jobId)));
+  const run = new AsyncFunction(
+    'fetch',
+    'BASE_URL',
+    'headers',
+    'setTimeout',
+    'console',
+    DOCUMENT_CLIENT.replace("'<JOB_ID>'", JSON.stringify(jobId)),
+  );
   return run(globals.fetch, globals.BASE_URL, globals.headers, setTimeout, console).then(
     (): DocumentVerdict => ({ state: 'success', outputs: logged }),
-    (error: unknown): DocumentVerdict => (error === POLLED_AGAIN ? { state: 'running' } : { state: 'failure', reason: (error as Error).message }),
+    (error: unknown): DocumentVerdict =>
+      error === POLLED_AGAIN ? { state: 'running' } : { state: 'failure', reason: (error as Error).message },
   );
 }
 
@@ -90,7 +119,11 @@ function documentVerdictOn(body: unknown): Promise<DocumentVerdict> {
 /** The client's state, put the way the document's code puts it. */
 function asVerdict(state: RemoteJobState): DocumentVerdict | RemoteJobState {
   if (state.status === 'queued' || state.status === 'running') return { state: 'running' };
-  if (state.status === 'succeeded') return { state: 'success', outputs: state.outputs.map((output): readonly [string, string] => [output.remoteId!, output.kind === 'url' ? output.url : '']) };
+  if (state.status === 'succeeded')
+    return {
+      state: 'success',
+      outputs: state.outputs.map((output): readonly [string, string] => [output.remoteId!, output.kind === 'url' ? output.url : '']),
+    };
   if (state.status === 'failed') return { state: 'failure', reason: state.reason.replace(/^PhotoGPT: /, '') };
   return state;
 }
@@ -106,7 +139,7 @@ test('PhotoGPT conformance: the excerpts are verbatim from the seed (when the wo
 
 for (const example of PHOTOGPT_JOB_BODIES) {
   test(`PhotoGPT conformance: GET /jobs/{id} "${example.name}" reads as the document's code reads it`, async () => {
-    assert.deepEqual(await documentVerdictOn(example.body), example.documentSays, 'the example data agrees with the document\'s code');
+    assert.deepEqual(await documentVerdictOn(example.body), example.documentSays, "the example data agrees with the document's code");
     const { context, seen } = await answering(200, example.body);
     const state = await photoGptProvider.poll('job-1', context);
     assert.deepEqual(asVerdict(state), example.documentSays);
@@ -115,7 +148,11 @@ for (const example of PHOTOGPT_JOB_BODIES) {
 }
 
 test('PhotoGPT conformance: each trigger is the POST the document names, and its jobId is kept', async () => {
-  for (const [operation, path] of [[undefined, '/images/generation'], [{ kind: 'upscale', imageId: 'img-1' }, '/images/upscaling'], [{ kind: 'video' }, '/videos/generation']] as const) {
+  for (const [operation, path] of [
+    [undefined, '/images/generation'],
+    [{ kind: 'upscale', imageId: 'img-1' }, '/images/upscaling'],
+    [{ kind: 'video' }, '/videos/generation'],
+  ] as const) {
     assert.ok(PHOTOGPT_EXCERPTS.commonPattern.includes(`POST ${path}`));
     const { context, seen } = await answering(200, PHOTOGPT_SUBMIT_BODY);
     const submitted = await photoGptProvider.submit({ ...request, operation }, 'key-1', context);
@@ -124,7 +161,7 @@ test('PhotoGPT conformance: each trigger is the POST the document names, and its
   }
 });
 
-test('PhotoGPT conformance: the document\'s own client runs a job on the fixture to the end', async () => {
+test("PhotoGPT conformance: the document's own client runs a job on the fixture to the end", async () => {
   const server = new PhotoGptServer();
   await server.start();
   cleanups.push(() => server.stop());
@@ -138,7 +175,12 @@ test('PhotoGPT conformance: the document\'s own client runs a job on the fixture
     const started = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     assert.equal(started.status, 200);
     const { result } = (await started.json()) as { result: { jobId: string } };
-    const verdict = await runDocumentClient(result.jobId, { fetch: (url, init) => fetch(url, init as RequestInit), BASE_URL: server.baseUrl, headers, intervalMs: 20 });
+    const verdict = await runDocumentClient(result.jobId, {
+      fetch: (url, init) => fetch(url, init as RequestInit),
+      BASE_URL: server.baseUrl,
+      headers,
+      intervalMs: 20,
+    });
     if (prompt.includes('[fail]')) {
       assert.deepEqual(verdict, { state: 'failure', reason: 'Model is not trained yet' });
       continue;
@@ -157,7 +199,10 @@ test('PhotoGPT conformance: the document\'s own client runs a job on the fixture
 
 test('PhotoGPT finding: a status the document does not list is final and a failure, not polled for an hour', async () => {
   // with PROVIDERS.md's status "OK" beside the result, so only the status reading is tested here
-  const { context } = await answering(200, { result: { jobId: 'job-1', status: 'cancelled', error: 'Stopped by the operator' }, status: 'OK' });
+  const { context } = await answering(200, {
+    result: { jobId: 'job-1', status: 'cancelled', error: 'Stopped by the operator' },
+    status: 'OK',
+  });
   assert.deepEqual(await photoGptProvider.poll('job-1', context), { status: 'failed', reason: 'PhotoGPT: Stopped by the operator' });
   const uppercase = await answering(200, { result: { jobId: 'job-1', status: 'QUEUED' }, status: 'OK' });
   assert.deepEqual(await photoGptProvider.poll('job-1', uppercase.context), { status: 'queued' }, 'compared lowercased');
@@ -172,25 +217,59 @@ test('PhotoGPT finding: answers need no status "OK"; only an explicit NOK is an 
   assert.match(error.message, /modelID is required/);
   // PROVIDERS.md: the envelope can come with HTTP 200 too
   const refused200 = await answering(200, { err: 'QUOTA', message: 'Not enough credits', result: null, status: 'NOK' });
-  assert.equal((await rejection(photoGptProvider.submit(request, 'k', refused200.context))).message, 'Submitting to PhotoGPT: PhotoGPT said NOK [QUOTA]: Not enough credits');
+  assert.equal(
+    (await rejection(photoGptProvider.submit(request, 'k', refused200.context))).message,
+    'Submitting to PhotoGPT: PhotoGPT said NOK [QUOTA]: Not enough credits',
+  );
 });
 
 test('PhotoGPT finding: image ids are kept on each output, and finished jobs offer them for upscaling', async () => {
-  const body = { result: { jobId: 'job-1', status: 'success', images: [{ id: 'img-1', url: 'https://cdn.photogpt.example/1.png' }, { id: 'img-2', url: 'https://cdn.photogpt.example/2.png' }] }, status: 'OK' };
+  const body = {
+    result: {
+      jobId: 'job-1',
+      status: 'success',
+      images: [
+        { id: 'img-1', url: 'https://cdn.photogpt.example/1.png' },
+        { id: 'img-2', url: 'https://cdn.photogpt.example/2.png' },
+      ],
+    },
+    status: 'OK',
+  };
   const { context } = await answering(200, body);
   const state = await photoGptProvider.poll('job-1', context);
   assert.deepEqual(state.status === 'succeeded' && state.outputs.map((output) => output.remoteId), ['img-1', 'img-2']);
 
-  const job = (id: string, finishedAt: number, assets: { path: string; mimeType: string; remoteId?: string }[], providerId: JobRecord['request']['providerId'] = 'photogpt', status: JobRecord['status'] = 'succeeded') =>
-    ({ id, status, finishedAt, request: { providerId, model: 'm', prompt: `prompt ${id}`, params: {} }, assets: assets.map((asset) => ({ ...asset, sidecarPath: `${asset.path}.json`, bytes: 1 })) }) as unknown as JobRecord;
+  const job = (
+    id: string,
+    finishedAt: number,
+    assets: { path: string; mimeType: string; remoteId?: string }[],
+    providerId: JobRecord['request']['providerId'] = 'photogpt',
+    status: JobRecord['status'] = 'succeeded',
+  ) =>
+    ({
+      id,
+      status,
+      finishedAt,
+      request: { providerId, model: 'm', prompt: `prompt ${id}`, params: {} },
+      assets: assets.map((asset) => ({ ...asset, sidecarPath: `${asset.path}.json`, bytes: 1 })),
+    }) as unknown as JobRecord;
   const images = upscalableImages([
     job('old', 1, [{ path: 'a.png', mimeType: 'image/png', remoteId: 'img-a' }]),
-    job('new', 2, [{ path: 'b.png', mimeType: 'image/png', remoteId: 'img-b' }, { path: 'c.png', mimeType: 'image/png' }]),
+    job('new', 2, [
+      { path: 'b.png', mimeType: 'image/png', remoteId: 'img-b' },
+      { path: 'c.png', mimeType: 'image/png' },
+    ]),
     job('video', 3, [{ path: 'v.mp4', mimeType: 'video/mp4', remoteId: 'vid-1' }]),
     job('other', 4, [{ path: 'd.png', mimeType: 'image/png', remoteId: 'x' }], 'serika'),
     job('failed', 5, [{ path: 'e.png', mimeType: 'image/png', remoteId: 'y' }], 'photogpt', 'failed'),
   ]);
-  assert.deepEqual(images.map((image) => [image.imageId, image.path, image.prompt]), [['img-b', 'b.png', 'prompt new'], ['img-a', 'a.png', 'prompt old']]);
+  assert.deepEqual(
+    images.map((image) => [image.imageId, image.path, image.prompt]),
+    [
+      ['img-b', 'b.png', 'prompt new'],
+      ['img-a', 'a.png', 'prompt old'],
+    ],
+  );
 });
 
 test('PhotoGPT finding: answers of an unknown shape are unexpected answers with the body kept', async () => {
@@ -213,15 +292,22 @@ test('PhotoGPT finding: answers of an unknown shape are unexpected answers with 
 test('PhotoGPT finding: only the fields the user set are sent, and only those with a documented name', async () => {
   const { context, seen } = await answering(200, { ...PHOTOGPT_SUBMIT_BODY, status: 'OK' });
   await photoGptProvider.submit({ ...request, params: {} }, 'k', context);
-  await photoGptProvider.submit({ ...request, params: { ...request.params, negativePrompt: 'blurry', cfgScale: 7, sampler: 'euler' } }, 'k', context);
+  await photoGptProvider.submit(
+    { ...request, params: { ...request.params, negativePrompt: 'blurry', cfgScale: 7, sampler: 'euler' } },
+    'k',
+    context,
+  );
   await photoGptProvider.submit({ ...request, operation: { kind: 'video' } }, 'k', context);
   await photoGptProvider.submit({ ...request, model: '', operation: { kind: 'upscale', imageId: 'img-1' } }, 'k', context);
-  assert.deepEqual(seen.map((sent) => JSON.parse(sent.body)), [
-    { modelID: 'model-1', prompt: 'a lighthouse at dusk' },
-    { modelID: 'model-1', prompt: 'a lighthouse at dusk', width: 512, height: 768, numImages: 2, steps: 25, seed: 5 },
-    { modelID: 'model-1', prompt: 'a lighthouse at dusk' },
-    { imageID: 'img-1' },
-  ]);
+  assert.deepEqual(
+    seen.map((sent) => JSON.parse(sent.body)),
+    [
+      { modelID: 'model-1', prompt: 'a lighthouse at dusk' },
+      { modelID: 'model-1', prompt: 'a lighthouse at dusk', width: 512, height: 768, numImages: 2, steps: 25, seed: 5 },
+      { modelID: 'model-1', prompt: 'a lighthouse at dusk' },
+      { imageID: 'img-1' },
+    ],
+  );
   assert.ok(seen.every((sent) => sent.headers['api-version'] === '1' && sent.headers.authorization === 'Bearer key'));
 });
 
@@ -236,7 +322,9 @@ test('PhotoGPT fixture: answers as the document shows, statuses only from its li
   const statuses = new Set<string>();
   const tableFields = new Set(['jobId', 'status', 'images', 'videos', 'error', 'modelId', 'createdAt']);
   for (let tries = 0; tries < 200; tries++) {
-    const answer = await fetch(`${server.baseUrl}/jobs/${remoteId}`, { headers: { authorization: `Bearer ${server.apiKey}`, 'api-version': '1' } });
+    const answer = await fetch(`${server.baseUrl}/jobs/${remoteId}`, {
+      headers: { authorization: `Bearer ${server.apiKey}`, 'api-version': '1' },
+    });
     const body = (await answer.json()) as { result: Record<string, unknown> };
     assert.deepEqual(Object.keys(body), ['result'], 'no status "OK" beside the result');
     for (const key of Object.keys(body.result)) assert.ok(tableFields.has(key), `${key} is in the "Job response" table`);
@@ -255,7 +343,11 @@ test('PhotoGPT fixture: refuses what the document and its digest do not allow; n
   cleanups.push(() => server.stop());
   const headers = { authorization: `Bearer ${server.apiKey}`, 'api-version': '1', 'content-type': 'application/json' };
   const send = async (method: string, path: string, body?: unknown, extra: Record<string, string> = headers) => {
-    const answer = await fetch(`${server.baseUrl}${path}`, { method, headers: extra, body: body === undefined ? undefined : JSON.stringify(body) });
+    const answer = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: extra,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return [answer.status, (await answer.json()) as Record<string, unknown>] as const;
   };
   const [missingModel, nok] = await send('POST', '/images/generation', { prompt: 'p' });
@@ -269,7 +361,11 @@ test('PhotoGPT fixture: refuses what the document and its digest do not allow; n
   assert.equal((await send('GET', '/models/m'))[0], 404, 'training is not served');
   assert.equal((await send('GET', '/models/m/train'))[0], 404, 'training is not served');
   const { 'api-version': _version, ...withoutVersion } = headers;
-  assert.equal((await send('POST', '/images/generation', { modelID: 'm', prompt: 'p' }, withoutVersion))[0], 400, 'API-Version: 1 (digest)');
+  assert.equal(
+    (await send('POST', '/images/generation', { modelID: 'm', prompt: 'p' }, withoutVersion))[0],
+    400,
+    'API-Version: 1 (digest)',
+  );
   assert.equal((await send('GET', '/jobs/unknown'))[0], 404);
   assert.equal(server.jobs.size, 0, 'no refused request made a job');
 });

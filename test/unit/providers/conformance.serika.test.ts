@@ -59,7 +59,11 @@ const documentPrompt = 'A futuristic city with neon lights, cyberpunk style';
 
 test('document example request (Python/JavaScript tabs): width and height set, sent as given', async () => {
   const { context, seen } = await always(200, SERIKA_SUBMIT_RESPONSE);
-  await serikaProvider.submit({ providerId: 'serika', model: documentModel, prompt: documentPrompt, params: { width: 1024, height: 1024 } }, 'key', context);
+  await serikaProvider.submit(
+    { providerId: 'serika', model: documentModel, prompt: documentPrompt, params: { width: 1024, height: 1024 } },
+    'key',
+    context,
+  );
   assert.deepEqual([seen[0]!.method, seen[0]!.path], curlLine(SERIKA_SUBMIT_CURL));
   assert.deepEqual(JSON.parse(seen[0]!.body), JSON.parse(SERIKA_SUBMIT_BODY_PYTHON));
 });
@@ -69,7 +73,13 @@ test('finding: document example request (cURL tab): nothing set, nothing sent bu
   assert.match(SERIKA_REQUEST_PARAMETERS, /`width` \| integer \| No \| Image width \(default: 1024\)/);
   // the request as a .prompt file with no config, and as typed text, plans it
   const { prompt } = parsePromptFile(`---\nmodel: serika/${documentModel}\n---\n${documentPrompt}`);
-  const defaults: GenerationDefaults = { providerId: 'serika', modelFor: () => documentModel, outputFolder: 'out', nameTemplate: '{{name}}', outputRoot: 'file:///tmp' };
+  const defaults: GenerationDefaults = {
+    providerId: 'serika',
+    modelFor: () => documentModel,
+    outputFolder: 'out',
+    nameTemplate: '{{name}}',
+    outputRoot: 'file:///tmp',
+  };
   const requests = [planFromPromptFile(prompt!, {}, 'city.prompt', defaults).request, planFromText(documentPrompt, defaults).request];
   for (const request of requests) {
     const { context, seen } = await always(200, SERIKA_SUBMIT_RESPONSE);
@@ -80,10 +90,13 @@ test('finding: document example request (cURL tab): nothing set, nothing sent bu
 
 test('document example submit response: the job id, queued', async () => {
   const { context } = await always(200, SERIKA_SUBMIT_RESPONSE);
-  assert.deepEqual(await serikaProvider.submit({ providerId: 'serika', model: documentModel, prompt: documentPrompt, params: {} }, 'key', context), {
-    remoteId: 'job-12345...',
-    state: { status: 'queued' },
-  });
+  assert.deepEqual(
+    await serikaProvider.submit({ providerId: 'serika', model: documentModel, prompt: documentPrompt, params: {} }, 'key', context),
+    {
+      remoteId: 'job-12345...',
+      state: { status: 'queued' },
+    },
+  );
 });
 
 test('document example status request and response: GET /jobs/{jobId}, COMPLETED with its one image', async () => {
@@ -91,7 +104,9 @@ test('document example status request and response: GET /jobs/{jobId}, COMPLETED
   const [method, path] = curlLine(SERIKA_GET_JOB_CURL);
   assert.deepEqual(await serikaProvider.poll(path.split('/').pop()!, context), {
     status: 'succeeded',
-    outputs: [{ kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 }],
+    outputs: [
+      { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
+    ],
   });
   assert.deepEqual([seen[0]!.method, seen[0]!.path], [method, path]);
 });
@@ -101,35 +116,58 @@ test('document status values: each parses to the state it describes', async () =
   const expected: Record<string, unknown> = {
     QUEUED: { status: 'queued' },
     PROCESSING: { status: 'running' },
-    COMPLETED: { status: 'succeeded', outputs: [{ kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 }] },
+    COMPLETED: {
+      status: 'succeeded',
+      outputs: [
+        { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
+      ],
+    },
     // "Check the `error` field for details"
     FAILED: { status: 'failed', reason: 'out of memory' },
   };
   for (const [status, state] of Object.entries(expected)) {
-    const { context } = await always(200, jobWith(status === 'FAILED' ? { status, result: undefined, error: 'out of memory' } : { status }));
+    const { context } = await always(
+      200,
+      jobWith(status === 'FAILED' ? { status, result: undefined, error: 'out of memory' } : { status }),
+    );
     assert.deepEqual(await serikaProvider.poll('job-12345abcde', context), state, status);
   }
 });
 
 test('document list example: one GET /jobs; the PROCESSING job is read from it, the COMPLETED one fetched for its result', async () => {
   assert.match(SERIKA_LIST_ENDPOINT, /`GET \/jobs`/);
-  const { context, seen } = await answering((_method, path) => ({ status: 200, body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE }));
+  const { context, seen } = await answering((_method, path) => ({
+    status: 200,
+    body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE,
+  }));
   const states = await serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), {
-    'job-12345abcde': { status: 'succeeded', outputs: [{ kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 }] },
+    'job-12345abcde': {
+      status: 'succeeded',
+      outputs: [
+        { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
+      ],
+    },
     'job-67890fghij': { status: 'running' },
   });
-  assert.deepEqual(seen.map((r) => `${r.method} ${r.path}`), [`GET ${BASE_PATH}/jobs`, `GET ${BASE_PATH}/jobs/job-12345abcde`]);
+  assert.deepEqual(
+    seen.map((r) => `${r.method} ${r.path}`),
+    [`GET ${BASE_PATH}/jobs`, `GET ${BASE_PATH}/jobs/job-12345abcde`],
+  );
 });
 
 // --- findings ------------------------------------------------------------------------------
 
-const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) => isProviderError(error) && error.kind === kind && message.test(error.message);
+const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) =>
+  isProviderError(error) && error.kind === kind && message.test(error.message);
 
 test('finding: an unknown status ends as an unexpected answer naming it, with the raw body', async () => {
   const { context } = await always(200, jobWith({ status: 'CANCELLED', result: null }));
   await assert.rejects(serikaProvider.poll('job-12345abcde', context), (error: unknown) => {
-    assert.ok(isProblem('malformed', /Checking the Serika job: unexpected answer from the provider \(unknown status "CANCELLED"\)/)(error), String(error));
+    assert.ok(
+      isProblem('malformed', /Checking the Serika job: unexpected answer from the provider \(unknown status "CANCELLED"\)/)(error),
+      String(error),
+    );
     assert.match((error as ProviderError).details.raw ?? '', /"status":"CANCELLED"/);
     return true;
   });
@@ -138,7 +176,11 @@ test('finding: an unknown status ends as an unexpected answer naming it, with th
 test('finding: a FAILED job whose error has no message ends as failed with a generic reason', async () => {
   for (const error of [undefined, null, {}, { code: 'E_WORKER' }, '', { message: '' }]) {
     const { context } = await always(200, jobWith({ status: 'FAILED', result: null, error }));
-    assert.deepEqual(await serikaProvider.poll('job-12345abcde', context), { status: 'failed', reason: 'Serika reported the job as FAILED without a reason' }, JSON.stringify(error));
+    assert.deepEqual(
+      await serikaProvider.poll('job-12345abcde', context),
+      { status: 'failed', reason: 'Serika reported the job as FAILED without a reason' },
+      JSON.stringify(error),
+    );
   }
   const { context } = await always(200, jobWith({ status: 'FAILED', result: null, error: { message: 'NSFW content detected' } }));
   assert.deepEqual(await serikaProvider.poll('job-12345abcde', context), { status: 'failed', reason: 'NSFW content detected' });
@@ -151,15 +193,18 @@ test('finding: count > 1 is a problem, not silently dropped (Serika makes one im
   assert.deepEqual(serikaProvider.validate!(request(3)), [{ field: 'count', message: 'Serika makes one image per job (got count 3)' }]);
 });
 
-test('pollMany: another job\'s undocumented status in the list does not break the refresh', async () => {
+test("pollMany: another job's undocumented status in the list does not break the refresh", async () => {
   const list = JSON.parse(SERIKA_LIST_RESPONSE);
   list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel });
-  const { context } = await answering((_method, path) => ({ status: 200, body: path.endsWith('/jobs') ? JSON.stringify(list) : SERIKA_JOB_RESPONSE }));
+  const { context } = await answering((_method, path) => ({
+    status: 200,
+    body: path.endsWith('/jobs') ? JSON.stringify(list) : SERIKA_JOB_RESPONSE,
+  }));
   const states = await serikaProvider.pollMany!(['job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { status: 'running' } });
 });
 
-test('pollMany: one job\'s 404 is left out while others share the batch, and thrown when it is alone', async () => {
+test("pollMany: one job's 404 is left out while others share the batch, and thrown when it is alone", async () => {
   const { context } = await answering((_method, path) => {
     if (path.endsWith('/jobs')) return { status: 200, body: SERIKA_LIST_RESPONSE };
     if (path.endsWith('/job-gone')) return { status: 404, body: '{"error":{"message":"Job not found"}}' };
@@ -172,12 +217,16 @@ test('pollMany: one job\'s 404 is left out while others share the batch, and thr
 
 // --- the fixture, held to the same document ----------------------------------------------------
 
-test('the fixture applies the document\'s default size (1024×1024) when none is sent', async () => {
+test("the fixture applies the document's default size (1024×1024) when none is sent", async () => {
   const server = new SerikaServer({ durationMs: 100 });
   await server.start();
   cleanups.push(() => server.stop());
   const context: ProviderContext = { http, baseUrl: server.baseUrl, apiKey: server.apiKey };
-  const { remoteId } = await serikaProvider.submit({ providerId: 'serika', model: documentModel, prompt: documentPrompt, params: {} }, 'key', context);
+  const { remoteId } = await serikaProvider.submit(
+    { providerId: 'serika', model: documentModel, prompt: documentPrompt, params: {} },
+    'key',
+    context,
+  );
   assert.deepEqual(JSON.parse(server.requests[0]!.body), JSON.parse(SERIKA_SUBMIT_BODY_CURL));
   await new Promise((resolve) => setTimeout(resolve, 200));
   const state = await serikaProvider.poll(remoteId, context);

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { isProviderError, type ProviderError } from '../../../src/core/errors';
 import { HttpClient, type HttpRequest } from '../../../src/core/http';
 import type { GenerationRequest } from '../../../src/core/jobModel';
-import { normalizeSubModelJob, subModelHealth, subModelProvider, subModelPurgeQueue, subModelStream } from '../../../src/core/providers/submodel';
+import {
+  normalizeSubModelJob,
+  subModelHealth,
+  subModelProvider,
+  subModelPurgeQueue,
+  subModelStream,
+} from '../../../src/core/providers/submodel';
 import type { ProviderContext, ProviderOptions } from '../../../src/core/providers/types';
 import { SubModelServer } from '../../fixtures/providers/subModelServer';
 import { SUBMODEL_EXCERPTS as DOC } from '../../fixtures/seedExamples/submodel';
@@ -82,7 +88,12 @@ async function answering(body: string, options: ProviderOptions = {}): Promise<{
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const context: ProviderContext = { http, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: API_KEY, options: { endpointId: ENDPOINT_ID, ...documentedOptions(), ...options } };
+  const context: ProviderContext = {
+    http,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    apiKey: API_KEY,
+    options: { endpointId: ENDPOINT_ID, ...documentedOptions(), ...options },
+  };
   return { context, seen };
 }
 
@@ -100,9 +111,15 @@ function assertMatchesCurl(seen: Seen, curlText: string, jobId?: string): void {
   else assert.deepEqual(JSON.parse(seen.body), JSON.parse(curl.body), 'body');
 }
 
-const request = (params: GenerationRequest['params'] = {}, model = ''): GenerationRequest => ({ providerId: 'submodel', model, prompt: 'Your prompt', params });
+const request = (params: GenerationRequest['params'] = {}, model = ''): GenerationRequest => ({
+  providerId: 'submodel',
+  model,
+  prompt: 'Your prompt',
+  params,
+});
 
-const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) => isProviderError(error) && error.kind === kind && message.test(error.message);
+const isProblem = (kind: ProviderError['kind'], message: RegExp) => (error: unknown) =>
+  isProviderError(error) && error.kind === kind && message.test(error.message);
 
 // --- the document's examples ----------------------------------------------------------------------
 
@@ -135,7 +152,10 @@ test('Check Job Status: POST /status/{job_id}; the Output, a COMPLETED text job,
   assertMatchesCurl(seen[0]!, DOC.statusCurl, jobId);
   // the document's worker answers text: the remote job COMPLETED, and an image job has nothing to save
   assert.equal(state.status, 'failed');
-  assert.match((state as { reason: string }).reason, /the job COMPLETED but its output holds no image .*Hello! How can I assist you today\?/);
+  assert.match(
+    (state as { reason: string }).reason,
+    /the job COMPLETED but its output holds no image .*Hello! How can I assist you today\?/,
+  );
 });
 
 test('Cancel Job: the documented request; the Output reads as a cancelled job', async () => {
@@ -169,13 +189,16 @@ test('Stream Results: POST /stream/{job_id}; the Output, a top-level array of {m
   assert.deepEqual(stream.outputs, []);
 });
 
-test('every status: the document\'s three, and the RunPod family\'s three PROVIDERS.md adds [G]', () => {
+test("every status: the document's three, and the RunPod family's three PROVIDERS.md adds [G]", () => {
   const documented = (body: string) => normalizeSubModelJob(JSON.parse(body)).status;
   assert.equal(documented(DOC.runResponse), 'queued');
   assert.equal(documented(DOC.runsyncResponse), 'succeeded');
   assert.equal(documented(DOC.cancelResponse), 'cancelled');
   assert.deepEqual(normalizeSubModelJob({ id: 'j', status: 'IN_PROGRESS' }), { status: 'running' });
-  assert.deepEqual(normalizeSubModelJob({ id: 'j', status: 'FAILED', error: 'CUDA out of memory' }), { status: 'failed', reason: 'SubModel: CUDA out of memory' });
+  assert.deepEqual(normalizeSubModelJob({ id: 'j', status: 'FAILED', error: 'CUDA out of memory' }), {
+    status: 'failed',
+    reason: 'SubModel: CUDA out of memory',
+  });
   assert.equal(normalizeSubModelJob({ id: 'j', status: 'TIMED_OUT' }).status, 'failed');
 });
 
@@ -185,13 +208,19 @@ test('finding: a status neither the document nor the RunPod family has is an une
   const body = JSON.stringify({ ...JSON.parse(DOC.runResponse), status: 'PAUSED' });
   const { context } = await answering(body);
   const rejected = subModelProvider.poll('eaebd6e7-6a92-4bb8-a911-f996ac5ea99d', context);
-  await assert.rejects(rejected, isProblem('malformed', /unexpected answer from the provider \(status "PAUSED" is not one the document shows\)/));
+  await assert.rejects(
+    rejected,
+    isProblem('malformed', /unexpected answer from the provider \(status "PAUSED" is not one the document shows\)/),
+  );
   await rejected.catch((error: ProviderError) => assert.match(error.details.raw!, /"PAUSED"/));
 });
 
 test('finding: a submit answered with an id and an unknown status keeps the id; the poll decides', async () => {
   const { context } = await answering(JSON.stringify({ ...JSON.parse(DOC.runResponse), status: 'PAUSED' }));
-  assert.deepEqual(await subModelProvider.submit(request(), 'key', context), { remoteId: 'eaebd6e7-6a92-4bb8-a911-f996ac5ea99d', state: { status: 'queued' } });
+  assert.deepEqual(await subModelProvider.submit(request(), 'key', context), {
+    remoteId: 'eaebd6e7-6a92-4bb8-a911-f996ac5ea99d',
+    state: { status: 'queued' },
+  });
 });
 
 test('finding: only the input keys the document shows are sent, whatever else the user set', async () => {
@@ -202,10 +231,17 @@ test('finding: only the input keys the document shows are sent, whatever else th
   assert.deepEqual(JSON.parse(seen[0]!.body), { input: { prompt: 'Your prompt' } });
 });
 
-test('finding: by default every operation goes to the document\'s https://api.submodel.ai/v1/sl/{endpoint_id}', async () => {
+test("finding: by default every operation goes to the document's https://api.submodel.ai/v1/sl/{endpoint_id}", async () => {
   const urls: string[] = [];
-  const recording = { requestJson: async (req: HttpRequest) => (urls.push(req.url), Promise.reject(new Error('not sent'))) } as unknown as HttpClient;
-  const context: ProviderContext = { http: recording, baseUrl: String(settingDefault('submodel.baseUrl')), apiKey: API_KEY, options: { endpointId: ENDPOINT_ID, ...documentedOptions() } };
+  const recording = {
+    requestJson: async (req: HttpRequest) => (urls.push(req.url), Promise.reject(new Error('not sent'))),
+  } as unknown as HttpClient;
+  const context: ProviderContext = {
+    http: recording,
+    baseUrl: String(settingDefault('submodel.baseUrl')),
+    apiKey: API_KEY,
+    options: { endpointId: ENDPOINT_ID, ...documentedOptions() },
+  };
   const jobId = 'job-1';
   const calls: [() => Promise<unknown>, string][] = [
     [() => subModelProvider.submit(request(), 'key', context), DOC.runCurl],
@@ -222,15 +258,18 @@ test('finding: by default every operation goes to the document\'s https://api.su
   }
 });
 
-test('finding: the settings default to the document\'s base URL and describe only its paths', () => {
+test("finding: the settings default to the document's base URL and describe only its paths", () => {
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
   const settings = manifest.contributes.configuration.properties;
   assert.equal(settings['imageJobs.submodel.baseUrl'].default, 'https://api.submodel.ai');
   assert.equal(settings['imageJobs.submodel.basePath'].default, '/v1/sl');
-  const described = [...String(settings['imageJobs.submodel.basePath'].markdownDescription).matchAll(/`(\/[^`]*)`/g)].map((match) => match[1]!);
+  const described = [...String(settings['imageJobs.submodel.basePath'].markdownDescription).matchAll(/`(\/[^`]*)`/g)].map(
+    (match) => match[1]!,
+  );
   assert.ok(described.length > 0);
   const documentText = Object.values(DOC).join('\n');
-  for (const path of described) assert.ok(documentText.includes(`https://api.submodel.ai${path}/{endpoint_id}`), `${path} is a path the document shows`);
+  for (const path of described)
+    assert.ok(documentText.includes(`https://api.submodel.ai${path}/{endpoint_id}`), `${path} is a path the document shows`);
 });
 
 // --- the loopback fixture answers as the document shows -------------------------------------------
@@ -238,18 +277,30 @@ test('finding: the settings default to the document\'s base URL and describe onl
 /** Keys all the way down (arrays by their first item): what a body looks like, not its values. */
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.length ? [shape(value[0])] : [];
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shape((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, shape((value as Record<string, unknown>)[key])]),
+    );
   return typeof value;
 }
 
-async function fixture(): Promise<{ server: SubModelServer; call: (method: string, path: string, body?: unknown, key?: string) => Promise<{ status: number; body: unknown; allow: string | null }> }> {
+async function fixture(): Promise<{
+  server: SubModelServer;
+  call: (method: string, path: string, body?: unknown, key?: string) => Promise<{ status: number; body: unknown; allow: string | null }>;
+}> {
   const server = new SubModelServer();
   server.durationMs = 100;
   await server.start();
   cleanups.push(() => server.stop());
   const call = async (method: string, path: string, body?: unknown, key = server.apiKey) => {
     const headers: Record<string, string> = { 'x-apikey': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const response = await fetch(`${server.url}/v1/sl/${server.endpointId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${server.url}/v1/sl/${server.endpointId}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: await response.json(), allow: response.headers.get('allow') };
   };
   return { server, call };
@@ -257,7 +308,7 @@ async function fixture(): Promise<{ server: SubModelServer; call: (method: strin
 
 const documentBody = (curl: string) => JSON.parse(parseCurl(curl).body!);
 
-test('fixture: run, status, runsync, stream, health and purge-queue answer in the document\'s shapes', async () => {
+test("fixture: run, status, runsync, stream, health and purge-queue answer in the document's shapes", async () => {
   const { call } = await fixture();
   const run = await call('POST', '/run', documentBody(DOC.runCurl));
   assert.equal(run.status, 200);
@@ -266,7 +317,11 @@ test('fixture: run, status, runsync, stream, health and purge-queue answer in th
   const id = (run.body as { id: string }).id;
 
   let status: Record<string, unknown> = {};
-  for (const end = Date.now() + 3000; status.status !== 'COMPLETED' && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 20))) {
+  for (
+    const end = Date.now() + 3000;
+    status.status !== 'COMPLETED' && Date.now() < end;
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  ) {
     status = (await call('POST', `/status/${id}`)).body as Record<string, unknown>;
   }
   // the document's status keys, with the image output its /runsync example shows
@@ -281,13 +336,14 @@ test('fixture: run, status, runsync, stream, health and purge-queue answer in th
   const documentedChunk = JSON.parse(withoutComments(DOC.streamResponse))[0];
   assert.ok(Array.isArray(stream) && stream.length === 1, 'a top-level array');
   assert.deepEqual(Object.keys(stream[0]!).sort(), Object.keys(documentedChunk).sort());
-  for (const key of Object.keys(stream[0]!.metrics as object)) assert.ok(key in documentedChunk.metrics, `metrics.${key} is a documented key`);
+  for (const key of Object.keys(stream[0]!.metrics as object))
+    assert.ok(key in documentedChunk.metrics, `metrics.${key} is a documented key`);
 
   assert.deepEqual(shape((await call('GET', '/health')).body), shape(JSON.parse(DOC.healthResponse)));
   assert.deepEqual(shape((await call('POST', '/purge-queue')).body), shape(JSON.parse(DOC.purgeQueueResponse)));
 });
 
-test('fixture: cancelling a queued job answers as the document\'s Cancel Job Output', async () => {
+test("fixture: cancelling a queued job answers as the document's Cancel Job Output", async () => {
   const { server, call } = await fixture();
   server.durationMs = 10_000;
   const { id } = (await call('POST', '/run', documentBody(DOC.runCurl))).body as { id: string };

@@ -60,7 +60,7 @@ function exampleWith(status: string, realUrls = false): TamsJobBody {
 
 // --- the document's examples --------------------------------------------------------------------
 
-test('TAMS conformance: the create-job request has the shape of the document\'s example', async () => {
+test("TAMS conformance: the create-job request has the shape of the document's example", async () => {
   const { context, seen } = await answering(200, TAMS_JOB_RESPONSE_200);
   const example = JSON.parse(TAMS_CREATE_JOB_REQUEST);
   for (const params of [request.params, {}]) {
@@ -75,27 +75,33 @@ test('TAMS conformance: the create-job request has the shape of the document\'s 
   }
 });
 
-test('TAMS conformance: the document\'s 200 example (status DEFAULT) is a job not yet started', async () => {
+test("TAMS conformance: the document's 200 example (status DEFAULT) is a job not yet started", async () => {
   const { context } = await answering(200, TAMS_JOB_RESPONSE_200);
   const submitted = await tamsProvider.submit(request, 'request-key-2', context);
   // "string" placeholders for queueRank/queueLen are no numbers: the queue position is unknown
-  assert.deepEqual(submitted, { remoteId: 'string', state: { status: 'queued', queuePosition: undefined, queueLength: undefined, credits: 0 } });
+  assert.deepEqual(submitted, {
+    remoteId: 'string',
+    state: { status: 'queued', queuePosition: undefined, queueLength: undefined, credits: 0 },
+  });
   assert.deepEqual(await tamsProvider.poll('string', context), submitted.state);
 });
 
-test('TAMS conformance: the document\'s error example (default response) reaches the user with its message', async () => {
+test("TAMS conformance: the document's error example (default response) reaches the user with its message", async () => {
   const { context } = await answering(400, TAMS_ERROR_RESPONSE_DEFAULT);
   const error = await rejection(tamsProvider.submit(request, 'request-key-3', context));
   assert.equal(error.kind, 'badRequest');
   assert.match(error.message, /HTTP 400: string$/);
 });
 
-test('TAMS conformance: the example\'s infos read per status (status changed, all else verbatim)', () => {
+test("TAMS conformance: the example's infos read per status (status changed, all else verbatim)", () => {
   assert.deepEqual(normalizeTamsJob(exampleWith('RUNNING')), { status: 'running', progress: 0, credits: 0 });
   assert.deepEqual(normalizeTamsJob(exampleWith('FAILED')), { status: 'failed', reason: 'TAMS: string (code DEFAULT)' });
   assert.deepEqual(normalizeTamsJob(exampleWith('CANCELED')), { status: 'cancelled' });
   // the example's result URLs are the placeholder "string": nothing could be downloaded
-  assert.throws(() => normalizeTamsJob(exampleWith('SUCCESS')), (error: ProviderError) => error.kind === 'malformed' && /not an http\(s\) URL/.test(error.message));
+  assert.throws(
+    () => normalizeTamsJob(exampleWith('SUCCESS')),
+    (error: ProviderError) => error.kind === 'malformed' && /not an http\(s\) URL/.test(error.message),
+  );
   // width/height 0 in the example are unknown; expiredIn "string" gives no expiry
   const now = Date.now();
   assert.deepEqual(normalizeTamsJob(exampleWith('SUCCESS', true), undefined, now), {
@@ -117,7 +123,9 @@ test('TAMS finding: expiredIn is a string ("3600s"), and a finished job is read,
   body.job.successInfo!.videos = [];
   const state = normalizeTamsJob(body, undefined, 1_000_000);
   assert.equal(state.status, 'succeeded');
-  assert.deepEqual(state.status === 'succeeded' && state.outputs.map((output) => output.kind === 'url' && output.expiresAt), [1_000_000 + 3_600_000]);
+  assert.deepEqual(state.status === 'succeeded' && state.outputs.map((output) => output.kind === 'url' && output.expiresAt), [
+    1_000_000 + 3_600_000,
+  ]);
 });
 
 test('TAMS finding: a finished job from the fixture is read; sizes come from meta.image', async () => {
@@ -149,7 +157,9 @@ test('TAMS finding: successInfo.videos are results too', () => {
   body.job.successInfo!.videos![0]!.meta!.image!.format = 'mp4';
   const state = normalizeTamsJob(body);
   assert.equal(state.status, 'succeeded');
-  assert.deepEqual(state.status === 'succeeded' && state.outputs.map((output) => output.kind === 'url' && [output.url, output.mimeType]), [['https://cdn.example/video.mp4', 'video/mp4']]);
+  assert.deepEqual(state.status === 'succeeded' && state.outputs.map((output) => output.kind === 'url' && [output.url, output.mimeType]), [
+    ['https://cdn.example/video.mp4', 'video/mp4'],
+  ]);
 });
 
 test('TAMS finding: an unknown status or a SUCCESS without results is an unexpected answer, with the body kept', async () => {
@@ -197,7 +207,11 @@ test('TAMS fixture: refuses what the document contradicts and answers its 400 er
   await server.start();
   cleanups.push(() => server.stop());
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, message: ((await response.json()) as { message?: string }).message ?? '' };
   };
   const stages = (diffusion: Record<string, unknown>, init: Record<string, unknown> = { count: '1' }) => [
@@ -208,10 +222,18 @@ test('TAMS fixture: refuses what the document contradicts and answers its 400 er
     ['no requestId', { stages: stages({}) }, /requestId is required/],
     ['no stages', { requestId: 'a' }, /stages is required/],
     ['an int64 as a number', { requestId: 'b', stages: stages({ width: 512 }) }, /stages\[1\]\.diffusion\.width: expected a string/],
-    ['a field the document does not name', { requestId: 'c', stages: stages({ negativePrompt: 'x' }) }, /diffusion\.negativePrompt: not a field the document names/],
+    [
+      'a field the document does not name',
+      { requestId: 'c', stages: stages({ negativePrompt: 'x' }) },
+      /diffusion\.negativePrompt: not a field the document names/,
+    ],
     ['a snake_case field', { request_id: 'd', stages: stages({}) }, /unknown field request_id/],
     ['an unknown stage type', { requestId: 'e', stages: [{ type: 'TXT2IMG', diffusion: {} }] }, /unknown stage type "TXT2IMG"/],
-    ['a size off the 64 grid', { requestId: 'f', stages: stages({ width: '520' }) }, /^invalid_height_or_width: Height and width must be specified in increments of 64$/],
+    [
+      'a size off the 64 grid',
+      { requestId: 'f', stages: stages({ width: '520' }) },
+      /^invalid_height_or_width: Height and width must be specified in increments of 64$/,
+    ],
     ['no image', { requestId: 'g', stages: stages({}, { count: '0' }) }, /^invalid_samples: Sample count may only be greater then 1$/],
   ];
   for (const [name, body, message] of cases) {
@@ -220,6 +242,10 @@ test('TAMS fixture: refuses what the document contradicts and answers its 400 er
     assert.match(answer.message, message, name);
   }
   assert.equal(server.jobs.size, 0);
-  assert.equal((await post('/v1/jobs', { requestId: 'h', stages: stages({}), notifyUrl: 'https://example.invalid/hook' })).status, 200, 'unset sizes are the example\'s 512');
+  assert.equal(
+    (await post('/v1/jobs', { requestId: 'h', stages: stages({}), notifyUrl: 'https://example.invalid/hook' })).status,
+    200,
+    "unset sizes are the example's 512",
+  );
   assert.equal((await post('/v1/jobs/credits', { requestId: 'i', stages: stages({}) })).status, 400, 'the estimate takes only stages');
 });

@@ -87,12 +87,20 @@ export const PROVIDER_CASES: ProviderCase[] = [
   },
 ];
 
-
-export function contextFor(providerCase: ProviderCase, server: FakeProviderServer, overrides: Partial<ProviderContext> = {}): ProviderContext {
+export function contextFor(
+  providerCase: ProviderCase,
+  server: FakeProviderServer,
+  overrides: Partial<ProviderContext> = {},
+): ProviderContext {
   return { http, baseUrl: providerCase.baseUrl(server), apiKey: server.apiKey, options: providerCase.options?.(server), ...overrides };
 }
 
-export function managerFor(providerCase: ProviderCase, server: FakeProviderServer, overrides: Partial<ProviderContext> = {}, persistence = memoryPersistence()) {
+export function managerFor(
+  providerCase: ProviderCase,
+  server: FakeProviderServer,
+  overrides: Partial<ProviderContext> = {},
+  persistence = memoryPersistence(),
+) {
   const store = new JobStore(persistence);
   const access: ProviderAccess = async () => ({ provider: providerCase.provider, context: contextFor(providerCase, server, overrides) });
   const log = collectingLogger();

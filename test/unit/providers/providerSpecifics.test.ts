@@ -24,14 +24,17 @@ async function setup(providerCase: ProviderCase, server: FakeProviderServer = pr
   return { server, ...managed };
 }
 
-const settled = (store: { get(id: string): { status: string } | undefined }, id: string) => () => ['succeeded', 'failed', 'cancelled', 'expired'].includes(store.get(id)!.status) && store.get(id);
+const settled = (store: { get(id: string): { status: string } | undefined }, id: string) => () =>
+  ['succeeded', 'failed', 'cancelled', 'expired'].includes(store.get(id)!.status) && store.get(id);
 
 test('Serika: one GET /jobs refreshes many jobs; details only for finished ones', async () => {
   const serika = byName('Serika');
   const { server, store, manager } = await setup(serika);
   server.durationMs = 600;
-  const ids = await Promise.all([1, 2, 3].map((n) => manager.submit({ ...serika.request, prompt: `job ${n}` }, { kind: 'script' }, outputIn())));
-  for (const id of ids) assert.equal((await waitFor(settled(store, id), 10_000) as { status: string }).status, 'succeeded');
+  const ids = await Promise.all(
+    [1, 2, 3].map((n) => manager.submit({ ...serika.request, prompt: `job ${n}` }, { kind: 'script' }, outputIn())),
+  );
+  for (const id of ids) assert.equal(((await waitFor(settled(store, id), 10_000)) as { status: string }).status, 'succeeded');
   const lists = server.countRequests('GET', /\/jobs$/);
   const details = server.countRequests('GET', /\/jobs\/job-/);
   assert.ok(lists >= 2, `list requests: ${lists}`);
@@ -58,26 +61,48 @@ test('TAMS: a submit whose answer was lost is retried with the same requestId an
   const requestIds = server.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body).requestId);
   assert.equal(requestIds[0], requestIds[1]);
   assert.equal(requestIds[0], store.get(id)!.idempotencyKey);
-  assert.equal((await waitFor(settled(store, id), 10_000) as { status: string }).status, 'succeeded');
+  assert.equal(((await waitFor(settled(store, id), 10_000)) as { status: string }).status, 'succeeded');
 });
 
 test('TAMS: stages are built from the .prompt config and limits are checked before sending', () => {
   const tams = byName('TAMS');
-  assert.deepEqual(buildTamsStages({ ...tams.request, params: { width: 512, height: 768, count: 2, seed: 5, steps: 25, cfgScale: 7, sampler: 'DPM++ 2M Karras', negativePrompt: 'blurry' } }), [
-    // int64 fields are decimal strings, as in the document's example (they were numbers before)
-    { type: 'INPUT_INITIALIZE', inputInitialize: { seed: '5', count: '2' } },
-    {
-      type: 'DIFFUSION',
-      diffusion: { width: '512', height: '768', prompts: [{ text: 'a lighthouse at dusk' }], negativePrompts: [{ text: 'blurry' }], sdModel: '600423083519508503', sampler: 'DPM++ 2M Karras', steps: '25', cfgScale: 7 },
-    },
-  ]);
+  assert.deepEqual(
+    buildTamsStages({
+      ...tams.request,
+      params: { width: 512, height: 768, count: 2, seed: 5, steps: 25, cfgScale: 7, sampler: 'DPM++ 2M Karras', negativePrompt: 'blurry' },
+    }),
+    [
+      // int64 fields are decimal strings, as in the document's example (they were numbers before)
+      { type: 'INPUT_INITIALIZE', inputInitialize: { seed: '5', count: '2' } },
+      {
+        type: 'DIFFUSION',
+        diffusion: {
+          width: '512',
+          height: '768',
+          prompts: [{ text: 'a lighthouse at dusk' }],
+          negativePrompts: [{ text: 'blurry' }],
+          sdModel: '600423083519508503',
+          sampler: 'DPM++ 2M Karras',
+          steps: '25',
+          cfgScale: 7,
+        },
+      },
+    ],
+  );
   // what the user did not set is not sent: the document requires nothing inside a stage
   assert.deepEqual(buildTamsStages({ ...tams.request, params: {} }), [
     { type: 'INPUT_INITIALIZE', inputInitialize: { count: '1' } },
     { type: 'DIFFUSION', diffusion: { prompts: [{ text: 'a lighthouse at dusk' }], sdModel: '600423083519508503' } },
   ]);
-  const problems = validateTamsRequest({ ...tams.request, model: '', params: { width: 500, height: 1600, count: 5, steps: 60, cfgScale: 40 } });
-  assert.deepEqual(problems.map((p) => p.field), ['model', 'count', 'width', 'height', 'steps', 'cfgScale']);
+  const problems = validateTamsRequest({
+    ...tams.request,
+    model: '',
+    params: { width: 500, height: 1600, count: 5, steps: 60, cfgScale: 40 },
+  });
+  assert.deepEqual(
+    problems.map((p) => p.field),
+    ['model', 'count', 'width', 'height', 'steps', 'cfgScale'],
+  );
   assert.match(problems[2]!.message, /multiple of 64 from 512 to 1536/);
   assert.equal(TAMS_LIMITS.countMax, 4);
 });
@@ -116,7 +141,7 @@ test('TAMS: requests can be signed with TAMS-SHA256-RSA', async () => {
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const { store, manager } = await setup(tams, server, { apiKey: privatePem, options: { authScheme: 'rsa', appId: 'app-42' } });
   const id = await manager.submit(tams.request, { kind: 'script' }, outputIn());
-  assert.equal((await waitFor(settled(store, id), 10_000) as { status: string }).status, 'succeeded');
+  assert.equal(((await waitFor(settled(store, id), 10_000)) as { status: string }).status, 'succeeded');
   assert.match(String(server.requests[0]!.headers.authorization), /^TAMS-SHA256-RSA app_id=app-42,nonce_str=\w+,timestamp=\d+,signature=/);
   const { manager: unsigned, store: unsignedStore } = managerFor(tams, server);
   cleanups.push(() => unsigned.dispose());
@@ -128,7 +153,7 @@ test('Bifrost: 202 while pending, TTL header sent, virtual-key auth, b64_json re
   const bifrost = byName('Bifrost');
   const { server, store, manager } = await setup(bifrost, undefined, { options: { authScheme: 'x-bf-vk', resultTtlSeconds: 120 } });
   const id = await manager.submit(bifrost.request, { kind: 'script' }, outputIn());
-  assert.equal((await waitFor(settled(store, id), 10_000) as { status: string }).status, 'succeeded');
+  assert.equal(((await waitFor(settled(store, id), 10_000)) as { status: string }).status, 'succeeded');
   const submit = server.requests[0]!;
   assert.equal(submit.headers['x-bf-async-job-result-ttl'], '120');
   assert.equal(submit.headers['x-bf-vk'], server.apiKey);
@@ -169,7 +194,11 @@ test('PhotoGPT: API-Version 1 on every call, NOK envelopes become clear errors',
   const photo = byName('PhotoGPT');
   const { server, store, manager } = await setup(photo);
   assert.equal(await pingPhotoGpt(contextFor(photo, server)), 'pong');
-  server.inject('POST', /generation$/, { kind: 'status', status: 200, body: '{"err":"QUOTA","message":"Not enough credits","result":null,"status":"NOK"}' });
+  server.inject('POST', /generation$/, {
+    kind: 'status',
+    status: 200,
+    body: '{"err":"QUOTA","message":"Not enough credits","result":null,"status":"NOK"}',
+  });
   const id = await manager.submit(photo.request, { kind: 'script' }, outputIn());
   assert.equal(store.get(id)!.error!.message, 'Submitting to PhotoGPT: PhotoGPT said NOK [QUOTA]: Not enough credits');
   assert.ok(server.requests.every((request) => request.headers['api-version'] === '1'));
@@ -179,7 +208,11 @@ test('PhotoGPT: upscaling and video jobs', async () => {
   const photo = byName('PhotoGPT');
   const { server, store, manager } = await setup(photo);
   const output = outputIn();
-  const upscale = await manager.submit({ ...photo.request, model: '', operation: { kind: 'upscale', imageId: 'img-123' } }, { kind: 'script' }, output);
+  const upscale = await manager.submit(
+    { ...photo.request, model: '', operation: { kind: 'upscale', imageId: 'img-123' } },
+    { kind: 'script' },
+    output,
+  );
   const video = await manager.submit({ ...photo.request, operation: { kind: 'video' } }, { kind: 'script' }, output);
   const upscaled = (await waitFor(settled(store, upscale), 10_000)) as { status: string };
   assert.equal(upscaled.status, 'succeeded');
@@ -199,10 +232,12 @@ test('SubModel: configurable base path and key header; runsync finishes short jo
   // /v2: the path the document's rate-limit section names
   const server = new SubModelServer('/v2');
   server.durationMs = 100;
-  const { store, manager } = await setup(sub, server, { options: { endpointId: server.endpointId, basePath: '/v2/', authHeader: 'x-apikey', runsync: true } });
+  const { store, manager } = await setup(sub, server, {
+    options: { endpointId: server.endpointId, basePath: '/v2/', authHeader: 'x-apikey', runsync: true },
+  });
   const id = await manager.submit(sub.request, { kind: 'script' }, outputIn());
   assert.equal(store.get(id)!.status === 'downloading' || store.get(id)!.status === 'succeeded', true);
-  assert.equal((await waitFor(settled(store, id), 5000) as { status: string }).status, 'succeeded');
+  assert.equal(((await waitFor(settled(store, id), 5000)) as { status: string }).status, 'succeeded');
   assert.ok(server.requests[0]!.path.startsWith('/v2/ep-test123/runsync'));
   assert.match(store.get(id)!.remoteId!, /^sync-/);
   assert.equal(server.countRequests('POST', /\/status\//), 0);
@@ -270,7 +305,7 @@ test('TAMS: a burst of jobs stays under the documented 5 requests per second', a
   const { server, store, manager } = await setup(tams);
   server.durationMs = 800;
   const ids = await Promise.all(Array.from({ length: 8 }, () => manager.submit(tams.request, { kind: 'script' }, outputIn())));
-  for (const id of ids) assert.equal((await waitFor(settled(store, id), 20_000) as { status: string }).status, 'succeeded');
+  for (const id of ids) assert.equal(((await waitFor(settled(store, id), 20_000)) as { status: string }).status, 'succeeded');
   assert.equal(server.rateLimitedCount, 0, 'the server never had to refuse a request');
   assert.ok(server.requests.filter((r) => !r.path.startsWith('/files/')).length >= 16, 'each job was submitted and polled at least once');
 });
@@ -279,16 +314,27 @@ test('a 429 storm pauses the provider for its Retry-After instead of hammering i
   const serika = byName('Serika');
   const { server, store, manager } = await setup(serika);
   server.durationMs = 200;
-  server.inject('GET', /\/jobs/, { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"message":"Rate limit reached"}}' }, 3);
+  server.inject(
+    'GET',
+    /\/jobs/,
+    { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"message":"Rate limit reached"}}' },
+    3,
+  );
   const ids = await Promise.all(Array.from({ length: 4 }, () => manager.submit(serika.request, { kind: 'script' }, outputIn())));
-  for (const id of ids) assert.equal((await waitFor(settled(store, id), 20_000) as { status: string }).status, 'succeeded');
+  for (const id of ids) assert.equal(((await waitFor(settled(store, id), 20_000)) as { status: string }).status, 'succeeded');
   // after each 429 is answered nothing new reaches Serika for its Retry-After second (a request
   // already on its way may land a few milliseconds later)
   const refused = server.requests.filter((request) => request.fault === 'status');
   assert.equal(refused.length, 3);
   for (const { at } of refused) {
-    const during = server.requests.filter((request) => request.at > at + 50 && request.at < at + 950 && !request.path.startsWith('/files/'));
-    assert.deepEqual(during.map((request) => `${request.method} ${request.path}`), [], `requests sent during the pause after the 429 at ${at}`);
+    const during = server.requests.filter(
+      (request) => request.at > at + 50 && request.at < at + 950 && !request.path.startsWith('/files/'),
+    );
+    assert.deepEqual(
+      during.map((request) => `${request.method} ${request.path}`),
+      [],
+      `requests sent during the pause after the 429 at ${at}`,
+    );
   }
   assert.ok(server.countRequests('GET', /\/jobs$/) <= 8, `list requests: ${server.countRequests('GET', /\/jobs$/)}`);
 });

@@ -61,20 +61,31 @@ for (const providerCase of PROVIDER_CASES) {
       const job = await waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 20_000);
       assert.equal(job.status, 'succeeded', job.error?.message);
       const warnings = log.lines.filter((line) => line.startsWith('warn [poll]')).join('\n');
-      for (const expected of [/HTTP 503/, /rate limited \(retry after 1 s\)/, /HTML page/, /not valid JSON/, /closed|reset/, /did not answer in time|timed out/]) {
+      for (const expected of [
+        /HTTP 503/,
+        /rate limited \(retry after 1 s\)/,
+        /HTML page/,
+        /not valid JSON/,
+        /closed|reset/,
+        /did not answer in time|timed out/,
+      ]) {
         assert.match(warnings, expected);
       }
     });
 
-    test('a download cut half-way is fetched again', { skip: providerCase.inlineResults && 'results arrive inline as b64_json' }, async () => {
-      const server = await started(providerCase.createServer);
-      server.inject('GET', /^\/files\//, { kind: 'truncatedFile' });
-      const { id, store, log } = await run(server);
-      const job = await waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 10_000);
-      assert.equal(job.status, 'succeeded', job.error?.message);
-      assert.match(log.lines.join('\n'), /warn \[download\].*Could not download the result/);
-      assert.ok(server.countRequests('GET', /^\/files\//) >= 2, 'the cut file was downloaded again');
-    });
+    test(
+      'a download cut half-way is fetched again',
+      { skip: providerCase.inlineResults && 'results arrive inline as b64_json' },
+      async () => {
+        const server = await started(providerCase.createServer);
+        server.inject('GET', /^\/files\//, { kind: 'truncatedFile' });
+        const { id, store, log } = await run(server);
+        const job = await waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 10_000);
+        assert.equal(job.status, 'succeeded', job.error?.message);
+        assert.match(log.lines.join('\n'), /warn \[download\].*Could not download the result/);
+        assert.ok(server.countRequests('GET', /^\/files\//) >= 2, 'the cut file was downloaded again');
+      },
+    );
 
     test('a provider-side failure ends the job with the provider reason', async () => {
       const server = await started(providerCase.createServer);
@@ -122,7 +133,13 @@ test('a collect attempt cut half-way leaves no orphan files beside the retry', a
   const id = await manager.submit(subModel.request, { kind: 'script' }, output);
   const job = await waitFor(() => store.get(id)!.status === 'succeeded' && store.get(id), 10_000);
   const files = readdirSync(join(output.dir, 'out')).sort();
-  assert.deepEqual(files, job.assets.flatMap((asset) => [asset.path, asset.sidecarPath]).map((path) => path.replace('out/', '')).sort());
+  assert.deepEqual(
+    files,
+    job.assets
+      .flatMap((asset) => [asset.path, asset.sidecarPath])
+      .map((path) => path.replace('out/', ''))
+      .sort(),
+  );
 });
 
 test('PhotoGPT image ids are kept on each saved asset and in its sidecar, so Upscale can offer them', async () => {
@@ -139,5 +156,8 @@ test('PhotoGPT image ids are kept on each saved asset and in its sidecar, so Ups
   const [asset] = job.assets;
   assert.ok(asset?.remoteId, 'the image id is on the asset');
   assert.equal(JSON.parse(readFileSync(join(output.dir, asset.sidecarPath), 'utf8')).remoteAssetId, asset.remoteId, 'and in the sidecar');
-  assert.deepEqual(upscalableImages([job]).map((image) => image.imageId), [asset.remoteId]);
+  assert.deepEqual(
+    upscalableImages([job]).map((image) => image.imageId),
+    [asset.remoteId],
+  );
 });

@@ -14,7 +14,9 @@ export interface Answer {
   readonly body: string;
 }
 
-export async function replayServer(answer: (method: string, path: string) => Answer): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
+export async function replayServer(
+  answer: (method: string, path: string) => Answer,
+): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
   const seen: SeenRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillNameTemplate, isWindowsDeviceName, sanitizeFileName, slugFromPrompt, uniqueFileName } from '../../../src/core/results/assetNaming';
+import {
+  fillNameTemplate,
+  isWindowsDeviceName,
+  sanitizeFileName,
+  slugFromPrompt,
+  uniqueFileName,
+} from '../../../src/core/results/assetNaming';
 import { formatAssetReference, relativeReferencePath } from '../../../src/core/results/assetReference';
 import { redactSecrets } from '../../../src/core/redact';
 import { planFromPromptFile, planFromText } from '../../../src/core/prompt/generationPlan';
@@ -14,7 +20,14 @@ test('file names are sanitized: no separators, no traversal, no leading dots', (
 });
 
 test('templates fill placeholders and stay sanitized', () => {
-  const values = { name: 'hero', seed: 42, index: 0, model: 'sandbox/landscape', jobId: 'abcdef123456', date: new Date('2026-11-22T10:11:12Z') };
+  const values = {
+    name: 'hero',
+    seed: 42,
+    index: 0,
+    model: 'sandbox/landscape',
+    jobId: 'abcdef123456',
+    date: new Date('2026-11-22T10:11:12Z'),
+  };
   assert.equal(fillNameTemplate('{{name}}-{{seed}}-{{index}}', values), 'hero-42-1');
   assert.equal(fillNameTemplate('{{model}}_{{date}}_{{time}}_{{job}}', values), 'sandbox-landscape_2026-11-22_101112_abcdef12');
   assert.equal(fillNameTemplate('../{{name}}', values), 'hero');
@@ -30,14 +43,34 @@ test('names Windows keeps for devices are made safe, in any case, with or withou
   assert.equal(sanitizeFileName('COM\u00b9'), 'COM1_', 'a superscript one is a one to Windows');
   assert.equal(sanitizeFileName(' prn '), 'prn_');
   for (const fine of ['console', 'con-artist', 'COM10', 'nullable', 'auxiliary', 'lpt', 'icon']) assert.equal(sanitizeFileName(fine), fine);
-  for (const device of ['CON', 'PRN', 'AUX', 'NUL', ...Array.from({ length: 10 }, (_, n) => `COM${n}`), ...Array.from({ length: 10 }, (_, n) => `LPT${n}`)]) {
-    for (const name of [device, device.toLowerCase(), `${device[0]}${device.slice(1).toLowerCase()}`, `${device}.png`, `${device.toLowerCase()}.x.json`]) {
+  for (const device of [
+    'CON',
+    'PRN',
+    'AUX',
+    'NUL',
+    ...Array.from({ length: 10 }, (_, n) => `COM${n}`),
+    ...Array.from({ length: 10 }, (_, n) => `LPT${n}`),
+  ]) {
+    for (const name of [
+      device,
+      device.toLowerCase(),
+      `${device[0]}${device.slice(1).toLowerCase()}`,
+      `${device}.png`,
+      `${device.toLowerCase()}.x.json`,
+    ]) {
       assert.ok(isWindowsDeviceName(name), name);
       assert.ok(!isWindowsDeviceName(sanitizeFileName(name)), `${name} → ${sanitizeFileName(name)}`);
     }
   }
   // through the output name template and the file name actually written
-  const values = { name: 'NUL', seed: undefined, index: 0, model: 'sandbox/landscape', jobId: 'abcdef123456', date: new Date('2026-11-22T10:11:12Z') };
+  const values = {
+    name: 'NUL',
+    seed: undefined,
+    index: 0,
+    model: 'sandbox/landscape',
+    jobId: 'abcdef123456',
+    date: new Date('2026-11-22T10:11:12Z'),
+  };
   assert.equal(fillNameTemplate('{{name}}', values), 'NUL_');
   assert.equal(fillNameTemplate('LPT1', values), 'LPT1_');
   assert.equal(await uniqueFileName(fillNameTemplate('con', values), 'png', async () => false), 'con_.png');
@@ -69,12 +102,25 @@ test('secrets are redacted by value and by shape', () => {
   assert.match(clean, /Bearer \[REDACTED\]/);
 });
 
-const defaults = { providerId: 'sandbox' as const, modelFor: () => undefined, outputFolder: 'assets/generated', nameTemplate: '{{name}}-{{seed}}', outputRoot: 'file:///ws' };
+const defaults = {
+  providerId: 'sandbox' as const,
+  modelFor: () => undefined,
+  outputFolder: 'assets/generated',
+  nameTemplate: '{{name}}-{{seed}}',
+  outputRoot: 'file:///ws',
+};
 
 test('a prompt file plan merges defaults, config, variables and output overrides', () => {
-  const { prompt } = parsePromptFile('---\nconfig:\n  width: 768\n  seed: 5\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n---\nPortrait of {{who}} by {{artist}}');
+  const { prompt } = parsePromptFile(
+    '---\nconfig:\n  width: 768\n  seed: 5\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n---\nPortrait of {{who}} by {{artist}}',
+  );
   const plan = planFromPromptFile(prompt!, { artist: 'Vermeer' }, 'portrait.prompt', defaults);
-  assert.deepEqual(plan.request, { providerId: 'sandbox', model: 'landscape', prompt: 'Portrait of a cat by Vermeer', params: { width: 768, seed: 5 } });
+  assert.deepEqual(plan.request, {
+    providerId: 'sandbox',
+    model: 'landscape',
+    prompt: 'Portrait of a cat by Vermeer',
+    params: { width: 768, seed: 5 },
+  });
   assert.deepEqual(plan.output, { root: 'file:///ws', folder: 'art', nameTemplate: '{{name}}-{{seed}}', baseName: 'portrait' });
 });
 
