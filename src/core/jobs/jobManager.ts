@@ -1,11 +1,12 @@
 // Runs jobs end to end: record → submit → poll → download → save. The job is persisted before it is
 // submitted and again the moment the provider returns its id, so a crash or reload never loses it.
-// This file is the job's lifecycle and its leases; the poller decides when to look at a job and hands
-// back what the provider said, and the saver turns a result into files.
+// This file is the job's lifecycle and its leases: the submitter sends a job, the poller decides when
+// to look at it, and the saver turns a result into files; each hands back what happened, and every
+// change of state is decided here. (Over 300 lines on purpose: the transitions read best together.)
 import { randomUUID } from 'node:crypto';
-import { describeError, isProviderError, ProviderError } from '../errors';
+import { describeError, isProviderError } from '../errors';
 import type { Disposable } from '../events';
-import { logRawAnswer, type JobLogger } from './jobLog';
+import type { JobLogger } from './jobLog';
 import {
   isTerminal,
   needsPolling,
@@ -18,16 +19,14 @@ import {
 } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { DurationHistory } from './durationHistory';
-import { validateRequest } from '../prompt/generationPlan';
 import type { PollPolicyOptions } from './pollPolicy';
 import { JobPoller } from './jobPoller';
 import { ProviderCalls, type ProviderAccess } from './providerCalls';
-import { providerInfo } from '../providers/catalog';
 import type { ProviderLimits } from './providerGate';
 import type { JobLeases } from './jobLeases';
 import type { RemoteJobState, RemoteOutput } from '../providers/types';
 import { ResultSaver, type AssetSink } from '../results/resultSaver';
-import { canResubmit, submitFailure, submitOutcome } from './submissionFailures';
+import { JobSubmitter } from './jobSubmitter';
 
 export type { ProviderAccess } from './providerCalls';
 export type { AssetSink } from '../results/resultSaver';
@@ -69,9 +68,9 @@ export class JobManager implements Disposable {
   private readonly calls: ProviderCalls;
   private readonly poller: JobPoller;
   private readonly saver: ResultSaver;
+  private readonly submitter: JobSubmitter;
   private readonly durations: DurationHistory;
   private readonly leases?: JobLeases;
-  private readonly maxSubmitAttempts: number;
 
   constructor(
     private readonly store: JobStore,
@@ -82,22 +81,17 @@ export class JobManager implements Disposable {
   ) {
     const settings = { ...DEFAULTS, ...options };
     this.leases = options.leases;
-    this.maxSubmitAttempts = settings.maxSubmitAttempts;
     this.calls = new ProviderCalls(access, options.providerLimits);
     this.durations = DurationHistory.fromJobs(store.values());
-    this.poller = new JobPoller(
-      store,
-      this.calls,
-      this.durations,
-      log,
-      {
-        holdsLease: (id) => this.holdsLease(id),
-        applyState: (id, state) => this.applyState(id, state),
-        fail: (id, error) => this.fail(id, error),
-      },
-      { ...settings, random: options.random ?? Math.random },
-    );
+    // what the poller and the submitter hand back: the lifecycle's decisions stay here
+    const outcomes = {
+      holdsLease: (id: string) => this.holdsLease(id),
+      applyState: (id: string, state: RemoteJobState) => this.applyState(id, state),
+      fail: (id: string, error: JobError) => this.fail(id, error),
+    };
+    this.poller = new JobPoller(store, this.calls, this.durations, log, outcomes, { ...settings, random: options.random ?? Math.random });
     this.saver = new ResultSaver(this.calls, sink, settings);
+    this.submitter = new JobSubmitter(store, this.calls, log, outcomes, settings.maxSubmitAttempts);
   }
 
   /** Set by dispose(): in-flight work ends without touching the store or the disk (a closing window). */
@@ -108,7 +102,7 @@ export class JobManager implements Disposable {
   /** Picks up jobs left unfinished by a previous window. */
   resume(): void {
     for (const job of this.store.all()) {
-      if (job.status === 'submitting') void this.resumeSubmission(job);
+      if (job.status === 'submitting') void this.submitter.resume(job);
       else if (needsPolling(job) || job.status === 'downloading') this.poller.schedule(job.id, 0);
     }
   }
@@ -134,58 +128,8 @@ export class JobManager implements Disposable {
     await this.store.put(job);
     await this.holdsLease(job.id); // a new id: this window takes it
     this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${JSON.stringify(request.params)}`);
-    await this.sendSubmission(job);
+    await this.submitter.send(job);
     return job.id;
-  }
-
-  private async sendSubmission(job: JobRecord): Promise<void> {
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let idempotent = false;
-      try {
-        const { provider, context } = await this.calls.access(job.request.providerId);
-        idempotent = provider.idempotentSubmit;
-        // the provider's documented limits, checked before anything is sent
-        const problems = validateRequest(job.request, provider);
-        if (problems.length > 0)
-          throw new ProviderError(
-            'badRequest',
-            `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`,
-          );
-        const result = await this.calls.call(job.request.providerId, 'submit', () =>
-          provider.submit(job.request, job.idempotencyKey, context),
-        );
-        if (this.disposed) return;
-        const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
-        this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
-        if (updated?.status === 'cancelled') {
-          // cancelled while the submit was on its way: cancel it remotely too
-          if (provider.cancel) {
-            await this.calls
-              .call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context))
-              .catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
-          }
-          return;
-        }
-        await this.applyState(job.id, result.state);
-        return;
-      } catch (error) {
-        if (this.disposed) return;
-        logRawAnswer(this.log, job.id, 'submit', error);
-        const outcome = submitOutcome(error);
-        if (canResubmit(error, outcome, idempotent) && attempt < this.maxSubmitAttempts) {
-          const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
-          const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
-          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms (${how})`);
-          await sleep(delay);
-          if (this.store.get(job.id)?.status !== 'submitting') return;
-          continue;
-        }
-        await this.fail(job.id, submitFailure(error, outcome, idempotent));
-        return;
-      }
-    }
   }
 
   /**
@@ -217,21 +161,6 @@ export class JobManager implements Disposable {
     } catch (error) {
       this.log.warn(`[jobs] ${id}: job lease unavailable (${describeError(error)}); tracking it here`);
       return true;
-    }
-  }
-
-  private async resumeSubmission(job: JobRecord): Promise<void> {
-    if (!(await this.holdsLease(job.id))) return;
-    if (await this.calls.isIdempotent(job.request.providerId)) {
-      this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
-      await this.sendSubmission(job);
-    } else {
-      await this.fail(job.id, {
-        message:
-          'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
-        phase: 'submit',
-        retryable: true,
-      });
     }
   }
 
@@ -410,8 +339,4 @@ export class JobManager implements Disposable {
     this.calls.close();
     this.poller.dispose();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
