@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import util from 'node:util';
-import { ensureTools, freePort, launchBrowser, prepareRun, repo, startCodeServer } from './lib/workbench.mjs';
+import { ensureTools, freePort, launchBrowser, prepareRun, repo, startCodeServer, testOutput } from './lib/workbench.mjs';
 
 const TIMEOUT_MS = Number(process.env.IMAGE_JOBS_TEST_TIMEOUT_MS ?? 15 * 60 * 1000);
 // workbench chatter that is not the suite's output
@@ -15,7 +15,7 @@ const NOISE =
 // --untrusted: the restricted-mode suite (test/integration/untrusted) in a folder nobody trusted,
 // with workspace trust on; otherwise the main suite with trust off
 const untrusted = process.argv.includes('--untrusted');
-const runDir = join(repo, '.test-output', untrusted ? 'integration-untrusted' : 'integration');
+const runDir = join(testOutput, untrusted ? 'integration-untrusted' : 'integration');
 const tools = ensureTools();
 // no .vsix: the extension is loaded from this folder as extensionDevelopmentPath
 const workspace = prepareRun({

@@ -8,6 +8,9 @@ import { chromium } from 'playwright-core';
 
 export const repo = resolve(import.meta.dirname, '..', '..');
 
+/** Where runs keep their folders and screenshots; IMAGE_JOBS_TEST_OUTPUT lets two runs share a checkout. */
+export const testOutput = resolve(process.env.IMAGE_JOBS_TEST_OUTPUT ?? join(repo, '.test-output'));
+
 /** Installs (first time only) and returns the tools folder: Node 24, code-server, chromium. */
 export function ensureTools() {
   const out = execFileSync('bash', [join(repo, 'scripts', 'ensure-test-tools.sh')], {
@@ -64,8 +67,9 @@ export function installExtension(tools, runDir, vsix) {
 
 /** Packages the extension as users get it (production bundle). */
 export function packageExtension() {
-  const vsix = join(repo, '.build', 'image-jobs.vsix');
-  mkdirSync(join(repo, '.build'), { recursive: true });
+  const folder = process.env.IMAGE_JOBS_TEST_OUTPUT ? join(testOutput, 'build') : join(repo, '.build');
+  const vsix = join(folder, 'image-jobs.vsix');
+  mkdirSync(folder, { recursive: true });
   execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '-o', vsix], {
     cwd: repo,
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -14,12 +14,13 @@ import {
   repo,
   runCommand,
   startCodeServer,
+  testOutput,
   waitForNotification,
   waitForWorkbench,
   webviewFrame,
 } from '../../scripts/lib/workbench.mjs';
 
-const runDir = join(repo, '.test-output', 'e2e');
+const runDir = join(testOutput, 'e2e');
 const shots = join(runDir, 'screenshots');
 const PROMPT = 'a paper boat on a still pond';
 const RELOAD_PROMPT = 'a lantern in the fog';
