@@ -5,7 +5,7 @@ import { describeError, ProviderError } from '../errors';
 import type { JobError, JobRecord } from '../jobModel';
 import { validateRequest } from '../prompt/generationPlan';
 import { providerInfo } from '../providers/catalog';
-import type { RemoteJobState } from '../providers/types';
+import { blockingProblems, type RemoteJobState } from '../providers/types';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import type { JobStore } from './jobStore';
 import type { ProviderCalls } from './providerCalls';
@@ -35,7 +35,7 @@ export class JobSubmitter {
         const { provider, context } = await this.calls.access(job.request.providerId);
         idempotent = provider.idempotentSubmit;
         // the provider's documented limits, checked before anything is sent
-        const problems = validateRequest(job.request, provider);
+        const problems = blockingProblems(validateRequest(job.request, provider));
         if (problems.length > 0)
           throw new ProviderError(
             'badRequest',

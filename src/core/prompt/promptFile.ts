@@ -9,7 +9,7 @@ import { isWindowsDeviceName } from '../results/assetNaming';
 import { generationParamsSchema } from './generationParams';
 import type { ProviderId } from '../jobModel';
 import { isProviderId, PROVIDER_IDS } from '../providers/catalog';
-import type { RequestProblem } from '../providers/types';
+import { blockingProblems, type RequestProblem } from '../providers/types';
 import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
 import { blamedAliasRange, nodeAt, toJavaScript } from './yamlNodes';
@@ -272,9 +272,9 @@ function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: Prom
       // on the value when the file writes it, else on the model that sets the limit
       const path = pathOfField(problem.field);
       const written = nodeAt(document.contents as YamlNode, path, false) !== undefined;
-      report('error', problem.message, ...rangeOf(written ? path : ['model']));
+      report(problem.severity ?? 'error', problem.message, ...rangeOf(written ? path : ['model']));
     }
-    if (problems.length > 0) return undefined;
+    if (blockingProblems(problems).length > 0) return undefined;
   }
   return { data: result.data, model, config };
 }

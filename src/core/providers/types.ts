@@ -58,6 +58,13 @@ export interface ProviderContext {
 export interface RequestProblem {
   readonly field?: keyof GenerationRequest['params'] | 'model' | 'operation';
   readonly message: string;
+  /** 'warning': the request can go, but not as written (a value the provider's API has no field for). */
+  readonly severity?: 'error' | 'warning';
+}
+
+/** Problems that stop a request; warnings only inform. */
+export function blockingProblems(problems: readonly RequestProblem[]): RequestProblem[] {
+  return problems.filter((problem) => problem.severity !== 'warning');
 }
 
 export interface SubmitResult {
