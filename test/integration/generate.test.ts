@@ -87,7 +87,7 @@ describe('Generate Image', () => {
       messages.join(' | '),
     );
     assert.ok(
-      messages.some((m) => m.includes('Unknown key "cfg_scale" in config (did you mean "cfgScale"?)')),
+      messages.some((m) => m === 'Unknown key "cfg_scale" in config: did you mean `cfgScale`?'),
       messages.join(' | '),
     );
     const width = diagnostics.find((d) => d.message.startsWith('config.width'))!;

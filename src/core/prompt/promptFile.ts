@@ -1,55 +1,19 @@
 // Parses Dotprompt-style `.prompt` files: YAML front matter between `---` lines, then a body with
-// `{{variable}}` placeholders. Syntax and schema only: what a provider accepts is checked by the
-// caller's `checkRequest` (see promptCheck.ts), whose problems are shown where the value is written.
-// Every problem, however malformed the input, comes back as a diagnostic with a range; a file with
-// any error yields no prompt, so nothing is submitted.
-import { parseDocument, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
-import { isWindowsDeviceName } from '../results/assetNaming';
-import { generationParamsSchema } from './generationParams';
+// `{{variable}}` placeholders. The front matter is checked by frontMatterCheck.ts (schema, and what a
+// provider accepts through the caller's `checkRequest`, see promptCheck.ts). Every problem, however
+// malformed the input, comes back as a diagnostic with a range, all of them at once; a file with any
+// error yields no prompt, so nothing is submitted.
 import type { ProviderId } from '../jobModel';
-import { isProviderId, PROVIDER_IDS } from '../providers/catalog';
-import { blockingProblems, type RequestProblem } from '../providers/types';
+import { checkFrontMatter, type FrontMatter, type PromptFileChecks, type PromptModel, type Report } from './frontMatterCheck';
+import type { PromptDiagnostic } from './promptDiagnostic';
+import type { PromptConfig } from './promptSchema';
 import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
-import { blamedAliasRange, nodeAt, toJavaScript } from './yamlNodes';
 
-export type DiagnosticSeverity = 'error' | 'warning' | 'information';
-
-export interface PromptDiagnostic {
-  readonly message: string;
-  readonly severity: DiagnosticSeverity;
-  readonly range: TextRange;
-}
-
-/** A file's `config`: the generation parameters, plus what only a file says. */
-const configSchema = generationParamsSchema
-  .extend({
-    /** -1 asks for a random seed, as A1111 does; it is read as "no seed". */
-    seed: z.number().int().min(-1).max(0xffffffff),
-    /** `video` asks providers that make videos (PhotoGPT) for one. */
-    kind: z.enum(['image', 'video']),
-  })
-  .partial()
-  .strict();
-
-export type PromptConfig = Readonly<z.infer<typeof configSchema>>;
-
-export interface PromptModel {
-  readonly providerId: ProviderId;
-  readonly model: string;
-}
-
-/** What a file asks a provider for, once its front matter passes the schema. */
-export interface PromptSettings {
-  readonly model: PromptModel;
-  readonly config: PromptConfig;
-}
-
-export interface PromptFileChecks {
-  /** Checks the request the file's own model and config make (provider limits); called only when the file names a model. */
-  readonly checkRequest?: (settings: PromptSettings) => readonly RequestProblem[];
-}
+export type { DiagnosticSeverity, PromptDiagnostic, PromptFix } from './promptDiagnostic';
+export type { PromptFileChecks, PromptModel, PromptSettings } from './frontMatterCheck';
+export { isUnsafeRelativePath, type PromptConfig } from './promptSchema';
+export { renderTemplate } from './template';
 
 export interface VariableUse {
   readonly name: string;
@@ -74,49 +38,12 @@ export interface PromptFile {
 export interface PromptParseResult {
   readonly prompt?: PromptFile;
   readonly diagnostics: readonly PromptDiagnostic[];
-}
-
-const KNOWN_TOP_LEVEL_KEYS = new Set(['model', 'config', 'input', 'output', 'metadata', 'name', 'variant', 'description', 'tools']);
-
-const scalarValue = z.union([z.string(), z.number(), z.boolean()]);
-
-const frontMatterSchema = z
-  .object({
-    model: z.string().regex(/^[a-z0-9-]+\/\S+$/, 'model must be "provider/model", for example "sandbox/landscape"'),
-    config: configSchema,
-    input: z.object({ schema: z.unknown(), default: z.record(z.string(), scalarValue) }).partial(),
-    output: z
-      .object({
-        folder: z
-          .string()
-          .min(1)
-          .refine((value) => !isUnsafeRelativePath(value), 'output.folder must be a path inside the workspace')
-          .refine(
-            (value) => !value.split(/[\\/]/).some(isWindowsDeviceName),
-            'output.folder names a Windows device (CON, NUL, COM1, LPT1, …), which cannot be a folder there',
-          ),
-        name: z.string().min(1),
-      })
-      .partial()
-      .passthrough(),
-  })
-  .partial()
-  .passthrough();
-
-export function isUnsafeRelativePath(path: string): boolean {
-  return /^([a-zA-Z]:|[\\/])/.test(path) || path.split(/[\\/]/).includes('..');
-}
-
-export { renderTemplate } from './template';
-
-interface FrontMatter {
-  readonly text: string;
-  readonly offset: number;
-  readonly bodyOffset: number;
+  /** Where the file names its model's provider, even when other things are wrong (for the editor's API key check). */
+  readonly modelAt?: { readonly providerId: ProviderId; readonly range: TextRange };
 }
 
 /** Finds the `---` fenced front matter; `undefined` text means the file has none. */
-function splitFrontMatter(source: string): FrontMatter | { readonly unclosed: true } | undefined {
+export function splitFrontMatter(source: string): FrontMatter | { readonly unclosed: true } | undefined {
   const opening = /^\uFEFF?---[ \t]*\r?\n/.exec(source);
   if (!opening) return undefined;
   const closing = /^---[ \t]*(\r?\n|$)/m;
@@ -144,8 +71,8 @@ export function parsePromptFile(source: string, checks: PromptFileChecks = {}): 
 
 function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChecks): PromptParseResult {
   const diagnostics: PromptDiagnostic[] = [];
-  const report = (severity: DiagnosticSeverity, message: string, start: number, end: number) =>
-    diagnostics.push({ severity, message, range: lines.range(start, end) });
+  const report: Report = (severity, message, start, end, fix) =>
+    diagnostics.push({ severity, message, range: lines.range(start, end), ...(fix ? { fix } : {}) });
 
   const split = splitFrontMatter(source);
   if (split && 'unclosed' in split) {
@@ -153,7 +80,11 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
     return { diagnostics };
   }
   const frontMatter = split ?? { text: '', offset: 0, bodyOffset: 0 };
-  const values = parseFrontMatter(frontMatter, report, checks);
+  const outcome = checkFrontMatter(frontMatter, report, checks);
+  const modelAt = outcome.modelAt && {
+    providerId: outcome.modelAt.providerId,
+    range: lines.range(outcome.modelAt.start, outcome.modelAt.end),
+  };
 
   const template = source.slice(frontMatter.bodyOffset).trim();
   const bodyStart =
@@ -163,142 +94,31 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
     report('error', 'The prompt body is empty: write the prompt text below the front matter.', at, source.length);
   }
   const variables = findVariables(source, frontMatter.bodyOffset, lines, report);
-  if (!values) return { diagnostics };
-
-  const { data, model, config } = values;
-  const inputDefaults = Object.fromEntries(Object.entries(data.input?.default ?? {}).map(([key, value]) => [key, String(value)]));
-  const missing = [...new Set(variables.map((use) => use.name))].filter((name) => !(name in inputDefaults));
-  for (const use of variables) {
-    if (!(use.name in inputDefaults)) {
-      diagnostics.push({
-        severity: 'information',
-        message: `"{{${use.name}}}" has no default in input.default: you will be asked for it when generating.`,
-        range: use.range,
-      });
+  const inputDefaults = outcome.inputDefaults;
+  if (inputDefaults) {
+    for (const use of variables) {
+      if (Object.hasOwn(inputDefaults, use.name)) continue;
+      const message = `"{{${use.name}}}" has no default in input.default: you will be asked for it when generating.`;
+      diagnostics.push({ severity: 'information', message, range: use.range });
     }
   }
-  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics };
+  const { valid } = outcome;
+  if (!valid || !inputDefaults || diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics, modelAt };
 
   return {
     diagnostics,
+    modelAt,
     prompt: {
-      model,
-      config,
+      model: valid.model,
+      config: valid.config,
       inputDefaults,
-      output: { folder: data.output?.folder, name: data.output?.name },
+      output: { folder: valid.data.output?.folder, name: valid.data.output?.name },
       template,
       variables,
-      missingVariables: missing,
+      missingVariables: [...new Set(variables.map((use) => use.name))].filter((name) => !Object.hasOwn(inputDefaults, name)),
       bodyStartLine: lines.position(bodyStart).line,
     },
   };
-}
-
-type Report = (severity: DiagnosticSeverity, message: string, start: number, end: number) => void;
-
-interface FrontMatterValues {
-  readonly data: z.infer<typeof frontMatterSchema>;
-  readonly model?: PromptModel;
-  readonly config: PromptConfig;
-}
-
-function parseFrontMatter(frontMatter: FrontMatter, report: Report, checks: PromptFileChecks): FrontMatterValues | undefined {
-  if (!frontMatter.text.trim()) return { data: {}, config: {} };
-  const document = parseDocument(frontMatter.text, { prettyErrors: false, uniqueKeys: true });
-  for (const error of document.errors) {
-    const [start, end] = error.pos;
-    report('error', `YAML: ${error.message.split('\n')[0]}`, frontMatter.offset + start, frontMatter.offset + Math.max(end, start + 1));
-  }
-  for (const warning of document.warnings) {
-    report('warning', `YAML: ${warning.message.split('\n')[0]}`, frontMatter.offset + warning.pos[0], frontMatter.offset + warning.pos[1]);
-  }
-  if (document.errors.length > 0) return undefined;
-
-  const rootRange = () => [frontMatter.offset, frontMatter.offset + frontMatter.text.length] as const;
-  const value = toJavaScript(document);
-  if ('error' in value) {
-    // an alias bomb or an alias without its anchor: refused here, shown on the first alias
-    const alias = blamedAliasRange(document);
-    report(
-      'error',
-      `YAML: ${value.error}`,
-      ...(alias ? ([frontMatter.offset + alias[0], frontMatter.offset + alias[1]] as const) : rootRange()),
-    );
-    return undefined;
-  }
-  const data = value.data;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    report('error', 'Front matter must be a YAML mapping of keys such as model, config, input and output.', ...rootRange());
-    return undefined;
-  }
-
-  const rangeOf = (path: readonly PropertyKey[], keyOnly = false): readonly [number, number] => {
-    const node = nodeAt(document.contents as YamlNode, path, keyOnly);
-    return node?.range ? [frontMatter.offset + node.range[0], frontMatter.offset + node.range[1]] : rootRange();
-  };
-
-  for (const key of Object.keys(data)) {
-    if (!KNOWN_TOP_LEVEL_KEYS.has(key)) report('warning', `Unknown front matter key "${key}"; it is ignored.`, ...rangeOf([key], true));
-  }
-
-  const result = frontMatterSchema.safeParse(data);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          report('error', `Unknown key "${key}" in ${issue.path.join('.')}${suggestion(key)}.`, ...rangeOf([...issue.path, key], true));
-        }
-      } else {
-        report('error', `${issue.path.join('.') || 'front matter'}: ${issue.message}`, ...rangeOf(issue.path));
-      }
-    }
-    return undefined;
-  }
-
-  let model: PromptModel | undefined;
-  if (result.data.model) {
-    const slash = result.data.model.indexOf('/');
-    const providerId = result.data.model.slice(0, slash);
-    if (!isProviderId(providerId)) {
-      report('error', `Unknown provider "${providerId}" in model; known providers: ${PROVIDER_IDS.join(', ')}.`, ...rangeOf(['model']));
-      return undefined;
-    }
-    model = { providerId, model: result.data.model.slice(slash + 1) };
-  }
-  const config = withoutRandomSeed(result.data.config ?? {});
-  if (model && checks.checkRequest) {
-    const problems = checks.checkRequest({ model, config });
-    for (const problem of problems) {
-      // on the value when the file writes it, else on the model that sets the limit
-      const path = pathOfField(problem.field);
-      const written = nodeAt(document.contents as YamlNode, path, false) !== undefined;
-      report(problem.severity ?? 'error', problem.message, ...rangeOf(written ? path : ['model']));
-    }
-    if (blockingProblems(problems).length > 0) return undefined;
-  }
-  return { data: result.data, model, config };
-}
-
-/** Seed -1 means "let the provider choose", which is no seed at all. */
-function withoutRandomSeed(config: PromptConfig): PromptConfig {
-  if (config.seed === undefined || config.seed >= 0) return config;
-  const { seed: _random, ...rest } = config;
-  return rest;
-}
-
-/** Where a request problem's field is written in the front matter. */
-function pathOfField(field: RequestProblem['field']): readonly string[] {
-  if (field === 'model') return ['model'];
-  if (field === 'operation') return ['config', 'kind'];
-  return ['config', field ?? ''];
-}
-
-const CONFIG_KEYS = Object.keys(configSchema.shape);
-
-function suggestion(key: string): string {
-  const normalized = key.toLowerCase().replace(/[_-]/g, '');
-  const match = CONFIG_KEYS.find((candidate) => candidate.toLowerCase() === normalized);
-  return match ? ` (did you mean "${match}"?)` : `; known keys: ${CONFIG_KEYS.join(', ')}`;
 }
 
 function findVariables(source: string, bodyOffset: number, lines: LineIndex, report: Report): VariableUse[] {

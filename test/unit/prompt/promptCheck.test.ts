@@ -20,9 +20,9 @@ test("a provider's documented limits are diagnostics on the value that breaks th
   const source = '---\nmodel: tams/600423083519508503\nconfig:\n  width: 500\n  height: 768\n  count: 5\n---\nA castle';
   const { prompt, diagnostics } = checkPromptFile(source);
   assert.equal(prompt, undefined);
-  const width = diagnostics.find((d) => d.message.startsWith('width must be a multiple of 64'))!;
+  const width = diagnostics.find((d) => d.message === 'TAMS: width must be a multiple of 64 from 512 to 1536 (got 500)')!;
   assert.deepEqual(width.range, { start: { line: 3, character: 9 }, end: { line: 3, character: 12 } });
-  const count = diagnostics.find((d) => d.message.startsWith('count must be 1–4 for TAMS'))!;
+  const count = diagnostics.find((d) => d.message === 'TAMS: count must be 1–4 (got 5)')!;
   assert.equal(count.range.start.line, 5);
 });
 
@@ -45,7 +45,7 @@ test('provider limits are reported beside body errors, as the file is fixed in a
   const { diagnostics } = checkPromptFile('---\nmodel: tams/600423083519508503\nconfig:\n  count: 5\n---\nA {{#if x}}castle{{/if}}');
   const messages = diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   assert.ok(
-    messages.some((m) => m.startsWith('count must be 1–4 for TAMS')),
+    messages.some((m) => m === 'TAMS: count must be 1–4 (got 5)'),
     messages.join(' | '),
   );
   assert.ok(
