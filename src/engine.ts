@@ -4,3 +4,4 @@ export { checkPromptFile } from './core/prompt/promptCheck';
 export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';
+export { estimateTamsCredits } from './core/providers/tams';

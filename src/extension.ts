@@ -6,6 +6,7 @@ import { JobCommands } from './commands/jobCommands';
 import { imageJobsCommands } from './commands/commandList';
 import { ProviderCommands } from './commands/providerCommands';
 import { registerCommands } from './commands/registry';
+import { TamsCreditCommands } from './commands/tamsCredits';
 import { FileJobLeases } from './core/jobs/jobLeases';
 import { JobManager } from './core/jobs/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
@@ -66,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 
-  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, providerCommands, log });
+  const tamsCredits = new TamsCreditCommands(access, promptLanguage, context.globalStorageUri);
+  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, providerCommands, tamsCredits, log });
   for (const registration of registerCommands(commands, log)) push(registration);
   push(new MissingKeyContext(apiKeys));
 

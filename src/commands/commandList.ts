@@ -10,6 +10,7 @@ import { command, type Command } from './commandRunner';
 import { parseGenerateArgs, type GenerateCommands } from './generate';
 import type { JobCommands } from './jobCommands';
 import type { ProviderCommands } from './providerCommands';
+import { parseOptionalUri, type TamsCreditCommands } from './tamsCredits';
 
 export interface CommandTargets {
   readonly generate: GenerateCommands;
@@ -19,6 +20,7 @@ export interface CommandTargets {
   readonly jobsTree: JobsTreeProvider;
   readonly gallery: GalleryPanel;
   readonly providerCommands: ProviderCommands;
+  readonly tamsCredits: TamsCreditCommands;
   readonly log: Log;
 }
 
@@ -47,5 +49,6 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
     command({ id: 'imageJobs.submodel.health', run: () => t.providerCommands.subModelHealth() }),
     command({ id: 'imageJobs.submodel.purgeQueue', parse: parseConfirmed, run: (arg) => t.providerCommands.subModelPurgeQueue(arg) }),
     command({ id: 'imageJobs.photogpt.upscale', parse: parseImageId, run: (arg) => t.providerCommands.photoGptUpscale(arg) }),
+    command({ id: 'imageJobs.tams.estimateCredits', parse: parseOptionalUri, run: (uri) => t.tamsCredits.estimate(uri) }),
   ];
 }

@@ -120,6 +120,19 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     assert.equal(api.listJobs().length, jobsBefore);
   });
 
+  it('TAMS: Estimate Credits asks TAMS what a .prompt file would cost, and submits nothing', async () => {
+    const api = await activateExtension();
+    const tams = setups.find((setup) => setup.provider === 'tams')!.server;
+    const jobsBefore = api.listJobs().length;
+    const uri = await writePrompt('tams-cost', 'model: tams/600423083519508503\nconfig:\n  width: 768\n  height: 512\n  count: 3');
+    const credits = await vscode.commands.executeCommand<number>('imageJobs.tams.estimateCredits', uri);
+    // the fixture prices 0.5 credits per image
+    assert.equal(credits, 1.5);
+    const estimate = tams.requests.filter((request) => request.path === '/v1/jobs/credits').pop()!;
+    assert.equal(JSON.parse(estimate.body).stages[0].inputInitialize.count, '3', 'the stages a submission would send');
+    assert.equal(api.listJobs().length, jobsBefore, 'no job');
+  });
+
   it('a rejected key fails the job with an actionable message', async () => {
     const api = await activateExtension();
     await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: 'sk-wrong-key-123456' });
