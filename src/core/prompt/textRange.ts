@@ -33,3 +33,17 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }
 }
+
+/** The range of `start`–`end` in `text`, reading only up to `end`: for a position or two in a large file. */
+export function rangeIn(text: string, start: number, end: number): TextRange {
+  const position = (offset: number): TextPosition => {
+    let line = 0;
+    let lineStart = 0;
+    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
+      line++;
+      lineStart = at + 1;
+    }
+    return { line, character: offset - lineStart };
+  };
+  return { start: position(start), end: position(Math.max(start, end)) };
+}

@@ -4,6 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePromptFile, type PromptParseResult } from '../../../src/core/prompt/promptFile';
 import { checkPromptFile } from '../../../src/core/prompt/promptCheck';
+import { promptCompletions } from '../../../src/core/prompt/promptCompletion';
+import { cursorContext } from '../../../src/core/prompt/promptCursor';
+import { promptHover } from '../../../src/core/prompt/promptHover';
+import type { TextRange } from '../../../src/core/prompt/textRange';
 
 function laughs(levels: number, width: number): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
@@ -197,4 +201,60 @@ test('random front matter and random edits of a valid file never throw and stay 
     }
     assertRanged(result, source, `round ${round} ${JSON.stringify(source)}`);
   }
+});
+
+function assertInside(range: TextRange, source: string, what: string): void {
+  const lines = source.split('\n');
+  for (const { line, character } of [range.start, range.end]) {
+    assert.ok(line >= 0 && line < lines.length && character >= 0 && character <= lines[line]!.length, `${what}: ${line}:${character}`);
+  }
+}
+
+/**
+ * Completion and hover at `offsets` of `source`: the cursor reading they share (which has no guard
+ * of its own) must not throw, and what they answer lies inside the file.
+ */
+function assertEditorHelpHolds(source: string, offsets: Iterable<number>, what: string): void {
+  for (const offset of offsets) {
+    const where = `${what} at ${offset}`;
+    try {
+      cursorContext(source, offset);
+    } catch (error) {
+      assert.fail(`${where}: cursorContext threw ${String(error)}`);
+    }
+    for (const item of promptCompletions(source, offset, { defaultModels: { tams: 'x' } })) assertInside(item.range, source, where);
+    const hover = promptHover(source, offset);
+    if (hover) assertInside(hover.range, source, where);
+  }
+}
+
+/** Every offset of a small file; a spread of them (and each end) in a large one. */
+function offsetsOf(source: string): number[] {
+  if (source.length <= 400) return Array.from({ length: source.length + 1 }, (_, i) => i);
+  return [...Array.from({ length: 40 }, (_, i) => Math.floor((i * source.length) / 40)), source.length, -1, source.length + 5, 1.5];
+}
+
+for (const [what, source] of Object.entries(HOSTILE)) {
+  test(`completion and hover on hostile front matter answer without throwing: ${what}`, () => {
+    assertEditorHelpHolds(source, offsetsOf(source), what);
+  });
+}
+
+test('completion and hover at every offset of random edits of a valid file', () => {
+  const next = random(29);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  for (let round = 0; round < 60; round++) {
+    let source = VALID;
+    for (let edit = 0; edit < 1 + Math.floor(next() * 4); edit++) {
+      const at = Math.floor(next() * source.length);
+      source = source.slice(0, at) + pick(PIECES) + source.slice(at + (next() < 0.5 ? Math.floor(next() * 8) : 0));
+    }
+    assertEditorHelpHolds(source, offsetsOf(source), `round ${round} ${JSON.stringify(source)}`);
+  }
+});
+
+test('the cursor reading finds keys and values in the valid file it is fuzzed from', () => {
+  // a guard against a fuzz that passes because nothing is ever recognised
+  const kinds = new Set(offsetsOf(VALID).map((offset) => cursorContext(VALID, offset).kind));
+  assert.deepEqual([...kinds].sort(), ['key', 'none', 'value', 'variable']);
 });
