@@ -26,6 +26,8 @@ export class ProviderError extends Error {
       readonly status?: number;
       readonly retryAfterMs?: number;
       readonly code?: string;
+      /** The provider's id for the request (x-request-id and the like): what its support asks for. */
+      readonly requestId?: string;
       /** The provider's answer as received (truncated), for the log when it was not what the documents say. */
       readonly raw?: string;
     } = {},
@@ -116,6 +118,12 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The message with the provider's request id, when it sent one: for the log, where support looks. */
+export function describeForLog(error: unknown): string {
+  const requestId = isProviderError(error) ? error.details.requestId : undefined;
+  return requestId ? `${describeError(error)} (request id ${requestId})` : describeError(error);
 }
 
 /** Joins a sentence to a message that may already end with its own punctuation. */

@@ -66,21 +66,41 @@ export function extractErrorMessage(body: string, contentType: string | undefine
   return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
 }
 
-function errorForStatus(status: number, message: string | undefined, retryAfterMs: number | undefined, what: string): ProviderError {
+/** Headers in which providers (and the gateways in front of them) name a request for their support. */
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-amzn-requestid', 'x-correlation-id', 'cf-ray'];
+
+export function requestIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = header(headers, name)?.trim();
+    if (value) return value.slice(0, 200);
+  }
+  return undefined;
+}
+
+function errorForStatus(
+  status: number,
+  message: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  what: string,
+): ProviderError {
   const suffix = message ? `: ${message}` : '';
+  const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), Date.now());
+  const requestId = requestIdOf(headers);
   if (status === 401 || status === 403) {
     return new ProviderError('auth', `${what}: HTTP ${status}, the API key was rejected${suffix}. Run "Image Jobs: Set API Key".`, {
       status,
+      requestId,
     });
   }
   if (status === 429) {
     const wait = retryAfterMs !== undefined ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : '';
-    return new ProviderError('rateLimited', `${what}: rate limited${wait}${suffix}`, { status, retryAfterMs });
+    return new ProviderError('rateLimited', `${what}: rate limited${wait}${suffix}`, { status, retryAfterMs, requestId });
   }
-  if (status === 404) return new ProviderError('notFound', `${what}: HTTP 404${suffix}`, { status });
-  if (status === 413) return new ProviderError('badRequest', `${what}: request too large${suffix}`, { status });
-  if (status >= 500) return new ProviderError('server', `${what}: server error HTTP ${status}${suffix}`, { status, retryAfterMs });
-  return new ProviderError('badRequest', `${what}: HTTP ${status}${suffix}`, { status });
+  if (status === 404) return new ProviderError('notFound', `${what}: HTTP 404${suffix}`, { status, requestId });
+  if (status === 413) return new ProviderError('badRequest', `${what}: request too large${suffix}`, { status, requestId });
+  if (status >= 500)
+    return new ProviderError('server', `${what}: server error HTTP ${status}${suffix}`, { status, retryAfterMs, requestId });
+  return new ProviderError('badRequest', `${what}: HTTP ${status}${suffix}`, { status, requestId });
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: number, what: string): Promise<Buffer> {
@@ -153,8 +173,7 @@ export class HttpClient {
     }
     const text = raw.toString('utf8');
     if (!okStatuses(response.statusCode)) {
-      const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), Date.now());
-      throw errorForStatus(response.statusCode, extractErrorMessage(text, contentType), retryAfterMs, what);
+      throw errorForStatus(response.statusCode, extractErrorMessage(text, contentType), response.headers, what);
     }
     let parsed: unknown;
     try {
@@ -163,6 +182,7 @@ export class HttpClient {
       const hint = extractErrorMessage(text, contentType);
       throw new ProviderError('malformed', `${what}: the response is not valid JSON${hint ? ` (${hint})` : ''}`, {
         status: response.statusCode,
+        requestId: requestIdOf(response.headers),
         raw: rawPreview(text),
       });
     }
@@ -172,6 +192,7 @@ export class HttpClient {
       const where = issue?.path.length ? issue.path.join('.') : 'body';
       throw new ProviderError('malformed', `${what}: unexpected answer from the provider (${where}: ${issue?.message ?? 'invalid'})`, {
         status: response.statusCode,
+        requestId: requestIdOf(response.headers),
         raw: rawPreview(text),
       });
     }
@@ -187,8 +208,7 @@ export class HttpClient {
     const contentType = header(response.headers, 'content-type') ?? 'application/octet-stream';
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = (await readLimited(response.body, MAX_ERROR_BODY, what).catch(() => Buffer.alloc(0))).toString('utf8');
-      const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), Date.now());
-      throw errorForStatus(response.statusCode, extractErrorMessage(text, contentType), retryAfterMs, what);
+      throw errorForStatus(response.statusCode, extractErrorMessage(text, contentType), response.headers, what);
     }
     const declared = Number(header(response.headers, 'content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes) {

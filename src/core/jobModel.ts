@@ -1,6 +1,7 @@
 // The job record every part of the extension shares. Plain data, so it can be persisted as JSON
 // in workspace state and survive a window reload.
 import type { GenerationParams } from './prompt/generationParams';
+import type { ProviderErrorKind } from './errors';
 
 /** Defined with its schema; a type-only import, so zod stays out of the activation bundle. */
 export type { GenerationParams };
@@ -61,6 +62,10 @@ export interface JobError {
   readonly phase: 'submit' | 'poll' | 'download' | 'save' | 'provider';
   /** Retrying the same step may succeed (network fault, 5xx, rate limit, poll after a fixed key). */
   readonly retryable: boolean;
+  /** What kind of provider failure it was, when it was one: lets the toast offer the fix ("Set API Key"). */
+  readonly kind?: ProviderErrorKind;
+  /** The provider's id for the failed request, for the log and its support. */
+  readonly requestId?: string;
 }
 
 /**

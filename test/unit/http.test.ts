@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { HttpClient } from '../../src/core/http';
-import { ProviderError } from '../../src/core/errors';
+import { describeForLog, ProviderError } from '../../src/core/errors';
 import { rejection } from './helpers';
 
 // A loopback server whose routes each misbehave in one way a real provider can.
@@ -29,6 +29,10 @@ before(async () => {
       return res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":{"message":"slow down"}}');
     if (route === '/500')
       return res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":13,"message":"internal","details":[]}');
+    if (route === '/500-with-id')
+      return res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': 'req-42' }).end('{"message":"internal"}');
+    if (route === '/schema-with-id')
+      return res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req-43' }).end('{"id":"j1","status":"weird"}');
     if (route === '/404') return res.writeHead(404).end('job not found or expired');
     if (route === '/reset') return req.socket.destroy();
     if (route === '/hang') return; // never answers
@@ -107,6 +111,16 @@ test('5xx is retryable and keeps the provider message', async () => {
   assert.equal(error.kind, 'server');
   assert.equal(error.retryable, true);
   assert.match(error.message, /HTTP 500: internal/);
+});
+
+test("the provider's request id (x-request-id, request-id) is kept with the failure and named in the log form", async () => {
+  const server = await failure('/500-with-id');
+  assert.equal(server.details.requestId, 'req-42');
+  assert.equal(describeForLog(server), `${server.message} (request id req-42)`);
+  assert.equal((await failure('/schema-with-id')).details.requestId, 'req-43');
+  const without = await failure('/500');
+  assert.equal(without.details.requestId, undefined);
+  assert.equal(describeForLog(without), without.message);
 });
 
 test('404 is notFound with the body text', async () => {

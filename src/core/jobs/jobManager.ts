@@ -4,7 +4,7 @@
 // to look at it, and the saver turns a result into files; each hands back what happened, and every
 // change of state is decided here. (Over 300 lines on purpose: the transitions read best together.)
 import { randomUUID } from 'node:crypto';
-import { describeError, isProviderError } from '../errors';
+import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import type { JobLogger } from './jobLog';
 import {
@@ -27,6 +27,7 @@ import type { JobLeases } from './jobLeases';
 import type { RemoteJobState, RemoteOutput } from '../providers/types';
 import { ResultSaver, type AssetSink } from '../results/resultSaver';
 import { JobSubmitter } from './jobSubmitter';
+import { JobTransitionLog } from './jobTransitionLog';
 
 export type { ProviderAccess } from './providerCalls';
 export type { AssetSink } from '../results/resultSaver';
@@ -82,6 +83,7 @@ export class JobManager implements Disposable {
     const settings = { ...DEFAULTS, ...options };
     this.leases = options.leases;
     this.calls = new ProviderCalls(access, options.providerLimits);
+    new JobTransitionLog(store, log, this.calls.closing); // every state change reaches the log, until dispose()
     this.durations = DurationHistory.fromJobs(store.values());
     // what the poller and the submitter hand back: the lifecycle's decisions stay here
     const outcomes = {
@@ -174,7 +176,7 @@ export class JobManager implements Disposable {
         if (provider.cancel) await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(job.remoteId!, context));
         else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
       } catch (error) {
-        this.log.warn(`[jobs] ${id} cancel request failed: ${describeError(error)}`);
+        this.log.warn(`[jobs] ${id} cancel request failed: ${describeForLog(error)}`);
         if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
       }
     }
@@ -183,7 +185,7 @@ export class JobManager implements Disposable {
 
   /**
    * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
-   * submits its request again as a new job. Returns the id of the job that now carries on.
+   * submits its request again as a new job that replaces it. Returns the id of the job that now carries on.
    */
   async retry(id: string): Promise<string> {
     const job = this.store.get(id);
@@ -197,7 +199,13 @@ export class JobManager implements Disposable {
       this.poller.schedule(id, 0);
       return id;
     }
-    return this.submit(job.request, job.source, job.output);
+    // The new job replaces the old: one row, not two. The old record holds nothing the new one lacks
+    // (request, source, output; its reason is in the log), and keeping it hidden but linked would be
+    // one more state for every view and window to respect. submit() records the new job before its
+    // first await, so the removal joins that same store write: never neither, never both on disk.
+    const [nextId] = await Promise.all([this.submit(job.request, job.source, job.output), this.remove(id)]);
+    this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}, which replaces it`);
+    return nextId;
   }
 
   async remove(id: string): Promise<void> {
@@ -286,7 +294,6 @@ export class JobManager implements Disposable {
     }
     switch (outcome.kind) {
       case 'saved':
-        this.log.info(`[jobs] ${id} succeeded: ${outcome.assets.map((asset) => asset.path).join(', ')}`);
         await this.finish(id, { status: 'succeeded', assets: outcome.assets });
         return;
       case 'retry': {
@@ -305,7 +312,6 @@ export class JobManager implements Disposable {
   }
 
   private async fail(id: string, error: JobError): Promise<void> {
-    this.log.error(`[jobs] ${id} failed (${error.phase}): ${error.message}`);
     await this.finish(id, { status: 'failed', error });
   }
 

@@ -1,7 +1,7 @@
 // Polling: when each job is looked at next (one scheduler, a little memory per job), one list request
 // for every job of a provider that has one, and what a failed look means (back off, give up). The
 // states it reads go back to the job manager, which owns the job's lifecycle.
-import { appendSentence, describeError, isProviderError } from '../errors';
+import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import { isTerminal, needsPolling, type JobError, type JobRecord } from '../jobModel';
@@ -9,6 +9,7 @@ import type { JobStore } from './jobStore';
 import type { DurationHistory } from './durationHistory';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
+import { failureOrigin } from './submissionFailures';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
@@ -219,7 +220,7 @@ export class JobPoller implements Disposable {
       logRawAnswer(this.log, id, 'poll', error);
       if (++memory.unexpectedAnswers >= this.options.maxUnexpectedAnswers) {
         const gaveUp = `Stopped after ${memory.unexpectedAnswers} unexpected answers in a row; the answer is in the log. The provider's job id is ${current.remoteId}.`;
-        await this.outcomes.fail(id, { message: appendSentence(message, gaveUp), phase: 'poll', retryable: true });
+        await this.outcomes.fail(id, { message: appendSentence(message, gaveUp), phase: 'poll', retryable: true, ...failureOrigin(error) });
         return;
       }
     }
@@ -227,11 +228,11 @@ export class JobPoller implements Disposable {
       memory.looked = true;
       memory.consecutiveErrors++;
       memory.retryAfterMs = error.details.retryAfterMs;
-      this.log.warn(`[poll] ${id}: ${message} (attempt ${memory.consecutiveErrors}, backing off)`);
+      this.log.warn(`[poll] ${id}: ${describeForLog(error)} (attempt ${memory.consecutiveErrors}, backing off)`);
       const job = await this.store.update(id, () => ({ warning: message }));
       if (job) this.scheduleNext(job);
       return;
     }
-    await this.outcomes.fail(id, { message, phase: 'poll', retryable: true });
+    await this.outcomes.fail(id, { message, phase: 'poll', retryable: true, ...failureOrigin(error) });
   }
 }

@@ -1,7 +1,7 @@
 // Sends a recorded job to its provider: the documented limits checked first, a failure classified
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
 // a second job. What the provider answered goes back to the manager, which owns the job's state.
-import { describeError, ProviderError } from '../errors';
+import { describeError, describeForLog, ProviderError } from '../errors';
 import type { JobError, JobRecord } from '../jobModel';
 import { validateRequest } from '../prompt/generationPlan';
 import { providerInfo } from '../providers/catalog';
@@ -65,7 +65,7 @@ export class JobSubmitter {
         if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
           const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
           const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
-          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeError(error)}); retrying in ${delay} ms (${how})`);
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeForLog(error)}); retrying in ${delay} ms (${how})`);
           await sleep(delay);
           if (this.store.get(job.id)?.status !== 'submitting') return;
           continue;

@@ -30,6 +30,11 @@ export class ProviderCalls {
     return this.abort.signal.aborted;
   }
 
+  /** Aborted by close(): what lives as long as the engine listens to it. */
+  get closing(): AbortSignal {
+    return this.abort.signal;
+  }
+
   async access(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }> {
     if (this.closed) throw new Error('the job manager is closed');
     const resolved = await this.resolve(providerId);

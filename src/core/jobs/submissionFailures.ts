@@ -45,6 +45,16 @@ export function canResubmit(error: unknown, outcome: SubmitOutcome, idempotent: 
 
 /** The failure a user reads: what went wrong, and whether the provider could hold the job. */
 export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {
+  return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent) };
+}
+
+/** The kind and request id a provider error carries, kept with the job's failure. */
+export function failureOrigin(error: unknown): Pick<JobError, 'kind' | 'requestId'> {
+  if (!isProviderError(error)) return {};
+  return error.details.requestId ? { kind: error.kind, requestId: error.details.requestId } : { kind: error.kind };
+}
+
+function submitFailureText(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {
   const message = describeError(error);
   const retryable = isProviderError(error) ? error.retryable || error.kind === 'auth' : false;
   switch (outcome) {
