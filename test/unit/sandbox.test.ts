@@ -17,8 +17,9 @@ after(() => Promise.all(servers.map((server) => server.stop())));
 async function startServer(
   durationMs: number,
   stateFile?: string,
+  more: { concurrency?: number; now?: () => number } = {},
 ): Promise<{ server: SandboxServer; context: { http: HttpClient; baseUrl: string } }> {
-  const server = new SandboxServer({ jobDurationMs: () => durationMs, stateFile });
+  const server = new SandboxServer({ jobDurationMs: () => durationMs, stateFile, ...more });
   servers.push(server);
   return { server, context: { http, baseUrl: await server.start() } };
 }
@@ -39,10 +40,10 @@ test('renders deterministic PNGs from prompt, seed and size', () => {
   assert.ok(!a.equals(renderSandboxImage({ prompt: 'y', seed: 1, width: 64, height: 48 })));
 });
 
-test('a job goes queued → running → succeeded over real HTTP, with downloadable PNG outputs', async () => {
+test('a job with a free slot goes running → succeeded over real HTTP, with downloadable PNG outputs', async () => {
   const { context } = await startServer(400);
   const submitted = await sandboxProvider.submit(request, 'key-1', context);
-  assert.equal(submitted.state.status, 'queued');
+  assert.equal(submitted.state.status, 'running', 'nothing else runs: no queue');
   const seen = new Set<string>();
   let state: RemoteJobState = submitted.state;
   while (state.status !== 'succeeded') {
@@ -50,7 +51,7 @@ test('a job goes queued → running → succeeded over real HTTP, with downloada
     await new Promise((resolve) => setTimeout(resolve, 30));
     state = await sandboxProvider.poll(submitted.remoteId, context);
   }
-  assert.ok(seen.has('queued') && seen.has('running'), `saw ${[...seen]}`);
+  assert.deepEqual([...seen], ['running']);
   assert.equal(state.outputs.length, 2);
   assert.deepEqual(
     state.outputs.map((o) => o.seed),
@@ -64,16 +65,42 @@ test('a job goes queued → running → succeeded over real HTTP, with downloada
   assert.ok(file.bytes.equals(renderSandboxImage({ prompt: request.prompt, seed: 7, width: 128, height: 96 })));
 });
 
-test('running jobs report progress and queued jobs their queue position', async () => {
-  const { context } = await startServer(2000);
-  const a = await sandboxProvider.submit(request, 'pos-a', context);
-  const b = await sandboxProvider.submit(request, 'pos-b', context);
-  assert.equal(a.state.status === 'queued' && a.state.queuePosition, 1);
-  assert.equal(b.state.status === 'queued' && b.state.queuePosition, 2);
-  await new Promise((resolve) => setTimeout(resolve, 900));
-  const running = await sandboxProvider.poll(a.remoteId, context);
-  assert.equal(running.status, 'running');
-  assert.ok(running.status === 'running' && running.progress! > 0 && running.progress! < 1);
+/** What each job reports at this moment: `running 0.5`, `queued #1`, `succeeded`. */
+async function statesAt(context: { http: HttpClient; baseUrl: string }, ids: string[]): Promise<string[]> {
+  const states = await Promise.all(ids.map((id) => sandboxProvider.poll(id, context)));
+  return states.map((state) =>
+    state.status === 'running' ? `running ${state.progress}` : state.status === 'queued' ? `queued #${state.queuePosition}` : state.status,
+  );
+}
+
+test('jobs queue only while every render slot is busy, and progress moves from 0 to 1 while they run', async () => {
+  let clock = 1_000_000;
+  const { context } = await startServer(1000, undefined, { concurrency: 2, now: () => clock });
+  const ids: string[] = [];
+  for (const key of ['a', 'b', 'c', 'd']) ids.push((await sandboxProvider.submit(request, key, context)).remoteId);
+  assert.deepEqual(await statesAt(context, ids), ['running 0', 'running 0', 'queued #1', 'queued #2']);
+  clock += 250;
+  assert.deepEqual(await statesAt(context, ids), ['running 0.25', 'running 0.25', 'queued #1', 'queued #2']);
+  clock += 500;
+  assert.deepEqual(await statesAt(context, ids), ['running 0.75', 'running 0.75', 'queued #1', 'queued #2']);
+  // a cancel frees its slot at once: the next job starts now, not when the cancelled one would have ended
+  await sandboxProvider.cancel!(ids[0]!, context);
+  assert.deepEqual(await statesAt(context, ids), ['cancelled', 'running 0.75', 'running 0', 'queued #1']);
+  clock += 250;
+  assert.deepEqual(await statesAt(context, ids), ['cancelled', 'succeeded', 'running 0.25', 'running 0']);
+  clock += 1000;
+  assert.deepEqual(await statesAt(context, ids), ['cancelled', 'succeeded', 'succeeded', 'succeeded']);
+});
+
+test('the ETA counts the wait in the queue', async () => {
+  let clock = 5_000;
+  const { context } = await startServer(1000, undefined, { concurrency: 1, now: () => clock });
+  const first = await sandboxProvider.submit(request, 'eta-1', context);
+  const second = await sandboxProvider.submit(request, 'eta-2', context);
+  clock += 400;
+  const [running, queued] = await Promise.all([first, second].map((job) => sandboxProvider.poll(job.remoteId, context)));
+  assert.deepEqual(running, { status: 'running', progress: 0.4, etaMs: 600 });
+  assert.deepEqual(queued, { status: 'queued', queuePosition: 1, etaMs: 1600 });
 });
 
 test('the same idempotency key never creates a second job', async () => {

@@ -1,6 +1,7 @@
 // The Sandbox provider's job server: a real HTTP server on loopback, started inside the extension host
-// on demand. Job state is a function of the submission time, and submissions are persisted to a file
-// when one is given, so jobs survive a window reload the way they survive on a real provider.
+// on demand. Job state is a function of the submission time (schedule.ts: a few render slots, a queue
+// only when they are all busy), and submissions are persisted to a file when one is given, so jobs
+// survive a window reload the way they survive on a real provider.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,8 +9,10 @@ import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
 import { renderSandboxImage } from './renderer';
+import { scheduleJobs, type JobSlot } from './schedule';
 
-const QUEUE_SHARE = 0.25;
+/** Jobs rendering at once by default; more wait in the queue. */
+const DEFAULT_CONCURRENCY = 4;
 const MAX_REMEMBERED_JOBS = 500;
 const MAX_BODY = 64 * 1024;
 
@@ -29,8 +32,10 @@ interface SandboxJob {
 type SandboxStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface SandboxServerOptions {
-  /** Total time a job takes (queue + render). */
+  /** Time a job takes to render, once a slot is free. */
   readonly jobDurationMs: () => number;
+  /** Jobs rendering at once (default 4); later ones are queued until a slot frees up. */
+  readonly concurrency?: number;
   /** Where submissions are remembered across restarts; in memory only when omitted. */
   readonly stateFile?: string;
   readonly now?: () => number;
@@ -110,29 +115,36 @@ export class SandboxServer {
     writeFileSync(this.options.stateFile, JSON.stringify(recent));
   }
 
-  private status(job: SandboxJob, at: number): { status: SandboxStatus; progress: number } {
-    const queueEnd = job.createdAt + job.durationMs * QUEUE_SHARE;
-    const end = job.createdAt + job.durationMs;
-    if (job.cancelledAt !== undefined && job.cancelledAt < end) return { status: 'cancelled', progress: 0 };
-    if (at < queueEnd) return { status: 'queued', progress: 0 };
-    if (at < end) return { status: 'running', progress: (at - queueEnd) / (end - queueEnd) };
+  /** Every job's slot, from submission and cancel times (jobs are kept in submission order). */
+  private slots(): Map<string, JobSlot> {
+    return scheduleJobs(this.jobs.values(), this.options.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  private status(job: SandboxJob, at: number, slot = this.slots().get(job.id)!): { status: SandboxStatus; progress: number } {
+    if (job.cancelledAt !== undefined && job.cancelledAt < slot.endAt) return { status: 'cancelled', progress: 0 };
+    if (at < slot.startAt) return { status: 'queued', progress: 0 };
+    if (at < slot.endAt) return { status: 'running', progress: (at - slot.startAt) / (slot.endAt - slot.startAt) };
     return { status: job.model === 'broken' ? 'failed' : 'completed', progress: 1 };
   }
 
   private view(job: SandboxJob): Record<string, unknown> {
     const at = this.now();
-    const { status, progress } = this.status(job, at);
+    const slots = this.slots();
+    const slot = slots.get(job.id)!;
+    const { status, progress } = this.status(job, at, slot);
     const body: Record<string, unknown> = { id: job.id, status, model: job.model, created_at: job.createdAt };
     if (status === 'queued') {
-      const ahead = [...this.jobs.values()].filter(
-        (other) => other.createdAt < job.createdAt && this.status(other, at).status === 'queued',
-      );
+      // slots go in submission order (the order jobs are kept in): the queued jobs before this one start first
+      const submitted = [...this.jobs.values()];
+      const ahead = submitted
+        .slice(0, submitted.indexOf(job))
+        .filter((other) => this.status(other, at, slots.get(other.id)).status === 'queued');
       body.queue_position = ahead.length + 1;
-      body.eta_ms = Math.max(0, job.createdAt + job.durationMs - at);
+      body.eta_ms = Math.max(0, slot.endAt - at);
     }
     if (status === 'running') {
       body.progress = Math.round(progress * 100) / 100;
-      body.eta_ms = Math.max(0, job.createdAt + job.durationMs - at);
+      body.eta_ms = Math.max(0, slot.endAt - at);
     }
     if (status === 'completed') {
       body.outputs = job.seeds.map((seed, index) => ({
