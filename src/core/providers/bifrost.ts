@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
-import { endpoint, requireImageOperation } from './common';
+import { requireImageOperation } from './common';
+import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 /** The document's BifrostError: the reason is nested one level down, at error.message. */
@@ -43,6 +44,9 @@ function authHeaders(context: ProviderContext): Record<string, string> {
   if (!context.apiKey) return {};
   return context.options?.authScheme === 'x-bf-vk' ? { 'x-bf-vk': context.apiKey } : { authorization: `Bearer ${context.apiKey}` };
 }
+
+/** The gateway's API: 202 is a normal answer on every route (a job still pending). */
+const bifrostApi = (context: ProviderContext) => providerHttp(context, authHeaders(context), { okStatuses: ACCEPTED });
 
 function isoToEpochMs(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
@@ -133,27 +137,22 @@ export const bifrostProvider: ImageProvider = {
     const { params } = request;
     const ttl = context.options?.resultTtlSeconds;
     try {
-      const response = await context.http.requestJson(
+      const response = await bifrostApi(context).post(
+        '/v1/async/images/generations',
+        // only what the user set: unset fields are left out, so the model's own defaults apply
         {
-          method: 'POST',
-          url: endpoint(context, '/v1/async/images/generations'),
-          headers: { ...authHeaders(context), ...(ttl ? { 'x-bf-async-job-result-ttl': String(ttl) } : {}) },
-          signal: context.signal,
-          okStatuses: ACCEPTED,
-          // only what the user set: unset fields are left out, so the model's own defaults apply
-          json: {
-            model: request.model,
-            prompt: request.prompt,
-            n: params.count,
-            size: sizeOf(request),
-            response_format: 'b64_json',
-            seed: params.seed,
-            negative_prompt: params.negativePrompt,
-            num_inference_steps: params.steps,
-          },
+          model: request.model,
+          prompt: request.prompt,
+          n: params.count,
+          size: sizeOf(request),
+          response_format: 'b64_json',
+          seed: params.seed,
+          negative_prompt: params.negativePrompt,
+          num_inference_steps: params.steps,
         },
         bifrostJobSchema,
         'Submitting to Bifrost',
+        { headers: ttl ? { 'x-bf-async-job-result-ttl': String(ttl) } : {} },
       );
       // the job exists once it has an id: an undocumented status here is left to the first poll
       const known = ['pending', 'processing', 'completed', 'failed'].includes(response.data.status);
@@ -174,14 +173,8 @@ export const bifrostProvider: ImageProvider = {
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-    const response = await context.http.requestJson(
-      {
-        method: 'GET',
-        url: endpoint(context, `/v1/async/images/generations/${encodeURIComponent(remoteId)}`),
-        headers: authHeaders(context),
-        signal: context.signal,
-        okStatuses: ACCEPTED,
-      },
+    const response = await bifrostApi(context).get(
+      `/v1/async/images/generations/${encodeURIComponent(remoteId)}`,
       bifrostJobSchema,
       'Checking the Bifrost job',
     );

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
-import { bearer, endpoint } from './common';
+import { bearer } from './common';
+import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 /** PROVIDERS.md: an explicit error, sent by PhotoGPT even where the document shows only `result`. */
@@ -62,6 +63,8 @@ function headers(context: ProviderContext): Record<string, string> {
   // API-Version: PROVIDERS.md; the document's examples send `headers` without listing them
   return { ...bearer(context), 'api-version': '1' };
 }
+
+const photoGptApi = (context: ProviderContext) => providerHttp(context, headers(context));
 
 /** The document's `job.error ?? \`Job failed: ${job.status}\``, prefixed with the provider. */
 function failureReason(job: PhotoGptJob): string {
@@ -127,21 +130,13 @@ export const photoGptProvider: ImageProvider = {
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     const { path, body } = submission(request);
     const what = 'Submitting to PhotoGPT';
-    const response = await context.http.requestJson(
-      { method: 'POST', url: endpoint(context, path), headers: headers(context), json: body, signal: context.signal },
-      z.unknown(),
-      what,
-    );
+    const response = await photoGptApi(context).post(path, body, z.unknown(), what);
     return { remoteId: resultOf(response.data, submitSchema, what).jobId, state: { status: 'queued' } };
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the PhotoGPT job';
-    const response = await context.http.requestJson(
-      { method: 'GET', url: endpoint(context, `/jobs/${encodeURIComponent(remoteId)}`), headers: headers(context), signal: context.signal },
-      z.unknown(),
-      what,
-    );
+    const response = await photoGptApi(context).get(`/jobs/${encodeURIComponent(remoteId)}`, z.unknown(), what);
     return normalizePhotoGptJob(resultOf(response.data, jobSchema, what), response.data);
   },
 
@@ -151,10 +146,6 @@ export const photoGptProvider: ImageProvider = {
 /** GET /ping (PROVIDERS.md; not in the document): checks the key and the API version; resolves with PhotoGPT's answer. */
 export async function pingPhotoGpt(context: ProviderContext): Promise<unknown> {
   const what = 'Pinging PhotoGPT';
-  const response = await context.http.requestJson(
-    { method: 'GET', url: endpoint(context, '/ping'), headers: headers(context), signal: context.signal },
-    z.unknown(),
-    what,
-  );
+  const response = await photoGptApi(context).get('/ping', z.unknown(), what);
   return resultOf(response.data, z.unknown(), what);
 }

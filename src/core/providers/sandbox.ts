@@ -1,6 +1,7 @@
 // Client for the built-in Sandbox job server: the same HTTP + zod path as every remote provider.
 import { z } from 'zod';
 import type { GenerationRequest } from '../jobModel';
+import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
 
 const sandboxJobSchema = z.object({
@@ -56,22 +57,18 @@ export const sandboxProvider: ImageProvider = {
 
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     const { params } = request;
-    const response = await context.http.requestJson(
+    const response = await providerHttp(context).post(
+      '/v1/jobs',
       {
-        method: 'POST',
-        url: `${context.baseUrl}/v1/jobs`,
-        signal: context.signal,
-        json: {
-          request_id: idempotencyKey,
-          model: request.model,
-          prompt: request.prompt,
-          negative_prompt: params.negativePrompt,
-          width: params.width,
-          height: params.height,
-          steps: params.steps,
-          seed: params.seed,
-          count: params.count,
-        },
+        request_id: idempotencyKey,
+        model: request.model,
+        prompt: request.prompt,
+        negative_prompt: params.negativePrompt,
+        width: params.width,
+        height: params.height,
+        steps: params.steps,
+        seed: params.seed,
+        count: params.count,
       },
       sandboxJobSchema,
       'Submitting to the Sandbox',
@@ -80,8 +77,8 @@ export const sandboxProvider: ImageProvider = {
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-    const response = await context.http.requestJson(
-      { method: 'GET', url: `${context.baseUrl}/v1/jobs/${encodeURIComponent(remoteId)}`, signal: context.signal },
+    const response = await providerHttp(context).get(
+      `/v1/jobs/${encodeURIComponent(remoteId)}`,
       sandboxJobSchema,
       'Checking the Sandbox job',
     );
@@ -89,10 +86,6 @@ export const sandboxProvider: ImageProvider = {
   },
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
-    await context.http.requestJson(
-      { method: 'DELETE', url: `${context.baseUrl}/v1/jobs/${encodeURIComponent(remoteId)}`, signal: context.signal },
-      sandboxJobSchema,
-      'Cancelling the Sandbox job',
-    );
+    await providerHttp(context).delete(`/v1/jobs/${encodeURIComponent(remoteId)}`, sandboxJobSchema, 'Cancelling the Sandbox job');
   },
 };

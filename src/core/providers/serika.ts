@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { isProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
-import { bearer, endpoint, requireImageOperation } from './common';
+import { bearer, requireImageOperation } from './common';
+import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
 const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
@@ -72,12 +73,11 @@ export function validateSerikaRequest(request: GenerationRequest): RequestProble
   return count === 1 ? [] : [{ field: 'count', message: `Serika makes one image per job (got count ${count})` }];
 }
 
+/** Serika's API, the key sent as a bearer token. */
+const serikaApi = (context: ProviderContext) => providerHttp(context, bearer(context));
+
 async function getJob(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-  const response = await context.http.requestJson(
-    { method: 'GET', url: endpoint(context, `/jobs/${encodeURIComponent(remoteId)}`), headers: bearer(context), signal: context.signal },
-    serikaJobSchema,
-    'Checking the Serika job',
-  );
+  const response = await serikaApi(context).get(`/jobs/${encodeURIComponent(remoteId)}`, serikaJobSchema, 'Checking the Serika job');
   return normalizeSerikaJob(response.data);
 }
 
@@ -94,24 +94,19 @@ export const serikaProvider: ImageProvider = {
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'Serika');
     const { params } = request;
-    const response = await context.http.requestJson(
+    const response = await serikaApi(context).post(
+      '/jobs/images',
+      // only what the user set: Serika applies its own defaults (1024×1024) to the rest
       {
-        method: 'POST',
-        url: endpoint(context, '/jobs/images'),
-        headers: bearer(context),
-        signal: context.signal,
-        // only what the user set: Serika applies its own defaults (1024×1024) to the rest
-        json: {
-          model: request.model,
-          prompt: request.prompt,
-          negative_prompt: params.negativePrompt,
-          width: params.width,
-          height: params.height,
-          steps: params.steps,
-          cfg_scale: params.cfgScale,
-          sampler: params.sampler,
-          seed: params.seed,
-        },
+        model: request.model,
+        prompt: request.prompt,
+        negative_prompt: params.negativePrompt,
+        width: params.width,
+        height: params.height,
+        steps: params.steps,
+        cfg_scale: params.cfgScale,
+        sampler: params.sampler,
+        seed: params.seed,
       },
       serikaJobSchema,
       'Submitting to Serika',
@@ -133,11 +128,7 @@ export const serikaProvider: ImageProvider = {
    * than thrown, which would end or count against every job in the batch; alone, it is thrown.
    */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
-    const response = await context.http.requestJson(
-      { method: 'GET', url: endpoint(context, '/jobs'), headers: bearer(context), signal: context.signal },
-      serikaListSchema,
-      'Listing Serika jobs',
-    );
+    const response = await serikaApi(context).get('/jobs', serikaListSchema, 'Listing Serika jobs');
     const listed = new Map(response.data.jobs.map((job) => [job.id, job.status]));
     const states = new Map<string, RemoteJobState>();
     for (const id of remoteIds) {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
 import { endpoint, isDataUrl, parseDataUrl, requireImageOperation } from './common';
+import { providerHttp, type RequestExtras } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, SubmitResult } from './types';
 
 /** The document shows IN_QUEUE, COMPLETED and CANCELLED; PROVIDERS.md adds the RunPod family's others [G]. */
@@ -66,9 +67,11 @@ function authHeaders(context: ProviderContext): Record<string, string> {
 }
 
 /** cancel, purge-queue and stream: the document's requests carry Content-Type with no body. */
-function bodilessJsonHeaders(context: ProviderContext): Record<string, string> {
-  return { 'content-type': 'application/json', ...authHeaders(context) };
-}
+const BODILESS_JSON: RequestExtras = { headers: { 'content-type': 'application/json' } };
+
+/** The endpoint's routes; the auth header is read per request, after the route (its error comes first). */
+const subModelApi = (context: ProviderContext) =>
+  providerHttp(context, () => authHeaders(context), { url: (path) => route(context, path) });
 
 const LOOKS_BASE64 = /^[A-Za-z0-9+/]{200,}={0,2}$/;
 
@@ -153,20 +156,11 @@ export const subModelProvider: ImageProvider = {
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'SubModel');
     const path = context.options?.runsync ? '/runsync' : '/run';
-    const response = await context.http.requestJson(
-      // runsync holds the request while the job runs (we wait up to 90 s). Its id comes only with the
-      // answer, so a connection lost meanwhile loses a job that still runs: an opt-in for short jobs.
-      {
-        method: 'POST',
-        url: route(context, path),
-        headers: authHeaders(context),
-        json: { input: input(request) },
-        signal: context.signal,
-        timeoutMs: context.options?.runsync ? 90_000 : undefined,
-      },
-      submitSchema,
-      'Submitting to SubModel',
-    );
+    // runsync holds the request while the job runs (we wait up to 90 s). Its id comes only with the
+    // answer, so a connection lost meanwhile loses a job that still runs: an opt-in for short jobs.
+    const response = await subModelApi(context).post(path, { input: input(request) }, submitSchema, 'Submitting to SubModel', {
+      timeoutMs: context.options?.runsync ? 90_000 : undefined,
+    });
     const { data } = response;
     // with an id the job exists remotely: keep it whatever the status says; the poll refuses an unknown one
     return { remoteId: data.id, state: isKnownStatus(data.status) ? normalizeSubModelJob(data) : { status: 'queued' } };
@@ -174,51 +168,22 @@ export const subModelProvider: ImageProvider = {
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the SubModel job';
-    const response = await context.http.requestJson(
-      {
-        method: 'POST',
-        url: route(context, `/status/${encodeURIComponent(remoteId)}`),
-        headers: authHeaders(context),
-        signal: context.signal,
-      },
-      jobSchema,
-      what,
-    );
+    const response = await subModelApi(context).post(`/status/${encodeURIComponent(remoteId)}`, undefined, jobSchema, what);
     return normalizeSubModelJob(response.data, what);
   },
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
-    await context.http.requestJson(
-      {
-        method: 'POST',
-        url: route(context, `/cancel/${encodeURIComponent(remoteId)}`),
-        headers: bodilessJsonHeaders(context),
-        signal: context.signal,
-      },
-      jobSchema,
-      'Cancelling the SubModel job',
-    );
+    const what = 'Cancelling the SubModel job';
+    await subModelApi(context).post(`/cancel/${encodeURIComponent(remoteId)}`, undefined, jobSchema, what, BODILESS_JSON);
   },
 };
 
 export async function subModelHealth(context: ProviderContext): Promise<SubModelHealth> {
-  return (
-    await context.http.requestJson(
-      { method: 'GET', url: route(context, '/health'), headers: authHeaders(context), signal: context.signal },
-      healthSchema,
-      'SubModel health',
-    )
-  ).data;
+  return (await subModelApi(context).get('/health', healthSchema, 'SubModel health')).data;
 }
 
 export async function subModelPurgeQueue(context: ProviderContext): Promise<z.infer<typeof purgeSchema>> {
-  return (
-    await context.http.requestJson(
-      { method: 'POST', url: route(context, '/purge-queue'), headers: bodilessJsonHeaders(context), signal: context.signal },
-      purgeSchema,
-      'SubModel purge queue',
-    )
-  ).data;
+  return (await subModelApi(context).post('/purge-queue', undefined, purgeSchema, 'SubModel purge queue', BODILESS_JSON)).data;
 }
 
 /** What a streaming worker has yielded so far: the chunks as sent, and any images among their outputs. */
@@ -226,15 +191,7 @@ export async function subModelStream(
   remoteId: string,
   context: ProviderContext,
 ): Promise<{ chunks: SubModelStreamChunk[]; outputs: RemoteOutput[] }> {
-  const response = await context.http.requestJson(
-    {
-      method: 'POST',
-      url: route(context, `/stream/${encodeURIComponent(remoteId)}`),
-      headers: bodilessJsonHeaders(context),
-      signal: context.signal,
-    },
-    streamSchema,
-    'Streaming the SubModel job',
-  );
+  const what = 'Streaming the SubModel job';
+  const response = await subModelApi(context).post(`/stream/${encodeURIComponent(remoteId)}`, undefined, streamSchema, what, BODILESS_JSON);
   return { chunks: response.data, outputs: response.data.flatMap((chunk) => extractSubModelOutputs(chunk.output)) };
 }

@@ -6,8 +6,17 @@ import { createSign, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
-import { bearer, endpoint, requireImageOperation } from './common';
-import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
+import { bearer, requireImageOperation } from './common';
+import { providerHttp, type OutgoingRequest } from './providerHttp';
+import {
+  blockingProblems,
+  type ImageProvider,
+  type ProviderContext,
+  type RemoteJobState,
+  type RemoteOutput,
+  type RequestProblem,
+  type SubmitResult,
+} from './types';
 
 export const TAMS_LIMITS = {
   countMin: 1,
@@ -226,32 +235,22 @@ export function tamsSignature(
   return `TAMS-SHA256-RSA app_id=${appId},nonce_str=${nonce},timestamp=${timestamp},signature=${signature}`;
 }
 
-function authHeaders(context: ProviderContext, method: string, url: string, body: string): Record<string, string> {
+/** Bearer, or a TAMS-SHA256-RSA signature over each request as it is sent. */
+function authHeaders(context: ProviderContext, { method, url, body }: OutgoingRequest): Record<string, string> {
   if (context.options?.authScheme !== 'rsa') return bearer(context);
   if (!context.apiKey || !context.options.appId) return {};
   return { authorization: tamsSignature(method, url, body, context.options.appId, context.apiKey) };
 }
 
-async function send<S extends z.ZodType>(
-  context: ProviderContext,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  what: string,
-  schema: S,
-  json?: unknown,
-) {
-  const url = endpoint(context, path);
-  const headers = authHeaders(context, method, url, json === undefined ? '' : JSON.stringify(json));
-  return context.http.requestJson({ method, url, headers, json, signal: context.signal }, schema, what);
-}
+const tamsApi = (context: ProviderContext) => providerHttp(context, (request) => authHeaders(context, request));
 
 /** What a job would cost, before submitting it: POST /v1/jobs/credits {stages} → {credits}. */
 export async function estimateTamsCredits(request: GenerationRequest, context: ProviderContext): Promise<number> {
   requireImageOperation(request, 'TAMS');
-  const problems = validateTamsRequest(request);
+  const problems = blockingProblems(validateTamsRequest(request));
   if (problems.length) throw new ProviderError('badRequest', `TAMS: ${problems.map((problem) => problem.message).join('; ')}`);
   const what = 'Estimating TAMS credits';
-  const response = await send(context, 'POST', '/v1/jobs/credits', what, creditsSchema, { stages: buildTamsStages(request) });
+  const response = await tamsApi(context).post('/v1/jobs/credits', { stages: buildTamsStages(request) }, creditsSchema, what);
   const credits = readNumber(response.data.credits);
   if (credits === undefined) throw unexpectedAnswer(what, 'credits is not a number', response.data);
   return credits;
@@ -265,20 +264,19 @@ export const tamsProvider: ImageProvider = {
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'TAMS');
     const what = 'Submitting to TAMS';
-    const response = await send(context, 'POST', '/v1/jobs', what, tamsJobSchema, {
-      requestId: idempotencyKey,
-      stages: buildTamsStages(request),
-    });
+    const body = { requestId: idempotencyKey, stages: buildTamsStages(request) };
+    const response = await tamsApi(context).post('/v1/jobs', body, tamsJobSchema, what);
     return { remoteId: response.data.job.id, state: normalizeTamsJob(response.data, what) };
   },
 
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the TAMS job';
-    return normalizeTamsJob((await send(context, 'GET', `/v1/jobs/${encodeURIComponent(remoteId)}`, what, tamsJobSchema)).data, what);
+    const response = await tamsApi(context).get(`/v1/jobs/${encodeURIComponent(remoteId)}`, tamsJobSchema, what);
+    return normalizeTamsJob(response.data, what);
   },
 
   /** No document describes the answer to DELETE: no field of it is read. */
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
-    await send(context, 'DELETE', `/v1/jobs/${encodeURIComponent(remoteId)}`, 'Cancelling the TAMS job', z.unknown());
+    await tamsApi(context).delete(`/v1/jobs/${encodeURIComponent(remoteId)}`, z.unknown(), 'Cancelling the TAMS job');
   },
 };
