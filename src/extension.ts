@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
   const store = push(new JobStore(keyValuePersistence(context.workspaceState)));
   const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
-  const { access } = push(new ProviderAccessService(sandbox, apiKeys));
+  const providerAccess = push(new ProviderAccessService(sandbox, apiKeys));
+  const { access } = providerAccess;
   // windows open on the same workspace share its storage folder: one of them tracks each job
   const leases = context.storageUri ? push(new FileJobLeases(context.storageUri.fsPath)) : undefined;
   void leases?.prune().catch(() => undefined);
@@ -59,11 +60,11 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const treeView = push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false }));
   jobsTree.setVisible(treeView.visible);
   push(treeView.onDidChangeVisibility((event) => jobsTree.setVisible(event.visible)));
-  push(new JobNotifications(store));
+  push(new JobNotifications(store, log));
 
   const jobCommands = push(new JobCommands(store, jobs));
   const gallery = push(new GalleryPanel(context.extensionUri, store, jobCommands, log));
-  const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log);
+  const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/prompt/generationPlan';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
+import type { JobStore } from '../core/jobs/jobStore';
 import { generationDefaults } from '../services/config';
 import type { Log } from '../services/log';
 import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../language/promptLanguage';
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
+import { ProviderReadiness, type SetupCheck } from './providerReadiness';
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
 export type GenerateTarget =
@@ -33,18 +35,25 @@ export function parseGenerateArgs(args: readonly unknown[]): GenerateTarget {
 
 /** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
 export class GenerateCommands {
+  private readonly readiness: ProviderReadiness;
+
   constructor(
     private readonly jobs: JobManager,
     private readonly promptLanguage: PromptLanguageFeatures,
     private readonly globalStorage: vscode.Uri,
     private readonly log: Log,
-  ) {}
+    private readonly store: JobStore,
+    setup: SetupCheck,
+  ) {
+    this.readiness = new ProviderReadiness(setup, log);
+  }
 
   /**
    * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else
    * the selection, else an input box. Returns the job id (one file) or ids (several).
    */
   async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
+    this.readiness.startCommand();
     if (target.kind === 'files' && target.uris.length === 1)
       return this.fromPromptFile(await vscode.workspace.openTextDocument(target.uris[0]!));
     if (target.kind === 'files') return this.fromPromptFiles(target.uris);
@@ -81,6 +90,7 @@ export class GenerateCommands {
   }
 
   async generateFromSelection(): Promise<string | undefined> {
+    this.readiness.startCommand();
     const editor = vscode.window.activeTextEditor;
     const text = editor?.selections
       .map((selection) => editor.document.getText(selection))
@@ -145,10 +155,13 @@ export class GenerateCommands {
     return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
   }
 
-  private async submit(plan: GenerationPlan, source: JobSource): Promise<string> {
+  private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
+    if (!(await this.readiness.ensure(plan.request.providerId, source.kind !== 'script'))) return undefined;
     const id = await this.jobs.submit(plan.request, source, plan.output);
-    this.log.info(`[generate] job ${id} from ${source.kind}`);
-    vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
+    // resolved once submitted or failed: a failure has its own toast, so the status bar says nothing
+    const submitted = this.store.get(id)?.remoteId !== undefined;
+    this.log.info(`[generate] job ${id} from ${source.kind}${submitted ? '' : ' was not submitted'}`);
+    if (submitted) vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
     return id;
   }
 }

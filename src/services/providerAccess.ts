@@ -11,6 +11,11 @@ import { onDidChange as onDidChangeSettings, providerSettings } from './config';
 import { engine } from './engine';
 import type { SandboxHost } from './sandboxHost';
 
+/** What a provider still needs before a job can be sent to it: a key, or a setting. */
+export type MissingSetup =
+  | { readonly kind: 'apiKey'; readonly providerId: ProviderId; readonly message: string }
+  | { readonly kind: 'setting'; readonly setting: string; readonly message: string };
+
 /**
  * Resolves a provider with its base URL, options and key: the one place that reads keys for requests.
  * Every poll asks, so a resolution is kept until a key or an imageJobs setting changes, instead of a
@@ -42,16 +47,28 @@ export class ProviderAccessService extends DisposableOwner {
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.resolved.clear()));
   }
 
+  /** Checked before a job is recorded, so a job that cannot be sent is never made (only a failure). */
+  async missingSetup(providerId: ProviderId): Promise<MissingSetup | undefined> {
+    if (providerId === 'sandbox') return undefined;
+    const { displayName } = providerInfo(providerId);
+    if (!(await this.apiKeys.has(providerId)))
+      return { kind: 'apiKey', providerId, message: `No API key for ${displayName}. Run "Image Jobs: Set API Key".` };
+    if (!providerSettings(providerId).baseUrl) {
+      const setting = `imageJobs.${providerId}.baseUrl`;
+      return { kind: 'setting', setting, message: `No base URL for ${displayName}: set ${setting}.` };
+    }
+    return undefined;
+  }
+
   private async resolve(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }> {
     const { HttpClient, PROVIDER_IMPLEMENTATIONS } = engine();
     const http = (this.client ??= new HttpClient());
     const provider = PROVIDER_IMPLEMENTATIONS[providerId];
     if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await this.sandbox.url() } };
-    const { displayName } = providerInfo(providerId);
     const apiKey = await this.apiKeys.get(providerId);
-    if (!apiKey) throw new ProviderError('auth', `No API key for ${displayName}. Run "Image Jobs: Set API Key".`);
     const { baseUrl, options } = providerSettings(providerId);
-    if (!baseUrl) throw new ProviderError('badRequest', `No base URL for ${displayName}: set imageJobs.${providerId}.baseUrl.`);
-    return { provider, context: { http, baseUrl, apiKey, options } };
+    if (apiKey && baseUrl) return { provider, context: { http, baseUrl, apiKey, options } };
+    const missing = await this.missingSetup(providerId);
+    throw new ProviderError(missing?.kind === 'setting' ? 'badRequest' : 'auth', missing?.message ?? 'The provider is not set up.');
   }
 }

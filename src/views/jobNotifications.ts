@@ -1,16 +1,23 @@
 import * as vscode from 'vscode';
-import { isTerminal, type JobStatus } from '../core/jobModel';
+import { isTerminal, type JobRecord, type JobStatus } from '../core/jobModel';
+import { failureActions } from '../core/jobs/failureActions';
 import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
+import type { Log } from '../services/log';
 import { jobLabel } from './jobPresentation';
+import { JobProgressNotification } from './jobProgressNotification';
 
-/** Tells the user when a job ends, and shows a status bar count of jobs in flight. */
+/** Tells the user how the jobs they started go and when a job ends; a status bar count of jobs in flight. */
 export class JobNotifications extends DisposableOwner {
   private readonly lastStatus = new Map<string, JobStatus>();
   private readonly statusBar = this.register(vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50));
 
-  constructor(private readonly store: JobStore) {
+  constructor(
+    private readonly store: JobStore,
+    private readonly log: Log,
+  ) {
     super();
+    this.register(new JobProgressNotification(store));
     this.statusBar.name = 'Image Jobs';
     this.statusBar.command = 'imageJobs.jobs.focus';
     for (const job of store.values()) this.lastStatus.set(job.id, job.status);
@@ -40,13 +47,24 @@ export class JobNotifications extends DisposableOwner {
           if (choice === 'Gallery') void vscode.commands.executeCommand('imageJobs.openGallery');
         });
     } else if (job.status === 'failed' || job.status === 'expired') {
+      const actions = failureActions(job);
       void vscode.window
-        .showErrorMessage(`Image job "${label}" ${job.status}: ${job.error?.message ?? 'no reason given'}`, 'Retry', 'Show Log')
+        .showErrorMessage(`Image job "${label}" ${job.status}: ${job.error?.message ?? 'no reason given'}`, ...actions.map((a) => a.label))
         .then((choice) => {
-          if (choice === 'Retry') void vscode.commands.executeCommand('imageJobs.job.retry', id);
-          if (choice === 'Show Log') void vscode.commands.executeCommand('imageJobs.showLog');
+          const action = actions.find((candidate) => candidate.label === choice);
+          if (action?.command === 'imageJobs.showLog') this.showLogFor(job);
+          else if (action) void vscode.commands.executeCommand(action.command, action.arg);
         });
     }
+  }
+
+  /** The log, ending with the failure the toast showed: its earlier lines carry the same job id. */
+  private showLogFor(job: JobRecord): void {
+    const requestId = job.error?.requestId ? ` (request id ${job.error.requestId})` : '';
+    this.log.info(
+      `[jobs] ${job.id} ${job.status}: ${job.error?.message ?? 'no reason given'}${requestId}; its earlier lines carry the same id`,
+    );
+    this.log.show();
   }
 
   private updateStatusBar(): void {

@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import { isTerminal, type JobRecord, type JobStatus } from '../core/jobModel';
+import type { JobStore } from '../core/jobs/jobStore';
+import { DisposableOwner } from '../services/disposables';
+import { jobLabel } from './jobPresentation';
+
+/**
+ * One progress notification for every job the user started in this window (not one per job, which
+ * would stack toasts; not for scripts, which watch their jobs themselves). It shows what the provider
+ * reports (queued, running with its progress) and closes when they have all ended; Cancel cancels them.
+ */
+export class JobProgressNotification extends DisposableOwner {
+  private readonly lastStatus = new Map<string, JobStatus>();
+  private readonly shown = new Set<string>();
+  /** Set while the notification is open. */
+  private session: { update(): void; close(): void } | undefined;
+
+  constructor(private readonly store: JobStore) {
+    super();
+    for (const job of store.values()) this.lastStatus.set(job.id, job.status);
+    this.register(
+      store.onDidChange((change) => {
+        if (change.kind === 'remove') {
+          this.lastStatus.delete(change.id);
+          if (this.shown.delete(change.id)) this.session?.update();
+          return;
+        }
+        const { job } = change;
+        const before = this.lastStatus.get(job.id);
+        this.lastStatus.set(job.id, job.status);
+        // new, or retried: a job the user started, unless a script did
+        const started = (before === undefined || isTerminal(before)) && !isTerminal(job.status) && job.source.kind !== 'script';
+        if (started) this.shown.add(job.id);
+        if (this.shown.has(job.id)) (this.session ?? this.open()).update();
+      }),
+    );
+    this.register({ dispose: () => this.session?.close() });
+  }
+
+  private open(): { update(): void; close(): void } {
+    let session!: { update(): void; close(): void };
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Image Jobs', cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          let reported = 0;
+          const close = () => {
+            cancelling.dispose();
+            if (this.session === session) this.session = undefined;
+            this.shown.clear();
+            resolve();
+          };
+          const cancelling = token.onCancellationRequested(() => {
+            for (const job of this.active()) void vscode.commands.executeCommand('imageJobs.job.cancel', job.id);
+            close();
+          });
+          session = {
+            close,
+            update: () => {
+              const jobs = this.active();
+              if (jobs.length === 0) return close();
+              // the bar only moves forward: a job joining later does not pull it back
+              const percent = (100 * jobs.reduce((sum, job) => sum + fractionDone(job), 0)) / jobs.length;
+              progress.report({ message: progressMessage(jobs), increment: Math.max(0, percent - reported) });
+              reported = Math.max(reported, percent);
+            },
+          };
+        }),
+    );
+    return (this.session = session);
+  }
+
+  private active(): JobRecord[] {
+    return [...this.shown].map((id) => this.store.get(id)).filter((job): job is JobRecord => !!job && !isTerminal(job.status));
+  }
+}
+
+function fractionDone(job: JobRecord): number {
+  if (job.status === 'downloading') return 1;
+  return job.status === 'running' ? (job.progress ?? 0) : 0;
+}
+
+/** `"lighthouse": running 40%`, or for several `3 jobs: 2 running, 1 queued`. */
+export function progressMessage(jobs: readonly JobRecord[]): string {
+  if (jobs.length === 1) return `"${jobLabel(jobs[0]!)}": ${stateText(jobs[0]!)}`;
+  const counts = new Map<string, number>();
+  for (const job of jobs) counts.set(job.status, (counts.get(job.status) ?? 0) + 1);
+  return `${jobs.length} jobs: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+}
+
+function stateText(job: JobRecord): string {
+  switch (job.status) {
+    case 'submitting':
+      return 'submitting…';
+    case 'queued':
+      return job.queuePosition ? `queued, #${job.queuePosition} in line` : 'queued';
+    case 'running':
+      return job.progress !== undefined ? `running ${Math.round(job.progress * 100)}%` : 'running';
+    case 'downloading':
+      return 'saving the result…';
+    default:
+      return job.status;
+  }
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureActions } from '../../../src/core/jobs/failureActions';
+import { submitFailure, submitOutcome } from '../../../src/core/jobs/submissionFailures';
+import { ProviderError } from '../../../src/core/errors';
+import type { JobError, JobRecord } from '../../../src/core/jobModel';
+
+function failedWith(error: JobError, status: JobRecord['status'] = 'failed'): JobRecord {
+  return {
+    id: 'job-1',
+    idempotencyKey: 'k',
+    request: { providerId: 'serika', model: 'flux', prompt: 'p', params: {} },
+    source: { kind: 'input' },
+    output: { root: 'file:///w', folder: 'out', nameTemplate: '{{name}}', baseName: 'p' },
+    createdAt: 0,
+    updatedAt: 0,
+    status,
+    assets: [],
+    error,
+  };
+}
+
+function labels(error: unknown, idempotent = false): string[] {
+  return failureActions(failedWith(submitFailure(error, submitOutcome(error), idempotent))).map((action) => action.label);
+}
+
+test('a refused connection (nothing sent) is offered as safe to retry', () => {
+  const refused = new ProviderError('network', 'connection refused', { code: 'ECONNREFUSED' });
+  assert.deepEqual(labels(refused), ['Retry', 'Show Log']);
+});
+
+test('a rejected key offers "Set API Key" for its provider first', () => {
+  const actions = failureActions(failedWith(submitFailure(new ProviderError('auth', 'HTTP 401'), 'refused', false)));
+  assert.deepEqual(actions[0], { label: 'Set API Key', command: 'imageJobs.setApiKey', arg: { provider: 'serika' } });
+});
+
+test('an answer that may hide a created job offers no Retry (it could make a second one)', () => {
+  assert.deepEqual(labels(new ProviderError('malformed', 'unreadable')), ['Show Log']);
+});
+
+test('a job the provider failed or expired can be generated again', () => {
+  assert.deepEqual(
+    failureActions(failedWith({ message: 'always fails', phase: 'provider', retryable: false })).map((a) => a.label),
+    ['Retry', 'Show Log'],
+  );
+  assert.ok(
+    failureActions(failedWith({ message: 'gone', phase: 'provider', retryable: false }, 'expired')).some((a) => a.label === 'Retry'),
+  );
+});
