@@ -17,6 +17,7 @@ import { ApiKeys } from './services/apiKeys';
 import * as config from './services/config';
 import { Log } from './services/log';
 import { MissingKeyContext } from './services/missingKeyContext';
+import { ProviderKeyContext } from './services/providerKeyContext';
 import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
 import { workspaceAssetSink } from './services/workspaceAssets';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, providerCommands, tamsCredits, log });
   for (const registration of registerCommands(commands, log)) push(registration);
   push(new MissingKeyContext(apiKeys));
+  push(new ProviderKeyContext(apiKeys));
 
   jobs.setFocused(vscode.window.state.focused);
   push(vscode.window.onDidChangeWindowState((state) => jobs.setFocused(state.focused)));

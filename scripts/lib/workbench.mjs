@@ -70,10 +70,15 @@ export function packageExtension() {
   const folder = process.env.IMAGE_JOBS_TEST_OUTPUT ? join(testOutput, 'build') : join(repo, '.build');
   const vsix = join(folder, 'image-jobs.vsix');
   mkdirSync(folder, { recursive: true });
-  execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '-o', vsix], {
-    cwd: repo,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // --no-rewrite-relative-links: the README's screenshots stay relative until package.json names the real repository
+  execFileSync(
+    'npx',
+    ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return vsix;
 }
 

@@ -7,6 +7,13 @@ import { ArgumentError } from './commandRunner';
 
 const KEYED_PROVIDERS = PROVIDERS.filter((provider) => provider.needsApiKey);
 
+/** Where the key goes: desktop VS Code encrypts SecretStorage with the OS keychain; in a browser the host decides. */
+function keyStorageNote(): string {
+  return vscode.env.uiKind === vscode.UIKind.Web
+    ? 'Stored in VS Code SecretStorage, never in settings or files.'
+    : 'Stored in VS Code SecretStorage (encrypted with the OS keychain), never in settings or files.';
+}
+
 export class ApiKeyCommands {
   constructor(private readonly keys: ApiKeys) {}
 
@@ -35,7 +42,7 @@ export class ApiKeyCommands {
       arg?.key ??
       (await vscode.window.showInputBox({
         title: `API key for ${name}`,
-        prompt: 'Stored in VS Code SecretStorage (the OS keychain), never in settings or files.',
+        prompt: keyStorageNote(),
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => (!value.trim() ? 'The key is empty' : /\s/.test(value.trim()) ? 'A key has no spaces' : undefined),

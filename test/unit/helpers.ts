@@ -11,10 +11,16 @@ import type { JobRecord } from '../../src/core/jobModel';
 import type { JobPersistence } from '../../src/core/jobs/jobStore';
 import type { PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
 
+/** Every setting package.json declares, across its configuration sections (General, Output, one per provider…). */
+export function declaredSettings(): Record<string, { default?: unknown; enum?: unknown[]; markdownDescription?: string }> {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const sections: { properties: Record<string, object> }[] = [manifest.contributes.configuration].flat();
+  return Object.assign({}, ...sections.map((section) => section.properties));
+}
+
 /** A setting's default as package.json declares it: the one place defaults live. */
 export function settingDefault(key: string): unknown {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-  return manifest.contributes.configuration.properties[`imageJobs.${key}`]?.default;
+  return declaredSettings()[`imageJobs.${key}`]?.default;
 }
 
 /** Every folder tempDir made, removed when the test file's process ends, pass or fail. */

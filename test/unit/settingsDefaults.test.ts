@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { declaredSettings } from './helpers';
 
 const root = join(__dirname, '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const declared: Record<string, { default?: unknown; enum?: unknown[] }> = manifest.contributes.configuration.properties;
+const declared = declaredSettings();
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -50,4 +50,21 @@ test('settings are read through the typed keys, never with a fallback of their o
     .filter(({ path, text }) => !path.endsWith('config.ts') && /getConfiguration\(\s*['"]imageJobs/.test(text))
     .map(({ path }) => path);
   assert.deepEqual(elsewhere, [], 'no other file reads imageJobs settings directly');
+});
+
+test('the Settings editor shows the default provider first, then output; every setting has an order', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const sections: { title: string; order: number; properties: Record<string, { order?: number }> }[] = manifest.contributes.configuration;
+  const sorted = [...sections].sort((a, b) => a.order - b.order);
+  assert.deepEqual(
+    sorted.slice(0, 2).map((section) => Object.keys(section.properties)),
+    [['imageJobs.defaultProvider'], ['imageJobs.output.folder', 'imageJobs.output.nameTemplate']],
+  );
+  const unordered = sections.flatMap((section) =>
+    Object.entries(section.properties).filter(([, property]) => typeof property.order !== 'number'),
+  );
+  assert.deepEqual(
+    unordered.map(([key]) => key),
+    [],
+  );
 });

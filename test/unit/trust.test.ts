@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingForTrust } from '../../src/core/trust';
+import { declaredSettings } from './helpers';
 
 const inspected = {
   defaultValue: 'https://api.default',
@@ -25,7 +26,7 @@ test('an untrusted workspace cannot: only the user or default value counts', () 
 test('every setting that routes requests is declared restricted for untrusted workspaces', () => {
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
   const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
-  const routing = Object.keys(manifest.contributes.configuration.properties).filter(
+  const routing = Object.keys(declaredSettings()).filter(
     (key) => /\.(baseUrl|authScheme|authHeader|appId|endpointId|basePath)$/.test(key) || key === 'imageJobs.defaultProvider',
   );
   assert.equal(

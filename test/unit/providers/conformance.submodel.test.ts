@@ -7,8 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isProviderError, type ProviderError } from '../../../src/core/errors';
 import { HttpClient, type HttpRequest } from '../../../src/core/http';
 import type { GenerationRequest } from '../../../src/core/jobModel';
@@ -22,7 +20,7 @@ import {
 import type { ProviderContext, ProviderOptions } from '../../../src/core/providers/types';
 import { SubModelServer } from '../../fixtures/providers/subModelServer';
 import { SUBMODEL_EXCERPTS as DOC } from '../../fixtures/seedExamples/submodel';
-import { cleanupsFailingOnUnhandledRejections, settingDefault } from '../helpers';
+import { cleanupsFailingOnUnhandledRejections, declaredSettings, settingDefault } from '../helpers';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
 const http = new HttpClient({ timeoutMs: 2000 });
@@ -259,8 +257,7 @@ test("finding: by default every operation goes to the document's https://api.sub
 });
 
 test("finding: the settings default to the document's base URL and describe only its paths", () => {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'));
-  const settings = manifest.contributes.configuration.properties;
+  const settings = declaredSettings();
   assert.equal(settings['imageJobs.submodel.baseUrl'].default, 'https://api.submodel.ai');
   assert.equal(settings['imageJobs.submodel.basePath'].default, '/v1/sl');
   const described = [...String(settings['imageJobs.submodel.basePath'].markdownDescription).matchAll(/`(\/[^`]*)`/g)].map(
