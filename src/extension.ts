@@ -57,10 +57,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy, leases }));
 
   const promptLanguage = push(new PromptLanguageFeatures());
-  const jobsTree = push(new JobsTreeProvider(store));
-  const treeView = push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false }));
-  jobsTree.setVisible(treeView.visible);
-  push(treeView.onDidChangeVisibility((event) => jobsTree.setVisible(event.visible)));
+  const jobsTree = push(new JobsTreeProvider(store, context.globalState));
+  jobsTree.attach(push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false })));
   push(new JobNotifications(store, log));
 
   const jobCommands = push(new JobCommands(store, jobs));

@@ -6,7 +6,9 @@ import {
   fullModelName,
   isCancelable,
   isRetryable,
+  isTerminal,
   type JobRecord,
+  type SavedAsset,
   type JobStatus,
 } from '../core/jobModel';
 
@@ -21,29 +23,50 @@ export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> 
   expired: { icon: 'history', colour: 'problemsWarningIcon.foreground' },
 };
 
-export function jobLabel(job: JobRecord): string {
-  const text = job.request.prompt.replace(/\s+/g, ' ');
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+/** Shortens to `max` characters with an ellipsis, on one line. */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function jobDescription(job: JobRecord, now: number): string {
+/**
+ * The row's label: the state first, short, so it stays readable at the default sidebar width (issue
+ * 12): "queued #2 · 0:07", "running 67% · 0:12", "1 image · 0:05", "failed: <reason>".
+ */
+export function jobStateLabel(job: JobRecord, now: number): string {
   const elapsed = formatElapsed(elapsedMs(job, now)) + (job.credits !== undefined ? ` · ${job.credits} credits` : '');
+  const retrying = job.warning ? ' · ⚠ retrying' : '';
   switch (job.status) {
     case 'queued': {
       const position = job.queuePosition ? ` #${job.queuePosition}${job.queueLength ? `/${job.queueLength}` : ''}` : '';
-      return `queued${position} · ${elapsed}${job.warning ? ' · ⚠ retrying' : ''}`;
+      return `queued${position} · ${elapsed}${retrying}`;
     }
     case 'running': {
       const progress = job.progress !== undefined ? ` ${Math.round(job.progress * 100)}%` : '';
-      return `running${progress} · ${elapsed}${job.warning ? ' · ⚠ retrying' : ''}`;
+      return `running${progress} · ${elapsed}${retrying}`;
     }
     case 'succeeded':
       return `${job.assets.length} image${job.assets.length === 1 ? '' : 's'} · ${elapsed}`;
     case 'failed':
-      return `failed · ${job.error?.message ?? 'unknown error'}`;
+      return `failed: ${oneLine(job.error?.message ?? 'unknown error', 48)}`;
     default:
       return `${job.status} · ${elapsed}`;
   }
+}
+
+/** The prompt on one line: how notifications name a job. */
+export function jobLabel(job: JobRecord): string {
+  return oneLine(job.request.prompt, 60);
+}
+
+/** After the state, dimmed: the prompt, cut where the row ends. */
+export function jobDescription(job: JobRecord): string {
+  return oneLine(job.request.prompt, 100);
+}
+
+/** What a screen reader says for the row: state, prompt, model. */
+export function jobAccessibilityLabel(job: JobRecord, now: number): string {
+  return `${jobStateLabel(job, now)}, ${jobDescription(job)}, ${fullModelName(job.request)}`;
 }
 
 /** Tokens matched by `viewItem =~ /\btoken\b/` in package.json menus. */
@@ -53,12 +76,38 @@ export function jobContextValue(job: JobRecord): string {
   if (isRetryable(job)) tokens.push('retryable');
   if (job.assets.length > 0) tokens.push('hasResult');
   if (!isCancelable(job)) tokens.push('removable');
+  if (isTerminal(job.status)) tokens.push('finished');
+  if (isTerminal(job.status) && takesNewSeed(job)) tokens.push('reseedable');
   return tokens.join(' ');
 }
 
-export function jobTooltipMarkdown(job: JobRecord): string {
+/** SubModel sends the prompt alone, and an upscale has no seed: a new seed would change nothing. */
+export function takesNewSeed(job: JobRecord): boolean {
+  return job.request.providerId !== 'submodel' && job.request.operation?.kind !== 'upscale';
+}
+
+const THUMBNAIL_PX = 192;
+
+/** VS Code's Markdown image with a size (`![alt](uri|width=…,height=…)`), at most THUMBNAIL_PX a side. */
+export function thumbnailMarkdown(uri: string, asset: SavedAsset): string {
+  const { width, height } = asset;
+  if (!width || !height) return `![first image](${uri}|width=${THUMBNAIL_PX})`;
+  const scale = Math.min(1, THUMBNAIL_PX / Math.max(width, height));
+  return `![first image](${uri}|width=${Math.round(width * scale)},height=${Math.round(height * scale)})`;
+}
+
+/** The first saved image, when it is one the hover can show. */
+export function thumbnailAsset(job: JobRecord): SavedAsset | undefined {
+  const first = job.assets[0];
+  return first?.mimeType.startsWith('image/') ? first : undefined;
+}
+
+/** `thumbnailUri`: the URI of thumbnailAsset(job), shown above the details. */
+export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): string {
   const { params } = job.request;
+  const thumbnail = thumbnailAsset(job);
   const rows = [
+    ...(thumbnail && thumbnailUri ? [thumbnailMarkdown(thumbnailUri, thumbnail), ''] : []),
     `**${job.status}** — ${fullModelName(job.request)}`,
     '',
     job.request.prompt.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&'),

@@ -1,80 +1,122 @@
 import * as vscode from 'vscode';
-import { isTerminal } from '../core/jobModel';
-import type { JobChange, JobStore } from '../core/jobs/jobStore';
+import type { JobStore } from '../core/jobs/jobStore';
+import type { JobRecord } from '../core/jobModel';
 import { DisposableOwner } from '../services/disposables';
-import { jobContextValue, jobDescription, jobLabel, jobTooltipMarkdown, STATUS_ICONS } from './jobPresentation';
+import { savedAssetUri } from '../services/workspaceAssets';
+import { groupSummary, isGroupKey, promptFileOfGroup } from './jobGroups';
+import {
+  jobAccessibilityLabel,
+  jobContextValue,
+  jobDescription,
+  jobStateLabel,
+  jobTooltipMarkdown,
+  STATUS_ICONS,
+  thumbnailAsset,
+} from './jobPresentation';
+import { JobsTreeModel } from './jobsTreeModel';
 
-const TICK_MS = 1000;
+/** Remembered across windows: a way of looking at jobs, not a property of the workspace. */
+const GROUPED_KEY = 'imageJobs.jobsView.groupByPromptFile';
+/** Switches the view title's "Group by Prompt File" / "Show as List" buttons. */
+const GROUPED_CONTEXT = 'imageJobs.jobsGrouped';
 
 /**
- * Jobs view. Elements are job ids; a job update fires only its own node, and only adding or removing
- * a job refreshes the root. While visible, unfinished jobs tick once a second for their elapsed time.
+ * Jobs view. Elements are job ids and group keys; what changes and when is decided by JobsTreeModel,
+ * which sends changed rows in batches (an array per event) and the whole tree only when it must.
  */
 export class JobsTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<string> {
-  private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
+  private readonly changed = this.register(new vscode.EventEmitter<string[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly known = new Set<string>();
-  private ticker: ReturnType<typeof setInterval> | undefined;
-  private visible = false;
+  private readonly model: JobsTreeModel;
+  private view: vscode.TreeView<string> | undefined;
 
-  constructor(private readonly store: JobStore) {
+  constructor(
+    private readonly store: JobStore,
+    private readonly preferences: vscode.Memento,
+  ) {
     super();
-    this.register(store.onDidChange((change) => this.onStoreChange(change)));
-    this.register({ dispose: () => this.ticker && clearInterval(this.ticker) });
+    this.model = this.register(new JobsTreeModel(store, { grouped: preferences.get<boolean>(GROUPED_KEY, false) }));
+    this.register(this.model.onDidChange((change) => this.changed.fire(change ? [...change] : undefined)));
+    void vscode.commands.executeCommand('setContext', GROUPED_CONTEXT, this.model.isGrouped);
   }
 
-  private onStoreChange(change: JobChange): void {
-    if (change.kind === 'upsert' && this.known.has(change.job.id)) this.changed.fire(change.job.id);
-    else this.changed.fire(undefined);
-    this.updateTicker();
+  /** Follows the view's visibility and groups' expansion, which decide the rows that tick. */
+  attach(view: vscode.TreeView<string>): void {
+    this.view = view;
+    this.model.setVisible(view.visible);
+    this.register(view.onDidChangeVisibility((event) => this.model.setVisible(event.visible)));
+    this.register(view.onDidCollapseElement((event) => this.model.setCollapsed(event.element, true)));
+    this.register(view.onDidExpandElement((event) => this.model.setCollapsed(event.element, false)));
+  }
+
+  /** The job rows selected in the view (the focused one, for keys like Delete). */
+  selectedJobIds(): string[] {
+    return (this.view?.selection ?? []).filter((element) => !isGroupKey(element));
+  }
+
+  get isGrouped(): boolean {
+    return this.model.isGrouped;
+  }
+
+  async setGrouped(grouped: boolean): Promise<void> {
+    this.model.setGrouped(grouped);
+    await this.preferences.update(GROUPED_KEY, grouped);
+    await vscode.commands.executeCommand('setContext', GROUPED_CONTEXT, grouped);
   }
 
   /** Manual refresh: the whole tree. */
   refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  setVisible(visible: boolean): void {
-    this.visible = visible;
-    this.updateTicker();
-  }
-
-  private updateTicker(): void {
-    const active = [...this.store.values()].some((job) => !isTerminal(job.status));
-    if (!this.visible || !active) {
-      if (this.ticker) clearInterval(this.ticker);
-      this.ticker = undefined;
-      return;
-    }
-    this.ticker ??= setInterval(() => {
-      for (const job of this.store.values()) if (!isTerminal(job.status) && this.known.has(job.id)) this.changed.fire(job.id);
-    }, TICK_MS);
+    this.model.refreshAll();
   }
 
   getChildren(element?: string): string[] {
-    if (element) return [];
-    const ids = this.store.all().map((job) => job.id);
-    this.known.clear();
-    for (const id of ids) this.known.add(id);
-    return ids;
+    return this.model.children(element);
   }
 
-  getParent(): undefined {
-    return undefined;
+  getParent(element: string): string | undefined {
+    return this.model.parent(element);
   }
 
-  getTreeItem(id: string): vscode.TreeItem {
-    const job = this.store.get(id);
-    if (!job) return new vscode.TreeItem('(removed)');
-    const item = new vscode.TreeItem(jobLabel(job), vscode.TreeItemCollapsibleState.None);
+  getTreeItem(element: string): vscode.TreeItem {
+    if (isGroupKey(element)) return this.groupItem(element);
+    const job = this.store.get(element);
+    return job ? this.jobItem(job) : new vscode.TreeItem('(removed)');
+  }
+
+  private jobItem(job: JobRecord): vscode.TreeItem {
+    const now = Date.now();
+    const item = new vscode.TreeItem(jobStateLabel(job, now), vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    item.description = jobDescription(job, Date.now());
+    item.description = jobDescription(job);
     const { icon, colour } = STATUS_ICONS[job.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = jobContextValue(job);
-    item.tooltip = new vscode.MarkdownString(jobTooltipMarkdown(job), true);
+    const thumbnail = thumbnailAsset(job);
+    // a local image in a hover needs neither HTML nor a trusted string; theme icons ($(error)) are on
+    item.tooltip = new vscode.MarkdownString(
+      jobTooltipMarkdown(job, thumbnail ? savedAssetUri(job, thumbnail).toString() : undefined),
+      true,
+    );
     if (job.assets.length > 0) item.command = { command: 'imageJobs.job.openResult', title: 'Open Result', arguments: [job.id] };
-    item.accessibilityInformation = { label: `${jobLabel(job)}, ${jobDescription(job, Date.now())}` };
+    item.accessibilityInformation = { label: jobAccessibilityLabel(job, now) };
+    return item;
+  }
+
+  private groupItem(key: string): vscode.TreeItem {
+    const file = promptFileOfGroup(key);
+    const uri = file ? vscode.Uri.parse(file) : undefined;
+    const label = uri ? uri.path.split('/').pop()! : 'Selections and typed prompts';
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = key;
+    item.description = groupSummary(this.model.jobsIn(key));
+    if (uri) {
+      item.resourceUri = uri; // the file icon of the user's icon theme
+      item.iconPath = vscode.ThemeIcon.File;
+      item.tooltip = vscode.workspace.asRelativePath(uri);
+    } else {
+      item.iconPath = new vscode.ThemeIcon('selection');
+    }
+    item.contextValue = uri ? 'jobGroup promptFile' : 'jobGroup';
     return item;
   }
 }
