@@ -95,6 +95,7 @@ for (const theme of THEMES) {
     await page.mouse.down();
     await page.mouse.move(sidebar.x + 520, sidebar.y + 300, { steps: 10 });
     await page.mouse.up();
+    await page.mouse.move(sidebar.x + 200, sidebar.y + sidebar.height - 20); // off the sash, which stays highlighted
     await page
       .locator('.monaco-list-row', { hasText: /running|queued/ })
       .first()
