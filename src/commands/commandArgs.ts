@@ -32,6 +32,11 @@ export function parseJobId(args: readonly unknown[]): string {
   return refuse('a job id or { jobId }', value);
 }
 
+/** Like parseJobId, but nothing is allowed: a key binding (Delete) acts on the view's selection. */
+export function parseOptionalJobId(args: readonly unknown[]): string | undefined {
+  return args[0] === undefined ? undefined : parseJobId(args);
+}
+
 export interface InsertAssetArgs {
   readonly jobId: string;
   readonly index?: number;

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { relativeReferencePath, formatAssetReference } from '../core/results/assetReference';
 import { describeError } from '../core/errors';
 import type { JobManager } from '../core/jobs/jobManager';
-import type { JobRecord } from '../core/jobModel';
+import { isCancelable, type GenerationRequest, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
+import { randomSeed, withSeed } from './rerunRequest';
 
 export type { InsertAssetArgs } from './commandArgs';
 
@@ -48,6 +49,33 @@ export class JobCommands extends DisposableOwner {
     return job ? this.jobs.retry(job.id) : undefined;
   }
 
+  /** Submits a finished job's request again, as a new job from the same source; returns its id. */
+  async runAgain(jobId: string): Promise<string | undefined> {
+    const job = this.job(jobId);
+    return job ? this.resubmit(job, job.request) : undefined;
+  }
+
+  /** Like runAgain with a fresh random seed, which the new job's tooltip and the status bar show. */
+  async runWithNewSeed(jobId: string): Promise<string | undefined> {
+    const job = this.job(jobId);
+    if (!job) return undefined;
+    const seed = randomSeed();
+    const id = await this.resubmit(job, withSeed(job.request, seed));
+    if (id) vscode.window.setStatusBarMessage(`$(sparkle) Image job submitted with seed ${seed}`, 5000);
+    return id;
+  }
+
+  private async resubmit(job: JobRecord, request: GenerationRequest): Promise<string | undefined> {
+    // the same rule as Generate: an untrusted workspace only sends prompts to the offline Sandbox
+    if (!vscode.workspace.isTrusted && request.providerId !== 'sandbox') {
+      void vscode.window.showErrorMessage(
+        `This workspace is not trusted, so its jobs can only run again on the Sandbox provider (this one used ${request.providerId}).`,
+      );
+      return undefined;
+    }
+    return this.jobs.submit(request, job.source, job.output);
+  }
+
   async openResult(jobId: string): Promise<void> {
     const job = this.job(jobId);
     const asset = job?.assets[0];
@@ -64,9 +92,15 @@ export class JobCommands extends DisposableOwner {
     return text;
   }
 
+  /** The context menu's Remove and the Delete key: a job still running must be cancelled first. */
   async remove(jobId: string): Promise<void> {
     const job = this.job(jobId);
-    if (job) await this.jobs.remove(job.id);
+    if (!job) return;
+    if (isCancelable(job)) {
+      void vscode.window.showInformationMessage(`The job is still ${job.status}: cancel it before removing it.`);
+      return;
+    }
+    await this.jobs.remove(job.id);
   }
 
   async clearFinished(): Promise<void> {

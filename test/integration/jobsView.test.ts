@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, closeAllEditors, waitForJob, workspaceFile } from './support';
+import { activateExtension, closeAllEditors, EXTENSION_ID, waitForJob, workspaceFile } from './support';
 
 async function treeItem(api: ImageJobsApi, id: string): Promise<vscode.TreeItem> {
   const children = (await api.jobsTree.getChildren()) ?? [];
@@ -33,9 +33,11 @@ describe('Jobs view and job actions', () => {
       const id = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'a tree view test: red barn in snow' });
       const queued = await treeItem(api, id);
       assert.equal(queued.id, id);
-      assert.equal(queued.label, 'a tree view test: red barn in snow');
-      assert.match(String(queued.description), /^queued #\d+ · 0:0\d$/);
-      assert.equal(iconId(queued), 'clock');
+      // the state first, so it survives a narrow sidebar; the prompt after it (the Sandbox may start at once)
+      const started = api.getJob(id)!.status === 'running';
+      assert.match(String(queued.label), started ? /^running( \d+%)? · 0:0\d$/ : /^queued #\d+ · 0:0\d$/);
+      assert.equal(queued.description, 'a tree view test: red barn in snow');
+      assert.equal(iconId(queued), started ? 'sync~spin' : 'clock');
       assert.match(String(queued.contextValue), /\bcancelable\b/);
       // the engine polls at the Sandbox's ETA, skipping the running phase: ask for a look mid-job
       await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -43,14 +45,26 @@ describe('Jobs view and job actions', () => {
       await waitForJob(api, id, ['running']);
       const running = await treeItem(api, id);
       assert.equal(iconId(running), 'sync~spin');
-      assert.match(String(running.description), /^running( \d+%)? · 0:0\d$/);
+      assert.match(String(running.label), /^running( \d+%)? · 0:0\d$/);
       const done = await waitForJob(api, id, ['succeeded']);
       const item = await treeItem(api, id);
       assert.equal(iconId(item), 'pass');
-      assert.match(String(item.description), /^1 image · 0:0\d$/);
-      assert.deepEqual(String(item.contextValue).split(' '), ['job', 'status-succeeded', 'hasResult', 'removable']);
+      assert.match(String(item.label), /^1 image · 0:0\d$/);
+      assert.deepEqual(String(item.contextValue).split(' '), [
+        'job',
+        'status-succeeded',
+        'hasResult',
+        'removable',
+        'finished',
+        'reseedable',
+      ]);
       assert.deepEqual(item.command?.arguments, [id]);
-      assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(done.remoteId!));
+      const tooltip = item.tooltip as vscode.MarkdownString;
+      assert.match(tooltip.value, new RegExp(done.remoteId!));
+      // a thumbnail of the saved image, by its local URI; no HTML, no trusted commands needed
+      const thumbnail = `![first image](${workspaceFile(done.assets[0]!.path).toString()}|width=`;
+      assert.ok(tooltip.value.startsWith(thumbnail), tooltip.value);
+      assert.ok(!tooltip.supportHtml && !tooltip.isTrusted);
     });
   });
 
@@ -76,10 +90,14 @@ describe('Jobs view and job actions', () => {
     assert.match(failed.error!.message, /always fails/);
     const item = await treeItem(api, id);
     assert.equal(iconId(item), 'error');
-    assert.match(String(item.description), /^failed · .*always fails/);
+    assert.match(String(item.label), /^failed: .*always fails/);
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);
     assert.notEqual(retried, id);
     assert.equal(api.getJob(retried)!.request.model, 'broken');
+    // the new job takes the failed one's place: one row, not two
+    assert.equal(api.getJob(id), undefined);
+    const rows = (await api.jobsTree.getChildren()) ?? [];
+    assert.ok(rows.includes(retried) && !rows.includes(id));
     await waitForJob(api, retried, ['failed']);
   });
 
@@ -100,5 +118,71 @@ describe('Jobs view and job actions', () => {
     assert.equal(api.getJob(id), undefined);
     assert.ok(!((await api.jobsTree.getChildren()) ?? []).includes(id));
     await vscode.workspace.fs.stat(workspaceFile(job.assets[0]!.path)); // the file stays
+  });
+
+  it('runs a finished job again, and again with a new seed shown in the new job', async () => {
+    const api = await activateExtension();
+    const id = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'run me again' });
+    const done = await waitForJob(api, id, ['succeeded']);
+    const again = await vscode.commands.executeCommand<string>('imageJobs.job.runAgain', id);
+    assert.ok(again && again !== id);
+    assert.deepEqual(api.getJob(again)!.request, done.request);
+    assert.ok(api.getJob(id), 'running again keeps the finished job');
+    const reseeded = await vscode.commands.executeCommand<string>('imageJobs.job.runWithNewSeed', id);
+    const seed = api.getJob(reseeded)!.request.params.seed;
+    assert.ok(Number.isInteger(seed) && seed !== done.request.params.seed, `a new seed (${seed})`);
+    assert.deepEqual(api.getJob(reseeded)!.request, { ...done.request, params: { ...done.request.params, seed } });
+    assert.match(((await treeItem(api, reseeded)).tooltip as vscode.MarkdownString).value, new RegExp(`seed ${seed}`));
+    const finished = await waitForJob(api, reseeded, ['succeeded']);
+    assert.equal(finished.assets[0]!.seed, seed, 'the Sandbox used it');
+    await waitForJob(api, again, ['succeeded']);
+  });
+
+  it('groups jobs by prompt file and back, remembering the choice', async () => {
+    const api = await activateExtension();
+    const fromFile = await vscode.commands.executeCommand<string>('imageJobs.generate', workspaceFile('prompts/failing.prompt'));
+    const typed = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'grouped with the typed ones' });
+    await vscode.commands.executeCommand('imageJobs.jobs.groupByPromptFile');
+    try {
+      const groups = (await api.jobsTree.getChildren()) ?? [];
+      const fileGroup = `group:file:${workspaceFile('prompts/failing.prompt').toString()}`;
+      assert.ok(groups.includes(fileGroup) && groups.includes('group:other'), groups.join(', '));
+      assert.ok(
+        groups.every((group) => group.startsWith('group:')),
+        'only groups at the top',
+      );
+      assert.ok(((await api.jobsTree.getChildren(fileGroup)) ?? []).includes(fromFile));
+      assert.ok(((await api.jobsTree.getChildren('group:other')) ?? []).includes(typed));
+      assert.equal(await api.jobsTree.getParent!(fromFile), fileGroup);
+      const header = await api.jobsTree.getTreeItem(fileGroup);
+      assert.equal(header.label, 'failing.prompt');
+      assert.match(String(header.description), /^\d+ jobs?( · \d+ active)?$/);
+      assert.equal(header.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    } finally {
+      await vscode.commands.executeCommand('imageJobs.jobs.showAsList');
+    }
+    const rows = (await api.jobsTree.getChildren()) ?? [];
+    assert.ok(rows.includes(fromFile) && rows.includes(typed), 'a flat list again');
+  });
+
+  it('Delete removes the focused finished job; a running one is kept until cancelled', async () => {
+    const api = await activateExtension();
+    const id = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'delete me with the key' });
+    await waitForJob(api, id, ['succeeded']);
+    const { keybindings } = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes as {
+      keybindings: { command: string; key: string; when: string }[];
+    };
+    const keybinding = keybindings.find((binding) => binding.command === 'imageJobs.job.remove');
+    assert.equal(keybinding?.key, 'delete');
+    assert.equal(keybinding?.when, 'focusedView == imageJobs.jobs && !inputFocus');
+    // what the key binding runs: the focused row's command, as the context menu's Remove
+    await vscode.commands.executeCommand('imageJobs.job.remove', id);
+    assert.equal(api.getJob(id), undefined);
+    await withSandboxDuration(20_000, async () => {
+      const running = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'still running' });
+      await vscode.commands.executeCommand('imageJobs.job.remove', running);
+      assert.ok(api.getJob(running), 'not removed while running');
+      await vscode.commands.executeCommand('imageJobs.job.cancel', running);
+    });
   });
 });

@@ -103,7 +103,7 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     const tamsJob = api.listJobs().find((job) => job.request.providerId === 'tams' && job.status === 'succeeded')!;
     assert.equal(tamsJob.credits, 1);
     const item = await api.jobsTree.getTreeItem(tamsJob.id);
-    assert.match(String(item.description), /^2 images · 0:0\d · 1 credits$/);
+    assert.match(String(item.label), /^2 images · 0:0\d · 1 credits$/);
   });
 
   it('TAMS limits are diagnostics in the .prompt file and nothing is sent', async () => {

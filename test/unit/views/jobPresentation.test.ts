@@ -1,0 +1,125 @@
+// How a job row reads (issue 12): the state first and short, the prompt after it; the tooltip's thumbnail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { JobRecord, SavedAsset } from '../../../src/core/jobModel';
+import {
+  jobAccessibilityLabel,
+  jobContextValue,
+  jobDescription,
+  jobStateLabel,
+  jobTooltipMarkdown,
+  thumbnailMarkdown,
+} from '../../../src/views/jobPresentation';
+import { groupJobs, groupKeyOf, groupSummary, isGroupKey, OTHER_PROMPTS_GROUP, promptFileOfGroup } from '../../../src/views/jobGroups';
+import { MAX_SEED, randomSeed, withSeed } from '../../../src/commands/rerunRequest';
+
+const PROMPT = 'a very long prompt about a lighthouse on a cliff at dusk, watercolor, soft light, gulls, waves, mist';
+const START = 1_000_000;
+
+function job(change: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id: 'j1',
+    idempotencyKey: 'k',
+    request: { providerId: 'sandbox', model: 'landscape', prompt: PROMPT, params: { width: 1024, height: 768, seed: 7 } },
+    source: { kind: 'input' },
+    output: { root: 'file:///w', folder: 'out', nameTemplate: '{{name}}', baseName: 'x' },
+    createdAt: START,
+    updatedAt: START,
+    status: 'queued',
+    assets: [],
+    ...change,
+  };
+}
+
+const image: SavedAsset = { path: 'out/x.png', sidecarPath: 'out/x.png.json', mimeType: 'image/png', width: 1024, height: 768, bytes: 9 };
+
+test('the label is the state, short enough for the default sidebar width; the description is the prompt', () => {
+  const now = START + 7_000;
+  const cases: [Partial<JobRecord>, string][] = [
+    [{ status: 'submitting' }, 'submitting · 0:07'],
+    [{ status: 'queued', queuePosition: 2 }, 'queued #2 · 0:07'],
+    [{ status: 'queued', queuePosition: 2, queueLength: 5, warning: 'HTTP 503' }, 'queued #2/5 · 0:07 · ⚠ retrying'],
+    [{ status: 'running', progress: 0.666 }, 'running 67% · 0:07'],
+    [{ status: 'downloading' }, 'downloading · 0:07'],
+    [{ status: 'succeeded', assets: [image, image], finishedAt: START + 5_000, credits: 1 }, '2 images · 0:05 · 1 credits'],
+    [{ status: 'cancelled', finishedAt: START + 4_000 }, 'cancelled · 0:04'],
+  ];
+  for (const [change, label] of cases) {
+    assert.equal(jobStateLabel(job(change), now), label);
+    assert.ok(label.length <= 32, `${label} fits`);
+    assert.equal(jobDescription(job(change)), PROMPT);
+  }
+  const failed = job({
+    status: 'failed',
+    error: { message: 'the Sandbox model "broken" always fails: use it to try the failure flow', phase: 'provider', retryable: false },
+  });
+  assert.equal(jobStateLabel(failed, now), 'failed: the Sandbox model "broken" always fails: use it…');
+  assert.equal(jobAccessibilityLabel(failed, now), `${jobStateLabel(failed, now)}, ${PROMPT}, sandbox/landscape`);
+  assert.equal(jobDescription(job({ request: { ...job().request, prompt: 'two\n  lines' } })), 'two lines');
+});
+
+test('finished jobs carry the tokens of Run Again and Run with a New Seed, where a seed means something', () => {
+  assert.deepEqual(jobContextValue(job({ status: 'running' })).split(' '), ['job', 'status-running', 'cancelable']);
+  assert.deepEqual(jobContextValue(job({ status: 'succeeded', assets: [image] })).split(' '), [
+    'job',
+    'status-succeeded',
+    'hasResult',
+    'removable',
+    'finished',
+    'reseedable',
+  ]);
+  const subModel = job({ status: 'failed', request: { ...job().request, providerId: 'submodel' } });
+  assert.match(jobContextValue(subModel), /\bfinished\b/);
+  assert.doesNotMatch(jobContextValue(subModel), /reseedable/, 'SubModel sends no seed');
+  const upscale = job({ status: 'succeeded', request: { ...job().request, operation: { kind: 'upscale', imageId: 'i' } } });
+  assert.doesNotMatch(jobContextValue(upscale), /reseedable/);
+});
+
+test('the tooltip starts with a thumbnail of the first image, scaled to at most 192 px, when given its URI', () => {
+  const done = job({ status: 'succeeded', assets: [image] });
+  const uri = 'file:///w/out/x.png';
+  const markdown = jobTooltipMarkdown(done, uri);
+  assert.ok(markdown.startsWith(`![first image](${uri}|width=192,height=144)\n`), markdown);
+  assert.match(markdown, /seed 7/);
+  assert.doesNotMatch(jobTooltipMarkdown(done), /!\[/, 'no URI, no image');
+  const video = job({ status: 'succeeded', assets: [{ ...image, mimeType: 'video/mp4' }] });
+  assert.doesNotMatch(jobTooltipMarkdown(video, uri), /!\[/, 'a video is not an image');
+  assert.equal(
+    thumbnailMarkdown(uri, { ...image, width: 100, height: 50 }),
+    `![first image](${uri}|width=100,height=50)`,
+    'never enlarged',
+  );
+  assert.equal(thumbnailMarkdown(uri, { ...image, width: undefined }), `![first image](${uri}|width=192)`);
+});
+
+test('jobs group by prompt file, selections and typed prompts together, groups ordered by their newest job', () => {
+  const a = { kind: 'promptFile', uri: 'file:///w/a.prompt' } as const;
+  const jobs = [
+    job({ id: '1', source: { kind: 'selection', uri: 'file:///w/notes.md' } }),
+    job({ id: '2', source: a, status: 'succeeded' }),
+    job({ id: '3', source: { kind: 'script' } }),
+    job({ id: '4', source: a }),
+  ];
+  const groups = groupJobs(jobs);
+  assert.deepEqual(
+    groups.map((group) => [group.key, group.jobs.map((member) => member.id)]),
+    [
+      [OTHER_PROMPTS_GROUP, ['1', '3']],
+      ['group:file:file:///w/a.prompt', ['2', '4']],
+    ],
+  );
+  assert.equal(promptFileOfGroup(groupKeyOf(a)), 'file:///w/a.prompt');
+  assert.equal(promptFileOfGroup(OTHER_PROMPTS_GROUP), undefined);
+  assert.ok(isGroupKey(OTHER_PROMPTS_GROUP) && !isGroupKey('0b8f3c4e-6a7d-4c1e-9f2a-1d2e3f4a5b6c'));
+  assert.equal(groupSummary(groups[1]!.jobs), '2 jobs · 1 active');
+  assert.equal(groupSummary([jobs[1]!]), '1 job');
+});
+
+test('a new seed replaces the old one and nothing else; seeds cover the schema range', () => {
+  const request = job().request;
+  assert.deepEqual(withSeed(request, 42), { ...request, params: { width: 1024, height: 768, seed: 42 } });
+  assert.equal(request.params.seed, 7, 'the old request is untouched');
+  const seeds = Array.from({ length: 200 }, randomSeed);
+  assert.ok(seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED));
+  assert.ok(new Set(seeds).size > 190, 'seeds differ');
+});
