@@ -1,6 +1,7 @@
 // Wiring only: every object is created here, owns what it creates, and is pushed to subscriptions.
 import * as vscode from 'vscode';
 import { ApiKeyCommands } from './commands/apiKeyCommands';
+import { AssetFileCommands } from './commands/assetFileCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
 import { imageJobsCommands } from './commands/commandList';
@@ -14,6 +15,7 @@ import { keyValuePersistence } from './core/jobs/jobPersistence';
 import { JobStore } from './core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/jobs/pollPolicy';
 import { ApiKeys } from './services/apiKeys';
+import { GalleryFiles } from './services/galleryFiles';
 import * as config from './services/config';
 import { Log } from './services/log';
 import { MissingKeyContext } from './services/missingKeyContext';
@@ -34,7 +36,8 @@ export interface ImageJobsApi {
   /** Whether a key is stored; the key itself is never exposed. */
   hasApiKey(provider: ProviderId): Promise<boolean>;
   readonly jobsTree: vscode.TreeDataProvider<string>;
-  readonly gallery: { readonly isOpen: boolean };
+  /** The gallery lists images on disk; `listed()` gives their workspace-relative paths. */
+  readonly gallery: { readonly isOpen: boolean; listed(): readonly string[] };
 }
 
 export function activate(context: vscode.ExtensionContext): ImageJobsApi {
@@ -62,13 +65,15 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   push(new JobNotifications(store, log));
 
   const jobCommands = push(new JobCommands(store, jobs));
-  const gallery = push(new GalleryPanel(context.extensionUri, store, jobCommands, log));
+  const galleryFiles = push(new GalleryFiles(store, log));
+  const assetFiles = push(new AssetFileCommands(galleryFiles));
+  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 
   const tamsCredits = new TamsCreditCommands(access, promptLanguage, context.globalStorageUri);
-  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, providerCommands, tamsCredits, log });
+  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, assetFiles, providerCommands, tamsCredits, log });
   for (const registration of registerCommands(commands, log)) push(registration);
   push(new MissingKeyContext(apiKeys));
   push(new ProviderKeyContext(apiKeys));

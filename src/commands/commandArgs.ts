@@ -89,3 +89,34 @@ export function parseImageId(args: readonly unknown[]): { imageId?: string } | u
 export function scriptedPrompt(value: unknown): string | undefined {
   return isObject(value) && typeof value.prompt === 'string' ? value.prompt : undefined;
 }
+
+/** An image file named by a script or the gallery: `{ uri }` (a URI string) or `{ path }` (workspace-relative or absolute). */
+export interface AssetFileArgs {
+  readonly uri?: string;
+  readonly path?: string;
+  /** Skips the modal confirmation (scripts and tests), as purgeQueue's `{ confirmed }` does. */
+  readonly confirmed?: boolean;
+}
+
+export function parseAssetFile(args: readonly unknown[]): AssetFileArgs {
+  const [value] = args;
+  if (isObject(value) && optional(value, { uri: 'string', path: 'string', confirmed: 'boolean' }) && (value.uri || value.path)) {
+    return { uri: value.uri as string | undefined, path: value.path as string | undefined, confirmed: value.confirmed as boolean | undefined };
+  }
+  return refuse('{ uri } or { path }, with confirmed?', value);
+}
+
+/** `insertAsset` takes a job's asset (`{ jobId, index? }`) or a file (`{ uri }` / `{ path }`): a file on disk may have no job. */
+export type InsertTarget = { readonly kind: 'job'; readonly args: InsertAssetArgs } | { readonly kind: 'file'; readonly file: AssetFileArgs };
+
+export function parseInsertTarget(args: readonly unknown[]): InsertTarget {
+  const [value] = args;
+  if (isObject(value) && value.jobId === undefined && (value.uri !== undefined || value.path !== undefined)) {
+    return { kind: 'file', file: parseAssetFile(args) };
+  }
+  try {
+    return { kind: 'job', args: parseInsertAsset(args) };
+  } catch {
+    return refuse('{ jobId, index? }, { uri } or { path }', value);
+  }
+}

@@ -2,11 +2,11 @@
 // checks that each id package.json declares is registered.
 import type { JobManager } from '../core/jobs/jobManager';
 import type { Log } from '../services/log';
-import { isGroupKey } from '../views/jobGroups';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { GalleryPanel } from '../webview/galleryPanel';
 import type { ApiKeyCommands } from './apiKeyCommands';
-import { parseConfirmed, parseImageId, parseInsertAsset, parseJobId, parseKeyArgs, parseOptionalJobId } from './commandArgs';
+import type { AssetFileCommands } from './assetFileCommands';
+import { parseAssetFile, parseConfirmed, parseImageId, parseInsertTarget, parseJobId, parseKeyArgs } from './commandArgs';
 import { command, type Command } from './commandRunner';
 import { parseGenerateArgs, type GenerateCommands } from './generate';
 import type { JobCommands } from './jobCommands';
@@ -20,6 +20,7 @@ export interface CommandTargets {
   readonly jobCommands: JobCommands;
   readonly jobsTree: JobsTreeProvider;
   readonly gallery: GalleryPanel;
+  readonly assetFiles: AssetFileCommands;
   readonly providerCommands: ProviderCommands;
   readonly tamsCredits: TamsCreditCommands;
   readonly log: Log;
@@ -45,20 +46,13 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
     command({ id: 'imageJobs.job.retry', parse: parseJobId, run: (id) => t.jobCommands.retry(id) }),
     command({ id: 'imageJobs.job.openResult', parse: parseJobId, run: (id) => t.jobCommands.openResult(id) }),
     command({ id: 'imageJobs.job.copyId', parse: parseJobId, run: (id) => t.jobCommands.copyId(id) }),
-    command({ id: 'imageJobs.job.runAgain', parse: parseJobId, run: (id) => t.jobCommands.runAgain(id) }),
-    command({ id: 'imageJobs.job.runWithNewSeed', parse: parseJobId, run: (id) => t.jobCommands.runWithNewSeed(id) }),
+    command({ id: 'imageJobs.job.remove', parse: parseJobId, run: (id) => t.jobCommands.remove(id) }),
     command({
-      id: 'imageJobs.job.remove',
-      parse: parseOptionalJobId,
-      run: async (id) => {
-        // Delete passes the focused row (a group row is not removed) or, in older VS Code, nothing
-        const ids = id === undefined ? t.jobsTree.selectedJobIds() : isGroupKey(id) ? [] : [id];
-        for (const jobId of ids) await t.jobCommands.remove(jobId);
-      },
+      id: 'imageJobs.insertAsset',
+      parse: parseInsertTarget,
+      run: (target) => (target.kind === 'job' ? t.jobCommands.insertAsset(target.args) : t.assetFiles.insertReference(target.file)),
     }),
-    command({ id: 'imageJobs.jobs.groupByPromptFile', run: () => t.jobsTree.setGrouped(true) }),
-    command({ id: 'imageJobs.jobs.showAsList', run: () => t.jobsTree.setGrouped(false) }),
-    command({ id: 'imageJobs.insertAsset', parse: parseInsertAsset, run: (arg) => t.jobCommands.insertAsset(arg) }),
+    command({ id: 'imageJobs.gallery.delete', parse: parseAssetFile, run: (arg) => t.assetFiles.trash(arg) }),
     command({ id: 'imageJobs.submodel.health', run: () => t.providerCommands.subModelHealth() }),
     command({ id: 'imageJobs.submodel.purgeQueue', parse: parseConfirmed, run: (arg) => t.providerCommands.subModelPurgeQueue(arg) }),
     command({ id: 'imageJobs.photogpt.upscale', parse: parseImageId, run: (arg) => t.providerCommands.photoGptUpscale(arg) }),

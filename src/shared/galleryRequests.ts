@@ -1,11 +1,9 @@
-// How a gallery card names the asset its buttons act on: by its path, unique within a job (a card's
-// position is not, as the gallery lists a job's images only). Used by the webview, which sends it, and
-// by the host's tests, which resolve it, so both sides agree on what identifies an asset.
+// How a gallery card names the image its buttons act on: by the image file's URI (a file on disk may
+// have no job record). Used by the webview, which sends it, and by the host's tests, which resolve it.
 import type { GalleryAsset, GalleryRequest } from './webviewProtocol';
 
-export type AssetRequest = Extract<GalleryRequest, { readonly path: string }>;
-export type AssetAction = AssetRequest['type'];
+export type AssetAction = GalleryRequest['type'];
 
-export function assetRequest(type: AssetAction, asset: GalleryAsset): AssetRequest {
-  return { type, jobId: asset.jobId, path: asset.path };
+export function assetRequest(type: AssetAction, asset: Pick<GalleryAsset, 'uri'>): GalleryRequest {
+  return { type, uri: asset.uri };
 }

@@ -1,16 +1,19 @@
 // The gallery's host⇄webview protocol, imported by both sides so a message shape cannot drift.
 import * as z from 'zod/mini';
 
+/** An image on disk, as its sidecar describes it. Named by its file, never by a job: a file may have no job record. */
 export interface GalleryAsset {
-  readonly key: string;
-  readonly jobId: string;
+  /** URI of the image file: the card's key and what requests name the image by. */
+  readonly uri: string;
   /** webview URI of the image file. */
   readonly src: string;
-  /** Path relative to the output root; what requests name the asset by. */
+  /** Workspace-relative path (or the file's path outside any folder), for display and filtering. */
   readonly path: string;
   readonly prompt: string;
   readonly negativePrompt?: string;
   readonly model: string;
+  readonly provider?: string;
+  readonly jobId?: string;
   readonly seed?: number;
   readonly width?: number;
   readonly height?: number;
@@ -20,22 +23,33 @@ export interface GalleryAsset {
   readonly createdAt: number;
 }
 
+/** A job still on its way: live state that job history adds to the files on disk. */
+export interface GalleryLiveJob {
+  readonly jobId: string;
+  readonly prompt: string;
+  readonly model: string;
+  readonly status: string;
+  readonly count: number;
+}
+
 export type HostToGalleryMessage =
-  | { readonly type: 'assets'; readonly assets: readonly GalleryAsset[] }
+  | { readonly type: 'assets'; readonly assets: readonly GalleryAsset[]; readonly live: readonly GalleryLiveJob[] }
   | { readonly type: 'reply'; readonly requestId: number; readonly ok: boolean; readonly message: string };
 
 // Messages from the webview are untrusted input: the host parses them with these schemas and the
 // types below are derived from them. zod/mini keeps the activation bundle small; the webview imports
-// types only, so zod never reaches its bundle.
-const jobId = z.string().check(z.minLength(1), z.maxLength(200));
-const assetPath = z.string().check(z.minLength(1), z.maxLength(4096));
+// types only, so zod never reaches its bundle. A URI only names an image the host has indexed: the
+// host looks it up and refuses any other.
+const uri = z.string().check(z.minLength(1), z.maxLength(8192));
 
 /** Strict objects: an unknown key (`__proto__`, `constructor`, anything else) fails the whole message. */
-const insert = z.strictObject({ type: z.literal('insert'), jobId, path: assetPath });
-const open = z.strictObject({ type: z.literal('open'), jobId, path: assetPath });
-const reveal = z.strictObject({ type: z.literal('reveal'), jobId, path: assetPath });
-const copyPrompt = z.strictObject({ type: z.literal('copyPrompt'), jobId });
-export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt]);
+const onFile = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), uri });
+const insert = onFile('insert');
+const open = onFile('open');
+const reveal = onFile('reveal');
+const copyPrompt = onFile('copyPrompt');
+const trash = onFile('delete');
+export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt, trash]);
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
@@ -45,15 +59,19 @@ export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.extend(open, withRequestId),
   z.extend(reveal, withRequestId),
   z.extend(copyPrompt, withRequestId),
+  z.extend(trash, withRequestId),
 ]);
 
 /** What a card asks the host to do; the webview adds a requestId to match the reply. */
 export type GalleryRequest = Readonly<z.infer<typeof galleryRequestSchema>>;
 export type GalleryToHostMessage = Readonly<z.infer<typeof galleryToHostMessageSchema>>;
 
+export type GallerySort = 'newest' | 'oldest' | 'prompt' | 'model';
+
 /** What the webview persists with setState (UI state only, never data). */
 export interface GalleryUiState {
   readonly filter: string;
+  readonly sort?: GallerySort;
 }
 
 export const GALLERY_VIEW_TYPE = 'imageJobs.gallery';

@@ -1,43 +1,40 @@
-// What the gallery shows of a job and which saved asset a gallery request means. Plain data in and
-// out (no vscode), so it is unit-tested with node.
-import { fullModelName, type JobRecord, type SavedAsset } from '../core/jobModel';
-import type { GalleryAsset } from '../shared/webviewProtocol';
+// What the gallery shows: a card for each image on disk (from its sidecar), and the jobs of this
+// window still on their way. Plain data in and out (no vscode), so it is unit-tested with node.
+import { fullModelName, imageCount, isTerminal, type JobRecord } from '../core/jobModel';
+import type { GalleryEntry } from '../core/results/galleryIndex';
+import type { GalleryAsset, GalleryLiveJob } from '../shared/webviewProtocol';
 
-/** The gallery shows images only; a job may also have saved videos. */
-export function isGalleryImage(asset: SavedAsset): boolean {
-  return asset.mimeType.startsWith('image/');
+/** A card for an indexed image; `src` is its webview URI, `path` how the workspace names it. */
+export function galleryAsset(entry: GalleryEntry, src: string, path: string): GalleryAsset {
+  return {
+    uri: entry.imageUri,
+    src,
+    path,
+    prompt: entry.prompt,
+    negativePrompt: entry.negativePrompt,
+    model: entry.model,
+    provider: entry.provider,
+    jobId: entry.jobId,
+    seed: entry.seed,
+    width: entry.width,
+    height: entry.height,
+    steps: entry.steps,
+    cfgScale: entry.cfgScale,
+    sampler: entry.sampler,
+    createdAt: entry.createdAt,
+  };
 }
 
-/** The job's images as gallery cards; `src` gives the webview URI of a saved file. */
-export function galleryAssets(job: JobRecord, src: (asset: SavedAsset) => string): GalleryAsset[] {
-  const { params } = job.request;
-  return job.assets.filter(isGalleryImage).map((asset) => ({
-    key: `${job.id}/${asset.path}`,
-    jobId: job.id,
-    src: src(asset),
-    path: asset.path,
-    prompt: job.request.prompt,
-    negativePrompt: params.negativePrompt,
-    model: fullModelName(job.request),
-    seed: asset.seed,
-    width: asset.width,
-    height: asset.height,
-    steps: params.steps,
-    cfgScale: params.cfgScale,
-    sampler: params.sampler,
-    createdAt: job.finishedAt ?? job.createdAt,
-  }));
-}
-
-/**
- * The saved image a card's request acts on, with its index in the job's full asset list (what
- * insertAsset takes). Found by path, not by position: the gallery lists images only, so a card's
- * position differs from the asset's once a job saved anything else before it.
- */
-export function requestedAsset(
-  job: JobRecord,
-  request: { readonly path: string },
-): { readonly asset: SavedAsset; readonly index: number } | undefined {
-  const index = job.assets.findIndex((asset) => asset.path === request.path && isGalleryImage(asset));
-  return index === -1 ? undefined : { asset: job.assets[index]!, index };
+/** Jobs not yet finished, newest first: the live state job history adds to the files on disk. */
+export function liveJobs(jobs: readonly JobRecord[]): GalleryLiveJob[] {
+  return jobs
+    .filter((job) => !isTerminal(job.status))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((job) => ({
+      jobId: job.id,
+      prompt: job.request.prompt,
+      model: fullModelName(job.request),
+      status: job.status,
+      count: imageCount(job.request.params),
+    }));
 }

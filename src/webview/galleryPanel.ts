@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { JobStore } from '../core/jobs/jobStore';
-import { GALLERY_VIEW_TYPE, type GalleryRequest, type GalleryToHostMessage, type HostToGalleryMessage } from '../shared/webviewProtocol';
+import {
+  GALLERY_VIEW_TYPE,
+  type GalleryAsset,
+  type GalleryRequest,
+  type GalleryToHostMessage,
+  type HostToGalleryMessage,
+} from '../shared/webviewProtocol';
+import { DisposableOwner, disposeAll } from '../services/disposables';
+import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
-import { assetUri, savedAssetUri } from '../services/workspaceAssets';
-import type { JobCommands } from '../commands/jobCommands';
-import { galleryAssets, requestedAsset } from './galleryAssets';
+import type { AssetFileCommands } from '../commands/assetFileCommands';
+import { galleryAsset, liveJobs } from './galleryAssets';
 import { readGalleryMessage } from './galleryMessages';
 
 const UPDATE_DEBOUNCE_MS = 100;
@@ -14,26 +21,39 @@ function nonce(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** The gallery of saved results. One panel at most; restored after a reload by its serializer. */
-export class GalleryPanel implements vscode.Disposable {
+/**
+ * The gallery of the images on disk (GalleryFiles), plus the jobs of this window still running. One
+ * panel at most; restored after a reload by its serializer.
+ */
+export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
+  /** What the panel lists now (workspace-relative paths), for tests and scripts. */
+  private shown: readonly string[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: JobStore,
-    private readonly jobCommands: JobCommands,
+    private readonly files: GalleryFiles,
+    private readonly fileCommands: AssetFileCommands,
     private readonly log: Log,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => this.attach(panel),
       }),
-      store.onDidChange(() => this.scheduleUpdate()),
     );
+    this.register(store.onDidChange(() => this.scheduleUpdate()));
+    this.register(files.onDidChange(() => this.scheduleUpdate()));
+    this.register({
+      dispose: () => {
+        clearTimeout(this.updateTimer);
+        this.panel?.dispose();
+      },
+    });
   }
 
   show(): void {
@@ -45,10 +65,7 @@ export class GalleryPanel implements vscode.Disposable {
       GALLERY_VIEW_TYPE,
       'Image Jobs Gallery',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-      },
+      { enableScripts: true, retainContextWhenHidden: false },
     );
     this.attach(panel);
   }
@@ -57,27 +74,17 @@ export class GalleryPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  private assetFolders(): vscode.Uri[] {
-    const folders = new Map<string, vscode.Uri>();
-    for (const job of this.store.all()) {
-      for (const asset of job.assets) {
-        const folder = vscode.Uri.joinPath(savedAssetUri(job, asset), '..');
-        folders.set(folder.toString(), folder);
-      }
-      if (job.output.folder) {
-        const folder = assetUri(job.output.root, job.output.folder);
-        folders.set(folder.toString(), folder);
-      }
-    }
-    return [...folders.values()];
+  /** The images the panel lists now, as workspace-relative paths. */
+  listed(): readonly string[] {
+    return this.shown;
   }
 
   private webviewOptions(): vscode.WebviewOptions {
-    // narrow roots: our built UI and the folders results were saved in, nothing else
+    // narrow roots: our built UI and the folders the indexed images live in, nothing else
     return {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.assetFolders()],
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.files.folders()],
     };
   }
 
@@ -91,10 +98,11 @@ export class GalleryPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => {
         this.panel = undefined;
-        for (const disposable of this.panelDisposables) disposable.dispose();
-        this.panelDisposables = [];
+        this.shown = [];
+        disposeAll(this.panelDisposables);
       }),
     ];
+    void this.files.rescan().catch((error: unknown) => this.log.warn(`[gallery] could not scan for images: ${String(error)}`));
   }
 
   private html(webview: vscode.Webview): string {
@@ -134,10 +142,12 @@ export class GalleryPanel implements vscode.Disposable {
     const options = this.webviewOptions();
     const roots = options.localResourceRoots?.map(String).join('|');
     if (roots !== panel.webview.options.localResourceRoots?.map(String).join('|')) panel.webview.options = options;
-    const assets = this.store
-      .all()
-      .flatMap((job) => galleryAssets(job, (asset) => panel.webview.asWebviewUri(savedAssetUri(job, asset)).toString()));
-    this.post({ type: 'assets', assets });
+    const assets: GalleryAsset[] = this.files.entries().map((entry) => {
+      const uri = vscode.Uri.parse(entry.imageUri);
+      return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri));
+    });
+    this.shown = assets.map((asset) => asset.path);
+    this.post({ type: 'assets', assets, live: liveJobs(this.store.all()) });
   }
 
   private post(message: HostToGalleryMessage): void {
@@ -166,35 +176,26 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
+  /** Acts on an image the gallery lists; the file commands refuse any URI the index does not hold. */
   private async handle(request: GalleryRequest): Promise<string> {
-    const job = this.store.get(request.jobId);
-    if (!job) throw new Error('That job no longer exists.');
-    if (request.type === 'copyPrompt') {
-      await vscode.env.clipboard.writeText(job.request.prompt);
-      return 'Prompt copied';
-    }
-    const target = requestedAsset(job, request);
-    if (!target) throw new Error('That image is no longer part of the job.');
+    const target = { uri: request.uri };
     switch (request.type) {
       case 'insert': {
-        const text = await this.jobCommands.insertAsset({ jobId: job.id, index: target.index });
+        if (!this.files.get(vscode.Uri.parse(request.uri, true))) throw new Error('That image is no longer in the gallery.');
+        const text = await this.fileCommands.insertReference(target);
         return text ? `Inserted ${text}` : 'Copied the path to the clipboard';
       }
       case 'open':
-        await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, target.asset), {
-          preview: true,
-          viewColumn: vscode.ViewColumn.One,
-        });
+        await this.fileCommands.open(target);
         return 'Opened';
       case 'reveal':
-        await vscode.commands.executeCommand('revealInExplorer', savedAssetUri(job, target.asset));
+        await this.fileCommands.reveal(target);
         return 'Revealed';
+      case 'copyPrompt':
+        await this.fileCommands.copyPrompt(target);
+        return 'Prompt copied';
+      case 'delete':
+        return (await this.fileCommands.trash(target)) ? 'Moved to the trash' : 'Kept';
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.updateTimer);
-    this.panel?.dispose();
-    for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -119,6 +119,26 @@ try {
   check(inserted, 'Insert wrote a Markdown image reference at the end of notes.md, where the cursor was');
   await page.screenshot({ path: join(shots, '03-inserted.png') });
 
+  // 4b. the lightbox: a click shows the image large, Esc closes it; secondary buttons have a background
+  const secondary = await gallery.evaluate(() => {
+    const button = document.querySelector('.card button.secondary');
+    return {
+      background: window.getComputedStyle(button).backgroundColor,
+      variable: window.getComputedStyle(document.documentElement).getPropertyValue('--vscode-button-secondaryBackground').trim(),
+    };
+  });
+  check(
+    secondary.variable !== '' && !/rgba\(0, 0, 0, 0\)|transparent/.test(secondary.background),
+    `secondary buttons use the theme's background (${JSON.stringify(secondary)})`,
+  );
+  await gallery.locator('.card img').first().click();
+  await gallery.locator('.overlay.lightbox .stage img').waitFor({ timeout: 10_000 });
+  check((await gallery.locator('.overlay.lightbox .prompt-full').innerText()) === PROMPT, 'the lightbox shows the image with its prompt');
+  await page.screenshot({ path: join(shots, '03b-lightbox.png') });
+  await page.keyboard.press('Escape');
+  await gallery.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 });
+  check(true, 'Esc closes the lightbox');
+
   // 5. a window reload mid-job: the job id was persisted, polling resumes in the new extension host
   await runCommand(page, 'Image Jobs: Generate Image');
   await input.waitFor({ state: 'visible' });

@@ -1,7 +1,46 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
+import { encodePngRgb } from '../../src/core/results/png';
 import { activateExtension, closeAllEditors, waitForJob, workspaceFile } from './support';
+
+/** A tiny PNG (1×1) with an Image Jobs sidecar, written straight to disk: no job record anywhere. */
+async function writeImageWithoutJob(name: string, prompt: string): Promise<{ image: vscode.Uri; sidecar: vscode.Uri; path: string }> {
+  const path = `assets/generated/${name}.png`;
+  const png = encodePngRgb(1, 1, new Uint8Array([200, 120, 40]));
+  const sidecarBody = {
+    generator: 'image-jobs',
+    version: 1,
+    file: `${name}.png`,
+    prompt,
+    model: 'sandbox/test',
+    seed: 3,
+    width: 1,
+    height: 1,
+  };
+  const image = workspaceFile(path);
+  const sidecar = workspaceFile(`assets/generated/${name}.json`);
+  await vscode.workspace.fs.writeFile(image, png);
+  await vscode.workspace.fs.writeFile(sidecar, Buffer.from(JSON.stringify({ ...sidecarBody, completedAt: new Date().toISOString() })));
+  return { image, sidecar, path };
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Waits until the gallery panel lists (or no longer lists) `path`. */
+async function waitForListing(api: ImageJobsApi, path: string, listed: boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (api.gallery.listed().includes(path) !== listed) {
+    if (Date.now() > end)
+      throw new Error(`the gallery ${listed ? 'never listed' : 'still lists'} ${path}; it lists ${api.gallery.listed().join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 function allTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs);
@@ -71,5 +110,53 @@ describe('Inserting results and the gallery', () => {
         .join(', ')}`,
     );
     assert.equal(gallery.label, 'Image Jobs Gallery');
+  });
+
+  it('lists an image on disk that has no job record, and keeps listing images after clearing history', async () => {
+    const api = await activateExtension();
+    const file = await writeImageWithoutJob('no-job-record', 'a file no job knows');
+    assert.equal(
+      api.listJobs().some((job) => job.assets.some((asset) => asset.path === file.path)),
+      false,
+    );
+    await vscode.commands.executeCommand('imageJobs.openGallery');
+    await waitForListing(api, file.path, true);
+
+    const job = await finishedJob(api, 'a job whose history is cleared');
+    const saved = job.assets[0]!.path;
+    await waitForListing(api, saved, true);
+    await vscode.commands.executeCommand('imageJobs.clearFinishedJobs');
+    assert.equal(api.getJob(job.id), undefined, 'the history is cleared');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the gallery's update debounce
+    assert.ok(api.gallery.listed().includes(saved), 'the cleared job’s image is still listed');
+    assert.ok(api.gallery.listed().includes(file.path), 'the image with no job is still listed');
+
+    // inserting addresses the file, not a job
+    const editor = await vscode.window.showTextDocument(workspaceFile('docs/ideas.txt'));
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const inserted = await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { path: file.path });
+    assert.equal(inserted, `../${file.path}`);
+    assert.equal(editor.document.lineAt(1).text, `../${file.path}`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('moves an image and its sidecar to the trash once confirmed, and the gallery drops it', async () => {
+    const api = await activateExtension();
+    const file = await writeImageWithoutJob('to-the-trash', 'an image to throw away');
+    await vscode.commands.executeCommand('imageJobs.openGallery');
+    await waitForListing(api, file.path, true);
+    const moved = await vscode.commands.executeCommand<boolean>('imageJobs.gallery.delete', { path: file.path, confirmed: true });
+    assert.equal(moved, true);
+    assert.equal(await exists(file.image), false, 'the image left the workspace');
+    assert.equal(await exists(file.sidecar), false, 'its sidecar went with it');
+    await waitForListing(api, file.path, false);
+  });
+
+  it('refuses to delete a file that is not an image of the gallery', async () => {
+    await activateExtension();
+    const notes = workspaceFile('docs/notes.md');
+    const result = await vscode.commands.executeCommand('imageJobs.gallery.delete', { path: 'docs/notes.md', confirmed: true });
+    assert.equal(result, undefined);
+    assert.equal(await exists(notes), true);
   });
 });

@@ -1,75 +1,60 @@
-// The gallery's cards and the asset each card's buttons act on, for jobs that saved more than images.
+// The gallery's cards come from files (their sidecars), and job history adds only the jobs still running.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JobRecord, SavedAsset } from '../../src/core/jobModel';
-import { assetRequest, type AssetAction } from '../../src/shared/galleryRequests';
-import { galleryAssets, requestedAsset } from '../../src/webview/galleryAssets';
+import type { JobRecord, JobStatus } from '../../src/core/jobModel';
+import { readSidecar } from '../../src/core/results/galleryIndex';
+import { assetRequest } from '../../src/shared/galleryRequests';
+import { galleryAsset, liveJobs } from '../../src/webview/galleryAssets';
 
-function saved(path: string, mimeType: string): SavedAsset {
-  return { path, sidecarPath: `${path}.json`, mimeType, bytes: 1000 };
-}
-
-function job(assets: SavedAsset[]): JobRecord {
+function job(id: string, status: JobStatus, createdAt: number): JobRecord {
   return {
-    id: 'job-1',
-    idempotencyKey: 'key-1',
-    request: { providerId: 'sandbox', model: 'landscape', prompt: 'a lighthouse at dusk', params: {} },
+    id,
+    idempotencyKey: `key-${id}`,
+    request: { providerId: 'sandbox', model: 'landscape', prompt: `prompt ${id}`, params: { count: 2 } },
     source: { kind: 'script' },
     output: { root: 'file:///work', folder: 'assets/generated', nameTemplate: '{{name}}', baseName: 'lighthouse' },
-    createdAt: 1,
-    updatedAt: 2,
-    finishedAt: 2,
-    status: 'succeeded',
-    assets,
+    createdAt,
+    updatedAt: createdAt,
+    status,
+    assets: [],
   };
 }
 
-const ACTIONS: readonly AssetAction[] = ['insert', 'open', 'reveal'];
+describe('gallery cards', () => {
+  it('a card is the sidecar of a file, named by the file, with or without a job id', () => {
+    const sidecar = {
+      generator: 'image-jobs',
+      file: 'boat.png',
+      prompt: 'a boat',
+      model: 'sandbox/landscape',
+      seed: 7,
+      completedAt: '2025-01-02T03:04:05.000Z',
+    };
+    const read = readSidecar('file:///work/assets/generated/boat.json', Buffer.from(JSON.stringify(sidecar)));
+    assert.ok(read.ok);
+    const card = galleryAsset(read.entry, 'webview:boat', 'assets/generated/boat.png');
+    assert.equal(card.uri, 'file:///work/assets/generated/boat.png');
+    assert.equal(card.jobId, undefined);
+    assert.equal(card.createdAt, Date.parse('2025-01-02T03:04:05.000Z'));
+    assert.deepEqual(assetRequest('delete', card), { type: 'delete', uri: 'file:///work/assets/generated/boat.png' });
+  });
 
-describe('gallery assets', () => {
-  it('shows only the images of a job, in order', () => {
-    const cards = galleryAssets(
-      job([saved('a/clip.mp4', 'video/mp4'), saved('a/one.png', 'image/png'), saved('a/two.webp', 'image/webp')]),
-      (asset) => `webview:${asset.path}`,
-    );
+  it('lists the jobs still on their way, newest first, and none that finished', () => {
+    const jobs = [
+      job('a', 'succeeded', 1),
+      job('b', 'running', 2),
+      job('c', 'queued', 3),
+      job('d', 'failed', 4),
+      job('e', 'cancelled', 5),
+      job('f', 'downloading', 6),
+    ];
     assert.deepEqual(
-      cards.map((card) => [card.path, card.src]),
+      liveJobs(jobs).map((live) => [live.jobId, live.status, live.count, live.model]),
       [
-        ['a/one.png', 'webview:a/one.png'],
-        ['a/two.webp', 'webview:a/two.webp'],
+        ['f', 'downloading', 2, 'sandbox/landscape'],
+        ['c', 'queued', 2, 'sandbox/landscape'],
+        ['b', 'running', 2, 'sandbox/landscape'],
       ],
     );
-  });
-
-  it('Insert, Open and Reveal act on the image clicked when a video is listed before the images', () => {
-    const record = job([saved('a/clip.mp4', 'video/mp4'), saved('a/one.png', 'image/png'), saved('a/two.png', 'image/png')]);
-    for (const card of galleryAssets(record, () => 'webview:x')) {
-      for (const action of ACTIONS) {
-        const target = requestedAsset(record, assetRequest(action, card));
-        assert.equal(target?.asset.path, card.path, `${action} on ${card.path}`);
-        assert.equal(record.assets[target.index], target.asset, 'the index handed to insertAsset names the same asset');
-      }
-    }
-  });
-
-  it('acts on the image clicked when videos and images are interleaved', () => {
-    const record = job([
-      saved('a/one.png', 'image/png'),
-      saved('a/clip.mp4', 'video/mp4'),
-      saved('a/two.png', 'image/png'),
-      saved('a/clip2.webm', 'video/webm'),
-      saved('a/three.png', 'image/png'),
-    ]);
-    const clicked = galleryAssets(record, () => 'webview:x').map((card) => requestedAsset(record, assetRequest('open', card))?.asset.path);
-    assert.deepEqual(clicked, ['a/one.png', 'a/two.png', 'a/three.png']);
-  });
-
-  it('never resolves a request to a video, nor to an asset the job does not have', () => {
-    const record = job([saved('a/clip.mp4', 'video/mp4'), saved('a/one.png', 'image/png')]);
-    const [card] = galleryAssets(record, () => 'webview:x');
-    assert.ok(card);
-    assert.equal(requestedAsset(record, assetRequest('open', { ...card, path: 'a/clip.mp4' })), undefined);
-    assert.equal(requestedAsset(record, assetRequest('open', { ...card, path: 'a/gone.png' })), undefined);
-    assert.equal(requestedAsset(job([]), assetRequest('open', card)), undefined);
   });
 });

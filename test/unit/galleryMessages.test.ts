@@ -15,10 +15,11 @@ describe('gallery messages from the webview', () => {
   it('accepts every message the gallery sends, unchanged', () => {
     const valid = [
       { type: 'ready' },
-      { type: 'insert', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 1 },
-      { type: 'open', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 2 },
-      { type: 'reveal', jobId: 'job-1', path: 'assets/generated/boat.png', requestId: 3 },
-      { type: 'copyPrompt', jobId: 'job-1', requestId: 4 },
+      { type: 'insert', uri: 'file:///w/assets/generated/boat.png', requestId: 1 },
+      { type: 'open', uri: 'file:///w/assets/generated/boat.png', requestId: 2 },
+      { type: 'reveal', uri: 'file:///w/assets/generated/boat.png', requestId: 3 },
+      { type: 'copyPrompt', uri: 'file:///w/assets/generated/boat.png', requestId: 4 },
+      { type: 'delete', uri: 'file:///w/assets/generated/boat.png', requestId: 5 },
     ];
     for (const message of valid) assert.deepEqual(readGalleryMessage(message), { ok: true, message });
   });
@@ -28,22 +29,33 @@ describe('gallery messages from the webview', () => {
   });
 
   it('rejects an unknown or missing type, including names of Object.prototype members', () => {
-    for (const type of ['delete', 'runCommand', 'READY', '', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 1, null]) {
-      rejected({ type, jobId: 'job-1', path: 'a.png', requestId: 1 });
+    for (const type of [
+      'trash',
+      'deleteAll',
+      'runCommand',
+      'READY',
+      '',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'toString',
+      1,
+      null,
+    ]) {
+      rejected({ type, uri: 'file:///a.png', requestId: 1 });
     }
-    rejected({ jobId: 'job-1', path: 'a.png', requestId: 1 });
+    rejected({ uri: 'file:///a.png', requestId: 1 });
   });
 
   it('rejects fields of the wrong type or range', () => {
-    const good = { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1 };
+    const good = { type: 'open', uri: 'file:///a.png', requestId: 1 };
     for (const change of [
-      { jobId: 7 },
-      { jobId: '' },
-      { jobId: ['job-1'] },
-      { jobId: { toString: 'job-1' } },
-      { path: 7 },
-      { path: '' },
-      { path: undefined },
+      { uri: 7 },
+      { uri: '' },
+      { uri: ['file:///a.png'] },
+      { uri: { toString: 'file:///a.png' } },
+      { uri: undefined },
+      { uri: null },
       { requestId: '1' },
       { requestId: 1.5 },
       { requestId: 0 },
@@ -56,14 +68,15 @@ describe('gallery messages from the webview', () => {
       rejected({ ...good, ...change });
     }
     rejected({ type: 'copyPrompt', requestId: 1 });
+    rejected({ type: 'delete', requestId: 1 });
   });
 
   it('rejects huge strings, without echoing them into the log', () => {
     for (const raw of [
-      { type: 'open', jobId: HUGE, path: 'a.png', requestId: 1 },
-      { type: 'open', jobId: 'job-1', path: HUGE, requestId: 1 },
-      { type: HUGE, jobId: 'job-1', path: 'a.png', requestId: 1 },
-      { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1, [HUGE]: 1 },
+      { type: 'open', uri: HUGE, requestId: 1 },
+      { type: 'delete', uri: HUGE, requestId: 1 },
+      { type: HUGE, uri: 'file:///a.png', requestId: 1 },
+      { type: 'open', uri: 'file:///a.png', requestId: 1, [HUGE]: 1 },
       { type: 'ready', note: HUGE },
     ]) {
       assert.ok(rejected(raw).length <= 301);
@@ -72,30 +85,31 @@ describe('gallery messages from the webview', () => {
 
   it('rejects extra keys, so a message carries nothing the host did not ask for', () => {
     rejected({ type: 'ready', extra: true });
-    rejected({ type: 'copyPrompt', jobId: 'job-1', requestId: 1, path: 'a.png' });
-    rejected({ type: 'insert', jobId: 'job-1', path: 'a.png', requestId: 1, index: 0 });
+    rejected({ type: 'copyPrompt', uri: 'file:///a.png', requestId: 1, jobId: 'job-1' });
+    rejected({ type: 'insert', uri: 'file:///a.png', requestId: 1, index: 0 });
+    rejected({ type: 'delete', uri: 'file:///a.png', requestId: 1, confirmed: true });
   });
 
   it('rejects prototype-pollution keys and leaves Object.prototype alone', () => {
     // JSON.parse makes `__proto__` an own key, as a message that crossed the webview bridge would have
     const hostile = [
-      JSON.parse('{"type":"open","jobId":"job-1","path":"a.png","requestId":1,"__proto__":{"polluted":true}}'),
+      JSON.parse('{"type":"open","uri":"file:///a.png","requestId":1,"__proto__":{"polluted":true}}'),
       JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
-      { type: 'open', jobId: 'job-1', path: 'a.png', requestId: 1, constructor: { prototype: { polluted: true } } },
+      { type: 'delete', uri: 'file:///a.png', requestId: 1, constructor: { prototype: { polluted: true } } },
       { type: 'ready', prototype: { polluted: true } },
     ];
     for (const raw of hostile) assert.match(rejected(raw), /unrecognized_keys "(__proto__|constructor|prototype)"/);
     assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 
-  it('accepts `__proto__` as a job id as plain text (the store is a Map, so it names no job)', () => {
-    const read = readGalleryMessage({ type: 'copyPrompt', jobId: '__proto__', requestId: 1 });
+  it('accepts `__proto__` as a URI as plain text (the index is a Map, so it names no image)', () => {
+    const read = readGalleryMessage({ type: 'copyPrompt', uri: '__proto__', requestId: 1 });
     assert.ok(read.ok);
     assert.equal(Object.getPrototypeOf(read.message), Object.prototype);
   });
 
   it('describes a problem in one short line from key names and issue codes', () => {
-    const problem = rejected({ type: 'open', jobId: 'job-1', path: 'a.png', requestId: 'one', ['evil\nkey' + HUGE]: 1 });
+    const problem = rejected({ type: 'open', uri: 'file:///a.png', requestId: 'one', ['evil\nkey' + HUGE]: 1 });
     assert.ok(!problem.includes('\n'), problem);
     assert.match(problem, /"requestId": invalid_type/);
     assert.match(problem, /unrecognized_keys "evil\\nkeyx+…"/);

@@ -1,13 +1,20 @@
-// The gallery webview: renders the assets the host sends, asks the host to insert/open/copy.
+// The gallery webview: renders the images the host sends (files on disk, plus running jobs), sorts,
+// filters, shows one large or several side by side, and asks the host to act on a file.
 // DOM is built with textContent only, so nothing from a prompt is ever parsed as HTML.
 import type {
   GalleryAsset,
+  GalleryLiveJob,
   GalleryRequest,
+  GallerySort,
   GalleryToHostMessage,
   GalleryUiState,
   HostToGalleryMessage,
 } from '../../src/shared/webviewProtocol';
-import { assetRequest } from '../../src/shared/galleryRequests';
+import { isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
+import { card, liveCard } from './card';
+import { showComparison } from './compare';
+import { button, element } from './dom';
+import { refreshLightbox, showLightbox } from './lightbox';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -18,109 +25,104 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
+const saved = vscode.getState();
 let assets: readonly GalleryAsset[] = [];
-let filter = vscode.getState()?.filter ?? '';
+let live: readonly GalleryLiveJob[] = [];
+let filter = saved?.filter ?? '';
+let sort: GallerySort = isSort(saved?.sort) ? saved.sort : 'newest';
+const selected = new Set<string>();
 let nextRequestId = 1;
 const pending = new Map<number, HTMLElement>();
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  children: (Node | string)[] = [],
-): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 function request(body: GalleryRequest, status: HTMLElement): void {
   const requestId = nextRequestId++;
   pending.set(requestId, status);
   status.textContent = '…';
+  status.classList.remove('error');
   vscode.postMessage({ ...body, requestId });
 }
 
-function describe(asset: GalleryAsset): string[] {
-  const parts = [asset.model];
-  if (asset.width && asset.height) parts.push(`${asset.width}×${asset.height}`);
-  if (asset.seed !== undefined) parts.push(`seed ${asset.seed}`);
-  if (asset.steps !== undefined) parts.push(`${asset.steps} steps`);
-  if (asset.cfgScale !== undefined) parts.push(`CFG ${asset.cfgScale}`);
-  if (asset.sampler) parts.push(asset.sampler);
-  return parts;
+/** The images the grid shows, in its order: what the lightbox steps through. */
+function visible(): GalleryAsset[] {
+  return sortAssets(
+    assets.filter((asset) => matchesFilter(asset, filter)),
+    sort,
+  );
 }
 
-function card(asset: GalleryAsset): HTMLElement {
-  const status = element('span', { className: 'status', role: 'status' });
-  const button = (label: string, title: string, body: GalleryRequest) => {
-    const node = element('button', { type: 'button', textContent: label, title });
-    node.addEventListener('click', () => request(body, status));
-    return node;
-  };
-  const image = element('img', { src: asset.src, alt: asset.prompt, loading: 'lazy', title: 'Open' });
-  // reserve the image's own aspect ratio before it loads, so the grid does not jump
-  if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
-  image.addEventListener('click', () => request(assetRequest('open', asset), status));
-  const details = [element('p', { className: 'prompt', textContent: asset.prompt })];
-  if (asset.negativePrompt) details.push(element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` }));
-  return element('article', { className: 'card' }, [
-    image,
-    element('div', { className: 'details' }, [
-      ...details,
-      element('p', { className: 'meta', textContent: describe(asset).join(' · ') }),
-      element('p', { className: 'path', textContent: asset.path }),
-      element('div', { className: 'actions' }, [
-        button('Insert', 'Insert a reference at the cursor of the last editor', assetRequest('insert', asset)),
-        button('Open', 'Open the image', assetRequest('open', asset)),
-        button('Copy prompt', 'Copy the prompt', { type: 'copyPrompt', jobId: asset.jobId }),
-        button('Reveal', 'Reveal in the Explorer', assetRequest('reveal', asset)),
-        status,
-      ]),
-    ]),
-  ]);
+function saveState(): void {
+  vscode.setState({ filter, sort });
 }
 
-function render(): void {
-  const search = element('input', { type: 'search', placeholder: 'Filter by prompt, model or file', value: filter, ariaLabel: 'Filter' });
-  search.addEventListener('input', () => {
-    filter = search.value;
-    vscode.setState({ filter });
-    renderGrid();
-  });
-  const header = element('header', {}, [
-    element('h1', { textContent: 'Image Jobs Gallery' }),
-    search,
-    element('span', { className: 'count', id: 'count' }),
-  ]);
-  const grid = element('section', { className: 'grid', id: 'grid' });
-  app.replaceChildren(header, grid);
+const search = element('input', {
+  type: 'search',
+  placeholder: 'Filter by prompt, model, seed or file',
+  value: filter,
+  ariaLabel: 'Filter',
+});
+search.addEventListener('input', () => {
+  filter = search.value;
+  saveState();
   renderGrid();
-  function renderGrid(): void {
-    const current = filter.trim().toLowerCase();
-    const visible = current
-      ? assets.filter((asset) => `${asset.prompt} ${asset.model} ${asset.path}`.toLowerCase().includes(current))
-      : assets;
-    document.getElementById('count')!.textContent = `${visible.length} of ${assets.length} image${assets.length === 1 ? '' : 's'}`;
-    grid.replaceChildren(
-      ...(visible.length > 0
-        ? visible.map(card)
-        : [
-            element('p', {
-              className: 'empty',
-              textContent: assets.length
-                ? 'No image matches the filter.'
-                : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.',
-            }),
-          ]),
-    );
-  }
+});
+
+const sortSelect = element(
+  'select',
+  { ariaLabel: 'Sort', title: 'Sort' },
+  SORTS.map((option) => element('option', { value: option.value, textContent: option.label, selected: option.value === sort })),
+);
+sortSelect.addEventListener('change', () => {
+  if (isSort(sortSelect.value)) sort = sortSelect.value;
+  saveState();
+  renderGrid();
+});
+
+const count = element('span', { className: 'count' });
+const compareButton = button('Compare', 'Compare the selected images side by side', () =>
+  showComparison(visible().filter((asset) => selected.has(asset.uri))),
+);
+const clearButton = button('Clear selection', 'Unselect all images', () => {
+  selected.clear();
+  renderGrid();
+});
+const selection = element('div', { className: 'selection' }, [compareButton, clearButton]);
+const grid = element('section', { className: 'grid', ariaLabel: 'Images' });
+app.replaceChildren(
+  element('header', {}, [element('h1', { textContent: 'Image Jobs Gallery' }), search, sortSelect, count, selection]),
+  grid,
+);
+
+function renderGrid(): void {
+  const shown = visible();
+  const picked = shown.filter((asset) => selected.has(asset.uri)).length;
+  count.textContent = `${shown.length} of ${assets.length} image${assets.length === 1 ? '' : 's'}`;
+  compareButton.textContent = picked ? `Compare (${picked})` : 'Compare';
+  compareButton.disabled = picked < 2;
+  compareButton.title = picked < 2 ? 'Select two or more images to compare' : 'Compare the selected images side by side';
+  clearButton.hidden = selected.size === 0;
+  const handlers = {
+    request,
+    view: (asset: GalleryAsset) => showLightbox(visible, asset.uri),
+    select: (asset: GalleryAsset, on: boolean) => {
+      if (on) selected.add(asset.uri);
+      else selected.delete(asset.uri);
+      renderGrid();
+    },
+  };
+  const cards = [...live.map(liveCard), ...shown.map((asset) => card(asset, selected.has(asset.uri), handlers))];
+  const empty = assets.length ? 'No image matches the filter.' : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.';
+  grid.replaceChildren(...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]));
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) => {
   const message = event.data;
   if (message.type === 'assets') {
     assets = message.assets;
-    render();
+    live = message.live;
+    const known = new Set(assets.map((asset) => asset.uri));
+    for (const uri of selected) if (!known.has(uri)) selected.delete(uri);
+    renderGrid();
+    refreshLightbox(visible);
   } else if (message.type === 'reply') {
     const status = pending.get(message.requestId);
     pending.delete(message.requestId);
@@ -131,5 +133,5 @@ window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) =
   }
 });
 
-render();
+renderGrid();
 vscode.postMessage({ type: 'ready' });

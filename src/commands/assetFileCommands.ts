@@ -1,0 +1,133 @@
+// Actions on an image file, named by its file rather than by a job (a file on disk may have no job
+// record): insert a reference to it, open, reveal, copy its prompt, move it and its sidecar to the trash.
+// Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
+import * as vscode from 'vscode';
+import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
+import type { GalleryEntry } from '../core/results/galleryIndex';
+import { DisposableOwner } from '../services/disposables';
+import type { GalleryFiles } from '../services/galleryFiles';
+import { ArgumentError } from './commandRunner';
+import type { AssetFileArgs } from './commandArgs';
+
+export interface AssetFile {
+  readonly uri: vscode.Uri;
+  /** The sidecar's account of the image; undefined for a file the gallery has not indexed. */
+  readonly entry: GalleryEntry | undefined;
+}
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+export class AssetFileCommands extends DisposableOwner {
+  private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+
+  constructor(private readonly files: GalleryFiles) {
+    super();
+    // the gallery takes focus when clicked, so remember where the user was typing
+    this.register(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.lastTextEditor = editor;
+      }),
+    );
+  }
+
+  /** The file a request names: a URI as is; a relative path in whichever workspace folder has it. */
+  async resolve(args: AssetFileArgs): Promise<AssetFile> {
+    await this.files.ready();
+    let uri: vscode.Uri | undefined;
+    if (args.uri) uri = vscode.Uri.parse(args.uri, true);
+    else if (args.path && /^([a-zA-Z]:[\\/]|\/)/.test(args.path)) uri = vscode.Uri.file(args.path);
+    else if (args.path) {
+      const candidates = (vscode.workspace.workspaceFolders ?? []).map((folder) =>
+        vscode.Uri.joinPath(folder.uri, ...args.path!.split(/[\\/]/)),
+      );
+      uri = candidates.find((candidate) => this.files.get(candidate)) ?? candidates[0];
+    }
+    if (!uri) throw new ArgumentError('Name the image by { uri } or by { path } inside an open folder.');
+    return { uri, entry: this.files.get(uri) };
+  }
+
+  /** An image the gallery shows; anything else is refused (a request cannot name an arbitrary file). */
+  private async indexed(args: AssetFileArgs): Promise<AssetFile & { readonly entry: GalleryEntry }> {
+    const file = await this.resolve(args);
+    if (!file.entry)
+      throw new Error(`${vscode.workspace.asRelativePath(file.uri)} is not an image in the gallery (it has no Image Jobs sidecar).`);
+    return { uri: file.uri, entry: file.entry };
+  }
+
+  /**
+   * Inserts a reference to the file at the cursor of the last text editor: Markdown image, <img> in
+   * HTML-like files, the relative path elsewhere. With no editor, copies the path. Returns the text inserted.
+   */
+  async insertReference(args: AssetFileArgs): Promise<string | undefined> {
+    const { uri, entry } = await this.resolve(args);
+    if (!(await exists(uri))) throw new Error(`${vscode.workspace.asRelativePath(uri)} does not exist.`);
+    const workspacePath = vscode.workspace.asRelativePath(uri);
+    const editor = this.lastTextEditor && !this.lastTextEditor.document.isClosed ? this.lastTextEditor : undefined;
+    if (!editor) {
+      await vscode.env.clipboard.writeText(workspacePath);
+      void vscode.window.showInformationMessage(`No editor to insert into: copied ${workspacePath} to the clipboard.`);
+      return undefined;
+    }
+    const document = editor.document;
+    const sameSpace = document.uri.scheme === uri.scheme && document.uri.authority === uri.authority && document.uri.scheme !== 'untitled';
+    const path = sameSpace ? relativeReferencePath(document.uri.path, uri.path) : workspacePath;
+    const text = formatAssetReference(document.languageId, path, entry?.prompt ?? fileName(uri));
+    await editor.edit((edit) => {
+      for (const selection of editor.selections) edit.replace(selection, text);
+    });
+    await vscode.window.showTextDocument(document, editor.viewColumn);
+    return text;
+  }
+
+  async open(args: AssetFileArgs): Promise<void> {
+    const { uri } = await this.indexed(args);
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.One });
+  }
+
+  async reveal(args: AssetFileArgs): Promise<void> {
+    const { uri } = await this.indexed(args);
+    await vscode.commands.executeCommand('revealInExplorer', uri);
+  }
+
+  async copyPrompt(args: AssetFileArgs): Promise<string> {
+    const { entry } = await this.indexed(args);
+    await vscode.env.clipboard.writeText(entry.prompt);
+    return entry.prompt;
+  }
+
+  /** Moves the image and its sidecar to the trash, after a modal confirmation. True when they went. */
+  async trash(args: AssetFileArgs): Promise<boolean> {
+    const { uri, entry } = await this.indexed(args);
+    const name = fileName(uri);
+    if (!args.confirmed) {
+      const choice = await vscode.window.showWarningMessage(
+        `Move "${name}" and its sidecar to the trash?`,
+        { modal: true, detail: 'You can restore them from the trash.' },
+        'Move to Trash',
+      );
+      if (choice !== 'Move to Trash') return false;
+    }
+    const sidecar = vscode.Uri.parse(entry.sidecarUri);
+    for (const target of [uri, sidecar]) {
+      try {
+        await vscode.workspace.fs.delete(target, { useTrash: true });
+      } catch (error) {
+        if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') continue;
+        throw new Error(`Could not move ${fileName(target)} to the trash: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    this.files.forget(uri);
+    return true;
+  }
+}

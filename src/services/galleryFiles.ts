@@ -1,0 +1,173 @@
+// The images on disk the gallery shows: found through their sidecars (a bounded findFiles over the
+// workspace, the output folder first), kept current by a FileSystemWatcher and by the jobs of this
+// window as they save. Files, not job history, so every browser, profile and window sees the same
+// images, and clearing history keeps them. Started on first use, not at activation.
+import * as vscode from 'vscode';
+import type { JobStore } from '../core/jobs/jobStore';
+import {
+  GalleryIndex,
+  IMAGE_EXTENSIONS,
+  MAX_SIDECAR_BYTES,
+  readSidecar,
+  sidecarUriFor,
+  type GalleryEntry,
+} from '../core/results/galleryIndex';
+import { assetUri } from './workspaceAssets';
+import * as config from './config';
+import { DisposableOwner } from './disposables';
+import type { Log } from './log';
+
+/** At most this many `.json` files are looked at in a workspace scan. */
+const MAX_SCANNED_FILES = 5000;
+const EXCLUDED = '**/{node_modules,.git,.vscode-test,dist,out}/**';
+const READS_IN_PARALLEL = 8;
+const SETTLE_MS = 150;
+
+function isSidecarName(uri: vscode.Uri): boolean {
+  return uri.path.toLowerCase().endsWith('.json');
+}
+
+export class GalleryFiles extends DisposableOwner {
+  private readonly index = new GalleryIndex();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** Fires, settled, when images came, went or changed. */
+  readonly onDidChange = this.changed.event;
+  private started: Promise<void> | undefined;
+  private scanning: Promise<void> | undefined;
+  private pendingReads = new Map<string, vscode.Uri>();
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly log: Log,
+  ) {
+    super();
+    this.register({ dispose: () => clearTimeout(this.readTimer) });
+  }
+
+  /** Scans and starts watching, once; resolves when the first scan is done. */
+  ready(): Promise<void> {
+    return (this.started ??= this.start());
+  }
+
+  get(uri: vscode.Uri): GalleryEntry | undefined {
+    return this.index.get(uri.toString());
+  }
+
+  entries(): GalleryEntry[] {
+    return this.index.entries();
+  }
+
+  /** Every folder an indexed image lives in: the webview may load images from these only. */
+  folders(): vscode.Uri[] {
+    return this.index.folders().map((folder) => vscode.Uri.parse(folder));
+  }
+
+  /** Drops an image at once (after deleting it), without waiting for the watcher. */
+  forget(image: vscode.Uri): void {
+    if (this.index.remove(image.toString())) this.changed.fire();
+  }
+
+  private async start(): Promise<void> {
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/*.{json,${IMAGE_EXTENSIONS.join(',')}}`));
+    this.register(watcher.onDidCreate((uri) => this.onCreateOrChange(uri)));
+    this.register(watcher.onDidChange((uri) => this.onCreateOrChange(uri)));
+    this.register(watcher.onDidDelete((uri) => this.onDelete(uri)));
+    // a job of this window that saved: read its sidecars now (its folder may be outside the workspace)
+    this.register(
+      this.store.onDidChange((change) => {
+        if (change.kind !== 'upsert' || change.job.status !== 'succeeded') return;
+        for (const asset of change.job.assets) this.queueRead(assetUri(change.job.output.root, asset.sidecarPath));
+      }),
+    );
+    await this.scan();
+  }
+
+  /**
+   * Looks at the disk again (the panel does on each open): catches what the watcher cannot report,
+   * such as a deleted folder, or files written while it was starting.
+   */
+  rescan(): Promise<void> {
+    if (!this.started) return this.ready();
+    return this.started.then(() => (this.scanning ??= this.scan().finally(() => (this.scanning = undefined))));
+  }
+
+  private async scan(): Promise<void> {
+    const started = Date.now();
+    const sidecars = await this.findSidecars();
+    const before = new Set(this.index.entries().map((entry) => entry.sidecarUri));
+    for (let i = 0; i < sidecars.length; i += READS_IN_PARALLEL) {
+      await Promise.all(sidecars.slice(i, i + READS_IN_PARALLEL).map((uri) => this.read(uri)));
+    }
+    for (const uri of sidecars) before.delete(uri.toString());
+    // no longer found: dropped, except outside the workspace (a job's folder the scan does not cover)
+    for (const sidecar of before) if (vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(sidecar))) this.index.remove(sidecar);
+    this.log.info(`[gallery] indexed ${this.index.size} images from ${sidecars.length} .json files in ${Date.now() - started} ms`);
+    this.changed.fire();
+  }
+
+  /** The output folder of each workspace folder first (even if files.exclude hides it), then the rest. */
+  private async findSidecars(): Promise<vscode.Uri[]> {
+    const found = new Map<string, vscode.Uri>();
+    const outputFolder = config
+      .getTrusted('output.folder')
+      .replace(/\\/g, '/')
+      .replace(/^\.?\/+|\/+$/g, '');
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (!outputFolder || outputFolder.includes('..')) break;
+      const pattern = new vscode.RelativePattern(folder, `${outputFolder}/**/*.json`);
+      for (const uri of await vscode.workspace.findFiles(pattern, null, MAX_SCANNED_FILES)) found.set(uri.toString(), uri);
+    }
+    for (const uri of await vscode.workspace.findFiles('**/*.json', EXCLUDED, MAX_SCANNED_FILES)) {
+      if (found.size >= MAX_SCANNED_FILES) break;
+      found.set(uri.toString(), uri);
+    }
+    return [...found.values()];
+  }
+
+  /** Reads one `.json` file: indexed when it is the sidecar of an image that exists. */
+  private async read(sidecar: vscode.Uri): Promise<boolean> {
+    const key = sidecar.toString();
+    try {
+      const stat = await vscode.workspace.fs.stat(sidecar);
+      if (stat.size > MAX_SIDECAR_BYTES) return this.index.remove(key);
+      const sibling = (uri: string, name: string) => vscode.Uri.joinPath(vscode.Uri.parse(uri), '..', name).toString();
+      const read = readSidecar(key, await vscode.workspace.fs.readFile(sidecar), sibling);
+      if (!read.ok) {
+        if (read.problem !== 'not JSON') this.log.debug(`[gallery] skipped ${vscode.workspace.asRelativePath(sidecar)}: ${read.problem}`);
+        return this.index.remove(key);
+      }
+      await vscode.workspace.fs.stat(vscode.Uri.parse(read.entry.imageUri)); // throws when the image is gone
+      return this.index.put(read.entry);
+    } catch {
+      return this.index.remove(key);
+    }
+  }
+
+  /** Reads come in bursts (a job saves several files): settle, then read each file once. */
+  private queueRead(uri: vscode.Uri): void {
+    this.pendingReads.set(uri.toString(), uri);
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => void this.flushReads(), SETTLE_MS);
+  }
+
+  private async flushReads(): Promise<void> {
+    const uris = [...this.pendingReads.values()];
+    this.pendingReads = new Map();
+    let changed = false;
+    for (const uri of uris) changed = (await this.read(uri)) || changed;
+    if (changed && !this.isDisposed) this.changed.fire();
+  }
+
+  private onCreateOrChange(uri: vscode.Uri): void {
+    if (isSidecarName(uri)) return this.queueRead(uri);
+    // an image came back (restored from the trash, copied in): its sidecar says what it is
+    const sidecar = sidecarUriFor(uri.toString());
+    if (sidecar) this.queueRead(vscode.Uri.parse(sidecar));
+  }
+
+  private onDelete(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.index.remove(key) || this.index.removeUnder(key)) this.changed.fire();
+  }
+}

@@ -1,0 +1,60 @@
+// A gallery card: the image (click or Enter: the lightbox), a checkbox to select it for comparing,
+// its prompt and parameters, and the actions the host carries out on its file.
+import type { GalleryAsset, GalleryLiveJob, GalleryRequest } from '../../src/shared/webviewProtocol';
+import { assetRequest } from '../../src/shared/galleryRequests';
+import { button, element } from './dom';
+import { describeAsset } from './describe';
+
+export interface CardHandlers {
+  request(body: GalleryRequest, status: HTMLElement): void;
+  view(asset: GalleryAsset): void;
+  select(asset: GalleryAsset, selected: boolean): void;
+}
+
+export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): HTMLElement {
+  const status = element('span', { className: 'status', role: 'status' });
+  const act = (type: GalleryRequest['type']) => () => on.request(assetRequest(type, asset), status);
+  const image = element('img', { src: asset.src, alt: asset.prompt, loading: 'lazy', title: 'View larger', tabIndex: 0 });
+  // reserve the image's own aspect ratio before it loads, so the grid does not jump
+  if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
+  image.addEventListener('click', () => on.view(asset));
+  image.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      on.view(asset);
+    }
+  });
+  const checkbox = element('input', { type: 'checkbox', checked: selected, title: 'Select to compare' });
+  checkbox.setAttribute('aria-label', `Select to compare: ${asset.path}`);
+  checkbox.addEventListener('change', () => on.select(asset, checkbox.checked));
+  const details = [element('p', { className: 'prompt', textContent: asset.prompt })];
+  if (asset.negativePrompt) details.push(element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` }));
+  return element('article', { className: selected ? 'card selected' : 'card' }, [
+    element('div', { className: 'frame' }, [image, element('label', { className: 'pick' }, [checkbox])]),
+    element('div', { className: 'details' }, [
+      ...details,
+      element('p', { className: 'meta', textContent: describeAsset(asset) }),
+      element('p', { className: 'path', textContent: asset.path, title: asset.path }),
+      element('div', { className: 'actions' }, [
+        button('Insert', 'Insert a reference at the cursor of the last editor', act('insert'), 'primary'),
+        button('Open', 'Open the image', act('open')),
+        button('Copy prompt', 'Copy the prompt', act('copyPrompt')),
+        button('Reveal', 'Reveal in the Explorer', act('reveal')),
+        button('Delete', 'Move the image and its sidecar to the trash', act('delete')),
+        status,
+      ]),
+    ]),
+  ]);
+}
+
+/** A job of this window still on its way: no file yet, so no actions. */
+export function liveCard(job: GalleryLiveJob): HTMLElement {
+  const images = job.count === 1 ? '1 image' : `${job.count} images`;
+  return element('article', { className: 'card live' }, [
+    element('div', { className: 'placeholder', textContent: `${job.status}…` }),
+    element('div', { className: 'details' }, [
+      element('p', { className: 'prompt', textContent: job.prompt }),
+      element('p', { className: 'meta', textContent: `${job.model} · ${images}` }),
+    ]),
+  ]);
+}

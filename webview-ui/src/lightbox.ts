@@ -1,0 +1,58 @@
+// The lightbox: one image large, its prompt and parameters; ←/→ step through the images the grid
+// shows (in its order and filter), Esc closes.
+import type { GalleryAsset } from '../../src/shared/webviewProtocol';
+import { stepIndex } from '../../src/shared/galleryView';
+import { button, element } from './dom';
+import { describeAsset } from './describe';
+import { closeOverlay, openOverlay, overlayOpen } from './overlay';
+
+let shownUri: string | undefined;
+
+/** Shows `assets[index]`; `list` is called again on each step, so the lightbox follows updates. */
+export function showLightbox(list: () => readonly GalleryAsset[], uri: string): void {
+  const assets = list();
+  const index = assets.findIndex((asset) => asset.uri === uri);
+  const asset = assets[index];
+  if (!asset) return;
+  shownUri = asset.uri;
+  const step = (by: number) => {
+    const current = list();
+    const next =
+      current[
+        stepIndex(
+          Math.max(
+            0,
+            current.findIndex((a) => a.uri === shownUri),
+          ),
+          by,
+          current.length,
+        )
+      ];
+    if (next) showLightbox(list, next.uri);
+  };
+  const image = element('img', { src: asset.src, alt: asset.prompt });
+  if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
+  const caption = element('div', { className: 'caption' }, [
+    element('p', { className: 'prompt-full', textContent: asset.prompt }),
+    ...(asset.negativePrompt ? [element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` })] : []),
+    element('p', { className: 'meta', textContent: describeAsset(asset) }),
+    element('p', { className: 'path', textContent: `${asset.path} · ${index + 1} of ${assets.length}` }),
+  ]);
+  const nav = element('div', { className: 'lightbox-nav' }, [
+    button('← Previous', 'Previous image (←)', () => step(-1)),
+    button('Next →', 'Next image (→)', () => step(1)),
+  ]);
+  openOverlay('lightbox', 'Image', [element('div', { className: 'stage' }, [image]), caption, nav], (event) => {
+    if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+      event.preventDefault();
+      step(event.key === 'ArrowLeft' ? -1 : 1);
+    }
+  });
+}
+
+/** After new assets arrive: re-show the open image, or close if it is gone. */
+export function refreshLightbox(list: () => readonly GalleryAsset[]): void {
+  if (!overlayOpen('lightbox') || !shownUri) return;
+  if (list().some((asset) => asset.uri === shownUri)) showLightbox(list, shownUri);
+  else closeOverlay();
+}
