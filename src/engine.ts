@@ -1,6 +1,8 @@
 // The part of the extension loaded on first use instead of at activation: .prompt parsing (yaml, zod),
 // HTTP (undici) and the providers. Bundled on its own as dist/engine.js.
 export { checkPromptFile } from './core/prompt/promptCheck';
+export { promptCompletions } from './core/prompt/promptCompletion';
+export { promptHover } from './core/prompt/promptHover';
 export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';

@@ -1,17 +1,20 @@
 import * as vscode from 'vscode';
 import type { PromptDiagnostic, PromptParseResult } from '../core/prompt/promptFile';
-import type { TextRange } from '../core/prompt/textRange';
+import { providerAccessDiagnostics } from '../core/prompt/providerAccess';
+import type { ApiKeys } from '../services/apiKeys';
 import { defaultProvider } from '../services/config';
+import { DisposableOwner } from '../services/disposables';
+import { PromptEditorHelp } from './promptEditorHelp';
 import { PromptParses } from './promptParses';
+import { toVscodeRange } from './promptRanges';
+import { ProviderAccessWatch } from './providerAccessWatch';
+
+export { toVscodeRange } from './promptRanges';
 
 const DEBOUNCE_MS = 250;
 
 export function isPromptDocument(document: vscode.TextDocument): boolean {
   return document.languageId === 'dotprompt' || document.uri.path.endsWith('.prompt');
-}
-
-export function toVscodeRange(range: TextRange): vscode.Range {
-  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
 const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> = {
@@ -20,33 +23,48 @@ const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> 
   information: vscode.DiagnosticSeverity.Information,
 };
 
-/** Keeps diagnostics of open .prompt files current, and serves a "Generate" CodeLens at their top. */
-export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('imageJobs');
+/**
+ * Keeps diagnostics of open .prompt files current (the parse's, and whether the model's provider
+ * has its key and base URL), serves a "Generate" CodeLens at their top, and owns the editor help.
+ */
+export class PromptLanguageFeatures extends DisposableOwner implements vscode.CodeLensProvider {
+  private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('imageJobs'));
   private readonly parses = new PromptParses();
+  /** Each document's published diagnostics that carry a fix, for the quick fixes. */
+  private readonly published = new Map<string, readonly PromptDiagnostic[]>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  private readonly lensesChanged = this.register(new vscode.EventEmitter<void>());
+  private readonly access: ProviderAccessWatch;
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
 
-  constructor() {
-    this.disposables.push(
-      this.diagnostics,
-      this.lensesChanged,
-      vscode.languages.registerCodeLensProvider({ language: 'dotprompt' }, this),
-      vscode.workspace.onDidOpenTextDocument((document) => this.validateNow(document)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document)),
-    );
+  constructor(apiKeys: Pick<ApiKeys, 'has' | 'onDidChange'>) {
+    super();
+    this.access = this.register(new ProviderAccessWatch(apiKeys));
+    this.register(new PromptEditorHelp((uri) => this.published.get(uri.toString()) ?? []));
+    this.register(vscode.languages.registerCodeLensProvider({ language: 'dotprompt' }, this));
+    this.register(vscode.workspace.onDidOpenTextDocument((document) => this.validateNow(document)));
+    this.register(vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)));
+    this.register(vscode.workspace.onDidCloseTextDocument((document) => this.forget(document)));
+    // a key set or cleared (here or in another window), or a base URL changed
+    this.register(this.access.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.validateNow(document))));
+    this.register({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
     for (const document of vscode.workspace.textDocuments) this.validateNow(document);
   }
 
   /** Parses the document (once per version), publishes its diagnostics and returns the result. */
   validate(document: vscode.TextDocument): PromptParseResult {
     const result = this.parses.get(document);
+    const all = [
+      ...result.diagnostics,
+      ...providerAccessDiagnostics(result.modelAt, result.modelAt ? this.access.state(result.modelAt.providerId) : {}),
+    ];
+    this.published.set(
+      document.uri.toString(),
+      all.filter((diagnostic) => diagnostic.fix),
+    );
     this.diagnostics.set(
       document.uri,
-      result.diagnostics.map((diagnostic) => {
+      all.map((diagnostic) => {
         const item = new vscode.Diagnostic(toVscodeRange(diagnostic.range), diagnostic.message, SEVERITY[diagnostic.severity]);
         item.source = 'Image Jobs';
         return item;
@@ -56,7 +74,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
   }
 
   private validateNow(document: vscode.TextDocument): void {
-    if (isPromptDocument(document)) this.validate(document);
+    if (isPromptDocument(document) && !document.isClosed) this.validate(document);
   }
 
   private validateSoon(document: vscode.TextDocument): void {
@@ -67,6 +85,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
       key,
       setTimeout(() => {
         this.pending.delete(key);
+        if (this.isDisposed || document.isClosed) return;
         this.validate(document);
         this.lensesChanged.fire();
       }, DEBOUNCE_MS),
@@ -77,6 +96,7 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
     const key = document.uri.toString();
     clearTimeout(this.pending.get(key));
     this.pending.delete(key);
+    this.published.delete(key);
     this.parses.forget(document);
     this.diagnostics.delete(document.uri);
   }
@@ -105,10 +125,5 @@ export class PromptLanguageFeatures implements vscode.CodeLensProvider, vscode.D
       }),
       new vscode.CodeLens(top, { title: model, command: '' }),
     ];
-  }
-
-  dispose(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -114,8 +114,8 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     const uri = await writePrompt('tams-bad', 'model: tams/600423083519508503\nconfig:\n  width: 500\n  steps: 80');
     assert.equal(await vscode.commands.executeCommand('imageJobs.generate', uri), undefined);
     const messages = vscode.languages.getDiagnostics(uri).map((d) => `${d.range.start.line}: ${d.message}`);
-    assert.ok(messages.includes('3: width must be a multiple of 64 from 512 to 1536 for TAMS (got 500)'), messages.join(' | '));
-    assert.ok(messages.includes('4: steps must be 10–50 for TAMS (got 80)'), messages.join(' | '));
+    assert.ok(messages.includes('3: TAMS: width must be a multiple of 64 from 512 to 1536 (got 500)'), messages.join(' | '));
+    assert.ok(messages.includes('4: TAMS: steps must be 10–50 (got 80)'), messages.join(' | '));
     assert.equal(tams.requests.length, before);
     assert.equal(api.listJobs().length, jobsBefore);
   });

@@ -66,10 +66,17 @@ function completionsAt(source: string, offset: number, settings: CompletionSetti
   if (context.kind === 'value') {
     const path = context.path.join('.');
     const range = rangeIn(source, context.start, context.end);
-    if (path === 'model') return modelValues(settings, range);
-    if (path === 'config.kind') return ['image', 'video'].map((kind) => ({ label: kind, kind: 'value', insertText: kind, range }));
-    if (path === 'output.name') return namePlaceholders(source, context.value, context.offset - context.start, context.start);
-    return [];
+    // `model:` with the value typed straight after the colon still needs the space YAML wants
+    const space = source[context.start - 1] === ':' ? ' ' : '';
+    const values =
+      path === 'model'
+        ? modelValues(settings, range)
+        : path === 'config.kind'
+          ? kindValues(range)
+          : path === 'output.name'
+            ? namePlaceholders(source, context.value, context.offset - context.start, context.start)
+            : [];
+    return values.map((item) => ({ ...item, insertText: space + item.insertText }));
   }
   if (context.kind === 'variable') {
     const range = rangeIn(source, context.start, context.end);
@@ -82,6 +89,10 @@ function completionsAt(source: string, offset: number, settings: CompletionSetti
     }));
   }
   return [];
+}
+
+function kindValues(range: TextRange): PromptCompletion[] {
+  return ['image', 'video'].map((kind) => ({ label: kind, kind: 'value', insertText: kind, range }));
 }
 
 function modelValues(settings: CompletionSettings, range: TextRange): PromptCompletion[] {
