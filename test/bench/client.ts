@@ -8,12 +8,15 @@ import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
+import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/jobs/providerGate';
+import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';
 import type { ProviderContext, RemoteJobState } from '../../src/core/providers/types';
 
 export interface ClientConfig {
-  readonly schedule: 'engine' | 'fixed';
+  /** The engine, a fixed loop over the extension's provider code, or a peer's own client. */
+  readonly schedule: 'engine' | 'fixed' | PeerSchedule;
   readonly fixedIntervalMs?: number;
   readonly providerId: ProviderId;
   readonly request: GenerationRequest;
@@ -77,12 +80,21 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
   const provider = PROVIDER_IMPLEMENTATIONS[config.providerId];
   const context: ProviderContext = { ...config.context, http };
   let errors = 0;
-  // what the providers' samples and the fal/Replicate clients do: submit, then poll at a fixed interval
+  // what the providers' samples do, polling as the fal client does: at once after the submit, then
+  // one interval after each answer; no gate, so the provider's 429s are met and retried as they come
   await Promise.all(
     Array.from({ length: config.jobs }, async (_, index) => {
-      const { remoteId } = await provider.submit(config.request, `bench-${index}`, context);
-      for (;;) {
-        await sleep(config.fixedIntervalMs!);
+      let remoteId: string | undefined;
+      while (!remoteId) {
+        try {
+          ({ remoteId } = await provider.submit(config.request, `bench-${index}`, context));
+        } catch {
+          errors++;
+          await sleep(config.fixedIntervalMs!);
+        }
+      }
+      for (let first = true; ; first = false) {
+        if (!first) await sleep(config.fixedIntervalMs!);
         let state: RemoteJobState;
         try {
           state = await provider.poll(remoteId, context);
@@ -101,6 +113,14 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
     }),
   );
   return errors;
+}
+
+/** The documented limits on the bench's clock: windows as long as the time scale makes a real one. */
+function scaledLimits(limits: ProviderLimits, scale: number): ProviderLimits {
+  const rates = Object.fromEntries(
+    Object.entries(limits.rates ?? {}).map(([kind, rate]) => [kind, { ...rate, perMs: rate.perMs * scale }]),
+  );
+  return { ...limits, rates };
 }
 
 async function runEngine(
@@ -126,8 +146,7 @@ async function runEngine(
     async () => ({ provider: PROVIDER_IMPLEMENTATIONS[config.providerId], context: { ...config.context, http } }),
     sink,
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
-    // the documented rate limits are in real seconds; this run is time-scaled, so only concurrency applies
-    { pollPolicy: () => policy, providerLimits: { [config.providerId]: { maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT ?? 16) } } },
+    { pollPolicy: () => policy, providerLimits: { [config.providerId]: scaledLimits(PROVIDER_LIMITS[config.providerId], scale) } },
   );
   const done = new Set<string>();
   const ended = new Set<string>();
@@ -198,6 +217,14 @@ async function main(): Promise<void> {
   // for a moment, part of it kept): once per process, whatever the number of jobs. Pay it before the
   // baseline, and give the background compiler time to finish.
   for (let i = 0; i < 20; i++) await http.download(`${config.context.baseUrl}/warm-up`, { maxBytes: 65536 }).catch(() => undefined);
+  const peer = config.schedule !== 'engine' && config.schedule !== 'fixed' ? config.schedule : undefined;
+  // the peers' clients use Node's own fetch (its own copy of undici): warm that one too
+  if (peer)
+    for (let i = 0; i < 20; i++)
+      await fetch(`${config.context.baseUrl}/warm-up`).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
   await sleep(1000);
   const liveBefore = config.measureLiveHeap ? liveHeapMb() : 0;
   let liveHeap: ClientReport['liveHeap'];
@@ -223,8 +250,12 @@ async function main(): Promise<void> {
   const onAllSubmitted = config.measureLiveHeap
     ? (jobsInFlight: number) => (liveHeap = { beforeMb: liveBefore, withJobsMb: liveHeapMb(), jobsInFlight })
     : undefined;
-  const errors =
-    config.schedule === 'engine' ? await runEngine(config, http, detected, onAllSubmitted) : await runFixed(config, http, detected);
+  if (peer) scaleTimers(config.timeScale);
+  const errors = peer
+    ? await runPeer({ schedule: peer, baseUrl: config.context.baseUrl, apiKey: config.context.apiKey!, jobs: config.jobs, detected })
+    : config.schedule === 'engine'
+      ? await runEngine(config, http, detected, onAllSubmitted)
+      : await runFixed(config, http, detected);
   await profiler?.();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);

@@ -1,0 +1,123 @@
+// What the bench runs: the providers (their documented limits, a worker pool, the jobs' lengths) and
+// the schedules, each with the server it talks to: the provider's own fake for the engine and the
+// fixed loop, a fal- or Replicate-shaped one for those real clients, all driven by the same timeline.
+import type { GenerationRequest, ProviderId } from '../../src/core/jobModel';
+import type { FakeProviderServer, RecordedRequest } from '../fixtures/providers/fakeServer';
+import { SubModelServer } from '../fixtures/providers/subModelServer';
+import { TamsServer } from '../fixtures/providers/tamsServer';
+import type { ClientConfig } from './client';
+import { FalServer } from './falServer';
+import { ReplicateServer, prefersWait } from './replicateServer';
+import { BenchTimeline, normal, seededUniform, type RateRule } from './timelines';
+
+export const MEDIAN_MS = 20_000;
+export const SIGMA = 0.5;
+
+export interface Target {
+  readonly name: string;
+  readonly providerId: ProviderId;
+  /** Jobs submitted at once: as many as the documented limits let through in a bench's time. */
+  readonly jobs: number;
+  /** The provider's worker pool: half the batch runs at once, the rest queues. */
+  readonly workers: number;
+  readonly limits: Readonly<Record<string, RateRule>>;
+  readonly createServer: (model: BenchTimeline) => FakeProviderServer;
+  readonly context: (server: FakeProviderServer) => ClientConfig['context'];
+  readonly request: GenerationRequest;
+}
+
+const jobs = (fallback: number) => Number(process.env.BENCH_JOBS ?? fallback);
+const base = { prompt: 'bench', params: { width: 512, height: 512, count: 1, steps: 20 } };
+
+export const TARGETS: Target[] = [
+  {
+    name: 'TAMS (reports progress)',
+    providerId: 'tams',
+    // 5 requests per second for everything: 1,000 jobs would need 400 s for one submit and one poll each
+    jobs: jobs(100),
+    workers: Math.ceil(jobs(100) / 2),
+    limits: { all: { requests: 5, perMs: 1000 } },
+    createServer: (model) => new TamsServer({ timing: model }),
+    context: (server) => ({ baseUrl: server.url, apiKey: server.apiKey }),
+    request: { ...base, providerId: 'tams', model: 'bench-model' },
+  },
+  {
+    name: 'SubModel (no progress)',
+    providerId: 'submodel',
+    jobs: jobs(1000),
+    workers: Math.ceil(jobs(1000) / 2),
+    // per 10 s, and at once: /run, /runsync (a held request), /status and /stream
+    limits: {
+      submit: { requests: 1000, perMs: 10_000, concurrent: 200 },
+      sync: { requests: 2000, perMs: 10_000, concurrent: 400 },
+      status: { requests: 2000, perMs: 10_000, concurrent: 400 },
+      cancel: { requests: 100, perMs: 10_000, concurrent: 20 },
+    },
+    createServer: (model) => new SubModelServer('/v1/sl', { timing: model }),
+    context: (server) => ({
+      baseUrl: server.url,
+      apiKey: server.apiKey,
+      options: { endpointId: (server as SubModelServer).endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' },
+    }),
+    request: { ...base, providerId: 'submodel', model: '' },
+  },
+];
+
+export interface Schedule {
+  readonly label: string;
+  readonly schedule: ClientConfig['schedule'];
+  readonly fixedIntervalMs?: number;
+  readonly historyJobs?: number;
+  /** The loopback server it talks to: the provider's own, or one shaped as the client expects. */
+  readonly server: 'native' | 'fal' | 'replicate';
+}
+
+export const SCHEDULES: Schedule[] = [
+  { label: 'Image Jobs engine, model new to it', schedule: 'engine', server: 'native' },
+  // as after a first batch: the store keeps finished jobs, and the engine learns from them
+  { label: 'Image Jobs engine, 50 earlier jobs', schedule: 'engine', historyJobs: 50, server: 'native' },
+  { label: 'fixed 2 s loop (provider samples)', schedule: 'fixed', fixedIntervalMs: 2000, server: 'native' },
+  { label: '@fal-ai/client queue, polling', schedule: 'fal-poll', server: 'fal' },
+  { label: '@fal-ai/client queue, status stream', schedule: 'fal-stream', server: 'fal' },
+  { label: 'replicate run(), Prefer: wait', schedule: 'replicate-run', server: 'replicate' },
+  { label: 'replicate run(), poll mode (wait())', schedule: 'replicate-poll', server: 'replicate' },
+];
+
+/** Which of the provider's limits a request counts against; the client's warm-up counts against none. */
+function requestKind(request: RecordedRequest): string | undefined {
+  const path = request.path.split('?')[0]!;
+  if (path === '/warm-up') return undefined;
+  if (/\/cancel(\/|$)/.test(path)) return 'cancel';
+  if (path.endsWith('/runsync') || (request.method === 'POST' && prefersWait(request))) return 'sync';
+  if (request.method === 'POST' && /(\/run|\/predictions|\/v1\/jobs|^\/bench\/image-model)$/.test(path)) return 'submit';
+  return 'status';
+}
+
+/** The jobs' work in real ms: lognormal, the same draws for a seed whichever client submits them. */
+export function workSampler(seed: number): () => number {
+  const draw = normal(seededUniform(seed));
+  return () => MEDIAN_MS * Math.exp(SIGMA * draw());
+}
+
+export function createServer(
+  target: Target,
+  schedule: Schedule,
+  seed: number,
+  timeScale: number,
+): { server: FakeProviderServer; model: BenchTimeline } {
+  const model = new BenchTimeline({
+    seed,
+    timeScale,
+    workers: target.workers,
+    workMs: workSampler(seed),
+    classify: requestKind,
+    limits: target.limits,
+  });
+  const server =
+    schedule.server === 'fal'
+      ? new FalServer(model, timeScale)
+      : schedule.server === 'replicate'
+        ? new ReplicateServer(model, timeScale)
+        : target.createServer(model);
+  return { server, model };
+}

@@ -1,0 +1,173 @@
+// The bench's model of a provider, plugged into the loopback servers through their `timing` option
+// (the unit and integration tests keep the fixtures' simple model): a fixed pool of workers taking jobs
+// first come first served, so queue time comes from load, not from the job's own length; progress in
+// steps, then a tail at 100% (saving, uploading) before the job reads as done; latency with jitter on
+// every answer; the provider's documented rate limits, refused with 429, for every client alike.
+// Every draw is seeded, and a job's draws depend on its rank only, so each schedule meets the same jobs.
+import type { FakeJob, JobTimeline, RecordedRequest, ServerTimingModel } from '../fixtures/providers/fakeServer';
+
+/** mulberry32: uniform in (0, 1), the same sequence for a seed. */
+export function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+}
+
+/** Standard normal draws (Box–Muller) from a uniform source. */
+export function normal(uniform: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** Requests admitted per window, and (optionally) answered at once; times in real milliseconds. */
+export interface RateRule {
+  readonly requests: number;
+  readonly perMs: number;
+  readonly concurrent?: number;
+}
+
+export interface TimelineOptions {
+  readonly seed: number;
+  /** Bench milliseconds per real millisecond. */
+  readonly timeScale: number;
+  readonly workers: number;
+  /** The work itself (real ms), drawn per job in order. */
+  readonly workMs: () => number;
+  /** Which rule a request falls under ('all' applies to every one but those given undefined). */
+  readonly classify: (request: RecordedRequest) => string | undefined;
+  readonly limits: Readonly<Record<string, RateRule>>;
+}
+
+/** Progress moves in these steps (a sampler reporting at each 5% of its steps). */
+const PROGRESS_STEPS = 20;
+/** Real milliseconds. A worker picking a job up: a short hand-off, sometimes a cold start. */
+const DISPATCH_MEDIAN_MS = 400;
+/** Real milliseconds at 100% before the job reads as done: saving and uploading the image. */
+const TAIL_MIN_MS = 500;
+const TAIL_SPREAD_MS = 2500;
+/** Real milliseconds for one answer: median and spread (lognormal). */
+const LATENCY_MEDIAN_MS = 60;
+const LATENCY_SIGMA = 0.5;
+
+interface Plan {
+  readonly rank: number;
+  readonly startAt: number;
+  readonly workEndAt: number;
+  readonly endAt: number;
+}
+
+class Window {
+  private readonly admitted: number[] = [];
+  private inFlight = 0;
+  constructor(
+    private readonly rule: RateRule,
+    private readonly scale: number,
+  ) {}
+
+  tryAdmit(now: number): (() => void) | undefined {
+    const span = this.rule.perMs * this.scale;
+    while (this.admitted.length && this.admitted[0]! <= now - span) this.admitted.shift();
+    if (this.admitted.length >= this.rule.requests) return undefined;
+    if (this.rule.concurrent !== undefined && this.inFlight >= this.rule.concurrent) return undefined;
+    this.admitted.push(now);
+    this.inFlight++;
+    return () => void this.inFlight--;
+  }
+}
+
+export class BenchTimeline implements ServerTimingModel {
+  private readonly plans = new Map<string, Plan>();
+  private readonly startsInOrder: number[] = [];
+  private readonly workerFreeAt: number[];
+  private readonly perJob: () => number;
+  private readonly latencyNormal: () => number;
+  private readonly windows = new Map<string, Window>();
+  /** Requests answered 429 by the limits, by rule. */
+  readonly refused = new Map<string, number>();
+  /** Every request the limits saw (admitted or not). */
+  requestsSeen = 0;
+
+  constructor(private readonly options: TimelineOptions) {
+    this.workerFreeAt = Array.from({ length: options.workers }, () => 0);
+    this.perJob = seededUniform(options.seed * 7 + 1);
+    this.latencyNormal = normal(seededUniform(options.seed * 7 + 2));
+    for (const [name, rule] of Object.entries(options.limits)) this.windows.set(name, new Window(rule, options.timeScale));
+  }
+
+  schedule(job: FakeJob): void {
+    const scale = this.options.timeScale;
+    const rank = this.plans.size;
+    const work = this.options.workMs() * scale;
+    const dispatch = -Math.log(this.perJob()) * DISPATCH_MEDIAN_MS * Math.LOG2E * scale;
+    const tail = (TAIL_MIN_MS + TAIL_SPREAD_MS * this.perJob()) * scale;
+    let worker = 0;
+    for (let i = 1; i < this.workerFreeAt.length; i++) if (this.workerFreeAt[i]! < this.workerFreeAt[worker]!) worker = i;
+    const startAt = Math.max(job.createdAt, this.workerFreeAt[worker]!) + dispatch;
+    const plan = { rank, startAt, workEndAt: startAt + work, endAt: startAt + work + tail };
+    this.workerFreeAt[worker] = plan.endAt;
+    this.plans.set(job.id, plan);
+    this.startsInOrder.push(startAt);
+  }
+
+  /** When the job reads as done, and its queue time: for the bench's lag and the views' timings. */
+  plan(job: FakeJob): Plan | undefined {
+    return this.plans.get(job.id);
+  }
+
+  spans(job: FakeJob): { queuedMs: number; runMs: number } {
+    const plan = this.plans.get(job.id)!;
+    return {
+      queuedMs: (plan.startAt - job.createdAt) / this.options.timeScale,
+      runMs: (plan.endAt - plan.startAt) / this.options.timeScale,
+    };
+  }
+
+  timeline(job: FakeJob, now: number): JobTimeline {
+    const plan = this.plans.get(job.id)!;
+    if (now < plan.startAt) {
+      // first come first served: the jobs ahead are the earlier ones not started yet
+      let started = 0;
+      let high = this.startsInOrder.length;
+      while (started < high) {
+        const mid = (started + high) >> 1;
+        if (this.startsInOrder[mid]! <= now) started = mid + 1;
+        else high = mid;
+      }
+      return { phase: 'queued', progress: 0, queueRank: Math.max(0, plan.rank - started) };
+    }
+    if (now < plan.workEndAt) {
+      const share = (now - plan.startAt) / (plan.workEndAt - plan.startAt);
+      return { phase: 'running', progress: Math.floor(share * PROGRESS_STEPS) / PROGRESS_STEPS, queueRank: 0 };
+    }
+    if (now < plan.endAt) return { phase: 'running', progress: 1, queueRank: 0 };
+    job.finishedAt ??= plan.endAt;
+    return { phase: 'succeeded', progress: 1, queueRank: 0 };
+  }
+
+  admit(request: RecordedRequest): (() => void) | undefined {
+    this.requestsSeen++;
+    const kind = this.options.classify(request);
+    if (kind === undefined) return () => undefined;
+    const releases: (() => void)[] = [];
+    for (const name of ['all', kind]) {
+      const window = name === undefined ? undefined : this.windows.get(name);
+      if (!window) continue;
+      const release = window.tryAdmit(request.at);
+      if (!release) {
+        releases.forEach((undo) => undo());
+        this.refused.set(name!, (this.refused.get(name!) ?? 0) + 1);
+        return undefined;
+      }
+      releases.push(release);
+    }
+    return () => releases.forEach((release) => release());
+  }
+
+  latencyMs(): number {
+    return LATENCY_MEDIAN_MS * Math.exp(LATENCY_SIGMA * this.latencyNormal()) * this.options.timeScale;
+  }
+}
