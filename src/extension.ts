@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   void leases?.prune().catch(() => undefined);
   const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy, leases }));
 
-  const promptLanguage = push(new PromptLanguageFeatures());
+  const promptLanguage = push(new PromptLanguageFeatures(apiKeys));
   const jobsTree = push(new JobsTreeProvider(store, context.globalState));
   jobsTree.attach(push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false })));
   push(new JobNotifications(store, log));
