@@ -10,6 +10,7 @@ import { ProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { requireImageOperation } from './common';
 import { providerHttp } from './providerHttp';
+import { unsentParams } from './unsentParams';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 /** The document's BifrostError: the reason is nested one level down, at error.message. */
@@ -114,9 +115,12 @@ export function validateBifrostRequest(request: GenerationRequest): RequestProbl
       message: "Bifrost sends width and height together as one size: set both, or neither for the model's default",
     });
   }
-  // Bifrost's image request has no guidance or sampler field (core/schemas/images.go ImageGenerationParameters)
-  if (params.cfgScale !== undefined) problems.push({ field: 'cfgScale', message: 'Bifrost image requests have no cfgScale' });
-  if (params.sampler !== undefined) problems.push({ field: 'sampler', message: 'Bifrost image requests have no sampler' });
+  // Bifrost's image request has no guidance or sampler field (core/schemas/images.go
+  // ImageGenerationParameters). A warning, not an error: the request is whole without them (the
+  // model uses its own), so a file written for another provider still runs, and says what is left out.
+  problems.push(
+    ...unsentParams(params, ['cfgScale', 'sampler'], (field) => `Bifrost's image request has no field for ${field}; it is not sent`),
+  );
   const known = KNOWN_MODELS[request.model];
   const size = sizeOf(request);
   if (known && size && !known.sizes.includes(size)) {

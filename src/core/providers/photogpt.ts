@@ -9,6 +9,7 @@ import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
 import { bearer } from './common';
 import { providerHttp } from './providerHttp';
+import { ALL_PARAMS, unsentParams, type ParamName } from './unsentParams';
 import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
 
 /** PROVIDERS.md: an explicit error, sent by PhotoGPT even where the document shows only `result`. */
@@ -89,10 +90,32 @@ export function normalizePhotoGptJob(job: PhotoGptJob, body: unknown = { result:
   return { status: 'succeeded', outputs };
 }
 
+/** Settings images/generation has no documented field for. */
+const UNSENT_IMAGE_PARAMS: readonly ParamName[] = ['negativePrompt', 'cfgScale', 'sampler'];
+
+/** What each job kind's body leaves out of the user's settings (see `submission`). */
+function unsentByKind(request: GenerationRequest): RequestProblem[] {
+  const { params } = request;
+  switch (request.operation?.kind) {
+    case 'upscale':
+      return unsentParams(params, ALL_PARAMS, (field) => `PhotoGPT's upscaling takes only the image; ${field} is not sent`);
+    case 'video':
+      return unsentParams(
+        params,
+        ALL_PARAMS,
+        (field) => `PhotoGPT's video generation takes only the model and the prompt; ${field} is not sent`,
+      );
+    default:
+      return unsentParams(params, UNSENT_IMAGE_PARAMS, (field) => `PhotoGPT's image generation has no field for ${field}; it is not sent`);
+  }
+}
+
 export function validatePhotoGptRequest(request: GenerationRequest): RequestProblem[] {
-  if (request.operation?.kind === 'upscale')
-    return request.operation.imageId ? [] : [{ field: 'operation', message: 'upscaling needs an image id' }];
-  return request.model ? [] : [{ field: 'model', message: 'PhotoGPT needs a model id: model: photogpt/<modelID>' }];
+  const problems: RequestProblem[] = [];
+  if (request.operation?.kind === 'upscale') {
+    if (!request.operation.imageId) problems.push({ field: 'operation', message: 'upscaling needs an image id' });
+  } else if (!request.model) problems.push({ field: 'model', message: 'PhotoGPT needs a model id: model: photogpt/<modelID>' });
+  return [...problems, ...unsentByKind(request)];
 }
 
 /** Keeps only the fields that are set. */
@@ -103,7 +126,8 @@ function defined(fields: Record<string, unknown>): Record<string, unknown> {
 // The document names the three trigger endpoints but no request field. Bodies follow PROVIDERS.md:
 // images/generation {modelID, prompt, width?, height?, aspectRatio?, numImages?, steps?, seed?, …},
 // images/upscaling {imageID}; videos/generation is "{…}" there, so it gets what every model-scoped
-// job has (modelID, prompt). negativePrompt, cfgScale and sampler have no documented field: not sent.
+// job has (modelID, prompt). negativePrompt, cfgScale and sampler have no documented field: not sent
+// (validate warns about each one set).
 function submission(request: GenerationRequest): { path: string; body: Record<string, unknown> } {
   const { params } = request;
   if (request.operation?.kind === 'upscale') return { path: '/images/upscaling', body: { imageID: request.operation.imageId } };

@@ -67,6 +67,10 @@ export const sandboxProvider: ImageProvider = {
         width: params.width,
         height: params.height,
         steps: params.steps,
+        // the Sandbox stands in for any provider: its request carries every setting, so none is
+        // dropped unsaid (it renders from size, count and seed, and ignores the rest)
+        cfg_scale: params.cfgScale,
+        sampler: params.sampler,
         seed: params.seed,
         count: params.count,
       },

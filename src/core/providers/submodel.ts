@@ -13,7 +13,8 @@ import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
 import { endpoint, isDataUrl, parseDataUrl, requireImageOperation } from './common';
 import { providerHttp, type RequestExtras } from './providerHttp';
-import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, SubmitResult } from './types';
+import type { ImageProvider, ProviderContext, RemoteJobState, RemoteOutput, RequestProblem, SubmitResult } from './types';
+import { ALL_PARAMS, unsentParams } from './unsentParams';
 
 /** The document shows IN_QUEUE, COMPLETED and CANCELLED; PROVIDERS.md adds the RunPod family's others [G]. */
 const KNOWN_STATUSES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const;
@@ -149,9 +150,19 @@ function input(request: GenerationRequest): Record<string, unknown> {
   return { prompt: request.prompt };
 }
 
+/** Every parameter the user set is one the worker never sees: said, not dropped silently. */
+export function validateSubModelRequest(request: GenerationRequest): RequestProblem[] {
+  return unsentParams(
+    request.params,
+    ALL_PARAMS,
+    (field) => `SubModel sends only the prompt to the endpoint's worker; ${field} is not sent`,
+  );
+}
+
 export const subModelProvider: ImageProvider = {
   id: 'submodel',
   idempotentSubmit: false,
+  validate: validateSubModelRequest,
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'SubModel');

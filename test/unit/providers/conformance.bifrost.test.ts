@@ -163,14 +163,18 @@ test('finding: a size or count the known OpenAI models reject is a problem befor
   );
   // models not known here are left to the gateway
   assert.deepEqual(validateBifrostRequest(request('stability/sd3', { width: 640, height: 448, count: 4 })), []);
-  // one size field carries both sides; there is no field for cfgScale or sampler
+  // one size field carries both sides; there is no field for cfgScale or sampler: the request can
+  // go without them, so they are warnings
   assert.deepEqual(
-    validateBifrostRequest(request('openai/dall-e-2', { width: 512 })).map((p) => p.field),
-    ['width'],
+    validateBifrostRequest(request('openai/dall-e-2', { width: 512 })).map((p) => [p.field, p.severity ?? 'error']),
+    [['width', 'error']],
   );
   assert.deepEqual(
-    validateBifrostRequest(request('stability/sd3', { cfgScale: 7, sampler: 'Euler' })).map((p) => p.field),
-    ['cfgScale', 'sampler'],
+    validateBifrostRequest(request('stability/sd3', { cfgScale: 7, sampler: 'Euler' })).map((p) => [p.field, p.severity]),
+    [
+      ['cfgScale', 'warning'],
+      ['sampler', 'warning'],
+    ],
   );
 });
 
