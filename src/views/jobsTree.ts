@@ -105,7 +105,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
   private groupItem(key: string): vscode.TreeItem {
     const file = promptFileOfGroup(key);
     const uri = file ? vscode.Uri.parse(file) : undefined;
-    const label = uri ? uri.path.split('/').pop()! : 'Selections and typed prompts';
+    const label = uri ? uri.path.split('/').pop()! : 'Selections & typed';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = key;
     item.description = groupSummary(this.model.jobsIn(key));
@@ -115,6 +115,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
       item.tooltip = vscode.workspace.asRelativePath(uri);
     } else {
       item.iconPath = new vscode.ThemeIcon('selection');
+      item.tooltip = 'Prompts from selections, typed in, or sent by scripts';
     }
     item.contextValue = uri ? 'jobGroup promptFile' : 'jobGroup';
     return item;
