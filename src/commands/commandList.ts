@@ -2,11 +2,12 @@
 // checks that each id package.json declares is registered.
 import type { JobManager } from '../core/jobs/jobManager';
 import type { Log } from '../services/log';
+import { isGroupKey } from '../views/jobGroups';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { GalleryPanel } from '../webview/galleryPanel';
 import type { ApiKeyCommands } from './apiKeyCommands';
 import type { AssetFileCommands } from './assetFileCommands';
-import { parseAssetFile, parseConfirmed, parseImageId, parseInsertTarget, parseJobId, parseKeyArgs } from './commandArgs';
+import { parseAssetFile, parseConfirmed, parseImageId, parseInsertTarget, parseJobId, parseKeyArgs, parseOptionalJobId } from './commandArgs';
 import { command, type Command } from './commandRunner';
 import { parseGenerateArgs, type GenerateCommands } from './generate';
 import type { JobCommands } from './jobCommands';
@@ -46,7 +47,19 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
     command({ id: 'imageJobs.job.retry', parse: parseJobId, run: (id) => t.jobCommands.retry(id) }),
     command({ id: 'imageJobs.job.openResult', parse: parseJobId, run: (id) => t.jobCommands.openResult(id) }),
     command({ id: 'imageJobs.job.copyId', parse: parseJobId, run: (id) => t.jobCommands.copyId(id) }),
-    command({ id: 'imageJobs.job.remove', parse: parseJobId, run: (id) => t.jobCommands.remove(id) }),
+    command({ id: 'imageJobs.job.runAgain', parse: parseJobId, run: (id) => t.jobCommands.runAgain(id) }),
+    command({ id: 'imageJobs.job.runWithNewSeed', parse: parseJobId, run: (id) => t.jobCommands.runWithNewSeed(id) }),
+    command({
+      id: 'imageJobs.job.remove',
+      parse: parseOptionalJobId,
+      run: async (id) => {
+        // the Delete key: the row VS Code passes, else the view's selection; a group row is never removed
+        const ids = id === undefined ? t.jobsTree.selectedJobIds() : isGroupKey(id) ? [] : [id];
+        for (const jobId of ids) await t.jobCommands.remove(jobId);
+      },
+    }),
+    command({ id: 'imageJobs.jobs.groupByPromptFile', run: () => t.jobsTree.setGrouped(true) }),
+    command({ id: 'imageJobs.jobs.showAsList', run: () => t.jobsTree.setGrouped(false) }),
     command({
       id: 'imageJobs.insertAsset',
       parse: parseInsertTarget,
