@@ -7,7 +7,15 @@ import type { JobsTreeProvider } from '../views/jobsTree';
 import type { GalleryPanel } from '../webview/galleryPanel';
 import type { ApiKeyCommands } from './apiKeyCommands';
 import type { AssetFileCommands } from './assetFileCommands';
-import { parseAssetFile, parseConfirmed, parseImageId, parseInsertTarget, parseJobId, parseKeyArgs, parseOptionalJobId } from './commandArgs';
+import {
+  parseAssetFile,
+  parseConfirmed,
+  parseImageId,
+  parseInsertTarget,
+  parseJobId,
+  parseKeyArgs,
+  parseOptionalJobId,
+} from './commandArgs';
 import { command, type Command } from './commandRunner';
 import { parseGenerateArgs, type GenerateCommands } from './generate';
 import type { JobCommands } from './jobCommands';
