@@ -73,7 +73,18 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
 
   const tamsCredits = new TamsCreditCommands(access, promptLanguage, context.globalStorageUri);
-  const commands = imageJobsCommands({ generate, keys, jobs, jobCommands, jobsTree, gallery, assetFiles, providerCommands, tamsCredits, log });
+  const commands = imageJobsCommands({
+    generate,
+    keys,
+    jobs,
+    jobCommands,
+    jobsTree,
+    gallery,
+    assetFiles,
+    providerCommands,
+    tamsCredits,
+    log,
+  });
   for (const registration of registerCommands(commands, log)) push(registration);
   push(new MissingKeyContext(apiKeys));
   push(new ProviderKeyContext(apiKeys));

@@ -101,13 +101,18 @@ export interface AssetFileArgs {
 export function parseAssetFile(args: readonly unknown[]): AssetFileArgs {
   const [value] = args;
   if (isObject(value) && optional(value, { uri: 'string', path: 'string', confirmed: 'boolean' }) && (value.uri || value.path)) {
-    return { uri: value.uri as string | undefined, path: value.path as string | undefined, confirmed: value.confirmed as boolean | undefined };
+    return {
+      uri: value.uri as string | undefined,
+      path: value.path as string | undefined,
+      confirmed: value.confirmed as boolean | undefined,
+    };
   }
   return refuse('{ uri } or { path }, with confirmed?', value);
 }
 
 /** `insertAsset` takes a job's asset (`{ jobId, index? }`) or a file (`{ uri }` / `{ path }`): a file on disk may have no job. */
-export type InsertTarget = { readonly kind: 'job'; readonly args: InsertAssetArgs } | { readonly kind: 'file'; readonly file: AssetFileArgs };
+export type InsertTarget =
+  { readonly kind: 'job'; readonly args: InsertAssetArgs } | { readonly kind: 'file'; readonly file: AssetFileArgs };
 
 export function parseInsertTarget(args: readonly unknown[]): InsertTarget {
   const [value] = args;
