@@ -112,7 +112,8 @@ export function checkFrontMatter(frontMatter: FrontMatter, report: Report, check
   const settings = model && !('error' in model) ? model : undefined;
   const config = withoutRandomSeed(parsed.success ? (parsed.data.config ?? {}) : wellTypedConfig(raw.config));
   const problems = settings && checks.checkRequest ? checks.checkRequest({ model: settings, config }) : [];
-  const judgedByProvider = new Set(problems.map((problem) => pathOfField(problem.field).join('.')));
+  // a provider's own rule replaces the schema's generic bound on a field; a warning does not (it blocks nothing)
+  const judgedByProvider = new Set(blockingProblems(problems).map((problem) => pathOfField(problem.field).join('.')));
 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -86,7 +86,7 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
   },
   'output.name': {
     type: 'string: a file name template',
-    summary: 'File name without extension (the imageJobs.output.nameTemplate setting otherwise). Quote it: `name: "{{name}}-{{seed}}"`.',
+    summary: 'File name without extension (the imageJobs.output.nameTemplate setting otherwise). Quote it: `name: "{{name}}-{{date}}"`.',
   },
 };
 
