@@ -1,6 +1,6 @@
 // The job record every part of the extension shares. Plain data, so it can be persisted as JSON
 // in workspace state and survive a window reload.
-import type { GenerationParams } from './prompt/generationParams';
+import type { GenerationParams } from './generationParams';
 import type { ProviderErrorKind } from './errors';
 
 /** Defined with its schema; a type-only import, so zod stays out of the activation bundle. */

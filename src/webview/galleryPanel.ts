@@ -11,7 +11,6 @@ import {
 import { DisposableOwner, disposeAll } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
-import type { AssetFileCommands } from '../commands/assetFileCommands';
 import { galleryAsset, liveJobs } from './galleryAssets';
 import { readGalleryMessage } from './galleryMessages';
 
@@ -25,6 +24,15 @@ function nonce(): string {
  * The gallery of the images on disk (GalleryFiles), plus the jobs of this window still running. One
  * panel at most; restored after a reload by its serializer.
  */
+/** What the gallery's buttons do to an image file (the commands side implements it: AssetFileCommands). */
+export interface GalleryFileActions {
+  insertReference(target: { readonly uri: string }): Promise<string | undefined>;
+  open(target: { readonly uri: string }): Promise<void>;
+  reveal(target: { readonly uri: string }): Promise<void>;
+  copyPrompt(target: { readonly uri: string }): Promise<string>;
+  trash(target: { readonly uri: string }): Promise<boolean>;
+}
+
 export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
@@ -37,7 +45,7 @@ export class GalleryPanel extends DisposableOwner {
     private readonly extensionUri: vscode.Uri,
     private readonly store: JobStore,
     private readonly files: GalleryFiles,
-    private readonly fileCommands: AssetFileCommands,
+    private readonly fileCommands: GalleryFileActions,
     private readonly log: Log,
   ) {
     super();

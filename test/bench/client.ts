@@ -8,7 +8,7 @@ import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
-import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/jobs/providerGate';
+import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';

@@ -22,7 +22,7 @@ import { DurationHistory } from './durationHistory';
 import type { PollPolicyOptions } from './pollPolicy';
 import { JobPoller } from './jobPoller';
 import { ProviderCalls, type ProviderAccess } from './providerCalls';
-import type { ProviderLimits } from './providerGate';
+import type { ProviderLimits } from '../providers/providerGate';
 import type { JobLeases } from './jobLeases';
 import type { RemoteJobState, RemoteOutput } from '../providers/types';
 import { ResultSaver, type AssetSink } from '../results/resultSaver';

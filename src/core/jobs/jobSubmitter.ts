@@ -3,7 +3,7 @@
 // a second job. What the provider answered goes back to the manager, which owns the job's state.
 import { describeError, describeForLog, ProviderError } from '../errors';
 import type { JobError, JobRecord } from '../jobModel';
-import { validateRequest } from '../prompt/generationPlan';
+import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
 import { logRawAnswer, type JobLogger } from './jobLog';

@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { isProviderError } from '../errors';
 import type { ProviderId } from '../jobModel';
-import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from './providerGate';
+import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from '../providers/providerGate';
 import type { ImageProvider, ProviderContext } from '../providers/types';
 
 export interface ProviderAccess {

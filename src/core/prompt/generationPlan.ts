@@ -1,17 +1,16 @@
 // Turns what the user gave (a parsed .prompt file, a selection, typed text) plus settings into the
-// request to submit and where its results go, and checks a request before it is sent. The one place
-// requests are built: diagnostics (promptCheck.ts) and submission (jobManager.ts) check the same one.
-// Loaded at activation: no zod and no provider implementations here (the caller passes the provider).
+// request to submit and where its results go. The one place requests are built: diagnostics
+// (promptCheck.ts) and submission check the same request with providers/requestRules.ts.
+// Loaded at activation: no zod and no provider implementations here.
 import { slugFromPrompt } from '../results/assetNaming';
 import { type GenerationRequest, type OutputTarget, type ProviderId } from '../jobModel';
 import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
 import { renderTemplate } from './template';
 import { SANDBOX_MODELS } from '../providers/catalog';
-import type { ImageProvider, RequestProblem } from '../providers/types';
 
 export interface GenerationDefaults {
   readonly providerId: ProviderId;
-  /** Per-provider default model from settings; falls back to the catalog's. */
+  /** Per-provider default model from settings (imageJobs.<provider>.defaultModel). */
   readonly modelFor: (providerId: ProviderId) => string | undefined;
   readonly outputFolder: string;
   readonly nameTemplate: string;
@@ -73,29 +72,6 @@ export function planFromText(text: string, defaults: GenerationDefaults): Genera
       baseName: slugFromPrompt(prompt),
     },
   };
-}
-
-/** Only these providers can do these operations (the others would ignore the operation and make images). */
-const OPERATION_PROVIDERS = { video: ['photogpt'], upscale: ['photogpt'] } as const satisfies Record<string, readonly ProviderId[]>;
-const OPERATION_NAMES = { video: 'make videos', upscale: 'upscale images' } as const;
-
-/**
- * Problems with a request found before anything is sent: `provider`'s documented limits, then rules
- * across providers (operations, the Sandbox's models). Empty means it may be sent.
- */
-export function validateRequest(request: GenerationRequest, provider: Pick<ImageProvider, 'validate'>): RequestProblem[] {
-  const problems = [...(provider.validate?.(request) ?? [])];
-  const operation = request.operation?.kind;
-  if (operation && !(OPERATION_PROVIDERS[operation] as readonly ProviderId[]).includes(request.providerId)) {
-    problems.push({ field: 'operation', message: `${request.providerId} does not ${OPERATION_NAMES[operation]} (PhotoGPT does)` });
-  }
-  if (request.providerId === 'sandbox' && !(SANDBOX_MODELS as readonly string[]).includes(request.model)) {
-    problems.push({
-      field: 'model',
-      message: `The Sandbox has no model "${request.model}"; use one of: ${SANDBOX_MODELS.map((m) => `sandbox/${m}`).join(', ')}.`,
-    });
-  }
-  return problems;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

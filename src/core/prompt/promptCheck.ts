@@ -1,7 +1,8 @@
 // A `.prompt` file as the editor shows it: parsed, and the request its model and config make checked
 // against the provider's limits, each problem on the value that breaks it. Engine bundle only: it
 // loads every provider implementation.
-import { buildRequest, validateRequest } from './generationPlan';
+import { buildRequest } from './generationPlan';
+import { validateRequest } from '../providers/requestRules';
 import { parsePromptFile, type PromptParseResult } from './promptFile';
 import { PROVIDER_IMPLEMENTATIONS } from '../providers/registry';
 

@@ -2,7 +2,7 @@
 // values may be. Syntax only: a provider's narrower limits are its `validate`'s (see promptCheck.ts).
 import { z } from 'zod';
 import { isWindowsDeviceName } from '../results/assetNaming';
-import { generationParamsSchema } from './generationParams';
+import { generationParamsSchema } from '../generationParams';
 
 /** A file's `config`: the generation parameters, plus what only a file says. */
 export const configSchema = generationParamsSchema

@@ -2,7 +2,7 @@
 // becomes a warning on its value in the `.prompt` file. A warning, not an error: the request can go
 // without it, and the provider then applies its own behaviour.
 import type { GenerationParams } from '../jobModel';
-import { generationParamsSchema } from '../prompt/generationParams';
+import { generationParamsSchema } from '../generationParams';
 import type { RequestProblem } from './types';
 
 export type ParamName = keyof GenerationParams;

@@ -6,10 +6,16 @@ import { describeError, isProviderError, ProviderError } from '../errors';
 import { isPng, pngSize, withPngText } from './png';
 import { a1111Parameters, buildProvenance } from './provenance';
 import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
-import type { JobError, JobRecord, SavedAsset } from '../jobModel';
-import type { ProviderCalls } from '../jobs/providerCalls';
-import { ProviderGate } from '../jobs/providerGate';
+import type { JobError, JobRecord, ProviderId, SavedAsset } from '../jobModel';
+import { ProviderGate } from '../providers/providerGate';
 import type { ImageProvider, ProviderContext, RemoteOutput } from '../providers/types';
+
+/** What the saver needs to reach a provider (the job manager's provider calls give it). */
+export interface ProviderSource {
+  access(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }>;
+  /** The window is closing: in-flight work ends without touching the disk. */
+  readonly closed: boolean;
+}
 
 /** Where results go; paths are relative to an output root URI, with forward slashes. */
 export interface AssetSink {
@@ -56,7 +62,7 @@ export class ResultSaver {
   private readonly failedAttempts = new Map<string, number>();
 
   constructor(
-    private readonly calls: ProviderCalls,
+    private readonly calls: ProviderSource,
     private readonly sink: AssetSink,
     private readonly options: ResultSaverOptions,
   ) {}

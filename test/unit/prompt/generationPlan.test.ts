@@ -1,7 +1,8 @@
 // The one request builder and the one pre-send check, shared by diagnostics and submission.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildRequest, planFromPromptFile, validateRequest } from '../../../src/core/prompt/generationPlan';
+import { buildRequest, planFromPromptFile } from '../../../src/core/prompt/generationPlan';
+import { validateRequest } from '../../../src/core/providers/requestRules';
 import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
 import type { GenerationRequest } from '../../../src/core/jobModel';
 import { JobStore } from '../../../src/core/jobs/jobStore';

@@ -1,6 +1,6 @@
 // The one definition of generation parameters: the job model's type, the `.prompt` file's `config`
 // and provenance all derive from this schema. Its limits are the ones no provider exceeds; each
-// provider's own, narrower limits are checked by validateRequest (generationPlan.ts).
+// provider's own, narrower limits are checked by validateRequest (providers/requestRules.ts).
 // Import it as a type outside the engine bundle: the schema pulls in zod.
 import { z } from 'zod';
 

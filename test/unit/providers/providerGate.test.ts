@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderGate } from '../../../src/core/jobs/providerGate';
+import { ProviderGate } from '../../../src/core/providers/providerGate';
 
 test('a rate limit spaces calls into windows', async () => {
   const gate = new ProviderGate({ rates: { all: { requests: 3, perMs: 200 } }, maxInFlight: 10 });
