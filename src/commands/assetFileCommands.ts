@@ -104,7 +104,11 @@ export class AssetFileCommands extends DisposableOwner {
     return entry.prompt;
   }
 
-  /** Moves the image and its sidecar to the trash, after a modal confirmation. True when they went. */
+  /**
+   * Moves the image and its sidecar to the trash, after a modal confirmation. Where the file system
+   * has no trash (code-server's remote one), a second modal offers to delete them for good. True when
+   * they went.
+   */
   async trash(args: AssetFileArgs): Promise<boolean> {
     const { uri, entry } = await this.indexed(args);
     const name = fileName(uri);
@@ -117,17 +121,49 @@ export class AssetFileCommands extends DisposableOwner {
       if (choice !== 'Move to Trash') return false;
     }
     const sidecar = vscode.Uri.parse(entry.sidecarUri);
-    for (const target of [uri, sidecar]) {
-      try {
-        await vscode.workspace.fs.delete(target, { useTrash: true });
-      } catch (error) {
-        if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') continue;
-        throw new Error(`Could not move ${fileName(target)} to the trash: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+    let useTrash = true;
+    try {
+      // the image first: where there is no trash this fails before anything moves
+      await vscode.workspace.fs.delete(uri, { useTrash });
+    } catch (error) {
+      if (!isNotFound(error)) {
+        if (!(await this.deleteForGood(name, args, error))) {
+          if (args.confirmed) throw new Error(`Could not move ${name} to the trash: ${describe(error)}`, { cause: error });
+          return false; // the user chose to keep them
+        }
+        useTrash = false;
+        await vscode.workspace.fs.delete(uri, { useTrash });
       }
+    }
+    try {
+      await vscode.workspace.fs.delete(sidecar, { useTrash });
+    } catch (error) {
+      if (!isNotFound(error)) throw new Error(`Could not remove ${fileName(sidecar)}: ${describe(error)}`, { cause: error });
     }
     this.files.forget(uri);
     return true;
   }
+
+  /**
+   * The file system refused the trash (code-server's remote one has none): delete for good only if the
+   * user says so in a second modal, or a script asked for it with `permanentIfNoTrash`.
+   */
+  private async deleteForGood(name: string, args: AssetFileArgs, error: unknown): Promise<boolean> {
+    if (args.confirmed) return args.permanentIfNoTrash === true;
+    const reason = describe(error);
+    const choice = await vscode.window.showWarningMessage(
+      `"${name}" cannot be moved to the trash here. Delete it and its sidecar for good?`,
+      { modal: true, detail: `They cannot be restored afterwards. (${reason})` },
+      'Delete Permanently',
+    );
+    return choice === 'Delete Permanently';
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

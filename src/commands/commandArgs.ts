@@ -96,18 +96,25 @@ export interface AssetFileArgs {
   readonly path?: string;
   /** Skips the modal confirmation (scripts and tests), as purgeQueue's `{ confirmed }` does. */
   readonly confirmed?: boolean;
+  /** Where the file system has no trash (VS Code in a browser), delete for good instead of keeping the files. */
+  readonly permanentIfNoTrash?: boolean;
 }
 
 export function parseAssetFile(args: readonly unknown[]): AssetFileArgs {
   const [value] = args;
-  if (isObject(value) && optional(value, { uri: 'string', path: 'string', confirmed: 'boolean' }) && (value.uri || value.path)) {
+  if (
+    isObject(value) &&
+    optional(value, { uri: 'string', path: 'string', confirmed: 'boolean', permanentIfNoTrash: 'boolean' }) &&
+    (value.uri || value.path)
+  ) {
     return {
       uri: value.uri as string | undefined,
       path: value.path as string | undefined,
       confirmed: value.confirmed as boolean | undefined,
+      permanentIfNoTrash: value.permanentIfNoTrash as boolean | undefined,
     };
   }
-  return refuse('{ uri } or { path }, with confirmed?', value);
+  return refuse('{ uri } or { path }, with confirmed? and permanentIfNoTrash?', value);
 }
 
 /** `insertAsset` takes a job's asset (`{ jobId, index? }`) or a file (`{ uri }` / `{ path }`): a file on disk may have no job. */

@@ -155,8 +155,16 @@ describe('Inserting results and the gallery', () => {
       assert.equal(await exists(file.image), true, 'the image is kept when there is no trash');
       assert.equal(await exists(file.sidecar), true, 'and so is its sidecar');
       assert.ok(api.gallery.listed().includes(file.path));
-      await vscode.workspace.fs.delete(file.image);
-      await vscode.workspace.fs.delete(file.sidecar);
+      // ...unless asked to (a user answers a second modal; a script says permanentIfNoTrash)
+      const gone = await vscode.commands.executeCommand<boolean>('imageJobs.gallery.delete', {
+        path: file.path,
+        confirmed: true,
+        permanentIfNoTrash: true,
+      });
+      assert.equal(gone, true);
+      assert.equal(await exists(file.image), false, 'deleted for good');
+      assert.equal(await exists(file.sidecar), false, 'with its sidecar');
+      await waitForListing(api, file.path, false);
     }
   });
 
