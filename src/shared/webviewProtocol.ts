@@ -1,8 +1,10 @@
 // The gallery's host⇄webview protocol, imported by both sides so a message shape cannot drift.
 import * as z from 'zod/mini';
+// the one parameters type (core/generationParams.ts), as provenance records it; a type only, erased from the webview bundle
+import type { ProvenanceParams } from '../core/results/provenance';
 
 /** An image on disk, as its sidecar describes it. Named by its file, never by a job: a file may have no job record. */
-export interface GalleryAsset {
+export interface GalleryAsset extends ProvenanceParams {
   /** URI of the image file: the card's key and what requests name the image by. */
   readonly uri: string;
   /** webview URI of the image file. */
@@ -10,16 +12,9 @@ export interface GalleryAsset {
   /** Workspace-relative path (or the file's path outside any folder), for display and filtering. */
   readonly path: string;
   readonly prompt: string;
-  readonly negativePrompt?: string;
   readonly model: string;
   readonly provider?: string;
   readonly jobId?: string;
-  readonly seed?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly steps?: number;
-  readonly cfgScale?: number;
-  readonly sampler?: string;
   readonly createdAt: number;
 }
 

@@ -5,17 +5,12 @@
 // every answer; the provider's documented rate limits, refused with 429, for every client alike.
 // Every draw is seeded, and a job's draws depend on its rank only, so each schedule meets the same jobs.
 import type { FakeJob, JobTimeline, RecordedRequest, ServerTimingModel } from '../fixtures/providers/fakeServer';
+import { seededRandom } from '../../src/core/seededRandom';
 
-/** mulberry32: uniform in (0, 1), the same sequence for a seed. */
+/** Uniform in (0, 1) (never 0, so a logarithm of it is finite): the same sequence for a seed. */
 export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  const next = seededRandom(seed);
+  return () => (next() * 4294967296 + 1) / 4294967297;
 }
 
 /** Standard normal draws (Box–Muller) from a uniform source. */

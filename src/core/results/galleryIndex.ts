@@ -3,23 +3,17 @@
 // so each is size-capped, parsed with a schema, and may only name the image beside it. No `vscode`
 // import: paths are URI strings, and the watcher service feeds this index.
 import * as z from 'zod/mini';
+import type { ProvenanceParams } from './provenance';
 
 /** One image the gallery can show, as its sidecar describes it. */
-export interface GalleryEntry {
+export interface GalleryEntry extends ProvenanceParams {
   /** URI of the image file; what the gallery and its requests name the image by. */
   readonly imageUri: string;
   readonly sidecarUri: string;
   readonly prompt: string;
-  readonly negativePrompt?: string;
   readonly model: string;
   readonly provider?: string;
   readonly jobId?: string;
-  readonly seed?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly steps?: number;
-  readonly cfgScale?: number;
-  readonly sampler?: string;
   /** Milliseconds since the epoch: when the image was completed. */
   readonly createdAt: number;
 }

@@ -1,6 +1,7 @@
 // Renders the Sandbox provider's images: a layered landscape whose palette, sun and hills come from
 // a hash of the prompt and the seed, so the same prompt+seed+size always gives the same PNG bytes.
 import { encodePngRgb } from '../results/png';
+import { seededRandom as random } from '../seededRandom';
 
 export interface RenderSpec {
   readonly prompt: string;
@@ -17,18 +18,6 @@ export function hashString(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-/** mulberry32: small, fast, good enough for pictures. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rgb = [number, number, number];

@@ -8,6 +8,8 @@ import { promptCompletions } from '../../../src/core/prompt/promptCompletion';
 import { cursorContext } from '../../../src/core/prompt/promptCursor';
 import { promptHover } from '../../../src/core/prompt/promptHover';
 import type { TextRange } from '../../../src/core/prompt/textRange';
+// deterministic, so a failure names a case that fails again
+import { seededRandom as random } from '../../../src/core/seededRandom';
 
 function laughs(levels: number, width: number): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
@@ -102,18 +104,6 @@ test('an alias bomb is an error on the alias that expands it', () => {
   assert.match(missing.message, /^YAML: Unresolved alias/);
   assert.deepEqual(missing.range, { start: { line: 1, character: 8 }, end: { line: 1, character: 16 } });
 });
-
-/** Deterministic, so a failure names a case that fails again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const VALID =
   '---\nmodel: tams/600423083519508503\nconfig:\n  width: 512\n  seed: -1\n  kind: image\ninput:\n  default:\n    who: a cat\noutput:\n  folder: art\n  name: "{{name}}"\n---\nA {{who}} by {{artist}}\n';
