@@ -121,7 +121,7 @@ export function checkFrontMatter(frontMatter: FrontMatter, report: Report, check
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) reportUnknownKey(key, path, report, rangeOf([...path, key], true));
       } else if (!judgedByProvider.has(path.join('.'))) {
-        report('error', `${path.join('.') || 'front matter'}: ${describeIssue(issue)}`, ...rangeOf(path));
+        report('error', `${path.join('.') || 'front matter'}: ${describeIssue(issue, valueAt(raw, path))}`, ...rangeOf(path));
       }
     }
   }
@@ -150,7 +150,13 @@ function reportUnknownKey(key: string, path: readonly string[], report: Report, 
 }
 
 /** The schema's bounds in words; the rest as zod says them. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, value?: unknown): string {
+  // zod's own wording ("Invalid input: expected number, received string") reads as a stack trace
+  if (issue.code === 'invalid_type') {
+    const written = value === undefined ? '' : `, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
+    const expected = issue.expected === 'int' ? 'a whole number' : issue.expected === 'object' ? 'a map of keys' : `a ${issue.expected}`;
+    return `expected ${expected}${written}`;
+  }
   if (issue.code === 'too_big') return `at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
   if (issue.code === 'too_small') return `at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
   return issue.message;
@@ -199,4 +205,14 @@ function pathOfField(field: RequestProblem['field']): readonly string[] {
   if (field === 'model') return ['model'];
   if (field === 'operation') return ['config', 'kind'];
   return ['config', field ?? ''];
+}
+
+/** The value written at `path` (for messages), if it is there. */
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }

@@ -49,7 +49,7 @@ test('schema errors, unknown keys, template problems and provider problems come 
   const { prompt, diagnostics } = checkPromptFile(source);
   assert.equal(prompt, undefined);
   byMessage(diagnostics, 'TAMS: width must be a multiple of 64 from 512 to 1536 (got 10000)');
-  byMessage(diagnostics, 'config.steps: Invalid input: expected number, received string');
+  byMessage(diagnostics, 'config.steps: expected a number, got "many"');
   byMessage(diagnostics, 'Unknown key "stepz" in config: did you mean `steps`?');
   byMessage(diagnostics, 'TAMS: count must be 1–4 (got 9)');
   byMessage(diagnostics, 'Unknown front matter key "modle"; it is ignored: did you mean `model`?');
