@@ -111,7 +111,7 @@ export function parseAssetFile(args: readonly unknown[]): AssetFileArgs {
       uri: value.uri as string | undefined,
       path: value.path as string | undefined,
       confirmed: value.confirmed as boolean | undefined,
-      permanentIfNoTrash: value.permanentIfNoTrash as boolean | undefined,
+      ...(value.permanentIfNoTrash !== undefined ? { permanentIfNoTrash: value.permanentIfNoTrash as boolean } : {}),
     };
   }
   return refuse('{ uri } or { path }, with confirmed? and permanentIfNoTrash?', value);

@@ -16,9 +16,23 @@ test('insertAsset takes a job asset as before, or a file by URI or path', () => 
   }
 });
 
-test('gallery.delete takes a file and an optional confirmed flag, nothing else', () => {
+test('gallery.delete takes a file and optional confirmed / permanentIfNoTrash flags, nothing else', () => {
   assert.deepEqual(parseAssetFile([{ path: 'a.png', confirmed: true }]), { uri: undefined, path: 'a.png', confirmed: true });
-  for (const bad of [undefined, 'a.png', {}, { path: '' }, { path: 'a.png', confirmed: 'yes' }, { uri: 1 }]) {
+  assert.deepEqual(parseAssetFile([{ path: 'a.png', confirmed: true, permanentIfNoTrash: true }]), {
+    uri: undefined,
+    path: 'a.png',
+    confirmed: true,
+    permanentIfNoTrash: true,
+  });
+  for (const bad of [
+    undefined,
+    'a.png',
+    {},
+    { path: '' },
+    { path: 'a.png', confirmed: 'yes' },
+    { uri: 1 },
+    { path: 'a.png', permanentIfNoTrash: 1 },
+  ]) {
     assert.throws(() => parseAssetFile([bad]), ArgumentError, JSON.stringify(bad));
   }
 });
