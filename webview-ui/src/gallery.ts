@@ -56,9 +56,11 @@ function saveState(): void {
 
 const search = element('input', {
   type: 'search',
-  placeholder: 'Filter by prompt, model, seed or file',
+  // short enough for a narrow panel; the title says the rest
+  placeholder: 'Filter',
+  title: 'Filter by prompt, model, seed or file',
   value: filter,
-  ariaLabel: 'Filter',
+  ariaLabel: 'Filter by prompt, model, seed or file',
 });
 search.addEventListener('input', () => {
   filter = search.value;
