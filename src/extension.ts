@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
 
   const jobCommands = push(new JobCommands(store, jobs));
   const galleryFiles = push(new GalleryFiles(store, log));
-  const assetFiles = push(new AssetFileCommands(galleryFiles));
+  const assetFiles = push(new AssetFileCommands(galleryFiles, log));
   const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);

@@ -8,6 +8,7 @@ import { DisposableOwner } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import { ArgumentError } from './commandRunner';
 import type { AssetFileArgs } from './commandArgs';
+import type { Log } from '../services/log';
 
 export interface AssetFile {
   readonly uri: vscode.Uri;
@@ -29,7 +30,10 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 export class AssetFileCommands extends DisposableOwner {
   private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
 
-  constructor(private readonly files: GalleryFiles) {
+  constructor(
+    private readonly files: GalleryFiles,
+    private readonly log?: Pick<Log, 'info'>,
+  ) {
     super();
     // the gallery takes focus when clicked, so remember where the user was typing
     this.register(
@@ -150,10 +154,11 @@ export class AssetFileCommands extends DisposableOwner {
    */
   private async deleteForGood(name: string, args: AssetFileArgs, error: unknown): Promise<boolean> {
     if (args.confirmed) return args.permanentIfNoTrash === true;
-    const reason = describe(error);
+    // the file system's own words name internal URIs: they go to the log, not the dialog
+    this.log?.info(`[gallery] no trash for ${name}: ${describe(error)}`);
     const choice = await vscode.window.showWarningMessage(
-      `"${name}" cannot be moved to the trash here. Delete it and its sidecar for good?`,
-      { modal: true, detail: `They cannot be restored afterwards. (${reason})` },
+      `"${name}" cannot be moved to the trash here (VS Code in a browser has none). Delete it and its sidecar for good?`,
+      { modal: true, detail: 'They cannot be restored afterwards.' },
       'Delete Permanently',
     );
     return choice === 'Delete Permanently';

@@ -39,7 +39,12 @@ export function matchesFilter(asset: GalleryAsset, filter: string): boolean {
 }
 
 /** The parameters shown side by side, in this order. */
-export const COMPARED: readonly { readonly key: string; readonly label: string; readonly value: (asset: GalleryAsset) => string }[] = [
+export const COMPARED: readonly {
+  readonly key: string;
+  readonly label: string;
+  readonly value: (asset: GalleryAsset) => string;
+  readonly identity?: boolean;
+}[] = [
   { key: 'prompt', label: 'Prompt', value: (a) => a.prompt },
   { key: 'negativePrompt', label: 'Negative', value: (a) => a.negativePrompt ?? '' },
   { key: 'model', label: 'Model', value: (a) => a.model },
@@ -48,7 +53,8 @@ export const COMPARED: readonly { readonly key: string; readonly label: string; 
   { key: 'steps', label: 'Steps', value: (a) => (a.steps === undefined ? '' : String(a.steps)) },
   { key: 'cfgScale', label: 'CFG', value: (a) => (a.cfgScale === undefined ? '' : String(a.cfgScale)) },
   { key: 'sampler', label: 'Sampler', value: (a) => a.sampler ?? '' },
-  { key: 'path', label: 'File', value: (a) => a.path },
+  // every image has its own file: shown for reference, never counted or highlighted as a difference
+  { key: 'path', label: 'File', value: (a) => a.path, identity: true },
 ];
 
 export interface ComparedRow {
@@ -61,9 +67,9 @@ export interface ComparedRow {
 
 /** One row a parameter, one value an image; rows no image has are left out. */
 export function compareAssets(assets: readonly GalleryAsset[]): ComparedRow[] {
-  return COMPARED.map(({ key, label, value }) => {
+  return COMPARED.map(({ key, label, value, identity }) => {
     const values = assets.map(value);
-    return { key, label, values, differs: new Set(values).size > 1 };
+    return { key, label, values, differs: !identity && new Set(values).size > 1 };
   }).filter((row) => row.values.some(Boolean));
 }
 

@@ -40,7 +40,7 @@ export class JobNotifications extends DisposableOwner {
     const label = jobLabel(job);
     if (job.status === 'succeeded') {
       void vscode.window
-        .showInformationMessage(`Image ready: ${job.assets.map((asset) => asset.path).join(', ')}`, 'Open', 'Insert', 'Gallery')
+        .showInformationMessage(readyMessage(job.assets.map((asset) => asset.path)), 'Open', 'Insert', 'Gallery')
         .then((choice) => {
           if (choice === 'Open') void vscode.commands.executeCommand('imageJobs.job.openResult', id);
           if (choice === 'Insert') void vscode.commands.executeCommand('imageJobs.insertAsset', { jobId: id });
@@ -75,4 +75,10 @@ export class JobNotifications extends DisposableOwner {
     this.statusBar.tooltip = 'Image Jobs in progress: show the Jobs view';
     this.statusBar.show();
   }
+}
+
+/** "Image ready: a.png", or "4 images ready: a.png and 3 more" (Open and Insert act on the first). */
+function readyMessage(paths: readonly string[]): string {
+  if (paths.length === 1) return `Image ready: ${paths[0]}`;
+  return `${paths.length} images ready: ${paths[0]} and ${paths.length - 1} more (Open and Insert use the first)`;
 }

@@ -30,8 +30,9 @@ export function oneLine(text: string, max: number): string {
 }
 
 /**
- * The row's label: the state first, short, so it stays readable at the default sidebar width (issue
- * 12): "queued #2 · 0:07", "running 67% · 0:12", "1 image · 0:05", "failed: <reason>".
+ * The row's label: the state first, short, so it stays readable at the default sidebar width and the
+ * prompt after it still shows (issue 12): "queued #2 · 0:07", "running 67% · 0:12", "1 image · 0:05",
+ * "failed · 0:02" (the reason is in the tooltip, the failure toast and the log).
  */
 export function jobStateLabel(job: JobRecord, now: number): string {
   const elapsed = formatElapsed(elapsedMs(job, now)) + (job.credits !== undefined ? ` · ${job.credits} credits` : '');
@@ -42,13 +43,14 @@ export function jobStateLabel(job: JobRecord, now: number): string {
       return `queued${position} · ${elapsed}${retrying}`;
     }
     case 'running': {
-      const progress = job.progress !== undefined ? ` ${Math.round(job.progress * 100)}%` : '';
+      // no percentage until one is reported: a "0%" that never moves reads as stuck
+      const progress = job.progress ? ` ${Math.round(job.progress * 100)}%` : '';
       return `running${progress} · ${elapsed}${retrying}`;
     }
     case 'succeeded':
       return `${job.assets.length} image${job.assets.length === 1 ? '' : 's'} · ${elapsed}`;
     case 'failed':
-      return `failed: ${oneLine(job.error?.message ?? 'unknown error', 48)}`;
+      return `failed · ${elapsed}`;
     default:
       return `${job.status} · ${elapsed}`;
   }
@@ -64,9 +66,10 @@ export function jobDescription(job: JobRecord): string {
   return oneLine(job.request.prompt, 100);
 }
 
-/** What a screen reader says for the row: state, prompt, model. */
+/** What a screen reader says for the row: state (and why it failed), prompt, model. */
 export function jobAccessibilityLabel(job: JobRecord, now: number): string {
-  return `${jobStateLabel(job, now)}, ${jobDescription(job)}, ${fullModelName(job.request)}`;
+  const reason = job.status === 'failed' && job.error ? `: ${job.error.message}` : '';
+  return `${jobStateLabel(job, now)}${reason}, ${jobDescription(job)}, ${fullModelName(job.request)}`;
 }
 
 /** Tokens matched by `viewItem =~ /\btoken\b/` in package.json menus. */
@@ -113,7 +116,7 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
     job.request.prompt.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&'),
     '',
     (params.width !== undefined && params.height !== undefined ? `${params.width}×${params.height} · ` : '') +
-      `${imageCount(params)} image${imageCount(params) === 1 ? '' : 's'}` +
+      `${job.status === 'succeeded' ? '' : 'asked for '}${imageCount(params)} image${imageCount(params) === 1 ? '' : 's'}` +
       (params.seed !== undefined ? ` · seed ${params.seed}` : '') +
       (params.steps !== undefined ? ` · ${params.steps} steps` : ''),
     '',

@@ -90,7 +90,8 @@ describe('Jobs view and job actions', () => {
     assert.match(failed.error!.message, /always fails/);
     const item = await treeItem(api, id);
     assert.equal(iconId(item), 'error');
-    assert.match(String(item.label), /^failed: .*always fails/);
+    assert.match(String(item.label), /^failed · \d+:\d\d$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /always fails/, 'the reason is in the tooltip');
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);
     assert.notEqual(retried, id);
     assert.equal(api.getJob(retried)!.request.model, 'broken');

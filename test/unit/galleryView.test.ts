@@ -50,6 +50,7 @@ describe('gallery view', () => {
     assert.equal(byKey.seed?.differs, true);
     assert.equal(byKey.model?.differs, true);
     assert.equal(byKey.steps?.differs, false);
+    assert.equal(byKey.path?.differs, false, 'each image has its own file: never counted as a difference');
     assert.equal(byKey.sampler, undefined, 'neither has a sampler');
     assert.equal(byKey.negativePrompt, undefined);
     const same = compareAssets([boat, { ...boat, uri: 'file:///w/copy.png', path: 'assets/boat.png' }]);

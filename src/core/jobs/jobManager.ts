@@ -129,7 +129,8 @@ export class JobManager implements Disposable {
     };
     await this.store.put(job);
     await this.holdsLease(job.id); // a new id: this window takes it
-    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${JSON.stringify(request.params)}`);
+    const params = Object.keys(request.params).length ? JSON.stringify(request.params) : "(the provider's defaults)";
+    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${params}`);
     await this.submitter.send(job);
     return job.id;
   }

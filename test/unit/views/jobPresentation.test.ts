@@ -40,6 +40,7 @@ test('the label is the state, short enough for the default sidebar width; the de
     [{ status: 'queued', queuePosition: 2 }, 'queued #2 · 0:07'],
     [{ status: 'queued', queuePosition: 2, queueLength: 5, warning: 'HTTP 503' }, 'queued #2/5 · 0:07 · ⚠ retrying'],
     [{ status: 'running', progress: 0.666 }, 'running 67% · 0:07'],
+    [{ status: 'running', progress: 0 }, 'running · 0:07'],
     [{ status: 'downloading' }, 'downloading · 0:07'],
     [{ status: 'succeeded', assets: [image, image], finishedAt: START + 5_000, credits: 1 }, '2 images · 0:05 · 1 credits'],
     [{ status: 'cancelled', finishedAt: START + 4_000 }, 'cancelled · 0:04'],
@@ -53,8 +54,12 @@ test('the label is the state, short enough for the default sidebar width; the de
     status: 'failed',
     error: { message: 'the Sandbox model "broken" always fails: use it to try the failure flow', phase: 'provider', retryable: false },
   });
-  assert.equal(jobStateLabel(failed, now), 'failed: the Sandbox model "broken" always fails: use it…');
-  assert.equal(jobAccessibilityLabel(failed, now), `${jobStateLabel(failed, now)}, ${PROMPT}, sandbox/landscape`);
+  // the reason is in the tooltip and the screen reader's label; the row keeps room for the prompt
+  assert.equal(jobStateLabel(failed, now), 'failed · 0:07');
+  assert.equal(
+    jobAccessibilityLabel(failed, now),
+    'failed · 0:07: the Sandbox model "broken" always fails: use it to try the failure flow, ' + `${PROMPT}, sandbox/landscape`,
+  );
   assert.equal(jobDescription(job({ request: { ...job().request, prompt: 'two\n  lines' } })), 'two lines');
 });
 
