@@ -95,7 +95,8 @@ function stateText(job: JobRecord): string {
     case 'queued':
       return job.queuePosition ? `queued, #${job.queuePosition} in line` : 'queued';
     case 'running':
-      return job.progress !== undefined ? `running ${Math.round(job.progress * 100)}%` : 'running';
+      // no percentage until one is reported: a "0%" that never moves reads as stuck
+      return job.progress ? `running ${Math.round(job.progress * 100)}%` : 'running';
     case 'downloading':
       return 'saving the result…';
     default:
