@@ -18,7 +18,6 @@ import { ApiKeys } from './services/apiKeys';
 import { GalleryFiles } from './services/galleryFiles';
 import * as config from './services/config';
 import { Log } from './services/log';
-import { MissingKeyContext } from './services/missingKeyContext';
 import { ProviderKeyContext } from './services/providerKeyContext';
 import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
@@ -86,7 +85,6 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     log,
   });
   for (const registration of registerCommands(commands, log)) push(registration);
-  push(new MissingKeyContext(apiKeys));
   push(new ProviderKeyContext(apiKeys));
 
   jobs.setFocused(vscode.window.state.focused);
