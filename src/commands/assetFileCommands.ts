@@ -2,6 +2,7 @@
 // record): insert a reference to it, open, reveal, copy its prompt, move it and its sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
 import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
 import type { GalleryEntry } from '../core/results/galleryIndex';
 import { DisposableOwner } from '../services/disposables';
@@ -132,7 +133,7 @@ export class AssetFileCommands extends DisposableOwner {
     } catch (error) {
       if (!isNotFound(error)) {
         if (!(await this.deleteForGood(name, args, error))) {
-          if (args.confirmed) throw new Error(`Could not move ${name} to the trash: ${describe(error)}`, { cause: error });
+          if (args.confirmed) throw new Error(`Could not move ${name} to the trash: ${describeError(error)}`, { cause: error });
           return false; // the user chose to keep them
         }
         useTrash = false;
@@ -142,7 +143,7 @@ export class AssetFileCommands extends DisposableOwner {
     try {
       await vscode.workspace.fs.delete(sidecar, { useTrash });
     } catch (error) {
-      if (!isNotFound(error)) throw new Error(`Could not remove ${fileName(sidecar)}: ${describe(error)}`, { cause: error });
+      if (!isNotFound(error)) throw new Error(`Could not remove ${fileName(sidecar)}: ${describeError(error)}`, { cause: error });
     }
     this.files.forget(uri);
     return true;
@@ -155,7 +156,7 @@ export class AssetFileCommands extends DisposableOwner {
   private async deleteForGood(name: string, args: AssetFileArgs, error: unknown): Promise<boolean> {
     if (args.confirmed) return args.permanentIfNoTrash === true;
     // the file system's own words name internal URIs: they go to the log, not the dialog
-    this.log?.info(`[gallery] no trash for ${name}: ${describe(error)}`);
+    this.log?.info(`[gallery] no trash for ${name}: ${describeError(error)}`);
     const choice = await vscode.window.showWarningMessage(
       `"${name}" cannot be moved to the trash here (VS Code in a browser has none). Delete it and its sidecar for good?`,
       { modal: true, detail: 'They cannot be restored afterwards.' },
@@ -167,8 +168,4 @@ export class AssetFileCommands extends DisposableOwner {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SandboxServer } from '../core/sandbox/server';
 import { sandboxJobDurationMs } from './config';
 import type { Log } from './log';
+import { describeError } from '../core/errors';
 
 /** Owns the Sandbox job server: started on first use, stopped with the extension. */
 export class SandboxHost implements vscode.Disposable {
@@ -28,7 +29,7 @@ export class SandboxHost implements vscode.Disposable {
       },
       (error: unknown) => {
         this.starting = undefined;
-        throw new Error(`The Sandbox job server could not start: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`The Sandbox job server could not start: ${describeError(error)}`);
       },
     );
     return this.starting;

@@ -13,6 +13,7 @@ import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
 import { galleryAsset, liveJobs } from './galleryAssets';
 import { readGalleryMessage } from './galleryMessages';
+import { describeError } from '../core/errors';
 
 const UPDATE_DEBOUNCE_MS = 100;
 
@@ -178,7 +179,7 @@ export class GalleryPanel extends DisposableOwner {
       const reply = await this.handle(message);
       this.post({ type: 'reply', requestId: message.requestId, ok: true, message: reply });
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = describeError(error);
       this.log.warn(`[gallery] ${message.type} failed: ${text}`);
       this.post({ type: 'reply', requestId: message.requestId, ok: false, message: text });
     }

@@ -7,6 +7,7 @@ import { type GenerationRequest, type OutputTarget, type ProviderId } from '../j
 import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
 import { renderTemplate } from './template';
 import { SANDBOX_MODELS } from '../providers/catalog';
+import { withoutUndefined } from '../providers/common';
 
 export interface GenerationDefaults {
   readonly providerId: ProviderId;
@@ -35,7 +36,7 @@ export function buildRequest(model: PromptModel, prompt: string, config: PromptC
     providerId: model.providerId,
     model: model.model,
     prompt,
-    params: stripUndefined(params),
+    params: withoutUndefined(params),
     ...(kind === 'video' ? { operation: { kind: 'video' as const } } : {}),
   };
 }
@@ -72,8 +73,4 @@ export function planFromText(text: string, defaults: GenerationDefaults): Genera
       baseName: slugFromPrompt(prompt),
     },
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

@@ -9,6 +9,7 @@ import type { PromptDiagnostic } from './promptDiagnostic';
 import type { PromptConfig } from './promptSchema';
 import { PLACEHOLDER } from './template';
 import { LineIndex, type TextRange } from './textRange';
+import { describeError } from '../errors';
 
 export type { DiagnosticSeverity, PromptDiagnostic, PromptFix } from './promptDiagnostic';
 export type { PromptFileChecks, PromptModel, PromptSettings } from './frontMatterCheck';
@@ -64,7 +65,7 @@ export function parsePromptFile(source: string, checks: PromptFileChecks = {}): 
   } catch (error) {
     // last resort: an editor's parser answers with a diagnostic whatever it is given
     const firstLineEnd = source.indexOf('\n');
-    const message = `This file could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `This file could not be read: ${describeError(error)}`;
     return { diagnostics: [{ severity: 'error', message, range: lines.range(0, firstLineEnd < 0 ? source.length : firstLineEnd) }] };
   }
 }

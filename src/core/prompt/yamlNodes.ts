@@ -1,6 +1,7 @@
 // Reading a parsed YAML document safely: its value without letting aliases explode, and where a
 // value is written, for diagnostics.
 import { isAlias, isMap, isNode, isPair, isScalar, visit, type Document, type Node as YamlNode } from 'yaml';
+import { describeError } from '../errors';
 
 /** yaml's own default, stated: how many nodes aliases may expand to before the file is refused. */
 const MAX_ALIAS_COUNT = 100;
@@ -10,7 +11,7 @@ export function toJavaScript(document: Document): { readonly data: unknown } | {
   try {
     return { data: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: describeError(error) };
   }
 }
 

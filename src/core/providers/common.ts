@@ -28,3 +28,8 @@ export function parseDataUrl(value: string): { data: string; mimeType?: string }
   const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(value);
   return match ? { data: match[3] ?? '', mimeType: match[1] } : { data: value };
 }
+
+/** The fields that are set: what the user left out is left out of the request too. */
+export function withoutUndefined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -6,7 +6,7 @@ import { createSign, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
-import { bearer, requireImageOperation } from './common';
+import { bearer, requireImageOperation, withoutUndefined } from './common';
 import { providerHttp, type OutgoingRequest } from './providerHttp';
 import {
   blockingProblems,
@@ -140,10 +140,6 @@ export function validateTamsRequest(request: GenerationRequest): RequestProblem[
 
 /** The document writes int64 fields (seed, count, width, height, steps) as decimal strings. */
 const int64 = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(Math.trunc(value)));
-
-function withoutUndefined<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
 
 /**
  * The two-stage job the public demos use: INPUT_INITIALIZE (seed, count) then DIFFUSION. Only what

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
 import { renderSandboxImage } from './renderer';
 import { scheduleJobs, type JobSlot } from './schedule';
+import { describeError } from '../errors';
 
 /** Jobs rendering at once by default; more wait in the queue. */
 const DEFAULT_CONCURRENCY = 4;
@@ -173,7 +174,7 @@ export class SandboxServer {
       throw new RequestError(405, `${req.method} not allowed on ${url.pathname}`);
     } catch (error) {
       const status = error instanceof RequestError ? error.status : 500;
-      send(res, status, { error: { message: error instanceof Error ? error.message : String(error) } });
+      send(res, status, { error: { message: describeError(error) } });
     }
   }
 
