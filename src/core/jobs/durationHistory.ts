@@ -1,17 +1,23 @@
 // How long recent jobs of the same kind took. A provider that reports neither progress nor an ETA
 // (SubModel, Serika, PhotoGPT) leaves the poller blind; once a few jobs like this one have finished,
-// it need not look before the quickest of them would have.
+// it need not look before the quickest of them would have. Where the provider says how long a job
+// queued (SubModel's delayTime), the durations are run times, counted from the job's start: a batch
+// larger than the provider's workers queues, and its later jobs then run as long as the first ones.
 import type { GenerationRequest, JobRecord } from '../jobModel';
+import { providerInfo } from '../providers/catalog';
 
 /** Durations kept per kind of job: recent enough to follow a provider getting faster or slower. */
 const MAX_SAMPLES = 50;
-/** Fewer finished jobs than this say too little about the quickest one. */
+/** Fewer finished jobs than this say too little about the quick end of the spread. */
 const MIN_SAMPLES = 8;
 /**
- * Share of the quickest recent duration during which a new job is left alone. Recorded durations run
- * late by the detection lag (up to ~12%); the rest is room for a job a little quicker than any so far.
+ * The quiet period ends at this share of a low quantile of the recent durations (the third quickest
+ * of 50). The very quickest is one outlier that would make every job pay for it; jobs quicker than the
+ * quantile are a few percent, and they are found at the first look, just past their end. Recorded
+ * durations run late by the detection lag; the margin is room for a job a little quicker still.
  */
-const QUIET_SHARE = 0.8;
+const QUIET_QUANTILE = 0.04;
+const QUIET_SHARE = 0.9;
 
 /** Jobs of one kind: same provider, model, operation, size, count and steps. */
 export function durationKey(request: GenerationRequest): string {
@@ -19,10 +25,15 @@ export function durationKey(request: GenerationRequest): string {
   return [request.providerId, request.model, request.operation?.kind ?? 'image', `${width}x${height}`, count, steps ?? ''].join('|');
 }
 
+/** When the job's own time began: its start where the provider reports queue time, else its submission. */
+export function durationStart(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>): number {
+  return providerInfo(job.request.providerId).reportsQueueTime && job.startedAt !== undefined ? job.startedAt : job.createdAt;
+}
+
 interface KindHistory {
   readonly durations: number[];
-  /** Kept on record, not searched on every poll. */
-  quickest: number;
+  /** Kept on record, not computed on every poll. */
+  quietMs: number;
 }
 
 export class DurationHistory {
@@ -34,24 +45,37 @@ export class DurationHistory {
     const finished = [...jobs]
       .filter((job) => job.status === 'succeeded' && job.resultAt !== undefined)
       .sort((a, b) => a.createdAt - b.createdAt);
-    for (const job of finished) history.record(job.request, job.resultAt! - job.createdAt);
+    for (const job of finished) history.record(job, job.resultAt!);
     return history;
   }
 
-  record(request: GenerationRequest, durationMs: number): void {
-    if (!(durationMs > 0)) return;
-    const key = durationKey(request);
+  /** Records a job whose result was seen at `resultAt`; true when it is the first of its kind. */
+  record(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>, resultAt: number): boolean {
+    const durationMs = resultAt - durationStart(job);
+    if (!(durationMs > 0)) return false;
+    const key = durationKey(job.request);
     let kind = this.kinds.get(key);
-    if (!kind) this.kinds.set(key, (kind = { durations: [], quickest: Infinity }));
+    const first = !kind;
+    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0 }));
     kind.durations.push(durationMs);
-    const dropped = kind.durations.length > MAX_SAMPLES ? kind.durations.shift()! : Infinity;
-    kind.quickest = dropped === kind.quickest ? Math.min(...kind.durations) : Math.min(kind.quickest, durationMs);
+    if (kind.durations.length > MAX_SAMPLES) kind.durations.shift();
+    if (kind.durations.length >= MIN_SAMPLES) {
+      const sorted = [...kind.durations].sort((a, b) => a - b);
+      kind.quietMs = QUIET_SHARE * sorted[Math.floor(QUIET_QUANTILE * sorted.length)]!;
+    }
+    return first;
   }
 
-  /** Age before which no recent job of this kind finished (with a margin); 0 while too few are known. */
+  /** No job of this kind has finished yet: nothing is known of how long it takes. */
+  isNew(request: GenerationRequest): boolean {
+    return !this.kinds.has(durationKey(request));
+  }
+
+  /**
+   * Time from `durationStart` before which few recent jobs of this kind finished (with a margin); 0
+   * while too few are known.
+   */
   quietPeriodMs(request: GenerationRequest): number {
-    const kind = this.kinds.get(durationKey(request));
-    if (!kind || kind.durations.length < MIN_SAMPLES) return 0;
-    return kind.quickest * QUIET_SHARE;
+    return this.kinds.get(durationKey(request))?.quietMs ?? 0;
   }
 }

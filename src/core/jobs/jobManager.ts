@@ -238,7 +238,7 @@ export class JobManager implements Disposable {
                 progress: state.progress,
                 queuePosition: undefined,
                 queueLength: undefined,
-                startedAt: current.startedAt ?? Date.now(),
+                startedAt: current.startedAt ?? startOf(current, state.queuedMs),
               }),
         }));
         // the next look need not wait for the change to reach the disk
@@ -248,7 +248,8 @@ export class JobManager implements Disposable {
       }
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
-        if (current.resultAt === undefined) this.durations.record(current.request, resultAt - current.createdAt);
+        // the first of a new kind tells the poller when such jobs start to finish
+        if (current.resultAt === undefined && this.durations.record(current, resultAt)) this.poller.kindLearned(current.request);
         await this.store.update(id, (current) => ({
           status: 'downloading',
           progress: 1,
@@ -346,4 +347,10 @@ export class JobManager implements Disposable {
     this.calls.close();
     this.poller.dispose();
   }
+}
+
+/** A running job's start: from the queue time the provider reports, else now (first seen running). */
+function startOf(job: JobRecord, queuedMs: number | undefined): number {
+  const now = Date.now();
+  return queuedMs === undefined ? now : Math.min(now, job.createdAt + queuedMs);
 }

@@ -6,13 +6,15 @@ import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import { isTerminal, needsPolling, type JobError, type JobRecord } from '../jobModel';
 import type { JobStore } from './jobStore';
-import type { DurationHistory } from './durationHistory';
+import { durationKey, durationStart, type DurationHistory } from './durationHistory';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
+import { Scouts } from './scouts';
 import { failureOrigin } from './submissionFailures';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
+import type { GenerationRequest } from '../jobModel';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -47,6 +49,8 @@ interface PollMemory {
   etaUncertainty?: number;
   /** First progress seen while running, to estimate the finish from the rate of progress. */
   progressStart?: { at: number; progress: number };
+  /** Last answer that said queued: a job that must still start and run cannot finish much sooner. */
+  queuedAt?: number;
 }
 
 export class JobPoller implements Disposable {
@@ -54,6 +58,7 @@ export class JobPoller implements Disposable {
   private readonly memory = new Map<string, PollMemory>();
   /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
   private readonly batched = new Set<string>();
+  private readonly scouts = new Scouts();
   private focused = true;
 
   constructor(
@@ -78,6 +83,15 @@ export class JobPoller implements Disposable {
   /** Drops what polling learnt about the job (it ended, or starts over). */
   forget(id: string): void {
     this.memory.delete(id);
+    this.scouts.forget(id);
+  }
+
+  /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
+  kindLearned(request: GenerationRequest): void {
+    for (const id of this.scouts.release(durationKey(request))) {
+      const job = this.store.get(id);
+      if (job && needsPolling(job) && !this.batched.has(id)) this.scheduleNext(job);
+    }
   }
 
   setFocused(focused: boolean): void {
@@ -89,6 +103,7 @@ export class JobPoller implements Disposable {
     const memory = this.memoryOf(id);
     memory.etaMs = state.etaMs;
     memory.etaUncertainty = undefined;
+    if (state.status === 'queued') memory.queuedAt = Date.now();
     if (state.status === 'running' && state.etaMs === undefined && state.progress !== undefined) {
       const now = Date.now();
       memory.progressStart ??= { at: now, progress: state.progress };
@@ -108,12 +123,14 @@ export class JobPoller implements Disposable {
 
   scheduleNext(job: JobRecord): void {
     const memory = this.memoryOf(job.id);
-    const delay = nextPollDelay(
+    const policy = this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
+    const now = Date.now();
+    let delay = nextPollDelay(
       {
-        ageMs: Date.now() - job.createdAt,
+        ageMs: now - job.createdAt,
         etaMs: memory.etaMs,
         etaUncertainty: memory.etaUncertainty,
-        quietUntilAgeMs: this.durations.quietPeriodMs(job.request),
+        quietUntilAgeMs: this.quietUntilAge(job, memory),
         spreadFirstLook: !memory.looked && providerInfo(job.request.providerId).reportsProgress,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
@@ -122,9 +139,30 @@ export class JobPoller implements Disposable {
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         random: this.options.random(),
       },
-      this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY,
+      policy,
     );
+    if (this.waitsForScouts(job)) delay = Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier));
     this.scheduler.schedule(job.id, delay);
+  }
+
+  /**
+   * The job's age at which its quiet period ends, counted from its known start where the provider
+   * reports queue time; a job last seen queued has yet to start, so not before that look + the period.
+   */
+  private quietUntilAge(job: JobRecord, memory: PollMemory): number {
+    const quietMs = this.durations.quietPeriodMs(job.request);
+    if (quietMs === 0) return 0;
+    const start =
+      job.status === 'queued' && providerInfo(job.request.providerId).reportsQueueTime
+        ? (memory.queuedAt ?? job.createdAt)
+        : durationStart(job);
+    return start - job.createdAt + quietMs;
+  }
+
+  /** A job of a new kind, at a provider blind to progress, beyond the scouts: it waits for their first result. */
+  private waitsForScouts(job: JobRecord): boolean {
+    if (providerInfo(job.request.providerId).reportsProgress || !this.durations.isNew(job.request)) return false;
+    return this.scouts.roleOf(durationKey(job.request), job.id) === 'waiting';
   }
 
   dispose(): void {

@@ -7,6 +7,8 @@ export interface ProviderInfo {
   readonly needsApiKey: boolean;
   /** Its running jobs report progress (or an ETA): an early look has something to read. */
   readonly reportsProgress: boolean;
+  /** A running job's answer says how long it queued: its start is known, not guessed from the looks. */
+  readonly reportsQueueTime?: boolean;
 }
 
 /** `broken` always fails, so the failure flow can be tried offline. */
@@ -18,7 +20,7 @@ export const PROVIDERS: readonly ProviderInfo[] = [
   { id: 'tams', displayName: 'TensorArt TAMS', needsApiKey: true, reportsProgress: true },
   { id: 'bifrost', displayName: 'Bifrost', needsApiKey: true, reportsProgress: false },
   { id: 'photogpt', displayName: 'PhotoGPT', needsApiKey: true, reportsProgress: false },
-  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, reportsProgress: false },
+  { id: 'submodel', displayName: 'SubModel', needsApiKey: true, reportsProgress: false, reportsQueueTime: true },
 ];
 
 export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((provider) => provider.id);

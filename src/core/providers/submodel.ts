@@ -114,7 +114,8 @@ export function normalizeSubModelJob(job: SubModelJob, what = 'SubModel'): Remot
     case 'IN_QUEUE':
       return { status: 'queued' };
     case 'IN_PROGRESS':
-      return { status: 'running' };
+      // RunPod's IN_PROGRESS answer carries the queue time so far [G]: the job's start, for the poller
+      return job.delayTime === undefined ? { status: 'running' } : { status: 'running', queuedMs: job.delayTime };
     case 'COMPLETED': {
       const outputs = extractSubModelOutputs(job.output);
       if (outputs.length === 0)

@@ -22,7 +22,14 @@ export type RemoteJobState =
       readonly etaMs?: number;
       readonly credits?: number;
     }
-  | { readonly status: 'running'; readonly progress?: number; readonly etaMs?: number; readonly credits?: number }
+  | {
+      readonly status: 'running';
+      readonly progress?: number;
+      readonly etaMs?: number;
+      readonly credits?: number;
+      /** How long the job waited for a worker, where the provider says (SubModel's delayTime). */
+      readonly queuedMs?: number;
+    }
   | { readonly status: 'succeeded'; readonly outputs: readonly RemoteOutput[]; readonly credits?: number }
   | { readonly status: 'failed'; readonly reason: string }
   | { readonly status: 'cancelled' }

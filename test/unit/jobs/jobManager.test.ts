@@ -273,9 +273,9 @@ for (const [name, spreads] of [
   ['SubModel', false],
 ] as const) {
   test(`with a history of its kind, a ${name} job is left alone for the quiet period${spreads ? ', its first look spread earlier' : ''}`, async () => {
-    // ten earlier jobs of this kind took 4 s: no result is likely before 0.8 × 4 s
+    // ten earlier jobs of this kind took 4 s: no result is likely before 0.9 × 4 s
     const providerCase = PROVIDER_CASES.find((candidate) => candidate.name === name)!;
-    const quietMs = 3200;
+    const quietMs = 3600;
     const earlier = earlierJobs(
       providerCase.request,
       outputIn(),

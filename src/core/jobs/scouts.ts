@@ -1,0 +1,55 @@
+// A batch of a kind of job no one has timed yet. Its jobs are alike, so looking at all of them every
+// few seconds to find when the first ones finish costs the whole batch many requests; a few scouts
+// are looked at on the usual schedule, and the rest wait for the first scout's result (or a slow
+// cadence), then follow the usual schedule from their age. Only for providers blind to progress.
+
+/** Jobs per kind looked at on the usual schedule while the kind is new: the first result comes at about
+ * the 1/(n+1) quantile of their durations, early enough for the rest. */
+export const SCOUTS_PER_KIND = 20;
+
+interface KindScouts {
+  readonly scouts: Set<string>;
+  readonly waiting: Set<string>;
+}
+
+export class Scouts {
+  private readonly kinds = new Map<string, KindScouts>();
+  private readonly kindOf = new Map<string, string>();
+
+  constructor(private readonly perKind = SCOUTS_PER_KIND) {}
+
+  /** Whether this job of a new kind is a scout (looked at as usual) or waits; a free place goes to it. */
+  roleOf(kind: string, id: string): 'scout' | 'waiting' {
+    let entry = this.kinds.get(kind);
+    if (!entry) this.kinds.set(kind, (entry = { scouts: new Set(), waiting: new Set() }));
+    this.kindOf.set(id, kind);
+    if (entry.scouts.has(id)) return 'scout';
+    if (entry.scouts.size < this.perKind) {
+      entry.waiting.delete(id);
+      entry.scouts.add(id);
+      return 'scout';
+    }
+    entry.waiting.add(id);
+    return 'waiting';
+  }
+
+  /** The kind has a first result: its waiting jobs, to schedule as usual. */
+  release(kind: string): string[] {
+    const entry = this.kinds.get(kind);
+    if (!entry) return [];
+    this.kinds.delete(kind);
+    for (const id of [...entry.scouts, ...entry.waiting]) this.kindOf.delete(id);
+    return [...entry.waiting];
+  }
+
+  /** The job ended or was removed: its place is free for another. */
+  forget(id: string): void {
+    const kind = this.kindOf.get(id);
+    if (kind === undefined) return;
+    this.kindOf.delete(id);
+    const entry = this.kinds.get(kind)!;
+    entry.scouts.delete(id);
+    entry.waiting.delete(id);
+    if (!entry.scouts.size && !entry.waiting.size) this.kinds.delete(kind);
+  }
+}

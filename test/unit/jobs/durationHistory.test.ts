@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DurationHistory } from '../../../src/core/jobs/durationHistory';
+import type { GenerationRequest, JobRecord } from '../../../src/core/jobModel';
+
+const serika: GenerationRequest = { providerId: 'serika', model: 'sdxl', prompt: 'p', params: { width: 512, height: 512, count: 1 } };
+const finished = (request: GenerationRequest, createdAt: number, durationMs: number, startedAt?: number) =>
+  ({ status: 'succeeded', request, createdAt, startedAt, resultAt: createdAt + durationMs }) as unknown as JobRecord;
+
+test('the duration history learns per kind of job, from finished jobs that survive a reload', () => {
+  const other = { ...serika, params: { ...serika.params, width: 1024 } };
+  const jobs = Array.from({ length: 8 }, (_, i) => finished(serika, i * 1000, 10_000 + i * 500));
+  const history = DurationHistory.fromJobs(jobs);
+  assert.equal(history.quietPeriodMs(serika), 9000, '0.9 × the quickest of 8 (the 4% quantile of so few)');
+  assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');
+  assert.ok(history.isNew(other) && !history.isNew(serika));
+  assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7)).quietPeriodMs(serika), 0, 'too few to tell');
+});
+
+test('the quiet period ends at a low quantile of the last 50, not at one outlier', () => {
+  const history = new DurationHistory();
+  assert.equal(history.record(finished(serika, 0, 2000), 2000), true, 'the first of its kind');
+  for (let i = 0; i < 49; i++) assert.equal(history.record(finished(serika, 0, 20_000 + 1000 * i), 20_000 + 1000 * i), false);
+  // sorted: 2 s, 20 s, 21 s, …; floor(0.04 × 50) = 2 → the third quickest, 21 s
+  assert.equal(history.quietPeriodMs(serika), 0.9 * 21_000, 'a single 2 s job does not make every job pay for it');
+  for (let i = 0; i < 3; i++) history.record(finished(serika, 0, 40_000), 40_000);
+  // the 2 s, 20 s and 21 s jobs have left the window of 50: 22 s, 23 s, 24 s … remain
+  assert.equal(history.quietPeriodMs(serika), 0.9 * 24_000);
+});
+
+test('where the provider reports queue time, a duration counts from the start, so a queued batch learns run times', () => {
+  const submodel: GenerationRequest = { ...serika, providerId: 'submodel' };
+  const history = new DurationHistory();
+  // queued 30 s, then ran 10 s: 10 s is what the next job, once started, will take
+  for (let i = 0; i < 8; i++) history.record(finished(submodel, 0, 40_000, 30_000), 40_000);
+  assert.equal(history.quietPeriodMs(submodel), 9000);
+  // Serika reports no queue time: its start is a guess from the looks, so the whole time counts
+  for (let i = 0; i < 8; i++) history.record(finished(serika, 0, 40_000, 30_000), 40_000);
+  assert.equal(history.quietPeriodMs(serika), 36_000);
+});

@@ -1,0 +1,76 @@
+// What the poller learns about a kind of job at a provider blind to progress: when a job started
+// (SubModel reports its queue time) and, for a kind nobody has timed, when the first ones finish.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
+import { JobStore } from '../../../src/core/jobs/jobStore';
+import { collectingLogger, fastPolls, fileSink, memoryPersistence, waitFor } from '../helpers';
+import { earlierJobs } from '../../fixtures/earlierJobs';
+import { contextFor, outputIn, PROVIDER_CASES } from '../providers/providerCases';
+import type { JobRecord } from '../../../src/core/jobModel';
+
+const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
+const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
+after(async () => {
+  for (const item of toStop) {
+    item.dispose?.();
+    await item.stop?.();
+  }
+});
+
+async function start(earlier: JobRecord[], maxIntervalMs = 80) {
+  const server = subModel.createServer();
+  await server.start();
+  const store = new JobStore(memoryPersistence(earlier));
+  const access: ProviderAccess = async () => ({ provider: subModel.provider, context: contextFor(subModel, server) });
+  const manager = new JobManager(store, access, fileSink, collectingLogger(), {
+    pollPolicy: () => ({ ...fastPolls(), maxIntervalMs }),
+    random: () => 0.5,
+  });
+  toStop.push(manager, server);
+  return { server, store, manager };
+}
+
+test("SubModel: a running job's start is its submission plus the queue time it reports, not when it was first seen running", async () => {
+  // ten earlier jobs ran 4 s: the first look comes after ~0.9 × 3.6 s, long after this job left the queue at 1.8 s
+  const { server, store, manager } = await start(
+    earlierJobs(
+      subModel.request,
+      outputIn(),
+      Array.from({ length: 10 }, () => 4000),
+    ),
+  );
+  server.durationMs = 6000; // the fixture queues a job for 30% of it, and says so in delayTime once it runs
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.startedAt !== undefined, 10_000, 'the job to be seen running');
+  const job = store.get(id)!;
+  const [method, path] = subModel.pollRoute;
+  const firstLook = server.requests.find((request) => request.method === method && path.test(request.path))!.at - job.createdAt;
+  assert.ok(firstLook > 3000, `first look at ${firstLook} ms, after the quiet period`);
+  const started = job.startedAt! - job.createdAt;
+  assert.ok(Math.abs(started - 1800) < 150, `started at ${started} ms after submission (the fixture's queue time is 1800 ms)`);
+});
+
+test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
+  const { server, store, manager } = await start([], 2000);
+  server.durationMs = 600;
+  const ids = await Promise.all(Array.from({ length: 25 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())));
+  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
+  const [method, path] = subModel.pollRoute;
+  const looks = server.requests.filter((request) => request.method === method && path.test(request.path));
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  const firstLookOf = new Map<string, number>();
+  for (const look of looks) {
+    const remoteId = decodeURIComponent(look.path.split('/').pop()!);
+    if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
+  }
+  const lookedEarly = [...firstLookOf.values()].filter((at) => at < firstResultAt - 50).length;
+  assert.equal(lookedEarly, 20, 'twenty scouts looked at before the first result; five jobs waited');
+  const waited = [...firstLookOf.values()].filter((at) => at >= firstResultAt - 50);
+  assert.equal(waited.length, 5);
+  for (const at of waited)
+    assert.ok(
+      at - firstResultAt < 500,
+      `a waiting job looked at ${at - firstResultAt} ms after the first result, not after the 2 s cadence`,
+    );
+});
