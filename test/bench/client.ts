@@ -1,6 +1,7 @@
 // One benchmark client, in its own process so its CPU time and memory are its own: submits N jobs to
 // a loopback provider server and detects their completion with one schedule, then reports.
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
 import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobs/jobPersistence';
@@ -53,6 +54,8 @@ export interface ClientReport {
   /** measureLiveHeap only. */
   readonly liveHeap?: { readonly beforeMb: number; readonly withJobsMb: number; readonly jobsInFlight: number };
   readonly errors: number;
+  /** The client's event-loop delay, p99 in real ms: high when the machine starves it of CPU. */
+  readonly loopDelayP99Ms: number;
 }
 
 const MB = 1024 * 1024;
@@ -244,6 +247,8 @@ async function main(): Promise<void> {
       );
     }
   }, 50);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
   const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE) : undefined;
@@ -259,6 +264,7 @@ async function main(): Promise<void> {
   await profiler?.();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);
+  loopDelay.disable();
   const end = memoryParts();
   if (end.rssMb > peak.rssMb) peak = end;
   const report: ClientReport = {
@@ -269,6 +275,7 @@ async function main(): Promise<void> {
     peak,
     liveHeap,
     errors,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   };
   process.send!(report, () => process.exit(0));
 }

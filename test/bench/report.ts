@@ -22,6 +22,24 @@ export interface SeedRun {
   readonly jobs: number;
   readonly errors: number;
   readonly wallS: number;
+  /** Event-loop delay p99 (real ms) of the client and of the process serving it. */
+  readonly loopDelayP99Ms: { readonly client: number; readonly server: number };
+}
+
+/**
+ * A loop delayed by more than this share of the engine's shortest interval (500 ms, time-scaled) means
+ * the machine starved the run of CPU: its lags measure the machine, not the schedule.
+ */
+const STARVED_SHARE = 0.2;
+
+/** Runs whose client or server loop was starved of CPU, as a line to print under the table. */
+export function starvedRuns(rows: Row[], shortestIntervalMs: number): string | undefined {
+  const limit = STARVED_SHARE * shortestIntervalMs;
+  const starved = rows.flatMap((row) =>
+    row.runs.filter((run) => Math.max(run.loopDelayP99Ms.client, run.loopDelayP99Ms.server) > limit).map(() => row.label),
+  );
+  if (!starved.length) return undefined;
+  return `WARNING: ${starved.length} run(s) had an event-loop delay p99 above ${limit.toFixed(0)} ms (${[...new Set(starved)].join('; ')}): the machine was short of CPU, so their lags are not the schedule's. Rerun on a quiet machine, or raise BENCH_TIME_SCALE.`;
 }
 
 export interface Row {
@@ -38,6 +56,10 @@ const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run
 
 export function relativeP95(row: Row): number {
   return quantile(pooled(row, 'relative'), 0.95);
+}
+/** Absolute p95 lag in real ms. */
+export function absoluteP95(row: Row): number {
+  return quantile(pooled(row, 'absolute'), 0.95);
 }
 export function statusPerJob(row: Row): number {
   return mean(row.runs.map((run) => run.statusPerJob));
@@ -70,6 +92,7 @@ export function printTable(title: string, rows: Row[]): void {
     'RSS for jobs',
     'detected',
     'wall',
+    'loop p99 ms',
   ];
   const lines = rows.map((row) => {
     const relative = pooled(row, 'relative');
@@ -93,6 +116,7 @@ export function printTable(title: string, rows: Row[]): void {
       `${rssGrowthMb(row).toFixed(0)} MB`,
       `${row.runs.reduce((sum, run) => sum + run.detected, 0)}/${row.runs.reduce((sum, run) => sum + run.jobs, 0)}`,
       `${mean(row.runs.map((run) => run.wallS)).toFixed(0)} s`,
+      `${Math.max(...row.runs.map((run) => run.loopDelayP99Ms.client)).toFixed(0)}/${Math.max(...row.runs.map((run) => run.loopDelayP99Ms.server)).toFixed(0)}`,
     ];
   });
   const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]!.length)));

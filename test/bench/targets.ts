@@ -18,6 +18,11 @@ export interface Target {
   readonly providerId: ProviderId;
   /** Jobs submitted at once: as many as the documented limits let through in a bench's time. */
   readonly jobs: number;
+  /**
+   * Bench ms per real ms by default: as fast as the machine can run three seeds side by side and stay
+   * mostly idle (the rate limits bound what TAMS asks; SubModel's batch is what loads the machine).
+   */
+  readonly timeScale: number;
   /** The provider's worker pool: half the batch runs at once, the rest queues. */
   readonly workers: number;
   readonly limits: Readonly<Record<string, RateRule>>;
@@ -35,6 +40,7 @@ export const TARGETS: Target[] = [
     providerId: 'tams',
     // 5 requests per second for everything: 1,000 jobs would need 400 s for one submit and one poll each
     jobs: jobs(100),
+    timeScale: 0.05,
     workers: Math.ceil(jobs(100) / 2),
     limits: { all: { requests: 5, perMs: 1000 } },
     createServer: (model) => new TamsServer({ timing: model }),
@@ -44,8 +50,11 @@ export const TARGETS: Target[] = [
   {
     name: 'SubModel (no progress)',
     providerId: 'submodel',
-    jobs: jobs(1000),
-    workers: Math.ceil(jobs(1000) / 2),
+    // more than the workers, so half the batch queues; few enough that three runs side by side leave
+    // the machine idle at the default time scale (the loop-delay column shows it)
+    jobs: jobs(200),
+    timeScale: 0.2,
+    workers: Math.ceil(jobs(200) / 2),
     // per 10 s, and at once: /run, /runsync (a held request), /status and /stream
     limits: {
       submit: { requests: 1000, perMs: 10_000, concurrent: 200 },
