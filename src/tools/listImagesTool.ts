@@ -19,18 +19,21 @@ export class ListImagesTool implements vscode.LanguageModelTool<unknown> {
   async invoke(options: vscode.LanguageModelToolInvocationOptions<unknown>): Promise<vscode.LanguageModelToolResult> {
     const { parseListImagesInput, selectImages, imagesText } = engine();
     const input = parseListImagesInput(options.input);
-    const target = input.ok && input.value.targetDocument !== undefined ? resolveTargetDocument(input.value.targetDocument) : undefined;
-    const problems = !input.ok ? input.problems : target && 'problem' in target ? [target.problem] : [];
-    if (!input.ok || problems.length)
-      return textResult(['The input has problems:', ...problems.map((problem) => `- ${problem}`)].join('\n'));
+    if (!input.ok) return problemsResult(input.problems);
+    const target = input.value.targetDocument === undefined ? undefined : resolveTargetDocument(input.value.targetDocument);
+    if (target && 'problem' in target) return problemsResult([target.problem]);
     // the disk, not only what the watcher has reported so far: an image saved a moment ago is listed
     await this.gallery.rescan();
     const assets = this.gallery
       .entries()
       .map((entry) => galleryAsset(entry, '', vscode.workspace.asRelativePath(vscode.Uri.parse(entry.imageUri))));
     const { shown, matched } = selectImages(assets, input.value);
-    const references = new ImageReferences(target as vscode.Uri | undefined);
+    const references = new ImageReferences(target);
     const listed = shown.map((asset) => ({ asset, reference: references.reference(vscode.Uri.parse(asset.uri), asset.prompt) }));
     return textResult(imagesText(listed, { matched, total: assets.length }, references.relativeTo));
   }
+}
+
+function problemsResult(problems: readonly string[]): vscode.LanguageModelToolResult {
+  return textResult(['The input has problems:', ...problems.map((problem) => `- ${problem}`)].join('\n'));
 }
