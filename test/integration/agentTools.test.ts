@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { pngSize } from '../../src/core/results/png';
 import type { ImageJobsApi } from '../../src/extension';
 import { isGroupKey } from '../../src/views/jobGroups';
+import { SerikaServer } from '../fixtures/providers/serikaServer';
 import { activateExtension, EXTENSION_ID, readWorkspaceFile, waitForJob, workspaceFile } from './support';
 
 const OUTPUT = 'agent-tool-images';
@@ -134,6 +135,44 @@ describe('Agent tools through vscode.lm.invokeTool', () => {
     assert.match(text, /^Nothing was generated: No API key for Serika\./);
     assert.match(text, /Ask the user to run the command "Image Jobs: Set API Key" \(imageJobs\.setApiKey\)/);
     assert.equal(api.listJobs().length, before, 'no job recorded');
+  });
+
+  it('another provider runs once confirmed (extension tests answer VS Code dialogs), and its prompt reaches that provider', async () => {
+    const api = await activateExtension();
+    const server = new SerikaServer();
+    await server.start();
+    const settings = vscode.workspace.getConfiguration('imageJobs');
+    await settings.update('serika.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: server.apiKey });
+    try {
+      const before = new Set(api.listJobs().map((job) => job.id));
+      const text = textOf(
+        await invoke('imageJobs_generate', {
+          prompt: 'a Serika image for the agent',
+          model: 'serika',
+          size: '64x64',
+          outputFolder: OUTPUT,
+          targetDocument: 'README.md',
+        }),
+      );
+      const [id] = newJobs(
+        before,
+        api.listJobs().map((job) => job.id),
+      );
+      const job = api.getJob(id!)!;
+      assert.equal(job.status, 'succeeded', text);
+      assert.equal(`${job.request.providerId}/${job.request.model}`, 'serika/flux-schnell', 'the provider alone: its default model');
+      assert.ok(
+        server.requests.some((request) => request.body.includes('a Serika image for the agent')),
+        'the job went to the provider',
+      );
+      assert.match(text, /^Generated 1 image with serika\/flux-schnell/);
+      assert.ok(text.includes(`![a Serika image for the agent](${job.assets[0]!.path})`), text);
+    } finally {
+      await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'serika' });
+      await settings.update('serika.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await server.stop();
+    }
   });
 
   it('cancelling the call cancels its job', async () => {
