@@ -4,21 +4,9 @@ import { describe, it } from 'node:test';
 import { whenJobEnds } from '../../../src/core/jobs/jobEnd';
 import { JobStore } from '../../../src/core/jobs/jobStore';
 import type { JobRecord } from '../../../src/core/jobModel';
-import { memoryPersistence } from '../helpers';
+import { jobRecord, memoryPersistence } from '../helpers';
 
-function job(id: string, status: JobRecord['status'] = 'running'): JobRecord {
-  return {
-    id,
-    idempotencyKey: `key-${id}`,
-    request: { providerId: 'sandbox', model: 'landscape', prompt: 'a lighthouse', params: {} },
-    source: { kind: 'agent' },
-    output: { root: 'file:///work', folder: 'assets/generated', nameTemplate: '{{name}}', baseName: 'a-lighthouse' },
-    createdAt: 1,
-    updatedAt: 1,
-    status,
-    assets: [],
-  };
-}
+const job = (id: string, status: JobRecord['status'] = 'running') => jobRecord({ id, status });
 
 async function storeWith(...jobs: JobRecord[]): Promise<JobStore> {
   const store = new JobStore(memoryPersistence());

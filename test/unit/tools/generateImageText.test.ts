@@ -13,6 +13,7 @@ import {
   stillRunning,
   untrustedWorkspace,
 } from '../../../src/tools/generateImageText';
+import { jobRecord } from '../helpers';
 
 const summary = {
   providerName: 'Serika',
@@ -24,21 +25,7 @@ const summary = {
   prompt: 'A *bold* [link](http://x) lighthouse',
 };
 
-function job(change: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: 'job-1',
-    idempotencyKey: 'key',
-    request: { providerId: 'sandbox', model: 'landscape', prompt: 'A lighthouse', params: {} },
-    source: { kind: 'agent' },
-    output: { root: 'file:///work', folder: 'assets/generated', nameTemplate: '{{name}}', baseName: 'a-lighthouse' },
-    createdAt: 1_000,
-    updatedAt: 4_500,
-    finishedAt: 4_500,
-    status: 'succeeded',
-    assets: [],
-    ...change,
-  };
-}
+const job = (change: Partial<JobRecord> = {}) => jobRecord({ updatedAt: 4_500, finishedAt: 4_500, status: 'succeeded', ...change });
 
 describe('before it runs', () => {
   it('the confirmation names provider, model, count, size and folder, and shows the prompt as text, not Markdown', () => {
