@@ -26,6 +26,9 @@ import { JobNotifications } from './views/jobNotifications';
 import { JobsTreeProvider } from './views/jobsTree';
 import { PromptLanguageFeatures } from './language/promptLanguage';
 import { GalleryPanel } from './webview/galleryPanel';
+import { GenerateImageTool } from './tools/generateImageTool';
+import { registerImageTools } from './tools/imageTools';
+import { ListImagesTool } from './tools/listImagesTool';
 
 /** What `activate` returns: lets other extensions and our tests script and observe jobs. */
 export interface ImageJobsApi {
@@ -85,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     log,
   });
   for (const registration of registerCommands(commands, log)) push(registration);
+  const tools = { generate: new GenerateImageTool(jobs, store, providerAccess, log), listImages: new ListImagesTool(galleryFiles) };
+  for (const registration of registerImageTools(tools)) push(registration);
   push(new ProviderKeyContext(apiKeys));
 
   jobs.setFocused(vscode.window.state.focused);

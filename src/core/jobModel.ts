@@ -29,7 +29,9 @@ export type JobSource =
   | { readonly kind: 'promptFile'; readonly uri: string }
   | { readonly kind: 'selection'; readonly uri?: string }
   | { readonly kind: 'input' }
-  | { readonly kind: 'script' };
+  | { readonly kind: 'script' }
+  /** A chat agent, through the imageJobs_generate tool: the chat shows its progress and gets its result. */
+  | { readonly kind: 'agent' };
 
 export interface OutputTarget {
   /** URI of the folder results are saved under (the workspace folder). */

@@ -39,6 +39,8 @@ export class JobNotifications extends DisposableOwner {
     if (before === job.status || !isTerminal(job.status)) return;
     const label = jobLabel(job);
     if (job.status === 'succeeded') {
+      // a chat agent's images are in its answer, which inserts them; an Insert here would insert twice
+      if (job.source.kind === 'agent') return;
       void vscode.window
         .showInformationMessage(readyMessage(job.assets.map((asset) => asset.path)), 'Open', 'Insert', 'Gallery')
         .then((choice) => {

@@ -28,8 +28,9 @@ export class JobProgressNotification extends DisposableOwner {
         const { job } = change;
         const before = this.lastStatus.get(job.id);
         this.lastStatus.set(job.id, job.status);
-        // new, or retried: a job the user started, unless a script did
-        const started = (before === undefined || isTerminal(before)) && !isTerminal(job.status) && job.source.kind !== 'script';
+        // new, or retried: a job the user started, unless a script did or a chat agent (the chat shows its progress)
+        const watchedElsewhere = job.source.kind === 'script' || job.source.kind === 'agent';
+        const started = (before === undefined || isTerminal(before)) && !isTerminal(job.status) && !watchedElsewhere;
         if (started) this.shown.add(job.id);
         if (this.shown.has(job.id)) (this.session ?? this.open()).update();
       }),

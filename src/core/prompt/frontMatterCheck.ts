@@ -150,7 +150,7 @@ function reportUnknownKey(key: string, path: readonly string[], report: Report, 
 }
 
 /** The schema's bounds in words; the rest as zod says them. */
-function describeIssue(issue: z.core.$ZodIssue, value?: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, value?: unknown): string {
   // zod's own wording ("Invalid input: expected number, received string") reads as a stack trace
   if (issue.code === 'invalid_type') {
     const written = value === undefined ? '' : `, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;

@@ -25,7 +25,7 @@ export interface GenerationPlan {
 }
 
 /** The model a prompt that names none uses: the provider's defaultModel setting (the Sandbox has one look). */
-function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): string {
+export function modelOrDefault(providerId: ProviderId, defaults: GenerationDefaults): string {
   return defaults.modelFor(providerId) || (providerId === 'sandbox' ? SANDBOX_MODELS[0] : '');
 }
 

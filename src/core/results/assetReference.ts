@@ -29,3 +29,14 @@ export function formatAssetReference(languageId: string, path: string, prompt: s
   if (HTML_LANGUAGES.has(languageId)) return `<img src="${escapeHtmlAttribute(path)}" alt="${escapeHtmlAttribute(alt)}">`;
   return path;
 }
+
+const HTML_EXTENSIONS = new Set(['html', 'htm', 'vue', 'svelte', 'astro', 'jsx', 'tsx', 'php', 'erb', 'hbs', 'handlebars']);
+
+/**
+ * How to reference an image from a document that may not be open yet (a chat agent names it by its
+ * path): an `<img>` tag in HTML-like files, Markdown everywhere else.
+ */
+export function referenceLanguageForPath(documentPath: string): 'html' | 'markdown' {
+  const extension = /\.([^./]+)$/.exec(documentPath)?.[1]?.toLowerCase();
+  return extension && HTML_EXTENSIONS.has(extension) ? 'html' : 'markdown';
+}

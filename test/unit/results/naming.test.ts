@@ -7,7 +7,7 @@ import {
   slugFromPrompt,
   uniqueFileName,
 } from '../../../src/core/results/assetNaming';
-import { formatAssetReference, relativeReferencePath } from '../../../src/core/results/assetReference';
+import { formatAssetReference, referenceLanguageForPath, relativeReferencePath } from '../../../src/core/results/assetReference';
 import { redactSecrets } from '../../../src/core/redact';
 import { planFromPromptFile, planFromText } from '../../../src/core/prompt/generationPlan';
 import { parsePromptFile } from '../../../src/core/prompt/promptFile';
@@ -93,6 +93,14 @@ test('references depend on the document language and are relative to it', () => 
   assert.equal(formatAssetReference('markdown', 'my assets/a.png', 'fox'), '![fox](<my assets/a.png>)');
   assert.equal(formatAssetReference('html', 'a.png', 'say "hi" <b>'), '<img src="a.png" alt="say &quot;hi&quot; &lt;b&gt;">');
   assert.equal(formatAssetReference('typescript', 'assets/a.png', 'fox'), 'assets/a.png');
+});
+
+test('a document named by its path (not open) gets <img> when HTML-like, Markdown otherwise', () => {
+  assert.equal(referenceLanguageForPath('/ws/site/index.HTML'), 'html');
+  assert.equal(referenceLanguageForPath('/ws/src/App.tsx'), 'html');
+  assert.equal(referenceLanguageForPath('/ws/README.md'), 'markdown');
+  assert.equal(referenceLanguageForPath('/ws/notes.txt'), 'markdown');
+  assert.equal(referenceLanguageForPath('/ws/Makefile'), 'markdown');
 });
 
 test('secrets are redacted by value and by shape', () => {
