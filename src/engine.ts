@@ -1,5 +1,5 @@
 // The part of the extension loaded on first use instead of at activation: .prompt parsing (yaml, zod),
-// HTTP (undici) and the providers. Bundled on its own as dist/engine.js.
+// HTTP (undici), the providers and the Sandbox's job server. Bundled on its own as dist/engine.js.
 export { checkPromptFile } from './core/prompt/promptCheck';
 export { promptCompletions } from './core/prompt/promptCompletion';
 export { promptHover } from './core/prompt/promptHover';
@@ -7,3 +7,4 @@ export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';
 export { estimateTamsCredits } from './core/providers/tams';
+export { SandboxServer } from './core/sandbox/server';
