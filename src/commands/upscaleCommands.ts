@@ -44,7 +44,7 @@ export class UpscaleCommands {
     const { size } = await vscode.workspace.fs.stat(uri);
     if (size > MAX_SOURCE_BYTES) throw new Error(`${name} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB: too big to upscale.`);
     const bytes = await vscode.workspace.fs.readFile(uri);
-    const { request, output } = upscaleJob(entry, sha256Hex(bytes));
+    const { request, output } = upscaleJob(entry, sha256Hex(bytes), vscode.workspace.getWorkspaceFolder(uri)?.uri.toString());
     this.readiness.startCommand();
     if (!(await this.readiness.ensure(providerId, interactive))) return undefined;
     const id = await this.jobs.submit(request, interactive ? { kind: 'input' } : { kind: 'script' }, output);

@@ -40,9 +40,11 @@ export function fileNameOf(uri: string): string {
 
 /**
  * The upscale job of a gallery image: the same prompt and model (the picture is the same), no
- * settings (neither provider takes any), saved beside the source as `<name>-upscaled`.
+ * settings (neither provider takes any), saved beside the source as `<name>-upscaled`. `root` is the
+ * folder results are saved under (the workspace folder), when the source is inside it: asset paths are
+ * then relative to it, as every other job's are.
  */
-export function upscaleJob(image: UpscaleCandidate, sha256: string): { request: GenerationRequest; output: OutputTarget } {
+export function upscaleJob(image: UpscaleCandidate, sha256: string, root?: string): { request: GenerationRequest; output: OutputTarget } {
   const providerId = upscaleProvider(image);
   if (!providerId)
     throw new ProviderError(
@@ -62,12 +64,26 @@ export function upscaleJob(image: UpscaleCandidate, sha256: string): { request: 
       operation: { kind: 'upscale', ...(providerId === 'photogpt' ? { imageId: image.remoteAssetId } : {}), source },
     },
     output: {
-      root: image.imageUri.slice(0, image.imageUri.lastIndexOf('/')),
-      folder: '',
+      ...outputFolder(image.imageUri, root),
       nameTemplate: '{{name}}',
       baseName: `${file.replace(/\.[^.]+$/, '')}-upscaled`,
     },
   };
+}
+
+/** The source's folder, as `root` + a relative folder when it lies under `root`, else as the root itself. */
+function outputFolder(imageUri: string, root: string | undefined): { root: string; folder: string } {
+  const folderUri = imageUri.slice(0, imageUri.lastIndexOf('/'));
+  const base = root?.replace(/\/+$/, '');
+  if (base && folderUri.startsWith(`${base}/`)) {
+    const folder = folderUri
+      .slice(base.length + 1)
+      .split('/')
+      .map(decodeURIComponent)
+      .join('/');
+    return { root: base, folder };
+  }
+  return { root: folderUri, folder: '' };
 }
 
 /** The bytes of a job's source image, refused when the file changed since the job was made. */

@@ -84,16 +84,18 @@ test('Sandbox: a gallery image upscaled ×2 by a real job, saved beside it, its 
   const source = entryOf(first);
   const sourceBytes = readFileSync(join(dir, 'art', 'harbour-5.png'));
 
-  const { request: upscale, output: beside } = upscaleJob(source, sha256Hex(sourceBytes));
+  const { request: upscale, output: beside } = upscaleJob(source, sha256Hex(sourceBytes), rootUri(dir));
   assert.deepEqual(upscale.operation, {
     kind: 'upscale',
     source: { uri: source.imageUri, file: 'harbour-5.png', sha256: sha256Hex(sourceBytes) },
   });
   assert.equal(upscale.prompt, 'a harbour at dawn');
-  assert.deepEqual(beside, { root: `${rootUri(dir)}/art`, folder: '', nameTemplate: '{{name}}', baseName: 'harbour-5-upscaled' });
+  assert.deepEqual(beside, { root: rootUri(dir), folder: 'art', nameTemplate: '{{name}}', baseName: 'harbour-5-upscaled' });
+  // a source outside the folder results are saved under: its own folder is the root
+  assert.deepEqual(upscaleJob(source, 'ab', 'file:///elsewhere').output.root, `${rootUri(dir)}/art`);
   const job = await waitFor(finished(store, await manager.submit(upscale, { kind: 'script' }, beside)));
   assert.equal(job.status, 'succeeded', job.error?.message);
-  assert.equal(job.assets[0]!.path, 'harbour-5-upscaled.png');
+  assert.equal(job.assets[0]!.path, 'art/harbour-5-upscaled.png');
   const upscaled = readFileSync(join(dir, 'art', 'harbour-5-upscaled.png'));
   assert.deepEqual(pngSize(upscaled), { width: 192, height: 128 });
   // really the source enlarged: every 2×2 block's top-left pixel is near the source pixel it came from
