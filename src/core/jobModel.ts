@@ -140,6 +140,12 @@ export function isRetryable(job: JobRecord): boolean {
   return job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired';
 }
 
+/** What a job makes, as the Jobs view names it: the prompt, after the image an upscale starts from. */
+export function requestTitle(request: GenerationRequest): string {
+  const source = request.operation?.kind === 'upscale' ? request.operation.source : undefined;
+  return source ? `Upscale of ${source.file} · ${request.prompt}` : request.prompt;
+}
+
 export function fullModelName(request: GenerationRequest): string {
   return `${request.providerId}/${request.model}`;
 }
