@@ -6,6 +6,7 @@ import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
 import { imageJobsCommands } from './commands/commandList';
 import { ProviderCommands } from './commands/providerCommands';
+import { UpscaleCommands } from './commands/upscaleCommands';
 import { registerCommands } from './commands/registry';
 import { TamsCreditCommands } from './commands/tamsCredits';
 import { FileJobLeases } from './core/jobs/jobLeases';
@@ -69,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const jobCommands = push(new JobCommands(store, jobs));
   const galleryFiles = push(new GalleryFiles(store, log));
   const assetFiles = push(new AssetFileCommands(galleryFiles, log));
-  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, log));
+  const upscales = new UpscaleCommands(assetFiles, jobs, providerAccess, log);
+  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, upscales, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
@@ -83,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     jobsTree,
     gallery,
     assetFiles,
+    upscales,
     providerCommands,
     tamsCredits,
     log,

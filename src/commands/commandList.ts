@@ -20,6 +20,7 @@ import { command, type Command } from './commandRunner';
 import { parseGenerateArgs, type GenerateCommands } from './generate';
 import type { JobCommands } from './jobCommands';
 import type { ProviderCommands } from './providerCommands';
+import type { UpscaleCommands } from './upscaleCommands';
 import { parseOptionalUri, type TamsCreditCommands } from './tamsCredits';
 
 export interface CommandTargets {
@@ -30,6 +31,7 @@ export interface CommandTargets {
   readonly jobsTree: JobsTreeProvider;
   readonly gallery: GalleryPanel;
   readonly assetFiles: AssetFileCommands;
+  readonly upscales: UpscaleCommands;
   readonly providerCommands: ProviderCommands;
   readonly tamsCredits: TamsCreditCommands;
   readonly log: Log;
@@ -74,6 +76,7 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
       run: (target) => (target.kind === 'job' ? t.jobCommands.insertAsset(target.args) : t.assetFiles.insertReference(target.file)),
     }),
     command({ id: 'imageJobs.gallery.delete', parse: parseAssetFile, run: (arg) => t.assetFiles.trash(arg) }),
+    command({ id: 'imageJobs.gallery.upscale', parse: parseAssetFile, run: (arg) => t.upscales.upscale(arg) }),
     command({ id: 'imageJobs.submodel.health', run: () => t.providerCommands.subModelHealth() }),
     command({ id: 'imageJobs.submodel.purgeQueue', parse: parseConfirmed, run: (arg) => t.providerCommands.subModelPurgeQueue(arg) }),
     command({ id: 'imageJobs.photogpt.upscale', parse: parseImageId, run: (arg) => t.providerCommands.photoGptUpscale(arg) }),

@@ -8,8 +8,24 @@ export type { GenerationParams };
 
 export type ProviderId = 'sandbox' | 'serika' | 'tams' | 'bifrost' | 'photogpt' | 'submodel';
 
-/** What the job makes; absent means images from a prompt. */
-export type JobOperation = { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId: string };
+/** An image a job starts from (an upscale from the gallery): where it is and what it was when picked. */
+export interface SourceImage {
+  /** URI of the image file. */
+  readonly uri: string;
+  /** Its file name: results are saved beside it, and their sidecars name it by this. */
+  readonly file: string;
+  /** Hex SHA-256 of its bytes when the job was made: a changed file is refused, not silently used. */
+  readonly sha256: string;
+  /** The provider's id for it, where it has one (PhotoGPT upscales by it). */
+  readonly remoteAssetId?: string;
+}
+
+/**
+ * What the job makes; absent means images from a prompt. An upscale names the image by the provider's
+ * id (PhotoGPT), by its file (the Sandbox, which is sent the bytes), or both (from the gallery).
+ */
+export type JobOperation =
+  { readonly kind: 'video' } | { readonly kind: 'upscale'; readonly imageId?: string; readonly source?: SourceImage };
 
 /** Images a job asks for: what the user set, or one. */
 export function imageCount(params: GenerationParams): number {
@@ -124,6 +140,12 @@ export function isCancelable(job: JobRecord): boolean {
 /** A job can be retried when it ended without a result, or its result could not be saved. */
 export function isRetryable(job: JobRecord): boolean {
   return job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired';
+}
+
+/** What a job makes, as the Jobs view names it: the prompt, after the image an upscale starts from. */
+export function requestTitle(request: GenerationRequest): string {
+  const source = request.operation?.kind === 'upscale' ? request.operation.source : undefined;
+  return source ? `Upscale of ${source.file} · ${request.prompt}` : request.prompt;
 }
 
 export function fullModelName(request: GenerationRequest): string {

@@ -11,6 +11,9 @@ import { onDidChange as onDidChangeSettings, providerSettings } from './config';
 import { engine } from './engine';
 import type { SandboxHost } from './sandboxHost';
 
+/** Reads a job's source image through workspace.fs, so remote folders work as local ones. */
+const readSourceImage = async (uri: string): Promise<Uint8Array> => vscode.workspace.fs.readFile(vscode.Uri.parse(uri, true));
+
 /** What a provider still needs before a job can be sent to it: a key, or a setting. */
 export type MissingSetup =
   | { readonly kind: 'apiKey'; readonly providerId: ProviderId; readonly message: string }
@@ -64,7 +67,8 @@ export class ProviderAccessService extends DisposableOwner {
     const { HttpClient, PROVIDER_IMPLEMENTATIONS } = engine();
     const http = (this.client ??= new HttpClient());
     const provider = PROVIDER_IMPLEMENTATIONS[providerId];
-    if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await this.sandbox.url() } };
+    // the Sandbox is sent the image an upscale starts from; the other providers take ids, not files
+    if (providerId === 'sandbox') return { provider, context: { http, baseUrl: await this.sandbox.url(), readSourceImage } };
     const apiKey = await this.apiKeys.get(providerId);
     const { baseUrl, options } = providerSettings(providerId);
     if (apiKey && baseUrl) return { provider, context: { http, baseUrl, apiKey, options } };

@@ -1,27 +1,30 @@
 import * as vscode from 'vscode';
-import { SandboxServer } from '../core/sandbox/server';
+import type { SandboxServer } from '../core/sandbox/server';
 import { sandboxJobDurationMs } from './config';
+import { engine } from './engine';
 import type { Log } from './log';
 import { describeError } from '../core/errors';
 
-/** Owns the Sandbox job server: started on first use, stopped with the extension. */
+/**
+ * Owns the Sandbox job server: made and started on first use (its renderer and upscaler live in the
+ * engine bundle, not the activation one), stopped with the extension.
+ */
 export class SandboxHost implements vscode.Disposable {
-  private readonly server: SandboxServer;
+  private server: SandboxServer | undefined;
   private starting: Promise<string> | undefined;
 
   constructor(
-    storageUri: vscode.Uri,
+    private readonly storageUri: vscode.Uri,
     private readonly log: Log,
-  ) {
-    this.server = new SandboxServer({
-      jobDurationMs: sandboxJobDurationMs,
-      stateFile: vscode.Uri.joinPath(storageUri, 'sandbox-jobs.json').fsPath,
-    });
-  }
+  ) {}
 
   /** The server's base URL, starting it if needed. */
   url(): Promise<string> {
-    if (this.server.isRunning) return Promise.resolve(this.server.url);
+    if (this.server?.isRunning) return Promise.resolve(this.server.url);
+    this.server ??= new (engine().SandboxServer)({
+      jobDurationMs: sandboxJobDurationMs,
+      stateFile: vscode.Uri.joinPath(this.storageUri, 'sandbox-jobs.json').fsPath,
+    });
     this.starting ??= this.server.start().then(
       (url) => {
         this.log.info(`[sandbox] job server listening on ${url}`);
@@ -36,6 +39,6 @@ export class SandboxHost implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.server.stop();
+    void this.server?.stop();
   }
 }

@@ -16,6 +16,12 @@ export interface GalleryAsset extends ProvenanceParams {
   readonly provider?: string;
   readonly jobId?: string;
   readonly createdAt: number;
+  /** The image this one was made from; `uri` only when the gallery lists it (a click reveals it). */
+  readonly derivedFrom?: { readonly operation: 'upscale'; readonly file: string; readonly uri?: string };
+  /** URIs of the listed images made from this one, newest first. */
+  readonly derived?: readonly string[];
+  /** Its provider can upscale it (the Sandbox, PhotoGPT by its image id): the card offers "Upscale". */
+  readonly canUpscale?: boolean;
 }
 
 /** A job still on its way: live state that job history adds to the files on disk. */
@@ -44,7 +50,8 @@ const open = onFile('open');
 const reveal = onFile('reveal');
 const copyPrompt = onFile('copyPrompt');
 const trash = onFile('delete');
-export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt, trash]);
+const upscale = onFile('upscale');
+export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt, trash, upscale]);
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
@@ -55,6 +62,7 @@ export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.extend(reveal, withRequestId),
   z.extend(copyPrompt, withRequestId),
   z.extend(trash, withRequestId),
+  z.extend(upscale, withRequestId),
 ]);
 
 /** What a card asks the host to do; the webview adds a requestId to match the reply. */

@@ -10,6 +10,7 @@ import {
   type JobRecord,
   type SavedAsset,
   type JobStatus,
+  requestTitle,
 } from '../core/jobModel';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
@@ -58,12 +59,12 @@ export function jobStateLabel(job: JobRecord, now: number): string {
 
 /** The prompt on one line: how notifications name a job. */
 export function jobLabel(job: JobRecord): string {
-  return oneLine(job.request.prompt, 60);
+  return oneLine(requestTitle(job.request), 60);
 }
 
 /** After the state, dimmed: the prompt, cut where the row ends. */
 export function jobDescription(job: JobRecord): string {
-  return oneLine(job.request.prompt, 100);
+  return oneLine(requestTitle(job.request), 100);
 }
 
 /** What a screen reader says for the row: state (and why it failed), prompt, model. */

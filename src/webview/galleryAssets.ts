@@ -2,10 +2,34 @@
 // window still on their way. Plain data in and out (no vscode), so it is unit-tested with node.
 import { fullModelName, imageCount, isTerminal, type JobRecord } from '../core/jobModel';
 import type { GalleryEntry } from '../core/results/galleryIndex';
+import { upscaleProvider } from '../core/results/sourceImage';
 import type { GalleryAsset, GalleryLiveJob } from '../shared/webviewProtocol';
 
+/** Who came from whom among the listed images: source URI → URIs of the images made from it, newest first. */
+export function lineage(entries: readonly GalleryEntry[]): Map<string, string[]> {
+  const listed = new Set(entries.map((entry) => entry.imageUri));
+  const derived = new Map<string, string[]>();
+  const newestFirst = [...entries].sort((a, b) => b.createdAt - a.createdAt);
+  for (const entry of newestFirst) {
+    const source = entry.derivedFrom?.uri;
+    if (!source || !listed.has(source) || source === entry.imageUri) continue;
+    derived.set(source, [...(derived.get(source) ?? []), entry.imageUri]);
+  }
+  return derived;
+}
+
+/** How a card links its lineage and what it offers; `trusted`: non-Sandbox providers may be asked (restricted mode). */
+export interface AssetContext {
+  readonly lineage?: ReadonlyMap<string, readonly string[]>;
+  readonly listed?: (uri: string) => boolean;
+  readonly trusted?: boolean;
+}
+
 /** A card for an indexed image; `src` is its webview URI, `path` how the workspace names it. */
-export function galleryAsset(entry: GalleryEntry, src: string, path: string): GalleryAsset {
+export function galleryAsset(entry: GalleryEntry, src: string, path: string, context: AssetContext = {}): GalleryAsset {
+  const provider = upscaleProvider(entry);
+  const source = entry.derivedFrom;
+  const derived = context.lineage?.get(entry.imageUri);
   return {
     uri: entry.imageUri,
     src,
@@ -22,6 +46,11 @@ export function galleryAsset(entry: GalleryEntry, src: string, path: string): Ga
     cfgScale: entry.cfgScale,
     sampler: entry.sampler,
     createdAt: entry.createdAt,
+    ...(source
+      ? { derivedFrom: { operation: source.operation, file: source.file, ...(context.listed?.(source.uri) ? { uri: source.uri } : {}) } }
+      : {}),
+    ...(derived?.length ? { derived } : {}),
+    ...(provider === 'sandbox' || (provider && context.trusted !== false) ? { canUpscale: true } : {}),
   };
 }
 

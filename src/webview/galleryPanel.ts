@@ -11,7 +11,7 @@ import {
 import { DisposableOwner, disposeAll } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
-import { galleryAsset, liveJobs } from './galleryAssets';
+import { galleryAsset, lineage, liveJobs } from './galleryAssets';
 import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
 
@@ -34,6 +34,12 @@ export interface GalleryFileActions {
   trash(target: { readonly uri: string }): Promise<boolean>;
 }
 
+/** Jobs the gallery starts from an image (the commands side implements it: UpscaleCommands). */
+export interface GalleryDerivations {
+  /** Resolves with the new job's id, or undefined when the user declined (a missing key). */
+  upscale(target: { readonly uri: string }, interactive: boolean): Promise<string | undefined>;
+}
+
 export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
@@ -47,6 +53,7 @@ export class GalleryPanel extends DisposableOwner {
     private readonly store: JobStore,
     private readonly files: GalleryFiles,
     private readonly fileCommands: GalleryFileActions,
+    private readonly derivations: GalleryDerivations,
     private readonly log: Log,
   ) {
     super();
@@ -151,9 +158,12 @@ export class GalleryPanel extends DisposableOwner {
     const options = this.webviewOptions();
     const roots = options.localResourceRoots?.map(String).join('|');
     if (roots !== panel.webview.options.localResourceRoots?.map(String).join('|')) panel.webview.options = options;
-    const assets: GalleryAsset[] = this.files.entries().map((entry) => {
+    const entries = this.files.entries();
+    const listed = new Set(entries.map((entry) => entry.imageUri));
+    const context = { lineage: lineage(entries), listed: (uri: string) => listed.has(uri), trusted: vscode.workspace.isTrusted };
+    const assets: GalleryAsset[] = entries.map((entry) => {
       const uri = vscode.Uri.parse(entry.imageUri);
-      return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri));
+      return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri), context);
     });
     this.shown = assets.map((asset) => asset.path);
     this.post({ type: 'assets', assets, live: liveJobs(this.store.all()) });
@@ -205,6 +215,13 @@ export class GalleryPanel extends DisposableOwner {
         return 'Prompt copied';
       case 'delete':
         return (await this.fileCommands.trash(target)) ? 'Moved to the trash' : 'Kept';
+      case 'upscale': {
+        if (!this.files.get(vscode.Uri.parse(request.uri, true))) throw new Error('That image is no longer in the gallery.');
+        const id = await this.derivations.upscale(target, true);
+        const job = id === undefined ? undefined : this.store.get(id);
+        if (job?.status === 'failed') throw new Error(job.error?.message ?? 'The upscale failed.');
+        return id ? 'Upscaling: see the Jobs view' : 'Not started';
+      }
     }
   }
 }

@@ -139,6 +139,50 @@ try {
   await gallery.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 });
   check(true, 'Esc closes the lightbox');
 
+  // 4c. Upscale from the card's "…" menu: a job whose image lands beside its source, and the lineage
+  await gallery.locator('.card', { hasText: PROMPT }).first().locator('button.more').click();
+  await gallery.locator('.card .menu button[role="menuitem"]', { hasText: 'Upscale' }).click();
+  // the job shows at once as a live card, then as the image it made
+  await gallery.locator('.card.live', { hasText: PROMPT }).first().waitFor({ timeout: 15_000 });
+  check(true, 'Upscale in the "…" menu started a job (a live card shows it running)');
+  const derivedCard = gallery.locator('.card', { has: gallery.locator('.lineage', { hasText: 'Upscaled from' }) }).first();
+  await derivedCard.waitFor({ timeout: 30_000 });
+  await gallery.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.card')].some(
+        (card) => card.querySelector('.lineage')?.textContent?.startsWith('Upscaled from') && card.querySelector('img')?.naturalWidth > 0,
+      ),
+    null,
+    { timeout: 30_000 },
+  );
+  const derived = await derivedCard.evaluate((card) => ({
+    width: card.querySelector('img').naturalWidth,
+    lineage: card.querySelector('.lineage').textContent,
+    path: card.querySelector('.path').textContent,
+  }));
+  check(
+    derived.width === 1024 && /^Upscaled from a-paper-boat-on-a-\d+\.png$/.test(derived.lineage) && /-upscaled\.png$/.test(derived.path),
+    `the upscaled image (1024 px wide) is saved beside its source and names it (${JSON.stringify(derived)})`,
+  );
+  const sourceLineage = await gallery
+    .locator('.card', { hasNot: gallery.locator('.lineage', { hasText: 'Upscaled from' }) })
+    .locator('.lineage')
+    .first()
+    .innerText();
+  check(sourceLineage === '1 derived', `the source shows what was made from it: "${sourceLineage}"`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, '03c-lineage.png') });
+  await derivedCard.locator('.lineage button.link').click();
+  const flashed = await gallery
+    .waitForFunction(() => document.querySelector('.card.flash .lineage')?.textContent === '1 derived', null, { timeout: 5000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  check(flashed, 'a click on "Upscaled from …" brings the source card into view and highlights it');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(shots, '03d-lineage-source.png') });
+
   // 5. a window reload mid-job: the job id was persisted, polling resumes in the new extension host
   await runCommand(page, 'Image Jobs: Generate Image');
   await input.waitFor({ state: 'visible' });

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { JobRecord, JobStatus } from '../../src/core/jobModel';
 import { readSidecar } from '../../src/core/results/galleryIndex';
 import { assetRequest } from '../../src/shared/galleryRequests';
-import { galleryAsset, liveJobs } from '../../src/webview/galleryAssets';
+import type { GalleryEntry } from '../../src/core/results/galleryIndex';
+import { galleryAsset, lineage, liveJobs } from '../../src/webview/galleryAssets';
 
 function job(id: string, status: JobStatus, createdAt: number): JobRecord {
   return {
@@ -37,6 +38,48 @@ describe('gallery cards', () => {
     assert.equal(card.jobId, undefined);
     assert.equal(card.createdAt, Date.parse('2025-01-02T03:04:05.000Z'));
     assert.deepEqual(assetRequest('delete', card), { type: 'delete', uri: 'file:///work/assets/generated/boat.png' });
+  });
+
+  it('links a derived image to its listed source, and the source to what was made from it, newest first', () => {
+    const at = (name: string) => `file:///w/a/${name}.png`;
+    const entry = (name: string, createdAt: number, more: Partial<GalleryEntry> = {}): GalleryEntry => ({
+      imageUri: at(name),
+      sidecarUri: `file:///w/a/${name}.json`,
+      prompt: name,
+      model: 'sandbox/landscape',
+      provider: 'sandbox',
+      createdAt,
+      ...more,
+    });
+    const from = (name: string) => ({ derivedFrom: { operation: 'upscale' as const, uri: at(name), file: `${name}.png` } });
+    const entries = [
+      entry('boat', 1),
+      entry('boat-up', 2, from('boat')),
+      entry('boat-up-2', 3, from('boat')),
+      entry('orphan', 4, from('gone')),
+    ];
+    const links = lineage(entries);
+    assert.deepEqual([...links], [[at('boat'), [at('boat-up-2'), at('boat-up')]]]);
+    const listed = (uri: string) => entries.some((e) => e.imageUri === uri);
+    const context = { lineage: links, listed, trusted: true };
+    const source = galleryAsset(entries[0]!, 's', 'a/boat.png', context);
+    assert.deepEqual([source.derived, source.derivedFrom, source.canUpscale], [[at('boat-up-2'), at('boat-up')], undefined, true]);
+    const derived = galleryAsset(entries[1]!, 's', 'a/boat-up.png', context);
+    assert.deepEqual(derived.derivedFrom, { operation: 'upscale', file: 'boat.png', uri: at('boat') });
+    // a source no longer listed is named, not linked
+    assert.deepEqual(galleryAsset(entries[3]!, 's', 'a/orphan.png', context).derivedFrom, { operation: 'upscale', file: 'gone.png' });
+  });
+
+  it('offers Upscale where a provider documents it; in restricted mode only on the Sandbox', () => {
+    const base: GalleryEntry = { imageUri: 'file:///w/x.png', sidecarUri: 'file:///w/x.json', prompt: 'x', model: 'm', createdAt: 1 };
+    const can = (more: Partial<GalleryEntry>, trusted = true) => galleryAsset({ ...base, ...more }, 's', 'x.png', { trusted }).canUpscale;
+    assert.equal(can({ provider: 'sandbox' }), true);
+    assert.equal(can({ provider: 'sandbox' }, false), true);
+    assert.equal(can({ provider: 'photogpt', remoteAssetId: 'img-1' }), true);
+    assert.equal(can({ provider: 'photogpt', remoteAssetId: 'img-1' }, false), undefined);
+    assert.equal(can({ provider: 'photogpt' }), undefined);
+    assert.equal(can({ provider: 'tams', remoteAssetId: 'r' }), undefined);
+    assert.equal(can({ provider: 'bifrost' }), undefined);
   });
 
   it('lists the jobs still on their way, newest first, and none that finished', () => {

@@ -20,6 +20,7 @@ describe('gallery messages from the webview', () => {
       { type: 'reveal', uri: 'file:///w/assets/generated/boat.png', requestId: 3 },
       { type: 'copyPrompt', uri: 'file:///w/assets/generated/boat.png', requestId: 4 },
       { type: 'delete', uri: 'file:///w/assets/generated/boat.png', requestId: 5 },
+      { type: 'upscale', uri: 'file:///w/assets/generated/boat.png', requestId: 6 },
     ];
     for (const message of valid) assert.deepEqual(readGalleryMessage(message), { ok: true, message });
   });

@@ -1,14 +1,24 @@
 // A gallery card: the image (click or Enter: the lightbox), a checkbox to select it for comparing,
-// its prompt and parameters, and the actions the host carries out on its file.
+// its prompt and parameters, its lineage, and the actions the host carries out on its file (the
+// rarer ones under "…").
 import type { GalleryAsset, GalleryLiveJob, GalleryRequest } from '../../src/shared/webviewProtocol';
 import { assetRequest } from '../../src/shared/galleryRequests';
 import { button, element } from './dom';
 import { describeAsset } from './describe';
+import { lineageLine } from './lineage';
+import { moreMenu, type MenuItem } from './moreMenu';
 
 export interface CardHandlers {
   request(body: GalleryRequest, status: HTMLElement): void;
   view(asset: GalleryAsset): void;
   select(asset: GalleryAsset, selected: boolean): void;
+  /** Brings these images into view (lineage links). */
+  show(uris: readonly string[]): void;
+}
+
+/** What the "…" menu (and the lightbox) offer for an image. */
+export function extraActions(asset: GalleryAsset, act: (type: GalleryRequest['type']) => () => void): MenuItem[] {
+  return asset.canUpscale ? [{ label: 'Upscale', title: 'Upscale this image (a new job; saved beside it)', run: act('upscale') }] : [];
 }
 
 export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): HTMLElement {
@@ -29,11 +39,12 @@ export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): 
   checkbox.addEventListener('change', () => on.select(asset, checkbox.checked));
   const details = [element('p', { className: 'prompt', textContent: asset.prompt })];
   if (asset.negativePrompt) details.push(element('p', { className: 'negative', textContent: `Negative: ${asset.negativePrompt}` }));
-  return element('article', { className: selected ? 'card selected' : 'card' }, [
+  const article = element('article', { className: selected ? 'card selected' : 'card' }, [
     element('div', { className: 'frame' }, [image, element('label', { className: 'pick' }, [checkbox])]),
     element('div', { className: 'details' }, [
       ...details,
       element('p', { className: 'meta', textContent: describeAsset(asset) }),
+      ...lineageLine(asset, on.show),
       element('p', { className: 'path', textContent: asset.path, title: asset.path }),
       element('div', { className: 'actions' }, [
         button('Insert', 'Insert a reference at the cursor of the last editor', act('insert'), 'primary'),
@@ -41,10 +52,13 @@ export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): 
         button('Copy prompt', 'Copy the prompt', act('copyPrompt')),
         button('Reveal', 'Reveal in the Explorer', act('reveal')),
         button('Delete', 'Move the image and its sidecar to the trash', act('delete')),
+        ...moreMenu(extraActions(asset, act), asset.path),
         status,
       ]),
     ]),
   ]);
+  article.dataset.uri = asset.uri;
+  return article;
 }
 
 /** A job of this window still on its way: no file yet, so no actions. */

@@ -15,6 +15,7 @@ import { card, liveCard } from './card';
 import { showComparison } from './compare';
 import { button, element } from './dom';
 import { refreshLightbox, showLightbox } from './lightbox';
+import { closeOverlay } from './overlay';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -48,6 +49,24 @@ function visible(): GalleryAsset[] {
     assets.filter((asset) => matchesFilter(asset, filter)),
     sort,
   );
+}
+
+/** Brings images into view in the grid (a lineage link): clears a filter that hides them, scrolls, highlights. */
+function show(uris: readonly string[]): void {
+  closeOverlay();
+  if (uris.some((uri) => !visible().some((asset) => asset.uri === uri))) {
+    filter = search.value = '';
+    saveState();
+    renderGrid();
+  }
+  const cards = [...grid.querySelectorAll<HTMLElement>('article[data-uri]')].filter((card) => uris.includes(card.dataset.uri!));
+  for (const card of cards) {
+    card.classList.remove('flash');
+    void card.offsetWidth; // restart the highlight when it is asked for again
+    card.classList.add('flash');
+  }
+  cards[0]?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  cards[0]?.querySelector('img')?.focus({ preventScroll: true });
 }
 
 function saveState(): void {
@@ -104,7 +123,8 @@ function renderGrid(): void {
   clearButton.hidden = selected.size === 0;
   const handlers = {
     request,
-    view: (asset: GalleryAsset) => showLightbox(visible, asset.uri),
+    view: (asset: GalleryAsset) => showLightbox(visible, asset.uri, { request, show }),
+    show,
     select: (asset: GalleryAsset, on: boolean) => {
       if (on) selected.add(asset.uri);
       else selected.delete(asset.uri);

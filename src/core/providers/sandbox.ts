@@ -1,6 +1,9 @@
 // Client for the built-in Sandbox job server: the same HTTP + zod path as every remote provider.
 import { z } from 'zod';
-import type { GenerationRequest } from '../jobModel';
+import type { GenerationRequest, SourceImage } from '../jobModel';
+import { readSourceImage } from '../results/sourceImage';
+import { ProviderError } from '../errors';
+import { SANDBOX_UPSCALE_FACTOR } from '../sandbox/upscaler';
 import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
 
@@ -51,11 +54,25 @@ export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
   }
 }
 
+/** POST /v1/upscale: the Sandbox is sent the PNG itself, checked to be the file the user picked. */
+async function submitUpscale(source: SourceImage | undefined, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
+  if (!source) throw new ProviderError('badRequest', 'The Sandbox upscales an image file: pick one in the gallery.');
+  const png = await readSourceImage(source, context.readSourceImage);
+  const response = await providerHttp(context).post(
+    '/v1/upscale',
+    { request_id: idempotencyKey, image: Buffer.from(png).toString('base64'), scale: SANDBOX_UPSCALE_FACTOR },
+    sandboxJobSchema,
+    'Submitting the upscale to the Sandbox',
+  );
+  return { remoteId: response.data.id, state: normalizeSandboxJob(response.data) };
+}
+
 export const sandboxProvider: ImageProvider = {
   id: 'sandbox',
   idempotentSubmit: true,
 
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
+    if (request.operation?.kind === 'upscale') return submitUpscale(request.operation.source, idempotencyKey, context);
     const { params } = request;
     const response = await providerHttp(context).post(
       '/v1/jobs',

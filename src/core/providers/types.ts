@@ -59,6 +59,8 @@ export interface ProviderContext {
   readonly apiKey?: string;
   readonly signal?: AbortSignal;
   readonly options?: ProviderOptions;
+  /** Reads an image a job starts from, by URI: given where a provider is sent the bytes (the Sandbox). */
+  readonly readSourceImage?: (uri: string) => Promise<Uint8Array>;
 }
 
 /** A problem with a request found before sending it, tied to a `config` field when there is one. */

@@ -14,6 +14,10 @@ export interface GalleryEntry extends ProvenanceParams {
   readonly model: string;
   readonly provider?: string;
   readonly jobId?: string;
+  /** The provider's id for the image (PhotoGPT upscales by it). */
+  readonly remoteAssetId?: string;
+  /** The image this one was made from, by the URI it has beside this one. */
+  readonly derivedFrom?: { readonly operation: 'upscale'; readonly uri: string; readonly file: string };
   /** Milliseconds since the epoch: when the image was completed. */
   readonly createdAt: number;
 }
@@ -39,6 +43,8 @@ const sidecarSchema = z.object({
   model: text(300),
   provider: z.optional(text(100)),
   jobId: z.optional(text(200)),
+  remoteAssetId: z.optional(text(200)),
+  derivedFrom: z.optional(z.object({ operation: z.literal('upscale'), file: text(255) })),
   seed: z.optional(finite),
   width: z.optional(count),
   height: z.optional(count),
@@ -104,6 +110,8 @@ export function readSidecar(sidecarUri: string, bytes: Uint8Array, sibling = def
   }
   if (!(IMAGE_EXTENSIONS as readonly string[]).includes(image.extension.toLowerCase())) return { ok: false, problem: 'not an image' };
   const createdAt = Date.parse(sidecar.completedAt ?? sidecar.createdAt ?? '');
+  // the source is named by a plain file name beside this image: a sidecar cannot link elsewhere
+  const source = sidecar.derivedFrom && isPlainFileName(sidecar.derivedFrom.file) ? sidecar.derivedFrom : undefined;
   return {
     ok: true,
     entry: {
@@ -114,6 +122,8 @@ export function readSidecar(sidecarUri: string, bytes: Uint8Array, sibling = def
       model: sidecar.model,
       provider: sidecar.provider,
       jobId: sidecar.jobId,
+      ...(sidecar.remoteAssetId ? { remoteAssetId: sidecar.remoteAssetId } : {}),
+      ...(source ? { derivedFrom: { operation: source.operation, uri: sibling(sidecarUri, source.file), file: source.file } } : {}),
       seed: sidecar.seed,
       width: sidecar.width,
       height: sidecar.height,

@@ -17,9 +17,29 @@ export interface Provenance extends ProvenanceParams {
   /** The provider's id for this image, where it has one (PhotoGPT: the id to upscale it by). */
   readonly remoteAssetId?: string;
   readonly source?: string;
+  /** The image this one was made from (an upscale from the gallery): the gallery shows the lineage. */
+  readonly derivedFrom?: DerivedFrom;
   readonly index: number;
   readonly createdAt: string;
   readonly completedAt: string;
+}
+
+/** Lineage of a derived image. Its own field: the job's `source` says where the prompt came from. */
+export interface DerivedFrom {
+  readonly operation: 'upscale';
+  /** The source's file name, in the same folder (results are saved beside their source). */
+  readonly file: string;
+  /** Hex SHA-256 of the source's bytes as sent. */
+  readonly sha256: string;
+  /** The provider's id for the source, where it has one (PhotoGPT's imageID). */
+  readonly remoteAssetId?: string;
+}
+
+function derivedFrom(job: JobRecord): DerivedFrom | undefined {
+  const operation = job.request.operation;
+  if (operation?.kind !== 'upscale' || !operation.source) return undefined;
+  const { file, sha256, remoteAssetId } = operation.source;
+  return { operation: 'upscale', file, sha256, ...(remoteAssetId ? { remoteAssetId } : {}) };
 }
 
 export function buildProvenance(
@@ -45,6 +65,7 @@ export function buildProvenance(
     remoteJobId: job.remoteId,
     remoteAssetId: output.remoteId,
     source: job.source.kind === 'promptFile' ? job.source.uri : job.source.kind,
+    derivedFrom: derivedFrom(job),
     index: output.index,
     createdAt: new Date(job.createdAt).toISOString(),
     completedAt: new Date(completedAt).toISOString(),

@@ -4,11 +4,13 @@
 // survive a window reload the way they survive on a real provider.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
 import { renderSandboxImage } from './renderer';
+import { decodePngRgb } from '../results/png';
+import { MAX_UPSCALED_SIDE, SANDBOX_UPSCALE_FACTOR, upscalePng } from './upscaler';
 import { scheduleJobs, type JobSlot } from './schedule';
 import { describeError } from '../errors';
 
@@ -16,6 +18,8 @@ import { describeError } from '../errors';
 const DEFAULT_CONCURRENCY = 4;
 const MAX_REMEMBERED_JOBS = 500;
 const MAX_BODY = 64 * 1024;
+/** An upscale carries its source PNG in base64: room for a 16 MB image. */
+const MAX_UPSCALE_BODY = 24 * 1024 * 1024;
 
 interface SandboxJob {
   readonly id: string;
@@ -27,6 +31,8 @@ interface SandboxJob {
   readonly width: number;
   readonly height: number;
   readonly seeds: readonly number[];
+  /** An upscale of the PNG it was sent (kept beside the state file), not a render. */
+  readonly upscale?: { readonly factor: number };
   cancelledAt?: number;
 }
 
@@ -64,6 +70,8 @@ export class SandboxServer {
   private readonly jobs = new Map<string, SandboxJob>();
   private readonly now: () => number;
   private readonly imageCache = new Map<string, Buffer>();
+  /** Source PNGs of upscale jobs, by job id (also on disk when there is a state file). */
+  private readonly sources = new Map<string, Buffer>();
 
   constructor(private readonly options: SandboxServerOptions) {
     this.now = options.now ?? Date.now;
@@ -110,10 +118,45 @@ export class SandboxServer {
   }
 
   private save(): void {
+    const all = [...this.jobs.values()];
+    // sources of jobs no longer remembered go too, so the folder does not grow without bound
+    for (const job of all.slice(0, -MAX_REMEMBERED_JOBS)) if (job.upscale) this.dropSource(job.id);
     if (!this.options.stateFile) return;
-    const recent = [...this.jobs.values()].slice(-MAX_REMEMBERED_JOBS);
     mkdirSync(dirname(this.options.stateFile), { recursive: true });
-    writeFileSync(this.options.stateFile, JSON.stringify(recent));
+    writeFileSync(this.options.stateFile, JSON.stringify(all.slice(-MAX_REMEMBERED_JOBS)));
+  }
+
+  private sourceFile(id: string): string | undefined {
+    return this.options.stateFile ? join(dirname(this.options.stateFile), 'sandbox-sources', `${id}.png`) : undefined;
+  }
+
+  private keepSource(id: string, png: Buffer): void {
+    this.sources.set(id, png);
+    const file = this.sourceFile(id);
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, png);
+  }
+
+  private source(id: string): Buffer {
+    let png = this.sources.get(id);
+    if (!png) {
+      const file = this.sourceFile(id);
+      try {
+        png = file ? readFileSync(file) : undefined;
+      } catch {
+        png = undefined;
+      }
+      if (!png) throw new RequestError(410, 'the source image of this upscale is no longer kept');
+      this.sources.set(id, png);
+    }
+    return png;
+  }
+
+  private dropSource(id: string): void {
+    this.sources.delete(id);
+    const file = this.sourceFile(id);
+    if (file) rmSync(file, { force: true });
   }
 
   /** Every job's slot, from submission and cancel times (jobs are kept in submission order). */
@@ -147,7 +190,10 @@ export class SandboxServer {
       body.progress = Math.round(progress * 100) / 100;
       body.eta_ms = Math.max(0, slot.endAt - at);
     }
-    if (status === 'completed') {
+    if (status === 'completed' && job.upscale) {
+      // an upscale has no seed: it enlarges the image it was sent
+      body.outputs = [{ url: `${this.url}/v1/jobs/${job.id}/outputs/0.png`, mime_type: 'image/png', width: job.width, height: job.height }];
+    } else if (status === 'completed') {
       body.outputs = job.seeds.map((seed, index) => ({
         url: `${this.url}/v1/jobs/${job.id}/outputs/${index}.png`,
         mime_type: 'image/png',
@@ -164,6 +210,7 @@ export class SandboxServer {
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox');
       const parts = url.pathname.split('/').filter(Boolean);
+      if (url.pathname === '/v1/upscale' && req.method === 'POST') return this.submitUpscale(await readJson(req, MAX_UPSCALE_BODY), res);
       if (parts[0] !== 'v1' || parts[1] !== 'jobs') throw new RequestError(404, `no route ${req.method} ${url.pathname}`);
       if (parts.length === 2 && req.method === 'POST') return this.submit(await readJson(req), res);
       const job = parts[2] ? this.jobs.get(parts[2]) : undefined;
@@ -208,6 +255,47 @@ export class SandboxServer {
     send(res, 202, this.view(job));
   }
 
+  /**
+   * POST /v1/upscale {request_id?, image: base64 PNG, scale?: 2}: a job like any other (polled at
+   * /v1/jobs/{id}), whose one output is the PNG enlarged `scale` times.
+   */
+  private submitUpscale(body: Record<string, unknown>, res: ServerResponse): void {
+    const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
+    const existing = requestId ? [...this.jobs.values()].find((job) => job.requestId === requestId) : undefined;
+    if (existing) return send(res, 200, this.view(existing));
+    const factor = integerIn(body.scale, 'scale', SANDBOX_UPSCALE_FACTOR, SANDBOX_UPSCALE_FACTOR, SANDBOX_UPSCALE_FACTOR);
+    if (typeof body.image !== 'string' || !body.image) throw new RequestError(400, 'image (a base64 PNG) is required');
+    const png = Buffer.from(body.image, 'base64');
+    let size: { width: number; height: number };
+    try {
+      size = decodePngRgb(png);
+    } catch (error) {
+      throw new RequestError(400, `image is not a PNG the Sandbox can read: ${describeError(error)}`);
+    }
+    if (size.width * factor > MAX_UPSCALED_SIDE || size.height * factor > MAX_UPSCALED_SIDE) {
+      throw new RequestError(
+        400,
+        `a ${size.width}×${size.height} image upscaled ×${factor} would exceed ${MAX_UPSCALED_SIDE} pixels a side`,
+      );
+    }
+    const job: SandboxJob = {
+      id: randomUUID(),
+      requestId,
+      createdAt: this.now(),
+      durationMs: Math.max(0, this.options.jobDurationMs()),
+      model: 'landscape',
+      prompt: '',
+      width: size.width * factor,
+      height: size.height * factor,
+      seeds: [],
+      upscale: { factor },
+    };
+    this.keepSource(job.id, png);
+    this.jobs.set(job.id, job);
+    this.save();
+    send(res, 202, this.view(job));
+  }
+
   private cancel(job: SandboxJob, res: ServerResponse): void {
     const { status } = this.status(job, this.now());
     if (status !== 'queued' && status !== 'running') throw new RequestError(409, `job is already ${status}`);
@@ -218,13 +306,15 @@ export class SandboxServer {
 
   private output(job: SandboxJob, file: string, res: ServerResponse): void {
     const index = Number(/^(\d+)\.png$/.exec(file)?.[1] ?? NaN);
-    if (this.status(job, this.now()).status !== 'completed' || !(index < job.seeds.length)) {
+    if (this.status(job, this.now()).status !== 'completed' || !(index < (job.upscale ? 1 : job.seeds.length))) {
       throw new RequestError(404, 'no such output');
     }
     const key = `${job.id}/${index}`;
     let png = this.imageCache.get(key);
     if (!png) {
-      png = renderSandboxImage({ prompt: job.prompt, seed: job.seeds[index]!, width: job.width, height: job.height });
+      png = job.upscale
+        ? upscalePng(this.source(job.id), job.upscale.factor)
+        : renderSandboxImage({ prompt: job.prompt, seed: job.seeds[index]!, width: job.width, height: job.height });
       this.imageCache.clear(); // keep one image: results are downloaded once, at once
       this.imageCache.set(key, png);
     }
@@ -239,12 +329,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage, maxBytes = MAX_BODY): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new RequestError(413, 'request body too large');
+    if (size > maxBytes) throw new RequestError(413, 'request body too large');
     chunks.push(chunk as Buffer);
   }
   try {

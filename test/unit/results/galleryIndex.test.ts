@@ -36,6 +36,28 @@ function entry(name: string, createdAt: number): GalleryEntry {
 }
 
 describe('reading a sidecar', () => {
+  it('reads the lineage of a derived image: its source beside it, and no path anywhere else', () => {
+    const derived = {
+      ...good,
+      file: 'boat-7-upscaled.png',
+      remoteAssetId: 'img-9',
+      derivedFrom: { operation: 'upscale', file: 'boat 7.png', sha256: 'ab' },
+    };
+    const read = readSidecar(`${FOLDER}boat-7-upscaled.json`, json(derived));
+    assert.ok(read.ok);
+    assert.equal(read.entry.remoteAssetId, 'img-9');
+    assert.deepEqual(read.entry.derivedFrom, { operation: 'upscale', uri: `${FOLDER}boat%207.png`, file: 'boat 7.png' });
+    for (const file of ['../secret.png', 'sub/boat.png', '..']) {
+      const climbing = readSidecar(`${FOLDER}boat-7-upscaled.json`, json({ ...derived, derivedFrom: { operation: 'upscale', file } }));
+      assert.ok(climbing.ok, 'the image itself is still shown');
+      assert.equal(climbing.entry.derivedFrom, undefined, `${file} is not linked`);
+    }
+    assert.match(
+      problem({ ...derived, derivedFrom: { operation: 'variation', file: 'boat.png' } }, `${FOLDER}boat-7-upscaled.json`),
+      /derivedFrom/,
+    );
+  });
+
   it('reads what the result saver writes, the image beside it named by its file', () => {
     const job: JobRecord = {
       id: 'job-1',

@@ -128,3 +128,22 @@ test('a new seed replaces the old one and nothing else; seeds cover the schema r
   assert.ok(seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED));
   assert.ok(new Set(seeds).size > 190, 'seeds differ');
 });
+
+test('an upscale from the gallery names the image it starts from, before the prompt it keeps', () => {
+  const source = { uri: 'file:///w/out/boat-7.png', file: 'boat-7.png', sha256: 'ab' };
+  const upscale = job({
+    request: { providerId: 'sandbox', model: 'landscape', prompt: 'a boat', params: {}, operation: { kind: 'upscale', source } },
+  });
+  assert.equal(jobDescription(upscale), 'Upscale of boat-7.png · a boat');
+  // by id alone (PhotoGPT: Upscale Image), the prompt already says what it is
+  const byId = job({
+    request: {
+      providerId: 'photogpt',
+      model: '',
+      prompt: 'Upscale of PhotoGPT image img-1',
+      params: {},
+      operation: { kind: 'upscale', imageId: 'img-1' },
+    },
+  });
+  assert.equal(jobDescription(byId), 'Upscale of PhotoGPT image img-1');
+});
