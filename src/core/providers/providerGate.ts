@@ -13,6 +13,11 @@ export interface ProviderLimits {
   /** Limits by kind of call; `all` applies to every call. */
   readonly rates?: Partial<Record<CallKind | 'all', RateLimit>>;
   readonly maxInFlight: number;
+  /**
+   * Held status requests at once (SubModel's /status-sync), apart from maxInFlight: each waits at the
+   * provider for up to its wait, so it must not take a slot that other jobs' polls need.
+   */
+  readonly maxHeld?: number;
 }
 
 /** From the providers' docs (shared/specs/PROVIDERS.md); unlisted providers document none. */
@@ -30,6 +35,8 @@ export const PROVIDER_LIMITS: Readonly<Record<ProviderId, ProviderLimits>> = {
       admin: { requests: 2, perMs: 10_000 },
     },
     maxInFlight: 200,
+    // /status, /status-sync and /stream share 400 concurrent; the calls above are at most 200 at once
+    maxHeld: 200,
   },
 };
 
@@ -77,6 +84,7 @@ const SUBMIT_EVERY_NTH_HANDOVER = 4;
 export class ProviderGate {
   private readonly windows = new Map<CallKind | 'all', SlidingWindow>();
   private inFlight = 0;
+  private held = 0;
   private readonly waiting = { urgent: [] as (() => void)[], submit: [] as (() => void)[] };
   private handoversSinceSubmit = 0;
   private pausedUntil = 0;
@@ -103,6 +111,25 @@ export class ProviderGate {
       for (const mark of answered) mark(this.now());
       this.releaseSlot();
     }
+  }
+
+  /**
+   * Runs a held status request if one of `maxHeld` is free, otherwise returns undefined (the caller
+   * polls as usual instead of waiting for one). It counts against the poll rate and the 429 pause.
+   */
+  tryRunHeld<T>(call: () => Promise<T>): Promise<T> | undefined {
+    if (this.held >= (this.limits.maxHeld ?? 0)) return undefined;
+    this.held++;
+    return (async () => {
+      let answered: ((at: number) => void)[] = [];
+      try {
+        answered = await this.waitForRate('poll');
+        return await call();
+      } finally {
+        for (const mark of answered) mark(this.now());
+        this.held--;
+      }
+    })();
   }
 
   private async waitForRate(kind: CallKind): Promise<((at: number) => void)[]> {

@@ -62,3 +62,24 @@ test('queued polls and cancels go before queued submits, but submits still get e
   await Promise.all([first, ...queued]);
   assert.deepEqual(order, ['poll0', 'poll1', 'poll2', 'submit0', 'poll3', 'cancel', 'submit1', 'submit2']);
 });
+
+test('held requests take their own capped slots: past the cap none starts, and other calls never wait for them', async () => {
+  const gate = new ProviderGate({ maxInFlight: 1, maxHeld: 1 });
+  let release = () => undefined as void;
+  const held = gate.tryRunHeld(() => new Promise<string>((resolve) => (release = () => resolve('answered'))));
+  assert.ok(held, 'the first held request starts');
+  assert.equal(
+    gate.tryRunHeld(async () => 'second'),
+    undefined,
+    'no second one past the cap',
+  );
+  assert.equal(await gate.run('poll', async () => 'polled'), 'polled', 'a poll goes while the held request waits');
+  release();
+  assert.equal(await held, 'answered');
+  assert.equal(await gate.tryRunHeld(async () => 'again'), 'again', 'its slot is free again');
+  assert.equal(
+    new ProviderGate({ maxInFlight: 4 }).tryRunHeld(async () => 'none'),
+    undefined,
+    'no held slots unless a provider has them',
+  );
+});
