@@ -22,6 +22,8 @@ export interface SeedRun {
   readonly jobs: number;
   readonly errors: number;
   readonly wallS: number;
+  /** Most requests in flight at once, by rate-limit rule (heldReport.ts). */
+  readonly peakConcurrent?: Readonly<Record<string, number>>;
 }
 
 export interface Row {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { performance } from 'node:perf_hooks';
 import { blindOptimum } from './blindOptimum';
+import { printHeldTable } from './heldReport';
 import { measureBundles } from './bundleCost';
 import type { ClientConfig, ClientReport } from './client';
 import { overOptimum, printMemory, printTable, quantile, relativeP95, rssGrowthMb, statusPerJob, type Row, type SeedRun } from './report';
@@ -67,11 +68,16 @@ function clientConfig(target: Target, server: FakeProviderServer, schedule: Sche
     fixedIntervalMs: schedule.fixedIntervalMs && schedule.fixedIntervalMs * TIME_SCALE,
     providerId: target.providerId,
     request: target.request,
-    context: target.context(server),
+    context: withOptions(target.context(server), schedule),
     jobs: target.jobs,
     timeScale: TIME_SCALE,
+    heldWaitMs: schedule.heldWaitMs && schedule.heldWaitMs * TIME_SCALE,
     historyDurationsMs: Array.from({ length: schedule.historyJobs ?? 0 }, () => earlier() * TIME_SCALE),
   };
+}
+
+function withOptions(context: ClientConfig['context'], schedule: Schedule): ClientConfig['context'] {
+  return schedule.providerOptions ? { ...context, options: { ...context.options, ...schedule.providerOptions } } : context;
 }
 
 async function startServer(
@@ -125,6 +131,7 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     jobs: target.jobs,
     errors: report.errors,
     wallS,
+    peakConcurrent: model.peakInFlight(),
   };
 }
 
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
   const schedules = process.env.BENCH_SCHEDULE ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!] : SCHEDULES;
   for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
     const rows: Row[] = [];
-    for (const schedule of schedules) {
+    for (const schedule of schedules.filter((candidate) => !candidate.only || candidate.only === target.providerId)) {
       const runs: SeedRun[] = [];
       for (const seed of SEEDS) runs.push(await runOne(target, schedule, seed));
       rows.push({ label: schedule.label, runs });
@@ -142,6 +149,7 @@ async function main(): Promise<void> {
       `${target.name}: ${target.jobs} jobs at once on ${target.workers} workers, work lognormal (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}) + queue + tail, seeds ${SEEDS.join(', ')}, time scale ${TIME_SCALE}, Node ${process.version}; lags relative to each job's submit-to-done time`,
       rows,
     );
+    if (target.providerId === 'submodel') printHeldTable(target.limits, rows, SCHEDULES);
     if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict
     printMemory(rows, await liveHeap(target), target.jobs);
     const find = (schedule: Schedule['schedule'], history = false) =>
