@@ -2,12 +2,9 @@
 // relative and absolute (p95, p99), the most requests in flight at once against the documented
 // concurrency limits (/status with /status-sync and /stream: 400; /runsync: 400), 429s, and the wall
 // time of the batch (where /runsync's cost shows: its held submits keep later jobs waiting here).
-import { quantile, type Row } from './report';
+import { mean, pooled, printColumns, quantile, type Row } from './report';
 import type { Schedule } from './targets';
 import type { RateRule } from './timelines';
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
 
 export function printHeldTable(limits: Readonly<Record<string, RateRule>>, rows: Row[], schedules: readonly Schedule[]): void {
   const engine = new Set(schedules.filter((schedule) => schedule.schedule === 'engine').map((schedule) => schedule.label));
@@ -53,9 +50,5 @@ export function printHeldTable(limits: Readonly<Record<string, RateRule>>, rows:
   console.log(
     "\nSubModel, held requests (status req/job counts /status and /status-sync; lag in seconds before the time scale; lag runs from the job's creation at the provider, so jobs kept waiting in the client (behind /runsync's held submits) show only in the wall time):",
   );
-  const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]!.length)));
-  const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const line of lines) console.log(format(line));
+  printColumns(header, lines);
 }

@@ -35,8 +35,8 @@ export function quantile(sorted: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
+export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+export const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
 
 export function relativeP95(row: Row): number {
   return quantile(pooled(row, 'relative'), 0.95);
@@ -97,6 +97,11 @@ export function printTable(title: string, rows: Row[]): void {
       `${mean(row.runs.map((run) => run.wallS)).toFixed(0)} s`,
     ];
   });
+  printColumns(header, lines);
+}
+
+/** A table: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function printColumns(header: string[], lines: string[][]): void {
   const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(format(header));
