@@ -35,6 +35,7 @@ export interface Settings {
   readonly 'submodel.basePath': string;
   readonly 'submodel.authHeader': string;
   readonly 'submodel.runsync': boolean;
+  readonly 'submodel.heldStatus': boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -70,6 +71,7 @@ const SETTING_KEYS = {
   'submodel.basePath': 1,
   'submodel.authHeader': 1,
   'submodel.runsync': 1,
+  'submodel.heldStatus': 1,
 } as const satisfies Record<SettingKey, 1>;
 
 /** A setting's value; VS Code falls back to package.json's default. */
@@ -135,6 +137,7 @@ export function providerSettings(providerId: ProviderId): ProviderSettings {
       appId: trusted<string>('appId'),
       resultTtlSeconds: plain<number>('resultTtlSeconds'),
       runsync: plain<boolean>('runsync'),
+      heldStatus: plain<boolean>('heldStatus'),
     },
   };
 }

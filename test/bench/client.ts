@@ -24,6 +24,8 @@ export interface ClientConfig {
   readonly context: Omit<ProviderContext, 'http'>;
   readonly jobs: number;
   readonly timeScale: number;
+  /** The engine's held status wait, time-scaled (engine only, where the provider has one). */
+  readonly heldWaitMs?: number;
   /** Finished jobs of the same kind already in the store (engine only). */
   readonly historyDurationsMs: readonly number[];
   /**
@@ -149,7 +151,11 @@ async function runEngine(
     async () => ({ provider: PROVIDER_IMPLEMENTATIONS[config.providerId], context: { ...config.context, http } }),
     sink,
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
-    { pollPolicy: () => policy, providerLimits: { [config.providerId]: scaledLimits(PROVIDER_LIMITS[config.providerId], scale) } },
+    {
+      pollPolicy: () => policy,
+      providerLimits: { [config.providerId]: scaledLimits(PROVIDER_LIMITS[config.providerId], scale) },
+      ...(config.heldWaitMs !== undefined && { heldWaitMs: config.heldWaitMs }),
+    },
   );
   const done = new Set<string>();
   const ended = new Set<string>();

@@ -24,6 +24,8 @@ export interface SeedRun {
   readonly wallS: number;
   /** Event-loop delay p99 (real ms) of the client and of the process serving it. */
   readonly loopDelayP99Ms: { readonly client: number; readonly server: number };
+  /** Most requests in flight at once, by rate-limit rule (heldReport.ts). */
+  readonly peakConcurrent?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -51,8 +53,8 @@ export function quantile(sorted: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
+export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+export const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
 
 export function relativeP95(row: Row): number {
   return quantile(pooled(row, 'relative'), 0.95);
@@ -119,6 +121,11 @@ export function printTable(title: string, rows: Row[]): void {
       `${Math.max(...row.runs.map((run) => run.loopDelayP99Ms.client)).toFixed(0)}/${Math.max(...row.runs.map((run) => run.loopDelayP99Ms.server)).toFixed(0)}`,
     ];
   });
+  printColumns(header, lines);
+}
+
+/** A table: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function printColumns(header: string[], lines: string[][]): void {
   const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(format(header));

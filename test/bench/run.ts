@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { blindOptimum } from './blindOptimum';
+import { printHeldTable } from './heldReport';
 import { measureBundles } from './bundleCost';
 import type { ClientConfig, ClientReport } from './client';
 import {
@@ -86,11 +87,16 @@ function clientConfig(target: Target, server: FakeProviderServer, schedule: Sche
     fixedIntervalMs: schedule.fixedIntervalMs && schedule.fixedIntervalMs * timeScaleOf(target),
     providerId: target.providerId,
     request: target.request,
-    context: target.context(server),
+    context: withOptions(target.context(server), schedule),
     jobs: target.jobs,
     timeScale: timeScaleOf(target),
+    heldWaitMs: schedule.heldWaitMs && schedule.heldWaitMs * timeScaleOf(target),
     historyDurationsMs: Array.from({ length: schedule.historyJobs ?? 0 }, () => earlier() * timeScaleOf(target)),
   };
+}
+
+function withOptions(context: ClientConfig['context'], schedule: Schedule): ClientConfig['context'] {
+  return schedule.providerOptions ? { ...context, options: { ...context.options, ...schedule.providerOptions } } : context;
 }
 
 async function startServer(
@@ -155,6 +161,7 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     errors: report.errors,
     wallS,
     loopDelayP99Ms: { client: report.loopDelayP99Ms, server: 0 },
+    peakConcurrent: model.peakInFlight(),
   };
 }
 
@@ -163,13 +170,15 @@ async function main(): Promise<void> {
   const schedules = process.env.BENCH_SCHEDULE ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!] : SCHEDULES;
   for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
     const rows: Row[] = [];
-    for (const schedule of schedules) rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
+    for (const schedule of schedules.filter((candidate) => !candidate.only || candidate.only === target.providerId))
+      rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
     printTable(
       `${target.name}: ${target.jobs} jobs at once on ${target.workers} workers, work lognormal (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}) + queue + tail, seeds ${SEEDS.join(', ')}, time scale ${timeScaleOf(target)}, Node ${process.version}; lags relative to each job's submit-to-done time`,
       rows,
     );
     const starved = starvedRuns(rows, DEFAULT_POLL_POLICY.minIntervalMs * timeScaleOf(target));
     if (starved) console.log(starved);
+    if (target.providerId === 'submodel') printHeldTable(target.limits, rows, SCHEDULES);
     if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict
     printMemory(rows, await liveHeap(target), target.jobs);
     const find = (schedule: Schedule['schedule'], history = false) =>

@@ -2,6 +2,7 @@
 // the schedules, each with the server it talks to: the provider's own fake for the engine and the
 // fixed loop, a fal- or Replicate-shaped one for those real clients, all driven by the same timeline.
 import type { GenerationRequest, ProviderId } from '../../src/core/jobModel';
+import type { ProviderOptions } from '../../src/core/providers/types';
 import type { FakeProviderServer, RecordedRequest } from '../fixtures/providers/fakeServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
@@ -26,7 +27,7 @@ export interface Target {
   /** The provider's worker pool: half the batch runs at once, the rest queues. */
   readonly workers: number;
   readonly limits: Readonly<Record<string, RateRule>>;
-  readonly createServer: (model: BenchTimeline) => FakeProviderServer;
+  readonly createServer: (model: BenchTimeline, timeScale: number) => FakeProviderServer;
   readonly context: (server: FakeProviderServer) => ClientConfig['context'];
   readonly request: GenerationRequest;
 }
@@ -62,7 +63,12 @@ export const TARGETS: Target[] = [
       status: { requests: 2000, perMs: 10_000, concurrent: 400 },
       cancel: { requests: 100, perMs: 10_000, concurrent: 20 },
     },
-    createServer: (model) => new SubModelServer('/v1/sl', { timing: model }),
+    createServer: (model, timeScale) => {
+      const server = new SubModelServer('/v1/sl', { timing: model });
+      // RunPod's default wait for /runsync, and the longest its SDK asks of /status-sync: 90 s
+      server.syncWaitMs = server.maxHoldMs = 90_000 * timeScale;
+      return server;
+    },
     context: (server) => ({
       baseUrl: server.url,
       apiKey: server.apiKey,
@@ -79,6 +85,12 @@ export interface Schedule {
   readonly historyJobs?: number;
   /** The loopback server it talks to: the provider's own, or one shaped as the client expects. */
   readonly server: 'native' | 'fal' | 'replicate';
+  /** Run for this provider only (its own endpoints). */
+  readonly only?: ProviderId;
+  /** Settings of the provider for this row (SubModel's runsync, heldStatus). */
+  readonly providerOptions?: ProviderOptions;
+  /** The engine's held status wait (real ms, before the time scale). */
+  readonly heldWaitMs?: number;
 }
 
 export const SCHEDULES: Schedule[] = [
@@ -90,6 +102,22 @@ export const SCHEDULES: Schedule[] = [
   { label: '@fal-ai/client queue, status stream', schedule: 'fal-stream', server: 'fal' },
   { label: 'replicate run(), Prefer: wait', schedule: 'replicate-run', server: 'replicate' },
   { label: 'replicate run(), poll mode (wait())', schedule: 'replicate-poll', server: 'replicate' },
+  // SubModel's held requests (jobs/heldStatus.ts): 30 s is the engine's wait, 90 s RunPod's SDK's longest
+  ...[30_000, 90_000].map((heldWaitMs): Schedule => ({
+    label: `engine, held /status-sync (${heldWaitMs / 1000} s wait)`,
+    schedule: 'engine',
+    server: 'native',
+    only: 'submodel',
+    providerOptions: { heldStatus: true },
+    heldWaitMs,
+  })),
+  {
+    label: 'engine, /runsync as it is (risks the id)',
+    schedule: 'engine',
+    server: 'native',
+    only: 'submodel',
+    providerOptions: { runsync: true },
+  },
 ];
 
 /** Which of the provider's limits a request counts against; the client's warm-up counts against none. */
@@ -127,6 +155,6 @@ export function createServer(
       ? new FalServer(model, timeScale)
       : schedule.server === 'replicate'
         ? new ReplicateServer(model, timeScale)
-        : target.createServer(model);
+        : target.createServer(model, timeScale);
   return { server, model };
 }

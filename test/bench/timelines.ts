@@ -58,6 +58,8 @@ interface Plan {
 class Window {
   private readonly admitted: number[] = [];
   private inFlight = 0;
+  /** Most requests of this rule answered at once. */
+  peak = 0;
   constructor(
     private readonly rule: RateRule,
     private readonly scale: number,
@@ -69,7 +71,7 @@ class Window {
     if (this.admitted.length >= this.rule.requests) return undefined;
     if (this.rule.concurrent !== undefined && this.inFlight >= this.rule.concurrent) return undefined;
     this.admitted.push(now);
-    this.inFlight++;
+    this.peak = Math.max(this.peak, ++this.inFlight);
     return () => void this.inFlight--;
   }
 }
@@ -108,9 +110,18 @@ export class BenchTimeline implements ServerTimingModel {
     this.startsInOrder.push(startAt);
   }
 
+  /** Most requests in flight at once, by rule (held ones count until answered). */
+  peakInFlight(): Record<string, number> {
+    return Object.fromEntries([...this.windows].map(([name, window]) => [name, window.peak]));
+  }
+
   /** When the job reads as done, and its queue time: for the bench's lag and the views' timings. */
   plan(job: FakeJob): Plan | undefined {
     return this.plans.get(job.id);
+  }
+
+  endsAt(job: FakeJob): number {
+    return this.plans.get(job.id)!.endAt;
   }
 
   spans(job: FakeJob): { queuedMs: number; runMs: number } {

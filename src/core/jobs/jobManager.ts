@@ -45,6 +45,8 @@ export interface JobManagerOptions {
   readonly maxSubmitAttempts?: number;
   /** Answers in a row the provider's documents do not describe before a job is given up (README). */
   readonly maxUnexpectedAnswers?: number;
+  /** How long a held status request is asked to wait (providers that have one, when enabled). */
+  readonly heldWaitMs?: number;
   readonly random?: () => number;
   /** Overrides the documented per-provider limits (benchmarks, tests). */
   readonly providerLimits?: Partial<Record<ProviderId, ProviderLimits>>;
@@ -63,6 +65,8 @@ const DEFAULTS = {
   maxDownloadAttempts: 4,
   maxSubmitAttempts: 3,
   maxUnexpectedAnswers: 3,
+  // under the 60 s idle timeout common to proxies and load balancers, within RunPod's SDK's 1–90 s
+  heldWaitMs: 30_000,
 };
 
 export class JobManager implements Disposable {

@@ -11,6 +11,7 @@ import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPoli
 import { PollScheduler } from './pollScheduler';
 import { Scouts } from './scouts';
 import { failureOrigin } from './submissionFailures';
+import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
@@ -24,6 +25,8 @@ export interface JobPollerOptions {
   readonly maxJobAgeMs: number;
   /** Answers in a row the provider's documents do not describe before a job is given up (README). */
   readonly maxUnexpectedAnswers: number;
+  /** How long a provider with held status requests is asked to hold each one (jobs/heldStatus.ts). */
+  readonly heldWaitMs: number;
   readonly random: () => number;
 }
 
@@ -55,6 +58,7 @@ interface PollMemory {
 
 export class JobPoller implements Disposable {
   private readonly scheduler: PollScheduler;
+  private readonly held: HeldStatus;
   private readonly memory = new Map<string, PollMemory>();
   /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
   private readonly batched = new Set<string>();
@@ -70,20 +74,33 @@ export class JobPoller implements Disposable {
     private readonly options: JobPollerOptions,
   ) {
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: options.maxConcurrentPolls });
+    const heldOutcomes = {
+      answered: async (job: JobRecord, state: RemoteJobState) => {
+        const current = this.store.get(job.id);
+        if (!current || isTerminal(current.status)) return;
+        // what a poll's answer goes through, failures included
+        await this.applyPolled(current, state).catch((error: unknown) => this.handlePollError(job.id, error, this.memoryOf(job.id)));
+      },
+      pollPlain: (id: string, delayMs: number) => this.scheduler.schedule(id, delayMs),
+    };
+    this.held = new HeldStatus(calls, log, heldOutcomes, options.heldWaitMs);
   }
 
   schedule(id: string, delayMs: number): void {
     this.scheduler.schedule(id, delayMs);
   }
 
+  /** No more looks at the job; a held request it has open is ended. */
   unschedule(id: string): void {
     this.scheduler.unschedule(id);
+    this.held.abort(id);
   }
 
   /** Drops what polling learnt about the job (it ended, or starts over). */
   forget(id: string): void {
     this.memory.delete(id);
     this.scouts.forget(id);
+    this.held.abort(id);
   }
 
   /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
@@ -122,6 +139,8 @@ export class JobPoller implements Disposable {
   }
 
   scheduleNext(job: JobRecord): void {
+    // a held request that waited its term without an end: the next one goes at once
+    if (this.held.takeHoldAgain(job.id)) return this.scheduler.schedule(job.id, 0);
     const memory = this.memoryOf(job.id);
     const policy = this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
     const now = Date.now();
@@ -167,6 +186,7 @@ export class JobPoller implements Disposable {
 
   dispose(): void {
     this.scheduler.dispose();
+    this.held.dispose();
   }
 
   private memoryOf(id: string): PollMemory {
@@ -178,6 +198,7 @@ export class JobPoller implements Disposable {
   private async pollOnce(id: string): Promise<void> {
     const job = this.store.get(id);
     if (!job || !job.remoteId || isTerminal(job.status)) return;
+    if (this.held.isOpen(id)) return; // a held request is looking at it already
     if (!(await this.outcomes.holdsLease(id))) return;
     if (Date.now() - job.createdAt > this.options.maxJobAgeMs) {
       const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
@@ -224,7 +245,7 @@ export class JobPoller implements Disposable {
         } finally {
           for (const other of batch) this.batched.delete(other.id);
         }
-      } else {
+      } else if (!this.held.start(job, provider, context)) {
         await this.applyPolled(job, await this.calls.call(job.request.providerId, 'poll', () => provider.poll(job.remoteId!, context)));
       }
     } catch (error) {

@@ -51,6 +51,16 @@ export class ProviderCalls {
     }
   }
 
+  /** A held status request through the gate's held slots; undefined when none is free. */
+  callHeld<T>(providerId: ProviderId, request: () => Promise<T>): Promise<T> | undefined {
+    return this.gate(providerId)
+      .tryRunHeld(request)
+      ?.catch((error: unknown) => {
+        if (isProviderError(error) && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
+        throw error;
+      });
+  }
+
   async isIdempotent(providerId: ProviderId): Promise<boolean> {
     try {
       return (await this.access(providerId)).provider.idempotentSubmit;

@@ -13,6 +13,13 @@ export interface ProviderLimits {
   /** Limits by kind of call; `all` applies to every call. */
   readonly rates?: Partial<Record<CallKind | 'all', RateLimit>>;
   readonly maxInFlight: number;
+  /**
+   * Held status requests at once (SubModel's /status-sync), apart from maxInFlight: each waits at the
+   * provider for up to its wait, so it must not take a slot that other jobs' polls need.
+   */
+  readonly maxHeld?: number;
+  /** Status requests at once, held ones included, where the provider documents a limit for them together. */
+  readonly maxPollsWithHeld?: number;
 }
 
 /** From the providers' docs (shared/specs/PROVIDERS.md); unlisted providers document none. */
@@ -30,6 +37,11 @@ export const PROVIDER_LIMITS: Readonly<Record<ProviderId, ProviderLimits>> = {
       admin: { requests: 2, perMs: 10_000 },
     },
     maxInFlight: 200,
+    // /status, /status-sync and /stream: 400 concurrent together, less 10 (the provider may count a
+    // request a moment longer than we do). Polls take about a round trip each (the scheduler sends at
+    // most 64 at once): the 40 left beside 350 held ones are ample, and a poll finding none waits.
+    maxPollsWithHeld: 390,
+    maxHeld: 350,
   },
 };
 
@@ -77,6 +89,10 @@ const SUBMIT_EVERY_NTH_HANDOVER = 4;
 export class ProviderGate {
   private readonly windows = new Map<CallKind | 'all', SlidingWindow>();
   private inFlight = 0;
+  private held = 0;
+  /** Polls in flight (apart from held requests), and polls waiting for room beside them. */
+  private polls = 0;
+  private readonly pollsWaiting: (() => void)[] = [];
   private readonly waiting = { urgent: [] as (() => void)[], submit: [] as (() => void)[] };
   private handoversSinceSubmit = 0;
   private pausedUntil = 0;
@@ -97,12 +113,62 @@ export class ProviderGate {
     await this.acquireSlot(kind);
     let answered: ((at: number) => void)[] = [];
     try {
+      if (kind === 'poll') await this.acquirePollBesideHeld();
       answered = await this.waitForRate(kind);
       return await call();
     } finally {
       for (const mark of answered) mark(this.now());
+      if (kind === 'poll') this.releasePollBesideHeld();
       this.releaseSlot();
     }
+  }
+
+  /**
+   * Runs a held status request if one of `maxHeld` is free, otherwise returns undefined (the caller
+   * polls as usual instead of waiting for one). It counts against the poll rate and the 429 pause.
+   */
+  tryRunHeld<T>(call: () => Promise<T>): Promise<T> | undefined {
+    if (this.held >= (this.limits.maxHeld ?? 0) || this.pollsWithHeldFull()) return undefined;
+    this.held++;
+    return (async () => {
+      let answered: ((at: number) => void)[] = [];
+      try {
+        answered = await this.waitForRate('poll');
+        return await call();
+      } finally {
+        for (const mark of answered) mark(this.now());
+        this.held--;
+        this.wakePolls();
+      }
+    })();
+  }
+
+  private pollsWithHeldFull(): boolean {
+    const limit = this.limits.maxPollsWithHeld;
+    return limit !== undefined && this.polls + this.held >= limit;
+  }
+
+  /** A poll counts with the held requests against their shared limit, waiting for room if there is none. */
+  private acquirePollBesideHeld(): Promise<void> {
+    if (!this.pollsWithHeldFull()) {
+      this.polls++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.pollsWaiting.push(() => {
+        this.polls++;
+        resolve();
+      }),
+    );
+  }
+
+  private releasePollBesideHeld(): void {
+    this.polls--;
+    this.wakePolls();
+  }
+
+  private wakePolls(): void {
+    while (this.pollsWaiting.length > 0 && !this.pollsWithHeldFull()) this.pollsWaiting.shift()!();
   }
 
   private async waitForRate(kind: CallKind): Promise<((at: number) => void)[]> {

@@ -4,10 +4,17 @@
 // rate-limit section names https://api.submodel.ai/v2/{endpoint_id}/{operation} instead, so the base
 // path stays configurable. Results must be read from /status within 30 minutes.
 //
-// Not built: /status-sync. The document names it once, in its rate limits ("/status, /status-sync,
-// /stream: 2000 requests per 10 seconds, 400 concurrent"), with no method, path, hold time or answer.
-// A held status request would be safe in itself (the job id is recorded after /run, before any wait),
-// but every detail of it would be a guess; /status polling does the same job as documented.
+// /status-sync: the document names it once, in its rate limits ("/status, /status-sync, /stream: 2000
+// requests per 10 seconds, 400 concurrent"). The rest is RunPod's, whose API SubModel's follows:
+// RunPod's operations reference (docs.runpod.io/serverless/references/operations) lists
+// "/status-sync/{job_id} - Synchronous status check, Methods: GET | POST"; RunPod's JS SDK
+// (runpod/js-sdk src/index.ts, statusSync) sends `?wait=<ms>` (1000–90000) and reads the answer as
+// /status's, asking again while the status is not final. So: POST (as this document shows /status),
+// `?wait=`, /status's answer. The engine sends it only for a job whose id is recorded, and falls back
+// to /status when it is refused or answered unexpectedly (jobs/heldStatus.ts).
+// Not used for waiting: /stream. The document shows it as a top-level array of what a streaming worker
+// yielded, with no status (nothing tells "not done" from "done, nothing streamed"), and neither it nor
+// RunPod's documents say it holds (RunPod's SDKs call it in a loop).
 import { z } from 'zod';
 import { ProviderError, unexpectedAnswer } from '../errors';
 import type { GenerationRequest } from '../jobModel';
@@ -66,6 +73,9 @@ function authHeaders(context: ProviderContext): Record<string, string> {
   if (!header) throw new ProviderError('badRequest', 'SubModel needs the header that carries the key: set imageJobs.submodel.authHeader.');
   return { [header]: header === 'authorization' ? `Bearer ${context.apiKey}` : context.apiKey };
 }
+
+/** How long past its wait a held status request may take to answer before it counts as dropped. */
+const HELD_ANSWER_MARGIN_MS = 10_000;
 
 /** cancel, purge-queue and stream: the document's requests carry Content-Type with no body. */
 const BODILESS_JSON: RequestExtras = { headers: { 'content-type': 'application/json' } };
@@ -181,6 +191,22 @@ export const subModelProvider: ImageProvider = {
   async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
     const what = 'Checking the SubModel job';
     const response = await subModelApi(context).post(`/status/${encodeURIComponent(remoteId)}`, undefined, jobSchema, what);
+    return normalizeSubModelJob(response.data, what);
+  },
+
+  async pollHeld(remoteId: string, waitMs: number, context: ProviderContext): Promise<RemoteJobState> {
+    const what = 'Waiting on the SubModel job';
+    const wait = Math.max(1, Math.round(waitMs));
+    const response = await subModelApi(context).post(
+      `/status-sync/${encodeURIComponent(remoteId)}?wait=${wait}`,
+      undefined,
+      jobSchema,
+      what,
+      {
+        // the answer comes when the job ends or the wait runs out: a little longer before giving up on it
+        timeoutMs: wait + HELD_ANSWER_MARGIN_MS,
+      },
+    );
     return normalizeSubModelJob(response.data, what);
   },
 

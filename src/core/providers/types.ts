@@ -51,6 +51,8 @@ export interface ProviderOptions {
   readonly resultTtlSeconds?: number;
   /** SubModel: submit through /runsync, waiting for short jobs. */
   readonly runsync?: boolean;
+  /** SubModel: look at recorded jobs with held status requests (/status-sync) where the provider has them. */
+  readonly heldStatus?: boolean;
 }
 
 export interface ProviderContext {
@@ -87,6 +89,11 @@ export interface ImageProvider {
   readonly idempotentSubmit: boolean;
   submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult>;
   poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState>;
+  /**
+   * A status request the provider holds until the job ends or about `waitMs` pass, then answers as
+   * poll() does (the job may still be unfinished). Only ever sent for a job whose id is recorded.
+   */
+  pollHeld?(remoteId: string, waitMs: number, context: ProviderContext): Promise<RemoteJobState>;
   /** Absent when the provider has no cancel endpoint. */
   cancel?(remoteId: string, context: ProviderContext): Promise<void>;
   /** Headers to send when downloading one of this provider's result URLs from its own origin. */

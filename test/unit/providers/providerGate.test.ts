@@ -62,3 +62,51 @@ test('queued polls and cancels go before queued submits, but submits still get e
   await Promise.all([first, ...queued]);
   assert.deepEqual(order, ['poll0', 'poll1', 'poll2', 'submit0', 'poll3', 'cancel', 'submit1', 'submit2']);
 });
+
+test('held requests take their own capped slots: past the cap none starts, and other calls never wait for them', async () => {
+  const gate = new ProviderGate({ maxInFlight: 1, maxHeld: 1 });
+  let release = () => undefined as void;
+  const held = gate.tryRunHeld(() => new Promise<string>((resolve) => (release = () => resolve('answered'))));
+  assert.ok(held, 'the first held request starts');
+  assert.equal(
+    gate.tryRunHeld(async () => 'second'),
+    undefined,
+    'no second one past the cap',
+  );
+  assert.equal(await gate.run('poll', async () => 'polled'), 'polled', 'a poll goes while the held request waits');
+  release();
+  assert.equal(await held, 'answered');
+  assert.equal(await gate.tryRunHeld(async () => 'again'), 'again', 'its slot is free again');
+  assert.equal(
+    new ProviderGate({ maxInFlight: 4 }).tryRunHeld(async () => 'none'),
+    undefined,
+    'no held slots unless a provider has them',
+  );
+});
+
+test('polls and held requests share their documented limit: a poll waits for room, a held request is not started', async () => {
+  const gate = new ProviderGate({ maxInFlight: 10, maxHeld: 2, maxPollsWithHeld: 3 });
+  const releases: (() => void)[] = [];
+  const pending = () => new Promise<void>((resolve) => releases.push(resolve));
+  const held = [gate.tryRunHeld(pending), gate.tryRunHeld(pending)];
+  assert.ok(held.every(Boolean), 'two held requests start');
+  let running = 0;
+  let peak = 0;
+  const polls = Array.from({ length: 3 }, () =>
+    gate.run('poll', async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      running--;
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(running, 1, 'one poll beside the two held requests');
+  assert.equal(
+    gate.tryRunHeld(async () => undefined),
+    undefined,
+    'no held request while polls fill the room',
+  );
+  releases.splice(0).forEach((release) => release());
+  await Promise.all([...held, ...polls]);
+  assert.equal(peak, 3, 'the waiting polls went once the held requests ended');
+});

@@ -1,0 +1,170 @@
+// SubModel's held status requests (/status-sync) through the job engine, against the SubModel loopback
+// server: a recorded job is watched by a held request instead of polls; anything a held request cannot
+// answer (a dropped connection, a 404 or 405, an answer nobody documented) goes back to /status polling;
+// cancel and dispose end it; the provider's held slots are capped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HttpClient } from '../../../src/core/http';
+import { JobManager, type JobManagerOptions } from '../../../src/core/jobs/jobManager';
+import { JobStore } from '../../../src/core/jobs/jobStore';
+import type { GenerationRequest, JobRecord } from '../../../src/core/jobModel';
+import { subModelProvider } from '../../../src/core/providers/submodel';
+import type { ProviderContext } from '../../../src/core/providers/types';
+import type { Fault } from '../../fixtures/providers/fakeServer';
+import { SubModelServer } from '../../fixtures/providers/subModelServer';
+import {
+  cleanupsFailingOnUnhandledRejections,
+  collectingLogger,
+  fastPolls,
+  fileSink,
+  memoryPersistence,
+  rootUri,
+  tempDir,
+  waitFor,
+} from '../helpers';
+
+const cleanups = cleanupsFailingOnUnhandledRejections();
+const http = new HttpClient();
+const request: GenerationRequest = { providerId: 'submodel', model: '', prompt: 'a lighthouse, held', params: {} };
+const HELD = /\/status-sync\//;
+const POLL = /\/status\//;
+
+async function setup(options: { durationMs?: number; heldStatus?: boolean; manager?: JobManagerOptions } = {}) {
+  const server = new SubModelServer('/v1/sl', { durationMs: options.durationMs ?? 600 });
+  await server.start();
+  const context: ProviderContext = {
+    http,
+    baseUrl: server.url,
+    apiKey: server.apiKey,
+    options: { endpointId: server.endpointId, basePath: '/v1/sl', authHeader: 'x-apikey', heldStatus: options.heldStatus ?? true },
+  };
+  // when the provider's job id first reached storage
+  const persistence = memoryPersistence();
+  const save = persistence.save;
+  let idStoredAt: number | undefined;
+  persistence.save = async (jobs: readonly JobRecord[]) => {
+    await save(jobs);
+    if (idStoredAt === undefined && jobs.some((job) => job.remoteId)) idStoredAt = Date.now();
+  };
+  const store = new JobStore(persistence);
+  const log = collectingLogger();
+  const manager = new JobManager(store, async () => ({ provider: subModelProvider, context }), fileSink, log, {
+    pollPolicy: fastPolls,
+    ...options.manager,
+  });
+  cleanups.push(
+    () => manager.dispose(),
+    () => server.stop(),
+  );
+  const output = { root: rootUri(tempDir()), folder: 'out', nameTemplate: '{{job}}', baseName: 'held' };
+  const submit = () => manager.submit(request, { kind: 'script' }, output);
+  const ended = (id: string) =>
+    waitFor(() => ['succeeded', 'failed', 'cancelled', 'expired'].includes(store.get(id)?.status ?? '') && store.get(id)!);
+  const count = (pattern: RegExp, after = 0) => server.requests.filter((seen) => pattern.test(seen.path) && seen.at >= after).length;
+  return { server, store, manager, log, submit, ended, count, idStoredAt: () => idStoredAt };
+}
+
+test('pollHeld: POST {base}/status-sync/{id}?wait=…, the key, no body; the answer read as /status reads it', async () => {
+  const { server, count } = await setup({ durationMs: 300 });
+  const context: ProviderContext = {
+    http,
+    baseUrl: server.url,
+    apiKey: server.apiKey,
+    options: { endpointId: server.endpointId, basePath: '/v1/sl', authHeader: 'x-apikey' },
+  };
+  const { remoteId } = await subModelProvider.submit(request, 'key', context);
+  const state = await subModelProvider.pollHeld!(remoteId, 5000, context);
+  assert.equal(state.status, 'succeeded', 'held until the job ended, well inside the wait');
+  const seen = server.requests.find((candidate) => HELD.test(candidate.path))!;
+  assert.equal(seen.method, 'POST');
+  assert.equal(seen.path, `/v1/sl/${server.endpointId}/status-sync/${remoteId}?wait=5000`);
+  assert.equal(seen.headers['x-apikey'], server.apiKey);
+  assert.equal(seen.body, '');
+  assert.equal(count(POLL), 0);
+});
+
+test('a recorded job is watched by one held request, sent only once its id is stored: no polls', async () => {
+  const { server, store, submit, ended, count, idStoredAt } = await setup({ durationMs: 800 });
+  const id = await submit();
+  assert.equal((await ended(id)).status, 'succeeded');
+  assert.equal(count(HELD), 1, 'one held request saw the job through');
+  assert.equal(count(POLL), 0, 'no ordinary poll');
+  const firstHeld = server.requests.find((seen) => HELD.test(seen.path))!;
+  assert.ok(idStoredAt() !== undefined && idStoredAt()! <= firstHeld.at, 'the job id was stored before the held request was sent');
+  assert.ok(firstHeld.path.includes(store.get(id)!.remoteId!));
+});
+
+test('the setting off: the job is polled, never held', async () => {
+  const { submit, ended, count } = await setup({ heldStatus: false });
+  assert.equal((await ended(await submit())).status, 'succeeded');
+  assert.equal(count(HELD), 0);
+  assert.ok(count(POLL) > 0);
+});
+
+test('a hold that ends before the job does is followed by another at once, not by polls', async () => {
+  const { submit, ended, count } = await setup({ durationMs: 900, manager: { heldWaitMs: 200 } });
+  assert.equal((await ended(await submit())).status, 'succeeded');
+  assert.ok(count(HELD) >= 3, `held again after each wait (${count(HELD)} held requests)`);
+  assert.equal(count(POLL), 0);
+});
+
+test('a held connection dropped mid-wait: the job is polled at once, held again, and completes', async () => {
+  const { server, log, submit, ended, count } = await setup({ durationMs: 1500 });
+  const id = await submit();
+  await waitFor(() => server.heldOpen === 1, 5000, 'a held request');
+  const droppedAt = Date.now();
+  assert.equal(server.dropHeldConnections(), 1);
+  assert.equal((await ended(id)).status, 'succeeded');
+  assert.ok(count(POLL, droppedAt) >= 1, 'an ordinary poll followed the drop');
+  assert.ok(count(HELD) >= 2, 'and the next look was held again');
+  assert.ok(log.lines.some((line) => line.includes('ended without an answer')));
+});
+
+for (const [what, fault] of [
+  ['404 (no such route)', { kind: 'status', status: 404, body: '{"error":"not found"}' }],
+  ['405 (not this method)', { kind: 'status', status: 405, body: '{"error":"method not allowed"}', headers: { allow: 'GET' } }],
+  ['an answer no document describes', { kind: 'malformed' }],
+] as [string, Fault][]) {
+  test(`the held endpoint answering ${what}: plain polling, for this job and the next`, async () => {
+    const { server, log, submit, ended, count } = await setup();
+    server.inject('POST', HELD, fault, Infinity);
+    assert.equal((await ended(await submit())).status, 'succeeded');
+    assert.equal(count(HELD), 1, 'asked once');
+    assert.ok(count(POLL) >= 1, 'then polled');
+    assert.equal((await ended(await submit())).status, 'succeeded');
+    assert.equal(count(HELD), 1, 'not asked again for the next job');
+    assert.ok(log.lines.some((line) => line.includes('polling /status instead')));
+  });
+}
+
+test('cancel while held: the held request ends, the job is cancelled remotely', async () => {
+  const { server, store, manager, submit, count } = await setup({ durationMs: 5000 });
+  const id = await submit();
+  await waitFor(() => server.heldOpen === 1, 5000, 'a held request');
+  await manager.cancel(id);
+  assert.equal(store.get(id)?.status, 'cancelled');
+  await waitFor(() => server.heldOpen === 0, 2000, 'the held request to end');
+  assert.equal(count(/\/cancel\//), 1);
+});
+
+test('dispose while held: nothing is left open', async () => {
+  const { server, manager, submit } = await setup({ durationMs: 5000 });
+  await submit();
+  await waitFor(() => server.heldOpen === 1, 5000, 'a held request');
+  manager.dispose();
+  await waitFor(() => server.heldOpen === 0, 2000, 'the held request to end');
+  const requestsAtDispose = server.requests.length;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(server.requests.length, requestsAtDispose, 'no request after dispose');
+});
+
+test("held requests stay within the provider's held slots; past them, jobs are polled as usual", async () => {
+  const { server, submit, ended, count } = await setup({
+    durationMs: 700,
+    manager: { providerLimits: { submodel: { maxInFlight: 8, maxHeld: 1 } } },
+  });
+  const ids = await Promise.all([submit(), submit(), submit()]);
+  for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
+  assert.equal(server.heldPeak, 1);
+  assert.ok(count(POLL) > 0, 'the jobs without a held slot were polled');
+});
