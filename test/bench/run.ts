@@ -11,6 +11,7 @@ import { buildSync } from 'esbuild';
 import { performance } from 'node:perf_hooks';
 import { blindOptimum } from './blindOptimum';
 import { measureBundles } from './bundleCost';
+import { measureMemory } from './memory';
 import type { ClientConfig, ClientReport } from './client';
 import { overOptimum, printMemory, printTable, quantile, relativeP95, rssGrowthMb, statusPerJob, type Row, type SeedRun } from './report';
 import { createServer, MEDIAN_MS, SCHEDULES, SIGMA, TARGETS, workSampler, type Schedule, type Target } from './targets';
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
     }
     if (!met) failures.push(target.name);
   }
+  // BENCH_TARGET=memory: the memory part alone
+  if (!process.env.BENCH_SCHEDULE && [undefined, 'memory'].includes(process.env.BENCH_TARGET))
+    failures.push(...(await measureMemory(repo)));
   failures.push(...measureBundles(repo));
   if (failures.length) {
     console.log(`\nmissed targets: ${failures.join(', ')}`);
