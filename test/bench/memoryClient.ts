@@ -166,9 +166,10 @@ async function main(): Promise<void> {
   await runBatch(warmUp, { ...config.request, prompt: config.warmUpPrompt }, config.warmUpJobs, 0, () => undefined);
   await removeAll(warmUp);
   warmUp.manager.dispose();
+  await warmUp.store.flush();
   warmUp.store.dispose();
   await warmUpConnections.close();
-  await sleep(config.idleMs); // its timers run out
+  await sleep(100); // the workspace-state model's last send
 
   // connections of the engine's own: those the jobs open count while they are in flight
   let errors = 0;
