@@ -56,7 +56,7 @@ export interface GcSpan {
 /**
  * Bytes allocated on V8's heap between two readings of its use, from the collections in between:
  * whatever the heap grew by, plus whatever each collection freed (it had been allocated first).
- * Node before 25 has no counter of its own (v8.getHeapStatistics().total_allocated_bytes).
+ * Node 20 and 24 have no counter of their own (getHeapStatistics().total_allocated_bytes came later: nodejs/node#60573).
  */
 export function allocatedBetween(usedAtStart: number, usedAtEnd: number, collections: readonly GcSpan[]): number {
   const freed = collections.reduce((sum, gc) => sum + Math.max(0, gc.usedBefore - gc.usedAfter), 0);

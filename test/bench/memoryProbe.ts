@@ -28,7 +28,7 @@ function pauseOf(entry: PerformanceEntry): Pause {
   return { durationMs: entry.duration, forced: (flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0 };
 }
 
-/** Node 25 counts what V8 allocates; before it, the GCs' before/after sizes tell it (allocatedBetween). */
+/** Newer Node counts what V8 allocates (nodejs/node#60573); before it, the GCs' before/after sizes tell it (allocatedBetween). */
 const allocationCounter = () => (getHeapStatistics() as { total_allocated_bytes?: number }).total_allocated_bytes;
 
 export class MemoryProbe {
