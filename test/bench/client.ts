@@ -28,11 +28,6 @@ export interface ClientConfig {
   readonly heldWaitMs?: number;
   /** Finished jobs of the same kind already in the store (engine only). */
   readonly historyDurationsMs: readonly number[];
-  /**
-   * A separate run that forces full GCs (so its RSS is not reported): the heap the jobs keep alive,
-   * measured once every job is submitted, against the same before any job.
-   */
-  readonly measureLiveHeap?: boolean;
 }
 
 /** Where a process's memory is: V8's young and old generations (committed), and the rest of RSS. */
@@ -53,8 +48,6 @@ export interface ClientReport {
   readonly baseline: MemoryParts;
   /** When RSS was highest. */
   readonly peak: MemoryParts;
-  /** measureLiveHeap only. */
-  readonly liveHeap?: { readonly beforeMb: number; readonly withJobsMb: number; readonly jobsInFlight: number };
   readonly errors: number;
   /** The client's event-loop delay, p99 in real ms: high when the machine starves it of CPU. */
   readonly loopDelayP99Ms: number;
@@ -71,12 +64,6 @@ function memoryParts(): MemoryParts {
     if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_size;
   }
   return { rssMb: rss / MB, youngMb: young / MB, oldMb: (heap - young) / MB, otherMb: (rss - heap) / MB };
-}
-
-/** Heap in use after a full GC (the client runs with --expose-gc when it measures this). */
-function liveHeapMb(): number {
-  (globalThis as { gc?: () => void }).gc!();
-  return process.memoryUsage().heapUsed / MB;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -128,12 +115,7 @@ function scaledLimits(limits: ProviderLimits, scale: number): ProviderLimits {
   return { ...limits, rates };
 }
 
-async function runEngine(
-  config: ClientConfig,
-  http: HttpClient,
-  detected: (remoteId: string) => void,
-  onAllSubmitted?: (inFlight: number) => void,
-): Promise<number> {
+async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
   // persistence pays the serialization VS Code's workspace state pays
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   const memento = new ExtHostMementoModel({ [JOBS_KEY]: earlierJobs(config.request, output, config.historyDurationsMs) });
@@ -174,7 +156,6 @@ async function runEngine(
     }
   });
   await Promise.all(Array.from({ length: config.jobs }, () => manager.submit(config.request, { kind: 'script' }, output)));
-  onAllSubmitted?.(config.jobs - ended.size);
   await allDone;
   manager.dispose();
   if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / MB).toFixed(0)} MB sent`);
@@ -235,8 +216,6 @@ async function main(): Promise<void> {
         () => undefined,
       );
   await sleep(1000);
-  const liveBefore = config.measureLiveHeap ? liveHeapMb() : 0;
-  let liveHeap: ClientReport['liveHeap'];
   const baseline = memoryParts();
   let peak = baseline;
   const sampler = setInterval(() => {
@@ -258,14 +237,11 @@ async function main(): Promise<void> {
   const cpuStart = process.cpuUsage();
   const detected = (remoteId: string) => detections.push({ remoteId, detectedAt: Date.now() });
   const profiler = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile(process.env.BENCH_ALLOC_PROFILE) : undefined;
-  const onAllSubmitted = config.measureLiveHeap
-    ? (jobsInFlight: number) => (liveHeap = { beforeMb: liveBefore, withJobsMb: liveHeapMb(), jobsInFlight })
-    : undefined;
   if (peer) scaleTimers(config.timeScale);
   const errors = peer
     ? await runPeer({ schedule: peer, baseUrl: config.context.baseUrl, apiKey: config.context.apiKey!, jobs: config.jobs, detected })
     : config.schedule === 'engine'
-      ? await runEngine(config, http, detected, onAllSubmitted)
+      ? await runEngine(config, http, detected)
       : await runFixed(config, http, detected);
   await profiler?.();
   clearInterval(sampler);
@@ -279,7 +255,6 @@ async function main(): Promise<void> {
     warmUpRssMb: baseline.rssMb - loadedRss / MB,
     baseline,
     peak,
-    liveHeap,
     errors,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   };

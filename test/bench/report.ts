@@ -1,7 +1,8 @@
 // The bench's tables: per schedule, the seeds pooled (lag quantiles over every job of every seed) or
 // averaged (requests, CPU, memory), and the blind optimum at the schedule's own p95 lag, per seed.
-import type { ClientReport, MemoryParts } from './client';
+import type { MemoryParts } from './client';
 import type { BlindOptimum } from './blindOptimum';
+import { median } from './memoryFigures';
 
 /** One schedule on one seed. */
 export interface SeedRun {
@@ -66,8 +67,9 @@ export function absoluteP95(row: Row): number {
 export function statusPerJob(row: Row): number {
   return mean(row.runs.map((run) => run.statusPerJob));
 }
+/** Context only, as a median of the seeds' runs: RSS is mostly V8 sizing its heap (memory.ts has the jobs' share). */
 export function rssGrowthMb(row: Row): number {
-  return Math.max(...row.runs.map((run) => run.rssGrowthMb));
+  return median(row.runs.map((run) => run.rssGrowthMb));
 }
 /** Requests per job over the blind optimum at the same p95 lag, averaged over the seeds. */
 export function overOptimum(row: Row): number {
@@ -90,8 +92,8 @@ export function printTable(title: string, rows: Row[]): void {
     'blind optimum at its p95',
     '× optimum',
     'client CPU',
-    'peak RSS',
-    'RSS for jobs',
+    'peak RSS (median)',
+    'RSS growth (median)',
     'detected',
     'wall',
     'loop p99 ms',
@@ -114,7 +116,7 @@ export function printTable(title: string, rows: Row[]): void {
       achievable - lower < 0.05 ? achievable.toFixed(1) : `${lower.toFixed(1)}–${achievable.toFixed(1)}`,
       `${overOptimum(row).toFixed(2)}×`,
       `${(mean(row.runs.map((run) => run.cpuMs)) / 1000).toFixed(1)} s`,
-      `${Math.max(...row.runs.map((run) => run.peak.rssMb)).toFixed(0)} MB`,
+      `${median(row.runs.map((run) => run.peak.rssMb)).toFixed(0)} MB`,
       `${rssGrowthMb(row).toFixed(0)} MB`,
       `${row.runs.reduce((sum, run) => sum + run.detected, 0)}/${row.runs.reduce((sum, run) => sum + run.jobs, 0)}`,
       `${mean(row.runs.map((run) => run.wallS)).toFixed(0)} s`,
@@ -133,8 +135,8 @@ export function printColumns(header: string[], lines: string[][]): void {
   for (const line of lines) console.log(format(line));
 }
 
-/** Where each schedule's RSS growth went (first seed), and how much of the engine's heap the jobs hold. */
-export function printMemory(rows: Row[], live: NonNullable<ClientReport['liveHeap']>, jobs: number): void {
+/** Where each schedule's RSS growth went (first seed); what the jobs keep alive is measured apart (memory.ts). */
+export function printMemory(rows: Row[]): void {
   const growth = (from: number, to: number) => `${to - from >= 0 ? '+' : ''}${(to - from).toFixed(0)}`;
   console.log(`RSS growth by part, first seed (MB; young and old generation as committed by V8, the rest outside its heap):`);
   for (const { label, runs } of rows) {
@@ -143,7 +145,4 @@ export function printMemory(rows: Row[], live: NonNullable<ClientReport['liveHea
       `  ${label}: young ${growth(baseline.youngMb, peak.youngMb)}, old ${growth(baseline.oldMb, peak.oldMb)}, other ${growth(baseline.otherMb, peak.otherMb)}`,
     );
   }
-  console.log(
-    `heap the engine keeps alive (after a full GC, once all ${jobs} jobs are submitted, ${live.jobsInFlight} of them unfinished): ${(live.withJobsMb - live.beforeMb).toFixed(1)} MB (${live.beforeMb.toFixed(1)} → ${live.withJobsMb.toFixed(1)} MB); the rest of the growth is garbage not yet collected and the room V8 keeps for it`,
-  );
 }

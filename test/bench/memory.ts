@@ -1,0 +1,263 @@
+// Memory per job: the heap and external memory the engine keeps alive for 100, 1,000 and 5,000 jobs in
+// flight, after forced full GCs (not RSS, which is mostly V8 sizing its heap, and not a figure from the
+// moment of submitting), against a baseline with the same code loaded and warmed up; then once the
+// jobs are done, after idling, and once they are removed (what stays then is a leak). Each batch runs
+// in a process of its own (memoryClient.ts) against a loopback SubModel server in this one, whose jobs
+// run until the client has read the peak; a few runs per batch, medians printed.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import type { FakeJob, JobTimeline, ServerTimingModel } from '../fixtures/providers/fakeServer';
+import { SubModelServer } from '../fixtures/providers/subModelServer';
+import type { MemoryClientConfig, MemoryClientMessage, MemoryClientReport } from './memoryClient';
+import { growthPerJob, KB, kbPerJob, median, type LiveMemory } from './memoryFigures';
+import { TARGETS } from './targets';
+
+/** The issue's target: what one job in flight may keep alive. */
+const MAX_KB_PER_IN_FLIGHT_JOB = 5;
+/** Left behind per job once it finished and was removed (from the growth between batch sizes): a leak. */
+const MAX_LEAK_KB_PER_JOB = 0.1;
+
+const SIZES = (process.env.BENCH_MEMORY_JOBS ?? '100,1000,5000')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
+/**
+ * Runs per batch size, for medians: three, but one of 5,000 jobs, which takes as long as the others
+ * together (saving 5,000 jobs in workspace state is slow) and whose heap figures vary by 0.01 KB a job.
+ */
+const runsOf = (jobs: number) => Number(process.env.BENCH_MEMORY_RUNS ?? (jobs > 1000 ? 1 : 3));
+/** The main bench's clock: the poll policy and SubModel's documented limits, 20× faster. */
+const TIME_SCALE = 0.05;
+/** The answer latency the main bench models (60 ms median), on that clock. */
+const LATENCY_MS = 60 * TIME_SCALE;
+const WARM_UP_PROMPT = 'warm-up';
+/** Enough jobs, each looked at a few times, that the engine's code is compiled and hot before the baseline. */
+const WARM_UP_JOBS = 200;
+/** Real ms a warm-up job runs: 5 s on the bench's clock, a few looks. */
+const WARM_UP_RUN_MS = 250;
+/** A prompt of a typical length: each job carries its own copy, in the store and the saved state. */
+const PROMPT = 'a lighthouse on a basalt cliff at dusk, long exposure, waves breaking below, warm light in the lantern room, '
+  .repeat(2)
+  .trim();
+/** A run stuck (a job that never ends) fails the bench instead of hanging it. */
+const RUN_TIMEOUT_MS = 300_000;
+
+/**
+ * Jobs run until released; warm-up jobs for a while of their own, long enough for many looks (the
+ * code of a poll gets hot before the baseline). No limits here: the engine keeps SubModel's documented ones.
+ */
+class HeldJobs implements ServerTimingModel {
+  released = false;
+  schedule(): void {}
+  timeline(job: FakeJob, now: number): JobTimeline {
+    const done = this.released || (job.prompt === WARM_UP_PROMPT && now >= job.createdAt + WARM_UP_RUN_MS);
+    return { phase: done ? 'succeeded' : 'running', progress: done ? 1 : 0, queueRank: 0 };
+  }
+  admit(): () => void {
+    return () => undefined;
+  }
+  latencyMs(): number {
+    return LATENCY_MS;
+  }
+  spans(): { queuedMs: number; runMs: number } {
+    return { queuedMs: 0, runMs: 0 };
+  }
+  /** Not known ahead: a job ends when the run releases it (this bench holds no status requests). */
+  endsAt(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Renders its one image once: the server's CPU is not what is measured. */
+class MemoryBenchServer extends SubModelServer {
+  private image: Buffer | undefined;
+  override imageBytes(job: FakeJob, index: number): Buffer {
+    return (this.image ??= super.imageBytes(job, index));
+  }
+}
+
+/** The client as one file of its own, as run.ts builds its client; the caller removes the folder. */
+function buildClient(repo: string): { folder: string; script: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'image-jobs-memory-'));
+  const outfile = join(folder, 'memoryClient.js');
+  buildSync({
+    entryPoints: [join(repo, 'test', 'bench', 'memoryClient.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  });
+  return { folder, script: outfile };
+}
+
+/** One client run, and how many status requests the server answered per measured job. */
+type MemoryRun = MemoryClientReport & { readonly pollsPerJob: number };
+
+async function runOnce(script: string, jobs: number): Promise<MemoryRun> {
+  const held = new HeldJobs();
+  const server = new MemoryBenchServer('/v1/sl', { timing: held });
+  server.recordRequests = false;
+  await server.start();
+  const target = TARGETS.find((candidate) => candidate.providerId === 'submodel')!;
+  const config: MemoryClientConfig = {
+    jobs,
+    warmUpJobs: WARM_UP_JOBS,
+    warmUpPrompt: WARM_UP_PROMPT,
+    timeScale: TIME_SCALE,
+    settleMs: 300,
+    idleMs: 1200,
+    request: { ...target.request, prompt: PROMPT },
+    context: target.context(server),
+    snapshotDir: process.env.BENCH_MEMORY_SNAPSHOTS,
+  };
+  // undici compiles its parser whole at once (see run.ts); gc() for the readings
+  const child = fork(script, {
+    execArgv: ['--expose-gc', '--no-wasm-dynamic-tiering', ...(process.env.BENCH_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, BENCH_MEMORY_CONFIG: JSON.stringify(config) },
+    stdio: 'inherit',
+  });
+  try {
+    const report = await new Promise<MemoryClientReport>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        child.kill();
+        reject(new Error(`memory bench client: no report after ${RUN_TIMEOUT_MS / 1000} s (${jobs} jobs)`));
+      }, RUN_TIMEOUT_MS);
+      child.on('message', (message: MemoryClientMessage) => {
+        if (message.kind === 'peak') held.released = true;
+        else {
+          clearTimeout(timeout);
+          resolve(message.report);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timeout);
+        if (code !== 0) reject(new Error(`memory bench client exited with ${code}`));
+      });
+    });
+    if (process.env.BENCH_DEBUG) debugReadings(report, jobs);
+    const measured = [...server.jobs.values()].filter((job) => job.prompt !== WARM_UP_PROMPT);
+    const polls = measured.reduce((sum, job) => sum + (server.requestsPerJob.get(job.id) ?? 0), 0);
+    return { ...report, pollsPerJob: polls / measured.length };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** BENCH_DEBUG: each reading's parts over the baseline, per job. */
+function debugReadings(report: MemoryClientReport, jobs: number): void {
+  const parts = (at: LiveMemory) =>
+    (['heapUsed', 'code', 'external', 'arrayBuffers'] as const)
+      .map((part) => `${part} ${((at[part] - report.baseline[part]) / jobs / KB).toFixed(2)}`)
+      .join(', ');
+  for (const label of ['peak', 'completed', 'idle', 'removed'] as const)
+    console.log(`${jobs} jobs, ${label} (KB/job over the baseline): ${parts(report[label])}`);
+}
+
+interface SizeRow {
+  readonly jobs: number;
+  readonly runs: MemoryRun[];
+}
+
+type Reading = 'peak' | 'completed' | 'idle' | 'removed';
+
+/** The median over the runs of one figure. */
+const across = (row: SizeRow, figure: (run: MemoryRun) => number) => median(row.runs.map(figure));
+const perJob = (row: SizeRow, at: Reading) => across(row, (run) => kbPerJob(run.baseline, run[at], row.jobs));
+
+function printMemoryTable(rows: SizeRow[]): void {
+  const first = rows[0]!.runs[0]!;
+  console.log(
+    `\nMemory per job, SubModel engine: heap (its compiled code left out) + external after forced full GCs, over a baseline with the same code loaded and ${WARM_UP_JOBS} jobs run before it; medians of the runs, Node ${process.version}, time scale ${TIME_SCALE}, a ${PROMPT.length}-character prompt per job`,
+  );
+  const spread = (row: SizeRow) => {
+    const values = row.runs.map((run) => kbPerJob(run.baseline, run.peak, row.jobs));
+    return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)} (${values.length})`;
+  };
+  const header = [
+    'jobs',
+    'KB/job in flight',
+    '(runs)',
+    'done',
+    'idle',
+    'removed',
+    'alloc KB/job',
+    'polls/job',
+    'GC pauses',
+    'GC max',
+    'loop delay p99',
+    'max',
+    'RSS growth',
+    'run',
+  ];
+  const lines = rows.map((row) => [
+    row.jobs.toLocaleString('en'),
+    perJob(row, 'peak').toFixed(2),
+    spread(row),
+    perJob(row, 'completed').toFixed(2),
+    perJob(row, 'idle').toFixed(2),
+    perJob(row, 'removed').toFixed(2),
+    across(row, (run) => run.allocatedBytes / row.jobs / KB).toFixed(0),
+    across(row, (run) => run.pollsPerJob).toFixed(1),
+    `${across(row, (run) => run.gc.sumMs).toFixed(0)} ms (${across(row, (run) => run.gc.count).toFixed(0)})`,
+    `${across(row, (run) => run.gc.maxMs).toFixed(1)} ms`,
+    `${across(row, (run) => run.loopDelayP99Ms).toFixed(0)} ms`,
+    `${across(row, (run) => run.loopDelayMaxMs).toFixed(0)} ms`,
+    `${across(row, (run) => run.rssPeakMb - run.rssBaselineMb).toFixed(0)} MB`,
+    `${(across(row, (run) => run.runMs) / 1000).toFixed(1)} s`,
+  ]);
+  const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]!.length)));
+  const format = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  console.log(format(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const line of lines) console.log(format(line));
+  console.log(
+    [
+      'in flight: every job submitted and looked at, none finished, no request in flight (the next look a minute away).',
+      'done: once every job ended; idle: 1.2 s later, the connection pool closed; both with the finished jobs still in the store, as the Jobs view lists them. removed: those jobs removed.',
+      `alloc: V8 heap allocated from the baseline until the last job ended, garbage included (${first.allocationSource}). GC pauses: V8's own collections over that run (sum, count), the bench's forced ones left out.`,
+      'RSS: growth over the run, context only (mostly V8 sizing its heap).',
+    ].join('\n'),
+  );
+}
+
+/** Runs every batch size, prints the table and the verdicts; returns the targets missed. */
+export async function measureMemory(repo: string): Promise<string[]> {
+  const { folder, script } = buildClient(repo);
+  const rows: SizeRow[] = [];
+  try {
+    for (const jobs of SIZES) {
+      const runs: MemoryRun[] = [];
+      for (let run = 0; run < runsOf(jobs); run++) runs.push(await runOnce(script, jobs));
+      rows.push({ jobs, runs });
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  printMemoryTable(rows);
+  const failures: string[] = [];
+  for (const row of rows) {
+    const inFlight = perJob(row, 'peak');
+    const met = inFlight <= MAX_KB_PER_IN_FLIGHT_JOB && row.runs.every((run) => run.errors === 0);
+    console.log(
+      `${row.jobs.toLocaleString('en')} jobs: ≤ ${MAX_KB_PER_IN_FLIGHT_JOB} KB per job in flight ${met ? 'MET' : 'MISSED'} (${inFlight.toFixed(2)} KB${met ? '' : `, ${row.runs.reduce((sum, run) => sum + run.errors, 0)} errors`})`,
+    );
+    if (!met) failures.push(`memory in flight (${row.jobs} jobs)`);
+  }
+  if (rows.length > 1) {
+    const [small, large] = [rows[0]!, rows[rows.length - 1]!];
+    const leak = growthPerJob(
+      { jobs: small.jobs, kbPerJob: perJob(small, 'removed') },
+      { jobs: large.jobs, kbPerJob: perJob(large, 'removed') },
+    );
+    const met = leak <= MAX_LEAK_KB_PER_JOB;
+    console.log(
+      `left behind per removed job, from ${small.jobs.toLocaleString('en')} to ${large.jobs.toLocaleString('en')} jobs: ${leak.toFixed(3)} KB ≤ ${MAX_LEAK_KB_PER_JOB} KB ${met ? 'MET' : 'MISSED'}`,
+    );
+    if (!met) failures.push('memory left by finished jobs');
+  }
+  return failures;
+}

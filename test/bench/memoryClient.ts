@@ -1,0 +1,203 @@
+// The memory bench's engine, in a process of its own run with --expose-gc (memory.ts forks it): the
+// extension's JobManager, its store saved through a model of VS Code's workspace state, real HTTP to a
+// loopback SubModel server whose jobs run until the bench lets them finish. What stays alive after
+// forced full GCs is read at the baseline, with every job in flight, once they are done, after idling,
+// and once the finished jobs are removed; allocation, GC pauses and event-loop delay over the run.
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import { HttpClient } from '../../src/core/http';
+import { JobManager } from '../../src/core/jobs/jobManager';
+import { keyValuePersistence } from '../../src/core/jobs/jobPersistence';
+import { JobStore } from '../../src/core/jobs/jobStore';
+import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
+import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
+import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
+import { isTerminal, type GenerationRequest, type JobStatus, type OutputTarget } from '../../src/core/jobModel';
+import type { ProviderContext } from '../../src/core/providers/types';
+import { ExtHostMementoModel } from '../fixtures/extHostMemento';
+import type { LiveMemory } from './memoryFigures';
+import { MemoryProbe, type RunFigures } from './memoryProbe';
+
+export interface MemoryClientConfig {
+  readonly jobs: number;
+  /** Jobs run end to end before the baseline, so first-use costs (compiling, caches) fall before it. */
+  readonly warmUpJobs: number;
+  /** The prompt of the warm-up jobs: the server finishes those on its own. */
+  readonly warmUpPrompt: string;
+  /** Bench milliseconds per real one, for the poll policy and the documented limits. */
+  readonly timeScale: number;
+  /** Real ms between the last poll in flight and the reading at the peak: idle connections close. */
+  readonly settleMs: number;
+  /** Real ms to wait after the last job ends: coalesced saves written (1 s), idle connections closed. */
+  readonly idleMs: number;
+  readonly request: GenerationRequest;
+  readonly context: Omit<ProviderContext, 'http'>;
+  /** Writes a heap snapshot there at every reading (BENCH_MEMORY_SNAPSHOTS). */
+  readonly snapshotDir?: string;
+}
+
+export interface MemoryClientReport extends RunFigures {
+  readonly baseline: LiveMemory;
+  /** Every job submitted and looked at, none finished, none with a poll in flight. */
+  readonly peak: LiveMemory;
+  readonly completed: LiveMemory;
+  /** A while later, the connections closed. */
+  readonly idle: LiveMemory;
+  /** The finished jobs removed from the store, as the Jobs view's Remove does: what stays is a leak. */
+  readonly removed: LiveMemory;
+  readonly errors: number;
+  /** Real ms from the baseline until the last job ended. */
+  readonly runMs: number;
+}
+
+export type MemoryClientMessage = { readonly kind: 'peak' } | { readonly kind: 'report'; readonly report: MemoryClientReport };
+
+const output: OutputTarget = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Engine {
+  readonly store: JobStore;
+  readonly manager: JobManager;
+  /** From the next scheduling on, looks a minute away (true) or on the bench's clock (false). */
+  pollRarely(rarely: boolean): void;
+}
+
+/** Long enough that no poll comes due during a reading. */
+const RARELY_MS = 60_000;
+
+/** The extension's engine as the bench's client builds it, on the bench's clock, over `connections`. */
+function startEngine(config: MemoryClientConfig, connections: Agent, onError: () => void): Engine {
+  const http = new HttpClient({ timeoutMs: 30_000, dispatcher: connections });
+  const store = new JobStore(keyValuePersistence(new ExtHostMementoModel()));
+  const scale = config.timeScale;
+  const policy = {
+    ...DEFAULT_POLL_POLICY,
+    minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale,
+    maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale,
+  };
+  const rarely = { ...policy, minIntervalMs: RARELY_MS, maxIntervalMs: RARELY_MS };
+  const documented = PROVIDER_LIMITS.submodel;
+  const rates = Object.fromEntries(
+    Object.entries(documented.rates ?? {}).map(([kind, rate]) => [kind, { ...rate, perMs: rate.perMs * scale }]),
+  );
+  const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
+  let rarelyNow = false;
+  const manager = new JobManager(
+    store,
+    async () => ({ provider: PROVIDER_IMPLEMENTATIONS.submodel, context: { ...config.context, http } }),
+    sink,
+    { info: () => undefined, warn: onError, error: onError },
+    { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: { ...documented, rates } } },
+  );
+  return { store, manager, pollRarely: (rarely) => void (rarelyNow = rarely) };
+}
+
+/**
+ * undici's connections as the extension's HTTP client has them, their keep-alive on the bench's clock:
+ * 4 s by default, 3 s after the loopback server's 5 s hint (undici keeps a 2 s margin). Unscaled, a
+ * burst's connections would outlive the batch on the bench's clock.
+ */
+function connectionsOnBenchClock(scale: number): Agent {
+  return new Agent({ keepAliveTimeout: 4000 * scale, keepAliveMaxTimeout: 3000 * scale });
+}
+
+/** Resolves once `count` jobs of the store have reached one of `statuses`. */
+function whenJobsReach(store: JobStore, statuses: readonly JobStatus[], count: number): Promise<void> {
+  const reached = new Set<string>();
+  return new Promise((resolve) => {
+    const listener = store.onDidChange((change) => {
+      if (change.kind !== 'upsert' || !statuses.includes(change.job.status)) return;
+      reached.add(change.job.id);
+      if (reached.size < count) return;
+      listener.dispose();
+      resolve();
+    });
+  });
+}
+
+/** Resolves once every unfinished job has changed (a poll answered) since the call. */
+function whenUnfinishedJobsChange(store: JobStore): Promise<void> {
+  const unfinished = [...store.values()].filter((job) => !isTerminal(job.status)).length;
+  return whenJobsReach(store, ['queued', 'running', 'downloading', 'succeeded', 'failed', 'expired', 'cancelled'], unfinished);
+}
+
+/**
+ * One batch through the engine: submitted at once (each job with a request of its own, as prompts
+ * parsed one by one give), every job looked at once; then, as in a batch well into its run, each job
+ * between two looks with none in flight (the next look a minute away; the connections' keep-alive
+ * over), when `atPeak` reads; then looks as usual until every job ended. The bench keeps nothing of
+ * the jobs (not even their ids): the engine holds them.
+ */
+async function runBatch(engine: Engine, request: GenerationRequest, jobs: number, settleMs: number, atPeak: () => void): Promise<void> {
+  const looked = whenJobsReach(engine.store, ['running', 'downloading', 'succeeded', 'failed'], jobs);
+  const ended = whenJobsReach(engine.store, ['succeeded', 'failed', 'expired', 'cancelled'], jobs);
+  const started = performance.now();
+  const phase = (name: string) =>
+    process.env.BENCH_DEBUG && console.log(`${jobs} jobs: ${name} at ${(performance.now() - started).toFixed(0)} ms`);
+  for (let i = 0; i < jobs; i++) void engine.manager.submit(structuredClone(request), { kind: 'script' }, output);
+  await looked;
+  phase('every job looked at');
+  const lookedAgain = whenUnfinishedJobsChange(engine.store);
+  engine.pollRarely(true);
+  await lookedAgain;
+  phase('no poll in flight');
+  await sleep(settleMs);
+  atPeak();
+  engine.pollRarely(false);
+  engine.manager.refreshAll();
+  await ended;
+  phase('every job ended');
+}
+
+/** Every job removed, as the Jobs view's Remove does. */
+async function removeAll(engine: Engine): Promise<void> {
+  await Promise.all([...engine.store.values()].map((job) => engine.manager.remove(job.id)));
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_MEMORY_CONFIG!) as MemoryClientConfig;
+  const probe = new MemoryProbe(config.snapshotDir && join(config.snapshotDir, String(config.jobs)));
+
+  // first use pays once per process: undici's parser compiled, the engine's code compiled and its
+  // caches filled; the same steps as below with an engine and connections of its own, all dropped
+  const warmUpConnections = connectionsOnBenchClock(config.timeScale);
+  const warmUp = startEngine(config, warmUpConnections, () => undefined);
+  await runBatch(warmUp, { ...config.request, prompt: config.warmUpPrompt }, config.warmUpJobs, 0, () => undefined);
+  await removeAll(warmUp);
+  warmUp.manager.dispose();
+  await warmUp.store.flush();
+  warmUp.store.dispose();
+  await warmUpConnections.close();
+  await sleep(100); // the workspace-state model's last send
+
+  // connections of the engine's own: those the jobs open count while they are in flight
+  let errors = 0;
+  const connections = connectionsOnBenchClock(config.timeScale);
+  const engine = startEngine(config, connections, () => void errors++);
+  const baseline = probe.read('baseline');
+  probe.start();
+  const started = performance.now();
+  let peak: LiveMemory | undefined;
+  await runBatch(engine, config.request, config.jobs, config.settleMs, () => {
+    peak = probe.read('peak');
+    process.send!({ kind: 'peak' } satisfies MemoryClientMessage); // the server lets the jobs finish
+  });
+  const runMs = performance.now() - started;
+  const figures = probe.stop();
+  const completed = probe.read('completed');
+  await sleep(config.idleMs);
+  // the connections' keep-alive is over by now; closed, their pool goes too
+  await connections.close();
+  const idle = probe.read('idle');
+  await removeAll(engine);
+  const removed = probe.read('removed');
+  engine.manager.dispose();
+  engine.store.dispose();
+  probe.dispose();
+
+  const report: MemoryClientReport = { ...figures, baseline, peak: peak!, completed, idle, removed, errors, runMs };
+  process.send!({ kind: 'report', report } satisfies MemoryClientMessage, () => process.exit(0));
+}
+
+void main();
