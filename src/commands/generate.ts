@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/prompt/generationPlan';
+import { planFromPromptFile, planFromText, planSweep, type CellPlan, type GenerationPlan } from '../core/prompt/generationPlan';
+import type { PromptFile } from '../core/prompt/promptFile';
+import { sweepShapeText } from '../core/prompt/sweepCells';
+import { blockingProblems } from '../core/providers/types';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
-import { generationDefaults } from '../services/config';
+import { generationDefaults, sweepConfirmAbove } from '../services/config';
+import { engine } from '../services/engine';
 import type { Log } from '../services/log';
 import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../language/promptLanguage';
@@ -50,7 +54,7 @@ export class GenerateCommands {
 
   /**
    * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else
-   * the selection, else an input box. Returns the job id (one file) or ids (several).
+   * the selection, else an input box. Returns the job id (one file) or ids (several, or a sweep's).
    */
   async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
     this.readiness.startCommand();
@@ -81,7 +85,7 @@ export class GenerateCommands {
           if (token.isCancellationRequested) break;
           progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
           const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
-          if (id) ids.push(id);
+          if (id) ids.push(...[id].flat());
         }
       },
     );
@@ -111,7 +115,7 @@ export class GenerateCommands {
     return this.submit(planFromText(text, generationDefaults(outputRootFor(this.globalStorage, scope), scope)), source);
   }
 
-  private async fromPromptFile(document: vscode.TextDocument): Promise<string | undefined> {
+  private async fromPromptFile(document: vscode.TextDocument): Promise<string | string[] | undefined> {
     const result = this.promptLanguage.validate(document);
     const name = vscode.workspace.asRelativePath(document.uri);
     if (!result.prompt) {
@@ -146,13 +150,50 @@ export class GenerateCommands {
       values[variable] = value;
     }
     const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const plan = planFromPromptFile(
-      prompt,
-      values,
-      fileName,
-      generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri),
-    );
-    return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
+    const defaults = generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri);
+    const source: JobSource = { kind: 'promptFile', uri: document.uri.toString() };
+    if (prompt.sweep) return this.submitSweep(planSweep(prompt, values, fileName, defaults), prompt, source, document.uri);
+    return this.submit(planFromPromptFile(prompt, values, fileName, defaults), source);
+  }
+
+  /**
+   * A sweep, all or nothing: every cell must pass its provider's rules (a file without a model is
+   * checked here against the default provider), a large one is confirmed, every provider must be
+   * ready; then its jobs are recorded as one batch. Returns their ids once recorded.
+   */
+  private async submitSweep(plans: CellPlan[], prompt: PromptFile, source: JobSource, uri: vscode.Uri): Promise<string[] | undefined> {
+    const name = vscode.workspace.asRelativePath(uri);
+    const providers = [...new Set(plans.map((plan) => plan.request.providerId))];
+    if (!vscode.workspace.isTrusted && providers.some((provider) => provider !== 'sandbox')) {
+      void vscode.window.showErrorMessage(
+        `This workspace is not trusted, so its files can only use the Sandbox provider (${name} sweeps ${providers.join(', ')}).`,
+      );
+      return undefined;
+    }
+    const refused = firstRefusedCell(plans);
+    if (refused) {
+      void vscode.window.showErrorMessage(`${name}: nothing was submitted. ${refused}`);
+      return undefined;
+    }
+    const shape = sweepShapeText(prompt.sweep ?? []);
+    if (plans.length > sweepConfirmAbove(uri)) {
+      const go = `Generate ${plans.length} Jobs`;
+      const choice = await vscode.window.showWarningMessage(
+        `${name} sweeps ${plans[0]!.cell.keys.join(' × ')}: ${plans.length} jobs (${shape}).`,
+        { modal: true, detail: 'The imageJobs.sweep.confirmAbove setting decides from how many jobs this is asked.' },
+        go,
+      );
+      if (choice !== go) return undefined;
+    }
+    for (const provider of providers) if (!(await this.readiness.ensure(provider, true))) return undefined;
+    const { batchId, ids, sent } = await this.jobs.submitBatch(plans, source);
+    this.log.info(`[generate] batch ${batchId}: ${ids.length} jobs (${shape}) from ${name}`);
+    vscode.window.setStatusBarMessage(`$(sparkle) ${ids.length} image jobs submitted (${shape})`, 3000);
+    void sent.then(() => {
+      const unsent = ids.filter((id) => this.store.get(id)?.remoteId === undefined).length;
+      this.log.info(`[generate] batch ${batchId} sent${unsent ? `; ${unsent} jobs were not submitted` : ''}`);
+    });
+    return [...ids];
   }
 
   private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
@@ -164,4 +205,16 @@ export class GenerateCommands {
     if (submitted) vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
     return id;
   }
+}
+
+/** The first cell a provider would refuse, in words; undefined when every cell may be sent. */
+function firstRefusedCell(plans: readonly CellPlan[]): string | undefined {
+  const { validateRequest, PROVIDER_IMPLEMENTATIONS } = engine();
+  for (const plan of plans) {
+    const problems = blockingProblems(validateRequest(plan.request, PROVIDER_IMPLEMENTATIONS[plan.request.providerId]));
+    if (problems.length === 0) continue;
+    const cell = plan.cell.keys.map((key, axis) => `${key} ${String(plan.cell.values[axis])}`).join(', ');
+    return `The job with ${cell} would be refused: ${problems.map((problem) => problem.message).join('; ')}.`;
+  }
+  return undefined;
 }
