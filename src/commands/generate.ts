@@ -1,19 +1,16 @@
 import * as vscode from 'vscode';
-import { planFromPromptFile, planFromText, planSweep, type CellPlan, type GenerationPlan } from '../core/prompt/generationPlan';
-import type { PromptFile } from '../core/prompt/promptFile';
-import { sweepShapeText } from '../core/prompt/sweepCells';
-import { blockingProblems } from '../core/providers/types';
+import { planFromPromptFile, planFromText, planSweep, type GenerationPlan } from '../core/prompt/generationPlan';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
-import { generationDefaults, sweepConfirmAbove } from '../services/config';
-import { engine } from '../services/engine';
+import { generationDefaults } from '../services/config';
 import type { Log } from '../services/log';
 import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../language/promptLanguage';
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 import { ProviderReadiness, type SetupCheck } from './providerReadiness';
+import { submitSweep, type SweepTargets } from './sweepSubmission';
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
 export type GenerateTarget =
@@ -40,6 +37,7 @@ export function parseGenerateArgs(args: readonly unknown[]): GenerateTarget {
 /** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
 export class GenerateCommands {
   private readonly readiness: ProviderReadiness;
+  private readonly sweepTargets: SweepTargets;
 
   constructor(
     private readonly jobs: JobManager,
@@ -50,6 +48,7 @@ export class GenerateCommands {
     setup: SetupCheck,
   ) {
     this.readiness = new ProviderReadiness(setup, log);
+    this.sweepTargets = { jobs, readiness: this.readiness, log, store };
   }
 
   /**
@@ -152,48 +151,8 @@ export class GenerateCommands {
     const fileName = document.uri.path.split('/').pop() ?? 'prompt';
     const defaults = generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri);
     const source: JobSource = { kind: 'promptFile', uri: document.uri.toString() };
-    if (prompt.sweep) return this.submitSweep(planSweep(prompt, values, fileName, defaults), prompt, source, document.uri);
+    if (prompt.sweep) return submitSweep(this.sweepTargets, planSweep(prompt, values, fileName, defaults), prompt, source, document.uri);
     return this.submit(planFromPromptFile(prompt, values, fileName, defaults), source);
-  }
-
-  /**
-   * A sweep, all or nothing: every cell must pass its provider's rules (a file without a model is
-   * checked here against the default provider), a large one is confirmed, every provider must be
-   * ready; then its jobs are recorded as one batch. Returns their ids once recorded.
-   */
-  private async submitSweep(plans: CellPlan[], prompt: PromptFile, source: JobSource, uri: vscode.Uri): Promise<string[] | undefined> {
-    const name = vscode.workspace.asRelativePath(uri);
-    const providers = [...new Set(plans.map((plan) => plan.request.providerId))];
-    if (!vscode.workspace.isTrusted && providers.some((provider) => provider !== 'sandbox')) {
-      void vscode.window.showErrorMessage(
-        `This workspace is not trusted, so its files can only use the Sandbox provider (${name} sweeps ${providers.join(', ')}).`,
-      );
-      return undefined;
-    }
-    const refused = firstRefusedCell(plans);
-    if (refused) {
-      void vscode.window.showErrorMessage(`${name}: nothing was submitted. ${refused}`);
-      return undefined;
-    }
-    const shape = sweepShapeText(prompt.sweep ?? []);
-    if (plans.length > sweepConfirmAbove(uri)) {
-      const go = `Generate ${plans.length} Jobs`;
-      const choice = await vscode.window.showWarningMessage(
-        `${name} sweeps ${plans[0]!.cell.keys.join(' × ')}: ${plans.length} jobs (${shape}).`,
-        { modal: true, detail: 'The imageJobs.sweep.confirmAbove setting decides from how many jobs this is asked.' },
-        go,
-      );
-      if (choice !== go) return undefined;
-    }
-    for (const provider of providers) if (!(await this.readiness.ensure(provider, true))) return undefined;
-    const { batchId, ids, sent } = await this.jobs.submitBatch(plans, source);
-    this.log.info(`[generate] batch ${batchId}: ${ids.length} jobs (${shape}) from ${name}`);
-    vscode.window.setStatusBarMessage(`$(sparkle) ${ids.length} image jobs submitted (${shape})`, 3000);
-    void sent.then(() => {
-      const unsent = ids.filter((id) => this.store.get(id)?.remoteId === undefined).length;
-      this.log.info(`[generate] batch ${batchId} sent${unsent ? `; ${unsent} jobs were not submitted` : ''}`);
-    });
-    return [...ids];
   }
 
   private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
@@ -205,16 +164,4 @@ export class GenerateCommands {
     if (submitted) vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
     return id;
   }
-}
-
-/** The first cell a provider would refuse, in words; undefined when every cell may be sent. */
-function firstRefusedCell(plans: readonly CellPlan[]): string | undefined {
-  const { validateRequest, PROVIDER_IMPLEMENTATIONS } = engine();
-  for (const plan of plans) {
-    const problems = blockingProblems(validateRequest(plan.request, PROVIDER_IMPLEMENTATIONS[plan.request.providerId]));
-    if (problems.length === 0) continue;
-    const cell = plan.cell.keys.map((key, axis) => `${key} ${String(plan.cell.values[axis])}`).join(', ');
-    return `The job with ${cell} would be refused: ${problems.map((problem) => problem.message).join('; ')}.`;
-  }
-  return undefined;
 }

@@ -26,13 +26,14 @@ export function summarizeBatch(jobs: readonly JobRecord[]): BatchSummary {
 }
 
 /**
- * The batch row's label, state first as a job's: "7/18 done · 1 failed · 0:42" while cells run,
- * "18 images · 1:05" or "16 images · 2 failed · 1:05" once none does.
+ * The batch row's label, state first as a job's: "7/18 done · 1 failed" while cells run (no running
+ * time: the row would refresh every second, and with it all its rows), "18 images · 1:05" or
+ * "16 images · 2 failed · 1:05" once none does.
  */
 export function batchStateLabel(jobs: readonly JobRecord[], now: number): string {
   const summary = summarizeBatch(jobs);
   const started = Math.min(...jobs.map((job) => job.createdAt));
-  const ended = summary.active > 0 ? now : Math.max(...jobs.map((job) => job.finishedAt ?? now));
+  const ended = Math.max(...jobs.map((job) => job.finishedAt ?? now));
   const problems = [
     summary.failed ? `${summary.failed} failed` : '',
     summary.cancelled && summary.active === 0 ? `${summary.cancelled} cancelled` : '',
@@ -41,7 +42,7 @@ export function batchStateLabel(jobs: readonly JobRecord[], now: number): string
     summary.active > 0
       ? `${summary.total - summary.active}/${summary.total} done`
       : `${summary.images} image${summary.images === 1 ? '' : 's'}`;
-  return [head, ...problems, formatElapsed(ended - started)].join(' · ');
+  return [head, ...problems, ...(summary.active > 0 ? [] : [formatElapsed(ended - started)])].join(' · ');
 }
 
 /** After the state, dimmed: what was swept, "sweep 3 × 3 × 2: seed × cfgScale × place". */
@@ -50,7 +51,7 @@ export function batchDescription(cell: SweepCell): string {
 }
 
 /** A cell's row, after its state: its values, "seed 1 · cfgScale 5 · place a valley". */
-export function cellDescription(cell: SweepCell): string {
+export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
   return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
 }
 

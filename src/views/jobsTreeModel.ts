@@ -3,7 +3,7 @@
 // time. Changes leave as one batched event per window (treeChangeBatcher.ts); the whole tree is asked
 // for again only when top-level rows come or go, the grouping is switched, or the user refreshes.
 import { Emitter, type Disposable, type Event } from '../core/events';
-import { isTerminal, type JobRecord, type JobStatus } from '../core/jobModel';
+import { isTerminal, type JobRecord } from '../core/jobModel';
 import { batchJobs } from '../core/jobs/jobBatches';
 import type { JobChange, JobStore } from '../core/jobs/jobStore';
 import { batchIdOfKey, batchKeyOf, groupJobs, groupKeyOf, isBatchKey, isGroupKey, rowsOf } from './jobGroups';
@@ -27,7 +27,6 @@ interface Placement {
   /** The batch row it sits under, if it is a cell of a sweep. */
   readonly batch?: string;
   readonly active: boolean;
-  readonly status: JobStatus;
 }
 
 export class JobsTreeModel implements Disposable {
@@ -37,11 +36,11 @@ export class JobsTreeModel implements Disposable {
   private readonly batcher: TreeChangeBatcher<string>;
   private readonly subscription: Disposable;
   private grouped: boolean;
-  /** Each job's group and whether it is unfinished, as last seen: what its change or removal touches. */
+  /** Each job's group, batch and whether it is unfinished, as last seen: what its change or removal touches. */
   private readonly placements = new Map<string, Placement>();
   private readonly groupSizes = new Map<string, number>();
-  /** Jobs, and unfinished ones, per batch row. */
-  private readonly batchSizes = new Map<string, { size: number; active: number }>();
+  /** Jobs per batch row. */
+  private readonly batchSizes = new Map<string, number>();
   private activeJobs = 0;
   /** Every row VS Code was given since the last root refresh: a change to any other row is not sent. */
   private readonly listed = new Set<string>();
@@ -135,7 +134,7 @@ export class JobsTreeModel implements Disposable {
 
   /** How many jobs a batch row holds (0 once they are all gone). */
   batchSize(batch: string): number {
-    return this.batchSizes.get(batch)?.size ?? 0;
+    return this.batchSizes.get(batch) ?? 0;
   }
 
   private onStoreChange(change: JobChange): void {
@@ -151,8 +150,8 @@ export class JobsTreeModel implements Disposable {
       if (!previous) this.rowCameOrWent(placement, true);
       else {
         if (this.listed.has(change.job.id)) this.batcher.add(change.job.id);
-        // the batch row counts its cells by state; the group row its unfinished jobs
-        if (placement.batch && previous.status !== placement.status && this.listed.has(placement.batch)) this.batcher.add(placement.batch);
+        // the batch row counts its finished cells (refreshing it re-reads all its rows: only then); the group row its unfinished jobs
+        if (placement.batch && previous.active !== placement.active && this.listed.has(placement.batch)) this.batcher.add(placement.batch);
         if (this.grouped && previous.active !== placement.active) this.batcher.add(placement.group);
       }
     }
@@ -178,14 +177,11 @@ export class JobsTreeModel implements Disposable {
 
   private place(job: JobRecord): Placement {
     const previous = this.placements.get(job.id);
-    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status), status: job.status };
+    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status) };
     if (previous) this.unplace(job.id, previous);
     this.placements.set(job.id, placement);
     this.groupSizes.set(placement.group, (this.groupSizes.get(placement.group) ?? 0) + 1);
-    if (placement.batch) {
-      const sizes = this.batchSizes.get(placement.batch) ?? { size: 0, active: 0 };
-      this.batchSizes.set(placement.batch, { size: sizes.size + 1, active: sizes.active + (placement.active ? 1 : 0) });
-    }
+    if (placement.batch) this.batchSizes.set(placement.batch, this.batchSize(placement.batch) + 1);
     if (placement.active) this.activeJobs++;
     return placement;
   }
@@ -196,9 +192,8 @@ export class JobsTreeModel implements Disposable {
     if (size > 0) this.groupSizes.set(placement.group, size);
     else this.groupSizes.delete(placement.group);
     if (placement.batch) {
-      const sizes = this.batchSizes.get(placement.batch) ?? { size: 1, active: 0 };
-      const left = { size: sizes.size - 1, active: sizes.active - (placement.active ? 1 : 0) };
-      if (left.size > 0) this.batchSizes.set(placement.batch, left);
+      const left = this.batchSize(placement.batch) - 1;
+      if (left > 0) this.batchSizes.set(placement.batch, left);
       else this.batchSizes.delete(placement.batch);
     }
     if (placement.active) this.activeJobs--;
@@ -215,7 +210,7 @@ export class JobsTreeModel implements Disposable {
 
   /**
    * Unfinished rows VS Code shows, top to bottom: in the visible view, not under a collapsed group or
-   * batch; a batch row with unfinished cells counts (its label has their elapsed time).
+   * batch. A batch row does not tick (its label has no running time): refreshing it re-reads its rows.
    */
   tickingRows(): string[] {
     if (!this.visible) return [];
@@ -223,7 +218,6 @@ export class JobsTreeModel implements Disposable {
     const visit = (container: string) => {
       for (const row of this.shown.get(container) ?? []) {
         if (isGroupKey(row) || isBatchKey(row)) {
-          if ((this.batchSizes.get(row)?.active ?? 0) > 0) rows.push(row);
           if (!this.collapsed.has(row)) visit(row);
         } else if (this.placements.get(row)?.active) rows.push(row);
       }

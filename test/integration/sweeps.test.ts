@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, closeAllEditors, waitForJob, workspaceFile } from './support';
+import { activateExtension, closeAllEditors, waitForJob, withSandboxDuration, workspaceFile } from './support';
 
 const SWEEP = `---
 model: sandbox/landscape
@@ -17,17 +17,6 @@ output:
 ---
 A quiet landscape of {{place}} at dawn
 `;
-
-async function withSandboxDuration<T>(ms: number, body: () => Promise<T>): Promise<T> {
-  const settings = vscode.workspace.getConfiguration('imageJobs');
-  const previous = settings.inspect<number>('sandbox.jobDurationMs')?.workspaceValue;
-  await settings.update('sandbox.jobDurationMs', ms, vscode.ConfigurationTarget.Workspace);
-  try {
-    return await body();
-  } finally {
-    await settings.update('sandbox.jobDurationMs', previous, vscode.ConfigurationTarget.Workspace);
-  }
-}
 
 async function children(api: ImageJobsApi, element?: string): Promise<string[]> {
   return (await api.jobsTree.getChildren(element)) ?? [];
