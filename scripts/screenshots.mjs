@@ -1,6 +1,7 @@
 // `npm run screenshots`: the README's screenshots, taken in a real VS Code (code-server + chromium) with
 // the packaged extension and the examples workspace, in the light and the dark default theme: the Jobs
-// view, the gallery, and diagnostics in a .prompt file. Writes media/screenshots/ (or SCREENSHOTS_OUT).
+// view, the gallery, diagnostics in a .prompt file, and a sweep's batch in the Jobs view. Writes
+// media/screenshots/ (or SCREENSHOTS_OUT).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -124,6 +125,20 @@ for (const theme of THEMES) {
     await runCommand(page, 'View: Focus Problems');
     await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 15_000 });
     await shot('diagnostics');
+
+    // a sweep's batch: one row in the Jobs view, its four jobs under it while they run
+    await runCommand(page, 'View: Hide Panel');
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'sweep.prompt');
+    await waitForCodeLens(page, 'Generate 4 images (2 × 2)');
+    await runCommand(page, 'Image Jobs: Generate Image');
+    // the Image Jobs side bar is open already: a click on its icon would close it
+    if (!(await page.locator('.part.sidebar').isVisible())) {
+      await page.locator('.activitybar .action-item a[aria-label^="Image Jobs"]').first().click();
+    }
+    await page.locator('.monaco-list-row', { hasText: 'sweep 2 × 2' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-list-row', { hasText: 'cfgScale 10 · place a harbour town' }).first().waitFor({ timeout: 15_000 });
+    await shot('sweep');
   } catch (error) {
     await page.screenshot({ path: join(runDir, 'failure.png') }).catch(() => undefined);
     say(`failed in the ${theme.name} theme; the screen at that moment: ${join(runDir, 'failure.png')}`);

@@ -6,6 +6,7 @@ export { promptCompletions } from './core/prompt/promptCompletion';
 export { promptHover } from './core/prompt/promptHover';
 export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
+export { validateRequest } from './core/providers/requestRules';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';
 export { estimateTamsCredits } from './core/providers/tams';
 export { parseListImagesInput } from './core/tools/imageToolInput';

@@ -37,6 +37,14 @@ export function parseOptionalJobId(args: readonly unknown[]): string | undefined
   return args[0] === undefined ? undefined : parseJobId(args);
 }
 
+/** A batch row passes its key (`batch:<id>`); scripts pass `{ batchId }`. Returns the batch id. */
+export function parseBatchId(args: readonly unknown[]): string {
+  const [value] = args;
+  if (typeof value === 'string' && value.startsWith('batch:') && value.length > 'batch:'.length) return value.slice('batch:'.length);
+  if (isObject(value) && typeof value.batchId === 'string' && value.batchId) return value.batchId;
+  return refuse('a batch row or { batchId }', value);
+}
+
 export interface InsertAssetArgs {
   readonly jobId: string;
   readonly index?: number;

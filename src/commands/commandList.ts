@@ -2,13 +2,14 @@
 // checks that each id package.json declares is registered.
 import type { JobManager } from '../core/jobs/jobManager';
 import type { Log } from '../services/log';
-import { isGroupKey } from '../views/jobGroups';
+import { batchIdOfKey, isBatchKey, isGroupKey } from '../views/jobGroups';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { GalleryPanel } from '../webview/galleryPanel';
 import type { ApiKeyCommands } from './apiKeyCommands';
 import type { AssetFileCommands } from './assetFileCommands';
 import {
   parseAssetFile,
+  parseBatchId,
   parseConfirmed,
   parseImageId,
   parseInsertTarget,
@@ -65,9 +66,12 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
       run: async (id) => {
         // the Delete key: the row VS Code passes, else the view's selection; a group row is never removed
         const ids = id === undefined ? t.jobsTree.selectedJobIds() : isGroupKey(id) ? [] : [id];
-        for (const jobId of ids) await t.jobCommands.remove(jobId);
+        for (const row of ids) await (isBatchKey(row) ? t.jobCommands.removeBatch(batchIdOfKey(row)) : t.jobCommands.remove(row));
       },
     }),
+    command({ id: 'imageJobs.batch.cancel', parse: parseBatchId, run: (id) => t.jobCommands.cancelBatch(id) }),
+    command({ id: 'imageJobs.batch.retry', parse: parseBatchId, run: (id) => t.jobCommands.retryBatch(id) }),
+    command({ id: 'imageJobs.batch.remove', parse: parseBatchId, run: (id) => t.jobCommands.removeBatch(id) }),
     command({ id: 'imageJobs.jobs.groupByPromptFile', run: () => t.jobsTree.setGrouped(true) }),
     command({ id: 'imageJobs.jobs.showAsList', run: () => t.jobsTree.setGrouped(false) }),
     command({

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/prompt/generationPlan';
+import { planFromPromptFile, planFromText, planSweep, type GenerationPlan } from '../core/prompt/generationPlan';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
@@ -10,6 +10,7 @@ import { isPromptDocument, type PromptLanguageFeatures } from '../language/promp
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 import { ProviderReadiness, type SetupCheck } from './providerReadiness';
+import { submitSweep, type SweepTargets } from './sweepSubmission';
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
 export type GenerateTarget =
@@ -36,6 +37,7 @@ export function parseGenerateArgs(args: readonly unknown[]): GenerateTarget {
 /** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
 export class GenerateCommands {
   private readonly readiness: ProviderReadiness;
+  private readonly sweepTargets: SweepTargets;
 
   constructor(
     private readonly jobs: JobManager,
@@ -46,11 +48,12 @@ export class GenerateCommands {
     setup: SetupCheck,
   ) {
     this.readiness = new ProviderReadiness(setup, log);
+    this.sweepTargets = { jobs, readiness: this.readiness, log, store };
   }
 
   /**
    * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else
-   * the selection, else an input box. Returns the job id (one file) or ids (several).
+   * the selection, else an input box. Returns the job id (one file) or ids (several, or a sweep's).
    */
   async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
     this.readiness.startCommand();
@@ -81,7 +84,7 @@ export class GenerateCommands {
           if (token.isCancellationRequested) break;
           progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
           const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
-          if (id) ids.push(id);
+          if (id) ids.push(...[id].flat());
         }
       },
     );
@@ -111,7 +114,7 @@ export class GenerateCommands {
     return this.submit(planFromText(text, generationDefaults(outputRootFor(this.globalStorage, scope), scope)), source);
   }
 
-  private async fromPromptFile(document: vscode.TextDocument): Promise<string | undefined> {
+  private async fromPromptFile(document: vscode.TextDocument): Promise<string | string[] | undefined> {
     const result = this.promptLanguage.validate(document);
     const name = vscode.workspace.asRelativePath(document.uri);
     if (!result.prompt) {
@@ -146,13 +149,10 @@ export class GenerateCommands {
       values[variable] = value;
     }
     const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const plan = planFromPromptFile(
-      prompt,
-      values,
-      fileName,
-      generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri),
-    );
-    return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
+    const defaults = generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri);
+    const source: JobSource = { kind: 'promptFile', uri: document.uri.toString() };
+    if (prompt.sweep) return submitSweep(this.sweepTargets, planSweep(prompt, values, fileName, defaults), prompt, source, document.uri);
+    return this.submit(planFromPromptFile(prompt, values, fileName, defaults), source);
   }
 
   private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { relativeReferencePath, formatAssetReference } from '../core/results/assetReference';
 import { describeError } from '../core/errors';
+import { JobBatches } from '../core/jobs/jobBatches';
 import type { JobManager } from '../core/jobs/jobManager';
 import { isCancelable, type GenerationRequest, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
@@ -11,15 +12,17 @@ import { randomSeed, withSeed } from './rerunRequest';
 
 export type { InsertAssetArgs } from './commandArgs';
 
-/** Actions on one job (tree context menu, gallery, scripts) and reference insertion. */
+/** Actions on one job or a sweep's batch (tree context menu, gallery, scripts) and reference insertion. */
 export class JobCommands extends DisposableOwner {
   private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly batches: JobBatches;
 
   constructor(
     private readonly store: JobStore,
     private readonly jobs: JobManager,
   ) {
     super();
+    this.batches = new JobBatches(() => store.values(), jobs);
     // the gallery takes focus when clicked, so remember where the user was typing
     this.register(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -47,6 +50,37 @@ export class JobCommands extends DisposableOwner {
   async retry(jobId: string): Promise<string | undefined> {
     const job = this.job(jobId);
     return job ? this.jobs.retry(job.id) : undefined;
+  }
+
+  /** Cancels every unfinished cell of the batch; returns how many. */
+  async cancelBatch(batchId: string): Promise<number> {
+    if (!this.batchExists(batchId)) return 0;
+    return this.batches.cancel(batchId);
+  }
+
+  /** Retries every cell of the batch that ended without a result; returns the ids that carry on. */
+  async retryBatch(batchId: string): Promise<string[]> {
+    if (!this.batchExists(batchId)) return [];
+    const ids = await this.batches.retry(batchId);
+    vscode.window.setStatusBarMessage(
+      `$(sparkle) ${ids.length} image job${ids.length === 1 ? '' : 's'} of the batch submitted again`,
+      3000,
+    );
+    return ids;
+  }
+
+  /** Removes the batch's jobs (their files stay), once none is running. */
+  async removeBatch(batchId: string): Promise<void> {
+    if (!this.batchExists(batchId)) return;
+    if (!(await this.batches.remove(batchId))) {
+      void vscode.window.showInformationMessage('Some jobs of the batch are still running: cancel the batch before removing it.');
+    }
+  }
+
+  private batchExists(batchId: string): boolean {
+    const exists = this.batches.of(batchId).length > 0;
+    if (!exists) void vscode.window.showWarningMessage('That batch no longer has any jobs.');
+    return exists;
   }
 
   /** Submits a finished job's request again, as a new job from the same source; returns its id. */

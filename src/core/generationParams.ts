@@ -25,3 +25,34 @@ export const generationParamsSchema = z
  * provider applies a default itself only where its API requires the field.
  */
 export type GenerationParams = Readonly<z.infer<typeof generationParamsSchema>>;
+
+/** A swept value as the file writes it: a number for numeric keys, text for the rest. */
+export const sweepValueSchema = z.union([z.string(), z.number()]);
+
+export type SweepValue = z.infer<typeof sweepValueSchema>;
+
+/**
+ * Where a job sits in a sweep (a `.prompt` file's `sweep:` block, see prompt/sweepCells.ts): kept on
+ * the job and in each image's sidecar, so a grid of the batch can be laid out from the files alone.
+ */
+export const sweepCellSchema = z
+  .object({
+    /** Shared by every job the sweep made. */
+    batchId: z.string().min(1),
+    /** The swept keys in the order the file writes them: config keys, `model`, or `{{variable}}` names. */
+    keys: z.array(z.string().min(1)).min(1),
+    /** This job's value for each key, in `keys` order. */
+    values: z.array(sweepValueSchema),
+    /** Each value's index in its key's list: the cell's coordinates in the grid. */
+    position: z.array(z.number().int().min(0)),
+    /** How many values each key has: the grid's shape (a cell that failed has no image, but has a place). */
+    shape: z.array(z.number().int().min(1)),
+  })
+  .refine(
+    (cell) =>
+      [cell.values, cell.position, cell.shape].every((list) => list.length === cell.keys.length) &&
+      cell.position.every((index, axis) => index < cell.shape[axis]!),
+    'keys, values, position and shape must have one entry per swept key, each position inside its shape',
+  );
+
+export type SweepCell = Readonly<z.infer<typeof sweepCellSchema>>;

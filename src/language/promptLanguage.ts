@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptDiagnostic, PromptParseResult } from '../core/prompt/promptFile';
 import { providerAccessDiagnostics } from '../core/prompt/providerAccess';
+import { sweepGenerateTitle } from '../core/prompt/sweepCells';
 import type { ApiKeys } from '../services/apiKeys';
 import { defaultProvider } from '../services/config';
 import { DisposableOwner } from '../services/disposables';
@@ -113,13 +114,18 @@ export class PromptLanguageFeatures extends DisposableOwner implements vscode.Co
         }),
       ];
     }
-    const model = result.prompt.model
-      ? `${result.prompt.model.providerId}/${result.prompt.model.model}`
-      : `${defaultProvider(document.uri)} (default)`;
+    const { sweep, config } = result.prompt;
+    const sweptModels = sweep?.find((axis) => axis.kind === 'model')?.values;
+    const model = sweptModels
+      ? sweptModels.join(', ')
+      : result.prompt.model
+        ? `${result.prompt.model.providerId}/${result.prompt.model.model}`
+        : `${defaultProvider(document.uri)} (default)`;
     return [
       new vscode.CodeLens(top, {
-        title: `$(sparkle) Generate`,
-        tooltip: `Generate with ${model}`,
+        // a sweep says how many images it makes before anything is sent: "Generate 18 images (3 × 3 × 2)"
+        title: `$(sparkle) ${sweep ? sweepGenerateTitle(sweep, config.count) : 'Generate'}`,
+        tooltip: sweep ? `Generate one job per combination of ${sweep.map((axis) => axis.key).join(' × ')}` : `Generate with ${model}`,
         command: 'imageJobs.generate',
         arguments: [document.uri],
       }),

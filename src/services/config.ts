@@ -13,6 +13,7 @@ const SECTION = 'imageJobs';
 /** Each `imageJobs.*` setting package.json declares, with its type. */
 export interface Settings {
   readonly defaultProvider: string;
+  readonly 'sweep.confirmAbove': number;
   readonly 'output.folder': string;
   readonly 'output.nameTemplate': string;
   readonly 'sandbox.jobDurationMs': number;
@@ -49,6 +50,7 @@ function providerKey(providerId: ProviderId, name: string): SettingKey | undefin
 /** The keys, as a value (for providerKey); `satisfies` makes the compiler check it lists them all. */
 const SETTING_KEYS = {
   defaultProvider: 1,
+  'sweep.confirmAbove': 1,
   'output.folder': 1,
   'output.nameTemplate': 1,
   'sandbox.jobDurationMs': 1,
@@ -140,6 +142,11 @@ export function providerSettings(providerId: ProviderId): ProviderSettings {
       heldStatus: plain<boolean>('heldStatus'),
     },
   };
+}
+
+/** A sweep of more jobs than this asks before anything is submitted. */
+export function sweepConfirmAbove(scope?: vscode.Uri): number {
+  return get('sweep.confirmAbove', scope);
 }
 
 export function sandboxJobDurationMs(): number {

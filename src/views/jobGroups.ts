@@ -1,13 +1,36 @@
 // Grouping jobs by where their prompt came from: one group per .prompt file, and one for selections,
-// typed and scripted prompts. Group elements are keys that cannot be job ids (those are UUIDs).
+// typed and scripted prompts; and a sweep's jobs under one batch row. Group and batch elements are
+// keys that cannot be job ids (those are UUIDs).
 import { isTerminal, type JobRecord, type JobSource } from '../core/jobModel';
 
 const GROUP_PREFIX = 'group:';
 const FILE_GROUP_PREFIX = 'group:file:';
 export const OTHER_PROMPTS_GROUP = 'group:other';
+const BATCH_PREFIX = 'batch:';
 
 export function isGroupKey(element: string): boolean {
   return element.startsWith(GROUP_PREFIX);
+}
+
+export function isBatchKey(element: string): boolean {
+  return element.startsWith(BATCH_PREFIX);
+}
+
+/** The row a sweep's jobs sit under; undefined for a job of no batch. */
+export function batchKeyOf(job: Pick<JobRecord, 'sweep'>): string | undefined {
+  return job.sweep && `${BATCH_PREFIX}${job.sweep.batchId}`;
+}
+
+/** The batch id a batch row stands for. */
+export function batchIdOfKey(key: string): string {
+  return key.slice(BATCH_PREFIX.length);
+}
+
+/** The rows `jobs` (newest first) make: a job's own, or its batch's, once, where its newest job is. */
+export function rowsOf(jobs: readonly JobRecord[]): string[] {
+  const rows = new Set<string>();
+  for (const job of jobs) rows.add(batchKeyOf(job) ?? job.id);
+  return [...rows];
 }
 
 export function groupKeyOf(source: JobSource): string {

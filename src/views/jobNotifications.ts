@@ -4,10 +4,15 @@ import { failureActions } from '../core/jobs/failureActions';
 import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import type { Log } from '../services/log';
+import { batchJobs } from '../core/jobs/jobBatches';
+import { summarizeBatch } from './batchPresentation';
 import { jobLabel } from './jobPresentation';
 import { JobProgressNotification } from './jobProgressNotification';
 
-/** Tells the user how the jobs they started go and when a job ends; a status bar count of jobs in flight. */
+/**
+ * Tells the user how the jobs they started go and when a job ends (a sweep's batch once, when its last
+ * job ends, not once per job); a status bar count of jobs in flight.
+ */
 export class JobNotifications extends DisposableOwner {
   private readonly lastStatus = new Map<string, JobStatus>();
   private readonly statusBar = this.register(vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50));
@@ -37,6 +42,7 @@ export class JobNotifications extends DisposableOwner {
     const before = this.lastStatus.get(id);
     this.lastStatus.set(id, job.status);
     if (before === job.status || !isTerminal(job.status)) return;
+    if (job.sweep) return this.onBatchCellEnded(job.sweep.batchId);
     const label = jobLabel(job);
     if (job.status === 'succeeded') {
       // a chat agent's images are in its answer, which inserts them; an Insert here would insert twice
@@ -58,6 +64,31 @@ export class JobNotifications extends DisposableOwner {
           else if (action) void vscode.commands.executeCommand(action.command, action.arg);
         });
     }
+  }
+
+  /** Once every job of the batch has ended: how many images it made, and what failed (with Retry). */
+  private onBatchCellEnded(batchId: string): void {
+    const cells = batchJobs(this.store.values(), batchId);
+    if (cells.some((cell) => !isTerminal(cell.status))) return;
+    const { total, images, failed, cancelled, succeeded } = summarizeBatch(cells);
+    if (succeeded + failed === 0) return; // all cancelled: the user knows
+    const parts = [
+      `${images} image${images === 1 ? '' : 's'}`,
+      failed ? `${failed} failed` : '',
+      cancelled ? `${cancelled} cancelled` : '',
+    ];
+    const message = `Sweep of ${total} jobs done: ${parts.filter(Boolean).join(', ')}`;
+    const retry = () => void vscode.commands.executeCommand('imageJobs.batch.retry', { batchId });
+    const gallery = () => void vscode.commands.executeCommand('imageJobs.openGallery');
+    if (failed === 0) {
+      void vscode.window.showInformationMessage(message, 'Gallery').then((choice) => choice && gallery());
+      return;
+    }
+    void vscode.window.showWarningMessage(message, 'Retry Failed', 'Gallery', 'Show Log').then((choice) => {
+      if (choice === 'Retry Failed') retry();
+      if (choice === 'Gallery') gallery();
+      if (choice === 'Show Log') this.log.show();
+    });
   }
 
   /** The log, ending with the failure the toast showed: its earlier lines carry the same job id. */

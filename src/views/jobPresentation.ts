@@ -106,6 +106,11 @@ export function thumbnailAsset(job: JobRecord): SavedAsset | undefined {
   return first?.mimeType.startsWith('image/') ? first : undefined;
 }
 
+/** Text shown as is in Markdown: its punctuation escaped. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
 /** `thumbnailUri`: the URI of thumbnailAsset(job), shown above the details. */
 export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): string {
   const { params } = job.request;
@@ -114,7 +119,7 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
     ...(thumbnail && thumbnailUri ? [thumbnailMarkdown(thumbnailUri, thumbnail), ''] : []),
     `**${job.status}** — ${fullModelName(job.request)}`,
     '',
-    job.request.prompt.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&'),
+    escapeMarkdown(job.request.prompt),
     '',
     (params.width !== undefined && params.height !== undefined ? `${params.width}×${params.height} · ` : '') +
       `${job.status === 'succeeded' ? '' : 'asked for '}${imageCount(params)} image${imageCount(params) === 1 ? '' : 's'}` +

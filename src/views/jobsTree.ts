@@ -3,7 +3,16 @@ import type { JobStore } from '../core/jobs/jobStore';
 import type { JobRecord } from '../core/jobModel';
 import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
-import { groupSummary, isGroupKey, promptFileOfGroup } from './jobGroups';
+import {
+  batchContextValue,
+  batchDescription,
+  batchIcon,
+  batchStateLabel,
+  batchTooltipMarkdown,
+  cellDescription,
+  summarizeBatch,
+} from './batchPresentation';
+import { groupSummary, isBatchKey, isGroupKey, promptFileOfGroup } from './jobGroups';
 import {
   jobAccessibilityLabel,
   jobContextValue,
@@ -19,9 +28,11 @@ import { JobsTreeModel } from './jobsTreeModel';
 const GROUPED_KEY = 'imageJobs.jobsView.groupByPromptFile';
 /** Switches the view title's "Group by Prompt File" / "Show as List" buttons. */
 const GROUPED_CONTEXT = 'imageJobs.jobsGrouped';
+/** A batch this small opens with its cells shown; a larger one opens closed, so it does not push every other row away. */
+const EXPANDED_BATCH_MAX = 16;
 
 /**
- * Jobs view. Elements are job ids and group keys; what changes and when is decided by JobsTreeModel,
+ * Jobs view. Elements are job ids, group keys and batch keys; what changes and when is decided by JobsTreeModel,
  * which sends changed rows in batches (an array per event) and the whole tree only when it must.
  */
 export class JobsTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<string> {
@@ -49,7 +60,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     this.register(view.onDidExpandElement((event) => this.model.setCollapsed(event.element, false)));
   }
 
-  /** The job rows selected in the view (the focused one, for keys like Delete). */
+  /** The job and batch rows selected in the view (the focused one, for keys like Delete). */
   selectedJobIds(): string[] {
     return (this.view?.selection ?? []).filter((element) => !isGroupKey(element));
   }
@@ -79,6 +90,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
 
   getTreeItem(element: string): vscode.TreeItem {
     if (isGroupKey(element)) return this.groupItem(element);
+    if (isBatchKey(element)) return this.batchItem(element);
     const job = this.store.get(element);
     return job ? this.jobItem(job) : new vscode.TreeItem('(removed)');
   }
@@ -87,7 +99,8 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     const now = Date.now();
     const item = new vscode.TreeItem(jobStateLabel(job, now), vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    item.description = jobDescription(job);
+    // under its batch row, a cell says what sets it apart; the prompt is in its tooltip
+    item.description = job.sweep ? cellDescription(job.sweep) : jobDescription(job);
     const { icon, colour } = STATUS_ICONS[job.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = jobContextValue(job);
@@ -99,6 +112,22 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     );
     if (job.assets.length > 0) item.command = { command: 'imageJobs.job.openResult', title: 'Open Result', arguments: [job.id] };
     item.accessibilityInformation = { label: jobAccessibilityLabel(job, now) };
+    return item;
+  }
+
+  private batchItem(key: string): vscode.TreeItem {
+    const jobs = this.model.batchJobs(key);
+    if (jobs.length === 0) return new vscode.TreeItem('(removed)');
+    const summary = summarizeBatch(jobs);
+    const state = jobs.length > EXPANDED_BATCH_MAX ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
+    const item = new vscode.TreeItem(batchStateLabel(jobs, Date.now()), state);
+    item.id = key;
+    item.description = batchDescription(jobs[0]!.sweep!);
+    const { icon, colour } = batchIcon(summary);
+    item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
+    item.contextValue = batchContextValue(summary);
+    item.tooltip = new vscode.MarkdownString(batchTooltipMarkdown(jobs), true);
+    item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
     return item;
   }
 

@@ -1,11 +1,12 @@
-// The Jobs view without VS Code: which rows exist (flat, or grouped by prompt file), which rows a store
-// change touches, and which rows tick their elapsed time. Changes leave as one batched event per
-// window (treeChangeBatcher.ts); the whole tree is asked for again only when top-level rows come or
-// go, the grouping is switched, or the user refreshes.
+// The Jobs view without VS Code: which rows exist (flat, or grouped by prompt file; a sweep's jobs
+// under their batch's row), which rows a store change touches, and which rows tick their elapsed
+// time. Changes leave as one batched event per window (treeChangeBatcher.ts); the whole tree is asked
+// for again only when top-level rows come or go, the grouping is switched, or the user refreshes.
 import { Emitter, type Disposable, type Event } from '../core/events';
 import { isTerminal, type JobRecord } from '../core/jobModel';
+import { batchJobs } from '../core/jobs/jobBatches';
 import type { JobChange, JobStore } from '../core/jobs/jobStore';
-import { groupJobs, groupKeyOf, isGroupKey } from './jobGroups';
+import { batchIdOfKey, batchKeyOf, groupJobs, groupKeyOf, isBatchKey, isGroupKey, rowsOf } from './jobGroups';
 import { TreeChangeBatcher, type TreeChange } from './treeChangeBatcher';
 
 export interface JobsTreeModelOptions {
@@ -23,6 +24,8 @@ const ROOT = '';
 
 interface Placement {
   readonly group: string;
+  /** The batch row it sits under, if it is a cell of a sweep. */
+  readonly batch?: string;
   readonly active: boolean;
 }
 
@@ -33,9 +36,11 @@ export class JobsTreeModel implements Disposable {
   private readonly batcher: TreeChangeBatcher<string>;
   private readonly subscription: Disposable;
   private grouped: boolean;
-  /** Each job's group and whether it is unfinished, as last seen: what its change or removal touches. */
+  /** Each job's group, batch and whether it is unfinished, as last seen: what its change or removal touches. */
   private readonly placements = new Map<string, Placement>();
   private readonly groupSizes = new Map<string, number>();
+  /** Jobs per batch row. */
+  private readonly batchSizes = new Map<string, number>();
   private activeJobs = 0;
   /** Every row VS Code was given since the last root refresh: a change to any other row is not sent. */
   private readonly listed = new Set<string>();
@@ -90,14 +95,16 @@ export class JobsTreeModel implements Disposable {
     else this.collapsed.delete(group);
   }
 
-  /** Rows under `element` (the root when undefined), newest first; remembered as what VS Code shows. */
+  /** Rows under `element` (the root when undefined), newest first, a batch's in cell order; remembered as what VS Code shows. */
   children(element?: string): string[] {
     let rows: string[] = [];
     if (element === undefined) {
       const jobs = this.store.all();
-      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : jobs.map((job) => job.id);
+      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : rowsOf(jobs);
     } else if (this.grouped && isGroupKey(element)) {
-      rows = this.jobsIn(element).map((job) => job.id);
+      rows = rowsOf(this.jobsIn(element));
+    } else if (isBatchKey(element)) {
+      rows = this.batchJobs(element).map((job) => job.id);
     }
     this.shown.set(element ?? ROOT, rows);
     for (const row of rows) this.listed.add(row);
@@ -106,13 +113,28 @@ export class JobsTreeModel implements Disposable {
   }
 
   parent(element: string): string | undefined {
-    if (!this.grouped || isGroupKey(element)) return undefined;
-    return this.placements.get(element)?.group;
+    if (isGroupKey(element)) return undefined;
+    if (isBatchKey(element)) {
+      const first = this.batchJobs(element)[0];
+      return this.grouped && first ? groupKeyOf(first.source) : undefined;
+    }
+    const placement = this.placements.get(element);
+    return placement?.batch ?? (this.grouped ? placement?.group : undefined);
   }
 
   /** A group's jobs, newest first. */
   jobsIn(group: string): JobRecord[] {
     return this.store.all().filter((job) => groupKeyOf(job.source) === group);
+  }
+
+  /** A batch row's jobs, in cell order. */
+  batchJobs(batch: string): JobRecord[] {
+    return batchJobs(this.store.values(), batchIdOfKey(batch));
+  }
+
+  /** How many jobs a batch row holds (0 once they are all gone). */
+  batchSize(batch: string): number {
+    return this.batchSizes.get(batch) ?? 0;
   }
 
   private onStoreChange(change: JobChange): void {
@@ -121,32 +143,45 @@ export class JobsTreeModel implements Disposable {
       if (!placement) return;
       this.unplace(change.id, placement);
       this.listed.delete(change.id);
-      this.rowsChanged(placement.group, this.groupSizes.get(placement.group) === undefined);
+      this.rowCameOrWent(placement, false);
     } else {
       const previous = this.placements.get(change.job.id);
       const placement = this.place(change.job);
-      if (!previous) this.rowsChanged(placement.group, this.groupSizes.get(placement.group) === 1);
+      if (!previous) this.rowCameOrWent(placement, true);
       else {
         if (this.listed.has(change.job.id)) this.batcher.add(change.job.id);
-        // the group row counts its unfinished jobs
+        // the batch row counts its finished cells (refreshing it re-reads all its rows: only then); the group row its unfinished jobs
+        if (placement.batch && previous.active !== placement.active && this.listed.has(placement.batch)) this.batcher.add(placement.batch);
         if (this.grouped && previous.active !== placement.active) this.batcher.add(placement.group);
       }
     }
     this.updateTicker();
   }
 
-  /** A job came or went: the root's rows when flat or when its group came or went, else its group's. */
-  private rowsChanged(group: string, groupCameOrWent: boolean): void {
+  /**
+   * A job came or went: its batch's row when the batch stays (its children changed), else the rows
+   * of its container: the root when flat or when its group came or went, else its group's.
+   */
+  private rowCameOrWent(placement: Placement, added: boolean): void {
+    // placed or unplaced already: a container that came holds 1 job now, one that went none
+    const cameOrWent = (size: number) => (added ? size === 1 : size === 0);
+    if (placement.batch && !cameOrWent(this.batchSize(placement.batch))) {
+      if (this.listed.has(placement.batch)) this.batcher.add(placement.batch);
+      if (this.grouped) this.batcher.add(placement.group); // its job count
+      return;
+    }
+    const groupCameOrWent = cameOrWent(this.groupSizes.get(placement.group) ?? 0);
     if (!this.grouped || groupCameOrWent) this.batcher.addRoot();
-    else this.batcher.add(group);
+    else this.batcher.add(placement.group);
   }
 
   private place(job: JobRecord): Placement {
     const previous = this.placements.get(job.id);
-    const placement = { group: groupKeyOf(job.source), active: !isTerminal(job.status) };
+    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status) };
     if (previous) this.unplace(job.id, previous);
     this.placements.set(job.id, placement);
     this.groupSizes.set(placement.group, (this.groupSizes.get(placement.group) ?? 0) + 1);
+    if (placement.batch) this.batchSizes.set(placement.batch, this.batchSize(placement.batch) + 1);
     if (placement.active) this.activeJobs++;
     return placement;
   }
@@ -156,6 +191,11 @@ export class JobsTreeModel implements Disposable {
     const size = (this.groupSizes.get(placement.group) ?? 1) - 1;
     if (size > 0) this.groupSizes.set(placement.group, size);
     else this.groupSizes.delete(placement.group);
+    if (placement.batch) {
+      const left = this.batchSize(placement.batch) - 1;
+      if (left > 0) this.batchSizes.set(placement.batch, left);
+      else this.batchSizes.delete(placement.batch);
+    }
     if (placement.active) this.activeJobs--;
   }
 
@@ -168,12 +208,22 @@ export class JobsTreeModel implements Disposable {
     this.changed.fire(change);
   }
 
-  /** Unfinished rows VS Code shows, top to bottom: in the visible view, not in a collapsed group. */
+  /**
+   * Unfinished rows VS Code shows, top to bottom: in the visible view, not under a collapsed group or
+   * batch. A batch row does not tick (its label has no running time): refreshing it re-reads its rows.
+   */
   tickingRows(): string[] {
     if (!this.visible) return [];
-    const top = this.shown.get(ROOT) ?? [];
-    const rows = this.grouped ? top.filter((group) => !this.collapsed.has(group)).flatMap((group) => this.shown.get(group) ?? []) : top;
-    return rows.filter((id) => this.placements.get(id)?.active);
+    const rows: string[] = [];
+    const visit = (container: string) => {
+      for (const row of this.shown.get(container) ?? []) {
+        if (isGroupKey(row) || isBatchKey(row)) {
+          if (!this.collapsed.has(row)) visit(row);
+        } else if (this.placements.get(row)?.active) rows.push(row);
+      }
+    };
+    visit(ROOT);
+    return rows;
   }
 
   private tick(): void {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, closeAllEditors, EXTENSION_ID, waitForJob, workspaceFile } from './support';
+import { activateExtension, closeAllEditors, EXTENSION_ID, waitForJob, withSandboxDuration, workspaceFile } from './support';
 
 async function treeItem(api: ImageJobsApi, id: string): Promise<vscode.TreeItem> {
   const children = (await api.jobsTree.getChildren()) ?? [];
@@ -11,17 +11,6 @@ async function treeItem(api: ImageJobsApi, id: string): Promise<vscode.TreeItem>
 
 function iconId(item: vscode.TreeItem): string {
   return (item.iconPath as vscode.ThemeIcon).id;
-}
-
-async function withSandboxDuration<T>(ms: number, body: () => Promise<T>): Promise<T> {
-  const settings = vscode.workspace.getConfiguration('imageJobs');
-  const previous = settings.inspect<number>('sandbox.jobDurationMs')?.workspaceValue;
-  await settings.update('sandbox.jobDurationMs', ms, vscode.ConfigurationTarget.Workspace);
-  try {
-    return await body();
-  } finally {
-    await settings.update('sandbox.jobDurationMs', previous, vscode.ConfigurationTarget.Workspace);
-  }
 }
 
 describe('Jobs view and job actions', () => {

@@ -63,3 +63,15 @@ export function filesContaining(dir: string, needle: string): string[] {
     return fs.readFileSync(file).includes(needle) ? [file] : [];
   });
 }
+
+/** Runs `body` with the Sandbox's jobs taking `ms`, then puts the workspace setting back. */
+export async function withSandboxDuration<T>(ms: number, body: () => Promise<T>): Promise<T> {
+  const settings = vscode.workspace.getConfiguration('imageJobs');
+  const previous = settings.inspect<number>('sandbox.jobDurationMs')?.workspaceValue;
+  await settings.update('sandbox.jobDurationMs', ms, vscode.ConfigurationTarget.Workspace);
+  try {
+    return await body();
+  } finally {
+    await settings.update('sandbox.jobDurationMs', previous, vscode.ConfigurationTarget.Workspace);
+  }
+}

@@ -16,6 +16,7 @@ import {
   type JobSource,
   type OutputTarget,
   type ProviderId,
+  type SweepCell,
 } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { DurationHistory } from './durationHistory';
@@ -118,25 +119,53 @@ export class JobManager implements Disposable {
   }
 
   /** Records the job, then submits it; resolves with the job id once the job is recorded and submitted (or failed). */
-  async submit(request: GenerationRequest, source: JobSource, output: OutputTarget): Promise<string> {
+  async submit(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep?: SweepCell): Promise<string> {
+    const job = this.newJob(request, source, output, sweep);
+    await this.store.put(job);
+    await this.send(job);
+    return job.id;
+  }
+
+  /**
+   * A sweep's jobs, as one batch: all recorded in one store write, then sent together (the provider
+   * gates pace them). Resolves with their ids, in the cells' order, once they are recorded; `sent`
+   * once each is submitted (or failed).
+   */
+  async submitBatch(
+    cells: readonly { readonly request: GenerationRequest; readonly output: OutputTarget; readonly cell: Omit<SweepCell, 'batchId'> }[],
+    source: JobSource,
+  ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
+    const batchId = randomUUID();
+    const jobs = cells.map(({ request, output, cell }) => this.newJob(request, source, output, { batchId, ...cell }));
+    // put() joins changes made while a write is pending: the whole batch is one write
+    await Promise.all(jobs.map((job) => this.store.put(job)));
+    this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded (${cells[0]?.cell.keys.join(' × ') ?? 'empty'})`);
+    const sent = Promise.all(jobs.map((job) => this.send(job))).then(() => undefined);
+    return { batchId, ids: jobs.map((job) => job.id), sent };
+  }
+
+  private newJob(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep: SweepCell | undefined): JobRecord {
     const now = Date.now();
-    const job: JobRecord = {
+    return {
       id: randomUUID(),
       idempotencyKey: randomUUID(),
       request,
       source,
       output,
+      ...(sweep ? { sweep } : {}),
       createdAt: now,
       updatedAt: now,
       status: 'submitting',
       assets: [],
     };
-    await this.store.put(job);
+  }
+
+  /** A recorded job goes to its provider. */
+  private async send(job: JobRecord): Promise<void> {
     await this.holdsLease(job.id); // a new id: this window takes it
-    const params = Object.keys(request.params).length ? JSON.stringify(request.params) : "(the provider's defaults)";
-    this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${params}`);
+    const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
+    this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
     await this.submitter.send(job);
-    return job.id;
   }
 
   /**
@@ -208,7 +237,8 @@ export class JobManager implements Disposable {
     // (request, source, output; its reason is in the log), and keeping it hidden but linked would be
     // one more state for every view and window to respect. submit() records the new job before its
     // first await, so the removal joins that same store write: never neither, never both on disk.
-    const [nextId] = await Promise.all([this.submit(job.request, job.source, job.output), this.remove(id)]);
+    // a cell of a sweep stays in its batch, in its place
+    const [nextId] = await Promise.all([this.submit(job.request, job.source, job.output, job.sweep), this.remove(id)]);
     this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}, which replaces it`);
     return nextId;
   }

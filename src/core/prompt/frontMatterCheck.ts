@@ -1,31 +1,30 @@
 // Checks a `.prompt` file's front matter and reports every problem in one pass: YAML, unknown keys
-// (with "did you mean"), schema, the model's provider, and the provider's own limits. A value the
-// provider has a rule for is judged by that rule, not by the schema's generic bound.
+// (with "did you mean"), schema, the model's provider, the sweep (sweepCheck.ts), and the provider's
+// own limits for every request the file makes (providerProblems.ts). A value the provider has a rule
+// for is judged by that rule, not by the schema's generic bound.
 import { parseDocument, type Node as YamlNode } from 'yaml';
-import type { z } from 'zod';
 import type { ProviderId } from '../jobModel';
-import { isProviderId, PROVIDER_IDS, SANDBOX_MODELS } from '../providers/catalog';
 import { blockingProblems, type RequestProblem } from '../providers/types';
-import { replaceWith, type DiagnosticSeverity, type PromptFix } from './promptDiagnostic';
+import { describeIssue, readModel, type PromptModel, type Report } from './frontMatterValues';
+import { replaceWith } from './promptDiagnostic';
 import {
   CONFIG_KEYS,
   frontMatterSchema,
   INPUT_KEYS,
-  MODEL_PATTERN,
   OUTPUT_KEYS,
   TOP_LEVEL_KEYS,
   wellTypedConfig,
   type FrontMatterData,
   type PromptConfig,
 } from './promptSchema';
+import { placedProblems, sandboxModelFix } from './providerProblems';
 import { withProviderName } from './providerMessages';
 import { closestName, didYouMean } from './suggestions';
+import { readSweep } from './sweepCheck';
+import type { SweepAxis } from './sweepCells';
 import { blamedAliasRange, nodeAt, toJavaScript } from './yamlNodes';
 
-export interface PromptModel {
-  readonly providerId: ProviderId;
-  readonly model: string;
-}
+export type { PromptModel, Report } from './frontMatterValues';
 
 /** What a file asks a provider for, once its front matter passes the schema. */
 export interface PromptSettings {
@@ -34,7 +33,7 @@ export interface PromptSettings {
 }
 
 export interface PromptFileChecks {
-  /** Checks the request the file's own model and config make (provider limits); called only when the file names a model. */
+  /** Checks a request the file makes (provider limits): its one, or each of its sweep's; called only for those that name a model. */
   readonly checkRequest?: (settings: PromptSettings) => readonly RequestProblem[];
 }
 
@@ -44,13 +43,18 @@ export interface FrontMatter {
   readonly bodyOffset: number;
 }
 
-export type Report = (severity: DiagnosticSeverity, message: string, start: number, end: number, fix?: PromptFix) => void;
-
 export interface FrontMatterOutcome {
   /** Present only when nothing blocks a submission. */
-  readonly valid?: { readonly data: FrontMatterData; readonly model?: PromptModel; readonly config: PromptConfig };
+  readonly valid?: {
+    readonly data: FrontMatterData;
+    readonly model?: PromptModel;
+    readonly config: PromptConfig;
+    readonly sweep?: readonly SweepAxis[];
+  };
   /** input.default as far as it can be read, for the body's variables (even when other keys are wrong). */
   readonly inputDefaults?: Readonly<Record<string, string>>;
+  /** The keys the sweep lists (even when something in it is wrong): their variables are not asked for. */
+  readonly sweptKeys?: readonly string[];
   /** The file's `model:` value and the provider it names, for checks the editor adds (API keys, base URLs). */
   readonly modelAt?: { readonly providerId: ProviderId; readonly start: number; readonly end: number };
 }
@@ -62,7 +66,13 @@ const KEYS_AT: Readonly<Record<string, readonly string[]>> = {
   output: OUTPUT_KEYS,
 };
 
-export function checkFrontMatter(frontMatter: FrontMatter, report: Report, checks: PromptFileChecks): FrontMatterOutcome {
+/** `bodyVariables`: the `{{variable}}` names the body uses, which a sweep may give values. */
+export function checkFrontMatter(
+  frontMatter: FrontMatter,
+  report: Report,
+  checks: PromptFileChecks,
+  bodyVariables: ReadonlySet<string> = new Set(),
+): FrontMatterOutcome {
   if (!frontMatter.text.trim()) return { valid: { data: {}, config: {} }, inputDefaults: {} };
   const document = parseDocument(frontMatter.text, { prettyErrors: false, uniqueKeys: true });
   for (const error of document.errors) {
@@ -111,9 +121,14 @@ export function checkFrontMatter(frontMatter: FrontMatter, report: Report, check
   if (model && 'error' in model) blocked = true;
   const settings = model && !('error' in model) ? model : undefined;
   const config = withoutRandomSeed(parsed.success ? (parsed.data.config ?? {}) : wellTypedConfig(raw.config));
-  const problems = settings && checks.checkRequest ? checks.checkRequest({ model: settings, config }) : [];
-  // a provider's own rule replaces the schema's generic bound on a field; a warning does not (it blocks nothing)
-  const judgedByProvider = new Set(blockingProblems(problems).map((problem) => pathOfField(problem.field).join('.')));
+  const sweep = readSweep(raw.sweep, { report, rangeOf, isWritten, variables: bodyVariables });
+  if (sweep.blocked) blocked = true;
+  const problems =
+    checks.checkRequest && sweep.checkable ? placedProblems(sweep.axes, { model: settings, config }, checks.checkRequest, isWritten) : [];
+  // a provider's own rule replaces the schema's generic bound on a value; a warning does not (it blocks nothing)
+  const judgedByProvider = new Set(
+    problems.filter(({ problem }) => blockingProblems([problem]).length > 0).map(({ path }) => path.join('.')),
+  );
 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -125,18 +140,20 @@ export function checkFrontMatter(frontMatter: FrontMatter, report: Report, check
       }
     }
   }
-  for (const problem of problems) {
-    // on the value when the file writes it, else on the model that sets the limit
-    const path = pathOfField(problem.field);
-    const message = withProviderName(settings!.providerId, problem.message);
-    report(problem.severity ?? 'error', message, ...rangeOf(isWritten(path) ? path : ['model']), sandboxModelFix(settings!, problem));
+  for (const { path, message } of sweep.boundIssues) {
+    if (!judgedByProvider.has(path.join('.'))) report('error', message, ...rangeOf(path));
   }
-  if (blockingProblems(problems).length > 0) blocked = true;
+  for (const { problem, model, path } of problems) {
+    const message = withProviderName(model.providerId, problem.message);
+    report(problem.severity ?? 'error', message, ...rangeOf(path), sandboxModelFix(model, problem));
+  }
+  if (blockingProblems(problems.map(({ problem }) => problem)).length > 0) blocked = true;
 
   const [modelStart, modelEnd] = rangeOf(['model']);
   return {
-    valid: blocked || !parsed.success ? undefined : { data: parsed.data, model: settings, config },
+    valid: blocked || !parsed.success ? undefined : { data: parsed.data, model: settings, config, sweep: sweep.sweep },
     inputDefaults: readDefaults(raw.input),
+    sweptKeys: sweep.axes.map((axis) => axis.key),
     modelAt: settings && isWritten(['model']) ? { providerId: settings.providerId, start: modelStart, end: modelEnd } : undefined,
   };
 }
@@ -147,39 +164,6 @@ function reportUnknownKey(key: string, path: readonly string[], report: Report, 
   const where = path.join('.') || 'front matter';
   const advice = near ? `: ${didYouMean(near)}` : known.length ? `; known keys: ${known.join(', ')}` : '';
   report('error', `Unknown key "${key}" in ${where}${advice}`, ...range, near ? replaceWith(near) : undefined);
-}
-
-/** The schema's bounds in words; the rest as zod says them. */
-export function describeIssue(issue: z.core.$ZodIssue, value?: unknown): string {
-  // zod's own wording ("Invalid input: expected number, received string") reads as a stack trace
-  if (issue.code === 'invalid_type') {
-    const written = value === undefined ? '' : `, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
-    const expected = issue.expected === 'int' ? 'a whole number' : issue.expected === 'object' ? 'a map of keys' : `a ${issue.expected}`;
-    return `expected ${expected}${written}`;
-  }
-  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
-  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
-  return issue.message;
-}
-
-/** The provider and model a well-formed `model:` names; an unknown provider is reported, with the likely one. */
-function readModel(value: unknown, range: readonly [number, number], report: Report): PromptModel | { readonly error: true } | undefined {
-  if (typeof value !== 'string' || !MODEL_PATTERN.test(value)) return undefined;
-  const slash = value.indexOf('/');
-  const providerId = value.slice(0, slash);
-  const model = value.slice(slash + 1);
-  if (isProviderId(providerId)) return { providerId, model };
-  const near = closestName(providerId, PROVIDER_IDS);
-  const advice = near ? `: ${didYouMean(`${near}/`)}` : `; known providers: ${PROVIDER_IDS.join(', ')}.`;
-  report('error', `Unknown provider "${providerId}" in model${advice}`, ...range, near ? replaceWith(`${near}/${model}`) : undefined);
-  return { error: true };
-}
-
-/** The Sandbox's models are known here, so a misspelt one can be corrected. */
-function sandboxModelFix(model: PromptModel, problem: RequestProblem): PromptFix | undefined {
-  if (model.providerId !== 'sandbox' || problem.field !== 'model') return undefined;
-  const near = closestName(model.model, SANDBOX_MODELS);
-  return near ? replaceWith(`sandbox/${near}`) : undefined;
 }
 
 /** input.default's values as text, or undefined when it is not a mapping. */
@@ -198,13 +182,6 @@ function withoutRandomSeed(config: PromptConfig): PromptConfig {
   if (config.seed === undefined || config.seed >= 0) return config;
   const { seed: _random, ...rest } = config;
   return rest;
-}
-
-/** Where a request problem's field is written in the front matter. */
-function pathOfField(field: RequestProblem['field']): readonly string[] {
-  if (field === 'model') return ['model'];
-  if (field === 'operation') return ['config', 'kind'];
-  return ['config', field ?? ''];
 }
 
 /** The value written at `path` (for messages), if it is there. */

@@ -6,6 +6,7 @@ import { slugFromPrompt } from '../results/assetNaming';
 import { type GenerationRequest, type OutputTarget, type ProviderId } from '../jobModel';
 import type { PromptConfig, PromptFile, PromptModel } from './promptFile';
 import { renderTemplate } from './template';
+import { cellSettings, sweepCells, type SweepPlacement } from './sweepCells';
 import { SANDBOX_MODELS } from '../providers/catalog';
 import { withoutUndefined } from '../providers/common';
 
@@ -22,6 +23,11 @@ export interface GenerationDefaults {
 export interface GenerationPlan {
   readonly request: GenerationRequest;
   readonly output: OutputTarget;
+}
+
+/** One job of a sweep: its request, and its place in the sweep. */
+export interface CellPlan extends GenerationPlan {
+  readonly cell: SweepPlacement;
 }
 
 /** The model a prompt that names none uses: the provider's defaultModel setting (the Sandbox has one look). */
@@ -59,6 +65,24 @@ export function planFromPromptFile(
       baseName: fileBaseName.replace(/\.prompt$/i, ''),
     },
   };
+}
+
+/**
+ * One plan per cell of the file's sweep, in product order (sweepCells.ts): each cell's values replace
+ * what `config`, `model` and `input.default` say. The file must have a sweep.
+ */
+export function planSweep(
+  prompt: PromptFile,
+  variableValues: Readonly<Record<string, string>>,
+  fileBaseName: string,
+  defaults: GenerationDefaults,
+): CellPlan[] {
+  const axes = prompt.sweep ?? [];
+  return sweepCells(axes).map((cell) => {
+    const settings = cellSettings(axes, cell.values);
+    const swept: PromptFile = { ...prompt, model: settings.model ?? prompt.model, config: { ...prompt.config, ...settings.config } };
+    return { ...planFromPromptFile(swept, { ...variableValues, ...settings.variables }, fileBaseName, defaults), cell };
+  });
 }
 
 export function planFromText(text: string, defaults: GenerationDefaults): GenerationPlan {

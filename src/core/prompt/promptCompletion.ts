@@ -1,5 +1,6 @@
-// Completion for `.prompt` files from the schema: keys at each level of the front matter, model
-// values, config.kind, output.name placeholders, and `{{variables}}` in the body.
+// Completion for `.prompt` files from the schema: keys at each level of the front matter (under
+// `sweep`: config keys, model and the body's variables), model values, config.kind, output.name
+// placeholders, and `{{variables}}` in the body.
 import { parseDocument } from 'yaml';
 import type { ProviderId } from '../jobModel';
 import { PROVIDERS, SANDBOX_MODELS } from '../providers/catalog';
@@ -7,7 +8,7 @@ import { cursorContext } from './promptCursor';
 import { KEY_DOCS, keyDocMarkdown, NAME_PLACEHOLDERS } from './promptKeyDocs';
 import { CONFIG_KEYS, INPUT_KEYS, OUTPUT_KEYS, TOP_LEVEL_KEYS } from './promptSchema';
 import { splitFrontMatter } from './promptFile';
-import { PLACEHOLDER } from './template';
+import { PLACEHOLDER, VARIABLE_NAME } from './template';
 import { rangeIn, type TextRange } from './textRange';
 import { toJavaScript } from './yamlNodes';
 
@@ -48,7 +49,8 @@ function completionsAt(source: string, offset: number, settings: CompletionSetti
   if (context.kind === 'key') {
     const parent = context.parent.join('.');
     const range = rangeIn(source, context.start, context.end);
-    return (KEYS_UNDER[parent] ?? [])
+    const keys = parent === 'sweep' ? [...CONFIG_KEYS, 'model', ...bodyVariableNames(source)] : (KEYS_UNDER[parent] ?? []);
+    return keys
       .filter((key) => key === context.key || !context.siblings.includes(key))
       .map((key) => {
         const path = [...context.parent, key];
@@ -138,6 +140,14 @@ function namePlaceholders(source: string, value: string, column: number, valueSt
   }));
 }
 
+/** The `{{variable}}` names the body uses, in order, once each: what a sweep can give values. */
+function bodyVariableNames(source: string): string[] {
+  const split = splitFrontMatter(source);
+  const body = source.slice(split && !('unclosed' in split) ? split.bodyOffset : source.length);
+  const names = [...body.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => VARIABLE_NAME.test(name));
+  return [...new Set(names)].filter((name) => !(CONFIG_KEYS as readonly string[]).includes(name) && name !== 'model');
+}
+
 /** Names the body may use: input.default's (with their values) and those already used in the body. */
 export function variableNames(source: string): { readonly name: string; readonly value?: string }[] {
   const split = splitFrontMatter(source);
@@ -155,7 +165,7 @@ export function variableNames(source: string): { readonly name: string; readonly
   const body = source.slice(split && !('unclosed' in split) ? split.bodyOffset : 0);
   for (const match of body.matchAll(PLACEHOLDER)) {
     const name = match[1]!;
-    if (/^[A-Za-z_][\w.-]*$/.test(name) && !names.has(name)) names.set(name, undefined);
+    if (VARIABLE_NAME.test(name) && !names.has(name)) names.set(name, undefined);
   }
   return [...names].map(([name, value]) => ({ name, value }));
 }

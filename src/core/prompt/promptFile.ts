@@ -7,7 +7,8 @@ import type { ProviderId } from '../jobModel';
 import { checkFrontMatter, type FrontMatter, type PromptFileChecks, type PromptModel, type Report } from './frontMatterCheck';
 import type { PromptDiagnostic } from './promptDiagnostic';
 import type { PromptConfig } from './promptSchema';
-import { PLACEHOLDER } from './template';
+import type { SweepAxis } from './sweepCells';
+import { PLACEHOLDER, VARIABLE_NAME } from './template';
 import { LineIndex, type TextRange } from './textRange';
 import { describeError } from '../errors';
 
@@ -26,11 +27,13 @@ export interface PromptFile {
   /** Seed -1 is already read as "no seed". */
   readonly config: PromptConfig;
   readonly inputDefaults: Readonly<Record<string, string>>;
+  /** The `sweep:` block's keys and values, in the order written: one job per combination (sweepCells.ts). */
+  readonly sweep?: readonly SweepAxis[];
   readonly output: { readonly folder?: string; readonly name?: string };
   /** The body, placeholders not yet filled. */
   readonly template: string;
   readonly variables: readonly VariableUse[];
-  /** Variables used in the body that have no default: the user must supply them. */
+  /** Variables used in the body that have no default and are not swept: the user must supply them. */
   readonly missingVariables: readonly string[];
   /** Line of the body's first line (for CodeLens and messages). */
   readonly bodyStartLine: number;
@@ -81,7 +84,10 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
     return { diagnostics };
   }
   const frontMatter = split ?? { text: '', offset: 0, bodyOffset: 0 };
-  const outcome = checkFrontMatter(frontMatter, report, checks);
+  const bodyVariables = new Set(
+    [...source.slice(frontMatter.bodyOffset).matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((name) => VARIABLE_NAME.test(name)),
+  );
+  const outcome = checkFrontMatter(frontMatter, report, checks, bodyVariables);
   const modelAt = outcome.modelAt && {
     providerId: outcome.modelAt.providerId,
     range: lines.range(outcome.modelAt.start, outcome.modelAt.end),
@@ -96,9 +102,10 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
   }
   const variables = findVariables(source, frontMatter.bodyOffset, lines, report);
   const inputDefaults = outcome.inputDefaults;
+  const swept = new Set(outcome.sweptKeys);
   if (inputDefaults) {
     for (const use of variables) {
-      if (Object.hasOwn(inputDefaults, use.name)) continue;
+      if (Object.hasOwn(inputDefaults, use.name) || swept.has(use.name)) continue;
       const message = `"{{${use.name}}}" has no default in input.default: you will be asked for it when generating.`;
       diagnostics.push({ severity: 'information', message, range: use.range });
     }
@@ -113,10 +120,13 @@ function parseUnguarded(source: string, lines: LineIndex, checks: PromptFileChec
       model: valid.model,
       config: valid.config,
       inputDefaults,
+      ...(valid.sweep ? { sweep: valid.sweep } : {}),
       output: { folder: valid.data.output?.folder, name: valid.data.output?.name },
       template,
       variables,
-      missingVariables: [...new Set(variables.map((use) => use.name))].filter((name) => !Object.hasOwn(inputDefaults, name)),
+      missingVariables: [...new Set(variables.map((use) => use.name))].filter(
+        (name) => !Object.hasOwn(inputDefaults, name) && !swept.has(name),
+      ),
       bodyStartLine: lines.position(bodyStart).line,
     },
   };
@@ -129,7 +139,7 @@ function findVariables(source: string, bodyOffset: number, lines: LineIndex, rep
     const start = bodyOffset + match.index!;
     const end = start + match[0].length;
     const name = match[1]!;
-    if (!/^[A-Za-z_][\w.-]*$/.test(name)) {
+    if (!VARIABLE_NAME.test(name)) {
       report('error', `"${match[0]}" is not supported: use plain {{variable}} placeholders (no helpers or blocks).`, start, end);
     } else {
       uses.push({ name, range: lines.range(start, end) });

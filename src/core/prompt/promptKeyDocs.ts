@@ -2,6 +2,7 @@
 // limits each provider documents (the numbers come from the providers' own constants where they
 // export them, so the docs cannot drift from the checks).
 import { TAMS_LIMITS } from '../providers/tams';
+import { MAX_SWEEP_JOBS } from './sweepCells';
 
 export interface KeyDoc {
   readonly type: string;
@@ -22,6 +23,13 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
       'The provider and model the image is made with, e.g. `sandbox/landscape`, `tams/<sdModel id>`, `bifrost/openai/dall-e-3`. Without it the default provider and its defaultModel setting are used.',
   },
   config: { type: 'mapping', summary: 'Generation parameters; only those written are sent.', isMapping: true },
+  sweep: {
+    type: 'mapping of key → list of values',
+    summary:
+      'One job per combination of the values listed, submitted as one batch: `seed: [1, 2, 3]`, `cfgScale: [5, 7, 9]`, `place: [a valley, a harbour]` make 18 jobs. Keys: any config key, `model`, or a `{{variable}}` of the prompt; a swept value replaces the one `config` or `input.default` gives.',
+    isMapping: true,
+    limits: [`at most ${MAX_SWEEP_JOBS} jobs per sweep`, 'each job is checked against its provider before anything is sent'],
+  },
   input: { type: 'mapping', summary: "The body's `{{variables}}`: `default` gives their values.", isMapping: true },
   output: { type: 'mapping', summary: 'Where results are saved: `folder` and file `name`.', isMapping: true },
   metadata: { type: 'any', summary: 'Dotprompt metadata; ignored here.' },
@@ -102,8 +110,21 @@ export const NAME_PLACEHOLDERS: Readonly<Record<string, string>> = {
 };
 
 export function keyDocMarkdown(path: readonly string[]): string | undefined {
-  const doc = KEY_DOCS[path.join('.')];
+  const doc = KEY_DOCS[path.join('.')] ?? sweptKeyDoc(path);
   if (!doc) return undefined;
   const limits = doc.limits?.length ? `\n\n${doc.limits.map((limit) => `- ${limit}`).join('\n')}` : '';
   return `**${path.join('.')}**: ${doc.type}\n\n${doc.summary}${limits}`;
+}
+
+/** `sweep.<key>`: a list of what `<key>` takes, with that key's own limits. */
+function sweptKeyDoc(path: readonly string[]): KeyDoc | undefined {
+  const [parent, key] = path;
+  if (parent !== 'sweep' || !key || path.length !== 2) return undefined;
+  const own = KEY_DOCS[`config.${key}`] ?? (key === 'model' ? KEY_DOCS.model : undefined);
+  const what = own ? `${own.type.replace(/^(integer|number|string)\b/, '$1s')}` : 'text for the `{{' + key + '}}` placeholder';
+  return {
+    type: `list of ${what}`,
+    summary: `One job per value${own ? `: ${own.summary}` : '.'}`,
+    limits: own?.limits,
+  };
 }

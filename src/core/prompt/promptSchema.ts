@@ -20,7 +20,18 @@ export type PromptConfig = Readonly<z.infer<typeof configSchema>>;
 export const CONFIG_KEYS = Object.keys(configSchema.shape) as readonly (keyof PromptConfig)[];
 
 /** Dotprompt's own keys are allowed and ignored; anything else is probably a typo. */
-export const TOP_LEVEL_KEYS = ['model', 'config', 'input', 'output', 'metadata', 'name', 'variant', 'description', 'tools'] as const;
+export const TOP_LEVEL_KEYS = [
+  'model',
+  'config',
+  'sweep',
+  'input',
+  'output',
+  'metadata',
+  'name',
+  'variant',
+  'description',
+  'tools',
+] as const;
 export const INPUT_KEYS = ['default', 'schema'] as const;
 export const OUTPUT_KEYS = ['folder', 'name'] as const;
 
@@ -32,6 +43,8 @@ export const frontMatterSchema = z
   .object({
     model: z.string().regex(MODEL_PATTERN, 'model must be "provider/model", for example "sandbox/landscape"'),
     config: configSchema,
+    /** Read and checked value by value by sweepCheck.ts, for diagnostics on each value. */
+    sweep: z.unknown(),
     input: z.object({ schema: z.unknown(), default: z.record(z.string(), scalarValue) }).partial(),
     output: z
       .object({

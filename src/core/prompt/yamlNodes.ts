@@ -1,6 +1,6 @@
 // Reading a parsed YAML document safely: its value without letting aliases explode, and where a
 // value is written, for diagnostics.
-import { isAlias, isMap, isNode, isPair, isScalar, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node as YamlNode } from 'yaml';
 import { describeError } from '../errors';
 
 /** yaml's own default, stated: how many nodes aliases may expand to before the file is refused. */
@@ -35,10 +35,18 @@ export function blamedAliasRange(document: Document): readonly [number, number] 
   return unanchored ?? first;
 }
 
-/** The node at `path` (its key with `keyOnly`), or undefined where the document does not write it. */
+/**
+ * The node at `path` (its key with `keyOnly`), or undefined where the document does not write it. A
+ * number in the path is an item of a list (`['sweep', 'seed', 2]`).
+ */
 export function nodeAt(root: YamlNode | null, path: readonly PropertyKey[], keyOnly: boolean): YamlNode | undefined {
   let current: unknown = root;
   for (let i = 0; i < path.length; i++) {
+    if (typeof path[i] === 'number') {
+      current = isSeq(current) ? current.items[path[i] as number] : undefined;
+      if (current === undefined) return undefined;
+      continue;
+    }
     if (!isMap(current)) return undefined;
     const pair = current.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(path[i]));
     if (!pair) return undefined;

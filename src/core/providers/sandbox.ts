@@ -85,7 +85,7 @@ export const sandboxProvider: ImageProvider = {
         height: params.height,
         steps: params.steps,
         // the Sandbox stands in for any provider: its request carries every setting, so none is
-        // dropped unsaid (it renders from size, count and seed, and ignores the rest)
+        // dropped unsaid, and each changes the picture (sandbox/renderer.ts)
         cfg_scale: params.cfgScale,
         sampler: params.sampler,
         seed: params.seed,

@@ -1,6 +1,6 @@
 // Provenance kept with every asset: the A1111 `parameters` text (read by most image tools) inside
 // the PNG, and a JSON sidecar with everything, for any format.
-import type { GenerationParams, JobRecord } from '../jobModel';
+import type { GenerationParams, JobRecord, SweepCell } from '../jobModel';
 import { fullModelName } from '../jobModel';
 
 /** The parameters recorded with an asset: all but `count` (each asset is one of them). */
@@ -19,6 +19,12 @@ export interface Provenance extends ProvenanceParams {
   readonly source?: string;
   /** The image this one was made from (an upscale from the gallery): the gallery shows the lineage. */
   readonly derivedFrom?: DerivedFrom;
+  /**
+   * The job's place in its sweep, when it is one of a batch: the batch id, the swept keys in the
+   * order written, this image's value of each, its coordinates and the sweep's shape (a grid of the
+   * batch can be laid out from the sidecars alone).
+   */
+  readonly sweep?: SweepCell;
   readonly index: number;
   readonly createdAt: string;
   readonly completedAt: string;
@@ -66,6 +72,7 @@ export function buildProvenance(
     remoteAssetId: output.remoteId,
     source: job.source.kind === 'promptFile' ? job.source.uri : job.source.kind,
     derivedFrom: derivedFrom(job),
+    sweep: job.sweep,
     index: output.index,
     createdAt: new Date(job.createdAt).toISOString(),
     completedAt: new Date(completedAt).toISOString(),

@@ -1,5 +1,8 @@
 // Renders the Sandbox provider's images: a layered landscape whose palette, sun and hills come from
-// a hash of the prompt and the seed, so the same prompt+seed+size always gives the same PNG bytes.
+// a hash of the prompt (and negative prompt) and the seed, so the same request always gives the same
+// PNG bytes. The other settings change the picture the way they change a real one, visibly enough
+// for a sweep's cells to be told apart: CFG scale its saturation and contrast (7 as drawn), steps
+// its smoothness (few steps band the gradients), the sampler its palette's hue.
 import { encodePngRgb } from '../results/png';
 import { seededRandom as random } from '../seededRandom';
 
@@ -8,7 +11,18 @@ export interface RenderSpec {
   readonly seed: number;
   readonly width: number;
   readonly height: number;
+  readonly negativePrompt?: string;
+  readonly cfgScale?: number;
+  readonly steps?: number;
+  readonly sampler?: string;
 }
+
+/** The CFG scale drawn as is; lower washes the picture out, higher makes it vivid and hard. */
+const NEUTRAL_CFG = 7;
+/** What an unfinished picture (few steps) fades towards. */
+const HAZE_GREY = 150;
+/** The sampler turns the palette by up to this many degrees either way. */
+const SAMPLER_HUE_DEGREES = 40;
 
 /** FNV-1a over UTF-16 code units: stable across platforms. */
 export function hashString(text: string): number {
@@ -42,9 +56,16 @@ interface Hill {
 }
 
 export function renderSandboxImage(spec: RenderSpec): Buffer {
+  return encodePngRgb(spec.width, spec.height, renderSandboxPixels(spec));
+}
+
+/** The picture as RGB bytes, row by row. */
+export function renderSandboxPixels(spec: RenderSpec): Uint8Array {
   const { width, height } = spec;
-  const next = random(hashString(spec.prompt) ^ Math.imul(spec.seed >>> 0, 0x9e3779b1));
-  const hue = next() * 360;
+  const text = spec.negativePrompt ? `${spec.prompt}\n${spec.negativePrompt}` : spec.prompt;
+  const next = random(hashString(text) ^ Math.imul(spec.seed >>> 0, 0x9e3779b1));
+  const samplerTurn = spec.sampler ? ((hashString(spec.sampler) % 1000) / 1000 - 0.5) * 2 * SAMPLER_HUE_DEGREES : 0;
+  const hue = (next() * 360 + samplerTurn + 360) % 360;
   const night = next() < 0.3;
   const skyTop = night ? hsl(hue, 0.55, 0.12) : hsl(hue, 0.65, 0.55);
   const skyBottom = night ? hsl((hue + 40) % 360, 0.5, 0.3) : hsl((hue + 50) % 360, 0.85, 0.8);
@@ -95,7 +116,34 @@ export function renderSandboxImage(spec: RenderSpec): Buffer {
     const y = Math.floor(sy * height);
     if (isSky(horizons, x, y / height)) pixels.fill(235, (y * width + x) * 3, (y * width + x) * 3 + 3);
   }
-  return encodePngRgb(width, height, pixels);
+  applyGuidanceAndSteps(pixels, spec.cfgScale, spec.steps);
+  return pixels;
+}
+
+/**
+ * CFG scale → saturation and contrast around the drawn picture (none at 7). Steps → an unfinished
+ * look that clears as they grow: a grey haze (gone by about 100 steps) and fewer levels per channel,
+ * so few steps show as bands in the sky. Unset steps draw the finished picture.
+ */
+function applyGuidanceAndSteps(pixels: Uint8Array, cfgScale: number | undefined, steps: number | undefined): void {
+  const guidance = (cfgScale ?? NEUTRAL_CFG) / NEUTRAL_CFG;
+  const saturation = Math.min(2.2, Math.max(0.1, guidance ** 0.9));
+  const contrast = Math.min(1.6, Math.max(0.55, 0.65 + 0.35 * guidance));
+  const haze = steps === undefined ? 0 : 0.6 * Math.exp(-steps / 25);
+  const levels = steps === undefined ? 256 : Math.min(256, Math.max(3, Math.round(steps)));
+  if (saturation === 1 && contrast === 1 && haze === 0 && levels === 256) return;
+  const bucket = 255 / (levels - 1);
+  for (let offset = 0; offset < pixels.length; offset += 3) {
+    const [r, g, b] = [pixels[offset]!, pixels[offset + 1]!, pixels[offset + 2]!];
+    const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+    for (let channel = 0; channel < 3; channel++) {
+      const saturated = luma + (pixels[offset + channel]! - luma) * saturation;
+      const contrasted = (saturated - 128) * contrast + 128;
+      const hazed = contrasted + (HAZE_GREY - contrasted) * haze;
+      const clamped = Math.min(255, Math.max(0, hazed));
+      pixels[offset + channel] = levels === 256 ? clamped : Math.round(clamped / bucket) * bucket;
+    }
+  }
 }
 
 function isSky(horizons: readonly Float64Array[], x: number, v: number): boolean {

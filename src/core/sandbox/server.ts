@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
-import { renderSandboxImage } from './renderer';
+import { renderSandboxImage, type RenderSpec } from './renderer';
 import { decodePngRgb } from '../results/png';
 import { MAX_UPSCALED_SIDE, SANDBOX_UPSCALE_FACTOR, upscalePng } from './upscaler';
 import { scheduleJobs, type JobSlot } from './schedule';
@@ -33,6 +33,8 @@ interface SandboxJob {
   readonly seeds: readonly number[];
   /** An upscale of the PNG it was sent (kept beside the state file), not a render. */
   readonly upscale?: { readonly factor: number };
+  /** The settings the picture depends on besides prompt, seed and size (renderer.ts). */
+  readonly look?: Pick<RenderSpec, 'negativePrompt' | 'cfgScale' | 'steps' | 'sampler'>;
   cancelledAt?: number;
 }
 
@@ -65,8 +67,23 @@ function integerIn(value: unknown, name: string, min: number, max: number, fallb
   return value;
 }
 
+function numberIn(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RequestError(400, `${name} must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function optionalText(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new RequestError(400, `${name} must be a string`);
+  return value || undefined;
+}
+
 export class SandboxServer {
   private server: Server | undefined;
+  private starting: Promise<string> | undefined;
   private readonly jobs = new Map<string, SandboxJob>();
   private readonly now: () => number;
   private readonly imageCache = new Map<string, Buffer>();
@@ -88,8 +105,14 @@ export class SandboxServer {
     return this.server?.listening === true;
   }
 
-  async start(): Promise<string> {
-    if (this.isRunning) return this.url;
+  /** Starts listening, once however many callers ask at the same time. */
+  start(): Promise<string> {
+    if (this.isRunning) return Promise.resolve(this.url);
+    this.starting ??= this.listen().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async listen(): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -239,6 +262,12 @@ export class SandboxServer {
     const height = integerIn(body.height, 'height', 64, 2048, 512);
     const count = integerIn(body.count, 'count', 1, 4, 1);
     const firstSeed = integerIn(body.seed, 'seed', 0, 0xffffffff, Math.floor(Math.random() * 0xffffffff));
+    const look = {
+      negativePrompt: optionalText(body.negative_prompt, 'negative_prompt'),
+      cfgScale: numberIn(body.cfg_scale, 'cfg_scale', 0, 50),
+      steps: body.steps === undefined || body.steps === null ? undefined : integerIn(body.steps, 'steps', 1, 200, 0),
+      sampler: optionalText(body.sampler, 'sampler'),
+    };
     const job: SandboxJob = {
       id: randomUUID(),
       requestId,
@@ -249,6 +278,7 @@ export class SandboxServer {
       width,
       height,
       seeds: Array.from({ length: count }, (_, i) => (firstSeed + i) >>> 0),
+      look,
     };
     this.jobs.set(job.id, job);
     this.save();
@@ -314,7 +344,7 @@ export class SandboxServer {
     if (!png) {
       png = job.upscale
         ? upscalePng(this.source(job.id), job.upscale.factor)
-        : renderSandboxImage({ prompt: job.prompt, seed: job.seeds[index]!, width: job.width, height: job.height });
+        : renderSandboxImage({ prompt: job.prompt, seed: job.seeds[index]!, width: job.width, height: job.height, ...job.look });
       this.imageCache.clear(); // keep one image: results are downloaded once, at once
       this.imageCache.set(key, png);
     }

@@ -4,7 +4,7 @@
 // generation bounds are generationParams.ts's: one definition. Engine bundle only (zod).
 import { z } from 'zod';
 import { generationParamsSchema } from '../generationParams';
-import { describeIssue } from '../prompt/frontMatterCheck';
+import { describeIssue } from '../prompt/frontMatterValues';
 import { isUnsafeRelativePath } from '../prompt/promptSchema';
 import { isWindowsDeviceName } from '../results/assetNaming';
 

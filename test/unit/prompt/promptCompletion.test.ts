@@ -16,7 +16,7 @@ const labels = (items: readonly PromptCompletion[]) => items.map((item) => item.
 
 test('keys at the top level, without those already written', () => {
   const items = complete('---\nmodel: sandbox/landscape\n|\n---\nA castle');
-  assert.deepEqual(labels(items), ['config', 'input', 'output', 'metadata', 'name', 'variant', 'description', 'tools']);
+  assert.deepEqual(labels(items), ['config', 'sweep', 'input', 'output', 'metadata', 'name', 'variant', 'description', 'tools']);
   const config = items.find((item) => item.label === 'config')!;
   assert.equal(config.insertText, 'config:');
   assert.match(config.documentation!, /Generation parameters/);

@@ -1,12 +1,10 @@
 // The Jobs view's refresh policy (issue 13), counted on a real JobStore's change stream: one event per
 // window with the changed rows, the root only when top-level rows come or go, ticks only for shown rows.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobStore } from '../../../src/core/jobs/jobStore';
 import type { JobRecord, JobSource, JobStatus } from '../../../src/core/jobModel';
-import { JobsTreeModel, type JobsTreeModelOptions } from '../../../src/views/jobsTreeModel';
-import type { TreeChange } from '../../../src/views/treeChangeBatcher';
-import { memoryPersistence } from '../helpers';
+import { treeModelHarness } from './treeModelHarness';
 
 const FILE_A: JobSource = { kind: 'promptFile', uri: 'file:///w/a.prompt' };
 const FILE_B: JobSource = { kind: 'promptFile', uri: 'file:///w/b.prompt' };
@@ -28,19 +26,7 @@ function job(id: string, status: JobStatus, source: JobSource = TYPED): JobRecor
   };
 }
 
-/** A store holding `jobs`, and a model over it whose events are recorded. Timers are mocked. */
-function setup(t: TestContext, jobs: JobRecord[], options: JobsTreeModelOptions = {}) {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const store = new JobStore(memoryPersistence(jobs));
-  const model = new JobsTreeModel(store, { batchMs: 100, tickMs: 1000, ...options });
-  const events: TreeChange<string>[] = [];
-  model.onDidChange((change) => events.push(change));
-  t.after(() => {
-    model.dispose();
-    store.dispose();
-  });
-  return { store, model, events };
-}
+const setup = treeModelHarness;
 
 /** A change that does not start a disk write right away (progress only). */
 function progress(store: JobStore, id: string, value: number): void {

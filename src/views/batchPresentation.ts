@@ -1,0 +1,104 @@
+// How a sweep's batch reads in the Jobs view: its row (the cells' states counted, elapsed time, what
+// was swept) and its cells' rows (each cell's values): pure functions of the job records.
+import { formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
+import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
+
+export interface BatchSummary {
+  readonly total: number;
+  readonly active: number;
+  readonly succeeded: number;
+  /** Failed or expired: ended without a result, by the provider's or the engine's hand. */
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly images: number;
+}
+
+export function summarizeBatch(jobs: readonly JobRecord[]): BatchSummary {
+  let [active, succeeded, failed, cancelled, images] = [0, 0, 0, 0, 0];
+  for (const job of jobs) {
+    if (!isTerminal(job.status)) active++;
+    else if (job.status === 'succeeded') succeeded++;
+    else if (job.status === 'cancelled') cancelled++;
+    else failed++;
+    images += job.assets.length;
+  }
+  return { total: jobs.length, active, succeeded, failed, cancelled, images };
+}
+
+/**
+ * The batch row's label, state first as a job's: "7/18 done · 1 failed" while cells run (no running
+ * time: the row would refresh every second, and with it all its rows), "18 images · 1:05" or
+ * "16 images · 2 failed · 1:05" once none does.
+ */
+export function batchStateLabel(jobs: readonly JobRecord[], now: number): string {
+  const summary = summarizeBatch(jobs);
+  const started = Math.min(...jobs.map((job) => job.createdAt));
+  const ended = Math.max(...jobs.map((job) => job.finishedAt ?? now));
+  const problems = [
+    summary.failed ? `${summary.failed} failed` : '',
+    summary.cancelled && summary.active === 0 ? `${summary.cancelled} cancelled` : '',
+  ].filter(Boolean);
+  const head =
+    summary.active > 0
+      ? `${summary.total - summary.active}/${summary.total} done`
+      : `${summary.images} image${summary.images === 1 ? '' : 's'}`;
+  return [head, ...problems, ...(summary.active > 0 ? [] : [formatElapsed(ended - started)])].join(' · ');
+}
+
+/** After the state, dimmed: what was swept, "sweep 3 × 3 × 2: seed × cfgScale × place". */
+export function batchDescription(cell: SweepCell): string {
+  return `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}`;
+}
+
+/** A cell's row, after its state: its values, "seed 1 · cfgScale 5 · place a valley". */
+export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
+  return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
+}
+
+/** Spinning while cells run; a warning once some ended without a result; the pass mark when all made one. */
+export function batchIcon(summary: BatchSummary): { icon: string; colour?: string } {
+  if (summary.active > 0) return STATUS_ICONS.running;
+  if (summary.failed > 0) return { icon: 'warning', colour: 'problemsWarningIcon.foreground' };
+  return summary.succeeded === summary.total ? STATUS_ICONS.succeeded : STATUS_ICONS.cancelled;
+}
+
+/** Tokens matched by `viewItem =~ /\bbatchCancelable\b/` in package.json menus (apart from a job's). */
+export function batchContextValue(summary: BatchSummary): string {
+  const tokens = ['jobBatch'];
+  if (summary.active > 0) tokens.push('batchCancelable');
+  if (summary.failed + summary.cancelled > 0) tokens.push('batchRetryable');
+  if (summary.active === 0) tokens.push('batchRemovable');
+  return tokens.join(' ');
+}
+
+/** The values each swept key took, in order, from the cells present. */
+export function sweptValues(jobs: readonly JobRecord[]): { readonly key: string; readonly values: readonly string[] }[] {
+  const first = jobs[0]?.sweep;
+  if (!first) return [];
+  return first.keys.map((key, axis) => {
+    const values = new Array<string>(first.shape[axis]!);
+    for (const job of jobs) if (job.sweep) values[job.sweep.position[axis]!] = String(job.sweep.values[axis]);
+    return { key, values: values.map((value) => value ?? '?') };
+  });
+}
+
+export function batchTooltipMarkdown(jobs: readonly JobRecord[]): string {
+  const summary = summarizeBatch(jobs);
+  const models = [...new Set(jobs.map((job) => fullModelName(job.request)))];
+  const counts = [
+    summary.active ? `${summary.active} unfinished` : '',
+    summary.succeeded ? `${summary.succeeded} succeeded` : '',
+    summary.failed ? `${summary.failed} failed` : '',
+    summary.cancelled ? `${summary.cancelled} cancelled` : '',
+  ].filter(Boolean);
+  return [
+    `**Sweep of ${summary.total} job${summary.total === 1 ? '' : 's'}** — ${models.map(escapeMarkdown).join(', ')}`,
+    '',
+    counts.join(' · '),
+    '',
+    ...sweptValues(jobs)
+      .map(({ key, values }) => `${escapeMarkdown(key)}: ${values.map(escapeMarkdown).join(', ')}`)
+      .flatMap((line) => [line, '']),
+    `Batch: \`${jobs[0]?.sweep?.batchId ?? ''}\``,
+  ].join('\n');
+}
