@@ -7,3 +7,5 @@ export { HttpClient } from './core/http';
 export { PROVIDER_IMPLEMENTATIONS } from './core/providers/registry';
 export { subModelHealth, subModelPurgeQueue } from './core/providers/submodel';
 export { estimateTamsCredits } from './core/providers/tams';
+export { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from './core/results/contactSheet';
+export { renderContactSheet } from './core/results/contactSheetImage';

@@ -1,10 +1,10 @@
 // The job record every part of the extension shares. Plain data, so it can be persisted as JSON
 // in workspace state and survive a window reload.
-import type { GenerationParams } from './generationParams';
+import type { GenerationParams, SweepCell } from './generationParams';
 import type { ProviderErrorKind } from './errors';
 
 /** Defined with its schema; a type-only import, so zod stays out of the activation bundle. */
-export type { GenerationParams };
+export type { GenerationParams, SweepCell };
 
 export type ProviderId = 'sandbox' | 'serika' | 'tams' | 'bifrost' | 'photogpt' | 'submodel';
 
@@ -82,6 +82,8 @@ export interface JobRecord {
   readonly request: GenerationRequest;
   readonly source: JobSource;
   readonly output: OutputTarget;
+  /** Set when the job is one cell of a `.prompt` file's sweep: its batch, and its place in it. */
+  readonly sweep?: SweepCell;
   readonly createdAt: number;
   readonly status: JobStatus;
   /** Provider's job id, persisted the moment the provider returns it. */

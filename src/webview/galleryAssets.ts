@@ -22,6 +22,8 @@ export function galleryAsset(entry: GalleryEntry, src: string, path: string): Ga
     cfgScale: entry.cfgScale,
     sampler: entry.sampler,
     createdAt: entry.createdAt,
+    index: entry.index,
+    sweep: entry.sweep,
   };
 }
 

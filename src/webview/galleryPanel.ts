@@ -7,11 +7,13 @@ import {
   type GalleryRequest,
   type GalleryToHostMessage,
   type HostToGalleryMessage,
+  type SaveContactSheetRequest,
 } from '../shared/webviewProtocol';
 import { DisposableOwner, disposeAll } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
 import { galleryAsset, liveJobs } from './galleryAssets';
+import { sweepJobStates } from '../core/results/sweepJobs';
 import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
 
@@ -34,6 +36,11 @@ export interface GalleryFileActions {
   trash(target: { readonly uri: string }): Promise<boolean>;
 }
 
+/** "Save contact sheet" (services/contactSheets.ts): writes the grid's page as one PNG and says where. */
+export interface GalleryContactSheets {
+  save(request: SaveContactSheetRequest): Promise<string>;
+}
+
 export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
@@ -47,6 +54,7 @@ export class GalleryPanel extends DisposableOwner {
     private readonly store: JobStore,
     private readonly files: GalleryFiles,
     private readonly fileCommands: GalleryFileActions,
+    private readonly contactSheets: GalleryContactSheets,
     private readonly log: Log,
   ) {
     super();
@@ -156,7 +164,8 @@ export class GalleryPanel extends DisposableOwner {
       return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri));
     });
     this.shown = assets.map((asset) => asset.path);
-    this.post({ type: 'assets', assets, live: liveJobs(this.store.all()) });
+    const jobs = this.store.all();
+    this.post({ type: 'assets', assets, live: liveJobs(jobs), sweepJobs: sweepJobStates(jobs) });
   }
 
   private post(message: HostToGalleryMessage): void {
@@ -186,7 +195,8 @@ export class GalleryPanel extends DisposableOwner {
   }
 
   /** Acts on an image the gallery lists; the file commands refuse any URI the index does not hold. */
-  private async handle(request: GalleryRequest): Promise<string> {
+  private async handle(request: GalleryRequest | SaveContactSheetRequest): Promise<string> {
+    if (request.type === 'saveContactSheet') return this.contactSheets.save(request);
     const target = { uri: request.uri };
     switch (request.type) {
       case 'insert': {

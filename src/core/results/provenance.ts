@@ -1,6 +1,6 @@
 // Provenance kept with every asset: the A1111 `parameters` text (read by most image tools) inside
 // the PNG, and a JSON sidecar with everything, for any format.
-import type { GenerationParams, JobRecord } from '../jobModel';
+import type { GenerationParams, JobRecord, SweepCell } from '../jobModel';
 import { fullModelName } from '../jobModel';
 
 /** The parameters recorded with an asset: all but `count` (each asset is one of them). */
@@ -17,6 +17,12 @@ export interface Provenance extends ProvenanceParams {
   /** The provider's id for this image, where it has one (PhotoGPT: the id to upscale it by). */
   readonly remoteAssetId?: string;
   readonly source?: string;
+  /**
+   * The job's place in its sweep, when it is one of a batch: the batch id, the swept keys in the
+   * order written, this image's value of each, its coordinates and the sweep's shape (a grid of the
+   * batch can be laid out from the sidecars alone).
+   */
+  readonly sweep?: SweepCell;
   readonly index: number;
   readonly createdAt: string;
   readonly completedAt: string;
@@ -45,6 +51,7 @@ export function buildProvenance(
     remoteJobId: job.remoteId,
     remoteAssetId: output.remoteId,
     source: job.source.kind === 'promptFile' ? job.source.uri : job.source.kind,
+    sweep: job.sweep,
     index: output.index,
     createdAt: new Date(job.createdAt).toISOString(),
     completedAt: new Date(completedAt).toISOString(),
