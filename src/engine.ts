@@ -1,5 +1,5 @@
 // The part of the extension loaded on first use instead of at activation: .prompt parsing (yaml, zod),
-// HTTP (undici) and the providers. Bundled on its own as dist/engine.js.
+// HTTP (undici), the providers and the contact sheet (pngjs). Bundled on its own as dist/engine.js.
 export { checkPromptFile } from './core/prompt/promptCheck';
 export { promptCompletions } from './core/prompt/promptCompletion';
 export { promptHover } from './core/prompt/promptHover';

@@ -112,7 +112,9 @@ app.replaceChildren(
 
 /** "a paper boat… · steps × cfgScale (10 × 10)". */
 function batchTitle(batch: SweepBatch<GalleryAsset>): string {
-  const prompt = batch.images[0]?.prompt ?? '';
+  // a swept {{variable}} makes each prompt different: then the keys say it all
+  const prompts = new Set(batch.images.map((image) => image.prompt));
+  const prompt = prompts.size === 1 ? [...prompts][0]! : '';
   const short = prompt.length > 40 ? `${prompt.slice(0, 40)}…` : prompt;
   return `${short ? `${short} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
 }
