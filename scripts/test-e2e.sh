@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Browser check of the packaged extension in code-server (palette, jobs view, gallery webview, Insert).
+# Browser checks of the packaged extension in code-server (palette, jobs view, gallery webview, Insert;
+# a sweep's grid, its 100-cell render figures, Save contact sheet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec node test/e2e/gallery.e2e.mjs
+node test/e2e/gallery.e2e.mjs
+exec node test/e2e/sweepGrid.e2e.mjs

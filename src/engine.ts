@@ -1,6 +1,6 @@
 // The part of the extension loaded on first use instead of at activation: .prompt parsing (yaml, zod),
-// HTTP (undici), the providers, the Sandbox's job server, and what the chat agent tools decide and say.
-// Bundled on its own as dist/engine.js; nothing here imports `vscode`.
+// HTTP (undici), the providers, the Sandbox's job server, the contact sheet (pngjs), and what the chat
+// agent tools decide and say. Bundled on its own as dist/engine.js; nothing here imports `vscode`.
 export { checkPromptFile } from './core/prompt/promptCheck';
 export { promptCompletions } from './core/prompt/promptCompletion';
 export { promptHover } from './core/prompt/promptHover';
@@ -22,3 +22,5 @@ export {
 } from './tools/generateImageText';
 export { imagesText, selectImages } from './tools/listImagesText';
 export { SandboxServer } from './core/sandbox/server';
+export { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from './core/results/contactSheet';
+export { renderContactSheet } from './core/results/contactSheetImage';

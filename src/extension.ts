@@ -17,6 +17,7 @@ import { JobStore } from './core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/jobs/pollPolicy';
 import { ApiKeys } from './services/apiKeys';
 import { GalleryFiles } from './services/galleryFiles';
+import { ContactSheets } from './services/contactSheets';
 import * as config from './services/config';
 import { Log } from './services/log';
 import { ProviderKeyContext } from './services/providerKeyContext';
@@ -41,6 +42,8 @@ export interface ImageJobsApi {
   readonly jobsTree: vscode.TreeDataProvider<string>;
   /** The gallery lists images on disk; `listed()` gives their workspace-relative paths. */
   readonly gallery: { readonly isOpen: boolean; listed(): readonly string[] };
+  /** What the gallery's "Save contact sheet" does, for scripts and tests. */
+  readonly contactSheets: Pick<ContactSheets, 'write'>;
 }
 
 export function activate(context: vscode.ExtensionContext): ImageJobsApi {
@@ -71,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const galleryFiles = push(new GalleryFiles(store, log));
   const assetFiles = push(new AssetFileCommands(galleryFiles, log));
   const upscales = new UpscaleCommands(assetFiles, jobs, providerAccess, log);
-  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, upscales, log));
+  const contactSheets = new ContactSheets(galleryFiles, store, log);
+  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, upscales, contactSheets, log));
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);
@@ -110,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
     hasApiKey: (provider) => apiKeys.has(provider),
     jobsTree,
     gallery,
+    contactSheets,
   };
 }
 

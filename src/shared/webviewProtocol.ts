@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 // the one parameters type (core/generationParams.ts), as provenance records it; a type only, erased from the webview bundle
 import type { ProvenanceParams } from '../core/results/provenance';
+import type { SweepCell } from '../core/generationParams';
 
 /** An image on disk, as its sidecar describes it. Named by its file, never by a job: a file may have no job record. */
 export interface GalleryAsset extends ProvenanceParams {
@@ -22,6 +23,17 @@ export interface GalleryAsset extends ProvenanceParams {
   readonly derived?: readonly string[];
   /** Its provider can upscale it (the Sandbox, PhotoGPT by its image id): the card offers "Upscale". */
   readonly canUpscale?: boolean;
+  /** Which of its job's images this is. */
+  readonly index?: number;
+  /** Its place in a sweep's batch: the gallery lays the batch out as a grid (core/results/sweepGrid.ts). */
+  readonly sweep?: SweepCell;
+}
+
+/** A job of a sweep with no image (failed, canceled, on its way): its grid cell says so. */
+export interface GallerySweepJob {
+  readonly sweep: SweepCell;
+  readonly status: string;
+  readonly message?: string;
 }
 
 /** A job still on its way: live state that job history adds to the files on disk. */
@@ -34,7 +46,13 @@ export interface GalleryLiveJob {
 }
 
 export type HostToGalleryMessage =
-  | { readonly type: 'assets'; readonly assets: readonly GalleryAsset[]; readonly live: readonly GalleryLiveJob[] }
+  | {
+      readonly type: 'assets';
+      readonly assets: readonly GalleryAsset[];
+      readonly live: readonly GalleryLiveJob[];
+      /** This window's jobs of a sweep that have no image: only this window's job history knows them. */
+      readonly sweepJobs: readonly GallerySweepJob[];
+    }
   | { readonly type: 'reply'; readonly requestId: number; readonly ok: boolean; readonly message: string };
 
 // Messages from the webview are untrusted input: the host parses them with these schemas and the
@@ -55,6 +73,17 @@ export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, 
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
+const axis = z.int().check(z.nonnegative(), z.lte(64));
+/** "Save contact sheet": the batch's grid as the gallery shows it (rows, columns, the page's value of each other key). */
+const saveContactSheet = z.strictObject({
+  type: z.literal('saveContactSheet'),
+  batchId: z.string().check(z.minLength(1), z.maxLength(200)),
+  rows: axis,
+  columns: z.optional(axis),
+  page: z.array(z.int().check(z.nonnegative(), z.lte(100_000))).check(z.maxLength(64)),
+  ...withRequestId,
+});
+
 export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.extend(insert, withRequestId),
@@ -63,11 +92,13 @@ export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.extend(copyPrompt, withRequestId),
   z.extend(trash, withRequestId),
   z.extend(upscale, withRequestId),
+  saveContactSheet,
 ]);
 
 /** What a card asks the host to do; the webview adds a requestId to match the reply. */
 export type GalleryRequest = Readonly<z.infer<typeof galleryRequestSchema>>;
 export type GalleryToHostMessage = Readonly<z.infer<typeof galleryToHostMessageSchema>>;
+export type SaveContactSheetRequest = Readonly<z.infer<typeof saveContactSheet>>;
 
 export type GallerySort = 'newest' | 'oldest' | 'prompt' | 'model';
 
@@ -75,6 +106,8 @@ export type GallerySort = 'newest' | 'oldest' | 'prompt' | 'model';
 export interface GalleryUiState {
   readonly filter: string;
   readonly sort?: GallerySort;
+  /** The sweep batch shown as a grid, and how (rows, columns, page); none: every image as cards. */
+  readonly grid?: { readonly batchId: string; readonly rows?: number; readonly columns?: number; readonly page?: readonly number[] };
 }
 
 export const GALLERY_VIEW_TYPE = 'imageJobs.gallery';

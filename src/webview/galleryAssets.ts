@@ -51,6 +51,8 @@ export function galleryAsset(entry: GalleryEntry, src: string, path: string, con
       : {}),
     ...(derived?.length ? { derived } : {}),
     ...(provider === 'sandbox' || (provider && context.trusted !== false) ? { canUpscale: true } : {}),
+    index: entry.index,
+    sweep: entry.sweep,
   };
 }
 

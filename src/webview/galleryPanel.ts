@@ -7,11 +7,13 @@ import {
   type GalleryRequest,
   type GalleryToHostMessage,
   type HostToGalleryMessage,
+  type SaveContactSheetRequest,
 } from '../shared/webviewProtocol';
 import { DisposableOwner, disposeAll } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
 import { galleryAsset, lineage, liveJobs } from './galleryAssets';
+import { sweepJobStates } from '../core/results/sweepJobs';
 import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
 
@@ -40,6 +42,11 @@ export interface GalleryDerivations {
   upscale(target: { readonly uri: string }, interactive: boolean): Promise<string | undefined>;
 }
 
+/** "Save contact sheet" (services/contactSheets.ts): writes the grid's page as one PNG and says where. */
+export interface GalleryContactSheets {
+  save(request: SaveContactSheetRequest): Promise<string>;
+}
+
 export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
@@ -54,6 +61,7 @@ export class GalleryPanel extends DisposableOwner {
     private readonly files: GalleryFiles,
     private readonly fileCommands: GalleryFileActions,
     private readonly derivations: GalleryDerivations,
+    private readonly contactSheets: GalleryContactSheets,
     private readonly log: Log,
   ) {
     super();
@@ -166,7 +174,8 @@ export class GalleryPanel extends DisposableOwner {
       return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri), context);
     });
     this.shown = assets.map((asset) => asset.path);
-    this.post({ type: 'assets', assets, live: liveJobs(this.store.all()) });
+    const jobs = this.store.all();
+    this.post({ type: 'assets', assets, live: liveJobs(jobs), sweepJobs: sweepJobStates(jobs) });
   }
 
   private post(message: HostToGalleryMessage): void {
@@ -196,7 +205,8 @@ export class GalleryPanel extends DisposableOwner {
   }
 
   /** Acts on an image the gallery lists; the file commands refuse any URI the index does not hold. */
-  private async handle(request: GalleryRequest): Promise<string> {
+  private async handle(request: GalleryRequest | SaveContactSheetRequest): Promise<string> {
+    if (request.type === 'saveContactSheet') return this.contactSheets.save(request);
     const target = { uri: request.uri };
     switch (request.type) {
       case 'insert': {

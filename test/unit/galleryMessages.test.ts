@@ -21,8 +21,26 @@ describe('gallery messages from the webview', () => {
       { type: 'copyPrompt', uri: 'file:///w/assets/generated/boat.png', requestId: 4 },
       { type: 'delete', uri: 'file:///w/assets/generated/boat.png', requestId: 5 },
       { type: 'upscale', uri: 'file:///w/assets/generated/boat.png', requestId: 6 },
+      { type: 'saveContactSheet', batchId: 'b1', rows: 0, columns: 1, page: [0, 0, 2], requestId: 6 },
+      { type: 'saveContactSheet', batchId: 'b1', rows: 0, page: [0], requestId: 7 },
     ];
     for (const message of valid) assert.deepEqual(readGalleryMessage(message), { ok: true, message });
+  });
+
+  it('rejects a contact sheet request with a bad batch, axis or page', () => {
+    const base = { type: 'saveContactSheet', batchId: 'b1', rows: 0, page: [0], requestId: 1 };
+    for (const bad of [
+      { batchId: '' },
+      { batchId: HUGE },
+      { rows: -1 },
+      { rows: 1.5 },
+      { columns: 'x' },
+      { page: [-1] },
+      { page: new Array(65).fill(0) },
+      { uri: 'file:///x' },
+    ]) {
+      rejected({ ...base, ...bad });
+    }
   });
 
   it('rejects what is not a message at all', () => {

@@ -1,21 +1,26 @@
 // The gallery webview: renders the images the host sends (files on disk, plus running jobs), sorts,
-// filters, shows one large or several side by side, and asks the host to act on a file.
+// filters, shows one large or several side by side, lays a sweep's batch out as a grid, and asks the
+// host to act on a file.
 // DOM is built with textContent only, so nothing from a prompt is ever parsed as HTML.
 import type {
   GalleryAsset,
   GalleryLiveJob,
   GalleryRequest,
   GallerySort,
+  GallerySweepJob,
   GalleryToHostMessage,
   GalleryUiState,
   HostToGalleryMessage,
+  SaveContactSheetRequest,
 } from '../../src/shared/webviewProtocol';
+import { sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
 import { isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
 import { card, liveCard } from './card';
 import { showComparison } from './compare';
 import { button, element } from './dom';
 import { refreshLightbox, showLightbox } from './lightbox';
 import { closeOverlay } from './overlay';
+import { pageImages, sweepGrid } from './sweepGrid';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -29,13 +34,16 @@ const app = document.getElementById('app')!;
 const saved = vscode.getState();
 let assets: readonly GalleryAsset[] = [];
 let live: readonly GalleryLiveJob[] = [];
+let sweepJobs: readonly GallerySweepJob[] = [];
+let batches: SweepBatch<GalleryAsset>[] = [];
+let gridState = saved?.grid;
 let filter = saved?.filter ?? '';
 let sort: GallerySort = isSort(saved?.sort) ? saved.sort : 'newest';
 const selected = new Set<string>();
 let nextRequestId = 1;
 const pending = new Map<number, HTMLElement>();
 
-function request(body: GalleryRequest, status: HTMLElement): void {
+function request(body: GalleryRequest | Omit<SaveContactSheetRequest, 'requestId'>, status: HTMLElement): void {
   const requestId = nextRequestId++;
   pending.set(requestId, status);
   status.textContent = '…';
@@ -70,7 +78,7 @@ function show(uris: readonly string[]): void {
 }
 
 function saveState(): void {
-  vscode.setState({ filter, sort });
+  vscode.setState({ filter, sort, grid: gridState });
 }
 
 const search = element('input', {
@@ -108,10 +116,87 @@ const clearButton = button('Clear selection', 'Unselect all images', () => {
 });
 const selection = element('div', { className: 'selection' }, [compareButton, clearButton]);
 const grid = element('section', { className: 'grid', ariaLabel: 'Images' });
+const batchSelect = element('select', { ariaLabel: 'Show a sweep as a grid', title: 'Show a sweep as a grid' });
+batchSelect.addEventListener('change', () => {
+  gridState = batchSelect.value ? { batchId: batchSelect.value } : undefined;
+  saveState();
+  render();
+});
+const sweepView = element('div', { className: 'sweep-view' });
 app.replaceChildren(
-  element('header', {}, [element('h1', { textContent: 'Image Jobs Gallery' }), search, sortSelect, count, selection]),
+  element('header', {}, [element('h1', { textContent: 'Image Jobs Gallery' }), batchSelect, search, sortSelect, count, selection]),
   grid,
+  sweepView,
 );
+
+/** "a paper boat… · steps × cfgScale (10 × 10)". */
+function batchTitle(batch: SweepBatch<GalleryAsset>): string {
+  // a swept {{variable}} makes each prompt different: then the keys say it all
+  const prompts = new Set(batch.images.map((image) => image.prompt));
+  const prompt = prompts.size === 1 ? [...prompts][0]! : '';
+  const short = prompt.length > 40 ? `${prompt.slice(0, 40)}…` : prompt;
+  return `${short ? `${short} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
+}
+
+function renderBatchSelect(): void {
+  batchSelect.hidden = batches.length === 0;
+  batchSelect.replaceChildren(
+    element('option', { value: '', textContent: 'All images', selected: !gridState }),
+    ...batches.map((batch) =>
+      element('option', {
+        value: batch.batchId,
+        textContent: `Grid: ${batchTitle(batch)}`,
+        selected: batch.batchId === gridState?.batchId,
+      }),
+    ),
+  );
+}
+
+function shownBatch(): SweepBatch<GalleryAsset> | undefined {
+  return gridState && batches.find((batch) => batch.batchId === gridState!.batchId);
+}
+
+/** What the lightbox steps through: the grid page's images, or the cards'. */
+function lightboxList(): readonly GalleryAsset[] {
+  const batch = shownBatch();
+  return batch ? pageImages(batch, gridState!) : visible();
+}
+
+/** The batch grid when one is picked (and still there), the cards otherwise. */
+function render(): void {
+  const batch = shownBatch();
+  renderBatchSelect();
+  for (const node of [search, sortSelect, count, selection]) node.hidden = batch !== undefined;
+  grid.hidden = batch !== undefined;
+  sweepView.hidden = batch === undefined;
+  if (!batch) {
+    sweepView.replaceChildren();
+    renderGrid();
+    return;
+  }
+  const choose = (choice: GridChoice) => {
+    gridState = { batchId: batch.batchId, rows: choice.rows, columns: choice.columns, page: choice.page };
+    saveState();
+    render();
+  };
+  sweepView.replaceChildren(
+    sweepGrid(batch, gridState!, {
+      view: (asset) => showLightbox(lightboxList, asset.uri, { request, show }),
+      choose,
+      saveContactSheet: (choice, status) =>
+        request(
+          {
+            type: 'saveContactSheet',
+            batchId: batch.batchId,
+            rows: choice.rows ?? 0,
+            columns: choice.columns,
+            page: [...(choice.page ?? [])],
+          },
+          status,
+        ),
+    }),
+  );
+}
 
 function renderGrid(): void {
   const shown = visible();
@@ -123,7 +208,7 @@ function renderGrid(): void {
   clearButton.hidden = selected.size === 0;
   const handlers = {
     request,
-    view: (asset: GalleryAsset) => showLightbox(visible, asset.uri, { request, show }),
+    view: (asset: GalleryAsset) => showLightbox(lightboxList, asset.uri, { request, show }),
     show,
     select: (asset: GalleryAsset, on: boolean) => {
       if (on) selected.add(asset.uri);
@@ -141,10 +226,12 @@ window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) =
   if (message.type === 'assets') {
     assets = message.assets;
     live = message.live;
+    sweepJobs = message.sweepJobs;
+    batches = sweepBatches(assets, sweepJobs);
     const known = new Set(assets.map((asset) => asset.uri));
     for (const uri of selected) if (!known.has(uri)) selected.delete(uri);
-    renderGrid();
-    refreshLightbox(visible);
+    render();
+    refreshLightbox(lightboxList);
   } else if (message.type === 'reply') {
     const status = pending.get(message.requestId);
     pending.delete(message.requestId);
@@ -155,5 +242,5 @@ window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) =
   }
 });
 
-renderGrid();
+render();
 vscode.postMessage({ type: 'ready' });

@@ -3,6 +3,7 @@
 // so each is size-capped, parsed with a schema, and may only name the image beside it. No `vscode`
 // import: paths are URI strings, and the watcher service feeds this index.
 import * as z from 'zod/mini';
+import type { SweepCell } from '../generationParams';
 import type { ProvenanceParams } from './provenance';
 
 /** One image the gallery can show, as its sidecar describes it. */
@@ -20,6 +21,10 @@ export interface GalleryEntry extends ProvenanceParams {
   readonly derivedFrom?: { readonly operation: 'upscale'; readonly uri: string; readonly file: string };
   /** Milliseconds since the epoch: when the image was completed. */
   readonly createdAt: number;
+  /** Which of its job's images this is (a job may make several). */
+  readonly index?: number;
+  /** The image's place in a sweep, when a `.prompt` file's sweep made it (see sweepGrid.ts). */
+  readonly sweep?: SweepCell;
 }
 
 /** A sidecar bigger than this is not ours (ours are well under 4 KB). */
@@ -33,6 +38,31 @@ const date = z.string().check(
   z.maxLength(40),
   z.refine((value) => Number.isFinite(Date.parse(value))),
 );
+
+/** The most swept keys a sidecar's grid may have (a sweep of more is not one to look at as a grid). */
+const MAX_SWEEP_KEYS = 8;
+
+/** SweepCell (generationParams.ts) in zod/mini, with sizes capped: this bundle loads at activation. */
+const sweepSchema = z
+  .object({
+    batchId: text(200).check(z.minLength(1)),
+    keys: z.array(text(100).check(z.minLength(1))).check(z.minLength(1), z.maxLength(MAX_SWEEP_KEYS)),
+    values: z.array(z.union([text(500), finite])).check(z.maxLength(MAX_SWEEP_KEYS)),
+    position: z.array(count).check(z.maxLength(MAX_SWEEP_KEYS)),
+    shape: z.array(count.check(z.gte(1), z.lte(1000))).check(z.maxLength(MAX_SWEEP_KEYS)),
+  })
+  .check(
+    z.refine(
+      (cell) =>
+        [cell.values, cell.position, cell.shape].every((list) => list.length === cell.keys.length) &&
+        cell.position.every((index, axis) => index < cell.shape[axis]!),
+    ),
+  );
+
+function readSweep(raw: unknown): SweepCell | undefined {
+  const parsed = sweepSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Loose object: sidecars may carry fields a later version adds; only these are read. */
 const sidecarSchema = z.object({
@@ -53,6 +83,9 @@ const sidecarSchema = z.object({
   sampler: z.optional(text(100)),
   createdAt: z.optional(date),
   completedAt: z.optional(date),
+  index: z.optional(count),
+  // read on its own (readSweep): a sweep that does not add up is dropped, not the image
+  sweep: z.optional(z.unknown()),
 });
 
 export type SidecarRead = { readonly ok: true; readonly entry: GalleryEntry } | { readonly ok: false; readonly problem: string };
@@ -131,6 +164,8 @@ export function readSidecar(sidecarUri: string, bytes: Uint8Array, sibling = def
       cfgScale: sidecar.cfgScale,
       sampler: sidecar.sampler,
       createdAt: Number.isFinite(createdAt) ? createdAt : 0,
+      index: sidecar.index,
+      sweep: sidecar.sweep === undefined ? undefined : readSweep(sidecar.sweep),
     },
   };
 }

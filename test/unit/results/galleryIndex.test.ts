@@ -88,6 +88,8 @@ describe('reading a sidecar', () => {
       cfgScale: undefined,
       sampler: undefined,
       createdAt: 5000,
+      index: 0,
+      sweep: undefined,
     });
   });
 

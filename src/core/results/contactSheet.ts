@@ -1,0 +1,161 @@
+// A contact sheet of a sweep: one page of its grid (sweepGrid.ts) as one labelled picture. This file
+// lays it out in pixels and writes what goes with it: the A1111 `parameters` text summarising the
+// sweep, and the sidecar listing every cell's provenance. Pure; contactSheetImage.ts draws it.
+import type { ProvenanceParams } from './provenance';
+import { fitText, GLYPH_HEIGHT, textWidth, wrapText } from './pixelFont';
+import { cellLabel, layoutGrid, sweepBatches, type GridChoice, type GridLayout, type SweepBatch, type SweepImage } from './sweepGrid';
+import type { SweepJobState } from './sweepJobs';
+
+/** What the sheet needs of an image: its parameters, and where it is, for the sidecar. */
+export interface SheetImage extends SweepImage, ProvenanceParams {
+  readonly prompt: string;
+  readonly model: string;
+}
+
+export interface SheetText {
+  readonly x: number;
+  readonly y: number;
+  readonly text: string;
+}
+
+export interface SheetGeometry {
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+  readonly texts: readonly SheetText[];
+  /** cells[row][column]: the square each cell's image is fitted into. */
+  readonly cells: readonly (readonly { readonly x: number; readonly y: number; readonly size: number }[])[];
+}
+
+export const SHEET_CELL = 192;
+const SCALE = 2;
+const PAD = 12;
+const GAP = 6;
+const LINE = (GLYPH_HEIGHT + 3) * SCALE;
+const MAX_ROW_HEAD = 240;
+
+/** Lines above the grid (each wrapped to the sheet's width): the prompt, which key runs down and which across, the page's values, how full it is. */
+export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<SheetImage>): string[] {
+  const prompt = layout.cells.flat().find((cell) => cell.images.length)?.images[0]?.prompt ?? batch.images[0]?.prompt ?? '';
+  const axes = [`rows: ${layout.rows!.key}`];
+  if (layout.columns) axes.push(`columns: ${layout.columns.key}`);
+  const page = layout.pageAxes.map((axis) => `${axis.key} ${axis.labels[axis.index]}`);
+  return [
+    prompt,
+    axes.join(', '),
+    ...(page.length ? [`page: ${page.join(', ')}`] : []),
+    `${layout.filled} of ${layout.total} cells have an image`,
+  ];
+}
+
+/** Where everything goes, for a grid of `layout` with `cell`-pixel squares. */
+export function sheetGeometry(layout: GridLayout<SheetImage>, title: readonly string[], cell = SHEET_CELL): SheetGeometry {
+  const rowLabels = layout.rows!.labels;
+  const columnLabels = layout.columns?.labels ?? [''];
+  const rowHead =
+    Math.min(MAX_ROW_HEAD, Math.max(textWidth(layout.rows!.key, SCALE), ...rowLabels.map((label) => textWidth(label, SCALE)))) + GAP;
+  const columnCount = columnLabels.length;
+  const gridLeft = PAD + rowHead + GAP;
+  const width = Math.max(gridLeft + columnCount * (cell + GAP) - GAP + PAD, PAD * 2 + textWidth('x'.repeat(40), SCALE));
+  const lines = title.flatMap((line) => wrapText(line, width - PAD * 2, SCALE, 3));
+  const texts: SheetText[] = lines.map((text, index) => ({ x: PAD, y: PAD + index * LINE, text }));
+  const headTop = PAD + lines.length * LINE + GAP;
+  const gridTop = headTop + LINE;
+  if (layout.columns) texts.push({ x: PAD, y: headTop, text: fitText(layout.rows!.key, rowHead, SCALE) });
+  columnLabels.forEach((label, column) => {
+    const text = fitText(label, cell, SCALE);
+    texts.push({ x: gridLeft + column * (cell + GAP) + Math.floor((cell - textWidth(text, SCALE)) / 2), y: headTop, text });
+  });
+  const cells = rowLabels.map((label, row) => {
+    const top = gridTop + row * (cell + GAP);
+    const text = fitText(label, rowHead - GAP, SCALE);
+    texts.push({ x: PAD + rowHead - GAP - textWidth(text, SCALE), y: top + Math.floor((cell - GLYPH_HEIGHT * SCALE) / 2), text });
+    return columnLabels.map((_, column) => ({ x: gridLeft + column * (cell + GAP), y: top, size: cell }));
+  });
+  return { width, height: gridTop + rowLabels.length * (cell + GAP) - GAP + PAD, scale: SCALE, texts, cells };
+}
+
+/** A1111 quotes a value that holds a comma or a quote, JSON-style. */
+function field(name: string, value: string | number): string {
+  const text = String(value);
+  return `${name}: ${/[,":]/.test(text) ? JSON.stringify(text) : text}`;
+}
+
+const FIXED: readonly { readonly name: string; readonly value: (image: SheetImage) => string | number | undefined }[] = [
+  { name: 'Steps', value: (image) => image.steps },
+  { name: 'Sampler', value: (image) => image.sampler },
+  { name: 'CFG scale', value: (image) => image.cfgScale },
+  { name: 'Seed', value: (image) => image.seed },
+  { name: 'Size', value: (image) => (image.width && image.height ? `${image.width}x${image.height}` : undefined) },
+  { name: 'Model', value: (image) => image.model },
+];
+
+/**
+ * The PNG's `parameters` text, as A1111's X/Y/Z plot writes a grid's: the prompt, then the
+ * parameters every image of the page shares, then the swept keys with their values (X across, Y
+ * down) and the page's value of each other key.
+ */
+export function sheetParameters(batch: SweepBatch<SheetImage>, layout: GridLayout<SheetImage>): string {
+  const images = layout.cells.flat().flatMap((cell) => cell.images);
+  const first = images[0];
+  const lines = [first?.prompt ?? ''];
+  if (first?.negativePrompt && images.every((image) => image.negativePrompt === first.negativePrompt))
+    lines.push(`Negative prompt: ${first.negativePrompt}`);
+  const fields: string[] = [];
+  for (const { name, value } of FIXED) {
+    const shared = first && value(first);
+    if (shared !== undefined && shared !== '' && images.every((image) => value(image) === shared)) fields.push(field(name, shared));
+  }
+  if (layout.columns) fields.push(field('X Type', layout.columns.key), field('X Values', layout.columns.labels.join(', ')));
+  fields.push(field('Y Type', layout.rows!.key), field('Y Values', layout.rows!.labels.join(', ')));
+  for (const axis of layout.pageAxes) fields.push(field(`Page ${axis.key}`, axis.labels[axis.index]!));
+  fields.push(field('Sweep', batch.batchId));
+  lines.push(fields.join(', '));
+  return lines.join('\n');
+}
+
+/** One cell in the sidecar: its values, and each of its images' file and whole provenance (or why it has none). */
+export interface SheetCellRecord {
+  readonly row: number;
+  readonly column: number;
+  readonly position: readonly number[];
+  readonly label: string;
+  readonly values: Readonly<Record<string, string | number | null>>;
+  readonly status: 'image' | 'no image' | string;
+  readonly message?: string;
+  readonly images: readonly { readonly file: string; readonly provenance: unknown }[];
+}
+
+/**
+ * The sidecar's cells, row by row. `describe` gives an image's file (relative to the sheet) and its
+ * sidecar's content as read from disk.
+ */
+export function sheetCells<T extends SheetImage>(
+  batch: SweepBatch<T>,
+  layout: GridLayout<T>,
+  describe: (image: T) => { readonly file: string; readonly provenance: unknown },
+): SheetCellRecord[] {
+  return layout.cells.flatMap((row, r) =>
+    row.map((cell, c) => ({
+      row: r,
+      column: c,
+      position: cell.position,
+      label: cellLabel(batch, cell.position),
+      values: Object.fromEntries(batch.keys.map((key, axis) => [key, batch.values[axis]![cell.position[axis]!] ?? null])),
+      status: cell.images.length ? 'image' : (cell.job?.status ?? 'no image'),
+      ...(cell.job?.message ? { message: cell.job.message } : {}),
+      images: cell.images.map(describe),
+    })),
+  );
+}
+
+/** The batch `batchId` among `images` and `jobs`, laid out as `choice` says; undefined when it has no image. */
+export function planContactSheet<T extends SheetImage>(
+  images: readonly T[],
+  jobs: readonly SweepJobState[],
+  batchId: string,
+  choice: GridChoice,
+): { readonly batch: SweepBatch<T>; readonly layout: GridLayout<T> } | undefined {
+  const batch = sweepBatches(images, jobs).find((candidate) => candidate.batchId === batchId);
+  return batch && batch.images.length > 0 ? { batch, layout: layoutGrid(batch, choice) } : undefined;
+}

@@ -1,0 +1,245 @@
+// Browser check of a sweep's grid in the gallery: a 10 × 10 batch and a 3 × 2 × 2 one written into
+// the workspace as the result saver writes them (test/fixtures/sweepFiles.ts), the packaged extension
+// in code-server. Checks the labels, the missing cells, rows/columns/page, the lightbox and Save
+// contact sheet; measures the 100-cell render (time to paint, long tasks, layout shift) and takes
+// screenshots in a light and a dark theme under .test-output/e2e-grid/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import {
+  ensureTools,
+  freePort,
+  launchBrowser,
+  packageExtension,
+  prepareRun,
+  repo,
+  runCommand,
+  startCodeServer,
+  testOutput,
+  waitForWorkbench,
+  webviewFrame,
+} from '../../scripts/lib/workbench.mjs';
+
+const runDir = join(testOutput, 'e2e-grid');
+const shots = join(runDir, 'screenshots');
+const t0 = Date.now();
+const step = (message) => console.log(`[e2e-grid ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+let passed = 0;
+const check = (ok, message) => {
+  assert.ok(ok, message);
+  passed++;
+  step(`ok: ${message}`);
+};
+
+const tools = ensureTools();
+const vsix = packageExtension();
+const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix });
+mkdirSync(shots, { recursive: true });
+
+// the saver's own functions write the files: bundle the fixture for node and load it
+const fixture = join(runDir, 'sweepFiles.cjs');
+esbuild.buildSync({
+  entryPoints: [join(repo, 'test/fixtures/sweepFiles.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: fixture,
+  logLevel: 'warning',
+});
+const { sweepJobRecords, writeSweepFiles } = createRequire(import.meta.url)(fixture);
+const folder = 'assets/generated/sweeps';
+const root = pathToFileURL(workspace).toString();
+const big = {
+  batchId: 'big-10x10',
+  prompt: 'a harbour at dawn',
+  axes: [
+    { key: 'steps', values: [4, 8, 12, 16, 20, 24, 28, 32, 36, 40] },
+    { key: 'cfgScale', values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+  ],
+  size: 128,
+  missing: ['3,4', '7,7'],
+  createdAt: Date.UTC(2025, 0, 1),
+};
+const small = {
+  batchId: 'small-3x2x2',
+  prompt: 'a {{thing}} in the fog',
+  axes: [
+    { key: 'steps', values: [10, 20, 30] },
+    { key: 'sampler', values: ['Euler a', 'DPM++ 2M'] },
+    { key: 'thing', values: ['boat', 'lighthouse'] },
+  ],
+  size: 96,
+  missing: ['1,1,0'],
+  createdAt: Date.UTC(2025, 0, 2),
+};
+for (const spec of [big, small]) writeSweepFiles(join(workspace, folder), spec, sweepJobRecords(spec, root, folder));
+step('wrote 98 + 11 images with their sidecars');
+
+const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
+const { browser, page } = await launchBrowser();
+let failed = false;
+try {
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
+  await runCommand(page, 'Image Jobs: Open Gallery');
+  const gallery = await webviewFrame(page, 'select[aria-label="Show a sweep as a grid"] option[value="big-10x10"]');
+  const options = await gallery.locator('select[aria-label="Show a sweep as a grid"] option').allInnerTexts();
+  check(
+    options.length === 3 &&
+      options[1].startsWith('Grid: a {{thing}}') === false &&
+      options.some((o) => o.includes('steps × cfgScale (10 × 10)')),
+    `the gallery offers both batches as grids: ${options.join(' | ')}`,
+  );
+
+  // 1. 100 cells: time from picking the batch to the grid painted, long tasks, layout shifts
+  await gallery.evaluate(() => {
+    window.__perf = { longTasks: [], shift: 0 };
+    new window.PerformanceObserver((list) => window.__perf.longTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe(
+      {
+        type: 'longtask',
+      },
+    );
+    new window.PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__perf.shift += entry.value;
+    }).observe({ type: 'layout-shift' });
+  });
+  const load = loadavg()[0].toFixed(2);
+  const timing = await gallery.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const select = document.querySelector('select[aria-label="Show a sweep as a grid"]');
+        const started = window.performance.now();
+        select.value = 'big-10x10';
+        select.dispatchEvent(new window.Event('change'));
+        const built = window.performance.now();
+        window.requestAnimationFrame(() =>
+          setTimeout(() => {
+            const painted = window.performance.now();
+            const images = [...document.querySelectorAll('.sweep-grid .cell img')];
+            const inView = images.filter((img) => img.getBoundingClientRect().top < window.innerHeight);
+            const waitLoaded = () => {
+              if (inView.every((img) => img.complete))
+                resolve({
+                  built: built - started,
+                  painted: painted - started,
+                  visibleLoaded: window.performance.now() - started,
+                  cells: document.querySelectorAll('.sweep-grid .cell').length,
+                  images: images.length,
+                  inView: inView.length,
+                });
+              else setTimeout(waitLoaded, 10);
+            };
+            waitLoaded();
+          }),
+        );
+      }),
+  );
+  await page.waitForTimeout(1500);
+  const perf = await gallery.evaluate(() => window.__perf);
+  const figures = { ...timing, longTasks: perf.longTasks, layoutShift: Number(perf.shift.toFixed(4)), load1m: load };
+  writeFileSync(join(runDir, 'grid-perf.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  step(`100-cell grid: ${JSON.stringify(figures)}`);
+  check(timing.cells === 100 && timing.images === 98, `the grid has 100 cells, 98 with an image (${timing.cells}, ${timing.images})`);
+  check(perf.shift < 0.01, `nothing jumps as the thumbnails load (layout shift ${perf.shift.toFixed(4)})`);
+  const lazy = await gallery.evaluate(() =>
+    [...document.querySelectorAll('.sweep-grid .cell img')].every((img) => img.loading === 'lazy' && img.width > 0),
+  );
+  check(lazy, 'every thumbnail is lazy-loaded with its size reserved');
+
+  // 2. labels and the missing cells
+  const heads = await gallery.locator('.sweep-grid .column-head').allInnerTexts();
+  const rows = await gallery.locator('.sweep-grid .row-head').allInnerTexts();
+  check(
+    heads.join(',') === '1,2,3,4,5,6,7,8,9,10' && rows.join(',') === '4,8,12,16,20,24,28,32,36,40',
+    'rows are labelled with steps, columns with cfgScale',
+  );
+  const missing = await gallery.locator('.sweep-grid .cell-empty').allInnerTexts();
+  const missingTitles = await gallery
+    .locator('.sweep-grid .cell-empty')
+    .evaluateAll((nodes) => nodes.map((node) => node.title.split('\n')[0]));
+  check(
+    missing.join() === 'no image,no image' && missingTitles.join(' | ') === 'steps 16 · cfgScale 5 | steps 32 · cfgScale 8',
+    `the two cells with no file say so, with their values (${missingTitles.join(' | ')})`,
+  );
+  await page.screenshot({ path: join(shots, '01-grid-10x10-light.png') });
+
+  // 3. the lightbox from a cell, stepping through the page
+  await gallery.locator('.sweep-grid .cell img[alt="steps 4 · cfgScale 2"]').click();
+  await gallery.locator('.overlay.lightbox .stage img').waitFor({ timeout: 10_000 });
+  const path = await gallery.locator('.overlay.lightbox .path').innerText();
+  check(/big-10x10-0-1\.png · 2 of 98$/.test(path), `a cell opens its image in the lightbox (${path})`);
+  await page.keyboard.press('ArrowRight');
+  await gallery.locator('.overlay.lightbox .path', { hasText: 'big-10x10-0-2.png' }).waitFor({ timeout: 5000 });
+  check(true, '→ steps to the next cell of the row');
+  await page.keyboard.press('Escape');
+  await gallery.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 });
+
+  // 4. three keys: rows, columns and a page; swap them
+  await gallery.locator('select[aria-label="Show a sweep as a grid"]').selectOption('small-3x2x2');
+  await gallery.locator('.sweep-grid .row-head', { hasText: '30' }).waitFor({ timeout: 10_000 });
+  const pageOptions = await gallery.locator('select[aria-label="thing"] option').allInnerTexts();
+  check(pageOptions.join() === 'boat,lighthouse', `the third key is a page (${pageOptions.join(', ')})`);
+  check((await gallery.locator('.sweep-grid .cell-empty').count()) === 1, 'page boat shows its one missing cell');
+  await gallery.locator('select[aria-label="Rows"]').selectOption({ label: 'thing' });
+  await gallery.locator('.sweep-grid .row-head', { hasText: 'lighthouse' }).waitFor({ timeout: 5000 });
+  const swapped = {
+    rows: await gallery.locator('.sweep-grid .row-head').allInnerTexts(),
+    columns: await gallery.locator('.sweep-grid .column-head').allInnerTexts(),
+    page: await gallery.locator('select[aria-label="steps"] option').allInnerTexts(),
+  };
+  check(
+    swapped.rows.join() === 'boat,lighthouse' && swapped.columns.join() === 'Euler a,DPM++ 2M' && swapped.page.join() === '10,20,30',
+    `rows thing, columns sampler, steps as the page (${JSON.stringify(swapped)})`,
+  );
+  await page.screenshot({ path: join(shots, '02-grid-3x2x2-light.png') });
+
+  // 5. Save contact sheet: one PNG and its sidecar beside the images
+  await gallery.locator('button', { hasText: 'Save contact sheet' }).click();
+  const status = await gallery.locator('.grid-controls .status', { hasText: 'Saved' }).innerText({ timeout: 30_000 });
+  const saved = join(workspace, status.replace(/^Saved /, ''));
+  check(
+    existsSync(saved) && existsSync(saved.replace(/\.png$/, '.json')),
+    `Save contact sheet wrote ${status.replace(/^Saved /, '')} and its sidecar`,
+  );
+  const sidecar = JSON.parse(readFileSync(saved.replace(/\.png$/, '.json'), 'utf8'));
+  check(sidecar.rows === 'thing' && sidecar.columns === 'sampler' && sidecar.cells.length === 4, 'the sidecar lists the page as shown');
+  step(
+    `contact sheet: ${readdirSync(join(workspace, folder))
+      .filter((name) => name.startsWith('contact-sheet'))
+      .join(', ')}`,
+  );
+
+  // 6. the dark theme (code-server starts in a light one)
+  const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);
+  const light = await bodyColour();
+  await gallery.locator('select[aria-label="Show a sweep as a grid"]').selectOption('big-10x10');
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await page.waitForTimeout(1500);
+  const dark = await bodyColour();
+  const brightness = (colour) =>
+    colour
+      .match(/\d+/g)
+      .slice(0, 3)
+      .reduce((sum, part) => sum + Number(part), 0);
+  check(brightness(light) > 600 && brightness(dark) < 150, `the grid follows the theme (light ${light}, dark ${dark})`);
+  await page.screenshot({ path: join(shots, '03-grid-10x10-dark.png') });
+  await gallery.locator('.sweep-grid .cell img').nth(12).click();
+  await gallery.locator('.overlay.lightbox .stage img').waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(shots, '04-grid-lightbox-dark.png') });
+  await page.keyboard.press('Escape');
+  console.log(`${passed} passed, 0 failed`);
+  step(`screenshots in ${shots}`);
+} catch (error) {
+  failed = true;
+  console.error('E2E FAILED:', error);
+  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
+  console.log(`${passed} passed, 1 failed`);
+} finally {
+  await browser.close();
+  server.stop();
+}
+process.exit(failed ? 1 : 0);

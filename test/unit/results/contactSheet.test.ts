@@ -1,0 +1,139 @@
+// The contact sheet of a sweep's page: its layout in pixels, its A1111 `parameters` text, its cells
+// in the sidecar, and the PNG drawn from the saver's own files.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { PNG } from 'pngjs';
+import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
+import { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from '../../../src/core/results/contactSheet';
+import { renderContactSheet, type SheetCellContent } from '../../../src/core/results/contactSheetImage';
+import { drawText, fitText, textWidth, wrapText } from '../../../src/core/results/pixelFont';
+import { readPngText } from '../../../src/core/results/png';
+import { sweepJobStates } from '../../../src/core/results/sweepJobs';
+import { sweepJobRecords, writeSweepFiles, type SweepSpec } from '../../fixtures/sweepFiles';
+import { tempDir } from '../helpers';
+
+const SPEC: SweepSpec = {
+  batchId: 'sheet',
+  prompt: 'a {{thing}}, at dusk',
+  axes: [
+    { key: 'steps', values: [10, 20] },
+    { key: 'cfgScale', values: [5, 7.5, 9] },
+    { key: 'thing', values: ['boat', 'lighthouse'] },
+  ],
+  size: 40,
+  failed: ['1,2,0'],
+  missing: ['0,1,0'],
+};
+
+function batchOnDisk() {
+  const dir = tempDir();
+  const jobs = sweepJobRecords(SPEC, pathToFileURL(dir).toString(), 'out');
+  writeSweepFiles(dir, SPEC, jobs);
+  const entries: GalleryEntry[] = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => {
+      const read = readSidecar(pathToFileURL(join(dir, name)).toString(), readFileSync(join(dir, name)));
+      assert.ok(read.ok);
+      return read.entry;
+    });
+  const plan = planContactSheet(entries, sweepJobStates(jobs), 'sheet', {});
+  assert.ok(plan);
+  return { dir, ...plan };
+}
+
+describe('contact sheet', () => {
+  const { batch, layout } = batchOnDisk();
+
+  it('summarises the sweep in A1111 form: the prompt, the shared parameters, X and Y with their values, the page', () => {
+    assert.equal(
+      sheetParameters(batch, layout),
+      [
+        'a boat, at dusk',
+        'Sampler: Euler a, Seed: 7, Size: 40x40, Model: sandbox/landscape, X Type: cfgScale, X Values: "5, 7.5, 9", Y Type: steps, Y Values: "10, 20", Page thing: boat, Sweep: sheet',
+      ].join('\n'),
+    );
+  });
+
+  it('lists every cell of the page in the sidecar, with its values, its status and its images', () => {
+    const cells = sheetCells(batch, layout, (image) => ({ file: image.imageUri.split('/').pop()!, provenance: { seed: image.seed } }));
+    assert.equal(cells.length, 6);
+    assert.deepEqual(
+      cells.map((cell) => [cell.row, cell.column, cell.status, cell.images.length]),
+      [
+        [0, 0, 'image', 1],
+        [0, 1, 'no image', 0],
+        [0, 2, 'image', 1],
+        [1, 0, 'image', 1],
+        [1, 1, 'image', 1],
+        [1, 2, 'failed', 0],
+      ],
+    );
+    assert.deepEqual(cells[5]!.values, { steps: 20, cfgScale: 9, thing: 'boat' });
+    assert.match(cells[5]!.message!, /steps out of range/);
+    assert.deepEqual(cells[0]!.images, [{ file: 'sheet-0-0-0.png', provenance: { seed: 7 } }]);
+  });
+
+  it('lays the cells out in a grid with room for the title, the column heads and the row heads', () => {
+    const geometry = sheetGeometry(layout, sheetTitle(batch, layout), 100);
+    const [first, second] = geometry.cells[0]!;
+    const below = geometry.cells[1]![0]!;
+    assert.equal(second!.x - first!.x, 106);
+    assert.equal(below.y - first!.y, 106);
+    assert.ok(first!.y > 2 * 20, 'below two title lines and the column heads');
+    assert.ok(geometry.width >= geometry.cells[0]![2]!.x + 100 + 12, 'the last column fits');
+    for (const text of geometry.texts) assert.ok(text.x + textWidth(text.text, geometry.scale) <= geometry.width, `"${text.text}" fits`);
+    assert.equal(geometry.height, below.y + 100 + 12);
+    const texts = geometry.texts.map((text) => text.text);
+    for (const label of ['a boat, at dusk', '5', '7.5', '9', '10', '20', 'steps'])
+      assert.ok(texts.includes(label), `${label} in ${texts.join(' | ')}`);
+    assert.ok(texts.includes('page: thing boat'), 'the page is named in the title');
+    assert.ok(texts.includes('rows: steps, columns: cfgScale'));
+  });
+
+  it('cuts a label that does not fit, and draws text it has no glyph for as ?', () => {
+    assert.equal(fitText('a very long label indeed', textWidth('a very', 2), 2), 'a ve..');
+    assert.equal(fitText('short', 1000, 2), 'short');
+    assert.equal(textWidth('ab', 1), 11);
+    assert.deepEqual(wrapText('one two three four five', textWidth('one two', 1), 1, 2), ['one two', 'three..']);
+    const drawn = (text: string) => {
+      const pixels: string[] = [];
+      drawText(text, 0, 0, 1, (x, y) => pixels.push(`${x},${y}`));
+      return pixels;
+    };
+    assert.deepEqual(drawn('é'), drawn('?'));
+    assert.ok(drawn('A').length > 10);
+  });
+
+  it('draws the PNG: its size, the cells shrunk into place, a failed cell marked, the parameters chunk', () => {
+    const { dir } = batchOnDisk();
+    const geometry = sheetGeometry(layout, sheetTitle(batch, layout), 32);
+    const contents: SheetCellContent[][] = layout.cells.map((row) =>
+      row.map((cell): SheetCellContent => {
+        const image = cell.images[0];
+        if (image) return { bytes: readFileSync(join(dir, image.imageUri.split('/').pop()!)) };
+        return { note: cell.job?.status ?? 'no image', failed: cell.job?.status === 'failed' };
+      }),
+    );
+    const parameters = sheetParameters(batch, layout);
+    const png = renderContactSheet(geometry, contents, parameters);
+    const decoded = PNG.sync.read(png);
+    assert.equal(decoded.width, geometry.width);
+    assert.equal(decoded.height, geometry.height);
+    assert.equal(readPngText(png).parameters, parameters);
+    const pixel = (x: number, y: number) => [...decoded.data.subarray((y * decoded.width + x) * 4, (y * decoded.width + x) * 4 + 3)];
+    const source = PNG.sync.read(readFileSync(join(dir, 'sheet-0-0-0.png')));
+    // a 40-pixel image in a 32-pixel cell: its top-left pixel averages the source's top-left pixel alone
+    const cell = geometry.cells[0]![0]!;
+    assert.deepEqual(pixel(cell.x, cell.y), [...source.data.subarray(0, 3)]);
+    const failed = geometry.cells[1]![2]!;
+    const reds = [];
+    for (let y = failed.y; y < failed.y + failed.size; y++)
+      for (let x = failed.x; x < failed.x + failed.size; x++) if (pixel(x, y).join() === '180,30,30') reds.push(x);
+    assert.ok(reds.length > 20, 'the failed cell says so in red');
+    const empty = geometry.cells[0]![1]!;
+    assert.deepEqual(pixel(empty.x + 1, empty.y + 1), [232, 232, 232], 'a cell with no image is an empty box');
+  });
+});
