@@ -1,9 +1,9 @@
 // Draws a contact sheet (laid out by contactSheet.ts): each cell's PNG decoded, shrunk into its square
 // by averaging, the labels in the pixel font, a cell with no picture marked as such; then the PNG
 // with its `parameters` text. Decoding uses pngjs, so this loads with the engine, not at activation.
-import { PNG } from 'pngjs';
 import { drawText, textWidth, GLYPH_HEIGHT, fitText } from './pixelFont';
-import { encodePngRgb, isPng, withPngText } from './png';
+import { encodePngRgb, withPngText } from './png';
+import { decodePngRgba } from './pngPixels';
 import type { SheetGeometry } from './contactSheet';
 
 /** What goes in a cell: the image file's bytes, or the words to show instead ("no image", "failed"). */
@@ -83,12 +83,10 @@ function drawNote(canvas: Canvas, note: string, failed: boolean, x: number, y: n
   );
 }
 
-/** Reads a PNG into RGBA; undefined when it is not one pngjs can read. */
+/** Reads a PNG into RGBA; undefined when it is not one the decoder can read (the cell says so). */
 function decode(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } | undefined {
-  if (!isPng(bytes)) return undefined;
   try {
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, data: png.data };
+    return decodePngRgba(bytes);
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // Minimal PNG writer, reader and chunk editor. Written by hand because we need chunk-level control
 // (inserting A1111 `parameters` tEXt chunks into PNGs that providers return), which PNG codecs
 // on npm do not offer; zlib comes from node.
-import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -111,78 +111,4 @@ export function readPngText(png: Buffer): Record<string, string> {
     }
   }
   return entries;
-}
-
-/** Pixels a decoded PNG may have: what the Sandbox upscales (2048² at most) times four, with room. */
-export const MAX_DECODED_PIXELS = 4096 * 4096;
-
-/** Samples per pixel by colour type, for the 8-bit types decodePngRgb reads. */
-const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
-
-/**
- * Decodes an 8-bit, non-interlaced greyscale or truecolour PNG (with or without alpha) to RGB pixels;
- * alpha is dropped. Throws a plain account of anything else (palette, 16-bit, interlaced, corrupt).
- */
-export function decodePngRgb(png: Buffer): { width: number; height: number; rgb: Uint8Array } {
-  if (!isPng(png)) throw new Error('not a PNG file');
-  let header: Buffer | undefined;
-  const data: Buffer[] = [];
-  for (const c of chunks(png)) {
-    if (c.type === 'IHDR') header = c.data;
-    else if (c.type === 'IDAT') data.push(c.data);
-  }
-  if (!header || header.length < 13) throw new Error('PNG has no IHDR');
-  const width = header.readUInt32BE(0);
-  const height = header.readUInt32BE(4);
-  const [depth, colourType, , , interlace] = [header[8]!, header[9]!, header[10]!, header[11]!, header[12]!];
-  const channels = CHANNELS[colourType];
-  if (depth !== 8 || channels === undefined)
-    throw new Error(`PNG colour type ${colourType} at ${depth} bits is not supported (8-bit grey or RGB, with or without alpha, is)`);
-  if (interlace !== 0) throw new Error('interlaced PNGs are not supported');
-  if (width === 0 || height === 0 || width * height > MAX_DECODED_PIXELS) throw new Error(`PNG size ${width}×${height} is out of range`);
-  const stride = width * channels;
-  const raw = inflateSync(Buffer.concat(data), { maxOutputLength: (stride + 1) * height });
-  if (raw.length !== (stride + 1) * height) throw new Error('PNG image data is truncated');
-  const samples = unfilter(raw, stride, height, channels);
-  const rgb = new Uint8Array(width * height * 3);
-  for (let pixel = 0; pixel < width * height; pixel++) {
-    const at = pixel * channels;
-    const grey = channels < 3;
-    rgb[pixel * 3] = samples[at]!;
-    rgb[pixel * 3 + 1] = samples[grey ? at : at + 1]!;
-    rgb[pixel * 3 + 2] = samples[grey ? at : at + 2]!;
-  }
-  return { width, height, rgb };
-}
-
-/** Undoes the five PNG row filters (None, Sub, Up, Average, Paeth). */
-function unfilter(raw: Buffer, stride: number, height: number, bytesPerPixel: number): Uint8Array {
-  const out = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    const row = y * stride;
-    for (let x = 0; x < stride; x++) {
-      const value = raw[y * (stride + 1) + 1 + x]!;
-      const left = x >= bytesPerPixel ? out[row + x - bytesPerPixel]! : 0;
-      const up = y > 0 ? out[row - stride + x]! : 0;
-      const upLeft = y > 0 && x >= bytesPerPixel ? out[row - stride + x - bytesPerPixel]! : 0;
-      let predictor: number;
-      if (filter === 0) predictor = 0;
-      else if (filter === 1) predictor = left;
-      else if (filter === 2) predictor = up;
-      else if (filter === 3) predictor = (left + up) >> 1;
-      else if (filter === 4) predictor = paeth(left, up, upLeft);
-      else throw new Error(`PNG row filter ${filter} is not one of the five`);
-      out[row + x] = (value + predictor) & 0xff;
-    }
-  }
-  return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }

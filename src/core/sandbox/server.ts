@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
 import { renderSandboxImage, type RenderSpec } from './renderer';
-import { decodePngRgb } from '../results/png';
+import { decodePngRgb } from '../results/pngPixels';
 import { MAX_UPSCALED_SIDE, SANDBOX_UPSCALE_FACTOR, upscalePng } from './upscaler';
 import { scheduleJobs, type JobSlot } from './schedule';
 import { describeError } from '../errors';

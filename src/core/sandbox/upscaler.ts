@@ -1,6 +1,7 @@
 // The Sandbox's upscaler: really enlarges the PNG it is sent (bilinear, integer arithmetic), so an
 // upscale from the gallery gives a bigger image of the same picture, the same bytes every time.
-import { decodePngRgb, encodePngRgb } from '../results/png';
+import { encodePngRgb } from '../results/png';
+import { decodePngRgb } from '../results/pngPixels';
 
 /** The one factor the Sandbox upscales by. */
 export const SANDBOX_UPSCALE_FACTOR = 2;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePngRgb, encodePngRgb } from '../../../src/core/results/png';
+import { encodePngRgb } from '../../../src/core/results/png';
+import { decodePngRgb } from '../../../src/core/results/pngPixels';
 import { renderSandboxImage } from '../../../src/core/sandbox/renderer';
 import { upscalePng } from '../../../src/core/sandbox/upscaler';
 
