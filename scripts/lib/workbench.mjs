@@ -1,5 +1,6 @@
 // Shared by the integration runner, the e2e check and the demo: start code-server (a real VS Code
 // server + web workbench) on loopback, open it in Debian chromium via playwright-core, and drive it.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -253,4 +254,17 @@ export function prepareRun({ tools, runDir, workspaceSource, vsix, userSettings 
   );
   if (vsix) installExtension(tools, runDir, vsix);
   return workspace;
+}
+
+/** A browser check's log lines and its checks: each check asserts, is counted and is logged. */
+export function checkReporter(tag) {
+  const started = Date.now();
+  const step = (message) => console.log(`[${tag} ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+  let passed = 0;
+  const check = (ok, message) => {
+    assert.ok(ok, message);
+    passed++;
+    step(`ok: ${message}`);
+  };
+  return { step, check, passed: () => passed };
 }

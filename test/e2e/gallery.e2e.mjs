@@ -1,10 +1,10 @@
 // End-to-end check in a real browser: the packaged extension installed into code-server, driven as a
 // user would (command palette, input box, jobs view, gallery webview, Insert button), with screenshots
 // under .test-output/e2e/ to look at.
-import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  checkReporter,
   ensureTools,
   freePort,
   launchBrowser,
@@ -25,14 +25,7 @@ const shots = join(runDir, 'screenshots');
 const PROMPT = 'a paper boat on a still pond';
 const RELOAD_PROMPT = 'a lantern in the fog';
 const RELOAD_SLUG = 'a-lantern-in-the-fog-';
-const t0 = Date.now();
-const step = (message) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
-let passed = 0;
-const check = (ok, message) => {
-  assert.ok(ok, message);
-  passed++;
-  step(`ok: ${message}`);
-};
+const { step, check, passed } = checkReporter('e2e');
 
 const tools = ensureTools();
 const vsix = packageExtension();
@@ -204,13 +197,13 @@ try {
   const rows = await page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).count();
   check(rows === 1, 'the jobs view shows the resumed job once, not a duplicate');
   await page.screenshot({ path: join(shots, '04-after-reload.png') });
-  console.log(`${passed} passed, 0 failed`);
+  console.log(`${passed()} passed, 0 failed`);
   step(`screenshots in ${shots}`);
 } catch (error) {
   failed = true;
   console.error('E2E FAILED:', error);
   await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-  console.log(`${passed} passed, 1 failed`);
+  console.log(`${passed()} passed, 1 failed`);
 } finally {
   await browser.close();
   server.stop();

@@ -3,7 +3,6 @@
 // in code-server. Checks the labels, the missing cells, rows/columns/page, the lightbox and Save
 // contact sheet; measures the 100-cell render (time to paint, long tasks, layout shift) and takes
 // screenshots in a light and a dark theme under .test-output/e2e-grid/.
-import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import {
+  checkReporter,
   ensureTools,
   freePort,
   launchBrowser,
@@ -26,14 +26,7 @@ import {
 
 const runDir = join(testOutput, 'e2e-grid');
 const shots = join(runDir, 'screenshots');
-const t0 = Date.now();
-const step = (message) => console.log(`[e2e-grid ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
-let passed = 0;
-const check = (ok, message) => {
-  assert.ok(ok, message);
-  passed++;
-  step(`ok: ${message}`);
-};
+const { step, check, passed } = checkReporter('e2e-grid');
 
 const tools = ensureTools();
 const vsix = packageExtension();
@@ -231,13 +224,13 @@ try {
   await gallery.locator('.overlay.lightbox .stage img').waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(shots, '04-grid-lightbox-dark.png') });
   await page.keyboard.press('Escape');
-  console.log(`${passed} passed, 0 failed`);
+  console.log(`${passed()} passed, 0 failed`);
   step(`screenshots in ${shots}`);
 } catch (error) {
   failed = true;
   console.error('E2E FAILED:', error);
   await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-  console.log(`${passed} passed, 1 failed`);
+  console.log(`${passed()} passed, 1 failed`);
 } finally {
   await browser.close();
   server.stop();
