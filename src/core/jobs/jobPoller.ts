@@ -1,18 +1,29 @@
 // Polling: when each job is looked at next (one scheduler, a little memory per job), one list request
 // for every job of a provider that has one, and what a failed look means (back off, give up). The
 // states it reads go back to the job manager, which owns the job's lifecycle.
-import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
+import { appendSentence, describeError, describeForLog, isProviderError, type ProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import { isTerminal, needsPolling, type JobError, type JobRecord } from '../jobModel';
 import type { JobStore } from './jobStore';
 import type { DurationHistory } from './durationHistory';
+import { changesNothing, nextRoundDelay, type JobLook } from './listRounds';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { failureOrigin } from './submissionFailures';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
-import type { RemoteJobState } from '../providers/types';
+import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState } from '../providers/types';
+
+/**
+ * A round asks again whether this window still holds a member's lease no more often than this. Held
+ * leases are renewed by their own heartbeat (jobLeases.ts); a check per member per round would cost
+ * a thousand lease files' reads a few times a second.
+ */
+const ROUND_LEASE_RECHECK_MS = 10_000;
+
+/** A list request's failures that are about the list, not the jobs in it (a 5xx or a timeout is neither). */
+const LIST_ANSWERS_NOTHING_ABOUT_JOBS: ReadonlySet<ProviderError['kind']> = new Set(['malformed', 'notFound', 'badRequest']);
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -47,13 +58,31 @@ interface PollMemory {
   etaUncertainty?: number;
   /** First progress seen while running, to estimate the finish from the rate of progress. */
   progressStart?: { at: number; progress: number };
+  /**
+   * At a provider with a list endpoint: 'listed' while the list covers the job (its next look is the
+   * provider's next round); 'alone' once it must be asked by itself (the list does not hold it, its
+   * own request failed, or its result URLs must be fetched afresh). Unset until a round has seen it.
+   */
+  batch?: 'listed' | 'alone';
+  /** When a round last found this window holding the job's lease. */
+  leaseHeldAt?: number;
+}
+
+/** A poll was answered: the errors in a row it counted start again. */
+function answered(memory: PollMemory): void {
+  memory.looked = true;
+  memory.consecutiveErrors = 0;
+  memory.unexpectedAnswers = 0;
+  memory.retryAfterMs = undefined;
 }
 
 export class JobPoller implements Disposable {
   private readonly scheduler: PollScheduler;
   private readonly memory = new Map<string, PollMemory>();
-  /** Jobs inside a batch poll right now, so a concurrent batch does not poll them again. */
+  /** Jobs inside a list round right now, so a concurrent round does not poll them again. */
   private readonly batched = new Set<string>();
+  /** Jobs whose next look the round in flight sets: the delay each would wait alone, once known. */
+  private readonly roundLooks = new Map<string, number | undefined>();
   private focused = true;
 
   constructor(
@@ -103,12 +132,23 @@ export class JobPoller implements Disposable {
    * as after that many failed looks.
    */
   backOffAfterDownloadFailures(id: string, attempts: number): void {
-    this.memoryOf(id).consecutiveErrors = attempts;
+    const memory = this.memoryOf(id);
+    memory.consecutiveErrors = attempts;
+    // fresh URLs come from the job's own request, on its own back-off, not from every list round
+    if (memory.batch) memory.batch = 'alone';
   }
 
   scheduleNext(job: JobRecord): void {
+    const delay = this.delayFor(job);
+    // a job the provider's list covers is looked at again by its next round, which the round in flight sets
+    if (this.roundLooks.has(job.id)) this.roundLooks.set(job.id, delay);
+    else this.scheduler.schedule(job.id, delay);
+  }
+
+  /** How long the job would wait before its next look, polled by itself. */
+  private delayFor(job: JobRecord): number {
     const memory = this.memoryOf(job.id);
-    const delay = nextPollDelay(
+    return nextPollDelay(
       {
         ageMs: Date.now() - job.createdAt,
         etaMs: memory.etaMs,
@@ -124,7 +164,6 @@ export class JobPoller implements Disposable {
       },
       this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY,
     );
-    this.scheduler.schedule(job.id, delay);
   }
 
   dispose(): void {
@@ -141,65 +180,155 @@ export class JobPoller implements Disposable {
     const job = this.store.get(id);
     if (!job || !job.remoteId || isTerminal(job.status)) return;
     if (!(await this.outcomes.holdsLease(id))) return;
-    if (Date.now() - job.createdAt > this.options.maxJobAgeMs) {
-      const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
-      await this.outcomes.fail(id, {
-        message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`,
-        phase: 'poll',
-        retryable: true,
-      });
-      return;
-    }
-    let batch = [job];
+    if (await this.failedTooOld(job)) return;
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
-      if (provider.pollMany) {
-        // one list request refreshes every unfinished job of this provider; a job another batch
-        // already took (its timer fired at the same moment) is left to that batch
-        if (this.batched.has(id)) return;
-        const candidates = [...this.store.values()].filter(
-          (other) =>
-            other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id),
-        );
-        // members are marked at once: the lease checks below await, and another batch may form meanwhile
-        batch = [job];
-        this.batched.add(id);
-        for (const other of candidates) {
-          if (this.batched.has(other.id)) continue;
-          this.batched.add(other.id);
-          if (await this.outcomes.holdsLease(other.id)) batch.push(other);
-          else this.batched.delete(other.id);
-        }
-        for (const other of batch) this.scheduler.unschedule(other.id);
-        try {
-          const states = await this.calls.call(job.request.providerId, 'poll', () =>
-            provider.pollMany!(
-              batch.map((other) => other.remoteId!),
-              context,
-            ),
-          );
-          for (const other of batch) {
-            const state = states.get(other.remoteId!);
-            if (state) await this.applyPolled(other, state);
-            else this.scheduleNext(other);
-          }
-        } finally {
-          for (const other of batch) this.batched.delete(other.id);
-        }
-      } else {
-        await this.applyPolled(job, await this.calls.call(job.request.providerId, 'poll', () => provider.poll(job.remoteId!, context)));
+      if (provider.pollMany && this.memoryOf(id).batch !== 'alone') {
+        await this.pollRound(job, provider, context);
+        return;
       }
+      await this.applyPolled(job, await this.calls.call(job.request.providerId, 'poll', () => provider.poll(job.remoteId!, context)));
     } catch (error) {
-      for (const member of batch) await this.handlePollError(member.id, error, this.memoryOf(member.id));
+      await this.handlePollError(id, error, this.memoryOf(id));
     }
   }
 
-  private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
+  /** A job still unfinished after the longest wait allowed is failed (its id stays in the record). */
+  private async failedTooOld(job: JobRecord): Promise<boolean> {
+    if (Date.now() - job.createdAt <= this.options.maxJobAgeMs) return false;
+    const minutes = Math.round(this.options.maxJobAgeMs / 60_000);
+    await this.outcomes.fail(job.id, {
+      message: `No result after ${minutes} minutes; stopped waiting. The provider job id is ${job.remoteId}.`,
+      phase: 'poll',
+      retryable: true,
+    });
+    return true;
+  }
+
+  /**
+   * One list request refreshes every unfinished job of the trigger's provider that the list may cover.
+   * A job's own part (a result fetched, an error of its own) is handled as its single poll would be; a
+   * job the list does not hold is asked alone from then on. The next round comes when the jobs, each
+   * alone, would have been looked at (nextRoundDelay). A job another round already holds is left to it.
+   */
+  private async pollRound(trigger: JobRecord, provider: ImageProvider, context: ProviderContext): Promise<void> {
+    if (this.batched.has(trigger.id)) return;
+    const providerId = trigger.request.providerId;
+    const candidates = [trigger];
+    for (const other of this.store.values())
+      if (other.id !== trigger.id && other.request.providerId === providerId && this.mayJoinRound(other)) candidates.push(other);
+    // marked before the first await: a round formed meanwhile must not take them too
+    for (const candidate of candidates) this.batched.add(candidate.id);
+    const members: JobRecord[] = [];
+    try {
+      const held = await Promise.all(candidates.map((candidate) => candidate === trigger || this.stillHeld(candidate.id)));
+      const tooOld = await Promise.all(
+        candidates.map((candidate, index) => held[index] && candidate !== trigger && this.failedTooOld(candidate)),
+      );
+      candidates.forEach((candidate, index) => {
+        if (held[index] && !tooOld[index]) members.push(candidate);
+        else this.batched.delete(candidate.id);
+      });
+    } catch (error) {
+      for (const candidate of candidates) this.batched.delete(candidate.id);
+      throw error;
+    }
+    for (const member of members) this.scheduler.unschedule(member.id);
+    let results: Map<string, BatchPollResult>;
+    try {
+      results = await this.calls.call(providerId, 'poll', () =>
+        provider.pollMany!(
+          members.map((member) => member.remoteId!),
+          context,
+        ),
+      );
+    } catch (error) {
+      for (const member of members) this.batched.delete(member.id);
+      if (isProviderError(error) && LIST_ANSWERS_NOTHING_ABOUT_JOBS.has(error.kind)) return this.askAloneFromNowOn(members, error);
+      // the list could not be reached: every member as if its own poll had failed; the first to come due retries it for all
+      await Promise.all(members.map((member) => this.handlePollError(member.id, error, this.memoryOf(member.id))));
+      return;
+    }
+    try {
+      await Promise.all(members.map((member) => this.applyRoundResult(member, results.get(member.remoteId!), member === trigger)));
+    } finally {
+      this.scheduleRound(members);
+      for (const member of members) {
+        this.batched.delete(member.id);
+        this.roundLooks.delete(member.id);
+      }
+    }
+  }
+
+  /**
+   * The list answered, but not as documented (or not at all: 404): that says nothing about any one
+   * job, so none is counted or ended for it; each is asked by itself from now on, where its own
+   * answers count as a single poll's do. New jobs try the list again.
+   */
+  private askAloneFromNowOn(members: readonly JobRecord[], error: ProviderError): void {
+    logRawAnswer(this.log, 'the list', 'poll', error);
+    this.log.warn(`[poll] ${describeForLog(error)}; its ${members.length} job(s) are asked one by one from now on`);
+    for (const member of members) {
+      this.memoryOf(member.id).batch = 'alone';
+      this.scheduler.schedule(member.id, 0);
+    }
+  }
+
+  private async stillHeld(id: string): Promise<boolean> {
+    const memory = this.memoryOf(id);
+    if (memory.leaseHeldAt !== undefined && Date.now() - memory.leaseHeldAt < ROUND_LEASE_RECHECK_MS) return true;
+    const held = await this.outcomes.holdsLease(id);
+    // the job may have ended meanwhile (another window's outcome adopted): its memory is gone then
+    if (held) this.memoryOf(id).leaseHeldAt = Date.now();
+    return held;
+  }
+
+  private mayJoinRound(job: JobRecord): boolean {
+    return needsPolling(job) && !this.batched.has(job.id) && this.memory.get(job.id)?.batch !== 'alone';
+  }
+
+  /** One member's part of a round's answer, handled as its own poll's answer would be. */
+  private async applyRoundResult(job: JobRecord, result: BatchPollResult | undefined, isTrigger: boolean): Promise<void> {
     const memory = this.memoryOf(job.id);
-    memory.looked = true;
-    memory.consecutiveErrors = 0;
-    memory.unexpectedAnswers = 0;
-    memory.retryAfterMs = undefined;
+    if (!result || 'error' in result) {
+      memory.batch = 'alone';
+      if (result) await this.handlePollError(job.id, result.error, memory);
+      // not in the list: the trigger was due, so it is asked now; the others when they would be
+      else if (isTrigger) this.scheduler.schedule(job.id, 0);
+      else this.scheduleNext(job);
+      return;
+    }
+    memory.batch = 'listed';
+    this.roundLooks.set(job.id, undefined);
+    const current = this.store.get(job.id) ?? job;
+    if (changesNothing(current, result.state)) return answered(memory);
+    try {
+      await this.applyPolled(current, result.state);
+    } catch (error) {
+      // as a single poll's would: the job is no longer the round's to schedule
+      this.roundLooks.delete(job.id);
+      await this.handlePollError(job.id, error, memory);
+    }
+  }
+
+  /** Every member the list still covers is due at the same moment: the first timer to fire lists them all. */
+  private scheduleRound(members: readonly JobRecord[]): void {
+    const now = Date.now();
+    const looks: (JobLook & { readonly id: string })[] = [];
+    for (const member of members) {
+      const job = this.store.get(member.id);
+      if (!job || !needsPolling(job) || !this.roundLooks.has(job.id)) continue;
+      const delayMs = this.roundLooks.get(job.id) ?? this.delayFor(job);
+      const quietLeft = this.durations.quietPeriodMs(job.request) - (now - job.createdAt);
+      looks.push({ id: job.id, delayMs, waiting: quietLeft > 0 && this.memoryOf(job.id).consecutiveErrors === 0 });
+    }
+    const policy = this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
+    const delay = nextRoundDelay(looks, policy.minIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier));
+    if (delay !== undefined) for (const { id } of looks) this.scheduler.schedule(id, delay);
+  }
+
+  private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
+    answered(this.memoryOf(job.id));
     if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
     await this.outcomes.applyState(job.id, state);
   }

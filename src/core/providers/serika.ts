@@ -7,7 +7,7 @@ import { isProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, requireImageOperation } from './common';
 import { providerHttp } from './providerHttp';
-import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
+import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
 const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
 
@@ -28,9 +28,15 @@ const serikaJobSchema = z.looseObject({
   error: z.unknown().optional(),
 });
 
-const serikaListSchema = z.object({
-  jobs: z.array(z.looseObject({ id: z.string(), status: z.string() })),
-});
+// entries are read one by one: another job's odd entry must not make the whole list unreadable
+const serikaListSchema = z.object({ jobs: z.array(z.unknown()) });
+const serikaListEntrySchema = z.looseObject({ id: z.string(), status: z.unknown() });
+
+/**
+ * A round's result fetches run this many at a time: the document names no rate limit, and
+ * PROVIDER_LIMITS lets 8 Serika requests be in flight (a round holds one of those slots).
+ */
+const RESULT_FETCHES_AT_ONCE = 4;
 
 type SerikaJob = z.infer<typeof serikaJobSchema>;
 
@@ -81,9 +87,42 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
   return normalizeSerikaJob(response.data);
 }
 
-/** Errors that concern one job's own answer; anything else (network, auth, 5xx) would hit every job alike. */
-function concernsOneJob(error: unknown): boolean {
-  return isProviderError(error) && (error.kind === 'notFound' || error.kind === 'malformed' || error.kind === 'badRequest');
+/** A failure of one job's own request that says something about every job: the key, the rate limit. */
+function concernsEveryJob(error: unknown): boolean {
+  return isProviderError(error) && (error.kind === 'auth' || error.kind === 'rateLimited');
+}
+
+/** The status of each job the list holds, by id; entries without a readable id are someone else's problem. */
+function listedStatuses(entries: readonly unknown[]): Map<string, unknown> {
+  const statuses = new Map<string, unknown>();
+  for (const entry of entries) {
+    const parsed = serikaListEntrySchema.safeParse(entry);
+    if (parsed.success) statuses.set(parsed.data.id, parsed.data.status);
+  }
+  return statuses;
+}
+
+/** GET /jobs/{id} for each of `remoteIds`, a few at a time: its state, or the error its own request met. */
+async function fetchEach(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
+  const results = new Map<string, BatchPollResult>();
+  let next = 0;
+  let stopped = false;
+  const worker = async () => {
+    while (!stopped && next < remoteIds.length) {
+      const id = remoteIds[next++]!;
+      try {
+        results.set(id, { state: await getJob(id, context) });
+      } catch (error) {
+        if (!concernsEveryJob(error)) results.set(id, { error });
+        else {
+          stopped = true; // the others would meet it too
+          throw error;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RESULT_FETCHES_AT_ONCE, remoteIds.length) }, worker));
+  return results;
 }
 
 export const serikaProvider: ImageProvider = {
@@ -121,28 +160,23 @@ export const serikaProvider: ImageProvider = {
   poll: getJob,
 
   /**
-   * One GET /jobs for the statuses of queued and running jobs. The list has no result or error, and
-   * holds only "recent" jobs, so a finished job, one not listed, or one with a status the document
-   * does not name is asked for by itself. When that answer concerns only that job (404, an
-   * undocumented answer) and other jobs share the batch, it is left out (polled again later) rather
-   * than thrown, which would end or count against every job in the batch; alone, it is thrown.
+   * One GET /jobs for the statuses of every listed job. The list has no result or error, so a job it
+   * shows finished (or with a status the document does not name) is fetched by itself: its answer,
+   * or the error its own request met, is that job's alone. A job the list does not hold ("recent"
+   * jobs only; the document gives no count) is left out, for the poller to ask alone.
    */
-  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
+  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
     const response = await serikaApi(context).get('/jobs', serikaListSchema, 'Listing Serika jobs');
-    const listed = new Map(response.data.jobs.map((job) => [job.id, job.status]));
-    const states = new Map<string, RemoteJobState>();
+    const listed = listedStatuses(response.data.jobs);
+    const results = new Map<string, BatchPollResult>();
+    const toFetch: string[] = [];
     for (const id of remoteIds) {
+      if (!listed.has(id)) continue;
       const status = listed.get(id);
-      if (status === 'QUEUED' || status === 'PROCESSING') {
-        states.set(id, normalizeSerikaJob({ id, status }));
-        continue;
-      }
-      try {
-        states.set(id, await getJob(id, context));
-      } catch (error) {
-        if (remoteIds.length === 1 || !concernsOneJob(error)) throw error;
-      }
+      if (status === 'QUEUED' || status === 'PROCESSING') results.set(id, { state: normalizeSerikaJob({ id, status }) });
+      else toFetch.push(id);
     }
-    return states;
+    for (const [id, result] of await fetchEach(toFetch, context)) results.set(id, result);
+    return results;
   },
 };

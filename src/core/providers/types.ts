@@ -67,6 +67,13 @@ export function blockingProblems(problems: readonly RequestProblem[]): RequestPr
   return problems.filter((problem) => problem.severity !== 'warning');
 }
 
+/**
+ * One job's part of a batched poll: what the batch read about it, or the error its own part met (a
+ * 404, an answer the documents do not describe, a request that failed), which the poller handles as
+ * it would a single poll's.
+ */
+export type BatchPollResult = { readonly state: RemoteJobState } | { readonly error: unknown };
+
 export interface SubmitResult {
   readonly remoteId: string;
   readonly state: RemoteJobState;
@@ -84,6 +91,10 @@ export interface ImageProvider {
   downloadHeaders?(context: ProviderContext): Record<string, string>;
   /** Checks a request against the provider's documented limits before anything is sent. */
   validate?(request: GenerationRequest): RequestProblem[];
-  /** Refreshes many jobs in one request where the API has a list endpoint. */
-  pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>>;
+  /**
+   * Refreshes many jobs in one request where the API has a list endpoint. An error that concerns every
+   * job (the list failed, the key, a rate limit) is thrown; one that concerns a single job is that
+   * job's `error`. A job the list does not hold is left out of the map: the poller asks it alone.
+   */
+  pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>>;
 }

@@ -143,12 +143,14 @@ test('document list example: one GET /jobs; the PROCESSING job is read from it, 
   const states = await serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), {
     'job-12345abcde': {
-      status: 'succeeded',
-      outputs: [
-        { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
-      ],
+      state: {
+        status: 'succeeded',
+        outputs: [
+          { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
+        ],
+      },
     },
-    'job-67890fghij': { status: 'running' },
+    'job-67890fghij': { state: { status: 'running' } },
   });
   assert.deepEqual(
     seen.map((r) => `${r.method} ${r.path}`),
@@ -193,26 +195,69 @@ test('finding: count > 1 is a problem, not silently dropped (Serika makes one im
   assert.deepEqual(serikaProvider.validate!(request(3)), [{ field: 'count', message: 'Serika makes one image per job (got count 3)' }]);
 });
 
-test("pollMany: another job's undocumented status in the list does not break the refresh", async () => {
+test("pollMany: another job's unreadable or undocumented entry in the list does not break the refresh", async () => {
   const list = JSON.parse(SERIKA_LIST_RESPONSE);
-  list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel });
+  list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel }, { id: 42 }, 'junk');
   const { context } = await answering((_method, path) => ({
     status: 200,
     body: path.endsWith('/jobs') ? JSON.stringify(list) : SERIKA_JOB_RESPONSE,
   }));
   const states = await serikaProvider.pollMany!(['job-67890fghij'], context);
-  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { status: 'running' } });
+  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
 });
 
-test("pollMany: one job's 404 is left out while others share the batch, and thrown when it is alone", async () => {
+test("pollMany: one job's own failure is that job's error, whether it shares the batch or not", async () => {
+  const list = JSON.parse(SERIKA_LIST_RESPONSE);
+  list.jobs.push(
+    { id: 'job-gone', status: 'COMPLETED', created_at: 1677858400, model: documentModel },
+    { id: 'job-garbled', status: 'COMPLETED', created_at: 1677858401, model: documentModel },
+    { id: 'job-overloaded', status: 'FAILED', created_at: 1677858402, model: documentModel },
+  );
   const { context } = await answering((_method, path) => {
-    if (path.endsWith('/jobs')) return { status: 200, body: SERIKA_LIST_RESPONSE };
+    if (path.endsWith('/jobs')) return { status: 200, body: JSON.stringify(list) };
     if (path.endsWith('/job-gone')) return { status: 404, body: '{"error":{"message":"Job not found"}}' };
+    if (path.endsWith('/job-garbled')) return { status: 200, body: '{"id": "job-garb' };
+    if (path.endsWith('/job-overloaded')) return { status: 503, body: '{"error":{"message":"overloaded"}}' };
     return { status: 200, body: SERIKA_JOB_RESPONSE };
   });
-  const states = await serikaProvider.pollMany!(['job-gone', 'job-67890fghij'], context);
-  assert.deepEqual([...states.keys()], ['job-67890fghij'], 'the other job is not expired with it');
-  await assert.rejects(serikaProvider.pollMany!(['job-gone'], context), isProblem('notFound', /Job not found/));
+  const ids = ['job-gone', 'job-garbled', 'job-overloaded', 'job-67890fghij'];
+  const states = await serikaProvider.pollMany!(ids, context);
+  const kindOf = (id: string) => {
+    const result = states.get(id);
+    return result && 'error' in result && isProviderError(result.error) ? result.error.kind : result;
+  };
+  assert.deepEqual(ids.map(kindOf), ['notFound', 'malformed', 'server', { state: { status: 'running' } }]);
+  // alone in the batch, the same: an error of its own, not a thrown one
+  const alone = (await serikaProvider.pollMany!(['job-gone'], context)).get('job-gone');
+  assert.ok(alone && 'error' in alone && isProviderError(alone.error) && alone.error.kind === 'notFound');
+});
+
+test('pollMany: a job the list does not hold is left for the poller to ask alone, with no request of its own', async () => {
+  const { context, seen } = await answering((_method, path) => ({
+    status: 200,
+    body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE,
+  }));
+  const states = await serikaProvider.pollMany!(['job-older', 'job-67890fghij'], context);
+  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
+  assert.deepEqual(
+    seen.map((r) => `${r.method} ${r.path}`),
+    [`GET ${BASE_PATH}/jobs`],
+  );
+});
+
+test('pollMany: a rate limit or a refused key on one result fetch concerns every job: thrown', async () => {
+  for (const [status, kind] of [
+    [429, 'rateLimited'],
+    [401, 'auth'],
+  ] as const) {
+    const { context } = await answering((_method, path) =>
+      path.endsWith('/jobs') ? { status: 200, body: SERIKA_LIST_RESPONSE } : { status, body: '{"error":{"message":"no"}}' },
+    );
+    await assert.rejects(
+      serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context),
+      (error: unknown) => isProviderError(error) && error.kind === kind,
+    );
+  }
 });
 
 // --- the fixture, held to the same document ----------------------------------------------------
