@@ -249,15 +249,14 @@ export class JobPoller implements Disposable {
       await Promise.all(members.map((member) => this.handlePollError(member.id, error, this.memoryOf(member.id))));
       return;
     }
-    try {
-      await Promise.all(members.map((member) => this.applyRoundResult(member, results.get(member.remoteId!), member === trigger)));
-    } finally {
-      this.scheduleRound(members);
-      for (const member of members) {
-        this.batched.delete(member.id);
-        this.roundLooks.delete(member.id);
-      }
+    const applied = members.map((member) => this.applyRoundResult(member, results.get(member.remoteId!), member === trigger));
+    // each member's next look is known once its state is in memory: the next round need not wait for the disk
+    this.scheduleRound(members);
+    for (const member of members) {
+      this.batched.delete(member.id);
+      this.roundLooks.delete(member.id);
     }
+    await Promise.all(applied);
   }
 
   /**
@@ -299,9 +298,14 @@ export class JobPoller implements Disposable {
       return;
     }
     memory.batch = 'listed';
-    this.roundLooks.set(job.id, undefined);
     const current = this.store.get(job.id) ?? job;
-    if (changesNothing(current, result.state)) return answered(memory);
+    if (changesNothing(current, result.state)) {
+      answered(memory);
+      this.roundLooks.set(job.id, this.delayFor(current));
+      return;
+    }
+    // set by scheduleNext as the manager applies the state (in memory at once, before it awaits the disk)
+    this.roundLooks.set(job.id, undefined);
     try {
       await this.applyPolled(current, result.state);
     } catch (error) {
@@ -311,14 +315,18 @@ export class JobPoller implements Disposable {
     }
   }
 
-  /** Every member the list still covers is due at the same moment: the first timer to fire lists them all. */
+  /**
+   * Every member the list still covers is due at the same moment: the first timer to fire lists them
+   * all. A member whose next look is not known yet (its state still on its way: a warning to clear
+   * first) schedules itself when it is, as any job does.
+   */
   private scheduleRound(members: readonly JobRecord[]): void {
     const now = Date.now();
     const looks: (JobLook & { readonly id: string })[] = [];
     for (const member of members) {
       const job = this.store.get(member.id);
-      if (!job || !needsPolling(job) || !this.roundLooks.has(job.id)) continue;
-      const delayMs = this.roundLooks.get(job.id) ?? this.delayFor(job);
+      const delayMs = this.roundLooks.get(member.id);
+      if (!job || !needsPolling(job) || delayMs === undefined) continue;
       const quietLeft = this.durations.quietPeriodMs(job.request) - (now - job.createdAt);
       looks.push({ id: job.id, delayMs, waiting: quietLeft > 0 && this.memoryOf(job.id).consecutiveErrors === 0 });
     }

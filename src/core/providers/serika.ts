@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isProviderError, unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, requireImageOperation } from './common';
+import { PROVIDER_LIMITS } from './providerGate';
 import { providerHttp } from './providerHttp';
 import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
@@ -33,10 +34,11 @@ const serikaListSchema = z.object({ jobs: z.array(z.unknown()) });
 const serikaListEntrySchema = z.looseObject({ id: z.string(), status: z.unknown() });
 
 /**
- * A round's result fetches run this many at a time: the document names no rate limit, and
- * PROVIDER_LIMITS lets 8 Serika requests be in flight (a round holds one of those slots).
+ * A round's result fetches run as many at a time as the gate lets Serika have requests in flight
+ * (PROVIDER_LIMITS; the document names no limit): the round holds one slot of the gate, and every
+ * listed job's refresh waits for the slowest fetch.
  */
-const RESULT_FETCHES_AT_ONCE = 4;
+const RESULT_FETCHES_AT_ONCE = PROVIDER_LIMITS.serika.maxInFlight;
 
 type SerikaJob = z.infer<typeof serikaJobSchema>;
 
