@@ -60,8 +60,9 @@ interface PollMemory {
   progressStart?: { at: number; progress: number };
   /**
    * At a provider with a list endpoint: 'listed' while the list covers the job (its next look is the
-   * provider's next round); 'alone' once it must be asked by itself (the list does not hold it, its
-   * own request failed, or its result URLs must be fetched afresh). Unset until a round has seen it.
+   * provider's next round); 'alone' once it must be asked by itself (the list does not hold it, or
+   * shows it finished without its result, or its result URLs must be fetched afresh). Unset until a
+   * round has seen it.
    */
   batch?: 'listed' | 'alone';
   /** When a round last found this window holding the job's lease. */
@@ -207,9 +208,9 @@ export class JobPoller implements Disposable {
 
   /**
    * One list request refreshes every unfinished job of the trigger's provider that the list may cover.
-   * A job's own part (a result fetched, an error of its own) is handled as its single poll would be; a
-   * job the list does not hold is asked alone from then on. The next round comes when the jobs, each
-   * alone, would have been looked at (nextRoundDelay). A job another round already holds is left to it.
+   * A job whose state the list cannot give in full (finished: the result is not in the list), or that
+   * the list does not hold, is asked alone from then on, as a single poll. The next round comes when
+   * the jobs, each alone, would have been looked at (nextRoundDelay). A job another round holds is left to it.
    */
   private async pollRound(trigger: JobRecord, provider: ImageProvider, context: ProviderContext): Promise<void> {
     if (this.batched.has(trigger.id)) return;
@@ -286,14 +287,17 @@ export class JobPoller implements Disposable {
     return needsPolling(job) && !this.batched.has(job.id) && this.memory.get(job.id)?.batch !== 'alone';
   }
 
-  /** One member's part of a round's answer, handled as its own poll's answer would be. */
+  /**
+   * One member's part of a round's answer. A job only its own request can tell about is polled alone,
+   * where its answer and errors count as any single poll's: at once when the list shows it finished
+   * (its result is waiting) or it triggered the round (it was due); otherwise, not being in the list,
+   * when it would be due.
+   */
   private async applyRoundResult(job: JobRecord, result: BatchPollResult | undefined, isTrigger: boolean): Promise<void> {
     const memory = this.memoryOf(job.id);
-    if (!result || 'error' in result) {
+    if (!result || 'askAlone' in result) {
       memory.batch = 'alone';
-      if (result) await this.handlePollError(job.id, result.error, memory);
-      // not in the list: the trigger was due, so it is asked now; the others when they would be
-      else if (isTrigger) this.scheduler.schedule(job.id, 0);
+      if (result || isTrigger) this.scheduler.schedule(job.id, 0);
       else this.scheduleNext(job);
       return;
     }

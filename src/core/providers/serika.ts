@@ -3,10 +3,9 @@
 // one {url,width,height,seed}). No cancel endpoint, no idempotency key: a submit is never repeated
 // automatically.
 import { z } from 'zod';
-import { isProviderError, unexpectedAnswer } from '../errors';
+import { unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, requireImageOperation } from './common';
-import { PROVIDER_LIMITS } from './providerGate';
 import { providerHttp } from './providerHttp';
 import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
@@ -32,13 +31,6 @@ const serikaJobSchema = z.looseObject({
 // entries are read one by one: another job's odd entry must not make the whole list unreadable
 const serikaListSchema = z.object({ jobs: z.array(z.unknown()) });
 const serikaListEntrySchema = z.looseObject({ id: z.string(), status: z.unknown() });
-
-/**
- * A round's result fetches run as many at a time as the gate lets Serika have requests in flight
- * (PROVIDER_LIMITS; the document names no limit): the round holds one slot of the gate, and every
- * listed job's refresh waits for the slowest fetch.
- */
-const RESULT_FETCHES_AT_ONCE = PROVIDER_LIMITS.serika.maxInFlight;
 
 type SerikaJob = z.infer<typeof serikaJobSchema>;
 
@@ -89,11 +81,6 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
   return normalizeSerikaJob(response.data);
 }
 
-/** A failure of one job's own request that says something about every job: the key, the rate limit. */
-function concernsEveryJob(error: unknown): boolean {
-  return isProviderError(error) && (error.kind === 'auth' || error.kind === 'rateLimited');
-}
-
 /** The status of each job the list holds, by id; entries without a readable id are someone else's problem. */
 function listedStatuses(entries: readonly unknown[]): Map<string, unknown> {
   const statuses = new Map<string, unknown>();
@@ -102,29 +89,6 @@ function listedStatuses(entries: readonly unknown[]): Map<string, unknown> {
     if (parsed.success) statuses.set(parsed.data.id, parsed.data.status);
   }
   return statuses;
-}
-
-/** GET /jobs/{id} for each of `remoteIds`, a few at a time: its state, or the error its own request met. */
-async function fetchEach(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
-  const results = new Map<string, BatchPollResult>();
-  let next = 0;
-  let stopped = false;
-  const worker = async () => {
-    while (!stopped && next < remoteIds.length) {
-      const id = remoteIds[next++]!;
-      try {
-        results.set(id, { state: await getJob(id, context) });
-      } catch (error) {
-        if (!concernsEveryJob(error)) results.set(id, { error });
-        else {
-          stopped = true; // the others would meet it too
-          throw error;
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(RESULT_FETCHES_AT_ONCE, remoteIds.length) }, worker));
-  return results;
 }
 
 export const serikaProvider: ImageProvider = {
@@ -163,22 +127,19 @@ export const serikaProvider: ImageProvider = {
 
   /**
    * One GET /jobs for the statuses of every listed job. The list has no result or error, so a job it
-   * shows finished (or with a status the document does not name) is fetched by itself: its answer,
-   * or the error its own request met, is that job's alone. A job the list does not hold ("recent"
-   * jobs only; the document gives no count) is left out, for the poller to ask alone.
+   * shows finished (or with a status the document does not name) is to be asked alone, at once. A job
+   * the list does not hold ("recent" jobs only; the document gives no count) is left out.
    */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
     const response = await serikaApi(context).get('/jobs', serikaListSchema, 'Listing Serika jobs');
     const listed = listedStatuses(response.data.jobs);
     const results = new Map<string, BatchPollResult>();
-    const toFetch: string[] = [];
     for (const id of remoteIds) {
       if (!listed.has(id)) continue;
       const status = listed.get(id);
-      if (status === 'QUEUED' || status === 'PROCESSING') results.set(id, { state: normalizeSerikaJob({ id, status }) });
-      else toFetch.push(id);
+      const running = status === 'QUEUED' || status === 'PROCESSING';
+      results.set(id, running ? { state: normalizeSerikaJob({ id, status }) } : { askAlone: true });
     }
-    for (const [id, result] of await fetchEach(toFetch, context)) results.set(id, result);
     return results;
   },
 };

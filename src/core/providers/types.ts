@@ -68,11 +68,11 @@ export function blockingProblems(problems: readonly RequestProblem[]): RequestPr
 }
 
 /**
- * One job's part of a batched poll: what the batch read about it, or the error its own part met (a
- * 404, an answer the documents do not describe, a request that failed), which the poller handles as
- * it would a single poll's.
+ * One job's part of a list answer: its state, when the list carries all of it; or `askAlone` when
+ * only the job's own request can tell (the list shows it finished but has no result, or names a
+ * status the documents do not). That request is a single poll, whose answer and errors count as any.
  */
-export type BatchPollResult = { readonly state: RemoteJobState } | { readonly error: unknown };
+export type BatchPollResult = { readonly state: RemoteJobState } | { readonly askAlone: true };
 
 export interface SubmitResult {
   readonly remoteId: string;
@@ -92,9 +92,9 @@ export interface ImageProvider {
   /** Checks a request against the provider's documented limits before anything is sent. */
   validate?(request: GenerationRequest): RequestProblem[];
   /**
-   * Refreshes many jobs in one request where the API has a list endpoint. An error that concerns every
-   * job (the list failed, the key, a rate limit) is thrown; one that concerns a single job is that
-   * job's `error`. A job the list does not hold is left out of the map: the poller asks it alone.
+   * Refreshes many jobs with one request where the API has a list endpoint; a failure of that request
+   * is thrown. A job the list does not hold is left out of the map: the poller asks it alone, on its
+   * own schedule.
    */
   pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>>;
 }

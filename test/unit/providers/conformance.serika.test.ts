@@ -134,27 +134,18 @@ test('document status values: each parses to the state it describes', async () =
   }
 });
 
-test('document list example: one GET /jobs; the PROCESSING job is read from it, the COMPLETED one fetched for its result', async () => {
+test('document list example: one GET /jobs; the PROCESSING job is read from it, the COMPLETED one is to be asked alone', async () => {
   assert.match(SERIKA_LIST_ENDPOINT, /`GET \/jobs`/);
-  const { context, seen } = await answering((_method, path) => ({
-    status: 200,
-    body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE,
-  }));
+  const { context, seen } = await answering(() => ({ status: 200, body: SERIKA_LIST_RESPONSE }));
   const states = await serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), {
-    'job-12345abcde': {
-      state: {
-        status: 'succeeded',
-        outputs: [
-          { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
-        ],
-      },
-    },
+    // the list has no result: only the job's own GET /jobs/{jobId} has it
+    'job-12345abcde': { askAlone: true },
     'job-67890fghij': { state: { status: 'running' } },
   });
   assert.deepEqual(
     seen.map((r) => `${r.method} ${r.path}`),
-    [`GET ${BASE_PATH}/jobs`, `GET ${BASE_PATH}/jobs/job-12345abcde`],
+    [`GET ${BASE_PATH}/jobs`],
   );
 });
 
@@ -198,45 +189,22 @@ test('finding: count > 1 is a problem, not silently dropped (Serika makes one im
 test("pollMany: another job's unreadable or undocumented entry in the list does not break the refresh", async () => {
   const list = JSON.parse(SERIKA_LIST_RESPONSE);
   list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel }, { id: 42 }, 'junk');
-  const { context } = await answering((_method, path) => ({
-    status: 200,
-    body: path.endsWith('/jobs') ? JSON.stringify(list) : SERIKA_JOB_RESPONSE,
-  }));
+  const { context } = await answering(() => ({ status: 200, body: JSON.stringify(list) }));
   const states = await serikaProvider.pollMany!(['job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
 });
 
-test("pollMany: one job's own failure is that job's error, whether it shares the batch or not", async () => {
+test("pollMany: our job's status the document does not name is to be asked alone, where it counts", async () => {
   const list = JSON.parse(SERIKA_LIST_RESPONSE);
-  list.jobs.push(
-    { id: 'job-gone', status: 'COMPLETED', created_at: 1677858400, model: documentModel },
-    { id: 'job-garbled', status: 'COMPLETED', created_at: 1677858401, model: documentModel },
-    { id: 'job-overloaded', status: 'FAILED', created_at: 1677858402, model: documentModel },
-  );
-  const { context } = await answering((_method, path) => {
-    if (path.endsWith('/jobs')) return { status: 200, body: JSON.stringify(list) };
-    if (path.endsWith('/job-gone')) return { status: 404, body: '{"error":{"message":"Job not found"}}' };
-    if (path.endsWith('/job-garbled')) return { status: 200, body: '{"id": "job-garb' };
-    if (path.endsWith('/job-overloaded')) return { status: 503, body: '{"error":{"message":"overloaded"}}' };
-    return { status: 200, body: SERIKA_JOB_RESPONSE };
+  list.jobs[1].status = 'ARCHIVED';
+  const { context } = await answering(() => ({ status: 200, body: JSON.stringify(list) }));
+  assert.deepEqual(Object.fromEntries(await serikaProvider.pollMany!(['job-67890fghij'], context)), {
+    'job-67890fghij': { askAlone: true },
   });
-  const ids = ['job-gone', 'job-garbled', 'job-overloaded', 'job-67890fghij'];
-  const states = await serikaProvider.pollMany!(ids, context);
-  const kindOf = (id: string) => {
-    const result = states.get(id);
-    return result && 'error' in result && isProviderError(result.error) ? result.error.kind : result;
-  };
-  assert.deepEqual(ids.map(kindOf), ['notFound', 'malformed', 'server', { state: { status: 'running' } }]);
-  // alone in the batch, the same: an error of its own, not a thrown one
-  const alone = (await serikaProvider.pollMany!(['job-gone'], context)).get('job-gone');
-  assert.ok(alone && 'error' in alone && isProviderError(alone.error) && alone.error.kind === 'notFound');
 });
 
-test('pollMany: a job the list does not hold is left for the poller to ask alone, with no request of its own', async () => {
-  const { context, seen } = await answering((_method, path) => ({
-    status: 200,
-    body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE,
-  }));
+test('pollMany: a job the list does not hold is left out, for the poller to ask alone on its own schedule', async () => {
+  const { context, seen } = await answering(() => ({ status: 200, body: SERIKA_LIST_RESPONSE }));
   const states = await serikaProvider.pollMany!(['job-older', 'job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
   assert.deepEqual(
@@ -245,19 +213,9 @@ test('pollMany: a job the list does not hold is left for the poller to ask alone
   );
 });
 
-test('pollMany: a rate limit or a refused key on one result fetch concerns every job: thrown', async () => {
-  for (const [status, kind] of [
-    [429, 'rateLimited'],
-    [401, 'auth'],
-  ] as const) {
-    const { context } = await answering((_method, path) =>
-      path.endsWith('/jobs') ? { status: 200, body: SERIKA_LIST_RESPONSE } : { status, body: '{"error":{"message":"no"}}' },
-    );
-    await assert.rejects(
-      serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context),
-      (error: unknown) => isProviderError(error) && error.kind === kind,
-    );
-  }
+test("pollMany: the list's own failure is thrown (it concerns every job)", async () => {
+  const { context } = await always(503, '{"error":{"message":"overloaded"}}');
+  await assert.rejects(serikaProvider.pollMany!(['job-67890fghij'], context), isProblem('server', /overloaded/));
 });
 
 // --- the fixture, held to the same document ----------------------------------------------------
