@@ -3,9 +3,11 @@
 // fixed loop, a fal- or Replicate-shaped one for those real clients, all driven by the same timeline.
 import type { GenerationRequest, ProviderId } from '../../src/core/jobModel';
 import type { FakeProviderServer, RecordedRequest } from '../fixtures/providers/fakeServer';
+import { SERIKA_RECENT_JOBS, type SerikaServer } from '../fixtures/providers/serikaServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
 import type { ClientConfig } from './client';
+import { CountedSerikaServer } from './countedSerikaServer';
 import { FalServer } from './falServer';
 import { ReplicateServer, prefersWait } from './replicateServer';
 import { BenchTimeline, normal, seededUniform, type RateRule } from './timelines';
@@ -24,6 +26,10 @@ export interface Target {
   readonly createServer: (model: BenchTimeline) => FakeProviderServer;
   readonly context: (server: FakeProviderServer) => ClientConfig['context'];
   readonly request: GenerationRequest;
+  /** Why the real fal and Replicate clients are not run against this provider, where they are not. */
+  readonly peerClientsLeftOut?: string;
+  /** Judged by the list-refresh target (listTarget.ts) against this provider's engine rows, not the peers'. */
+  readonly lagNoWorseThan?: ProviderId;
 }
 
 const jobs = (fallback: number) => Number(process.env.BENCH_JOBS ?? fallback);
@@ -61,7 +67,32 @@ export const TARGETS: Target[] = [
     }),
     request: { ...base, providerId: 'submodel', model: '' },
   },
+  {
+    // issue 13: 1,000 jobs refreshed through GET /jobs, as many requests saved as the list can save
+    name: 'Serika (one GET /jobs for many jobs)',
+    providerId: 'serika',
+    jobs: jobs(1000),
+    workers: Math.ceil(jobs(1000) / 2),
+    // neither the document nor PROVIDERS.md gives a figure ("429 on rate limit"): nothing is refused
+    limits: {},
+    // the list holds the 20 most recent jobs, as the fixture's SERIKA_RECENT_JOBS explains;
+    // BENCH_SERIKA_RECENT=1000 shows what a list of every job would allow
+    createServer: (model) =>
+      new CountedSerikaServer({ timing: model, recentJobs: Number(process.env.BENCH_SERIKA_RECENT ?? SERIKA_RECENT_JOBS) }),
+    context: (server) => ({ baseUrl: (server as SerikaServer).baseUrl, apiKey: server.apiKey }),
+    request: { ...base, providerId: 'serika', model: 'bench-model' },
+    peerClientsLeftOut:
+      "@fal-ai/client and replicate speak fal's and Replicate's own APIs (the bench serves them fal- and Replicate-shaped " +
+      "servers), so against Serika they would measure another API; a Serika user without this extension runs the document's " +
+      'own loop, GET /jobs/{id} every 2 s: the fixed 2 s row',
+    lagNoWorseThan: 'tams',
+  },
 ];
+
+/** The schedules a target runs: the peers' own clients only where they talk to this kind of API. */
+export function schedulesFor(target: Target, schedules: readonly Schedule[]): Schedule[] {
+  return schedules.filter((schedule) => !target.peerClientsLeftOut || schedule.server === 'native');
+}
 
 export interface Schedule {
   readonly label: string;
