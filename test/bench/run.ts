@@ -151,6 +151,7 @@ async function main(): Promise<void> {
       rows,
     );
     if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
+    if (target.note) console.log(target.note);
     if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict
     printMemory(rows, await liveHeap(target), target.jobs);
     if (target.lagNoWorseThan) {
