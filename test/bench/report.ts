@@ -7,6 +7,8 @@ import { median } from './memoryFigures';
 /** One schedule on one seed. */
 export interface SeedRun {
   readonly statusPerJob: number;
+  /** Where the server tells them apart (Serika): GETs for a result a list showed ready, not counted above. */
+  readonly resultPerJob?: number;
   /** Every request the provider saw, submits and refused ones included. */
   readonly allPerJob: number;
   readonly refusedPerJob: number;

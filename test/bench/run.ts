@@ -26,7 +26,8 @@ import {
   type Row,
   type SeedRun,
 } from './report';
-import { createServer, MEDIAN_MS, SCHEDULES, SIGMA, TARGETS, workSampler, type Schedule, type Target } from './targets';
+import { createServer, MEDIAN_MS, SCHEDULES, schedulesFor, SIGMA, TARGETS, workSampler, type Schedule, type Target } from './targets';
+import { meetsListTarget, requestCounts } from './listTarget';
 import type { BenchTimeline } from './timelines';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
@@ -132,10 +133,11 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     return job ? [{ duration: durationOf(job), lagMs: Math.max(0, detectedAt - model.plan(job)!.endAt) }] : [];
   });
   const relative = lags.map(({ duration, lagMs }) => lagMs / duration).sort((a, b) => a - b);
-  const statusRequests = jobs.reduce((sum, job) => sum + (server.requestsPerJob.get(job.id) ?? 0), 0);
+  const { statusRequests, resultFetches } = requestCounts(server);
   const refused = [...model.refused.values()].reduce((a, b) => a + b, 0);
   return {
     statusPerJob: statusRequests / target.jobs,
+    resultPerJob: resultFetches === undefined ? undefined : resultFetches / target.jobs,
     allPerJob: model.requestsSeen / target.jobs,
     refusedPerJob: refused / target.jobs,
     relative,
@@ -157,10 +159,15 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
 async function main(): Promise<void> {
   const failures: string[] = [];
   const schedules = process.env.BENCH_SCHEDULE ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!] : SCHEDULES;
-  for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
+  const rowsOf = async (target: Target, of: readonly Schedule[]) => {
     const rows: Row[] = [];
-    for (const schedule of schedules.filter((candidate) => !candidate.only || candidate.only === target.providerId))
-      rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
+    for (const schedule of schedulesFor(target, of)) rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
+    return rows;
+  };
+  const rowsByTarget = new Map<string, Row[]>();
+  for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
+    const rows = await rowsOf(target, schedules);
+    rowsByTarget.set(target.providerId, rows);
     printTable(
       `${target.name}: ${target.jobs} jobs at once on ${target.workers} workers, work lognormal (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}) + queue + tail, seeds ${SEEDS.join(', ')}, time scale ${timeScaleOf(target)}, Node ${process.version}; lags relative to each job's submit-to-done time`,
       rows,
@@ -168,8 +175,17 @@ async function main(): Promise<void> {
     const starved = starvedRuns(rows, DEFAULT_POLL_POLICY.minIntervalMs * timeScaleOf(target));
     if (starved) console.log(starved);
     if (target.providerId === 'submodel') printHeldTable(target.limits, rows, SCHEDULES);
+    if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
+    if (target.note) console.log(target.note);
     if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict
     printMemory(rows);
+    if (target.lagNoWorseThan) {
+      const reference = TARGETS.find((candidate) => candidate.providerId === target.lagNoWorseThan)!;
+      // its engine rows, run now if that target was not
+      const referenceRows = rowsByTarget.get(reference.providerId) ?? (await rowsOf(reference, SCHEDULES.slice(0, 2)));
+      if (!meetsListTarget(rows, referenceRows, reference.name)) failures.push(target.name);
+      continue;
+    }
     const find = (schedule: Schedule['schedule'], history = false) =>
       rows[SCHEDULES.findIndex((candidate) => candidate.schedule === schedule && Boolean(candidate.historyJobs) === history)]!;
     const [cold, warm, every2s, falPolling] = [find('engine'), find('engine', true), find('fixed'), find('fal-poll')];

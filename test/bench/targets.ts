@@ -4,9 +4,11 @@
 import type { GenerationRequest, ProviderId } from '../../src/core/jobModel';
 import type { ProviderOptions } from '../../src/core/providers/types';
 import type { FakeProviderServer, RecordedRequest } from '../fixtures/providers/fakeServer';
+import { SERIKA_RECENT_JOBS, type SerikaServer } from '../fixtures/providers/serikaServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
 import type { ClientConfig } from './client';
+import { CountedSerikaServer } from './countedSerikaServer';
 import { FalServer } from './falServer';
 import { ReplicateServer, prefersWait } from './replicateServer';
 import { BenchTimeline, normal, seededUniform, type RateRule } from './timelines';
@@ -30,9 +32,17 @@ export interface Target {
   readonly createServer: (model: BenchTimeline, timeScale: number) => FakeProviderServer;
   readonly context: (server: FakeProviderServer) => ClientConfig['context'];
   readonly request: GenerationRequest;
+  /** Why the real fal and Replicate clients are not run against this provider, where they are not. */
+  readonly peerClientsLeftOut?: string;
+  /** Judged by the list-refresh target (listTarget.ts) against this provider's engine rows, not the peers'. */
+  readonly lagNoWorseThan?: ProviderId;
+  /** What a reader of its rows should know, printed under them. */
+  readonly note?: string;
 }
 
 const jobs = (fallback: number) => Number(process.env.BENCH_JOBS ?? fallback);
+/** How many recent jobs Serika's GET /jobs holds in the bench: the fixture's reading, unless set. */
+const serikaListed = Number(process.env.BENCH_SERIKA_RECENT ?? SERIKA_RECENT_JOBS);
 const base = { prompt: 'bench', params: { width: 512, height: 512, count: 1, steps: 20 } };
 
 export const TARGETS: Target[] = [
@@ -76,7 +86,40 @@ export const TARGETS: Target[] = [
     }),
     request: { ...base, providerId: 'submodel', model: '' },
   },
+  {
+    // issue 13: 1,000 jobs refreshed through GET /jobs, as many requests saved as the list can save
+    name: 'Serika (one GET /jobs for many jobs)',
+    providerId: 'serika',
+    jobs: jobs(1000),
+    // a thousand jobs: slower than SubModel's 200, so three side by side stay idle enough
+    timeScale: 0.25,
+    workers: Math.ceil(jobs(1000) / 2),
+    // neither the document nor PROVIDERS.md gives a figure ("429 on rate limit"): nothing is refused
+    limits: {},
+    // the list holds the 20 most recent jobs, as the fixture's SERIKA_RECENT_JOBS explains;
+    // BENCH_SERIKA_RECENT=1000 shows what a list of every job would allow
+    createServer: (model) => new CountedSerikaServer({ timing: model, recentJobs: serikaListed }),
+    context: (server) => ({ baseUrl: (server as SerikaServer).baseUrl, apiKey: server.apiKey }),
+    request: { ...base, providerId: 'serika', model: 'bench-model' },
+    peerClientsLeftOut:
+      "@fal-ai/client and replicate speak fal's and Replicate's own APIs (the bench serves them fal- and Replicate-shaped " +
+      "servers), so against Serika they would measure another API; a Serika user without this extension runs the document's " +
+      'own loop, GET /jobs/{id} every 2 s: the fixed 2 s row',
+    lagNoWorseThan: 'tams',
+    note:
+      serikaListed < jobs(1000)
+        ? `GET /jobs holds the ${serikaListed} most recent jobs (SERIKA_RECENT_JOBS): the ${jobs(1000) - serikaListed} older ones ` +
+          'can only be asked one by one, at least one status request each, so fewer than 0.3 per job is beyond any client here'
+        : undefined,
+  },
 ];
+
+/** The schedules a target runs: the peers' own clients only where they talk to this kind of API. */
+export function schedulesFor(target: Target, schedules: readonly Schedule[]): Schedule[] {
+  return schedules.filter(
+    (schedule) => (!schedule.only || schedule.only === target.providerId) && (!target.peerClientsLeftOut || schedule.server === 'native'),
+  );
+}
 
 export interface Schedule {
   readonly label: string;

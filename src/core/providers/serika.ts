@@ -3,11 +3,11 @@
 // one {url,width,height,seed}). No cancel endpoint, no idempotency key: a submit is never repeated
 // automatically.
 import { z } from 'zod';
-import { isProviderError, unexpectedAnswer } from '../errors';
+import { unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
 import { bearer, requireImageOperation } from './common';
 import { providerHttp } from './providerHttp';
-import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
+import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
 const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
 
@@ -28,9 +28,9 @@ const serikaJobSchema = z.looseObject({
   error: z.unknown().optional(),
 });
 
-const serikaListSchema = z.object({
-  jobs: z.array(z.looseObject({ id: z.string(), status: z.string() })),
-});
+// entries are read one by one: another job's odd entry must not make the whole list unreadable
+const serikaListSchema = z.object({ jobs: z.array(z.unknown()) });
+const serikaListEntrySchema = z.looseObject({ id: z.string(), status: z.unknown() });
 
 type SerikaJob = z.infer<typeof serikaJobSchema>;
 
@@ -81,9 +81,14 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
   return normalizeSerikaJob(response.data);
 }
 
-/** Errors that concern one job's own answer; anything else (network, auth, 5xx) would hit every job alike. */
-function concernsOneJob(error: unknown): boolean {
-  return isProviderError(error) && (error.kind === 'notFound' || error.kind === 'malformed' || error.kind === 'badRequest');
+/** The status of each job the list holds, by id; entries without a readable id are someone else's problem. */
+function listedStatuses(entries: readonly unknown[]): Map<string, unknown> {
+  const statuses = new Map<string, unknown>();
+  for (const entry of entries) {
+    const parsed = serikaListEntrySchema.safeParse(entry);
+    if (parsed.success) statuses.set(parsed.data.id, parsed.data.status);
+  }
+  return statuses;
 }
 
 export const serikaProvider: ImageProvider = {
@@ -121,28 +126,20 @@ export const serikaProvider: ImageProvider = {
   poll: getJob,
 
   /**
-   * One GET /jobs for the statuses of queued and running jobs. The list has no result or error, and
-   * holds only "recent" jobs, so a finished job, one not listed, or one with a status the document
-   * does not name is asked for by itself. When that answer concerns only that job (404, an
-   * undocumented answer) and other jobs share the batch, it is left out (polled again later) rather
-   * than thrown, which would end or count against every job in the batch; alone, it is thrown.
+   * One GET /jobs for the statuses of every listed job. The list has no result or error, so a job it
+   * shows finished (or with a status the document does not name) is to be asked alone, at once. A job
+   * the list does not hold ("recent" jobs only; the document gives no count) is left out.
    */
-  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
+  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
     const response = await serikaApi(context).get('/jobs', serikaListSchema, 'Listing Serika jobs');
-    const listed = new Map(response.data.jobs.map((job) => [job.id, job.status]));
-    const states = new Map<string, RemoteJobState>();
+    const listed = listedStatuses(response.data.jobs);
+    const results = new Map<string, BatchPollResult>();
     for (const id of remoteIds) {
+      if (!listed.has(id)) continue;
       const status = listed.get(id);
-      if (status === 'QUEUED' || status === 'PROCESSING') {
-        states.set(id, normalizeSerikaJob({ id, status }));
-        continue;
-      }
-      try {
-        states.set(id, await getJob(id, context));
-      } catch (error) {
-        if (remoteIds.length === 1 || !concernsOneJob(error)) throw error;
-      }
+      const running = status === 'QUEUED' || status === 'PROCESSING';
+      results.set(id, running ? { state: normalizeSerikaJob({ id, status }) } : { askAlone: true });
     }
-    return states;
+    return results;
   },
 };

@@ -78,6 +78,13 @@ export function blockingProblems(problems: readonly RequestProblem[]): RequestPr
   return problems.filter((problem) => problem.severity !== 'warning');
 }
 
+/**
+ * One job's part of a list answer: its state, when the list carries all of it; or `askAlone` when
+ * only the job's own request can tell (the list shows it finished but has no result, or names a
+ * status the documents do not). That request is a single poll, whose answer and errors count as any.
+ */
+export type BatchPollResult = { readonly state: RemoteJobState } | { readonly askAlone: true };
+
 export interface SubmitResult {
   readonly remoteId: string;
   readonly state: RemoteJobState;
@@ -100,6 +107,10 @@ export interface ImageProvider {
   downloadHeaders?(context: ProviderContext): Record<string, string>;
   /** Checks a request against the provider's documented limits before anything is sent. */
   validate?(request: GenerationRequest): RequestProblem[];
-  /** Refreshes many jobs in one request where the API has a list endpoint. */
-  pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>>;
+  /**
+   * Refreshes many jobs with one request where the API has a list endpoint; a failure of that request
+   * is thrown. A job the list does not hold is left out of the map: the poller asks it alone, on its
+   * own schedule.
+   */
+  pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>>;
 }

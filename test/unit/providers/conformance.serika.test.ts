@@ -134,25 +134,18 @@ test('document status values: each parses to the state it describes', async () =
   }
 });
 
-test('document list example: one GET /jobs; the PROCESSING job is read from it, the COMPLETED one fetched for its result', async () => {
+test('document list example: one GET /jobs; the PROCESSING job is read from it, the COMPLETED one is to be asked alone', async () => {
   assert.match(SERIKA_LIST_ENDPOINT, /`GET \/jobs`/);
-  const { context, seen } = await answering((_method, path) => ({
-    status: 200,
-    body: path.endsWith('/jobs') ? SERIKA_LIST_RESPONSE : SERIKA_JOB_RESPONSE,
-  }));
+  const { context, seen } = await answering(() => ({ status: 200, body: SERIKA_LIST_RESPONSE }));
   const states = await serikaProvider.pollMany!(['job-12345abcde', 'job-67890fghij'], context);
   assert.deepEqual(Object.fromEntries(states), {
-    'job-12345abcde': {
-      status: 'succeeded',
-      outputs: [
-        { kind: 'url', url: 'https://api.serika.dev/api/cdn/images/generated-image.png', width: 1024, height: 1024, seed: 123456789 },
-      ],
-    },
-    'job-67890fghij': { status: 'running' },
+    // the list has no result: only the job's own GET /jobs/{jobId} has it
+    'job-12345abcde': { askAlone: true },
+    'job-67890fghij': { state: { status: 'running' } },
   });
   assert.deepEqual(
     seen.map((r) => `${r.method} ${r.path}`),
-    [`GET ${BASE_PATH}/jobs`, `GET ${BASE_PATH}/jobs/job-12345abcde`],
+    [`GET ${BASE_PATH}/jobs`],
   );
 });
 
@@ -193,26 +186,36 @@ test('finding: count > 1 is a problem, not silently dropped (Serika makes one im
   assert.deepEqual(serikaProvider.validate!(request(3)), [{ field: 'count', message: 'Serika makes one image per job (got count 3)' }]);
 });
 
-test("pollMany: another job's undocumented status in the list does not break the refresh", async () => {
+test("pollMany: another job's unreadable or undocumented entry in the list does not break the refresh", async () => {
   const list = JSON.parse(SERIKA_LIST_RESPONSE);
-  list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel });
-  const { context } = await answering((_method, path) => ({
-    status: 200,
-    body: path.endsWith('/jobs') ? JSON.stringify(list) : SERIKA_JOB_RESPONSE,
-  }));
+  list.jobs.push({ id: 'job-someone-else', status: 'ARCHIVED', created_at: 1677858400, model: documentModel }, { id: 42 }, 'junk');
+  const { context } = await answering(() => ({ status: 200, body: JSON.stringify(list) }));
   const states = await serikaProvider.pollMany!(['job-67890fghij'], context);
-  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { status: 'running' } });
+  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
 });
 
-test("pollMany: one job's 404 is left out while others share the batch, and thrown when it is alone", async () => {
-  const { context } = await answering((_method, path) => {
-    if (path.endsWith('/jobs')) return { status: 200, body: SERIKA_LIST_RESPONSE };
-    if (path.endsWith('/job-gone')) return { status: 404, body: '{"error":{"message":"Job not found"}}' };
-    return { status: 200, body: SERIKA_JOB_RESPONSE };
+test("pollMany: our job's status the document does not name is to be asked alone, where it counts", async () => {
+  const list = JSON.parse(SERIKA_LIST_RESPONSE);
+  list.jobs[1].status = 'ARCHIVED';
+  const { context } = await answering(() => ({ status: 200, body: JSON.stringify(list) }));
+  assert.deepEqual(Object.fromEntries(await serikaProvider.pollMany!(['job-67890fghij'], context)), {
+    'job-67890fghij': { askAlone: true },
   });
-  const states = await serikaProvider.pollMany!(['job-gone', 'job-67890fghij'], context);
-  assert.deepEqual([...states.keys()], ['job-67890fghij'], 'the other job is not expired with it');
-  await assert.rejects(serikaProvider.pollMany!(['job-gone'], context), isProblem('notFound', /Job not found/));
+});
+
+test('pollMany: a job the list does not hold is left out, for the poller to ask alone on its own schedule', async () => {
+  const { context, seen } = await answering(() => ({ status: 200, body: SERIKA_LIST_RESPONSE }));
+  const states = await serikaProvider.pollMany!(['job-older', 'job-67890fghij'], context);
+  assert.deepEqual(Object.fromEntries(states), { 'job-67890fghij': { state: { status: 'running' } } });
+  assert.deepEqual(
+    seen.map((r) => `${r.method} ${r.path}`),
+    [`GET ${BASE_PATH}/jobs`],
+  );
+});
+
+test("pollMany: the list's own failure is thrown (it concerns every job)", async () => {
+  const { context } = await always(503, '{"error":{"message":"overloaded"}}');
+  await assert.rejects(serikaProvider.pollMany!(['job-67890fghij'], context), isProblem('server', /overloaded/));
 });
 
 // --- the fixture, held to the same document ----------------------------------------------------

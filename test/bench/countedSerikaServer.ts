@@ -1,0 +1,47 @@
+// Serika's fixture, counting what the bench reports for it: list requests, and each GET /jobs/{id}
+// as a status request or a result fetch. A status request asks whether a job is done; a result fetch
+// asks a job a list answer already showed finished, for the result (or the reason) the list does not
+// carry: the one GET a list cannot replace. A GET that finds a job done without a list having shown it
+// (the fixed loop's, or a job too old for the list) asked whether it was done: a status request, even
+// though its answer carries the result.
+import { SERIKA_BASE_PATH, SerikaServer } from '../fixtures/providers/serikaServer';
+import type { FakeJob, Route } from '../fixtures/providers/fakeServer';
+
+const JOB_PATH = `${SERIKA_BASE_PATH}/jobs/job-0`;
+
+export class CountedSerikaServer extends SerikaServer {
+  lists = 0;
+  resultFetches = 0;
+  /** Every GET /jobs/{id}, whatever it asked. */
+  jobRequests = 0;
+  private readonly shownFinished = new Set<string>();
+
+  protected override recentJobs(): FakeJob[] {
+    const listed = super.recentJobs();
+    this.lists++;
+    for (const job of listed) {
+      const { phase } = this.timeline(job);
+      if (phase !== 'queued' && phase !== 'running') this.shownFinished.add(job.id);
+    }
+    return listed;
+  }
+
+  protected override routes(): Route[] {
+    return super.routes().map((route) =>
+      route.method === 'GET' && route.pattern.test(JOB_PATH)
+        ? {
+            ...route,
+            handle: (request, match, res) => {
+              this.jobRequests++;
+              if (this.shownFinished.has(decodeURIComponent(match[1]!))) this.resultFetches++;
+              return route.handle(request, match, res);
+            },
+          }
+        : route,
+    );
+  }
+
+  get statusRequests(): number {
+    return this.lists + this.jobRequests - this.resultFetches;
+  }
+}
