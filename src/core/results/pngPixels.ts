@@ -19,7 +19,7 @@ export function decodePngRgba(bytes: Uint8Array): { width: number; height: numbe
     const png = PNG.sync.read(buffer);
     return { width: png.width, height: png.height, data: png.data };
   } catch (error) {
-    throw new Error(`PNG could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`PNG could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
