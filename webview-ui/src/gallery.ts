@@ -13,7 +13,7 @@ import type {
   HostToGalleryMessage,
   SaveContactSheetRequest,
 } from '../../src/shared/webviewProtocol';
-import { sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
+import { sharedPrompt, sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
 import { isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
 import { card, liveCard } from './card';
 import { showComparison } from './compare';
@@ -116,7 +116,7 @@ const clearButton = button('Clear selection', 'Unselect all images', () => {
 });
 const selection = element('div', { className: 'selection' }, [compareButton, clearButton]);
 const grid = element('section', { className: 'grid', ariaLabel: 'Images' });
-const batchSelect = element('select', { ariaLabel: 'Show a sweep as a grid', title: 'Show a sweep as a grid' });
+const batchSelect = element('select', { className: 'batch-select', ariaLabel: 'Show a sweep as a grid', title: 'Show a sweep as a grid' });
 batchSelect.addEventListener('change', () => {
   gridState = batchSelect.value ? { batchId: batchSelect.value } : undefined;
   saveState();
@@ -130,12 +130,14 @@ app.replaceChildren(
 );
 
 /** "a paper boat… · steps × cfgScale (10 × 10)". */
+/** A name that tells batches apart and stays put: when it was made, what its prompts share, its keys. */
 function batchTitle(batch: SweepBatch<GalleryAsset>): string {
-  // a swept {{variable}} makes each prompt different: then the keys say it all
-  const prompts = new Set(batch.images.map((image) => image.prompt));
-  const prompt = prompts.size === 1 ? [...prompts][0]! : '';
-  const short = prompt.length > 40 ? `${prompt.slice(0, 40)}…` : prompt;
-  return `${short ? `${short} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
+  const shared = sharedPrompt(batch.images.map((image) => image.prompt));
+  const prompt = shared.text.length > 30 ? `${shared.text.slice(0, 30)}…` : shared.varies && shared.text ? `${shared.text} …` : shared.text;
+  const made = new Date(batch.createdAt);
+  const time = made.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const when = made.toDateString() === new Date().toDateString() ? time : `${made.toLocaleDateString()} ${time}`;
+  return `${when} · ${prompt ? `${prompt} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
 }
 
 function renderBatchSelect(): void {

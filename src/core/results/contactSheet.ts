@@ -3,7 +3,16 @@
 // sweep, and the sidecar listing every cell's provenance. Pure; contactSheetImage.ts draws it.
 import type { ProvenanceParams } from './provenance';
 import { fitText, GLYPH_HEIGHT, textWidth, wrapText } from './pixelFont';
-import { cellLabel, layoutGrid, sweepBatches, type GridChoice, type GridLayout, type SweepBatch, type SweepImage } from './sweepGrid';
+import {
+  cellLabel,
+  layoutGrid,
+  sharedPrompt,
+  sweepBatches,
+  type GridChoice,
+  type GridLayout,
+  type SweepBatch,
+  type SweepImage,
+} from './sweepGrid';
 import type { SweepJobState } from './sweepJobs';
 
 /** What the sheet needs of an image: its parameters, and where it is, for the sidecar. */
@@ -36,7 +45,9 @@ const MAX_ROW_HEAD = 240;
 
 /** Lines above the grid (each wrapped to the sheet's width): the prompt, which key runs down and which across, the page's values, how full it is. */
 export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<SheetImage>): string[] {
-  const prompt = layout.cells.flat().find((cell) => cell.images.length)?.images[0]?.prompt ?? batch.images[0]?.prompt ?? '';
+  // the page's images: a swept variable on the page axis leaves one prompt per page
+  const shared = sharedPrompt(layout.cells.flat().flatMap((cell) => cell.images.map((image) => image.prompt)));
+  const prompt = shared.varies ? `${shared.text} … (the prompt varies with the sweep; each cell's is in the sidecar)` : shared.text;
   const axes = [`rows: ${layout.rows!.key}`];
   if (layout.columns) axes.push(`columns: ${layout.columns.key}`);
   const page = layout.pageAxes.map((axis) => `${axis.key} ${axis.labels[axis.index]}`);
@@ -98,7 +109,9 @@ const FIXED: readonly { readonly name: string; readonly value: (image: SheetImag
 export function sheetParameters(batch: SweepBatch<SheetImage>, layout: GridLayout<SheetImage>): string {
   const images = layout.cells.flat().flatMap((cell) => cell.images);
   const first = images[0];
-  const lines = [first?.prompt ?? ''];
+  // A1111 reads the first line as the prompt: the shared part where a swept variable makes them differ
+  const shared = sharedPrompt(images.map((image) => image.prompt));
+  const lines = [shared.varies ? `${shared.text} …` : shared.text];
   if (first?.negativePrompt && images.every((image) => image.negativePrompt === first.negativePrompt))
     lines.push(`Negative prompt: ${first.negativePrompt}`);
   const fields: string[] = [];

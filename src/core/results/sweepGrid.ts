@@ -23,7 +23,10 @@ export interface SweepBatch<T extends SweepImage> {
   readonly values: readonly (readonly (SweepValue | undefined)[])[];
   readonly images: readonly T[];
   readonly jobs: readonly SweepJobState[];
-  /** The newest image's time, to list the newest batch first. */
+  /**
+   * The earliest image's time: when the batch was made, to name it and list the newest first. Not the
+   * newest image's, which a retried cell would move (and the list would reorder under the user).
+   */
   readonly createdAt: number;
 }
 
@@ -65,7 +68,7 @@ export function sweepBatches<T extends SweepImage>(images: readonly T[], jobs: r
       values,
       images: batchImages,
       jobs: batchJobs,
-      createdAt: Math.max(0, ...batchImages.map((image) => image.createdAt)),
+      createdAt: batchImages.length ? Math.min(...batchImages.map((image) => image.createdAt)) : 0,
     };
   });
   return batches.sort((a, b) => b.createdAt - a.createdAt || a.batchId.localeCompare(b.batchId));
@@ -174,4 +177,23 @@ export function layoutGrid<T extends SweepImage>(batch: SweepBatch<T>, choice: G
 /** `steps 20 · cfgScale 7`: a cell's values, as its label and its lightbox step order use them. */
 export function cellLabel(batch: SweepBatch<SweepImage>, position: readonly number[]): string {
   return batch.keys.map((key, axis) => `${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`).join(' · ');
+}
+
+/**
+ * What the prompts of a batch's images share, cut at a word: all of it when they are one prompt; where
+ * a swept {{variable}} makes them differ, the part before it, so a title never shows one cell's prompt
+ * as the batch's.
+ */
+export function sharedPrompt(prompts: readonly string[]): { readonly text: string; readonly varies: boolean } {
+  const [first = ''] = prompts;
+  let length = first.length;
+  for (const prompt of prompts) {
+    let same = 0;
+    while (same < length && prompt[same] === first[same]) same++;
+    length = same;
+  }
+  if (length === first.length && prompts.every((prompt) => prompt.length === length)) return { text: first, varies: false };
+  const cut = first.slice(0, length);
+  const word = cut.lastIndexOf(' ');
+  return { text: (word > 0 ? cut.slice(0, word) : cut).trim(), varies: true };
 }

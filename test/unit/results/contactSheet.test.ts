@@ -11,6 +11,7 @@ import { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitl
 import { renderContactSheet, type SheetCellContent } from '../../../src/core/results/contactSheetImage';
 import { drawText, fitText, textWidth, wrapText } from '../../../src/core/results/pixelFont';
 import { readPngText } from '../../../src/core/results/png';
+import { layoutGrid, normalizeChoice } from '../../../src/core/results/sweepGrid';
 import { sweepJobStates } from '../../../src/core/results/sweepJobs';
 import { sweepJobRecords, writeSweepFiles, type SweepSpec } from '../../fixtures/sweepFiles';
 import { tempDir } from '../helpers';
@@ -135,5 +136,16 @@ describe('contact sheet', () => {
     assert.ok(reds.length > 20, 'the failed cell says so in red');
     const empty = geometry.cells[0]![1]!;
     assert.deepEqual(pixel(empty.x + 1, empty.y + 1), [232, 232, 232], 'a cell with no image is an empty box');
+  });
+});
+
+describe('contact sheet of a sweep whose prompt varies across the page', () => {
+  it('titles and summarises it with what the prompts share, not one cell’s prompt', () => {
+    const { batch } = batchOnDisk();
+    // things down the rows: each row has its own prompt
+    const layout = layoutGrid(batch, normalizeChoice(batch, { rows: 2, columns: 1, page: [0, 0, 0] }));
+    const [title] = sheetTitle(batch, layout);
+    assert.equal(title, "a … (the prompt varies with the sweep; each cell's is in the sidecar)");
+    assert.equal(sheetParameters(batch, layout).split('\n')[0], 'a …');
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
-import { cellLabel, layoutGrid, normalizeChoice, sweepBatches } from '../../../src/core/results/sweepGrid';
+import { cellLabel, layoutGrid, normalizeChoice, sharedPrompt, sweepBatches } from '../../../src/core/results/sweepGrid';
 import { sweepJobStates } from '../../../src/core/results/sweepJobs';
 import { sweepJobRecords, writeSweepFiles, type SweepSpec } from '../../fixtures/sweepFiles';
 import { tempDir } from '../helpers';
@@ -158,5 +158,17 @@ describe('laying a batch out', () => {
     const ms = performance.now() - started;
     assert.equal(layout.filled, 400);
     assert.ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+  });
+});
+
+describe('sharedPrompt', () => {
+  it("gives the batch's prompt, or the words its prompts share where a swept variable makes them differ", () => {
+    assert.deepEqual(sharedPrompt(['a valley at dusk', 'a valley at dusk']), { text: 'a valley at dusk', varies: false });
+    assert.deepEqual(sharedPrompt(['A wide landscape of a quiet valley', 'A wide landscape of a harbour town']), {
+      text: 'A wide landscape of a',
+      varies: true,
+    });
+    assert.deepEqual(sharedPrompt(['valley', 'harbour']), { text: '', varies: true });
+    assert.deepEqual(sharedPrompt([]), { text: '', varies: false });
   });
 });
