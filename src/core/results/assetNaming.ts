@@ -1,5 +1,6 @@
 // File names for saved results: a template filled from the job, then sanitized so nothing can be
 // written outside the target folder whatever the prompt or the provider says.
+import type { SweepCell } from '../generationParams';
 
 const MIME_EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
@@ -59,6 +60,13 @@ export interface NameValues {
   readonly model: string;
   readonly jobId: string;
   readonly date: Date;
+  /** The job's cell when a sweep made it: `{{sweep}}` names it by its values. */
+  readonly sweep?: Pick<SweepCell, 'keys' | 'values'>;
+}
+
+/** A sweep cell as a name: `cfgScale-4_place-a-quiet-valley`, so a sweep's files say which cell they are. */
+function sweepName(sweep: NameValues['sweep']): string {
+  return sweep ? sweep.keys.map((key, axis) => `${key.replace(/[{}]/g, '')}-${String(sweep.values[axis])}`).join('_') : '';
 }
 
 export function fillNameTemplate(template: string, values: NameValues): string {
@@ -71,6 +79,7 @@ export function fillNameTemplate(template: string, values: NameValues): string {
     job: values.jobId.slice(0, 8),
     date: iso.slice(0, 10),
     time: iso.slice(11, 19).replace(/:/g, ''),
+    sweep: sweepName(values.sweep),
   };
   return sanitizeFileName(template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => replacements[key] ?? whole));
 }

@@ -147,6 +147,7 @@ export class ResultSaver {
       model: provenance.model,
       jobId: job.id,
       date: new Date(job.createdAt),
+      sweep: job.sweep,
     });
     const folder = job.output.folder.replace(/\\/g, '/').replace(/^\.?\/+|\/+$/g, '');
     const prefix = folder ? `${folder}/` : '';

@@ -39,9 +39,9 @@ sweep:
 ---
 {{place}} at dawn`;
 
-function plans(dir: string) {
+function plans(dir: string, nameTemplate = '{{name}}-{{seed}}') {
   const prompt = checkPromptFile(SOURCE).prompt!;
-  const defaults = { providerId: 'sandbox' as const, modelFor: () => undefined, outputFolder: 'out', nameTemplate: '{{name}}-{{seed}}' };
+  const defaults = { providerId: 'sandbox' as const, modelFor: () => undefined, outputFolder: 'out', nameTemplate };
   return planSweep(prompt, {}, 'dawn.prompt', { ...defaults, outputRoot: rootUri(dir) });
 }
 
@@ -50,7 +50,10 @@ const allEnded = (ids: readonly string[]) => () => ids.every((id) => isTerminal(
 test('a batch is recorded in one write, each job with its cell, and every sidecar says where it sits', async () => {
   const dir = tempDir();
   const savesBefore = persistence.saves;
-  const { batchId, ids, sent } = await manager.submitBatch(plans(dir), { kind: 'promptFile', uri: 'file:///w/dawn.prompt' });
+  const { batchId, ids, sent } = await manager.submitBatch(plans(dir, '{{name}}-{{sweep}}'), {
+    kind: 'promptFile',
+    uri: 'file:///w/dawn.prompt',
+  });
   assert.equal(persistence.saves - savesBefore, 1, 'the four jobs reach the disk in one write');
   assert.deepEqual(
     persistence.saved.filter((job) => job.sweep?.batchId === batchId).map((job) => job.id),
@@ -86,6 +89,12 @@ test('a batch is recorded in one write, each job with its cell, and every sideca
     });
     assert.ok(sweepCellSchema.safeParse(sidecar.sweep).success);
     assert.equal(cellIndex(sidecar.sweep), index);
+    const [seed, place] = job.sweep!.values;
+    assert.equal(
+      job.assets[0]!.path.split('/').pop(),
+      `dawn-seed-${seed}_place-${String(place).replace(' ', '-')}.png`,
+      '{{sweep}} names the cell',
+    );
   }
   // the same seed with another prompt, and the same prompt with another seed, are other pictures
   const bytes = ids.map((id) => readFileSync(join(dir, store.get(id)!.assets[0]!.path)).toString('base64'));

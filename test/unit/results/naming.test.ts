@@ -32,6 +32,10 @@ test('templates fill placeholders and stay sanitized', () => {
   assert.equal(fillNameTemplate('{{model}}_{{date}}_{{time}}_{{job}}', values), 'sandbox-landscape_2026-11-22_101112_abcdef12');
   assert.equal(fillNameTemplate('../{{name}}', values), 'hero');
   assert.equal(fillNameTemplate('{{name}}-{{seed}}', { ...values, seed: undefined }), 'hero-noseed');
+  // a sweep's cell names its file by its values; a job of no sweep leaves no trace of the placeholder
+  const sweep = { keys: ['cfgScale', 'place'], values: [4, 'a quiet valley'] };
+  assert.equal(fillNameTemplate('sweep-{{sweep}}', { ...values, sweep }), 'sweep-cfgScale-4_place-a-quiet-valley');
+  assert.equal(fillNameTemplate('{{name}}-{{sweep}}', values), 'hero');
 });
 
 test('names Windows keeps for devices are made safe, in any case, with or without extension', async () => {
