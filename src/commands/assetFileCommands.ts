@@ -2,6 +2,7 @@
 // record): insert a reference to it, open, reveal, copy its prompt, move it and its sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
+import { uriExists, uriFileName } from '../services/workspaceAssets';
 import { describeError } from '../core/errors';
 import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
 import type { GalleryEntry } from '../core/results/galleryIndex';
@@ -15,17 +16,6 @@ export interface AssetFile {
   readonly uri: vscode.Uri;
   /** The sidecar's account of the image; undefined for a file the gallery has not indexed. */
   readonly entry: GalleryEntry | undefined;
-}
-
-function fileName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(
-    () => true,
-    () => false,
-  );
 }
 
 export class AssetFileCommands extends DisposableOwner {
@@ -74,7 +64,7 @@ export class AssetFileCommands extends DisposableOwner {
    */
   async insertReference(args: AssetFileArgs): Promise<string | undefined> {
     const { uri, entry } = await this.resolve(args);
-    if (!(await exists(uri))) throw new Error(`${vscode.workspace.asRelativePath(uri)} does not exist.`);
+    if (!(await uriExists(uri))) throw new Error(`${vscode.workspace.asRelativePath(uri)} does not exist.`);
     const workspacePath = vscode.workspace.asRelativePath(uri);
     const editor = this.lastTextEditor && !this.lastTextEditor.document.isClosed ? this.lastTextEditor : undefined;
     if (!editor) {
@@ -85,7 +75,7 @@ export class AssetFileCommands extends DisposableOwner {
     const document = editor.document;
     const sameSpace = document.uri.scheme === uri.scheme && document.uri.authority === uri.authority && document.uri.scheme !== 'untitled';
     const path = sameSpace ? relativeReferencePath(document.uri.path, uri.path) : workspacePath;
-    const text = formatAssetReference(document.languageId, path, entry?.prompt ?? fileName(uri));
+    const text = formatAssetReference(document.languageId, path, entry?.prompt ?? uriFileName(uri));
     await editor.edit((edit) => {
       for (const selection of editor.selections) edit.replace(selection, text);
     });
@@ -116,7 +106,7 @@ export class AssetFileCommands extends DisposableOwner {
    */
   async trash(args: AssetFileArgs): Promise<boolean> {
     const { uri, entry } = await this.indexed(args);
-    const name = fileName(uri);
+    const name = uriFileName(uri);
     if (!args.confirmed) {
       const choice = await vscode.window.showWarningMessage(
         `Move "${name}" and its sidecar to the trash?`,
@@ -143,7 +133,7 @@ export class AssetFileCommands extends DisposableOwner {
     try {
       await vscode.workspace.fs.delete(sidecar, { useTrash });
     } catch (error) {
-      if (!isNotFound(error)) throw new Error(`Could not remove ${fileName(sidecar)}: ${describeError(error)}`, { cause: error });
+      if (!isNotFound(error)) throw new Error(`Could not remove ${uriFileName(sidecar)}: ${describeError(error)}`, { cause: error });
     }
     this.files.forget(uri);
     return true;

@@ -2,6 +2,7 @@
 // beside the batch's images, with a sidecar listing every cell's provenance. Laid out from the files
 // on disk (GalleryFiles), as the gallery is; a name already taken gets a number, never overwritten.
 import * as vscode from 'vscode';
+import { uriExists, uriFileName } from './workspaceAssets';
 import type { JobStore } from '../core/jobs/jobStore';
 import { slugFromPrompt, uniqueFileName } from '../core/results/assetNaming';
 import type { GalleryEntry } from '../core/results/galleryIndex';
@@ -19,17 +20,6 @@ export interface SavedSheet {
 }
 
 const FAILED_STATES = new Set(['failed', 'cancelled', 'expired']);
-
-function fileName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** A sidecar's JSON as written (the whole provenance, not only what the gallery reads); undefined if unreadable. */
 async function readProvenance(entry: GalleryEntry): Promise<unknown> {
@@ -73,7 +63,7 @@ export class ContactSheets {
       base,
       'png',
       async (candidate) =>
-        (await exists(vscode.Uri.joinPath(folder, candidate))) || exists(vscode.Uri.joinPath(folder, sidecarName(candidate))),
+        (await uriExists(vscode.Uri.joinPath(folder, candidate))) || uriExists(vscode.Uri.joinPath(folder, sidecarName(candidate))),
     );
     const image = vscode.Uri.joinPath(folder, name);
     const sidecar = vscode.Uri.joinPath(folder, sidecarName(name));
@@ -127,7 +117,7 @@ export class ContactSheets {
     await vscode.workspace.fs.writeFile(sidecar, Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
     await vscode.workspace.fs.writeFile(image, png);
     this.log.info(
-      `[gallery] contact sheet ${vscode.workspace.asRelativePath(image)}: ${layout.total} cells, ${geometry.width}×${geometry.height}, ${Date.now() - started} ms (${fileName(sidecar)})`,
+      `[gallery] contact sheet ${vscode.workspace.asRelativePath(image)}: ${layout.total} cells, ${geometry.width}×${geometry.height}, ${Date.now() - started} ms (${uriFileName(sidecar)})`,
     );
     return { image, sidecar };
   }

@@ -10,16 +10,22 @@ export function savedAssetUri(job: JobRecord, asset: SavedAsset): vscode.Uri {
   return assetUri(job.output.root, asset.path);
 }
 
+/** The last segment of a URI's path (decoded, as vscode.Uri keeps it). */
+export function uriFileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** Whether anything is at `uri`, through vscode.workspace.fs (remote and virtual folders too). */
+export function uriExists(uri: vscode.Uri): Promise<boolean> {
+  return Promise.resolve(vscode.workspace.fs.stat(uri)).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Writes results through vscode.workspace.fs, so remote and virtual folders work as local ones. */
 export const workspaceAssetSink: AssetSink = {
-  async exists(root, relativePath) {
-    try {
-      await vscode.workspace.fs.stat(assetUri(root, relativePath));
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  exists: (root, relativePath) => uriExists(assetUri(root, relativePath)),
   async write(root, relativePath, bytes) {
     const target = assetUri(root, relativePath);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
