@@ -3,10 +3,13 @@
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobs/jobPersistence';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobJournal } from '../../src/core/jobs/jobJournal';
+import { entryLine } from '../../src/core/jobs/journalLines';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
-import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
@@ -129,10 +132,13 @@ async function runEngine(
   detected: (remoteId: string) => void,
   onAllSubmitted?: (inFlight: number) => void,
 ): Promise<number> {
-  // persistence pays the serialization VS Code's workspace state pays
+  // persistence pays what the extension's pays: the jobs journal, on disk, with its fdatasyncs
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
-  const memento = new ExtHostMementoModel({ [JOBS_KEY]: earlierJobs(config.request, output, config.historyDurationsMs) });
-  const store = new JobStore(keyValuePersistence(memento));
+  const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-journal-'));
+  const journal = new JobJournal(folder);
+  const earlier = earlierJobs(config.request, output, config.historyDurationsMs);
+  writeFileSync(journal.path, earlier.map((job) => `${entryLine({ job })}\n`).join(''));
+  const store = new JobStore(journal);
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   const policy = {
@@ -168,7 +174,9 @@ async function runEngine(
   onAllSubmitted?.(config.jobs - ended.size);
   await allDone;
   manager.dispose();
-  if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / MB).toFixed(0)} MB sent`);
+  store.dispose();
+  if (process.env.BENCH_DEBUG) console.log(`jobs journal: ${(statSync(journal.path).size / MB).toFixed(1)} MB at the end`);
+  rmSync(folder, { recursive: true, force: true });
   return errors;
 }
 
