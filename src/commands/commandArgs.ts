@@ -1,6 +1,7 @@
 // Parsers for what menus, the palette and scripts pass to commands. Each returns a typed value or
 // throws ArgumentError naming what it expected; commands never cast their arguments. Plain checks,
 // not zod: this file is in the bundle loaded at activation, which stays small (zod is in the engine).
+import { isMoreRow } from '../views/jobsTreeModel';
 import { ArgumentError } from './commandRunner';
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -35,6 +36,13 @@ export function parseJobId(args: readonly unknown[]): string {
 /** Like parseJobId, but nothing is allowed: a key binding (Delete) acts on the view's selection. */
 export function parseOptionalJobId(args: readonly unknown[]): string | undefined {
   return args[0] === undefined ? undefined : parseJobId(args);
+}
+
+/** The Jobs view's "Show more" row passes itself. */
+export function parseMoreRow(args: readonly unknown[]): string {
+  const [value] = args;
+  if (typeof value === 'string' && isMoreRow(value)) return value;
+  return refuse('a "Show more" row of the Jobs view', value);
 }
 
 export interface InsertAssetArgs {

@@ -1,7 +1,10 @@
 // The Jobs view without VS Code: which rows exist (flat, or grouped by prompt file), which rows a store
 // change touches, and which rows tick their elapsed time. Changes leave as one batched event per
 // window (treeChangeBatcher.ts); the whole tree is asked for again only when top-level rows come or
-// go, the grouping is switched, or the user refreshes.
+// go, the grouping is switched, or the user refreshes. A list (the root, or a group) shows its newest
+// rows, a page at a time, then a "Show more" row: VS Code resolves every row a list returns, and an
+// extension cannot tell which rows are scrolled into view, so the rows it returns are the rows that
+// tick, and with a thousand jobs they stay a screenful.
 import { Emitter, type Disposable, type Event } from '../core/events';
 import { isTerminal, type JobRecord } from '../core/jobModel';
 import type { JobChange, JobStore } from '../core/jobs/jobStore';
@@ -14,12 +17,25 @@ export interface JobsTreeModelOptions {
   readonly batchMs?: number;
   /** How often unfinished rows update their elapsed time. */
   readonly tickMs?: number;
-  /** Rows nearest the top tick every time; rows below them (off screen unless scrolled to) every `slowTickEvery`-th. */
-  readonly maxTickingRows?: number;
-  readonly slowTickEvery?: number;
+  /** Rows a list shows before its "Show more" row, and how many more that row shows. */
+  readonly pageSize?: number;
 }
 
 const ROOT = '';
+const MORE_PREFIX = 'more:';
+
+/** The "Show more" row at the end of a list (ROOT, or a group key). */
+export function moreRowOf(list: string): string {
+  return `${MORE_PREFIX}${list}`;
+}
+
+export function isMoreRow(element: string): boolean {
+  return element.startsWith(MORE_PREFIX);
+}
+
+function listOfMoreRow(element: string): string {
+  return element.slice(MORE_PREFIX.length);
+}
 
 interface Placement {
   readonly group: string;
@@ -42,9 +58,10 @@ export class JobsTreeModel implements Disposable {
   /** The children VS Code last asked for, per container (ROOT or a group): the rows it shows when open. */
   private readonly shown = new Map<string, readonly string[]>();
   private readonly collapsed = new Set<string>();
+  /** Rows each list shows (more than a page once "Show more" was used). */
+  private readonly limits = new Map<string, number>();
   private visible = false;
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private ticks = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -54,8 +71,7 @@ export class JobsTreeModel implements Disposable {
     this.settings = {
       batchMs: options.batchMs ?? 100,
       tickMs: options.tickMs ?? 1000,
-      maxTickingRows: options.maxTickingRows ?? 100,
-      slowTickEvery: options.slowTickEvery ?? 10,
+      pageSize: options.pageSize ?? 50,
     };
     this.batcher = new TreeChangeBatcher((change) => this.emit(change), this.settings.batchMs);
     for (const job of store.values()) this.place(job);
@@ -95,9 +111,9 @@ export class JobsTreeModel implements Disposable {
     let rows: string[] = [];
     if (element === undefined) {
       const jobs = this.store.all();
-      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : jobs.map((job) => job.id);
+      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : this.page(ROOT, jobs);
     } else if (this.grouped && isGroupKey(element)) {
-      rows = this.jobsIn(element).map((job) => job.id);
+      rows = this.page(element, this.jobsIn(element));
     }
     this.shown.set(element ?? ROOT, rows);
     for (const row of rows) this.listed.add(row);
@@ -107,7 +123,34 @@ export class JobsTreeModel implements Disposable {
 
   parent(element: string): string | undefined {
     if (!this.grouped || isGroupKey(element)) return undefined;
+    if (isMoreRow(element)) return listOfMoreRow(element);
     return this.placements.get(element)?.group;
+  }
+
+  private limit(list: string): number {
+    return this.limits.get(list) ?? this.settings.pageSize;
+  }
+
+  private page(list: string, jobs: readonly JobRecord[]): string[] {
+    const rows = jobs.slice(0, this.limit(list)).map((job) => job.id);
+    return jobs.length > rows.length ? [...rows, moreRowOf(list)] : rows;
+  }
+
+  /** Jobs a "Show more" row stands for, and how many of them its next page shows. */
+  hiddenBehind(moreRow: string): { hidden: number; next: number } {
+    const list = listOfMoreRow(moreRow);
+    const total = list === ROOT ? this.placements.size : (this.groupSizes.get(list) ?? 0);
+    const hidden = Math.max(0, total - this.limit(list));
+    return { hidden, next: Math.min(hidden, this.settings.pageSize) };
+  }
+
+  /** The "Show more" row was clicked: its list shows another page, at once. */
+  showMore(moreRow: string): void {
+    const list = listOfMoreRow(moreRow);
+    this.limits.set(list, this.limit(list) + this.settings.pageSize);
+    if (list === ROOT) this.batcher.addRoot();
+    else this.batcher.add(list);
+    this.batcher.flush();
   }
 
   /** A group's jobs, newest first. */
@@ -177,11 +220,7 @@ export class JobsTreeModel implements Disposable {
   }
 
   private tick(): void {
-    this.ticks++;
-    const everyRow = this.ticks % this.settings.slowTickEvery === 0;
-    this.tickingRows().forEach((id, index) => {
-      if (everyRow || index < this.settings.maxTickingRows) this.batcher.add(id);
-    });
+    for (const id of this.tickingRows()) this.batcher.add(id);
     // the tick is the frame: it takes whatever changes were waiting along
     this.batcher.flush();
   }
