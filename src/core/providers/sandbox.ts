@@ -1,6 +1,7 @@
 // Client for the built-in Sandbox job server: the same HTTP + zod path as every remote provider.
 import { z } from 'zod';
 import type { GenerationRequest } from '../jobModel';
+import { listedOrPolled } from './common';
 import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
 
@@ -26,6 +27,9 @@ const sandboxJobSchema = z.object({
 
 type SandboxJob = z.infer<typeof sandboxJobSchema>;
 
+/** GET /v1/jobs: the queued and running jobs. */
+const sandboxListSchema = z.object({ jobs: z.array(sandboxJobSchema) });
+
 export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
   switch (job.status) {
     case 'queued':
@@ -49,6 +53,15 @@ export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
     case 'cancelled':
       return { status: 'cancelled' };
   }
+}
+
+async function getJob(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
+  const response = await providerHttp(context).get(
+    `/v1/jobs/${encodeURIComponent(remoteId)}`,
+    sandboxJobSchema,
+    'Checking the Sandbox job',
+  );
+  return normalizeSandboxJob(response.data);
 }
 
 export const sandboxProvider: ImageProvider = {
@@ -80,13 +93,13 @@ export const sandboxProvider: ImageProvider = {
     return { remoteId: response.data.id, state: normalizeSandboxJob(response.data) };
   },
 
-  async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-    const response = await providerHttp(context).get(
-      `/v1/jobs/${encodeURIComponent(remoteId)}`,
-      sandboxJobSchema,
-      'Checking the Sandbox job',
-    );
-    return normalizeSandboxJob(response.data);
+  poll: getJob,
+
+  /** One GET /v1/jobs for every queued and running job; a finished one is asked for by itself, for its outputs. */
+  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
+    const response = await providerHttp(context).get('/v1/jobs', sandboxListSchema, 'Listing Sandbox jobs');
+    const listed = new Map(response.data.jobs.map((job) => [job.id, normalizeSandboxJob(job)]));
+    return listedOrPolled(remoteIds, listed, (id) => getJob(id, context));
   },
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {

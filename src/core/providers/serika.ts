@@ -3,9 +3,9 @@
 // one {url,width,height,seed}). No cancel endpoint, no idempotency key: a submit is never repeated
 // automatically.
 import { z } from 'zod';
-import { isProviderError, unexpectedAnswer } from '../errors';
+import { unexpectedAnswer } from '../errors';
 import { imageCount, type GenerationRequest } from '../jobModel';
-import { bearer, requireImageOperation } from './common';
+import { bearer, listedOrPolled, requireImageOperation } from './common';
 import { providerHttp } from './providerHttp';
 import type { ImageProvider, ProviderContext, RemoteJobState, RequestProblem, SubmitResult } from './types';
 
@@ -81,11 +81,6 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
   return normalizeSerikaJob(response.data);
 }
 
-/** Errors that concern one job's own answer; anything else (network, auth, 5xx) would hit every job alike. */
-function concernsOneJob(error: unknown): boolean {
-  return isProviderError(error) && (error.kind === 'notFound' || error.kind === 'malformed' || error.kind === 'badRequest');
-}
-
 export const serikaProvider: ImageProvider = {
   id: 'serika',
   idempotentSubmit: false,
@@ -123,26 +118,13 @@ export const serikaProvider: ImageProvider = {
   /**
    * One GET /jobs for the statuses of queued and running jobs. The list has no result or error, and
    * holds only "recent" jobs, so a finished job, one not listed, or one with a status the document
-   * does not name is asked for by itself. When that answer concerns only that job (404, an
-   * undocumented answer) and other jobs share the batch, it is left out (polled again later) rather
-   * than thrown, which would end or count against every job in the batch; alone, it is thrown.
+   * does not name is asked for by itself (listedOrPolled).
    */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
     const response = await serikaApi(context).get('/jobs', serikaListSchema, 'Listing Serika jobs');
-    const listed = new Map(response.data.jobs.map((job) => [job.id, job.status]));
-    const states = new Map<string, RemoteJobState>();
-    for (const id of remoteIds) {
-      const status = listed.get(id);
-      if (status === 'QUEUED' || status === 'PROCESSING') {
-        states.set(id, normalizeSerikaJob({ id, status }));
-        continue;
-      }
-      try {
-        states.set(id, await getJob(id, context));
-      } catch (error) {
-        if (remoteIds.length === 1 || !concernsOneJob(error)) throw error;
-      }
-    }
-    return states;
+    const listed = new Map<string, RemoteJobState>();
+    for (const { id, status } of response.data.jobs)
+      if (status === 'QUEUED' || status === 'PROCESSING') listed.set(id, normalizeSerikaJob({ id, status }));
+    return listedOrPolled(remoteIds, listed, (id) => getJob(id, context));
   },
 };

@@ -1,10 +1,12 @@
 // The Sandbox provider's job server: a real HTTP server on loopback, started inside the extension host
 // on demand. Job state is a function of the submission time (schedule.ts: a few render slots, a queue
-// only when they are all busy), and submissions are persisted to a file when one is given, so jobs
-// survive a window reload the way they survive on a real provider.
+// only when they are all busy), and submissions and cancels are appended to a file when one is given,
+// so jobs survive a window reload the way they survive on a real provider. Like Serika's GET /jobs, a
+// list of the unfinished jobs answers for all of them at once. It runs in the extension host, so what
+// a request costs here is the extension's cost: no answer walks every job more than once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
@@ -14,7 +16,8 @@ import { describeError } from '../errors';
 
 /** Jobs rendering at once by default; more wait in the queue. */
 const DEFAULT_CONCURRENCY = 4;
-const MAX_REMEMBERED_JOBS = 500;
+/** The newest jobs kept across restarts; the state file is rewritten at start once it has twice as many lines. */
+const MAX_REMEMBERED_JOBS = 10_000;
 const MAX_BODY = 64 * 1024;
 
 interface SandboxJob {
@@ -31,6 +34,9 @@ interface SandboxJob {
 }
 
 type SandboxStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** A line of the state file: a submission, or a cancel. */
+type StateLine = { readonly job: SandboxJob } | { readonly cancel: string; readonly at: number };
 
 export interface SandboxServerOptions {
   /** Time a job takes to render, once a slot is free. */
@@ -62,6 +68,9 @@ function integerIn(value: unknown, name: string, min: number, max: number, fallb
 export class SandboxServer {
   private server: Server | undefined;
   private readonly jobs = new Map<string, SandboxJob>();
+  private readonly byRequestId = new Map<string, SandboxJob>();
+  /** Every job's slot, worked out again only when a job is submitted or cancelled (not on every poll). */
+  private schedule: Map<string, JobSlot> | undefined;
   private readonly now: () => number;
   private readonly imageCache = new Map<string, Buffer>();
 
@@ -99,26 +108,55 @@ export class SandboxServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Reads the state file: lines, or one JSON array as versions before the lines wrote it. */
   private load(): void {
-    if (!this.options.stateFile) return;
+    const file = this.options.stateFile;
+    if (!file) return;
+    let text: string;
     try {
-      const saved = JSON.parse(readFileSync(this.options.stateFile, 'utf8')) as SandboxJob[];
-      for (const job of saved) this.jobs.set(job.id, job);
+      text = readFileSync(file, 'utf8');
     } catch {
-      // first start, or an unreadable file: start empty, like a fresh server
+      return; // first start: empty, like a fresh server
+    }
+    const legacy = text.trimStart().startsWith('[');
+    const lines: StateLine[] = legacy ? (JSON.parse(text) as SandboxJob[]).map((job) => ({ job })) : parseLines(text);
+    for (const line of lines) {
+      if ('job' in line) this.remember(line.job);
+      else {
+        const job = this.jobs.get(line.cancel);
+        if (job) job.cancelledAt = line.at;
+      }
+    }
+    for (const id of [...this.jobs.keys()].slice(0, Math.max(0, this.jobs.size - MAX_REMEMBERED_JOBS))) this.forget(id);
+    if (legacy || lines.length > 2 * this.jobs.size) {
+      const temporary = `${file}.tmp`;
+      writeFileSync(temporary, [...this.jobs.values()].map((job) => `${JSON.stringify({ job })}\n`).join(''));
+      renameSync(temporary, file);
     }
   }
 
-  private save(): void {
+  private append(line: StateLine): void {
     if (!this.options.stateFile) return;
-    const recent = [...this.jobs.values()].slice(-MAX_REMEMBERED_JOBS);
     mkdirSync(dirname(this.options.stateFile), { recursive: true });
-    writeFileSync(this.options.stateFile, JSON.stringify(recent));
+    appendFileSync(this.options.stateFile, `${JSON.stringify(line)}\n`);
+  }
+
+  private forget(id: string): void {
+    const job = this.jobs.get(id);
+    this.jobs.delete(id);
+    if (job?.requestId) this.byRequestId.delete(job.requestId);
+    this.schedule = undefined;
+  }
+
+  private remember(job: SandboxJob): void {
+    this.jobs.set(job.id, job);
+    if (job.requestId) this.byRequestId.set(job.requestId, job);
+    this.schedule = undefined;
   }
 
   /** Every job's slot, from submission and cancel times (jobs are kept in submission order). */
   private slots(): Map<string, JobSlot> {
-    return scheduleJobs(this.jobs.values(), this.options.concurrency ?? DEFAULT_CONCURRENCY);
+    return (this.schedule ??= scheduleJobs(this.jobs.values(), this.options.concurrency ?? DEFAULT_CONCURRENCY));
   }
 
   private status(job: SandboxJob, at: number, slot = this.slots().get(job.id)!): { status: SandboxStatus; progress: number } {
@@ -128,19 +166,15 @@ export class SandboxServer {
     return { status: job.model === 'broken' ? 'failed' : 'completed', progress: 1 };
   }
 
-  private view(job: SandboxJob): Record<string, unknown> {
+  /** The job as the API shows it; `queuePosition` when the caller counted it already (the list). */
+  private view(job: SandboxJob, queuePosition?: number): Record<string, unknown> {
     const at = this.now();
     const slots = this.slots();
     const slot = slots.get(job.id)!;
     const { status, progress } = this.status(job, at, slot);
     const body: Record<string, unknown> = { id: job.id, status, model: job.model, created_at: job.createdAt };
     if (status === 'queued') {
-      // slots go in submission order (the order jobs are kept in): the queued jobs before this one start first
-      const submitted = [...this.jobs.values()];
-      const ahead = submitted
-        .slice(0, submitted.indexOf(job))
-        .filter((other) => this.status(other, at, slots.get(other.id)).status === 'queued');
-      body.queue_position = ahead.length + 1;
+      body.queue_position = queuePosition ?? this.queuePosition(job, at, slots);
       body.eta_ms = Math.max(0, slot.endAt - at);
     }
     if (status === 'running') {
@@ -160,12 +194,37 @@ export class SandboxServer {
     return body;
   }
 
+  /** Slots go in submission order (the order jobs are kept in): the queued jobs before this one start first. */
+  private queuePosition(job: SandboxJob, at: number, slots: Map<string, JobSlot>): number {
+    let ahead = 0;
+    for (const other of this.jobs.values()) {
+      if (other === job) break;
+      if (this.status(other, at, slots.get(other.id)).status === 'queued') ahead++;
+    }
+    return ahead + 1;
+  }
+
+  /** GET /v1/jobs: every queued and running job, oldest first, their queue positions counted in one pass. */
+  private list(res: ServerResponse): void {
+    const at = this.now();
+    const slots = this.slots();
+    const jobs: Record<string, unknown>[] = [];
+    let queued = 0;
+    for (const job of this.jobs.values()) {
+      const { status } = this.status(job, at, slots.get(job.id));
+      if (status === 'queued') jobs.push(this.view(job, ++queued));
+      else if (status === 'running') jobs.push(this.view(job));
+    }
+    send(res, 200, { jobs });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox');
       const parts = url.pathname.split('/').filter(Boolean);
       if (parts[0] !== 'v1' || parts[1] !== 'jobs') throw new RequestError(404, `no route ${req.method} ${url.pathname}`);
       if (parts.length === 2 && req.method === 'POST') return this.submit(await readJson(req), res);
+      if (parts.length === 2 && req.method === 'GET') return this.list(res);
       const job = parts[2] ? this.jobs.get(parts[2]) : undefined;
       if (!job) throw new RequestError(404, `job ${parts[2] ?? ''} not found`);
       if (parts.length === 3 && req.method === 'GET') return send(res, 200, this.view(job));
@@ -180,7 +239,7 @@ export class SandboxServer {
 
   private submit(body: Record<string, unknown>, res: ServerResponse): void {
     const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
-    const existing = requestId ? [...this.jobs.values()].find((job) => job.requestId === requestId) : undefined;
+    const existing = requestId ? this.byRequestId.get(requestId) : undefined;
     if (existing) return send(res, 200, this.view(existing));
     const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
     if (!prompt) throw new RequestError(400, 'prompt is required');
@@ -203,8 +262,8 @@ export class SandboxServer {
       height,
       seeds: Array.from({ length: count }, (_, i) => (firstSeed + i) >>> 0),
     };
-    this.jobs.set(job.id, job);
-    this.save();
+    this.remember(job);
+    this.append({ job });
     send(res, 202, this.view(job));
   }
 
@@ -212,7 +271,8 @@ export class SandboxServer {
     const { status } = this.status(job, this.now());
     if (status !== 'queued' && status !== 'running') throw new RequestError(409, `job is already ${status}`);
     job.cancelledAt = this.now();
-    this.save();
+    this.schedule = undefined;
+    this.append({ cancel: job.id, at: job.cancelledAt });
     send(res, 200, this.view(job));
   }
 
@@ -231,6 +291,17 @@ export class SandboxServer {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
     res.end(png);
   }
+}
+
+/** The state file's lines; one cut short by a crash is skipped. */
+function parseLines(text: string): StateLine[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line.trim() ? [JSON.parse(line) as StateLine] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
