@@ -36,6 +36,9 @@ export interface PollOutcomes {
 
 type ProgressState = Extract<RemoteJobState, { status: 'queued' | 'running' }>;
 
+/** A batch poll takes along the jobs due within this share of the longest interval. */
+const BATCH_HORIZON = 1 / 3;
+
 interface PollMemory {
   /** A poll has been answered (or failed) since this window took the job. */
   looked?: boolean;
@@ -122,9 +125,13 @@ export class JobPoller implements Disposable {
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         random: this.options.random(),
       },
-      this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY,
+      this.policy(),
     );
     this.scheduler.schedule(job.id, delay);
+  }
+
+  private policy(): PollPolicyOptions {
+    return this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
   }
 
   dispose(): void {
@@ -154,12 +161,19 @@ export class JobPoller implements Disposable {
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
       if (provider.pollMany) {
-        // one list request refreshes every unfinished job of this provider; a job another batch
-        // already took (its timer fired at the same moment) is left to that batch
+        // one list request refreshes the unfinished jobs of this provider that are due soon; a job
+        // another batch already took (its timer fired at the same moment) is left to that batch.
+        // Jobs due later keep their own time: the list would answer for them at no extra request,
+        // but reading each answer is work, and with a thousand jobs waiting that work is the cost.
         if (this.batched.has(id)) return;
+        const horizon = Date.now() + this.policy().maxIntervalMs * BATCH_HORIZON;
         const candidates = [...this.store.values()].filter(
           (other) =>
-            other.id !== id && other.request.providerId === job.request.providerId && needsPolling(other) && !this.batched.has(other.id),
+            other.id !== id &&
+            other.request.providerId === job.request.providerId &&
+            needsPolling(other) &&
+            !this.batched.has(other.id) &&
+            (this.scheduler.dueAt(other.id) ?? 0) <= horizon,
         );
         // members are marked at once: the lease checks below await, and another batch may form meanwhile
         batch = [job];
