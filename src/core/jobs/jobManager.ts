@@ -127,8 +127,8 @@ export class JobManager implements Disposable {
       status: 'submitting',
       assets: [],
     };
-    await this.store.put(job);
-    await this.holdsLease(job.id); // a new id: this window takes it
+    // a new id: this window takes it, while the record goes to disk
+    await Promise.all([this.store.put(job), this.holdsLease(job.id)]);
     const params = Object.keys(request.params).length ? JSON.stringify(request.params) : "(the provider's defaults)";
     this.log.info(`[jobs] ${job.id} recorded: ${request.providerId}/${request.model} ${params}`);
     await this.submitter.send(job);

@@ -145,6 +145,8 @@ export class JobPoller implements Disposable {
   }
 
   private async pollOnce(id: string): Promise<void> {
+    // a job is never asked about before its provider id is on disk: a crash now would otherwise lose it
+    await this.store.stored(id).catch(() => undefined);
     const job = this.store.get(id);
     if (!job || !job.remoteId || isTerminal(job.status)) return;
     if (!(await this.outcomes.holdsLease(id))) return;

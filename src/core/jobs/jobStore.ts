@@ -39,6 +39,8 @@ export class JobStore implements Disposable {
   private saving: Promise<void> = Promise.resolve();
   /** The next write, not started yet: changes made meanwhile join it (group commit). */
   private queued: Promise<void> | undefined;
+  /** The write that stores each job's latest durable change, until it is done. */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(private readonly persistence: JobPersistence) {
     for (const job of persistence.load()) this.jobs.set(job.id, job);
@@ -108,14 +110,25 @@ export class JobStore implements Disposable {
   private persist(id: string): Promise<void> {
     this.durable.add(id);
     this.lazy.delete(id);
-    if (this.queued) return this.queued;
+    const run = (this.queued ??= this.nextWrite());
+    this.storing.set(id, run);
+    const done = () => void (this.storing.get(id) === run && this.storing.delete(id));
+    run.then(done, done);
+    return run;
+  }
+
+  private nextWrite(): Promise<void> {
     const run = this.saving.then(nextTurn).then(() => {
       this.queued = undefined;
       return this.write([...this.durable]);
     });
-    this.queued = run;
     this.saving = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves once every durable change made to the job so far is stored (at once when none waits). */
+  stored(id: string): Promise<void> {
+    return this.storing.get(id) ?? Promise.resolve();
   }
 
   private async write(ids: readonly string[]): Promise<void> {
