@@ -54,12 +54,12 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const jobsFolder = (context.storageUri ?? context.globalStorageUri).fsPath;
   const journal = new JobJournal(jobsFolder, { legacy: context.workspaceState, warn: (message) => log.warn(`[jobs] ${message}`) });
   const store = push(new JobStore(journal));
-  const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
+  const pollPolicy = push(new config.SettingsValue(() => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() })));
   const providerAccess = push(new ProviderAccessService(sandbox, apiKeys));
   const { access } = providerAccess;
   const leases = push(new FileJobLeases(jobsFolder));
   void leases.prune().catch(() => undefined);
-  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy, leases }));
+  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy: () => pollPolicy.value, leases }));
 
   const promptLanguage = push(new PromptLanguageFeatures(apiKeys));
   const jobsTree = push(new JobsTreeProvider(store, context.globalState));
