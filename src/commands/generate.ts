@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { planFromPromptFile, planFromText, type GenerationPlan } from '../core/prompt/generationPlan';
+import type { PromptParseResult } from '../core/prompt/promptFile';
+import { engine } from '../services/engine';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
@@ -10,6 +12,11 @@ import { isPromptDocument, type PromptLanguageFeatures } from '../language/promp
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 import { ProviderReadiness, type SetupCheck } from './providerReadiness';
+
+interface Planned {
+  readonly plan: GenerationPlan;
+  readonly source: JobSource;
+}
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
 export type GenerateTarget =
@@ -71,18 +78,33 @@ export class GenerateCommands {
     return typed === undefined ? undefined : this.fromText(typed, { kind: 'input' });
   }
 
-  /** Several files from the explorer: each is submitted, under one cancellable progress notification. */
+  /**
+   * Several files from the explorer (a sweep): checked one by one (asking for missing values, and once
+   * per provider for a missing key), then submitted together, so the store records them in a few
+   * shared writes rather than one after another. Under one cancellable notification.
+   */
   private async fromPromptFiles(uris: readonly vscode.Uri[]): Promise<string[]> {
-    const ids: string[] = [];
+    let ids: string[] = [];
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Image Jobs: submitting ${uris.length} prompt files`, cancellable: true },
       async (progress, token) => {
+        const sources = await Promise.all(uris.map((uri) => this.readSelectedFile(uri)));
+        const planned: Planned[] = [];
         for (const [index, uri] of uris.entries()) {
-          if (token.isCancellationRequested) break;
-          progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
-          const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
-          if (id) ids.push(id);
+          if (token.isCancellationRequested) return;
+          const plan = await this.planPromptFile(uri, await this.checkSelectedFile(uri, sources[index]!));
+          if (plan) planned.push(plan);
         }
+        const ready = new Map<string, boolean>();
+        for (const { plan } of planned) {
+          const { providerId } = plan.request;
+          if (!ready.has(providerId)) ready.set(providerId, await this.readiness.ensure(providerId, true));
+        }
+        if (token.isCancellationRequested) return;
+        progress.report({ message: `${planned.length} jobs` });
+        ids = await Promise.all(
+          planned.filter(({ plan }) => ready.get(plan.request.providerId)).map(({ plan, source }) => this.record(plan, source)),
+        );
       },
     );
     this.log.info(`[generate] ${ids.length} of ${uris.length} selected prompt files submitted`);
@@ -112,8 +134,29 @@ export class GenerateCommands {
   }
 
   private async fromPromptFile(document: vscode.TextDocument): Promise<string | undefined> {
-    const result = this.promptLanguage.validate(document);
-    const name = vscode.workspace.asRelativePath(document.uri);
+    const planned = await this.planPromptFile(document.uri, this.promptLanguage.validate(document));
+    return planned && this.submit(planned.plan, planned.source);
+  }
+
+  /**
+   * A selected file as Generate reads it: its editor if open (unsaved edits count), else its text on
+   * disk, read without opening it, so a sweep of a hundred files opens none and reads them all at once.
+   */
+  private async readSelectedFile(uri: vscode.Uri): Promise<vscode.TextDocument | string> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    return open ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  }
+
+  /** A file with problems is opened, so its diagnostics are in the Problems view the error message points to. */
+  private async checkSelectedFile(uri: vscode.Uri, source: vscode.TextDocument | string): Promise<PromptParseResult> {
+    if (typeof source !== 'string') return this.promptLanguage.validate(source);
+    const result = engine().checkPromptFile(source);
+    return result.prompt ? result : this.promptLanguage.validate(await vscode.workspace.openTextDocument(uri));
+  }
+
+  /** The request a .prompt file makes, asking for values it has no default for; undefined (and says why) when it cannot. */
+  private async planPromptFile(uri: vscode.Uri, result: PromptParseResult): Promise<Planned | undefined> {
+    const name = vscode.workspace.asRelativePath(uri);
     if (!result.prompt) {
       const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
       const first = errors[0];
@@ -145,18 +188,18 @@ export class GenerateCommands {
       if (value === undefined) return undefined;
       values[variable] = value;
     }
-    const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const plan = planFromPromptFile(
-      prompt,
-      values,
-      fileName,
-      generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri),
-    );
-    return this.submit(plan, { kind: 'promptFile', uri: document.uri.toString() });
+    const fileName = uri.path.split('/').pop() ?? 'prompt';
+    const plan = planFromPromptFile(prompt, values, fileName, generationDefaults(outputRootFor(this.globalStorage, uri), uri));
+    return { plan, source: { kind: 'promptFile', uri: uri.toString() } };
   }
 
   private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
     if (!(await this.readiness.ensure(plan.request.providerId, source.kind !== 'script'))) return undefined;
+    return this.record(plan, source);
+  }
+
+  /** Records and submits the job; its provider is known to be ready. */
+  private async record(plan: GenerationPlan, source: JobSource): Promise<string> {
     const id = await this.jobs.submit(plan.request, source, plan.output);
     // resolved once submitted or failed: a failure has its own toast, so the status bar says nothing
     const submitted = this.store.get(id)?.remoteId !== undefined;
