@@ -95,8 +95,13 @@ export const sandboxProvider: ImageProvider = {
 
   poll: getJob,
 
-  /** One GET /v1/jobs for every queued and running job; a finished one is asked for by itself, for its outputs. */
+  /**
+   * One GET /v1/jobs for every queued and running job; a finished one is asked for by itself, for its
+   * outputs. A job alone is asked for by itself too: the list answers for every unfinished job, and
+   * with a thousand of them reading it is work.
+   */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
+    if (remoteIds.length === 1) return new Map([[remoteIds[0]!, await getJob(remoteIds[0]!, context)]]);
     const response = await providerHttp(context).get('/v1/jobs', sandboxListSchema, 'Listing Sandbox jobs');
     const listed = new Map(response.data.jobs.map((job) => [job.id, normalizeSandboxJob(job)]));
     return listedOrPolled(remoteIds, listed, (id) => getJob(id, context));
