@@ -99,6 +99,8 @@ export class JobJournal implements JobPersistence {
   private liveBytes = 0;
   private readonly lineBytes = new Map<string, number>();
   private writing: Promise<void> = Promise.resolve();
+  /** Set by dispose(): what is still written (work ending as the window closes) goes by path, at once. */
+  private closed = false;
 
   constructor(
     private readonly folder: string,
@@ -137,11 +139,13 @@ export class JobJournal implements JobPersistence {
   }
 
   dispose(): void {
+    this.closed = true;
     void this.writing.then(() => this.handle?.close());
   }
 
   private async commit(changes: readonly StoredChange[]): Promise<void> {
     if (changes.length === 0) return;
+    if (this.closed) return this.writeNow(changes);
     await this.append(commitText(changes));
     for (const change of changes) {
       const id = 'job' in change ? change.job.id : change.removed;

@@ -47,6 +47,35 @@ test('a reload finds every job with its latest record, and none that was removed
   reloaded.dispose();
 });
 
+test('two windows on one workspace append their own jobs to one journal; a window opened later finds both', async () => {
+  const folder = tempDir();
+  const windows = [new JobStore(new JobJournal(folder)), new JobStore(new JobJournal(folder))];
+  await Promise.all([windows[0]!.put(sampleJob('from-first')), windows[1]!.put(sampleJob('from-second'))]);
+  await windows[0]!.update('from-first', () => ({ remoteId: 'remote-1' }));
+  for (const window of windows) window.dispose();
+  const later = new JobStore(new JobJournal(folder));
+  assert.deepEqual(
+    later
+      .all()
+      .map((job) => [job.id, job.remoteId])
+      .sort(),
+    [
+      ['from-first', 'remote-1'],
+      ['from-second', undefined],
+    ],
+  );
+  later.dispose();
+});
+
+test('a change that comes as the window closes is still written, synchronously', async () => {
+  const folder = tempDir();
+  const store = new JobStore(new JobJournal(folder));
+  await store.put(sampleJob('closing'));
+  store.dispose();
+  await store.update('closing', () => ({ status: 'cancelled' }));
+  assert.equal(new JobStore(new JobJournal(folder)).get('closing')?.status, 'cancelled');
+});
+
 test('a line torn by a crash mid-write is skipped: every other job survives, and later commits read back', async () => {
   const folder = tempDir();
   const { journal } = openJournal(folder);
