@@ -6,26 +6,16 @@
 // same file, O_APPEND keeping each commit whole; how a compaction loses none of their lines is told
 // at compact().
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fdatasyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../errors';
 import type { JobRecord } from '../jobModel';
-import { JOBS_KEY, keptJobs, type KeyValueState } from './jobPersistence';
+import { isCode, readRange, writeDurably, writeDurablySync } from './durableFiles';
+import { keptJobs, type KeyValueState } from './jobPersistence';
 import type { JobPersistence, StoredChange } from './jobStore';
 import { entryLine, replay } from './journalLines';
+import { migrateFromWorkspaceState } from './journalMigration';
 
 export const JOURNAL_FILE = 'jobs.jsonl';
 /** Compacted once the file is this many times the size of its live jobs' lines... */
@@ -48,46 +38,9 @@ export interface JobJournalOptions {
   readonly minCompactBytes?: number;
 }
 
-function isCode(error: unknown, code: string): boolean {
-  return (error as { code?: unknown })?.code === code;
-}
-
 /** Each commit starts on a line of its own: a line torn by a crash, this window's or another's, never swallows it. */
 function commitText(changes: readonly StoredChange[]): string {
   return `\n${changes.map(entryLine).join('\n')}\n`;
-}
-
-async function writeDurably(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Writes and fdatasyncs `text` at once ('w': a new file, 'a': appended). */
-function writeDurablySync(path: string, text: string, flag: 'w' | 'a'): void {
-  const fd = openSync(path, flag);
-  try {
-    writeSync(fd, text);
-    fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The file's bytes from `start` to `end` (its end when omitted), as text. */
-async function readRange(handle: FileHandle, start: number, end?: number): Promise<string> {
-  const buffer = Buffer.alloc(Math.max(0, (end ?? (await handle.stat()).size) - start));
-  let offset = 0;
-  while (offset < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, offset, buffer.length - offset, start + offset);
-    if (bytesRead === 0) break;
-    offset += bytesRead;
-  }
-  return buffer.subarray(0, offset).toString('utf8');
 }
 
 export class JobJournal implements JobPersistence {
@@ -112,7 +65,7 @@ export class JobJournal implements JobPersistence {
   load(): readonly JobRecord[] {
     mkdirSync(this.folder, { recursive: true });
     this.removeStaleTemporaries();
-    this.migrate();
+    if (this.options.legacy) migrateFromWorkspaceState(this.options.legacy, this.path, `${this.path}.${this.owner}.tmp`);
     let bytes = Buffer.alloc(0);
     try {
       bytes = readFileSync(this.path);
@@ -267,29 +220,5 @@ export class JobJournal implements JobPersistence {
         // gone already
       }
     }
-  }
-
-  /**
-   * Jobs kept in workspace state by earlier versions become the journal's first content, once: written
-   * to a temporary file, made durable, then linked into place (link fails if the journal exists, so a
-   * second window migrating at the same moment cannot replace lines the first already appended). The
-   * old key is cleared only after that.
-   */
-  private migrate(): void {
-    const legacy = this.options.legacy;
-    const jobs = legacy?.get<JobRecord[] | undefined>(JOBS_KEY, undefined);
-    if (!legacy || !jobs) return;
-    if (jobs.length > 0 && !existsSync(this.path)) {
-      const temporary = `${this.path}.${this.owner}.tmp`;
-      writeDurablySync(temporary, `${jobs.map((job) => entryLine({ job })).join('\n')}\n`, 'w');
-      try {
-        linkSync(temporary, this.path);
-      } catch (error) {
-        if (!isCode(error, 'EEXIST')) throw error;
-      } finally {
-        rmSync(temporary, { force: true });
-      }
-    }
-    void Promise.resolve(legacy.update(JOBS_KEY, undefined)).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobRecord } from '../jobModel';
+import { isCode } from './durableFiles';
 
 /** What another window needs to show a job it did not finish itself. */
 export type JobOutcome = Pick<JobRecord, 'status' | 'assets' | 'error' | 'finishedAt' | 'remoteId' | 'credits'>;
@@ -39,10 +40,6 @@ const LEASE_MS = 60 * 1000;
 /** The heartbeat is written this often while the window holds any claim. */
 const HEARTBEAT_MS = 20 * 1000;
 const OUTCOME_KEEP_MS = 14 * 24 * 60 * 60 * 1000;
-
-function isCode(error: unknown, code: string): boolean {
-  return (error as { code?: unknown })?.code === code;
-}
 
 export class FileJobLeases implements JobLeases {
   readonly owner = randomUUID();
