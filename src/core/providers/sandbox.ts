@@ -27,8 +27,10 @@ const sandboxJobSchema = z.object({
 
 type SandboxJob = z.infer<typeof sandboxJobSchema>;
 
-/** GET /v1/jobs: the queued and running jobs. */
-const sandboxListSchema = z.object({ jobs: z.array(sandboxJobSchema) });
+/** POST /v1/jobs/status: the jobs asked for that the server knows. */
+const sandboxStatusesSchema = z.object({ jobs: z.array(sandboxJobSchema) });
+/** Ids per status request: well inside the server's 64 KB body limit. */
+const STATUS_BATCH = 500;
 
 export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
   switch (job.status) {
@@ -96,14 +98,16 @@ export const sandboxProvider: ImageProvider = {
   poll: getJob,
 
   /**
-   * One GET /v1/jobs for every queued and running job; a finished one is asked for by itself, for its
-   * outputs. A job alone is asked for by itself too: the list answers for every unfinished job, and
-   * with a thousand of them reading it is work.
+   * The states of many jobs in one POST /v1/jobs/status (a few hundred ids a request): the answer
+   * holds the jobs asked for, not every job the server has; one it leaves out is asked for by itself.
    */
   async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, RemoteJobState>> {
-    if (remoteIds.length === 1) return new Map([[remoteIds[0]!, await getJob(remoteIds[0]!, context)]]);
-    const response = await providerHttp(context).get('/v1/jobs', sandboxListSchema, 'Listing Sandbox jobs');
-    const listed = new Map(response.data.jobs.map((job) => [job.id, normalizeSandboxJob(job)]));
+    const listed = new Map<string, RemoteJobState>();
+    for (let start = 0; start < remoteIds.length; start += STATUS_BATCH) {
+      const ids = remoteIds.slice(start, start + STATUS_BATCH);
+      const response = await providerHttp(context).post('/v1/jobs/status', { ids }, sandboxStatusesSchema, 'Checking Sandbox jobs');
+      for (const job of response.data.jobs) listed.set(job.id, normalizeSandboxJob(job));
+    }
     return listedOrPolled(remoteIds, listed, (id) => getJob(id, context));
   },
 

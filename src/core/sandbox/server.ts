@@ -1,9 +1,9 @@
 // The Sandbox provider's job server: a real HTTP server on loopback, started inside the extension host
 // on demand. Job state is a function of the submission time (schedule.ts: a few render slots, a queue
 // only when they are all busy), and submissions and cancels are appended to a file when one is given,
-// so jobs survive a window reload the way they survive on a real provider. Like Serika's GET /jobs, a
-// list of the unfinished jobs answers for all of them at once. It runs in the extension host, so what
-// a request costs here is the extension's cost: no answer walks every job more than once.
+// so jobs survive a window reload the way they survive on a real provider. POST /v1/jobs/status
+// answers for many jobs at once (ids in, their states out). It runs in the extension host, so what a
+// request costs here is the extension's cost: no answer walks every job more than once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -166,7 +166,7 @@ export class SandboxServer {
     return { status: job.model === 'broken' ? 'failed' : 'completed', progress: 1 };
   }
 
-  /** The job as the API shows it; `queuePosition` when the caller counted it already (the list). */
+  /** The job as the API shows it; `queuePosition` when the caller counted it already (many at once). */
   private view(job: SandboxJob, queuePosition?: number): Record<string, unknown> {
     const at = this.now();
     const slots = this.slots();
@@ -204,17 +204,22 @@ export class SandboxServer {
     return ahead + 1;
   }
 
-  /** GET /v1/jobs: every queued and running job, oldest first, their queue positions counted in one pass. */
-  private list(res: ServerResponse): void {
+  /**
+   * POST /v1/jobs/status `{ ids }`: the jobs it knows of those asked for, in the order asked (an unknown
+   * id is left out); queue positions are counted in one pass over the queue.
+   */
+  private statuses(body: Record<string, unknown>, res: ServerResponse): void {
+    const ids = body.ids;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new RequestError(400, 'ids must be an array of job ids');
     const at = this.now();
     const slots = this.slots();
-    const jobs: Record<string, unknown>[] = [];
-    let queued = 0;
-    for (const job of this.jobs.values()) {
-      const { status } = this.status(job, at, slots.get(job.id));
-      if (status === 'queued') jobs.push(this.view(job, ++queued));
-      else if (status === 'running') jobs.push(this.view(job));
-    }
+    const positions = new Map<string, number>();
+    for (const job of this.jobs.values())
+      if (this.status(job, at, slots.get(job.id)).status === 'queued') positions.set(job.id, positions.size + 1);
+    const jobs = ids.flatMap((id: string) => {
+      const job = this.jobs.get(id);
+      return job ? [this.view(job, positions.get(id))] : [];
+    });
     send(res, 200, { jobs });
   }
 
@@ -224,7 +229,7 @@ export class SandboxServer {
       const parts = url.pathname.split('/').filter(Boolean);
       if (parts[0] !== 'v1' || parts[1] !== 'jobs') throw new RequestError(404, `no route ${req.method} ${url.pathname}`);
       if (parts.length === 2 && req.method === 'POST') return this.submit(await readJson(req), res);
-      if (parts.length === 2 && req.method === 'GET') return this.list(res);
+      if (parts.length === 3 && parts[2] === 'status' && req.method === 'POST') return this.statuses(await readJson(req), res);
       const job = parts[2] ? this.jobs.get(parts[2]) : undefined;
       if (!job) throw new RequestError(404, `job ${parts[2] ?? ''} not found`);
       if (parts.length === 3 && req.method === 'GET') return send(res, 200, this.view(job));
