@@ -163,10 +163,10 @@ export class JobPoller implements Disposable {
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
       if (provider.pollMany) {
-        // one list request refreshes the unfinished jobs of this provider that are due soon; a job
-        // another batch already took (its timer fired at the same moment) is left to that batch.
-        // Jobs due later keep their own time: the list would answer for them at no extra request,
-        // but reading each answer is work, and with a thousand jobs waiting that work is the cost.
+        // one request refreshes the unfinished jobs of this provider that are due soon; a job another
+        // batch already took (its timer fired at the same moment) is left to that batch. Jobs due
+        // later keep their own time: a list would answer for them at no extra request, but reading
+        // each answer is work, and with a thousand jobs waiting that work is the cost.
         if (this.batched.has(id)) return;
         const horizon = Date.now() + this.policy().maxIntervalMs * BATCH_HORIZON;
         const candidates = [...this.store.values()].filter(
