@@ -93,8 +93,8 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
 
   /** The hover of a job row, when it is hovered. */
   resolveTreeItem(item: vscode.TreeItem, element: string): vscode.TreeItem {
-    const job = this.store.get(element);
-    if (!job || isGroupKey(element) || isMoreRow(element)) return item;
+    const job = this.store.get(element); // group and "Show more" rows are no job: their items are complete
+    if (!job) return item;
     const thumbnail = thumbnailAsset(job);
     // a local image in a hover needs neither HTML nor a trusted string; theme icons ($(error)) are on
     item.tooltip = new vscode.MarkdownString(
