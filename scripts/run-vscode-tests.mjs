@@ -13,9 +13,11 @@ const NOISE =
   /Failed to load resource|open-vsx|authentication provider|Creating a socket|connection token|reconnection-grace|Service Worker|AgentHost|AccountPolicyGate|builtin extensions cache|web worker extension host|allow-same-origin|[Dd]ebugger/;
 
 // --untrusted: the restricted-mode suite (test/integration/untrusted) in a folder nobody trusted,
-// with workspace trust on; otherwise the main suite with trust off
+// with workspace trust on; --reload: the suite that reloads its window (test/integration/reload),
+// run again by the reloaded window; otherwise the main suite with trust off
 const untrusted = process.argv.includes('--untrusted');
-const runDir = join(testOutput, untrusted ? 'integration-untrusted' : 'integration');
+const suite = untrusted ? 'untrusted' : process.argv.includes('--reload') ? 'reload' : 'main';
+const runDir = join(testOutput, suite === 'main' ? 'integration' : `integration-${suite}`);
 const tools = ensureTools();
 // no .vsix: the extension is loaded from this folder as extensionDevelopmentPath
 const workspace = prepareRun({
@@ -35,7 +37,7 @@ try {
   const extensionEnv = {
     IMAGE_JOBS_TEST_RESULT: resultFile,
     IMAGE_JOBS_TEST_USER_DATA: join(runDir, 'user-data'),
-    IMAGE_JOBS_TEST_SUITE: untrusted ? 'untrusted' : 'main',
+    IMAGE_JOBS_TEST_SUITE: suite,
   };
   if (process.env.IMAGE_JOBS_TEST_GREP) extensionEnv.IMAGE_JOBS_TEST_GREP = process.env.IMAGE_JOBS_TEST_GREP;
   const payload = [
@@ -87,5 +89,7 @@ try {
   await browser?.close().catch(() => undefined);
   server.stop();
 }
-console.log(`${untrusted ? 'untrusted-workspace' : 'integration'} suite in real VS Code (code-server): exit ${code}`);
+console.log(
+  `${{ main: 'integration', untrusted: 'untrusted-workspace', reload: 'reload' }[suite]} suite in real VS Code (code-server): exit ${code}`,
+);
 process.exit(code);

@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 node scripts/run-vscode-tests.mjs
 # the same extension in a folder nobody trusted (restricted mode)
 node scripts/run-vscode-tests.mjs --untrusted
+# jobs across a real window reload: the suite runs, reloads its window, and runs again
+node scripts/run-vscode-tests.mjs --reload

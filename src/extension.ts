@@ -12,7 +12,7 @@ import { TamsCreditCommands } from './commands/tamsCredits';
 import { FileJobLeases } from './core/jobs/jobLeases';
 import { JobManager } from './core/jobs/jobManager';
 import type { JobRecord, ProviderId } from './core/jobModel';
-import { keyValuePersistence } from './core/jobs/jobPersistence';
+import { JobJournal } from './core/jobs/jobJournal';
 import { JobStore } from './core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from './core/jobs/pollPolicy';
 import { ApiKeys } from './services/apiKeys';
@@ -56,14 +56,17 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const log = push(new Log());
   const apiKeys = push(new ApiKeys(context.secrets, log));
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
-  const store = push(new JobStore(keyValuePersistence(context.workspaceState)));
-  const pollPolicy = () => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() });
+  // the jobs journal and the leases live in the workspace's storage folder, which every window open on
+  // the workspace shares (one of them tracks each job); without a folder open, in the global one
+  const jobsFolder = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const journal = new JobJournal(jobsFolder, { legacy: context.workspaceState, warn: (message) => log.warn(`[jobs] ${message}`) });
+  const store = push(new JobStore(journal));
+  const pollPolicy = push(new config.SettingsValue(() => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() })));
   const providerAccess = push(new ProviderAccessService(sandbox, apiKeys));
   const { access } = providerAccess;
-  // windows open on the same workspace share its storage folder: one of them tracks each job
-  const leases = context.storageUri ? push(new FileJobLeases(context.storageUri.fsPath)) : undefined;
-  void leases?.prune().catch(() => undefined);
-  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy, leases }));
+  const leases = push(new FileJobLeases(jobsFolder));
+  void leases.prune().catch(() => undefined);
+  const jobs = push(new JobManager(store, access, workspaceAssetSink, log, { pollPolicy: () => pollPolicy.value, leases }));
 
   const promptLanguage = push(new PromptLanguageFeatures(apiKeys));
   const jobsTree = push(new JobsTreeProvider(store, context.globalState));

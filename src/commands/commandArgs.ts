@@ -1,6 +1,7 @@
 // Parsers for what menus, the palette and scripts pass to commands. Each returns a typed value or
 // throws ArgumentError naming what it expected; commands never cast their arguments. Plain checks,
 // not zod: this file is in the bundle loaded at activation, which stays small (zod is in the engine).
+import { isMoreRow } from '../views/jobsTreeModel';
 import { ArgumentError } from './commandRunner';
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -43,6 +44,13 @@ export function parseBatchId(args: readonly unknown[]): string {
   if (typeof value === 'string' && value.startsWith('batch:') && value.length > 'batch:'.length) return value.slice('batch:'.length);
   if (isObject(value) && typeof value.batchId === 'string' && value.batchId) return value.batchId;
   return refuse('a batch row or { batchId }', value);
+}
+
+/** The Jobs view's "Show more" row passes itself. */
+export function parseMoreRow(args: readonly unknown[]): string {
+  const [value] = args;
+  if (typeof value === 'string' && isMoreRow(value)) return value;
+  return refuse('a "Show more" row of the Jobs view', value);
 }
 
 export interface InsertAssetArgs {

@@ -15,6 +15,7 @@ import {
   parseInsertTarget,
   parseJobId,
   parseKeyArgs,
+  parseMoreRow,
   parseOptionalJobId,
 } from './commandArgs';
 import { command, type Command } from './commandRunner';
@@ -74,6 +75,7 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
     command({ id: 'imageJobs.batch.remove', parse: parseBatchId, run: (id) => t.jobCommands.removeBatch(id) }),
     command({ id: 'imageJobs.jobs.groupByPromptFile', run: () => t.jobsTree.setGrouped(true) }),
     command({ id: 'imageJobs.jobs.showAsList', run: () => t.jobsTree.setGrouped(false) }),
+    command({ id: 'imageJobs.jobs.showMore', parse: parseMoreRow, run: (row) => t.jobsTree.showMore(row) }),
     command({
       id: 'imageJobs.insertAsset',
       parse: parseInsertTarget,

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { planFromPromptFile, planFromText, planSweep, type GenerationPlan } from '../core/prompt/generationPlan';
+import { planFromPromptFile, planFromText, planSweep, type CellPlan, type GenerationPlan } from '../core/prompt/generationPlan';
+import type { PromptFile, PromptParseResult } from '../core/prompt/promptFile';
+import { engine } from '../services/engine';
 import type { JobManager } from '../core/jobs/jobManager';
 import type { JobSource } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
@@ -11,6 +13,17 @@ import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
 import { ProviderReadiness, type SetupCheck } from './providerReadiness';
 import { submitSweep, type SweepTargets } from './sweepSubmission';
+
+/** What a checked .prompt file asks for: one job, or a sweep's batch. */
+type Planned =
+  | { readonly kind: 'single'; readonly plan: GenerationPlan; readonly source: JobSource }
+  | {
+      readonly kind: 'sweep';
+      readonly cells: readonly CellPlan[];
+      readonly prompt: PromptFile;
+      readonly source: JobSource;
+      readonly uri: vscode.Uri;
+    };
 
 /** What "Generate Image" was asked to do: files (the explorer's selection), a scripted prompt, or look around. */
 export type GenerateTarget =
@@ -74,17 +87,38 @@ export class GenerateCommands {
     return typed === undefined ? undefined : this.fromText(typed, { kind: 'input' });
   }
 
-  /** Several files from the explorer: each is submitted, under one cancellable progress notification. */
+  /**
+   * Several files from the explorer (a sweep): checked one by one (asking for missing values, and once
+   * per provider for a missing key), then submitted together, so the store records them in a few
+   * shared writes rather than one after another. Under one cancellable notification.
+   */
   private async fromPromptFiles(uris: readonly vscode.Uri[]): Promise<string[]> {
-    const ids: string[] = [];
+    let ids: string[] = [];
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Image Jobs: submitting ${uris.length} prompt files`, cancellable: true },
       async (progress, token) => {
+        const sources = await Promise.all(uris.map((uri) => this.readSelectedFile(uri)));
+        const planned: Planned[] = [];
         for (const [index, uri] of uris.entries()) {
-          if (token.isCancellationRequested) break;
-          progress.report({ message: `${index + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
-          const id = await this.fromPromptFile(await vscode.workspace.openTextDocument(uri));
-          if (id) ids.push(...[id].flat());
+          if (token.isCancellationRequested) return;
+          const plan = await this.planPromptFile(uri, await this.checkSelectedFile(uri, sources[index]!));
+          if (plan) planned.push(plan);
+        }
+        const singles = planned.filter((entry) => entry.kind === 'single');
+        const ready = new Map<string, boolean>();
+        for (const { plan } of singles) {
+          const { providerId } = plan.request;
+          if (!ready.has(providerId)) ready.set(providerId, await this.readiness.ensure(providerId, true));
+        }
+        if (token.isCancellationRequested) return;
+        progress.report({ message: `${singles.length} jobs` });
+        ids = await Promise.all(
+          singles.filter(({ plan }) => ready.get(plan.request.providerId)).map(({ plan, source }) => this.record(plan, source)),
+        );
+        // a sweep file is a batch of its own, confirmed and submitted as when it is generated alone
+        for (const sweep of planned) {
+          if (token.isCancellationRequested) return;
+          if (sweep.kind === 'sweep') ids.push(...((await this.submitSweep(sweep)) ?? []));
         }
       },
     );
@@ -115,8 +149,34 @@ export class GenerateCommands {
   }
 
   private async fromPromptFile(document: vscode.TextDocument): Promise<string | string[] | undefined> {
-    const result = this.promptLanguage.validate(document);
-    const name = vscode.workspace.asRelativePath(document.uri);
+    const planned = await this.planPromptFile(document.uri, this.promptLanguage.validate(document));
+    if (planned?.kind === 'sweep') return this.submitSweep(planned);
+    return planned && this.submit(planned.plan, planned.source);
+  }
+
+  private submitSweep({ cells, prompt, source, uri }: Extract<Planned, { kind: 'sweep' }>): Promise<string[] | undefined> {
+    return submitSweep(this.sweepTargets, cells, prompt, source, uri);
+  }
+
+  /**
+   * A selected file as Generate reads it: its editor if open (unsaved edits count), else its text on
+   * disk, read without opening it, so a sweep of a hundred files opens none and reads them all at once.
+   */
+  private async readSelectedFile(uri: vscode.Uri): Promise<vscode.TextDocument | string> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    return open ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  }
+
+  /** A file with problems is opened, so its diagnostics are in the Problems view the error message points to. */
+  private async checkSelectedFile(uri: vscode.Uri, source: vscode.TextDocument | string): Promise<PromptParseResult> {
+    if (typeof source !== 'string') return this.promptLanguage.validate(source);
+    const result = engine().checkPromptFile(source);
+    return result.prompt ? result : this.promptLanguage.validate(await vscode.workspace.openTextDocument(uri));
+  }
+
+  /** What a .prompt file asks for, asking for values it has no default for; undefined (and says why) when it cannot. */
+  private async planPromptFile(uri: vscode.Uri, result: PromptParseResult): Promise<Planned | undefined> {
+    const name = vscode.workspace.asRelativePath(uri);
     if (!result.prompt) {
       const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
       const first = errors[0];
@@ -148,15 +208,20 @@ export class GenerateCommands {
       if (value === undefined) return undefined;
       values[variable] = value;
     }
-    const fileName = document.uri.path.split('/').pop() ?? 'prompt';
-    const defaults = generationDefaults(outputRootFor(this.globalStorage, document.uri), document.uri);
-    const source: JobSource = { kind: 'promptFile', uri: document.uri.toString() };
-    if (prompt.sweep) return submitSweep(this.sweepTargets, planSweep(prompt, values, fileName, defaults), prompt, source, document.uri);
-    return this.submit(planFromPromptFile(prompt, values, fileName, defaults), source);
+    const fileName = uri.path.split('/').pop() ?? 'prompt';
+    const defaults = generationDefaults(outputRootFor(this.globalStorage, uri), uri);
+    const source: JobSource = { kind: 'promptFile', uri: uri.toString() };
+    if (prompt.sweep) return { kind: 'sweep', cells: planSweep(prompt, values, fileName, defaults), prompt, source, uri };
+    return { kind: 'single', plan: planFromPromptFile(prompt, values, fileName, defaults), source };
   }
 
   private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
     if (!(await this.readiness.ensure(plan.request.providerId, source.kind !== 'script'))) return undefined;
+    return this.record(plan, source);
+  }
+
+  /** Records and submits the job; its provider is known to be ready. */
+  private async record(plan: GenerationPlan, source: JobSource): Promise<string> {
     const id = await this.jobs.submit(plan.request, source, plan.output);
     // resolved once submitted or failed: a failure has its own toast, so the status bar says nothing
     const submitted = this.store.get(id)?.remoteId !== undefined;

@@ -1,5 +1,5 @@
 // The job record every part of the extension shares. Plain data, so it can be persisted as JSON
-// in workspace state and survive a window reload.
+// (a line of the jobs journal) and survive a window reload.
 import type { GenerationParams, SweepCell } from './generationParams';
 import type { ProviderErrorKind } from './errors';
 

@@ -162,3 +162,22 @@ export function onDidChange(listener: (event: vscode.ConfigurationChangeEvent) =
     if (event.affectsConfiguration(SECTION)) listener(event);
   });
 }
+
+/**
+ * A value read from settings once, and again only after an imageJobs setting changed: for paths as
+ * hot as every poll, where reading the configuration each time showed in the extension host's profile.
+ */
+export class SettingsValue<T> implements vscode.Disposable {
+  private current: { value: T } | undefined;
+  private readonly subscription = onDidChange(() => (this.current = undefined));
+
+  constructor(private readonly read: () => T) {}
+
+  get value(): T {
+    return (this.current ??= { value: this.read() }).value;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -15,6 +15,9 @@ import { JobProgressNotification } from './jobProgressNotification';
  */
 export class JobNotifications extends DisposableOwner {
   private readonly lastStatus = new Map<string, JobStatus>();
+  /** Jobs in flight, counted as they start and end: every poll changes a job, and a count must not scan them all. */
+  private active = 0;
+  private shownActive: number | undefined;
   private readonly statusBar = this.register(vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50));
 
   constructor(
@@ -25,10 +28,10 @@ export class JobNotifications extends DisposableOwner {
     this.register(new JobProgressNotification(store));
     this.statusBar.name = 'Image Jobs';
     this.statusBar.command = 'imageJobs.jobs.focus';
-    for (const job of store.values()) this.lastStatus.set(job.id, job.status);
+    for (const job of store.values()) this.setStatus(job.id, job.status);
     this.register(
       store.onDidChange((change) => {
-        if (change.kind === 'remove') this.lastStatus.delete(change.id);
+        if (change.kind === 'remove') this.setStatus(change.id, undefined);
         else this.onJob(change.job.id);
         this.updateStatusBar();
       }),
@@ -36,11 +39,20 @@ export class JobNotifications extends DisposableOwner {
     this.updateStatusBar();
   }
 
+  /** Keeps each job's last status, and the count of those in flight. */
+  private setStatus(id: string, status: JobStatus | undefined): JobStatus | undefined {
+    const before = this.lastStatus.get(id);
+    if (before !== undefined && !isTerminal(before)) this.active--;
+    if (status !== undefined && !isTerminal(status)) this.active++;
+    if (status === undefined) this.lastStatus.delete(id);
+    else this.lastStatus.set(id, status);
+    return before;
+  }
+
   private onJob(id: string): void {
     const job = this.store.get(id);
     if (!job) return;
-    const before = this.lastStatus.get(id);
-    this.lastStatus.set(id, job.status);
+    const before = this.setStatus(id, job.status);
     if (before === job.status || !isTerminal(job.status)) return;
     if (job.sweep) return this.onBatchCellEnded(job.sweep.batchId);
     const label = jobLabel(job);
@@ -101,8 +113,9 @@ export class JobNotifications extends DisposableOwner {
   }
 
   private updateStatusBar(): void {
-    let active = 0;
-    for (const job of this.store.values()) if (!isTerminal(job.status)) active++;
+    const active = this.active;
+    if (active === this.shownActive) return; // each change of the item is a message to the window
+    this.shownActive = active;
     if (active === 0) return this.statusBar.hide();
     this.statusBar.text = `$(sync~spin) ${active} image job${active === 1 ? '' : 's'}`;
     this.statusBar.tooltip = 'Image Jobs in progress: show the Jobs view';

@@ -4,6 +4,8 @@ import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import { jobLabel } from './jobPresentation';
 
+const UPDATE_MS = 250;
+
 /**
  * One progress notification for every job the user started in this window (not one per job, which
  * would stack toasts; not for scripts, which watch their jobs themselves). It shows what the provider
@@ -14,6 +16,8 @@ export class JobProgressNotification extends DisposableOwner {
   private readonly shown = new Set<string>();
   /** Set while the notification is open. */
   private session: { update(): void; close(): void } | undefined;
+  /** Updates wait for this: a hundred jobs changing at once report once, not a hundred times. */
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly store: JobStore) {
     super();
@@ -32,10 +36,24 @@ export class JobProgressNotification extends DisposableOwner {
         const watchedElsewhere = job.source.kind === 'script' || job.source.kind === 'agent';
         const started = (before === undefined || isTerminal(before)) && !isTerminal(job.status) && !watchedElsewhere;
         if (started) this.shown.add(job.id);
-        if (this.shown.has(job.id)) (this.session ?? this.open()).update();
+        if (!this.shown.has(job.id)) return;
+        if (!this.session) this.open().update();
+        else this.scheduleUpdate();
       }),
     );
-    this.register({ dispose: () => this.session?.close() });
+    this.register({
+      dispose: () => {
+        clearTimeout(this.updateTimer);
+        this.session?.close();
+      },
+    });
+  }
+
+  private scheduleUpdate(): void {
+    this.updateTimer ??= setTimeout(() => {
+      this.updateTimer = undefined;
+      this.session?.update();
+    }, UPDATE_MS);
   }
 
   private open(): { update(): void; close(): void } {

@@ -22,7 +22,7 @@ import {
   STATUS_ICONS,
   thumbnailAsset,
 } from './jobPresentation';
-import { JobsTreeModel } from './jobsTreeModel';
+import { isMoreRow, JobsTreeModel } from './jobsTreeModel';
 
 /** Remembered across windows: a way of looking at jobs, not a property of the workspace. */
 const GROUPED_KEY = 'imageJobs.jobsView.groupByPromptFile';
@@ -32,8 +32,10 @@ const GROUPED_CONTEXT = 'imageJobs.jobsGrouped';
 const EXPANDED_BATCH_MAX = 16;
 
 /**
- * Jobs view. Elements are job ids, group keys and batch keys; what changes and when is decided by JobsTreeModel,
- * which sends changed rows in batches (an array per event) and the whole tree only when it must.
+ * Jobs view. Elements are job ids, group keys, batch keys and "Show more" rows; what changes and when
+ * is decided by JobsTreeModel, which sends changed rows in batches (an array per event) and the whole
+ * tree only when it must. A job row's hover is built when it is hovered (resolveTreeItem): VS Code
+ * parses a Markdown tooltip for every row it is given, and rows are given again at every elapsed-time tick.
  */
 export class JobsTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<string> {
   private readonly changed = this.register(new vscode.EventEmitter<string[] | undefined>());
@@ -80,6 +82,11 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     this.model.refreshAll();
   }
 
+  /** The "Show more" row at the end of a list: its next page of jobs. */
+  showMore(moreRow: string): void {
+    this.model.showMore(moreRow);
+  }
+
   getChildren(element?: string): string[] {
     return this.model.children(element);
   }
@@ -91,8 +98,22 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
   getTreeItem(element: string): vscode.TreeItem {
     if (isGroupKey(element)) return this.groupItem(element);
     if (isBatchKey(element)) return this.batchItem(element);
+    if (isMoreRow(element)) return this.moreItem(element);
     const job = this.store.get(element);
     return job ? this.jobItem(job) : new vscode.TreeItem('(removed)');
+  }
+
+  /** The hover of a job row, when it is hovered. */
+  resolveTreeItem(item: vscode.TreeItem, element: string): vscode.TreeItem {
+    const job = this.store.get(element); // group, batch and "Show more" rows are no job: their items are complete
+    if (!job) return item;
+    const thumbnail = thumbnailAsset(job);
+    // a local image in a hover needs neither HTML nor a trusted string; theme icons ($(error)) are on
+    item.tooltip = new vscode.MarkdownString(
+      jobTooltipMarkdown(job, thumbnail ? savedAssetUri(job, thumbnail).toString() : undefined),
+      true,
+    );
+    return item;
   }
 
   private jobItem(job: JobRecord): vscode.TreeItem {
@@ -104,12 +125,6 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     const { icon, colour } = STATUS_ICONS[job.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = jobContextValue(job);
-    const thumbnail = thumbnailAsset(job);
-    // a local image in a hover needs neither HTML nor a trusted string; theme icons ($(error)) are on
-    item.tooltip = new vscode.MarkdownString(
-      jobTooltipMarkdown(job, thumbnail ? savedAssetUri(job, thumbnail).toString() : undefined),
-      true,
-    );
     if (job.assets.length > 0) item.command = { command: 'imageJobs.job.openResult', title: 'Open Result', arguments: [job.id] };
     item.accessibilityInformation = { label: jobAccessibilityLabel(job, now) };
     return item;
@@ -128,6 +143,17 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     item.contextValue = batchContextValue(summary);
     item.tooltip = new vscode.MarkdownString(batchTooltipMarkdown(jobs), true);
     item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
+    return item;
+  }
+
+  private moreItem(element: string): vscode.TreeItem {
+    const { list, hidden, next } = this.model.hiddenBehind(element);
+    const item = new vscode.TreeItem(`Show ${next} more`, vscode.TreeItemCollapsibleState.None);
+    item.id = element;
+    item.description = isBatchKey(list) ? `${hidden} more cell${hidden === 1 ? '' : 's'}` : `${hidden} older job${hidden === 1 ? '' : 's'}`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'jobsMore';
+    item.command = { command: 'imageJobs.jobs.showMore', title: 'Show More Jobs', arguments: [element] };
     return item;
   }
 

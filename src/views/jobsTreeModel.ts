@@ -1,7 +1,10 @@
 // The Jobs view without VS Code: which rows exist (flat, or grouped by prompt file; a sweep's jobs
 // under their batch's row), which rows a store change touches, and which rows tick their elapsed
 // time. Changes leave as one batched event per window (treeChangeBatcher.ts); the whole tree is asked
-// for again only when top-level rows come or go, the grouping is switched, or the user refreshes.
+// for again only when top-level rows come or go, the grouping is switched, or the user refreshes. A
+// list (the root, a group or a batch) shows its newest rows, a page at a time, then a "Show more" row:
+// VS Code resolves every row a list returns, and an extension cannot tell which rows are scrolled into
+// view, so the rows it returns are the rows that tick, and with a thousand jobs they stay a screenful.
 import { Emitter, type Disposable, type Event } from '../core/events';
 import { isTerminal, type JobRecord } from '../core/jobModel';
 import { batchJobs } from '../core/jobs/jobBatches';
@@ -15,12 +18,25 @@ export interface JobsTreeModelOptions {
   readonly batchMs?: number;
   /** How often unfinished rows update their elapsed time. */
   readonly tickMs?: number;
-  /** Rows nearest the top tick every time; rows below them (off screen unless scrolled to) every `slowTickEvery`-th. */
-  readonly maxTickingRows?: number;
-  readonly slowTickEvery?: number;
+  /** Rows a list shows before its "Show more" row, and how many more that row shows. */
+  readonly pageSize?: number;
 }
 
 const ROOT = '';
+const MORE_PREFIX = 'more:';
+
+/** The "Show more" row at the end of a list (ROOT, a group or a batch key). */
+export function moreRowOf(list: string): string {
+  return `${MORE_PREFIX}${list}`;
+}
+
+export function isMoreRow(element: string): boolean {
+  return element.startsWith(MORE_PREFIX);
+}
+
+function listOfMoreRow(element: string): string {
+  return element.slice(MORE_PREFIX.length);
+}
 
 interface Placement {
   readonly group: string;
@@ -47,9 +63,12 @@ export class JobsTreeModel implements Disposable {
   /** The children VS Code last asked for, per container (ROOT or a group): the rows it shows when open. */
   private readonly shown = new Map<string, readonly string[]>();
   private readonly collapsed = new Set<string>();
+  /** Rows each list shows (more than a page once "Show more" was used). */
+  private readonly limits = new Map<string, number>();
+  /** Rows each list had when VS Code last asked for it, shown or not. */
+  private readonly listSizes = new Map<string, number>();
   private visible = false;
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private ticks = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -59,8 +78,7 @@ export class JobsTreeModel implements Disposable {
     this.settings = {
       batchMs: options.batchMs ?? 100,
       tickMs: options.tickMs ?? 1000,
-      maxTickingRows: options.maxTickingRows ?? 100,
-      slowTickEvery: options.slowTickEvery ?? 10,
+      pageSize: options.pageSize ?? 50,
     };
     this.batcher = new TreeChangeBatcher((change) => this.emit(change), this.settings.batchMs);
     for (const job of store.values()) this.place(job);
@@ -100,11 +118,14 @@ export class JobsTreeModel implements Disposable {
     let rows: string[] = [];
     if (element === undefined) {
       const jobs = this.store.all();
-      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : rowsOf(jobs);
+      rows = this.grouped ? groupJobs(jobs).map((group) => group.key) : this.page(ROOT, rowsOf(jobs));
     } else if (this.grouped && isGroupKey(element)) {
-      rows = rowsOf(this.jobsIn(element));
+      rows = this.page(element, rowsOf(this.jobsIn(element)));
     } else if (isBatchKey(element)) {
-      rows = this.batchJobs(element).map((job) => job.id);
+      rows = this.page(
+        element,
+        this.batchJobs(element).map((job) => job.id),
+      );
     }
     this.shown.set(element ?? ROOT, rows);
     for (const row of rows) this.listed.add(row);
@@ -114,12 +135,41 @@ export class JobsTreeModel implements Disposable {
 
   parent(element: string): string | undefined {
     if (isGroupKey(element)) return undefined;
+    if (isMoreRow(element)) return listOfMoreRow(element) || undefined;
     if (isBatchKey(element)) {
       const first = this.batchJobs(element)[0];
       return this.grouped && first ? groupKeyOf(first.source) : undefined;
     }
     const placement = this.placements.get(element);
     return placement?.batch ?? (this.grouped ? placement?.group : undefined);
+  }
+
+  private limit(list: string): number {
+    return this.limits.get(list) ?? this.settings.pageSize;
+  }
+
+  /** The rows of a list VS Code is given: its first page(s), and a "Show more" row for the rest. */
+  private page(list: string, rows: readonly string[]): string[] {
+    this.listSizes.set(list, rows.length);
+    const shown = rows.slice(0, this.limit(list));
+    return rows.length > shown.length ? [...shown, moreRowOf(list)] : shown;
+  }
+
+  /** Rows a "Show more" row stands for, and how many of them its next page shows. */
+  hiddenBehind(moreRow: string): { list: string; hidden: number; next: number } {
+    const list = listOfMoreRow(moreRow);
+    const total = this.listSizes.get(list) ?? 0;
+    const hidden = Math.max(0, total - this.limit(list));
+    return { list, hidden, next: Math.min(hidden, this.settings.pageSize) };
+  }
+
+  /** The "Show more" row was clicked: its list shows another page, at once. */
+  showMore(moreRow: string): void {
+    const list = listOfMoreRow(moreRow);
+    this.limits.set(list, this.limit(list) + this.settings.pageSize);
+    if (list === ROOT) this.batcher.addRoot();
+    else this.batcher.add(list);
+    this.batcher.flush();
   }
 
   /** A group's jobs, newest first. */
@@ -227,11 +277,7 @@ export class JobsTreeModel implements Disposable {
   }
 
   private tick(): void {
-    this.ticks++;
-    const everyRow = this.ticks % this.settings.slowTickEvery === 0;
-    this.tickingRows().forEach((id, index) => {
-      if (everyRow || index < this.settings.maxTickingRows) this.batcher.add(id);
-    });
+    for (const id of this.tickingRows()) this.batcher.add(id);
     // the tick is the frame: it takes whatever changes were waiting along
     this.batcher.flush();
   }

@@ -4,10 +4,9 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobs/jobPersistence';
+import { BenchJournal } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
-import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
@@ -116,10 +115,10 @@ function scaledLimits(limits: ProviderLimits, scale: number): ProviderLimits {
 }
 
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
-  // persistence pays the serialization VS Code's workspace state pays
+  // persistence pays what the extension's pays: the jobs journal, on disk, with its fdatasyncs
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
-  const memento = new ExtHostMementoModel({ [JOBS_KEY]: earlierJobs(config.request, output, config.historyDurationsMs) });
-  const store = new JobStore(keyValuePersistence(memento));
+  const journal = BenchJournal.create(earlierJobs(config.request, output, config.historyDurationsMs));
+  const store = new JobStore(journal);
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   const policy = {
@@ -158,7 +157,9 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   await Promise.all(Array.from({ length: config.jobs }, () => manager.submit(config.request, { kind: 'script' }, output)));
   await allDone;
   manager.dispose();
-  if (process.env.BENCH_DEBUG) console.log(`workspace state: ${memento.sends} writes, ${(memento.bytesSent / MB).toFixed(0)} MB sent`);
+  store.dispose();
+  if (process.env.BENCH_DEBUG) console.log(`jobs journal: ${journal.writes} writes, ${(journal.bytes / MB).toFixed(1)} MB at the end`);
+  journal.remove();
   return errors;
 }
 

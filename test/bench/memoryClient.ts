@@ -8,14 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { keyValuePersistence } from '../../src/core/jobs/jobPersistence';
+import { BenchJournal } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import { isTerminal, type GenerationRequest, type JobStatus, type OutputTarget } from '../../src/core/jobModel';
 import type { ProviderContext } from '../../src/core/providers/types';
-import { ExtHostMementoModel } from '../fixtures/extHostMemento';
 import type { LiveMemory } from './memoryFigures';
 import { MemoryProbe, type RunFigures } from './memoryProbe';
 
@@ -58,6 +57,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Engine {
   readonly store: JobStore;
+  readonly journal: BenchJournal;
   readonly manager: JobManager;
   /** From the next scheduling on, looks a minute away (true) or on the bench's clock (false). */
   pollRarely(rarely: boolean): void;
@@ -69,7 +69,8 @@ const RARELY_MS = 60_000;
 /** The extension's engine as the bench's client builds it, on the bench's clock, over `connections`. */
 function startEngine(config: MemoryClientConfig, connections: Agent, onError: () => void): Engine {
   const http = new HttpClient({ timeoutMs: 30_000, dispatcher: connections });
-  const store = new JobStore(keyValuePersistence(new ExtHostMementoModel()));
+  const journal = BenchJournal.create();
+  const store = new JobStore(journal);
   const scale = config.timeScale;
   const policy = {
     ...DEFAULT_POLL_POLICY,
@@ -90,7 +91,7 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
     { info: () => undefined, warn: onError, error: onError },
     { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: { ...documented, rates } } },
   );
-  return { store, manager, pollRarely: (rarely) => void (rarelyNow = rarely) };
+  return { store, journal, manager, pollRarely: (rarely) => void (rarelyNow = rarely) };
 }
 
 /**
@@ -168,8 +169,8 @@ async function main(): Promise<void> {
   warmUp.manager.dispose();
   await warmUp.store.flush();
   warmUp.store.dispose();
+  warmUp.journal.remove();
   await warmUpConnections.close();
-  await sleep(100); // the workspace-state model's last send
 
   // connections of the engine's own: those the jobs open count while they are in flight
   let errors = 0;
@@ -194,6 +195,7 @@ async function main(): Promise<void> {
   const removed = probe.read('removed');
   engine.manager.dispose();
   engine.store.dispose();
+  engine.journal.remove();
   probe.dispose();
 
   const report: MemoryClientReport = { ...figures, baseline, peak: peak!, completed, idle, removed, errors, runMs };

@@ -4,7 +4,7 @@
 // Time-scaled (BENCH_TIME_SCALE, 1 = real time) to fit in about three minutes; then bundle size and
 // activation cost. Prints tables; exits non-zero when a target fails.
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -56,7 +56,9 @@ const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering', ...(process.env.BENCH_CL
  * `npm run build` in the same checkout empties out/.
  */
 const clientScript = (() => {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'image-jobs-bench-')), 'client.js');
+  const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  const outfile = join(folder, 'client.js');
   buildSync({
     entryPoints: [join(repo, 'test', 'bench', 'client.ts')],
     bundle: true,

@@ -3,13 +3,12 @@
 // server and on the TAMS loopback server under its documented 5 requests/s, next to the engine's
 // usual figures: the same 100 jobs submitted one by one, as `npm run bench`'s client does. Real time,
 // no scaling: the TAMS rows take about a minute each. Prints requests per job by kind, 429s,
-// workspace-state writes, wall time; then what the Jobs view does for the batch (its tree events,
+// jobs-journal writes, wall time; then what the Jobs view does for the batch (its tree events,
 // and the time to build the batch's 100 rows as getTreeItem does, against a 16.7 ms frame).
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { JOBS_KEY, keyValuePersistence } from '../../src/core/jobs/jobPersistence';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { isTerminal, type GenerationRequest, type OutputTarget, type ProviderId } from '../../src/core/jobModel';
 import { planSweep, type CellPlan } from '../../src/core/prompt/generationPlan';
@@ -22,7 +21,7 @@ import { JobsTreeModel } from '../../src/views/jobsTreeModel';
 import { batchStateLabel, batchTooltipMarkdown, cellDescription } from '../../src/views/batchPresentation';
 import { jobStateLabel, jobTooltipMarkdown } from '../../src/views/jobPresentation';
 import type { TreeChange } from '../../src/views/treeChangeBatcher';
-import { ExtHostMementoModel } from '../fixtures/extHostMemento';
+import { BenchJournal } from './benchJournal';
 import { TamsServer } from '../fixtures/providers/tamsServer';
 
 const SIDE = 10;
@@ -137,8 +136,8 @@ async function run(target: Target, mode: 'usual' | 'sweep', plans: readonly Cell
   const counts: Counts = { submit: 0, poll: 0, cancel: 0, download: 0 };
   const http = new CountingHttp({ timeoutMs: 30_000 });
   const provider = counted(PROVIDER_IMPLEMENTATIONS[target.providerId], counts);
-  const memento = new ExtHostMementoModel({ [JOBS_KEY]: [] });
-  const store = new JobStore(keyValuePersistence(memento));
+  const journal = BenchJournal.create();
+  const store = new JobStore(journal);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const manager = new JobManager(store, async () => ({ provider, context: { ...server.context, http } }), memorySink(), quiet);
   const tree = mode === 'sweep' ? watchTree(store) : undefined;
@@ -155,7 +154,7 @@ async function run(target: Target, mode: 'usual' | 'sweep', plans: readonly Cell
     ids = await Promise.all(plans.map(() => manager.submit(request, { kind: 'script' }, plans[0]!.output)));
   }
   // one by one, each job's record joins the others' group commit on its own: counted for the batch only
-  const writesToRecord = mode === 'sweep' ? memento.sends : undefined;
+  const writesToRecord = mode === 'sweep' ? journal.writes : undefined;
   await until(() => ids.every((id) => isTerminal(store.get(id)?.status ?? 'failed')));
   const wallS = (performance.now() - started) / 1000;
   const failed = ids.filter((id) => store.get(id)?.status !== 'succeeded').length;
@@ -163,13 +162,14 @@ async function run(target: Target, mode: 'usual' | 'sweep', plans: readonly Cell
   const treeFigures = tree?.finish();
   manager.dispose();
   store.dispose();
+  journal.remove();
   await server.stop();
   return {
     label: mode === 'sweep' ? `${SIDE} × ${SIDE} sweep, one batch` : '100 jobs of one request',
     counts,
     refused: server.refused(),
     writesToRecord,
-    writes: memento.sends,
+    writes: journal.writes,
     recordMs: recorded - started,
     wallS,
     failed,

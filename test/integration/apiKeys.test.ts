@@ -43,6 +43,11 @@ describe('API keys', () => {
         .filter((file) => file.endsWith('Image Jobs.log'));
       assert.ok(ownLog.length > 0, 'the Image Jobs log is among the scanned files');
       assert.deepEqual(filesContaining(path.join(userData, 'logs'), KEY), [], 'log files');
+      const journal = fs
+        .readdirSync(path.join(userData, 'User'), { recursive: true })
+        .map(String)
+        .filter((file) => file.endsWith('jobs.jsonl'));
+      assert.ok(journal.length > 0, 'the jobs journal is among the scanned files');
       assert.deepEqual(
         filesContaining(path.join(userData, 'User'), KEY).filter((file) => !/secret|state\.vscdb/i.test(file)),
         [],

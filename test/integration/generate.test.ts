@@ -136,6 +136,28 @@ describe('Generate Image', () => {
     assert.match(broken[0]!.command!.title, /problems? to fix before generating/);
   });
 
+  it('generates from several selected .prompt files at once (a sweep); an open file counts with its unsaved edits', async () => {
+    const api = await activateExtension();
+    const files = ['prompts/lighthouse.prompt', 'prompts/pair.prompt', 'prompts/broken.prompt'].map(workspaceFile);
+    const editor = await vscode.window.showTextDocument(files[1]!);
+    const bodyLine = editor.document.getText().split('\n').indexOf('Two moons over a quiet desert');
+    await editor.edit((edit) => edit.replace(editor.document.lineAt(bodyLine).range, 'Two moons over a sweep'));
+    try {
+      const ids = await vscode.commands.executeCommand<string[]>('imageJobs.generate', files[0], files);
+      assert.equal(ids.length, 2, 'the malformed file submits nothing, the others one job each');
+      const jobs = ids.map((id) => api.getJob(id)!);
+      assert.deepEqual(
+        jobs.map((job) => job.source),
+        files.slice(0, 2).map((uri) => ({ kind: 'promptFile', uri: uri.toString() })),
+      );
+      for (const job of jobs) assert.ok(job.remoteId, `${job.id} has its provider id when Generate returns`);
+      assert.equal(jobs[1]!.request.prompt, 'Two moons over a sweep');
+      for (const id of ids) assert.equal((await waitForJob(api, id, ['succeeded', 'failed'])).status, 'succeeded');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('contributes the explorer and editor context menus and the palette entry', () => {
     const manifest = vscode.extensions.getExtension('image-jobs.image-jobs')!.packageJSON;
     const menus = manifest.contributes.menus;

@@ -8,8 +8,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.IMAGE_JOBS_TEST_GREP;
   if (grep) mocha.grep(grep);
-  // the restricted-mode suite needs a window whose folder is not trusted: its own run
-  const dir = process.env.IMAGE_JOBS_TEST_SUITE === 'untrusted' ? path.join(__dirname, 'untrusted') : __dirname;
+  // the restricted-mode suite needs a window whose folder is not trusted, the reload suite a window
+  // of its own to reload: each has its own run
+  const suite = process.env.IMAGE_JOBS_TEST_SUITE;
+  const dir = suite === 'untrusted' || suite === 'reload' ? path.join(__dirname, suite) : __dirname;
   for (const file of fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.test.js'))

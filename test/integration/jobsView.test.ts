@@ -9,6 +9,14 @@ async function treeItem(api: ImageJobsApi, id: string): Promise<vscode.TreeItem>
   return api.jobsTree.getTreeItem(id);
 }
 
+/** The row's hover, as VS Code asks for it when the row is hovered. */
+async function hover(api: ImageJobsApi, id: string): Promise<vscode.MarkdownString> {
+  const item = await treeItem(api, id);
+  assert.equal(item.tooltip, undefined, 'the hover is built on hover, not with the row');
+  const resolved = await api.jobsTree.resolveTreeItem!(item, id, new vscode.CancellationTokenSource().token);
+  return resolved!.tooltip as vscode.MarkdownString;
+}
+
 function iconId(item: vscode.TreeItem): string {
   return (item.iconPath as vscode.ThemeIcon).id;
 }
@@ -48,7 +56,7 @@ describe('Jobs view and job actions', () => {
         'reseedable',
       ]);
       assert.deepEqual(item.command?.arguments, [id]);
-      const tooltip = item.tooltip as vscode.MarkdownString;
+      const tooltip = await hover(api, id);
       assert.match(tooltip.value, new RegExp(done.remoteId!));
       // a thumbnail of the saved image, by its local URI; no HTML, no trusted commands needed
       const thumbnail = `![first image](${workspaceFile(done.assets[0]!.path).toString()}|width=`;
@@ -80,7 +88,7 @@ describe('Jobs view and job actions', () => {
     const item = await treeItem(api, id);
     assert.equal(iconId(item), 'error');
     assert.match(String(item.label), /^failed · \d+:\d\d$/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /always fails/, 'the reason is in the tooltip');
+    assert.match((await hover(api, id)).value, /always fails/, 'the reason is in the tooltip');
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);
     assert.notEqual(retried, id);
     assert.equal(api.getJob(retried)!.request.model, 'broken');
@@ -122,7 +130,7 @@ describe('Jobs view and job actions', () => {
     const seed = api.getJob(reseeded)!.request.params.seed;
     assert.ok(Number.isInteger(seed) && seed !== done.request.params.seed, `a new seed (${seed})`);
     assert.deepEqual(api.getJob(reseeded)!.request, { ...done.request, params: { ...done.request.params, seed } });
-    assert.match(((await treeItem(api, reseeded)).tooltip as vscode.MarkdownString).value, new RegExp(`seed ${seed}`));
+    assert.match((await hover(api, reseeded)).value, new RegExp(`seed ${seed}`));
     const finished = await waitForJob(api, reseeded, ['succeeded']);
     assert.equal(finished.assets[0]!.seed, seed, 'the Sandbox used it');
     await waitForJob(api, again, ['succeeded']);

@@ -8,7 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ProviderError } from '../../src/core/errors';
 import type { AssetSink, JobLogger } from '../../src/core/jobs/jobManager';
 import type { JobRecord } from '../../src/core/jobModel';
-import type { JobPersistence } from '../../src/core/jobs/jobStore';
+import type { JobPersistence, StoredChange } from '../../src/core/jobs/jobStore';
 import type { PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
 
 /** Every setting package.json declares, across its configuration sections (General, Output, one per provider…). */
@@ -53,14 +53,30 @@ export const fileSink: AssetSink = {
   },
 };
 
-/** Persistence shared between two JobStores, as workspace state is shared across a window reload. */
+/**
+ * Persistence in memory, shared between two JobStores as the journal is across a window reload:
+ * `saved` is what a reload would find, `saves` counts the writes.
+ */
 export function memoryPersistence(initial: JobRecord[] = []): JobPersistence & { saved: JobRecord[]; saves: number } {
+  const stored = new Map(initial.map((job) => [job.id, job]));
+  const apply = (changes: readonly StoredChange[]) => {
+    for (const change of JSON.parse(JSON.stringify(changes)) as StoredChange[]) {
+      if ('job' in change) stored.set(change.job.id, change.job);
+      else stored.delete(change.removed);
+    }
+  };
   const state = {
-    saved: initial,
+    get saved(): JobRecord[] {
+      return [...stored.values()];
+    },
     saves: 0,
-    load: () => JSON.parse(JSON.stringify(state.saved)) as JobRecord[],
-    save: async (jobs: readonly JobRecord[]) => {
-      state.saved = JSON.parse(JSON.stringify(jobs));
+    load: () => JSON.parse(JSON.stringify([...stored.values()])) as JobRecord[],
+    write: async (changes: readonly StoredChange[]) => {
+      apply(changes);
+      state.saves++;
+    },
+    writeNow: (changes: readonly StoredChange[]) => {
+      apply(changes);
       state.saves++;
     },
   };

@@ -1,5 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxServer } from '../../src/core/sandbox/server';
 import { renderSandboxImage } from '../../src/core/sandbox/renderer';
@@ -66,8 +67,15 @@ test('a job with a free slot goes running → succeeded over real HTTP, with dow
 });
 
 /** What each job reports at this moment: `running 0.5`, `queued #1`, `succeeded`. */
+/** Each job's state, polled one by one; the list (pollMany) must say the same of every job. */
 async function statesAt(context: { http: HttpClient; baseUrl: string }, ids: string[]): Promise<string[]> {
   const states = await Promise.all(ids.map((id) => sandboxProvider.poll(id, context)));
+  const listed = await sandboxProvider.pollMany!(ids, context);
+  assert.deepEqual(
+    ids.map((id) => listed.get(id)),
+    states.map((state) => ({ state })),
+    'the list and the single polls agree',
+  );
   return states.map((state) =>
     state.status === 'running' ? `running ${state.progress}` : state.status === 'queued' ? `queued #${state.queuePosition}` : state.status,
   );
@@ -138,6 +146,31 @@ test('bad requests and unknown jobs get clear errors', async () => {
   assert.match(unknownModel.message, /unknown model "sdxl"/);
   const missing = await rejection(sandboxProvider.poll('nope', context));
   assert.equal(missing.kind, 'notFound');
+});
+
+test('the state file: one line per submission or cancel; a torn line is skipped; the old single-array file is read and rewritten', async () => {
+  const stateFile = join(tempDir(), 'sandbox.json');
+  let clock = 1_000_000;
+  const first = await startServer(1000, stateFile, { now: () => clock });
+  const kept = await sandboxProvider.submit(request, 'kept', first.context);
+  const cancelled = await sandboxProvider.submit(request, 'cancelled', first.context);
+  await sandboxProvider.cancel!(cancelled.remoteId, first.context);
+  await first.server.stop();
+  assert.equal(readFileSync(stateFile, 'utf8').trim().split('\n').length, 3);
+  appendFileSync(stateFile, '{"job":{"id":"tor');
+  const second = await startServer(1000, stateFile, { now: () => clock });
+  clock += 400;
+  assert.deepEqual(await statesAt(second.context, [kept.remoteId, cancelled.remoteId]), ['running 0.4', 'cancelled']);
+  await second.server.stop();
+  // before the lines, the file was one JSON array of jobs
+  const jobs = readFileSync(stateFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{"job":') && line.endsWith('}'))
+    .map((line) => JSON.parse(line).job);
+  writeFileSync(stateFile, JSON.stringify(jobs));
+  const third = await startServer(1000, stateFile, { now: () => clock });
+  assert.equal((await sandboxProvider.poll(kept.remoteId, third.context)).status, 'running');
+  assert.ok(readFileSync(stateFile, 'utf8').startsWith('{"job":'), 'rewritten as lines');
 });
 
 test('jobs survive a server restart when a state file is given', async () => {

@@ -121,7 +121,8 @@ export class JobManager implements Disposable {
   /** Records the job, then submits it; resolves with the job id once the job is recorded and submitted (or failed). */
   async submit(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep?: SweepCell): Promise<string> {
     const job = this.newJob(request, source, output, sweep);
-    await this.store.put(job);
+    // a new id: this window takes it, while the record goes to disk
+    await Promise.all([this.store.put(job), this.holdsLease(job.id)]);
     await this.send(job);
     return job.id;
   }
@@ -137,8 +138,8 @@ export class JobManager implements Disposable {
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
     const jobs = cells.map(({ request, output, cell }) => this.newJob(request, source, output, { batchId, ...cell }));
-    // put() joins changes made while a write is pending: the whole batch is one write
-    await Promise.all(jobs.map((job) => this.store.put(job)));
+    // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
+    await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
     this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded (${cells[0]?.cell.keys.join(' × ') ?? 'empty'})`);
     const sent = Promise.all(jobs.map((job) => this.send(job))).then(() => undefined);
     return { batchId, ids: jobs.map((job) => job.id), sent };
@@ -162,7 +163,6 @@ export class JobManager implements Disposable {
 
   /** A recorded job goes to its provider. */
   private async send(job: JobRecord): Promise<void> {
-    await this.holdsLease(job.id); // a new id: this window takes it
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
     this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
     await this.submitter.send(job);

@@ -1,7 +1,6 @@
-// Jobs in a key-value state (VS Code's workspace state): they belong to the workspace and come back
-// after a reload. Every unfinished job is kept, and the newest finished ones up to a cap.
+// Which jobs are kept across reloads: every unfinished job, and the newest finished ones up to a cap.
+// And where earlier versions kept them (one workspace-state key), read once to move them to the journal.
 import { isTerminal, type JobRecord } from '../jobModel';
-import type { JobPersistence } from './jobStore';
 
 /** The part of vscode.Memento used here, so core code needs no `vscode` import. */
 export interface KeyValueState {
@@ -9,15 +8,9 @@ export interface KeyValueState {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
+/** The workspace-state key of the whole job list, before the journal (jobJournal.ts). */
 export const JOBS_KEY = 'imageJobs.jobs.v1';
 export const MAX_KEPT_FINISHED_JOBS = 500;
-
-export function keyValuePersistence(state: KeyValueState): JobPersistence {
-  return {
-    load: () => state.get<JobRecord[]>(JOBS_KEY, []),
-    save: (jobs) => Promise.resolve(state.update(JOBS_KEY, keptJobs(jobs))),
-  };
-}
 
 /** Every unfinished job, plus the newest finished ones up to the cap; order is kept. */
 export function keptJobs(jobs: readonly JobRecord[]): readonly JobRecord[] {

@@ -52,6 +52,13 @@ export interface PollOutcomes {
 
 type ProgressState = Extract<RemoteJobState, { status: 'queued' | 'running' }>;
 
+/**
+ * A batch request that answers only for the ids it is sent takes along the jobs due within this
+ * share of the longest interval: each answer read is work, and with a thousand jobs waiting that
+ * work is the cost.
+ */
+const ASKED_BATCH_HORIZON = 1 / 3;
+
 interface PollMemory {
   /** A poll has been answered (or failed) since this window took the job. */
   looked?: boolean;
@@ -183,7 +190,7 @@ export class JobPoller implements Disposable {
   /** How long the job would wait before its next look, polled by itself. */
   private delayFor(job: JobRecord): number {
     const memory = this.memoryOf(job.id);
-    const policy = this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
+    const policy = this.policy();
     const now = Date.now();
     const delay = nextPollDelay(
       {
@@ -225,6 +232,10 @@ export class JobPoller implements Disposable {
     return this.scouts.roleOf(durationKey(job.request), job.id) === 'waiting';
   }
 
+  private policy(): PollPolicyOptions {
+    return this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
+  }
+
   dispose(): void {
     this.scheduler.dispose();
     this.held.dispose();
@@ -237,6 +248,8 @@ export class JobPoller implements Disposable {
   }
 
   private async pollOnce(id: string): Promise<void> {
+    // a job is never asked about before its provider id is on disk: a crash now would otherwise lose it
+    await this.store.stored(id).catch(() => undefined);
     const job = this.store.get(id);
     if (!job || !job.remoteId || isTerminal(job.status)) return;
     if (this.held.isOpen(id)) return; // a held request is looking at it already
@@ -277,9 +290,11 @@ export class JobPoller implements Disposable {
   private async pollRound(trigger: JobRecord, provider: ImageProvider, context: ProviderContext): Promise<void> {
     if (this.batched.has(trigger.id)) return;
     const providerId = trigger.request.providerId;
+    const joins = this.roundMembership(provider);
     const candidates = [trigger];
     for (const other of this.store.values())
-      if (other.id !== trigger.id && other.request.providerId === providerId && this.mayJoinRound(other)) candidates.push(other);
+      if (other.id !== trigger.id && other.request.providerId === providerId && this.mayJoinRound(other) && joins(other))
+        candidates.push(other);
     // marked before the first await: a round formed meanwhile must not take them too
     for (const candidate of candidates) this.batched.add(candidate.id);
     const members: JobRecord[] = [];
@@ -314,7 +329,7 @@ export class JobPoller implements Disposable {
     }
     const applied = members.map((member) => this.applyRoundResult(member, results.get(member.remoteId!), member === trigger));
     // each member's next look is known once its state is in memory: the next round need not wait for the disk
-    this.scheduleRound(members);
+    this.scheduleRound(members, provider.pollManyAsks === true);
     for (const member of members) {
       this.batched.delete(member.id);
       this.roundLooks.delete(member.id);
@@ -343,6 +358,16 @@ export class JobPoller implements Disposable {
     // the job may have ended meanwhile (another window's outcome adopted): its memory is gone then
     if (held) this.memoryOf(id).leaseHeldAt = Date.now();
     return held;
+  }
+
+  /**
+   * Which other jobs a round takes along: a list of recent jobs answers for all of them at one
+   * request's cost; a request for the ids sent, only for those due soon (each keeps its own time).
+   */
+  private roundMembership(provider: ImageProvider): (job: JobRecord) => boolean {
+    if (!provider.pollManyAsks) return () => true;
+    const horizon = Date.now() + this.policy().maxIntervalMs * ASKED_BATCH_HORIZON;
+    return (job) => (this.scheduler.dueAt(job.id) ?? 0) <= horizon;
   }
 
   private mayJoinRound(job: JobRecord): boolean {
@@ -382,11 +407,11 @@ export class JobPoller implements Disposable {
   }
 
   /**
-   * Every member the list still covers is due at the same moment: the first timer to fire lists them
-   * all. A member whose next look is not known yet (its state still on its way: a warning to clear
+   * Every member a list of recent jobs still covers is due at the same moment: the first timer to fire
+   * lists them all. Members of a request for the ids sent each come due at their own time. A member whose next look is not known yet (its state still on its way: a warning to clear
    * first) schedules itself when it is, as any job does.
    */
-  private scheduleRound(members: readonly JobRecord[]): void {
+  private scheduleRound(members: readonly JobRecord[], eachOnItsOwn: boolean): void {
     const now = Date.now();
     const looks: (JobLook & { readonly id: string })[] = [];
     for (const member of members) {
@@ -396,7 +421,11 @@ export class JobPoller implements Disposable {
       const quietLeft = this.durations.quietPeriodMs(job.request) - (now - job.createdAt);
       looks.push({ id: job.id, delayMs, waiting: quietLeft > 0 && this.memoryOf(job.id).consecutiveErrors === 0 });
     }
-    const policy = this.options.pollPolicy?.() ?? DEFAULT_POLL_POLICY;
+    if (eachOnItsOwn) {
+      for (const { id, delayMs } of looks) this.scheduler.schedule(id, delayMs);
+      return;
+    }
+    const policy = this.policy();
     const delay = nextRoundDelay(looks, policy.minIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier));
     if (delay !== undefined) for (const { id } of looks) this.scheduler.schedule(id, delay);
   }

@@ -1,10 +1,20 @@
-// All jobs of this workspace, persisted on every change so no job id is ever only in memory.
+// All jobs of this workspace. Every change that matters (a new job, its provider id, its state) is
+// durable before its caller goes on, so no job id is ever only in memory; what is written is the
+// changed jobs alone, so the cost of a change does not grow with the number of jobs.
 import { Emitter, type Disposable } from '../events';
 import type { JobRecord } from '../jobModel';
 
+/** What a write records: a job's whole current record, or its removal. */
+export type StoredChange = { readonly job: JobRecord } | { readonly removed: string; readonly at: number };
+
 export interface JobPersistence {
+  /** Every recorded job, as the last window left them; read once, when the store is created. */
   load(): readonly JobRecord[];
-  save(jobs: readonly JobRecord[]): Promise<void>;
+  /** Records the changes; resolves once they are durable. The store never has two writes in flight. */
+  write(changes: readonly StoredChange[]): Promise<void>;
+  /** The same at once, synchronously: the window is closing and cannot wait. */
+  writeNow(changes: readonly StoredChange[]): void;
+  dispose?(): void;
 }
 
 export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | { readonly kind: 'remove'; readonly id: string };
@@ -12,19 +22,25 @@ export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | {
 /** Fields whose change must reach storage before anything else happens (ids, states, results). */
 const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey'];
 
-/** Progress-only changes (progress, queue position, warnings) are written at most this often. */
-const COALESCE_MS = 1000;
-/** Durable changes arriving within this window share one write (each caller still awaits it). */
-const GROUP_COMMIT_MS = 50;
+/** The next turn of the event loop: changes made together (a retry's removal and its new job) share a write. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class JobStore implements Disposable {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly changed = new Emitter<JobChange>();
   readonly onDidChange = this.changed.event;
+  /** Jobs changed (or removed) since the last write, whose callers wait for the next one. */
+  private readonly durable = new Set<string>();
+  /**
+   * Jobs with progress-only changes (progress, queue position, warnings): written with the job's next
+   * durable change, or when the window closes. A crash loses a progress figure the next poll restores.
+   */
+  private readonly lazy = new Set<string>();
   private saving: Promise<void> = Promise.resolve();
   /** The next write, not started yet: changes made meanwhile join it (group commit). */
   private queued: Promise<void> | undefined;
-  private coalesceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The write that stores each job's latest durable change, until it is done. */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(private readonly persistence: JobPersistence) {
     for (const job of persistence.load()) this.jobs.set(job.id, job);
@@ -48,12 +64,12 @@ export class JobStore implements Disposable {
   async put(job: JobRecord): Promise<void> {
     this.jobs.set(job.id, job);
     this.changed.fire({ kind: 'upsert', job });
-    await this.persist();
+    await this.persist(job.id);
   }
 
   /**
    * Applies `change` to the stored job and returns the new record (undefined if the job is gone).
-   * Durable changes resolve once persisted; progress-only ones are persisted shortly after.
+   * Durable changes resolve once persisted; progress-only ones are persisted later.
    */
   async update(id: string, change: (job: JobRecord) => Partial<JobRecord>): Promise<JobRecord | undefined> {
     const { job, saved } = this.change(id, change);
@@ -63,56 +79,96 @@ export class JobStore implements Disposable {
 
   /**
    * Like `update`, but the new record is in memory and returned at once, apart from the promise of
-   * its save: for callers whose next step need not wait for the disk.
+   * its save: for callers whose next step need not wait for the disk. A change that changes nothing
+   * (a poll that found the job as it was) is neither announced nor written.
    */
   change(id: string, change: (job: JobRecord) => Partial<JobRecord>): { job: JobRecord | undefined; saved: Promise<void> } {
     const current = this.jobs.get(id);
     if (!current) return { job: undefined, saved: Promise.resolve() };
-    const next: JobRecord = { ...current, ...change(current), updatedAt: Date.now() };
+    const fields = change(current);
+    const keys = Object.keys(fields) as (keyof JobRecord)[];
+    if (keys.every((key) => current[key] === fields[key])) return { job: current, saved: Promise.resolve() };
+    const next: JobRecord = { ...current, ...fields, updatedAt: Date.now() };
     this.jobs.set(id, next);
     this.changed.fire({ kind: 'upsert', job: next });
-    if (DURABLE_FIELDS.some((field) => current[field] !== next[field])) return { job: next, saved: this.persist() };
-    this.coalesceTimer ??= setTimeout(() => {
-      this.coalesceTimer = undefined;
-      void this.persist().catch(() => undefined); // the next durable save retries it
-    }, COALESCE_MS);
+    if (DURABLE_FIELDS.some((field) => current[field] !== next[field])) return { job: next, saved: this.persist(id) };
+    if (!this.durable.has(id)) this.lazy.add(id);
     return { job: next, saved: Promise.resolve() };
   }
 
   async remove(id: string): Promise<void> {
     if (!this.jobs.delete(id)) return;
     this.changed.fire({ kind: 'remove', id });
-    await this.persist();
+    await this.persist(id);
   }
 
   /**
-   * Saves are chained so an older snapshot never overwrites a newer one, and every change made while
-   * a write is pending joins that write: a thousand jobs submitted together cost a few writes, not a
-   * thousand, and each caller still resolves only once its change is stored.
+   * Writes are chained, one at a time, and every change made while one is on its way joins the next:
+   * a hundred jobs submitted together cost a few writes, not a hundred, and each caller still
+   * resolves only once its change is stored. A lone change is written at once, with no window to wait.
    */
-  private persist(): Promise<void> {
-    if (this.queued) return this.queued;
-    const run = this.saving
-      .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_MS)))
-      .then(() => {
-        this.queued = undefined;
-        return this.persistence.save([...this.jobs.values()]);
-      });
-    this.queued = run;
+  private persist(id: string): Promise<void> {
+    this.durable.add(id);
+    this.lazy.delete(id);
+    const run = (this.queued ??= this.nextWrite());
+    this.storing.set(id, run);
+    const done = () => void (this.storing.get(id) === run && this.storing.delete(id));
+    run.then(done, done);
+    return run;
+  }
+
+  private nextWrite(): Promise<void> {
+    const run = this.saving.then(nextTurn).then(() => {
+      this.queued = undefined;
+      return this.write([...this.durable]);
+    });
     this.saving = run.catch(() => undefined);
     return run;
   }
 
-  /** Writes any coalesced changes now (window closing). */
-  flush(): Promise<void> {
-    if (!this.coalesceTimer) return this.saving;
-    clearTimeout(this.coalesceTimer);
-    this.coalesceTimer = undefined;
-    return this.persist();
+  /** Resolves once every durable change made to the job so far is stored (at once when none waits). */
+  stored(id: string): Promise<void> {
+    return this.storing.get(id) ?? Promise.resolve();
   }
 
+  private async write(ids: readonly string[]): Promise<void> {
+    this.durable.clear();
+    if (ids.length === 0) return;
+    try {
+      await this.persistence.write(this.storedChanges(ids));
+    } catch (error) {
+      // not stored: the next write tries these jobs again
+      for (const id of ids) this.durable.add(id);
+      throw error;
+    }
+  }
+
+  private storedChanges(ids: Iterable<string>): StoredChange[] {
+    const at = Date.now();
+    return [...ids].map((id) => {
+      const job = this.jobs.get(id);
+      return job ? { job } : { removed: id, at };
+    });
+  }
+
+  /** Writes progress-only changes too, now (tests; the window closing uses dispose). */
+  flush(): Promise<void> {
+    const ids = [...this.lazy];
+    if (ids.length === 0) return this.queued ?? this.saving;
+    for (const id of ids) this.persist(id).catch(() => undefined);
+    return this.queued!;
+  }
+
+  /** The window is closing: whatever is not stored yet is written synchronously, before it goes. */
   dispose(): void {
-    void this.flush().catch(() => undefined);
-    this.changed.dispose();
+    const pending = new Set([...this.durable, ...this.lazy]);
+    this.durable.clear();
+    this.lazy.clear();
+    try {
+      if (pending.size > 0) this.persistence.writeNow(this.storedChanges(pending));
+    } finally {
+      this.persistence.dispose?.();
+      this.changed.dispose();
+    }
   }
 }

@@ -45,9 +45,10 @@ export class JobSubmitter {
           provider.submit(job.request, job.idempotencyKey, context),
         );
         if (this.calls.closed) return;
-        const updated = await this.store.update(job.id, () => ({ remoteId: result.remoteId }));
+        const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
+          await saved;
           // cancelled while the submit was on its way: cancel it remotely too
           if (provider.cancel) {
             await this.calls
@@ -56,7 +57,8 @@ export class JobSubmitter {
           }
           return;
         }
-        await this.outcomes.applyState(job.id, result.state);
+        // the provider's first answer is stored in the same write as its id (the poller waits for it)
+        await Promise.all([saved, this.outcomes.applyState(job.id, result.state)]);
         return;
       } catch (error) {
         if (this.calls.closed) return;

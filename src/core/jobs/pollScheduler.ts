@@ -94,6 +94,11 @@ export class PollScheduler implements Disposable {
     this.due.delete(id);
   }
 
+  /** When `id` is next due; undefined when it is not scheduled. */
+  dueAt(id: string): number | undefined {
+    return this.due.get(id);
+  }
+
   isInFlight(id: string): boolean {
     return this.inFlight.has(id);
   }

@@ -5,7 +5,7 @@ import { readSourceImage } from '../results/sourceImage';
 import { ProviderError } from '../errors';
 import { SANDBOX_UPSCALE_FACTOR } from '../sandbox/upscaler';
 import { providerHttp } from './providerHttp';
-import type { ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
+import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState, SubmitResult } from './types';
 
 const sandboxJobSchema = z.object({
   id: z.string().min(1),
@@ -28,6 +28,11 @@ const sandboxJobSchema = z.object({
 });
 
 type SandboxJob = z.infer<typeof sandboxJobSchema>;
+
+/** POST /v1/jobs/status: the jobs asked for that the server knows. */
+const sandboxStatusesSchema = z.object({ jobs: z.array(sandboxJobSchema) });
+/** Ids per status request: well inside the server's 64 KB body limit. */
+const STATUS_BATCH = 500;
 
 export function normalizeSandboxJob(job: SandboxJob): RemoteJobState {
   switch (job.status) {
@@ -67,6 +72,15 @@ async function submitUpscale(source: SourceImage | undefined, idempotencyKey: st
   return { remoteId: response.data.id, state: normalizeSandboxJob(response.data) };
 }
 
+async function getJob(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
+  const response = await providerHttp(context).get(
+    `/v1/jobs/${encodeURIComponent(remoteId)}`,
+    sandboxJobSchema,
+    'Checking the Sandbox job',
+  );
+  return normalizeSandboxJob(response.data);
+}
+
 export const sandboxProvider: ImageProvider = {
   id: 'sandbox',
   idempotentSubmit: true,
@@ -97,14 +111,23 @@ export const sandboxProvider: ImageProvider = {
     return { remoteId: response.data.id, state: normalizeSandboxJob(response.data) };
   },
 
-  async poll(remoteId: string, context: ProviderContext): Promise<RemoteJobState> {
-    const response = await providerHttp(context).get(
-      `/v1/jobs/${encodeURIComponent(remoteId)}`,
-      sandboxJobSchema,
-      'Checking the Sandbox job',
-    );
-    return normalizeSandboxJob(response.data);
+  poll: getJob,
+
+  /**
+   * The states of many jobs in one POST /v1/jobs/status (a few hundred ids a request): the answer
+   * holds the jobs asked for that the server knows, each in full (a finished one with its outputs);
+   * one it leaves out is asked for by itself.
+   */
+  async pollMany(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>> {
+    const results = new Map<string, BatchPollResult>();
+    for (let start = 0; start < remoteIds.length; start += STATUS_BATCH) {
+      const ids = remoteIds.slice(start, start + STATUS_BATCH);
+      const response = await providerHttp(context).post('/v1/jobs/status', { ids }, sandboxStatusesSchema, 'Checking Sandbox jobs');
+      for (const job of response.data.jobs) results.set(job.id, { state: normalizeSandboxJob(job) });
+    }
+    return results;
   },
+  pollManyAsks: true,
 
   async cancel(remoteId: string, context: ProviderContext): Promise<void> {
     await providerHttp(context).delete(`/v1/jobs/${encodeURIComponent(remoteId)}`, sandboxJobSchema, 'Cancelling the Sandbox job');

@@ -113,4 +113,10 @@ export interface ImageProvider {
    * own schedule.
    */
   pollMany?(remoteIds: readonly string[], context: ProviderContext): Promise<Map<string, BatchPollResult>>;
+  /**
+   * True when pollMany sends the ids and is answered for those alone, its cost growing with them (the
+   * Sandbox): a round takes along only the jobs due soon. Otherwise pollMany reads a list of recent
+   * jobs (Serika's GET /jobs), whatever is asked, and one round covers every job.
+   */
+  readonly pollManyAsks?: boolean;
 }

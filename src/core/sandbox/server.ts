@@ -1,10 +1,12 @@
 // The Sandbox provider's job server: a real HTTP server on loopback, started inside the extension host
 // on demand. Job state is a function of the submission time (schedule.ts: a few render slots, a queue
-// only when they are all busy), and submissions are persisted to a file when one is given, so jobs
-// survive a window reload the way they survive on a real provider.
+// only when they are all busy), and submissions and cancels are appended to a file when one is given,
+// so jobs survive a window reload the way they survive on a real provider. POST /v1/jobs/status
+// answers for many jobs at once (ids in, their states out). It runs in the extension host, so what a
+// request costs here is the extension's cost: no answer walks every job more than once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_MODELS } from '../providers/catalog';
@@ -16,7 +18,8 @@ import { describeError } from '../errors';
 
 /** Jobs rendering at once by default; more wait in the queue. */
 const DEFAULT_CONCURRENCY = 4;
-const MAX_REMEMBERED_JOBS = 500;
+/** The newest jobs kept across restarts; the state file is rewritten at start once it has twice as many lines. */
+const MAX_REMEMBERED_JOBS = 10_000;
 const MAX_BODY = 64 * 1024;
 /** An upscale carries its source PNG in base64: room for a 16 MB image. */
 const MAX_UPSCALE_BODY = 24 * 1024 * 1024;
@@ -39,6 +42,9 @@ interface SandboxJob {
 }
 
 type SandboxStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** A line of the state file: a submission, or a cancel. */
+type StateLine = { readonly job: SandboxJob } | { readonly cancel: string; readonly at: number };
 
 export interface SandboxServerOptions {
   /** Time a job takes to render, once a slot is free. */
@@ -85,6 +91,9 @@ export class SandboxServer {
   private server: Server | undefined;
   private starting: Promise<string> | undefined;
   private readonly jobs = new Map<string, SandboxJob>();
+  private readonly byRequestId = new Map<string, SandboxJob>();
+  /** Every job's slot, worked out again only when a job is submitted or cancelled (not on every poll). */
+  private schedule: Map<string, JobSlot> | undefined;
   private readonly now: () => number;
   private readonly imageCache = new Map<string, Buffer>();
   /** Source PNGs of upscale jobs, by job id (also on disk when there is a state file). */
@@ -130,23 +139,31 @@ export class SandboxServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Reads the state file: lines, or one JSON array as versions before the lines wrote it. */
   private load(): void {
-    if (!this.options.stateFile) return;
+    const file = this.options.stateFile;
+    if (!file) return;
+    let text: string;
     try {
-      const saved = JSON.parse(readFileSync(this.options.stateFile, 'utf8')) as SandboxJob[];
-      for (const job of saved) this.jobs.set(job.id, job);
+      text = readFileSync(file, 'utf8');
     } catch {
-      // first start, or an unreadable file: start empty, like a fresh server
+      return; // first start: empty, like a fresh server
     }
-  }
-
-  private save(): void {
-    const all = [...this.jobs.values()];
-    // sources of jobs no longer remembered go too, so the folder does not grow without bound
-    for (const job of all.slice(0, -MAX_REMEMBERED_JOBS)) if (job.upscale) this.dropSource(job.id);
-    if (!this.options.stateFile) return;
-    mkdirSync(dirname(this.options.stateFile), { recursive: true });
-    writeFileSync(this.options.stateFile, JSON.stringify(all.slice(-MAX_REMEMBERED_JOBS)));
+    const legacy = text.trimStart().startsWith('[');
+    const lines: StateLine[] = legacy ? (JSON.parse(text) as SandboxJob[]).map((job) => ({ job })) : parseLines(text);
+    for (const line of lines) {
+      if ('job' in line) this.remember(line.job);
+      else {
+        const job = this.jobs.get(line.cancel);
+        if (job) job.cancelledAt = line.at;
+      }
+    }
+    for (const id of [...this.jobs.keys()].slice(0, Math.max(0, this.jobs.size - MAX_REMEMBERED_JOBS))) this.forget(id);
+    if (legacy || lines.length > 2 * this.jobs.size) {
+      const temporary = `${file}.tmp`;
+      writeFileSync(temporary, [...this.jobs.values()].map((job) => `${JSON.stringify({ job })}\n`).join(''));
+      renameSync(temporary, file);
+    }
   }
 
   private sourceFile(id: string): string | undefined {
@@ -182,9 +199,30 @@ export class SandboxServer {
     if (file) rmSync(file, { force: true });
   }
 
+  private append(line: StateLine): void {
+    if (!this.options.stateFile) return;
+    mkdirSync(dirname(this.options.stateFile), { recursive: true });
+    appendFileSync(this.options.stateFile, `${JSON.stringify(line)}\n`);
+  }
+
+  /** A job no longer remembered: its source PNG goes too, so the folder does not grow without bound. */
+  private forget(id: string): void {
+    const job = this.jobs.get(id);
+    this.jobs.delete(id);
+    if (job?.requestId) this.byRequestId.delete(job.requestId);
+    if (job?.upscale) this.dropSource(id);
+    this.schedule = undefined;
+  }
+
+  private remember(job: SandboxJob): void {
+    this.jobs.set(job.id, job);
+    if (job.requestId) this.byRequestId.set(job.requestId, job);
+    this.schedule = undefined;
+  }
+
   /** Every job's slot, from submission and cancel times (jobs are kept in submission order). */
   private slots(): Map<string, JobSlot> {
-    return scheduleJobs(this.jobs.values(), this.options.concurrency ?? DEFAULT_CONCURRENCY);
+    return (this.schedule ??= scheduleJobs(this.jobs.values(), this.options.concurrency ?? DEFAULT_CONCURRENCY));
   }
 
   private status(job: SandboxJob, at: number, slot = this.slots().get(job.id)!): { status: SandboxStatus; progress: number } {
@@ -194,19 +232,15 @@ export class SandboxServer {
     return { status: job.model === 'broken' ? 'failed' : 'completed', progress: 1 };
   }
 
-  private view(job: SandboxJob): Record<string, unknown> {
+  /** The job as the API shows it; `queuePosition` when the caller counted it already (many at once). */
+  private view(job: SandboxJob, queuePosition?: number): Record<string, unknown> {
     const at = this.now();
     const slots = this.slots();
     const slot = slots.get(job.id)!;
     const { status, progress } = this.status(job, at, slot);
     const body: Record<string, unknown> = { id: job.id, status, model: job.model, created_at: job.createdAt };
     if (status === 'queued') {
-      // slots go in submission order (the order jobs are kept in): the queued jobs before this one start first
-      const submitted = [...this.jobs.values()];
-      const ahead = submitted
-        .slice(0, submitted.indexOf(job))
-        .filter((other) => this.status(other, at, slots.get(other.id)).status === 'queued');
-      body.queue_position = ahead.length + 1;
+      body.queue_position = queuePosition ?? this.queuePosition(job, at, slots);
       body.eta_ms = Math.max(0, slot.endAt - at);
     }
     if (status === 'running') {
@@ -229,6 +263,35 @@ export class SandboxServer {
     return body;
   }
 
+  /** Slots go in submission order (the order jobs are kept in): the queued jobs before this one start first. */
+  private queuePosition(job: SandboxJob, at: number, slots: Map<string, JobSlot>): number {
+    let ahead = 0;
+    for (const other of this.jobs.values()) {
+      if (other === job) break;
+      if (this.status(other, at, slots.get(other.id)).status === 'queued') ahead++;
+    }
+    return ahead + 1;
+  }
+
+  /**
+   * POST /v1/jobs/status `{ ids }`: the jobs it knows of those asked for, in the order asked (an unknown
+   * id is left out); queue positions are counted in one pass over the queue.
+   */
+  private statuses(body: Record<string, unknown>, res: ServerResponse): void {
+    const ids = body.ids;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new RequestError(400, 'ids must be an array of job ids');
+    const at = this.now();
+    const slots = this.slots();
+    const positions = new Map<string, number>();
+    for (const job of this.jobs.values())
+      if (this.status(job, at, slots.get(job.id)).status === 'queued') positions.set(job.id, positions.size + 1);
+    const jobs = ids.flatMap((id: string) => {
+      const job = this.jobs.get(id);
+      return job ? [this.view(job, positions.get(id))] : [];
+    });
+    send(res, 200, { jobs });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -236,6 +299,7 @@ export class SandboxServer {
       if (url.pathname === '/v1/upscale' && req.method === 'POST') return this.submitUpscale(await readJson(req, MAX_UPSCALE_BODY), res);
       if (parts[0] !== 'v1' || parts[1] !== 'jobs') throw new RequestError(404, `no route ${req.method} ${url.pathname}`);
       if (parts.length === 2 && req.method === 'POST') return this.submit(await readJson(req), res);
+      if (parts.length === 3 && parts[2] === 'status' && req.method === 'POST') return this.statuses(await readJson(req), res);
       const job = parts[2] ? this.jobs.get(parts[2]) : undefined;
       if (!job) throw new RequestError(404, `job ${parts[2] ?? ''} not found`);
       if (parts.length === 3 && req.method === 'GET') return send(res, 200, this.view(job));
@@ -250,7 +314,7 @@ export class SandboxServer {
 
   private submit(body: Record<string, unknown>, res: ServerResponse): void {
     const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
-    const existing = requestId ? [...this.jobs.values()].find((job) => job.requestId === requestId) : undefined;
+    const existing = requestId ? this.byRequestId.get(requestId) : undefined;
     if (existing) return send(res, 200, this.view(existing));
     const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
     if (!prompt) throw new RequestError(400, 'prompt is required');
@@ -280,8 +344,8 @@ export class SandboxServer {
       seeds: Array.from({ length: count }, (_, i) => (firstSeed + i) >>> 0),
       look,
     };
-    this.jobs.set(job.id, job);
-    this.save();
+    this.remember(job);
+    this.append({ job });
     send(res, 202, this.view(job));
   }
 
@@ -291,7 +355,7 @@ export class SandboxServer {
    */
   private submitUpscale(body: Record<string, unknown>, res: ServerResponse): void {
     const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
-    const existing = requestId ? [...this.jobs.values()].find((job) => job.requestId === requestId) : undefined;
+    const existing = requestId ? this.byRequestId.get(requestId) : undefined;
     if (existing) return send(res, 200, this.view(existing));
     const factor = integerIn(body.scale, 'scale', SANDBOX_UPSCALE_FACTOR, SANDBOX_UPSCALE_FACTOR, SANDBOX_UPSCALE_FACTOR);
     if (typeof body.image !== 'string' || !body.image) throw new RequestError(400, 'image (a base64 PNG) is required');
@@ -321,8 +385,8 @@ export class SandboxServer {
       upscale: { factor },
     };
     this.keepSource(job.id, png);
-    this.jobs.set(job.id, job);
-    this.save();
+    this.remember(job);
+    this.append({ job });
     send(res, 202, this.view(job));
   }
 
@@ -330,7 +394,8 @@ export class SandboxServer {
     const { status } = this.status(job, this.now());
     if (status !== 'queued' && status !== 'running') throw new RequestError(409, `job is already ${status}`);
     job.cancelledAt = this.now();
-    this.save();
+    this.schedule = undefined;
+    this.append({ cancel: job.id, at: job.cancelledAt });
     send(res, 200, this.view(job));
   }
 
@@ -351,6 +416,17 @@ export class SandboxServer {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
     res.end(png);
   }
+}
+
+/** The state file's lines; one cut short by a crash is skipped. */
+function parseLines(text: string): StateLine[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line.trim() ? [JSON.parse(line) as StateLine] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpClient } from '../../../src/core/http';
 import { JobManager, type JobManagerOptions } from '../../../src/core/jobs/jobManager';
-import { JobStore } from '../../../src/core/jobs/jobStore';
-import type { GenerationRequest, JobRecord } from '../../../src/core/jobModel';
+import { JobStore, type StoredChange } from '../../../src/core/jobs/jobStore';
+import type { GenerationRequest } from '../../../src/core/jobModel';
 import { subModelProvider } from '../../../src/core/providers/submodel';
 import type { ProviderContext } from '../../../src/core/providers/types';
 import type { Fault } from '../../fixtures/providers/fakeServer';
@@ -40,11 +40,11 @@ async function setup(options: { durationMs?: number; heldStatus?: boolean; manag
   };
   // when the provider's job id first reached storage
   const persistence = memoryPersistence();
-  const save = persistence.save;
+  const write = persistence.write;
   let idStoredAt: number | undefined;
-  persistence.save = async (jobs: readonly JobRecord[]) => {
-    await save(jobs);
-    if (idStoredAt === undefined && jobs.some((job) => job.remoteId)) idStoredAt = Date.now();
+  persistence.write = async (changes: readonly StoredChange[]) => {
+    await write(changes);
+    if (idStoredAt === undefined && changes.some((change) => 'job' in change && change.job.remoteId)) idStoredAt = Date.now();
   };
   const store = new JobStore(persistence);
   const log = collectingLogger();

@@ -2,7 +2,7 @@
 // polls and downloads each job while the other adopts the outcome.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileJobLeases } from '../../../src/core/jobs/jobLeases';
 import { imageCount, type JobRecord } from '../../../src/core/jobModel';
@@ -32,6 +32,21 @@ test('a free lease goes to one window; a live one is not taken; a stale one is',
   assert.equal((await owner.outcome('job-1'))?.status, 'succeeded');
   assert.equal(await owner.acquire('job-1'), false, 'a finished job is not taken again');
   for (const leases of [a, b]) leases.dispose();
+});
+
+test("a held job is worked on without a look at its claim while the window's heartbeat is fresh, and looked at again after", async () => {
+  const folder = tempDir();
+  let now = 1_000_000;
+  const window = new FileJobLeases(folder, () => now);
+  assert.equal(await window.acquire('job-4'), true);
+  // another window's claim, alive: only a look at the files would see it
+  mkdirSync(join(folder, 'windows'), { recursive: true });
+  writeFileSync(join(folder, 'windows', 'other.json'), JSON.stringify({ expiresAt: now + 10 * 60_000 }));
+  writeFileSync(join(folder, 'leases', 'job-4.json'), JSON.stringify({ owner: 'other' }));
+  assert.equal(await window.acquire('job-4'), true, 'a poll of a held job touches no file');
+  now += 45_000; // the window slept past its heartbeat: its claims may have been taken meanwhile
+  assert.equal(await window.acquire('job-4'), false, 'after a missed heartbeat the claim is read again');
+  window.dispose();
 });
 
 test('a closing window frees its leases at once, so the reloaded window resumes without waiting', async () => {

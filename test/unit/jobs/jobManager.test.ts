@@ -242,6 +242,38 @@ test('retry of a provider failure submits a new job', async () => {
   assert.equal(store.get(next)!.request.model, 'broken');
 });
 
+test("a submission is two writes (the record, then the provider's id with its first state), and no poll comes before the id is stored", async () => {
+  const persistence = memoryPersistence();
+  const write = persistence.write;
+  // the second write (the provider's id) takes its time: polls must wait for it
+  let idStoredAt = Infinity;
+  persistence.write = async (changes) => {
+    const second = persistence.saves === 1;
+    if (second) await new Promise((resolve) => setTimeout(resolve, 300));
+    await write(changes);
+    if (second) idStoredAt = Date.now();
+  };
+  const server = new SandboxServer({ jobDurationMs: () => 100 });
+  const store = new JobStore(persistence);
+  const polledAt: number[] = [];
+  const watched = {
+    ...sandboxProvider,
+    pollMany: undefined,
+    poll: (id: string, context: Parameters<typeof sandboxProvider.poll>[1]) => {
+      polledAt.push(Date.now());
+      return sandboxProvider.poll(id, context);
+    },
+  };
+  const access: ProviderAccess = async () => ({ provider: watched, context: { http, baseUrl: await server.start() } });
+  const manager = new JobManager(store, access, fileSink, collectingLogger(), { pollPolicy: fastPolls });
+  toStop.push(manager, server);
+  const id = await manager.submit(request, { kind: 'input' }, output(tempDir()));
+  assert.equal(persistence.saves, 2);
+  assert.ok(persistence.saved.find((job) => job.id === id)?.remoteId, 'the id is stored when submit resolves');
+  await waitFor(() => store.get(id)!.status === 'succeeded', 10_000, 'the job to finish');
+  assert.ok(polledAt.length > 0 && polledAt[0]! >= idStoredAt, 'the first poll came after the id was stored');
+});
+
 test('the store persists ids and states at once and coalesces progress-only changes', async () => {
   const persistence = memoryPersistence();
   const store = new JobStore(persistence);

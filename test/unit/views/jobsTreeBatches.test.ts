@@ -99,7 +99,7 @@ test('a retried cell (a new job in, the old one out) refreshes the batch row onl
   assert.deepEqual(model.children(), []);
 });
 
-test('a hundred jobs recorded together are one root event; their rows tick under an open batch, the batch row does not', (t) => {
+test('a hundred jobs recorded together are one root event; their rows tick under an open batch, a page at a time; the batch row does not', (t) => {
   const { store, model, events } = setup(t, []);
   model.children();
   model.setVisible(true);
@@ -109,6 +109,13 @@ test('a hundred jobs recorded together are one root event; their rows tick under
   assert.deepEqual(events, [undefined]);
   assert.deepEqual(model.children(), ['batch:big']);
   assert.deepEqual(model.tickingRows(), [], 'its rows are not shown until the batch is opened');
+  const firstPage = model.children('batch:big');
+  assert.equal(firstPage.length, 51, 'a page of 50 cells, then "Show more"');
+  assert.equal(firstPage.at(-1), 'more:batch:big');
+  assert.deepEqual(model.hiddenBehind('more:batch:big'), { list: 'batch:big', hidden: 50, next: 50 });
+  assert.equal(model.tickingRows().length, 50);
+  model.showMore('more:batch:big');
+  assert.deepEqual(events.at(-1), ['batch:big'], 'Show more refreshes the batch row at once');
   assert.equal(model.children('batch:big').length, 100);
   assert.equal(model.tickingRows().length, 100);
   t.mock.timers.tick(1000);

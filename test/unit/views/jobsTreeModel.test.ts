@@ -124,27 +124,48 @@ test('elapsed-time ticks: one event per second for unfinished rows VS Code shows
   assert.equal(events.length, 4);
 });
 
-test('rows in a collapsed group do not tick; rows far down tick every tenth time', (t) => {
-  const jobs = [
-    job('a1', 'running', FILE_A),
-    job('a2', 'running', FILE_A),
-    job('t1', 'running'),
-    job('t2', 'running'),
-    job('t3', 'running'),
-  ];
-  const { model, events } = setup(t, jobs, { grouped: true, maxTickingRows: 2, slowTickEvery: 3 });
+test('rows in a collapsed group do not tick', (t) => {
+  const jobs = [job('a1', 'running', FILE_A), job('a2', 'running', FILE_A), job('t1', 'running'), job('t2', 'running')];
+  const { model, events } = setup(t, jobs, { grouped: true });
   model.setVisible(true);
   const groups = model.children();
   for (const group of groups) model.children(group);
   assert.deepEqual(groups, ['group:other', 'group:file:file:///w/a.prompt']);
   model.setCollapsed('group:file:file:///w/a.prompt', true);
   t.mock.timers.tick(1000);
-  assert.deepEqual(events, [['t3', 't2']], 'the two nearest the top');
-  t.mock.timers.tick(2000);
-  assert.deepEqual(events.at(-1), ['t3', 't2', 't1'], 'every third tick, the rest as well');
+  assert.deepEqual(events, [['t2', 't1']]);
   model.setCollapsed('group:file:file:///w/a.prompt', false);
-  t.mock.timers.tick(3000);
-  assert.deepEqual(events.at(-1), ['t3', 't2', 't1', 'a2', 'a1'], 'expanded again: its rows tick');
+  t.mock.timers.tick(1000);
+  assert.deepEqual(events.at(-1), ['t2', 't1', 'a2', 'a1'], 'expanded again: its rows tick');
+});
+
+test('a list shows a page of its newest jobs, then a "Show more" row; only the rows shown tick or change', (t) => {
+  const jobs = Array.from({ length: 7 }, (_, index) => job(`j${index}`, 'queued'));
+  const { store, model, events } = setup(t, jobs, { pageSize: 3 });
+  model.setVisible(true);
+  assert.deepEqual(model.children(), ['j6', 'j5', 'j4', 'more:']);
+  assert.deepEqual(model.hiddenBehind('more:'), { list: '', hidden: 4, next: 3 });
+  t.mock.timers.tick(1000);
+  assert.deepEqual(events, [['j6', 'j5', 'j4']], 'the rows behind "Show more" do not tick');
+  store.change('j0', () => ({ queuePosition: 1 }));
+  t.mock.timers.tick(1000);
+  assert.deepEqual(events.at(-1), ['j6', 'j5', 'j4'], 'nor are they sent when they change');
+  model.showMore('more:');
+  assert.equal(events.at(-1), undefined, 'the list again, at once');
+  assert.deepEqual(model.children(), ['j6', 'j5', 'j4', 'j3', 'j2', 'j1', 'more:']);
+  assert.deepEqual(model.hiddenBehind('more:'), { list: '', hidden: 1, next: 1 });
+  model.showMore('more:');
+  assert.deepEqual(model.children(), ['j6', 'j5', 'j4', 'j3', 'j2', 'j1', 'j0'], 'all shown: no "Show more" row');
+});
+
+test('grouped: each group shows a page, its "Show more" row refreshes that group alone', (t) => {
+  const jobs = [...Array.from({ length: 4 }, (_, index) => job(`a${index}`, 'running', FILE_A)), job('t0', 'running')];
+  const { model, events } = setup(t, jobs, { grouped: true, pageSize: 2 });
+  assert.deepEqual(model.children('group:file:file:///w/a.prompt'), ['a3', 'a2', 'more:group:file:file:///w/a.prompt']);
+  assert.equal(model.parent('more:group:file:file:///w/a.prompt'), 'group:file:file:///w/a.prompt');
+  model.showMore('more:group:file:file:///w/a.prompt');
+  assert.deepEqual(events, [['group:file:file:///w/a.prompt']]);
+  assert.deepEqual(model.children('group:file:file:///w/a.prompt'), ['a3', 'a2', 'a1', 'a0']);
 });
 
 test('the ticker stops when nothing is unfinished', (t) => {
