@@ -1,13 +1,15 @@
-// Polling: when each job is looked at next (one scheduler, a little memory per job), one list request
-// for every job of a provider that has one, and what a failed look means (back off, give up). The
-// states it reads go back to the job manager, which owns the job's lifecycle.
-import { appendSentence, describeError, describeForLog, isProviderError, type ProviderError } from '../errors';
+// Polling: when each job is looked at next (one scheduler, a little memory per job: pollMemory.ts),
+// by a plain poll, a held request (heldStatus.ts) or a list round (pollRounds.ts), and what a failed
+// look means (back off, give up). The states it reads go back to the job manager, which owns the
+// job's lifecycle.
+import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import { isTerminal, needsPolling, type JobError, type JobRecord } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { durationKey, durationStart, type DurationHistory } from './durationHistory';
-import { changesNothing, nextRoundDelay, type JobLook } from './listRounds';
+import { answered, PollMemories, type PollMemory } from './pollMemory';
+import { PollRounds } from './pollRounds';
 import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { Scouts } from './scouts';
@@ -16,17 +18,7 @@ import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { GenerationRequest } from '../jobModel';
-import type { BatchPollResult, ImageProvider, ProviderContext, RemoteJobState } from '../providers/types';
-
-/**
- * A round asks again whether this window still holds a member's lease no more often than this. Held
- * leases are renewed by their own heartbeat (jobLeases.ts); a check per member per round would cost
- * a thousand lease files' reads a few times a second.
- */
-const ROUND_LEASE_RECHECK_MS = 10_000;
-
-/** A list request's failures that are about the list, not the jobs in it (a 5xx or a timeout is neither). */
-const LIST_ANSWERS_NOTHING_ABOUT_JOBS: ReadonlySet<ProviderError['kind']> = new Set(['malformed', 'notFound', 'badRequest']);
+import type { RemoteJobState } from '../providers/types';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -52,54 +44,12 @@ export interface PollOutcomes {
 
 type ProgressState = Extract<RemoteJobState, { status: 'queued' | 'running' }>;
 
-/**
- * A batch request that answers only for the ids it is sent takes along the jobs due within this
- * share of the longest interval: each answer read is work, and with a thousand jobs waiting that
- * work is the cost.
- */
-const ASKED_BATCH_HORIZON = 1 / 3;
-
-interface PollMemory {
-  /** A poll has been answered (or failed) since this window took the job. */
-  looked?: boolean;
-  consecutiveErrors: number;
-  /** Answers in a row that the provider's documents do not describe. */
-  unexpectedAnswers: number;
-  retryAfterMs?: number;
-  etaMs?: number;
-  etaUncertainty?: number;
-  /** First progress seen while running, to estimate the finish from the rate of progress. */
-  progressStart?: { at: number; progress: number };
-  /** Last answer that said queued: a job that must still start and run cannot finish much sooner. */
-  queuedAt?: number;
-  /**
-   * At a provider with a list endpoint: 'listed' while the list covers the job (its next look is the
-   * provider's next round); 'alone' once it must be asked by itself (the list does not hold it, or
-   * shows it finished without its result, or its result URLs must be fetched afresh). Unset until a
-   * round has seen it.
-   */
-  batch?: 'listed' | 'alone';
-  /** When a round last found this window holding the job's lease. */
-  leaseHeldAt?: number;
-}
-
-/** A poll was answered: the errors in a row it counted start again. */
-function answered(memory: PollMemory): void {
-  memory.looked = true;
-  memory.consecutiveErrors = 0;
-  memory.unexpectedAnswers = 0;
-  memory.retryAfterMs = undefined;
-}
-
 export class JobPoller implements Disposable {
   private readonly scheduler: PollScheduler;
   private readonly held: HeldStatus;
-  private readonly memory = new Map<string, PollMemory>();
-  /** Jobs inside a list round right now, so a concurrent round does not poll them again. */
-  private readonly batched = new Set<string>();
+  private readonly memories = new PollMemories();
+  private readonly rounds: PollRounds;
   private readonly scouts = new Scouts();
-  /** Jobs whose next look the round in flight sets: the delay each would wait alone, once known. */
-  private readonly roundLooks = new Map<string, number | undefined>();
   private focused = true;
 
   constructor(
@@ -111,6 +61,22 @@ export class JobPoller implements Disposable {
     private readonly options: JobPollerOptions,
   ) {
     this.scheduler = new PollScheduler((id) => this.pollOnce(id), { maxConcurrent: options.maxConcurrentPolls });
+    this.rounds = new PollRounds({
+      store,
+      calls,
+      scheduler: this.scheduler,
+      durations,
+      memories: this.memories,
+      log,
+      policy: () => this.policy(),
+      focused: () => this.focused,
+      holdsLease: (id) => outcomes.holdsLease(id),
+      failedTooOld: (job) => this.failedTooOld(job),
+      delayFor: (job) => this.delayFor(job),
+      scheduleNext: (job) => this.scheduleNext(job),
+      applyPolled: (job, state) => this.applyPolled(job, state),
+      handlePollError: (id, error, memory) => this.handlePollError(id, error, memory),
+    });
     const heldOutcomes = {
       answered: async (job: JobRecord, state: RemoteJobState) => {
         const current = this.store.get(job.id);
@@ -135,7 +101,7 @@ export class JobPoller implements Disposable {
 
   /** Drops what polling learnt about the job (it ended, or starts over). */
   forget(id: string): void {
-    this.memory.delete(id);
+    this.memories.forget(id);
     this.scouts.forget(id);
     this.held.abort(id);
   }
@@ -144,7 +110,7 @@ export class JobPoller implements Disposable {
   kindLearned(request: GenerationRequest): void {
     for (const id of this.scouts.release(durationKey(request))) {
       const job = this.store.get(id);
-      if (job && needsPolling(job) && !this.batched.has(id)) this.scheduleNext(job);
+      if (job && needsPolling(job) && !this.rounds.isInRound(id)) this.scheduleNext(job);
     }
   }
 
@@ -183,8 +149,7 @@ export class JobPoller implements Disposable {
     if (this.held.takeHoldAgain(job.id)) return this.scheduler.schedule(job.id, 0);
     const delay = this.delayFor(job);
     // a job the provider's list covers is looked at again by its next round, which the round in flight sets
-    if (this.roundLooks.has(job.id)) this.roundLooks.set(job.id, delay);
-    else this.scheduler.schedule(job.id, delay);
+    if (!this.rounds.takeLook(job.id, delay)) this.scheduler.schedule(job.id, delay);
   }
 
   /** How long the job would wait before its next look, polled by itself. */
@@ -242,9 +207,7 @@ export class JobPoller implements Disposable {
   }
 
   private memoryOf(id: string): PollMemory {
-    let memory = this.memory.get(id);
-    if (!memory) this.memory.set(id, (memory = { consecutiveErrors: 0, unexpectedAnswers: 0 }));
-    return memory;
+    return this.memories.of(id);
   }
 
   private async pollOnce(id: string): Promise<void> {
@@ -258,7 +221,7 @@ export class JobPoller implements Disposable {
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
       if (provider.pollMany && this.memoryOf(id).batch !== 'alone') {
-        await this.pollRound(job, provider, context);
+        await this.rounds.run(job, provider, context);
         return;
       }
       // a held request (SubModel's /status-sync) is the look when one can start; else a plain poll
@@ -279,155 +242,6 @@ export class JobPoller implements Disposable {
       retryable: true,
     });
     return true;
-  }
-
-  /**
-   * One list request refreshes every unfinished job of the trigger's provider that the list may cover.
-   * A job whose state the list cannot give in full (finished: the result is not in the list), or that
-   * the list does not hold, is asked alone from then on, as a single poll. The next round comes when
-   * the jobs, each alone, would have been looked at (nextRoundDelay). A job another round holds is left to it.
-   */
-  private async pollRound(trigger: JobRecord, provider: ImageProvider, context: ProviderContext): Promise<void> {
-    if (this.batched.has(trigger.id)) return;
-    const providerId = trigger.request.providerId;
-    const joins = this.roundMembership(provider);
-    const candidates = [trigger];
-    for (const other of this.store.values())
-      if (other.id !== trigger.id && other.request.providerId === providerId && this.mayJoinRound(other) && joins(other))
-        candidates.push(other);
-    // marked before the first await: a round formed meanwhile must not take them too
-    for (const candidate of candidates) this.batched.add(candidate.id);
-    const members: JobRecord[] = [];
-    try {
-      const held = await Promise.all(candidates.map((candidate) => candidate === trigger || this.stillHeld(candidate.id)));
-      const tooOld = await Promise.all(
-        candidates.map((candidate, index) => held[index] && candidate !== trigger && this.failedTooOld(candidate)),
-      );
-      candidates.forEach((candidate, index) => {
-        if (held[index] && !tooOld[index]) members.push(candidate);
-        else this.batched.delete(candidate.id);
-      });
-    } catch (error) {
-      for (const candidate of candidates) this.batched.delete(candidate.id);
-      throw error;
-    }
-    for (const member of members) this.scheduler.unschedule(member.id);
-    let results: Map<string, BatchPollResult>;
-    try {
-      results = await this.calls.call(providerId, 'poll', () =>
-        provider.pollMany!(
-          members.map((member) => member.remoteId!),
-          context,
-        ),
-      );
-    } catch (error) {
-      for (const member of members) this.batched.delete(member.id);
-      if (isProviderError(error) && LIST_ANSWERS_NOTHING_ABOUT_JOBS.has(error.kind)) return this.askAloneFromNowOn(members, error);
-      // the list could not be reached: every member as if its own poll had failed; the first to come due retries it for all
-      await Promise.all(members.map((member) => this.handlePollError(member.id, error, this.memoryOf(member.id))));
-      return;
-    }
-    const applied = members.map((member) => this.applyRoundResult(member, results.get(member.remoteId!), member === trigger));
-    // each member's next look is known once its state is in memory: the next round need not wait for the disk
-    this.scheduleRound(members, provider.pollManyAsks === true);
-    for (const member of members) {
-      this.batched.delete(member.id);
-      this.roundLooks.delete(member.id);
-    }
-    await Promise.all(applied);
-  }
-
-  /**
-   * The list answered, but not as documented (or not at all: 404): that says nothing about any one
-   * job, so none is counted or ended for it; each is asked by itself from now on, where its own
-   * answers count as a single poll's do. New jobs try the list again.
-   */
-  private askAloneFromNowOn(members: readonly JobRecord[], error: ProviderError): void {
-    logRawAnswer(this.log, 'the list', 'poll', error);
-    this.log.warn(`[poll] ${describeForLog(error)}; its ${members.length} job(s) are asked one by one from now on`);
-    for (const member of members) {
-      this.memoryOf(member.id).batch = 'alone';
-      this.scheduler.schedule(member.id, 0);
-    }
-  }
-
-  private async stillHeld(id: string): Promise<boolean> {
-    const memory = this.memoryOf(id);
-    if (memory.leaseHeldAt !== undefined && Date.now() - memory.leaseHeldAt < ROUND_LEASE_RECHECK_MS) return true;
-    const held = await this.outcomes.holdsLease(id);
-    // the job may have ended meanwhile (another window's outcome adopted): its memory is gone then
-    if (held) this.memoryOf(id).leaseHeldAt = Date.now();
-    return held;
-  }
-
-  /**
-   * Which other jobs a round takes along: a list of recent jobs answers for all of them at one
-   * request's cost; a request for the ids sent, only for those due soon (each keeps its own time).
-   */
-  private roundMembership(provider: ImageProvider): (job: JobRecord) => boolean {
-    if (!provider.pollManyAsks) return () => true;
-    const horizon = Date.now() + this.policy().maxIntervalMs * ASKED_BATCH_HORIZON;
-    return (job) => (this.scheduler.dueAt(job.id) ?? 0) <= horizon;
-  }
-
-  private mayJoinRound(job: JobRecord): boolean {
-    return needsPolling(job) && !this.batched.has(job.id) && this.memory.get(job.id)?.batch !== 'alone';
-  }
-
-  /**
-   * One member's part of a round's answer. A job only its own request can tell about is polled alone,
-   * where its answer and errors count as any single poll's: at once when the list shows it finished
-   * (its result is waiting) or it triggered the round (it was due); otherwise, not being in the list,
-   * when it would be due.
-   */
-  private async applyRoundResult(job: JobRecord, result: BatchPollResult | undefined, isTrigger: boolean): Promise<void> {
-    const memory = this.memoryOf(job.id);
-    if (!result || 'askAlone' in result) {
-      memory.batch = 'alone';
-      if (result || isTrigger) this.scheduler.schedule(job.id, 0);
-      else this.scheduleNext(job);
-      return;
-    }
-    memory.batch = 'listed';
-    const current = this.store.get(job.id) ?? job;
-    if (changesNothing(current, result.state)) {
-      answered(memory);
-      this.roundLooks.set(job.id, this.delayFor(current));
-      return;
-    }
-    // set by scheduleNext as the manager applies the state (in memory at once, before it awaits the disk)
-    this.roundLooks.set(job.id, undefined);
-    try {
-      await this.applyPolled(current, result.state);
-    } catch (error) {
-      // as a single poll's would: the job is no longer the round's to schedule
-      this.roundLooks.delete(job.id);
-      await this.handlePollError(job.id, error, memory);
-    }
-  }
-
-  /**
-   * Every member a list of recent jobs still covers is due at the same moment: the first timer to fire
-   * lists them all. Members of a request for the ids sent each come due at their own time. A member whose next look is not known yet (its state still on its way: a warning to clear
-   * first) schedules itself when it is, as any job does.
-   */
-  private scheduleRound(members: readonly JobRecord[], eachOnItsOwn: boolean): void {
-    const now = Date.now();
-    const looks: (JobLook & { readonly id: string })[] = [];
-    for (const member of members) {
-      const job = this.store.get(member.id);
-      const delayMs = this.roundLooks.get(member.id);
-      if (!job || !needsPolling(job) || delayMs === undefined) continue;
-      const quietLeft = this.durations.quietPeriodMs(job.request) - (now - job.createdAt);
-      looks.push({ id: job.id, delayMs, waiting: quietLeft > 0 && this.memoryOf(job.id).consecutiveErrors === 0 });
-    }
-    if (eachOnItsOwn) {
-      for (const { id, delayMs } of looks) this.scheduler.schedule(id, delayMs);
-      return;
-    }
-    const policy = this.policy();
-    const delay = nextRoundDelay(looks, policy.minIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier));
-    if (delay !== undefined) for (const { id } of looks) this.scheduler.schedule(id, delay);
   }
 
   private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
