@@ -33,6 +33,11 @@ import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { providerInfo } from '../../src/core/providers/catalog';
 
+/**
+ * `npm run bench:all` (or BENCH_ALL=1): the context rows too (targets.ts: the peers' other modes,
+ * SubModel's held requests and /runsync). The default run has the rows the targets are judged by.
+ */
+const ALL_ROWS = process.argv.includes('--all') || Boolean(process.env.BENCH_ALL);
 const FIRST_SEED = 20261122;
 const SEEDS = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 3) }, (_, i) => FIRST_SEED + 1000 * i);
 /**
@@ -160,7 +165,9 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
 
 async function main(): Promise<void> {
   const failures: string[] = [];
-  const schedules = process.env.BENCH_SCHEDULE ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!] : SCHEDULES;
+  const schedules = process.env.BENCH_SCHEDULE
+    ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!]
+    : SCHEDULES.filter((schedule) => ALL_ROWS || !schedule.context);
   const rowsOf = async (target: Target, of: readonly Schedule[]) => {
     const rows: Row[] = [];
     for (const schedule of schedulesFor(target, of)) rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
@@ -176,7 +183,7 @@ async function main(): Promise<void> {
     );
     const starved = starvedRuns(rows, DEFAULT_POLL_POLICY.minIntervalMs * timeScaleOf(target));
     if (starved) console.log(starved);
-    if (target.providerId === 'submodel') printHeldTable(target.limits, rows, SCHEDULES);
+    if (target.providerId === 'submodel' && ALL_ROWS) printHeldTable(target.limits, rows, SCHEDULES);
     if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
     if (target.note) console.log(target.note);
     if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict

@@ -134,6 +134,11 @@ export interface Schedule {
   readonly providerOptions?: ProviderOptions;
   /** The engine's held status wait (real ms, before the time scale). */
   readonly heldWaitMs?: number;
+  /**
+   * Context, not an anchor of any target's verdict (a peer client beyond the ones the targets name, or
+   * an engine variant): run by `npm run bench:all` only, so the default run stays short.
+   */
+  readonly context?: true;
 }
 
 export const SCHEDULES: Schedule[] = [
@@ -142,9 +147,9 @@ export const SCHEDULES: Schedule[] = [
   { label: 'Image Jobs engine, 50 earlier jobs', schedule: 'engine', historyJobs: 50, server: 'native' },
   { label: 'fixed 2 s loop (provider samples)', schedule: 'fixed', fixedIntervalMs: 2000, server: 'native' },
   { label: '@fal-ai/client queue, polling', schedule: 'fal-poll', server: 'fal' },
-  { label: '@fal-ai/client queue, status stream', schedule: 'fal-stream', server: 'fal' },
-  { label: 'replicate run(), Prefer: wait', schedule: 'replicate-run', server: 'replicate' },
-  { label: 'replicate run(), poll mode (wait())', schedule: 'replicate-poll', server: 'replicate' },
+  { label: '@fal-ai/client queue, status stream', schedule: 'fal-stream', server: 'fal', context: true },
+  { label: 'replicate run(), Prefer: wait', schedule: 'replicate-run', server: 'replicate', context: true },
+  { label: 'replicate run(), poll mode (wait())', schedule: 'replicate-poll', server: 'replicate', context: true },
   // SubModel's held requests (jobs/heldStatus.ts): 30 s is the engine's wait, 90 s RunPod's SDK's longest
   ...[30_000, 90_000].map((heldWaitMs): Schedule => ({
     label: `engine, held /status-sync (${heldWaitMs / 1000} s wait)`,
@@ -153,6 +158,7 @@ export const SCHEDULES: Schedule[] = [
     only: 'submodel',
     providerOptions: { heldStatus: true },
     heldWaitMs,
+    context: true,
   })),
   {
     label: 'engine, /runsync as it is (risks the id)',
@@ -160,6 +166,7 @@ export const SCHEDULES: Schedule[] = [
     server: 'native',
     only: 'submodel',
     providerOptions: { runsync: true },
+    context: true,
   },
 ];
 
