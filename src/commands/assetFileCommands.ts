@@ -1,5 +1,6 @@
 // Actions on an image file, named by its file rather than by a job (a file on disk may have no job
-// record): insert a reference to it, open, reveal, copy its prompt, move it and its sidecar to the trash.
+// record): insert a reference to it, open it or its sidecar, reveal, copy its prompt, move it and its
+// sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
 import { uriExists, uriFileName } from '../services/workspaceAssets';
@@ -91,6 +92,15 @@ export class AssetFileCommands extends DisposableOwner {
   async reveal(args: AssetFileArgs): Promise<void> {
     const { uri } = await this.indexed(args);
     await vscode.commands.executeCommand('revealInExplorer', uri);
+  }
+
+  /** Opens the image's JSON sidecar in a text editor: the prompt, parameters and job ids as written. */
+  async openSidecar(args: AssetFileArgs): Promise<void> {
+    const { entry } = await this.indexed(args);
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(entry.sidecarUri), {
+      preview: true,
+      viewColumn: vscode.ViewColumn.One,
+    });
   }
 
   async copyPrompt(args: AssetFileArgs): Promise<string> {

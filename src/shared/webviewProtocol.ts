@@ -66,10 +66,11 @@ const onFile = <T extends string>(type: T) => z.strictObject({ type: z.literal(t
 const insert = onFile('insert');
 const open = onFile('open');
 const reveal = onFile('reveal');
+const openSidecar = onFile('openSidecar');
 const copyPrompt = onFile('copyPrompt');
 const trash = onFile('delete');
 const upscale = onFile('upscale');
-export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt, trash, upscale]);
+export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, openSidecar, copyPrompt, trash, upscale]);
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
@@ -89,6 +90,7 @@ export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.extend(insert, withRequestId),
   z.extend(open, withRequestId),
   z.extend(reveal, withRequestId),
+  z.extend(openSidecar, withRequestId),
   z.extend(copyPrompt, withRequestId),
   z.extend(trash, withRequestId),
   z.extend(upscale, withRequestId),

@@ -32,6 +32,7 @@ export interface GalleryFileActions {
   insertReference(target: { readonly uri: string }): Promise<string | undefined>;
   open(target: { readonly uri: string }): Promise<void>;
   reveal(target: { readonly uri: string }): Promise<void>;
+  openSidecar(target: { readonly uri: string }): Promise<void>;
   copyPrompt(target: { readonly uri: string }): Promise<string>;
   trash(target: { readonly uri: string }): Promise<boolean>;
 }
@@ -220,6 +221,9 @@ export class GalleryPanel extends DisposableOwner {
       case 'reveal':
         await this.fileCommands.reveal(target);
         return 'Revealed';
+      case 'openSidecar':
+        await this.fileCommands.openSidecar(target);
+        return 'Opened the sidecar';
       case 'copyPrompt':
         await this.fileCommands.copyPrompt(target);
         return 'Prompt copied';
