@@ -226,7 +226,7 @@ try {
     path: card.querySelector('.path').textContent,
   }));
   check(
-    derived.width === 1024 && /^Upscaled from a-paper-boat-on-a-\d+\.png$/.test(derived.lineage) && /-upscaled\.png$/.test(derived.path),
+    derived.width === 1024 && /^Upscaled from a-paper-boat-on-a-\d+\.png$/.test(derived.lineage) && /-upscaled-2x\.png$/.test(derived.path),
     `the upscaled image (1024 px wide) is saved beside its source and names it (${JSON.stringify(derived)})`,
   );
   const sourceLineage = await gallery
