@@ -94,6 +94,39 @@ describe('contact sheet', () => {
     assert.ok(texts.includes('rows: steps, columns: cfgScale'));
   });
 
+  it('names both keys over the grid: the column key spanning the columns, the row key heading the row heads', () => {
+    const geometry = sheetGeometry(layout, sheetTitle(batch, layout), 100);
+    const at = (text: string) => geometry.texts.filter((candidate) => candidate.text === text);
+    const first = geometry.cells[0]![0]!;
+    const last = geometry.cells[0]![2]!;
+    const [columnHead] = at('7.5');
+    const [columnKey] = at('cfgScale');
+    assert.ok(columnKey, `the column key is drawn apart from the title: ${geometry.texts.map((text) => text.text).join(' | ')}`);
+    assert.ok(columnKey.y < columnHead!.y, 'above the column heads, on a line of its own');
+    const centre = columnKey.x + textWidth('cfgScale', geometry.scale) / 2;
+    assert.ok(Math.abs(centre - (first.x + (last.x + 100)) / 2) <= geometry.scale * 3, 'centred over the columns');
+    const spans = geometry.rules.filter((rule) => rule.height < rule.width);
+    assert.deepEqual(
+      [Math.min(...spans.map((rule) => rule.x)), Math.max(...spans.map((rule) => rule.x + rule.width))],
+      [first.x, last.x + 100],
+      'its rules span exactly the columns',
+    );
+    const [rowKey] = at('steps');
+    const [rowHead] = at('20');
+    assert.equal(rowKey!.y, columnHead!.y, 'the row key on the column heads’ line, at the top of the row heads');
+    assert.equal(rowKey!.x + textWidth('steps', geometry.scale), rowHead!.x + textWidth('20', geometry.scale), 'aligned with them');
+    const down = geometry.rules.find((rule) => rule.height > rule.width)!;
+    assert.ok(down.x > rowHead!.x + textWidth('20', geometry.scale) && down.x < first.x, 'a rule between the row heads and the grid');
+    assert.equal(down.y + down.height, geometry.cells[1]![0]!.y + 100, 'down to the last row');
+
+    // a sweep of one key: no column key, the row key still named
+    const oneKey = sheetGeometry({ ...layout, columns: undefined }, ['t'], 100);
+    assert.deepEqual(
+      oneKey.texts.filter((text) => ['steps', 'cfgScale'].includes(text.text)).map((text) => text.text),
+      ['steps'],
+    );
+  });
+
   it('cuts a label that does not fit, and draws text it has no glyph for as ?', () => {
     assert.equal(fitText('a very long label indeed', textWidth('a very', 2), 2), 'a ve..');
     assert.equal(fitText('short', 1000, 2), 'short');
