@@ -84,9 +84,10 @@ export class AssetFileCommands extends DisposableOwner {
     return text;
   }
 
-  async open(args: AssetFileArgs): Promise<void> {
+  /** Opens the image in `column` (the gallery passes one that is not its own, so the gallery stays in view). */
+  async open(args: AssetFileArgs, column = vscode.ViewColumn.One): Promise<void> {
     const { uri } = await this.indexed(args);
-    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: column });
   }
 
   async reveal(args: AssetFileArgs): Promise<void> {
@@ -95,12 +96,9 @@ export class AssetFileCommands extends DisposableOwner {
   }
 
   /** Opens the image's JSON sidecar in a text editor: the prompt, parameters and job ids as written. */
-  async openSidecar(args: AssetFileArgs): Promise<void> {
+  async openSidecar(args: AssetFileArgs, column = vscode.ViewColumn.One): Promise<void> {
     const { entry } = await this.indexed(args);
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(entry.sidecarUri), {
-      preview: true,
-      viewColumn: vscode.ViewColumn.One,
-    });
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(entry.sidecarUri), { preview: true, viewColumn: column });
   }
 
   async copyPrompt(args: AssetFileArgs): Promise<string> {

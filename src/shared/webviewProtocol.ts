@@ -53,7 +53,14 @@ export type HostToGalleryMessage =
       /** This window's jobs of a sweep that have no image: only this window's job history knows them. */
       readonly sweepJobs: readonly GallerySweepJob[];
     }
-  | { readonly type: 'reply'; readonly requestId: number; readonly ok: boolean; readonly message: string };
+  | {
+      readonly type: 'reply';
+      readonly requestId: number;
+      readonly ok: boolean;
+      readonly message: string;
+      /** A file the request wrote (a contact sheet): the gallery offers to open it, by an `open` request naming it. */
+      readonly file?: string;
+    };
 
 // Messages from the webview are untrusted input: the host parses them with these schemas and the
 // types below are derived from them. zod/mini keeps the activation bundle small; the webview imports

@@ -196,7 +196,7 @@ try {
 
   // 5. Save contact sheet: one PNG and its sidecar beside the images
   await gallery.locator('button', { hasText: 'Save contact sheet' }).click();
-  const status = await gallery.locator('.grid-controls .status', { hasText: 'Saved' }).innerText({ timeout: 30_000 });
+  const status = await gallery.locator('.grid-controls > .status .reply-text', { hasText: 'Saved' }).innerText({ timeout: 30_000 });
   const saved = join(workspace, status.replace(/^Saved /, ''));
   check(
     existsSync(saved) && existsSync(saved.replace(/\.png$/, '.json')),
@@ -209,6 +209,23 @@ try {
       .filter((name) => name.startsWith('contact-sheet'))
       .join(', ')}`,
   );
+  // "Saved …" offers to open the sheet
+  await page.screenshot({ path: join(shots, '02b-saved-light.png') });
+  await gallery.locator('.grid-controls > .status button.link', { hasText: 'Open' }).click();
+  const sheetName = status
+    .replace(/^Saved /, '')
+    .split('/')
+    .pop();
+  const sheetTab = page.locator('.tabs-container .tab', { hasText: sheetName }).first();
+  await sheetTab.waitFor({ timeout: 15_000 });
+  await gallery.locator('.grid-controls > .status .reply-open', { hasText: 'Opened' }).waitFor({ timeout: 10_000 });
+  const afterOpen = await gallery.locator('.grid-controls > .status').innerText();
+  check(
+    afterOpen.startsWith(status) && /Opened$/.test(afterOpen),
+    `Open beside "Saved …" opens the contact sheet in an editor, the saved path still shown (${afterOpen.replace(/\s+/g, ' ')})`,
+  );
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: join(shots, '02c-sheet-opened-light.png') });
 
   // 6. the dark theme (code-server starts in a light one)
   const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);
