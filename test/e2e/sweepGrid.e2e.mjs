@@ -227,6 +227,36 @@ try {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: join(shots, '02c-sheet-opened-light.png') });
 
+  // 5b. a narrow panel, three columns: the grid is the one thing that scrolls, never the page as well
+  await page.setViewportSize({ width: 1000, height: 520 });
+  await gallery.locator('select[aria-label="Columns"]').selectOption({ label: 'steps' });
+  await gallery.locator('.sweep-grid .column-head', { hasText: '30' }).waitFor({ timeout: 5000 });
+  await page.waitForTimeout(500);
+  const scrolling = await gallery.evaluate(() => {
+    const root = document.scrollingElement;
+    const grid = document.querySelector('.sweep-scroll');
+    const scrolls = (node) => ({ down: node.scrollHeight > node.clientHeight + 1, across: node.scrollWidth > node.clientWidth + 1 });
+    grid.scrollTo(grid.scrollWidth, grid.scrollHeight);
+    const last = [...document.querySelectorAll('.sweep-grid .cell')].pop().getBoundingClientRect();
+    return {
+      width: window.innerWidth,
+      columns: document.querySelectorAll('.sweep-grid .column-head').length,
+      page: scrolls(root),
+      grid: scrolls(grid),
+      lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
+    };
+  });
+  check(
+    scrolling.columns === 3 &&
+      !scrolling.page.down &&
+      !scrolling.page.across &&
+      (scrolling.grid.down || scrolling.grid.across) &&
+      scrolling.lastCellInView,
+    `in a ${scrolling.width}px panel the grid scrolls and the page does not; its last cell can be scrolled into view (${JSON.stringify(scrolling)})`,
+  );
+  await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
+
   // 6. the dark theme (code-server starts in a light one)
   const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);
   const light = await bodyColour();

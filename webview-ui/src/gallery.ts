@@ -172,6 +172,7 @@ function render(): void {
   for (const node of [search, sortSelect, count, selection]) node.hidden = batch !== undefined;
   grid.hidden = batch !== undefined;
   sweepView.hidden = batch === undefined;
+  document.body.classList.toggle('sweep-mode', batch !== undefined);
   if (!batch) {
     sweepView.replaceChildren();
     renderGrid();
