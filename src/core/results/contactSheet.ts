@@ -2,7 +2,7 @@
 // lays it out in pixels and writes what goes with it: the A1111 `parameters` text summarising the
 // sweep, and the sidecar listing every cell's provenance. Pure; contactSheetImage.ts draws it.
 import type { ProvenanceParams } from './provenance';
-import { fitText, GLYPH_HEIGHT, textWidth, wrapText } from './pixelFont';
+import { fitText, GLYPH_HEIGHT, hasMissingGlyphs, MISSING_GLYPH, textWidth, wrapText } from './pixelFont';
 import {
   cellLabel,
   layoutGrid,
@@ -60,12 +60,17 @@ export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<She
   const axes = [`rows: ${layout.rows!.key}`];
   if (layout.columns) axes.push(`columns: ${layout.columns.key}`);
   const page = layout.pageAxes.map((axis) => `${axis.key} ${axis.labels[axis.index]}`);
-  return [
+  const lines = [
     prompt,
     axes.join(', '),
     ...(page.length ? [`page: ${page.join(', ')}`] : []),
     `${layout.filled} of ${layout.total} cells have an image`,
   ];
+  // a character the pixel font lacks is drawn as a box: say so, and where the words are
+  const drawn = [...lines, ...layout.rows!.labels, ...(layout.columns?.labels ?? [])];
+  if (drawn.some(hasMissingGlyphs))
+    lines.push(`${MISSING_GLYPH}: a character this sheet cannot draw; the sidecar and the PNG's parameters hold the text`);
+  return lines;
 }
 
 /**
