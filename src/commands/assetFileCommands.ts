@@ -1,5 +1,6 @@
 // Actions on an image file, named by its file rather than by a job (a file on disk may have no job
-// record): insert a reference to it, open, reveal, copy its prompt, move it and its sidecar to the trash.
+// record): insert a reference to it, open it or its sidecar, reveal, copy its prompt, move it and its
+// sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
 import { uriExists, uriFileName } from '../services/workspaceAssets';
@@ -83,14 +84,21 @@ export class AssetFileCommands extends DisposableOwner {
     return text;
   }
 
-  async open(args: AssetFileArgs): Promise<void> {
+  /** Opens the image in `column` (the gallery passes one that is not its own, so the gallery stays in view). */
+  async open(args: AssetFileArgs, column = vscode.ViewColumn.One): Promise<void> {
     const { uri } = await this.indexed(args);
-    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: column });
   }
 
   async reveal(args: AssetFileArgs): Promise<void> {
     const { uri } = await this.indexed(args);
     await vscode.commands.executeCommand('revealInExplorer', uri);
+  }
+
+  /** Opens the image's JSON sidecar in a text editor: the prompt, parameters and job ids as written. */
+  async openSidecar(args: AssetFileArgs, column = vscode.ViewColumn.One): Promise<void> {
+    const { entry } = await this.indexed(args);
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(entry.sidecarUri), { preview: true, viewColumn: column });
   }
 
   async copyPrompt(args: AssetFileArgs): Promise<string> {

@@ -27,7 +27,8 @@ export class PromptEditorHelp
 
   constructor(private readonly publishedFixes: PublishedFixes) {
     super();
-    this.register(vscode.languages.registerCompletionItemProvider(SELECTOR, this, ':', '/', '{', ' '));
+    // `[` and `,`: an item of a flow list (sweep's `model: [a, b]`)
+    this.register(vscode.languages.registerCompletionItemProvider(SELECTOR, this, ':', '/', '{', ' ', '[', ','));
     this.register(vscode.languages.registerHoverProvider(SELECTOR, this));
     this.register(
       vscode.languages.registerCodeActionsProvider(SELECTOR, this, { providedCodeActionKinds: PromptEditorHelp.codeActionKinds }),
@@ -40,7 +41,7 @@ export class PromptEditorHelp
       .promptCompletions(document.getText(), document.offsetAt(position), { defaultModels })
       .map((completion, index) => {
         const item = new vscode.CompletionItem(completion.label, COMPLETION_KIND[completion.kind]);
-        item.insertText = completion.insertText;
+        item.insertText = completion.snippet ? new vscode.SnippetString(completion.insertText) : completion.insertText;
         item.range = toVscodeRange(completion.range);
         item.detail = completion.detail;
         item.sortText = String(index).padStart(3, '0'); // the core's order: schema order, likely values first

@@ -39,10 +39,26 @@ export class ContactSheets {
     private readonly log: Log,
   ) {}
 
-  /** For the gallery: the reply it shows beside the button. */
-  async save(request: SaveContactSheetRequest): Promise<string> {
+  /** The sheets this window wrote: the only files besides the gallery's images that its Open may name. */
+  private readonly written = new Set<string>();
+
+  /** For the gallery: the reply it shows beside the button, and the sheet it offers to open. */
+  async save(request: SaveContactSheetRequest): Promise<{ readonly message: string; readonly file: string }> {
     const saved = await this.write(request);
-    return `Saved ${vscode.workspace.asRelativePath(saved.image)}`;
+    return { message: `Saved ${vscode.workspace.asRelativePath(saved.image)}`, file: saved.image.toString() };
+  }
+
+  /** Whether `uri` names a sheet this window wrote (and so the gallery's Open may open it). */
+  wrote(uri: string): boolean {
+    return this.written.has(uri);
+  }
+
+  /** Opens a sheet this window wrote in `column` (the gallery's Open passes one that is not its own). */
+  async open(uri: string, column: vscode.ViewColumn): Promise<void> {
+    if (!this.wrote(uri)) throw new Error('That is not a contact sheet saved in this window.');
+    const image = vscode.Uri.parse(uri, true);
+    if (!(await uriExists(image))) throw new Error(`${vscode.workspace.asRelativePath(image)} is no longer there.`);
+    await vscode.commands.executeCommand('vscode.open', image, { preview: true, viewColumn: column });
   }
 
   async write(request: Omit<SaveContactSheetRequest, 'type' | 'requestId'>): Promise<SavedSheet> {
@@ -116,6 +132,7 @@ export class ContactSheets {
     // the sidecar first: a sheet must never be on disk without the record of what is in it
     await vscode.workspace.fs.writeFile(sidecar, Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
     await vscode.workspace.fs.writeFile(image, png);
+    this.written.add(image.toString());
     this.log.info(
       `[gallery] contact sheet ${vscode.workspace.asRelativePath(image)}: ${layout.total} cells, ${geometry.width}×${geometry.height}, ${Date.now() - started} ms (${uriFileName(sidecar)})`,
     );

@@ -53,7 +53,14 @@ export type HostToGalleryMessage =
       /** This window's jobs of a sweep that have no image: only this window's job history knows them. */
       readonly sweepJobs: readonly GallerySweepJob[];
     }
-  | { readonly type: 'reply'; readonly requestId: number; readonly ok: boolean; readonly message: string };
+  | {
+      readonly type: 'reply';
+      readonly requestId: number;
+      readonly ok: boolean;
+      readonly message: string;
+      /** A file the request wrote (a contact sheet): the gallery offers to open it, by an `open` request naming it. */
+      readonly file?: string;
+    };
 
 // Messages from the webview are untrusted input: the host parses them with these schemas and the
 // types below are derived from them. zod/mini keeps the activation bundle small; the webview imports
@@ -66,10 +73,11 @@ const onFile = <T extends string>(type: T) => z.strictObject({ type: z.literal(t
 const insert = onFile('insert');
 const open = onFile('open');
 const reveal = onFile('reveal');
+const openSidecar = onFile('openSidecar');
 const copyPrompt = onFile('copyPrompt');
 const trash = onFile('delete');
 const upscale = onFile('upscale');
-export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, copyPrompt, trash, upscale]);
+export const galleryRequestSchema = z.discriminatedUnion('type', [insert, open, reveal, openSidecar, copyPrompt, trash, upscale]);
 
 const withRequestId = { requestId: z.int().check(z.positive()) };
 
@@ -89,6 +97,7 @@ export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.extend(insert, withRequestId),
   z.extend(open, withRequestId),
   z.extend(reveal, withRequestId),
+  z.extend(openSidecar, withRequestId),
   z.extend(copyPrompt, withRequestId),
   z.extend(trash, withRequestId),
   z.extend(upscale, withRequestId),

@@ -30,8 +30,9 @@ function nonce(): string {
 /** What the gallery's buttons do to an image file (the commands side implements it: AssetFileCommands). */
 export interface GalleryFileActions {
   insertReference(target: { readonly uri: string }): Promise<string | undefined>;
-  open(target: { readonly uri: string }): Promise<void>;
+  open(target: { readonly uri: string }, column: vscode.ViewColumn): Promise<void>;
   reveal(target: { readonly uri: string }): Promise<void>;
+  openSidecar(target: { readonly uri: string }, column: vscode.ViewColumn): Promise<void>;
   copyPrompt(target: { readonly uri: string }): Promise<string>;
   trash(target: { readonly uri: string }): Promise<boolean>;
 }
@@ -42,10 +43,16 @@ export interface GalleryDerivations {
   upscale(target: { readonly uri: string }, interactive: boolean): Promise<string | undefined>;
 }
 
-/** "Save contact sheet" (services/contactSheets.ts): writes the grid's page as one PNG and says where. */
+/** "Save contact sheet" (services/contactSheets.ts): writes the grid's page as one PNG, says where, and opens it. */
 export interface GalleryContactSheets {
-  save(request: SaveContactSheetRequest): Promise<string>;
+  save(request: SaveContactSheetRequest): Promise<Reply>;
+  /** Whether `uri` is a sheet it wrote: the one kind of file besides the gallery's images that Open may name. */
+  wrote(uri: string): boolean;
+  open(uri: string, column: vscode.ViewColumn): Promise<void>;
 }
+
+/** What the host answers a request: words for the status beside its button, and a file the gallery may offer to open. */
+type Reply = string | { readonly message: string; readonly file: string };
 
 export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
@@ -196,7 +203,7 @@ export class GalleryPanel extends DisposableOwner {
     }
     try {
       const reply = await this.handle(message);
-      this.post({ type: 'reply', requestId: message.requestId, ok: true, message: reply });
+      this.post({ type: 'reply', requestId: message.requestId, ok: true, ...(typeof reply === 'string' ? { message: reply } : reply) });
     } catch (error) {
       const text = describeError(error);
       this.log.warn(`[gallery] ${message.type} failed: ${text}`);
@@ -204,8 +211,13 @@ export class GalleryPanel extends DisposableOwner {
     }
   }
 
-  /** Acts on an image the gallery lists; the file commands refuse any URI the index does not hold. */
-  private async handle(request: GalleryRequest | SaveContactSheetRequest): Promise<string> {
+  /** Where a file opened from the gallery goes: the first editor column, or the second when the gallery is the first. */
+  private besideGallery(): vscode.ViewColumn {
+    return this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
+  /** Acts on an image the gallery lists (the file commands refuse any URI the index does not hold), or opens a saved sheet. */
+  private async handle(request: GalleryRequest | SaveContactSheetRequest): Promise<Reply> {
     if (request.type === 'saveContactSheet') return this.contactSheets.save(request);
     const target = { uri: request.uri };
     switch (request.type) {
@@ -215,11 +227,16 @@ export class GalleryPanel extends DisposableOwner {
         return text ? `Inserted ${text}` : 'Copied the path to the clipboard';
       }
       case 'open':
-        await this.fileCommands.open(target);
+        // the sheet a "Saved …" reply offers; anything else must be an image of the gallery
+        if (this.contactSheets.wrote(request.uri)) await this.contactSheets.open(request.uri, this.besideGallery());
+        else await this.fileCommands.open(target, this.besideGallery());
         return 'Opened';
       case 'reveal':
         await this.fileCommands.reveal(target);
         return 'Revealed';
+      case 'openSidecar':
+        await this.fileCommands.openSidecar(target, this.besideGallery());
+        return 'Opened the sidecar';
       case 'copyPrompt':
         await this.fileCommands.copyPrompt(target);
         return 'Prompt copied';

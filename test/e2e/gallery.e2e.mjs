@@ -132,7 +132,79 @@ try {
   await gallery.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 });
   check(true, 'Esc closes the lightbox');
 
-  // 4c. Upscale from the card's "…" menu: a job whose image lands beside its source, and the lineage
+  // 4c. the card's "…" menu: the file actions a card has no button for, opened below or beside its
+  // row of buttons so it covers none of the card's text (here the panel has no room below: beside);
+  // the keyboard moves through it, Esc closes it and gives the focus back to "…"
+  const boatCard = gallery.locator('.card', { hasText: PROMPT }).first();
+  const menuState = () =>
+    boatCard.evaluate((card) => {
+      const menu = card.querySelector('.menu');
+      const box = menu.getBoundingClientRect();
+      const covered = [...card.querySelectorAll('.frame, .details p')].filter((node) => {
+        const r = node.getBoundingClientRect();
+        return r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom;
+      });
+      return {
+        open: !menu.hidden,
+        items: [...menu.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent),
+        covered: covered.map((node) => node.className),
+        inView: box.top >= 0 && box.left >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight,
+        // below the row of buttons, or beside "…" level with it: never rising over the text above that row
+        notAbove: box.top >= card.querySelector('button.more').getBoundingClientRect().top,
+        focused: document.activeElement?.textContent,
+        expanded: card.querySelector('button.more').getAttribute('aria-expanded'),
+      };
+    });
+  await boatCard.locator('button.more').click();
+  const opened = await menuState();
+  check(
+    opened.open &&
+      opened.items.join() === 'Upscale,Copy Prompt,Reveal in Explorer,Open Sidecar,Move to Trash…' &&
+      opened.covered.length === 0 &&
+      opened.inView &&
+      opened.notAbove &&
+      opened.focused === 'Upscale' &&
+      opened.expanded === 'true',
+    `"…" opens a menu of five actions below or beside the buttons, over none of the card's text, its first item focused (${JSON.stringify(opened)})`,
+  );
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, '03c-menu-light.png') });
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const moved = (await menuState()).focused;
+  await page.keyboard.press('End');
+  const last = (await menuState()).focused;
+  await page.keyboard.press('Escape');
+  const closed = await menuState();
+  check(
+    moved === 'Reveal in Explorer' && last === 'Move to Trash…' && !closed.open && closed.focused === '…' && closed.expanded === 'false',
+    `↓ and End move through the menu; Esc closes it and the focus is back on "…" (${moved}, ${last}, ${JSON.stringify(closed)})`,
+  );
+  await page.keyboard.press('ArrowDown');
+  const reopened = await menuState();
+  await page.keyboard.press('Tab');
+  const tabbed = await menuState();
+  check(
+    reopened.open && reopened.focused === 'Upscale' && !tabbed.open,
+    `↓ on "…" opens the menu on its first item; Tab closes it (${reopened.focused}, ${tabbed.open})`,
+  );
+  // Open Sidecar: the image's JSON in an editor
+  await boatCard.locator('button.more').click();
+  await boatCard.locator('.menu [role="menuitem"]', { hasText: 'Open Sidecar' }).click();
+  const sidecarTab = page.locator('.tabs-container .tab', { hasText: /a-paper-boat-on-a-\d+\.json/ }).first();
+  await sidecarTab.waitFor({ timeout: 15_000 });
+  check(true, `Open Sidecar opens the image's JSON sidecar (${(await sidecarTab.innerText()).trim()})`);
+  // the menu in the dark theme
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await page.waitForTimeout(1000);
+  await boatCard.locator('button.more').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, '03c-menu-dark.png') });
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await page.waitForTimeout(500);
+
+  // 4d. Upscale from the card's "…" menu: a job whose image lands beside its source, and the lineage
   await gallery.locator('.card', { hasText: PROMPT }).first().locator('button.more').click();
   await gallery.locator('.card .menu button[role="menuitem"]', { hasText: 'Upscale' }).click();
   // the job shows at once as a live card, then as the image it made
@@ -154,7 +226,7 @@ try {
     path: card.querySelector('.path').textContent,
   }));
   check(
-    derived.width === 1024 && /^Upscaled from a-paper-boat-on-a-\d+\.png$/.test(derived.lineage) && /-upscaled\.png$/.test(derived.path),
+    derived.width === 1024 && /^Upscaled from a-paper-boat-on-a-\d+\.png$/.test(derived.lineage) && /-upscaled-2x\.png$/.test(derived.path),
     `the upscaled image (1024 px wide) is saved beside its source and names it (${JSON.stringify(derived)})`,
   );
   const sourceLineage = await gallery

@@ -196,7 +196,7 @@ try {
 
   // 5. Save contact sheet: one PNG and its sidecar beside the images
   await gallery.locator('button', { hasText: 'Save contact sheet' }).click();
-  const status = await gallery.locator('.grid-controls .status', { hasText: 'Saved' }).innerText({ timeout: 30_000 });
+  const status = await gallery.locator('.grid-controls > .status .reply-text', { hasText: 'Saved' }).innerText({ timeout: 30_000 });
   const saved = join(workspace, status.replace(/^Saved /, ''));
   check(
     existsSync(saved) && existsSync(saved.replace(/\.png$/, '.json')),
@@ -209,6 +209,53 @@ try {
       .filter((name) => name.startsWith('contact-sheet'))
       .join(', ')}`,
   );
+  // "Saved …" offers to open the sheet
+  await page.screenshot({ path: join(shots, '02b-saved-light.png') });
+  await gallery.locator('.grid-controls > .status button.link', { hasText: 'Open' }).click();
+  const sheetName = status
+    .replace(/^Saved /, '')
+    .split('/')
+    .pop();
+  const sheetTab = page.locator('.tabs-container .tab', { hasText: sheetName }).first();
+  await sheetTab.waitFor({ timeout: 15_000 });
+  await gallery.locator('.grid-controls > .status .reply-open', { hasText: 'Opened' }).waitFor({ timeout: 10_000 });
+  const afterOpen = await gallery.locator('.grid-controls > .status').innerText();
+  check(
+    afterOpen.startsWith(status) && /Opened$/.test(afterOpen),
+    `Open beside "Saved …" opens the contact sheet in an editor, the saved path still shown (${afterOpen.replace(/\s+/g, ' ')})`,
+  );
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: join(shots, '02c-sheet-opened-light.png') });
+
+  // 5b. a narrow panel, three columns: the grid is the one thing that scrolls, never the page as well
+  await page.setViewportSize({ width: 1000, height: 520 });
+  await gallery.locator('select[aria-label="Columns"]').selectOption({ label: 'steps' });
+  await gallery.locator('.sweep-grid .column-head', { hasText: '30' }).waitFor({ timeout: 5000 });
+  await page.waitForTimeout(500);
+  const scrolling = await gallery.evaluate(() => {
+    const root = document.scrollingElement;
+    const grid = document.querySelector('.sweep-scroll');
+    const scrolls = (node) => ({ down: node.scrollHeight > node.clientHeight + 1, across: node.scrollWidth > node.clientWidth + 1 });
+    grid.scrollTo(grid.scrollWidth, grid.scrollHeight);
+    const last = [...document.querySelectorAll('.sweep-grid .cell')].pop().getBoundingClientRect();
+    return {
+      width: window.innerWidth,
+      columns: document.querySelectorAll('.sweep-grid .column-head').length,
+      page: scrolls(root),
+      grid: scrolls(grid),
+      lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
+    };
+  });
+  check(
+    scrolling.columns === 3 &&
+      !scrolling.page.down &&
+      !scrolling.page.across &&
+      (scrolling.grid.down || scrolling.grid.across) &&
+      scrolling.lastCellInView,
+    `in a ${scrolling.width}px panel the grid scrolls and the page does not; its last cell can be scrolled into view (${JSON.stringify(scrolling)})`,
+  );
+  await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
 
   // 6. the dark theme (code-server starts in a light one)
   const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);

@@ -117,6 +117,40 @@ describe('Editing .prompt files', () => {
     assert.match(text, /TAMS: a multiple of 64 from 512 to 1536/);
   });
 
+  it("prompt editing: sweep's model list completes the models model: does, as list items", async () => {
+    await activateExtension();
+    const document = await openPrompt('---\nmodel: sandbox/landscape\nsweep:\n  model: [sandbox/landscape, ]\n  seed:\n---\nA harbour\n');
+    const complete = (line: number, character: number, trigger?: string) =>
+      vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        document.uri,
+        new vscode.Position(line, character),
+        trigger,
+      );
+    const inList = await complete(3, 29, ' ');
+    const labels = inList.items.map((item) => item.label);
+    for (const model of ['sandbox/landscape', 'serika/flux-schnell', 'tams/', 'bifrost/openai/dall-e-3'])
+      assert.ok(labels.includes(model), `${model} in ${labels.join(', ')}`);
+    const serika = inList.items.find((item) => item.label === 'serika/flux-schnell')!;
+    const editor = vscode.window.activeTextEditor!;
+    await editor.insertSnippet(new vscode.SnippetString(String(serika.insertText)), serika.range as vscode.Range);
+    assert.equal(document.lineAt(3).text, '  model: [sandbox/landscape, serika/flux-schnell]');
+
+    // an empty value: a list of one, a provider's prefix leaving the cursor inside the brackets
+    await editor.edit((edit) => edit.replace(document.lineAt(3).range, '  model: '));
+    const empty = await complete(3, 9, ' ');
+    const tams = empty.items.find((item) => item.label === 'tams/')!;
+    assert.ok(tams.insertText instanceof vscode.SnippetString, 'a snippet');
+    await editor.insertSnippet(tams.insertText, tams.range as vscode.Range);
+    assert.equal(document.lineAt(3).text, '  model: [tams/]');
+    assert.equal(editor.selection.active.character, '  model: [tams/'.length, 'the cursor before ]');
+
+    // a block list
+    await editor.edit((edit) => edit.replace(document.lineAt(3).range, '  model:\n    - '));
+    const block = await complete(4, 6, ' ');
+    assert.ok(block.items.some((item) => item.label === 'sandbox/broken'));
+  });
+
   it('prompt editing: a provider without its API key gets a warning on model: that refreshes when the key is set', async () => {
     await activateExtension();
     await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'serika' });

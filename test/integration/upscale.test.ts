@@ -41,7 +41,7 @@ describe('Upscale from the gallery', () => {
     assert.equal(listed.request.operation?.kind, 'upscale');
     const job = await waitForJob(api, id, ['succeeded']);
     const stem = sourcePath.slice(0, -'.png'.length);
-    assert.equal(job.assets[0]!.path, `${stem}-upscaled.png`, 'saved beside its source, its path relative to the workspace folder');
+    assert.equal(job.assets[0]!.path, `${stem}-upscaled-2x.png`, 'saved beside its source, its path relative to the workspace folder');
     created.push(workspaceFile(job.assets[0]!.path), workspaceFile(job.assets[0]!.sidecarPath));
 
     const before = pngSize(Buffer.from(await vscode.workspace.fs.readFile(workspaceFile(sourcePath))))!;
@@ -53,6 +53,17 @@ describe('Upscale from the gallery', () => {
     assert.match(sidecar.derivedFrom.sha256, /^[0-9a-f]{64}$/);
     assert.equal(sidecar.prompt, 'a lighthouse to upscale');
     await waitForListing(() => api.gallery.listed(), job.assets[0]!.path);
+
+    // the upscale upscaled: named ×4 over the first image, not "-upscaled-2x-upscaled"; its sidecar names its own source
+    const againId = await vscode.commands.executeCommand<string>('imageJobs.gallery.upscale', { path: job.assets[0]!.path });
+    jobs.push(againId);
+    const again = await waitForJob(api, againId, ['succeeded']);
+    created.push(workspaceFile(again.assets[0]!.path), workspaceFile(again.assets[0]!.sidecarPath));
+    assert.equal(again.assets[0]!.path, `${stem}-upscaled-4x.png`);
+    const againSidecar = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(workspaceFile(again.assets[0]!.sidecarPath))).toString('utf8'),
+    );
+    assert.equal(againSidecar.derivedFrom.file, job.assets[0]!.path.slice(job.assets[0]!.path.lastIndexOf('/') + 1));
   });
 
   it('refuses an image no documented provider can upscale, and makes no job', async () => {

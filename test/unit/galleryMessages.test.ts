@@ -21,6 +21,7 @@ describe('gallery messages from the webview', () => {
       { type: 'copyPrompt', uri: 'file:///w/assets/generated/boat.png', requestId: 4 },
       { type: 'delete', uri: 'file:///w/assets/generated/boat.png', requestId: 5 },
       { type: 'upscale', uri: 'file:///w/assets/generated/boat.png', requestId: 6 },
+      { type: 'openSidecar', uri: 'file:///w/assets/generated/boat.png', requestId: 8 },
       { type: 'saveContactSheet', batchId: 'b1', rows: 0, columns: 1, page: [0, 0, 2], requestId: 6 },
       { type: 'saveContactSheet', batchId: 'b1', rows: 0, page: [0], requestId: 7 },
     ];

@@ -1,8 +1,8 @@
 // A gallery card: the image (click or Enter: the lightbox), a checkbox to select it for comparing,
-// its prompt and parameters, its lineage, and the actions the host carries out on its file (the
-// rarer ones under "…").
+// its prompt and parameters, its lineage, and the actions the host carries out on its file: Insert
+// and Open as buttons, the rest under "…" (cardMenu).
 import type { GalleryAsset, GalleryLiveJob, GalleryRequest } from '../../src/shared/webviewProtocol';
-import { assetRequest } from '../../src/shared/galleryRequests';
+import { assetRequest, cardMenu } from '../../src/shared/galleryRequests';
 import { button, element } from './dom';
 import { describeAsset } from './describe';
 import { lineageLine } from './lineage';
@@ -16,9 +16,15 @@ export interface CardHandlers {
   show(uris: readonly string[]): void;
 }
 
-/** What the "…" menu (and the lightbox) offer for an image. */
-export function extraActions(asset: GalleryAsset, act: (type: GalleryRequest['type']) => () => void): MenuItem[] {
-  return asset.canUpscale ? [{ label: 'Upscale', title: 'Upscale this image (a new job; saved beside it)', run: act('upscale') }] : [];
+/** The "…" menu's items for an image; `only` keeps some of them (the lightbox shows Upscale as a button). */
+export function menuItems(
+  asset: GalleryAsset,
+  act: (type: GalleryRequest['type']) => () => void,
+  only?: readonly GalleryRequest['type'][],
+): MenuItem[] {
+  return cardMenu(asset)
+    .filter((entry) => !only || only.includes(entry.action))
+    .map((entry) => ({ label: entry.label, title: entry.title, groupStart: entry.groupStart, run: act(entry.action) }));
 }
 
 export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): HTMLElement {
@@ -49,10 +55,7 @@ export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): 
       element('div', { className: 'actions' }, [
         button('Insert', 'Insert a reference at the cursor of the last editor', act('insert'), 'primary'),
         button('Open', 'Open the image', act('open')),
-        button('Copy prompt', 'Copy the prompt', act('copyPrompt')),
-        button('Reveal', 'Reveal in the Explorer', act('reveal')),
-        button('Delete', 'Move the image and its sidecar to the trash', act('delete')),
-        ...moreMenu(extraActions(asset, act), asset.path),
+        ...moreMenu(menuItems(asset, act), asset.path),
         status,
       ]),
     ]),

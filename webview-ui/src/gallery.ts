@@ -15,6 +15,7 @@ import type {
 } from '../../src/shared/webviewProtocol';
 import { sharedPrompt, sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
 import { isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
+import { readHostMessage } from '../../src/shared/hostMessages';
 import { card, liveCard } from './card';
 import { showComparison } from './compare';
 import { button, element } from './dom';
@@ -171,6 +172,7 @@ function render(): void {
   for (const node of [search, sortSelect, count, selection]) node.hidden = batch !== undefined;
   grid.hidden = batch !== undefined;
   sweepView.hidden = batch === undefined;
+  document.body.classList.toggle('sweep-mode', batch !== undefined);
   if (!batch) {
     sweepView.replaceChildren();
     renderGrid();
@@ -223,8 +225,21 @@ function renderGrid(): void {
   grid.replaceChildren(...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]));
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) => {
-  const message = event.data;
+/** A reply beside the button that asked: its words, and Open when the host wrote a file (a contact sheet). */
+function showReply(status: HTMLElement, message: Extract<HostToGalleryMessage, { type: 'reply' }>): void {
+  status.replaceChildren(element('span', { className: 'reply-text', textContent: message.message }));
+  status.classList.toggle('error', !message.ok);
+  if (!message.ok || !message.file) return;
+  const file = message.file;
+  const opened = element('span', { className: 'reply-open' });
+  const open = element('button', { type: 'button', className: 'link', textContent: 'Open', title: 'Open the saved file' });
+  open.addEventListener('click', () => request({ type: 'open', uri: file }, opened));
+  status.append(' ', open, ' ', opened);
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = readHostMessage(event.data);
+  if (!message) return;
   if (message.type === 'assets') {
     assets = message.assets;
     live = message.live;
@@ -237,10 +252,7 @@ window.addEventListener('message', (event: MessageEvent<HostToGalleryMessage>) =
   } else if (message.type === 'reply') {
     const status = pending.get(message.requestId);
     pending.delete(message.requestId);
-    if (status) {
-      status.textContent = message.message;
-      status.classList.toggle('error', !message.ok);
-    }
+    if (status) showReply(status, message);
   }
 });
 

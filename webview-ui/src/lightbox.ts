@@ -2,7 +2,7 @@
 // shows (in its order and filter), Esc closes.
 import type { GalleryAsset, GalleryRequest } from '../../src/shared/webviewProtocol';
 import { assetRequest } from '../../src/shared/galleryRequests';
-import { extraActions } from './card';
+import { menuItems } from './card';
 import { lineageLine } from './lineage';
 import { stepIndex } from '../../src/shared/galleryView';
 import { button, element } from './dom';
@@ -59,7 +59,7 @@ export function showLightbox(list: () => readonly GalleryAsset[], uri: string, o
   const nav = element('div', { className: 'lightbox-nav' }, [
     button('← Previous', 'Previous image (←)', () => step(-1)),
     button('Next →', 'Next image (→)', () => step(1)),
-    ...extraActions(asset, act).map((item) => button(item.label, item.title, () => item.run())),
+    ...menuItems(asset, act, ['upscale']).map((item) => button(item.label, item.title, () => item.run())),
     status,
   ]);
   openOverlay('lightbox', 'Image', [element('div', { className: 'stage' }, [image]), caption, nav], (event) => {

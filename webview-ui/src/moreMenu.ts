@@ -1,22 +1,50 @@
-// The "…" button of a card: actions that do not earn a button of their own (Upscale), in a small
-// menu that closes on a choice, Esc, or a click elsewhere.
+// The "…" button of a card: the actions that do not earn a button of their own, in a small menu.
+// It opens below the button (the card's last row) or beside it, so it does not cover the card's
+// image, prompt and parameters; above it only where the gallery's visible area leaves no other room
+// (placeMenu). Keyboard: Enter,
+// Space or ↓ opens it on its first item, ↑ on its last; ↑/↓ (wrapping), Home and End move; Enter runs
+// an item; Esc closes it and gives the focus back to the button; Tab, a click elsewhere, a scroll
+// or a resize close it.
+import { placeMenu, type Box } from '../../src/shared/menuPlacement';
 import { element } from './dom';
 
 export interface MenuItem {
   readonly label: string;
   readonly title: string;
+  /** A line above it: the first of a group. */
+  readonly groupStart?: boolean;
   run(): void;
 }
 
-let openMenu: { root: HTMLElement; close(): void } | undefined;
+let openMenu: { root: HTMLElement; close(focusTrigger: boolean): void } | undefined;
 
 function closeMenu(): void {
-  openMenu?.close();
+  openMenu?.close(false);
 }
 
-document.addEventListener('click', (event) => {
+document.addEventListener('mousedown', (event) => {
   if (openMenu && !openMenu.root.contains(event.target as Node)) closeMenu();
 });
+// the menu is placed in the viewport: anything that moves the button closes it, as VS Code's menus do
+window.addEventListener('resize', closeMenu);
+document.addEventListener(
+  'scroll',
+  (event) => {
+    if (openMenu && !openMenu.root.contains(event.target as Node)) closeMenu();
+  },
+  true,
+);
+
+/** The gallery's visible area: the viewport less its scrollbar and, when it is sticky over the page, the header. */
+function bounds(trigger: HTMLElement): Box {
+  // innerHeight: the root's clientHeight is the page's height where the webview's document has no doctype
+  const width = Math.min(window.innerWidth, document.documentElement.clientWidth || window.innerWidth);
+  const height = window.innerHeight;
+  const overlay = trigger.closest('.overlay');
+  const header = overlay ? null : document.querySelector('header');
+  const top = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  return { top: top + 4, left: 4, right: width - 4, bottom: height - 4 };
+}
 
 /** The "…" button and its menu; nothing when there is no item. */
 export function moreMenu(items: readonly MenuItem[], label: string): HTMLElement[] {
@@ -25,43 +53,88 @@ export function moreMenu(items: readonly MenuItem[], label: string): HTMLElement
   trigger.setAttribute('aria-label', `More actions: ${label}`);
   trigger.setAttribute('aria-haspopup', 'menu');
   trigger.setAttribute('aria-expanded', 'false');
-  const menu = element('div', { className: 'menu', role: 'menu', hidden: true });
+  const menu = element('div', { className: 'menu', role: 'menu', hidden: true, tabIndex: -1 });
+  menu.setAttribute('aria-label', `Actions: ${label}`);
   const root = element('span', { className: 'more-wrap' }, [trigger, menu]);
   const entries = items.map((item) => {
-    const entry = element('button', { type: 'button', role: 'menuitem', textContent: item.label, title: item.title });
+    const entry = element('button', {
+      type: 'button',
+      role: 'menuitem',
+      textContent: item.label,
+      title: item.title,
+      tabIndex: -1,
+    });
     entry.addEventListener('click', () => {
-      close();
+      close(true);
       item.run();
     });
     return entry;
   });
-  menu.append(...entries);
-  function close(): void {
+  menu.append(
+    ...entries.flatMap((entry, index) =>
+      items[index]!.groupStart && index > 0 ? [element('div', { className: 'separator', role: 'separator' }), entry] : [entry],
+    ),
+  );
+
+  function close(focusTrigger: boolean): void {
+    if (menu.hidden) return;
     menu.hidden = true;
     trigger.setAttribute('aria-expanded', 'false');
     if (openMenu?.root === root) openMenu = undefined;
+    if (focusTrigger && trigger.isConnected) trigger.focus();
   }
-  trigger.addEventListener('click', (event) => {
-    event.stopPropagation();
-    const opening = menu.hidden;
+
+  function open(focus: 'first' | 'last'): void {
     closeMenu();
-    if (!opening) return;
     menu.hidden = false;
     trigger.setAttribute('aria-expanded', 'true');
     openMenu = { root, close };
-    entries[0]?.focus();
+    // measured where it is, then moved: position fixed escapes the card's overflow, so a menu below
+    // the card's edge is not cut off
+    menu.style.maxHeight = '';
+    menu.style.top = '0px';
+    menu.style.left = '0px';
+    const place = placeMenu(trigger.getBoundingClientRect(), { width: menu.offsetWidth, height: menu.offsetHeight }, bounds(trigger));
+    menu.style.top = `${place.top}px`;
+    menu.style.left = `${place.left}px`;
+    if (place.maxHeight !== undefined) menu.style.maxHeight = `${place.maxHeight}px`;
+    menu.dataset.side = place.side;
+    (focus === 'first' ? entries[0] : entries[entries.length - 1])?.focus({ preventScroll: true });
+  }
+
+  trigger.addEventListener('click', (event) => {
+    event.stopPropagation();
+    if (menu.hidden) open('first');
+    else close(true);
+  });
+  trigger.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      open(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
   });
   menu.addEventListener('keydown', (event) => {
     const at = entries.indexOf(document.activeElement as HTMLButtonElement);
+    const go = (index: number) => entries[(index + entries.length) % entries.length]?.focus({ preventScroll: true });
     if (event.key === 'Escape') {
       event.preventDefault();
-      event.stopPropagation();
-      close();
-      trigger.focus();
+      event.stopPropagation(); // the lightbox's Esc must not close it as well
+      close(true);
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      entries[(at + (event.key === 'ArrowDown' ? 1 : entries.length - 1)) % entries.length]?.focus();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      go(at < 0 ? Math.min(0, step) : at + step);
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      go(event.key === 'Home' ? 0 : entries.length - 1);
+    } else if (event.key === 'Tab') {
+      // the focus goes back to the button and Tab moves on from there, as from a closed menu
+      close(true);
     }
+  });
+  // the focus moved to something else on the page: no menu stays open behind it
+  root.addEventListener('focusout', (event) => {
+    if (event.relatedTarget instanceof Node && !root.contains(event.relatedTarget)) close(false);
   });
   return [root];
 }

@@ -1,6 +1,6 @@
 // Completion for `.prompt` files from the schema: keys at each level of the front matter (under
-// `sweep`: config keys, model and the body's variables), model values, config.kind, output.name
-// placeholders, and `{{variables}}` in the body.
+// `sweep`: config keys, model and the body's variables), model values (for `model:` and for each item
+// of `sweep:`'s `model:` list), config.kind, output.name placeholders, and `{{variables}}` in the body.
 import { parseDocument } from 'yaml';
 import type { ProviderId } from '../jobModel';
 import { PROVIDERS, SANDBOX_MODELS } from '../providers/catalog';
@@ -21,6 +21,8 @@ export interface PromptCompletion {
   readonly detail?: string;
   /** Markdown. */
   readonly documentation?: string;
+  /** `insertText` is a snippet: `$0` is where the cursor goes. */
+  readonly snippet?: true;
 }
 
 export interface CompletionSettings {
@@ -73,12 +75,21 @@ function completionsAt(source: string, offset: number, settings: CompletionSetti
     const values =
       path === 'model'
         ? modelValues(settings, range)
-        : path === 'config.kind'
-          ? kindValues(range)
-          : path === 'output.name'
-            ? namePlaceholders(source, context.value, context.offset - context.start, context.start)
-            : [];
+        : path === 'sweep.model' && context.value.trim() === ''
+          ? modelValues(settings, range).map(asList)
+          : path === 'config.kind'
+            ? kindValues(range)
+            : path === 'output.name'
+              ? namePlaceholders(source, context.value, context.offset - context.start, context.start)
+              : [];
     return values.map((item) => ({ ...item, insertText: space + item.insertText }));
+  }
+  if (context.kind === 'item') {
+    // an item of sweep's model list: the models `model:` offers
+    if (context.path.join('.') !== 'sweep.model') return [];
+    const range = rangeIn(source, context.start, context.end);
+    const space = source[context.start - 1] === '-' ? ' ' : '';
+    return modelValues(settings, range).map((item) => ({ ...item, insertText: space + item.insertText }));
   }
   if (context.kind === 'variable') {
     const range = rangeIn(source, context.start, context.end);
@@ -123,6 +134,12 @@ function modelValues(settings: CompletionSettings, range: TextRange): PromptComp
     }
   }
   return items;
+}
+
+/** A model as the first item of a new list (`model: [sandbox/landscape]`, a sweep lists values); a prefix leaves the cursor before `]`. */
+function asList(item: PromptCompletion): PromptCompletion {
+  const text = item.insertText.replace(/[$}\\]/g, '\\$&');
+  return { ...item, insertText: item.insertText.endsWith('/') ? `[${text}$0]` : `[${text}]`, snippet: true };
 }
 
 /** `{{name}}` and the rest; quoted when the value is empty, since a bare `{{` starts a YAML mapping. */

@@ -21,6 +21,8 @@ export type CursorContext =
       readonly end: number;
       readonly offset: number;
     }
+  /** On an item of a list under `path` (`key: [a, b]`, or `- a` lines under `key:`); `start`–`end` is the item's text. */
+  | { readonly kind: 'item'; readonly path: readonly string[]; readonly value: string; readonly start: number; readonly end: number }
   /** Inside `{{ }}` in the body; `start`–`end` is the name's text. */
   | { readonly kind: 'variable'; readonly name: string; readonly start: number; readonly end: number }
   | { readonly kind: 'none' };
@@ -61,6 +63,7 @@ function frontMatterContext(source: string, offset: number, from: number, to: nu
   const line = lines[index]!;
   const column = offset - line.start;
   const indent = indentOf(line.text);
+  if (LIST_ITEM.test(line.text)) return listItemContext(lines, index, offset);
   const parent = parentPath(lines, index, indent);
   if (!parent) return { kind: 'none' };
 
@@ -68,7 +71,9 @@ function frontMatterContext(source: string, offset: number, from: number, to: nu
   const colon = key ? key[1]!.length + key[2]!.length + line.text.slice(key[1]!.length + key[2]!.length).indexOf(':') : -1;
   if (key && column > colon) {
     const valueStart = line.start + line.text.length - key[3]!.length;
-    return { kind: 'value', path: [...parent, key[2]!], value: key[3]!, start: valueStart, end: line.start + line.text.length, offset };
+    const path = [...parent, key[2]!];
+    if (key[3]!.trimStart().startsWith('[')) return flowItemContext(path, key[3]!, valueStart, offset);
+    return { kind: 'value', path, value: key[3]!, start: valueStart, end: line.start + line.text.length, offset };
   }
   const word = /^( *)([\w-]*)/.exec(line.text)!;
   if (column < indent || (column > indent + word[2]!.length && !key)) return { kind: 'none' };
@@ -81,6 +86,47 @@ function frontMatterContext(source: string, offset: number, from: number, to: nu
     end: line.start + indent + word[2]!.length,
     siblings: siblingKeys(lines, index, indent),
   };
+}
+
+const LIST_ITEM = /^( *)-(?: |$)/;
+
+/** An item of a block list (`- a` under `key:`), a plain value: the list's key path and the item's text. */
+function listItemContext(lines: readonly Line[], index: number, offset: number): CursorContext {
+  const line = lines[index]!;
+  const dash = indentOf(line.text);
+  const textStart = dash + 1 + /^ */.exec(line.text.slice(dash + 1))![0].length;
+  const text = line.text
+    .slice(textStart)
+    .replace(/(^|\s)#.*$/, '')
+    .trimEnd();
+  if (offset - line.start <= dash || KEY_LINE.test(text) || /^[[{'"]/.test(text)) return { kind: 'none' };
+  // the list's key: the first line above that is not an item of the list (or inside one)
+  for (let i = index - 1; i >= 0; i--) {
+    const above = lines[i]!.text;
+    if (isBlank(above) || indentOf(above) > dash || (indentOf(above) === dash && LIST_ITEM.test(above))) continue;
+    const key = KEY_LINE.exec(above);
+    if (!key || !/^\s*(#.*)?$/.test(key[3]!)) return { kind: 'none' };
+    const parent = parentPath(lines, i, indentOf(above));
+    if (!parent) return { kind: 'none' };
+    const start = line.start + Math.min(textStart, line.text.length);
+    return { kind: 'item', path: [...parent, key[2]!], value: text, start, end: start + text.length };
+  }
+  return { kind: 'none' };
+}
+
+/** An item of a flow list (`key: [a, b]`) on the key's line: the item the cursor is in, without its spaces. */
+function flowItemContext(path: readonly string[], value: string, valueStart: number, offset: number): CursorContext {
+  const column = offset - valueStart;
+  const open = value.indexOf('[');
+  const close = value.indexOf(']', open);
+  if (column <= open || (close >= 0 && column > close)) return { kind: 'none' };
+  const left = Math.max(open, value.lastIndexOf(',', column - 1)) + 1;
+  const stops = [value.indexOf(',', column), close].filter((at) => at >= 0);
+  const right = stops.length ? Math.min(...stops) : value.length;
+  const raw = value.slice(left, right);
+  const start = valueStart + left + (raw.length - raw.trimStart().length);
+  const text = raw.trim();
+  return { kind: 'item', path, value: text, start, end: start + text.length };
 }
 
 /** The keys of the mappings the line sits in, from `key:` lines less indented above it; undefined inside a list or a value. */

@@ -27,8 +27,10 @@ function hoverAt(source: string, offset: number): PromptHover | undefined {
     const markdown = keyDocMarkdown([...context.parent, context.key]);
     return markdown ? { markdown, range: rangeIn(source, context.start, context.end) } : undefined;
   }
-  if (context.kind === 'value') {
-    const markdown = valueMarkdown(context.path.join('.'), context.value.trim());
+  if (context.kind === 'value' || context.kind === 'item') {
+    const path = context.path.join('.');
+    // an item of sweep's model list names a model as `model:` does
+    const markdown = valueMarkdown(context.kind === 'item' && path === 'sweep.model' ? 'model' : path, context.value.trim());
     return markdown ? { markdown, range: rangeIn(source, context.start, context.end) } : undefined;
   }
   if (context.kind === 'variable' && context.name) {

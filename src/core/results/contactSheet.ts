@@ -2,7 +2,7 @@
 // lays it out in pixels and writes what goes with it: the A1111 `parameters` text summarising the
 // sweep, and the sidecar listing every cell's provenance. Pure; contactSheetImage.ts draws it.
 import type { ProvenanceParams } from './provenance';
-import { fitText, GLYPH_HEIGHT, textWidth, wrapText } from './pixelFont';
+import { fitText, GLYPH_HEIGHT, hasMissingGlyphs, MISSING_GLYPH, textWidth, wrapText } from './pixelFont';
 import {
   cellLabel,
   layoutGrid,
@@ -27,11 +27,20 @@ export interface SheetText {
   readonly text: string;
 }
 
+/** A line: the span of the column key over the columns it names, of the row key down the rows. */
+export interface SheetRule {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface SheetGeometry {
   readonly width: number;
   readonly height: number;
   readonly scale: number;
   readonly texts: readonly SheetText[];
+  readonly rules: readonly SheetRule[];
   /** cells[row][column]: the square each cell's image is fitted into. */
   readonly cells: readonly (readonly { readonly x: number; readonly y: number; readonly size: number }[])[];
 }
@@ -51,15 +60,25 @@ export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<She
   const axes = [`rows: ${layout.rows!.key}`];
   if (layout.columns) axes.push(`columns: ${layout.columns.key}`);
   const page = layout.pageAxes.map((axis) => `${axis.key} ${axis.labels[axis.index]}`);
-  return [
+  const lines = [
     prompt,
     axes.join(', '),
     ...(page.length ? [`page: ${page.join(', ')}`] : []),
     `${layout.filled} of ${layout.total} cells have an image`,
   ];
+  // a character the pixel font lacks is drawn as a box: say so, and where the words are
+  const drawn = [...lines, ...layout.rows!.labels, ...(layout.columns?.labels ?? [])];
+  if (drawn.some(hasMissingGlyphs))
+    lines.push(`${MISSING_GLYPH}: a character this sheet cannot draw; the sidecar and the PNG's parameters hold the text`);
+  return lines;
 }
 
-/** Where everything goes, for a grid of `layout` with `cell`-pixel squares. */
+/**
+ * Where everything goes, for a grid of `layout` with `cell`-pixel squares. Both keys are named where
+ * a reader looks for them: the column key on a line of its own, centred over the columns between
+ * two rules that span them (so it cannot be taken for one column's head); the row key at the top of
+ * the row heads, aligned with them, a rule down their side from it to the last row.
+ */
 export function sheetGeometry(layout: GridLayout<SheetImage>, title: readonly string[], cell = SHEET_CELL): SheetGeometry {
   const rowLabels = layout.rows!.labels;
   const columnLabels = layout.columns?.labels ?? [''];
@@ -67,12 +86,25 @@ export function sheetGeometry(layout: GridLayout<SheetImage>, title: readonly st
     Math.min(MAX_ROW_HEAD, Math.max(textWidth(layout.rows!.key, SCALE), ...rowLabels.map((label) => textWidth(label, SCALE)))) + GAP;
   const columnCount = columnLabels.length;
   const gridLeft = PAD + rowHead + GAP;
-  const width = Math.max(gridLeft + columnCount * (cell + GAP) - GAP + PAD, PAD * 2 + textWidth('x'.repeat(40), SCALE));
+  const gridWidth = columnCount * (cell + GAP) - GAP;
+  const width = Math.max(gridLeft + gridWidth + PAD, PAD * 2 + textWidth('x'.repeat(40), SCALE));
   const lines = title.flatMap((line) => wrapText(line, width - PAD * 2, SCALE, 3));
   const texts: SheetText[] = lines.map((text, index) => ({ x: PAD, y: PAD + index * LINE, text }));
-  const headTop = PAD + lines.length * LINE + GAP;
+  const rules: SheetRule[] = [];
+  let headTop = PAD + lines.length * LINE + GAP;
+  if (layout.columns) {
+    const key = fitText(layout.columns.key, gridWidth - 4 * GAP, SCALE);
+    const keyLeft = gridLeft + Math.floor((gridWidth - textWidth(key, SCALE)) / 2);
+    const keyRight = keyLeft + textWidth(key, SCALE);
+    texts.push({ x: keyLeft, y: headTop, text: key });
+    const ruleY = headTop + Math.floor((GLYPH_HEIGHT * SCALE) / 2);
+    rules.push({ x: gridLeft, y: ruleY, width: Math.max(0, keyLeft - GAP - gridLeft), height: SCALE });
+    rules.push({ x: keyRight + GAP, y: ruleY, width: Math.max(0, gridLeft + gridWidth - keyRight - GAP), height: SCALE });
+    headTop += LINE;
+  }
   const gridTop = headTop + LINE;
-  if (layout.columns) texts.push({ x: PAD, y: headTop, text: fitText(layout.rows!.key, rowHead, SCALE) });
+  const rowKey = fitText(layout.rows!.key, rowHead - GAP, SCALE);
+  texts.push({ x: PAD + rowHead - GAP - textWidth(rowKey, SCALE), y: headTop, text: rowKey });
   columnLabels.forEach((label, column) => {
     const text = fitText(label, cell, SCALE);
     texts.push({ x: gridLeft + column * (cell + GAP) + Math.floor((cell - textWidth(text, SCALE)) / 2), y: headTop, text });
@@ -83,7 +115,10 @@ export function sheetGeometry(layout: GridLayout<SheetImage>, title: readonly st
     texts.push({ x: PAD + rowHead - GAP - textWidth(text, SCALE), y: top + Math.floor((cell - GLYPH_HEIGHT * SCALE) / 2), text });
     return columnLabels.map((_, column) => ({ x: gridLeft + column * (cell + GAP), y: top, size: cell }));
   });
-  return { width, height: gridTop + rowLabels.length * (cell + GAP) - GAP + PAD, scale: SCALE, texts, cells };
+  const gridBottom = gridTop + rowLabels.length * (cell + GAP) - GAP;
+  // the row heads' own rule, down their right side from the key to the last row
+  rules.push({ x: PAD + rowHead - GAP + Math.floor(GAP / 2), y: headTop, width: SCALE, height: gridBottom - headTop });
+  return { width, height: gridBottom + PAD, scale: SCALE, texts, rules: rules.filter((rule) => rule.width > 0), cells };
 }
 
 /** A1111 quotes a value that holds a comma or a quote, JSON-style. */

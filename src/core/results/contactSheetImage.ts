@@ -14,6 +14,7 @@ const BACKGROUND: Rgb = [250, 250, 250];
 const TEXT: Rgb = [30, 30, 30];
 const EMPTY: Rgb = [232, 232, 232];
 const FAILED: Rgb = [180, 30, 30];
+const RULE: Rgb = [150, 150, 150];
 
 class Canvas {
   readonly pixels: Uint8Array;
@@ -100,6 +101,7 @@ export function renderContactSheet(
 ): Buffer {
   const canvas = new Canvas(geometry.width, geometry.height);
   for (const { x, y, text } of geometry.texts) canvas.text(text, x, y, geometry.scale, TEXT);
+  for (const { x, y, width, height } of geometry.rules) canvas.fill(x, y, width, height, RULE);
   geometry.cells.forEach((row, r) =>
     row.forEach((cell, c) => {
       const content = contents[r]?.[c] ?? { note: 'no image' };

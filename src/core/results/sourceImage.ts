@@ -28,6 +28,37 @@ export function upscaleProvider(image: UpscaleCandidate): ProviderId | undefined
   return undefined;
 }
 
+/**
+ * How much each provider enlarges an image, where its document says: the Sandbox ×2 (its upscaler's
+ * SANDBOX_UPSCALE_FACTOR, checked against it by the unit tests; not imported, which would bring its
+ * PNG codec into the activation bundle). PhotoGPT's document gives no factor.
+ */
+const UPSCALE_FACTORS: Partial<Record<ProviderId, number>> = { sandbox: 2 };
+
+/**
+ * The suffix an upscale adds to its source's name: `-upscaled-4x` (×4 over the first image, every
+ * factor known), `-upscaled` / `-upscaled-twice` / `-upscaled-3-times` (passes of a factor its
+ * provider does not say), then perhaps `-2`, the number a name already taken gets.
+ */
+const UPSCALED_SUFFIX = /-upscaled(?:-(\d+)x|-(twice)|-(\d+)-times)?(?:-\d+)?$/;
+
+/**
+ * The name (without extension) of an upscale of the image named `stem`: the first image's name and
+ * one suffix saying how far it is from it, never a suffix per pass (`boat-upscaled-2x` upscaled ×2
+ * is `boat-upscaled-4x`, not `boat-upscaled-2x-upscaled`). A name already taken is numbered when
+ * the file is saved (resultSaver: never over an earlier one); the sidecar's `derivedFrom` names the
+ * source itself, whatever the name says.
+ */
+export function upscaledBaseName(stem: string, factor?: number): string {
+  const match = UPSCALED_SUFFIX.exec(stem);
+  const original = match ? stem.slice(0, match.index) : stem;
+  // what the source's own name says: ×N over the first image, or some passes of an unknown factor
+  const knownFactor = !match ? 1 : match[1] ? Number(match[1]) : undefined;
+  if (factor && knownFactor) return `${original}-upscaled-${knownFactor * factor}x`;
+  const passes = (!match ? 0 : match[2] ? 2 : match[3] ? Number(match[3]) : 1) + 1;
+  return `${original}-upscaled${passes === 1 ? '' : passes === 2 ? '-twice' : `-${passes}-times`}`;
+}
+
 /** The file name at the end of a URI, as the file system spells it. */
 export function fileNameOf(uri: string): string {
   const name = uri.slice(uri.lastIndexOf('/') + 1);
@@ -40,7 +71,8 @@ export function fileNameOf(uri: string): string {
 
 /**
  * The upscale job of a gallery image: the same prompt and model (the picture is the same), no
- * settings (neither provider takes any), saved beside the source as `<name>-upscaled`. `root` is the
+ * settings (neither provider takes any), saved beside the source as `<name>-upscaled-2x` (see
+ * upscaledBaseName). `root` is the
  * folder results are saved under (the workspace folder), when the source is inside it: asset paths are
  * then relative to it, as every other job's are.
  */
@@ -66,7 +98,7 @@ export function upscaleJob(image: UpscaleCandidate, sha256: string, root?: strin
     output: {
       ...outputFolder(image.imageUri, root),
       nameTemplate: '{{name}}',
-      baseName: `${file.replace(/\.[^.]+$/, '')}-upscaled`,
+      baseName: upscaledBaseName(file.replace(/\.[^.]+$/, ''), UPSCALE_FACTORS[providerId]),
     },
   };
 }

@@ -49,6 +49,43 @@ test("model values: the Sandbox's models, each provider's prefix and the default
   assert.match(items.find((item) => item.label === 'tams/')!.detail!, /TensorArt TAMS \(needs an API key\)/);
 });
 
+test("sweep's model list offers the models `model:` does, for the item under the cursor", () => {
+  const settings = { defaultModels: { serika: 'flux-schnell' } };
+  const expected = labels(complete('---\nmodel: |\n---\nA castle', settings));
+  // a flow list: the item between the brackets and commas is replaced, not the whole list
+  const flow = complete('---\nsweep:\n  model: [sandbox/landscape, ser|]\n---\nA castle', settings);
+  assert.deepEqual(labels(flow), expected);
+  assert.deepEqual(flow[0]!.range, { start: { line: 2, character: 29 }, end: { line: 2, character: 32 } });
+  assert.equal(flow[0]!.insertText, 'sandbox/landscape');
+  const first = complete('---\nsweep:\n  model: [|sandbox/landscape, serika/x]\n---\nA', settings);
+  assert.deepEqual(first[0]!.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 27 } }, 'the first item');
+  assert.deepEqual(complete('---\nsweep:\n  model: [a, b]|\n---\nA', settings), [], 'after the list');
+  // a block list, the items indented under the key or level with it
+  const block = complete('---\nsweep:\n  model:\n    - sandbox/landscape\n    - tams/|\n  seed: [1, 2]\n---\nA castle', settings);
+  assert.deepEqual(labels(block), expected);
+  assert.deepEqual(block[0]!.range, { start: { line: 4, character: 6 }, end: { line: 4, character: 11 } });
+  assert.deepEqual(labels(complete('---\nsweep:\n  model:\n  - |\n---\nA', settings)), expected, 'items level with the key');
+  assert.equal(complete('---\nsweep:\n  model:\n    -|\n---\nA', settings)[0]!.insertText, ' sandbox/landscape', 'a space after the dash');
+  // an empty value: a list of one, the cursor inside it after a provider's prefix
+  const empty = complete('---\nsweep:\n  model: |\n---\nA', settings);
+  assert.deepEqual(labels(empty), expected);
+  assert.equal(empty.find((item) => item.label === 'sandbox/landscape')!.insertText, '[sandbox/landscape]');
+  const prefix = empty.find((item) => item.label === 'tams/')!;
+  assert.equal(prefix.insertText, '[tams/$0]');
+  assert.equal(prefix.snippet, true);
+  // other lists and other keys' items offer nothing
+  assert.deepEqual(complete('---\nsweep:\n  seed: [1, |]\n---\nA'), []);
+  assert.deepEqual(complete('---\nsweep:\n  sampler:\n    - |\n---\nA'), []);
+  assert.deepEqual(complete('---\nmodel: [|]\n---\nA'), [], 'model: takes one value, not a list');
+});
+
+test("hover on an item of sweep's model list names its provider, as on model:", () => {
+  assert.match(promptHover(...at('---\nsweep:\n  model: [sandbox/landscape, tams/1|23]\n---\nA'))!.markdown, /^\*\*TensorArt TAMS\*\*/);
+  const block = promptHover(...at('---\nsweep:\n  model:\n    - serika/fl|ux\n---\nA'))!;
+  assert.match(block.markdown, /^\*\*Serika\*\*/);
+  assert.deepEqual(block.range, { start: { line: 3, character: 6 }, end: { line: 3, character: 17 } });
+});
+
 test('config.kind values and output.name placeholders (quoted when the value is empty)', () => {
   assert.deepEqual(labels(complete('---\nconfig:\n  kind: |\n---\nA castle')), ['image', 'video']);
   const empty = complete('---\noutput:\n  name: |\n---\nA castle');

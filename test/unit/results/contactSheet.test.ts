@@ -9,7 +9,16 @@ import { PNG } from 'pngjs';
 import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
 import { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from '../../../src/core/results/contactSheet';
 import { renderContactSheet, type SheetCellContent } from '../../../src/core/results/contactSheetImage';
-import { drawText, fitText, textWidth, wrapText } from '../../../src/core/results/pixelFont';
+import {
+  displayText,
+  drawText,
+  fitText,
+  GLYPH_HEIGHT,
+  hasMissingGlyphs,
+  MISSING_GLYPH,
+  textWidth,
+  wrapText,
+} from '../../../src/core/results/pixelFont';
 import { readPngText } from '../../../src/core/results/png';
 import { layoutGrid, normalizeChoice } from '../../../src/core/results/sweepGrid';
 import { sweepJobStates } from '../../../src/core/results/sweepJobs';
@@ -94,18 +103,106 @@ describe('contact sheet', () => {
     assert.ok(texts.includes('rows: steps, columns: cfgScale'));
   });
 
-  it('cuts a label that does not fit, and draws text it has no glyph for as ?', () => {
+  it('names both keys over the grid: the column key spanning the columns, the row key heading the row heads', () => {
+    const geometry = sheetGeometry(layout, sheetTitle(batch, layout), 100);
+    const at = (text: string) => geometry.texts.filter((candidate) => candidate.text === text);
+    const first = geometry.cells[0]![0]!;
+    const last = geometry.cells[0]![2]!;
+    const [columnHead] = at('7.5');
+    const [columnKey] = at('cfgScale');
+    assert.ok(columnKey, `the column key is drawn apart from the title: ${geometry.texts.map((text) => text.text).join(' | ')}`);
+    assert.ok(columnKey.y < columnHead!.y, 'above the column heads, on a line of its own');
+    const centre = columnKey.x + textWidth('cfgScale', geometry.scale) / 2;
+    assert.ok(Math.abs(centre - (first.x + (last.x + 100)) / 2) <= geometry.scale * 3, 'centred over the columns');
+    const spans = geometry.rules.filter((rule) => rule.height < rule.width);
+    assert.deepEqual(
+      [Math.min(...spans.map((rule) => rule.x)), Math.max(...spans.map((rule) => rule.x + rule.width))],
+      [first.x, last.x + 100],
+      'its rules span exactly the columns',
+    );
+    const [rowKey] = at('steps');
+    const [rowHead] = at('20');
+    assert.equal(rowKey!.y, columnHead!.y, 'the row key on the column heads’ line, at the top of the row heads');
+    assert.equal(rowKey!.x + textWidth('steps', geometry.scale), rowHead!.x + textWidth('20', geometry.scale), 'aligned with them');
+    const down = geometry.rules.find((rule) => rule.height > rule.width)!;
+    assert.ok(down.x > rowHead!.x + textWidth('20', geometry.scale) && down.x < first.x, 'a rule between the row heads and the grid');
+    assert.equal(down.y + down.height, geometry.cells[1]![0]!.y + 100, 'down to the last row');
+
+    // a sweep of one key: no column key, the row key still named
+    const oneKey = sheetGeometry({ ...layout, columns: undefined }, ['t'], 100);
+    assert.deepEqual(
+      oneKey.texts.filter((text) => ['steps', 'cfgScale'].includes(text.text)).map((text) => text.text),
+      ['steps'],
+    );
+  });
+
+  it('cuts a label that does not fit', () => {
     assert.equal(fitText('a very long label indeed', textWidth('a very', 2), 2), 'a ve..');
     assert.equal(fitText('short', 1000, 2), 'short');
     assert.equal(textWidth('ab', 1), 11);
     assert.deepEqual(wrapText('one two three four five', textWidth('one two', 1), 1, 2), ['one two', 'three..']);
-    const drawn = (text: string) => {
-      const pixels: string[] = [];
-      drawText(text, 0, 0, 1, (x, y) => pixels.push(`${x},${y}`));
-      return pixels;
-    };
-    assert.deepEqual(drawn('é'), drawn('?'));
+  });
+
+  const drawn = (text: string) => {
+    const pixels: string[] = [];
+    drawText(text, 0, 0, 1, (x, y) => pixels.push(`${x},${y}`));
+    return pixels;
+  };
+  const rowsOf = (text: string) => [...new Set(drawn(text).map((pixel) => Number(pixel.split(',')[1])))].sort((a, b) => a - b);
+
+  it('draws accented Latin letters as the letter and its mark, not as ?', () => {
     assert.ok(drawn('A').length > 10);
+    for (const [accented, letter] of [
+      ['é', 'e'],
+      ['ñ', 'n'],
+      ['ö', 'o'],
+      ['ç', 'c'],
+      ['Å', 'A'],
+      ['Ł', 'L'],
+      ['ș', 's'],
+    ] as const) {
+      assert.notDeepEqual(drawn(accented), drawn('?'), accented);
+      assert.notDeepEqual(drawn(accented), drawn(letter), `${accented} has its mark`);
+    }
+    // the letter itself is all there: é is e and an accent above it, in the rows e leaves empty
+    assert.ok(
+      drawn('e').every((pixel) => drawn('é').includes(pixel)),
+      'é keeps every pixel of e',
+    );
+    assert.deepEqual(rowsOf('é').slice(0, 2), [0, 1]);
+    assert.ok(rowsOf('É')[0]! < 0, 'a capital’s accent above the capital');
+    assert.ok(rowsOf('ç').includes(7), 'a cedilla below the line');
+    // the composed form and the decomposed one are the same glyph, one character wide
+    assert.deepEqual(drawn('e\u0301'), drawn('é'));
+    assert.equal(textWidth('cafe\u0301', 1), textWidth('cafe', 1));
+    assert.ok(drawn('i').includes('2,0') && !drawn('í').includes('2,0'), 'í has its accent where i has its dot, not both');
+  });
+
+  it('draws g, j, p, q and y below the line, so g is not a 9', () => {
+    for (const letter of 'gjpqy') assert.ok(Math.max(...rowsOf(letter)) >= GLYPH_HEIGHT, letter);
+    assert.notDeepEqual(drawn('g'), drawn('9'));
+    assert.ok(Math.max(...rowsOf('9')) < GLYPH_HEIGHT);
+  });
+
+  it('draws typographic punctuation as its ASCII look, and what it cannot draw as a box the sheet explains', () => {
+    assert.equal(displayText('“pâte” — a boat… 2×3'), '"pâte" - a boat... 2×3');
+    assert.equal(displayText('ﬁne ²'), 'fine 2');
+    assert.equal(displayText('東京 Москва'), `${MISSING_GLYPH}${MISSING_GLYPH} ${MISSING_GLYPH.repeat(6)}`);
+    assert.equal(displayText('👍🏽'), MISSING_GLYPH.repeat(2), 'an emoji and its skin tone: a box each');
+    assert.equal(displayText(displayText('“東京” — ok…')), displayText('“東京” — ok…'), 'idempotent');
+    assert.notDeepEqual(drawn(MISSING_GLYPH), drawn('?'), 'a box, not a question mark');
+    assert.equal(textWidth('…', 1), textWidth('...', 1));
+    assert.equal(hasMissingGlyphs('café'), false);
+    assert.equal(hasMissingGlyphs('東京'), true);
+  });
+
+  it('says under the title when a character is drawn as a box, and where its text is', () => {
+    const note = (lines: readonly string[]) => lines.filter((line) => line.includes('cannot draw'));
+    assert.deepEqual(note(sheetTitle(batch, layout)), []);
+    const tokyo = { ...layout, columns: { ...layout.columns!, labels: ['5', '7.5', '東京'] } };
+    assert.deepEqual(note(sheetTitle(batch, tokyo)), [
+      `${MISSING_GLYPH}: a character this sheet cannot draw; the sidecar and the PNG's parameters hold the text`,
+    ]);
   });
 
   it('draws the PNG: its size, the cells shrunk into place, a failed cell marked, the parameters chunk', () => {

@@ -14,8 +14,9 @@ import { sandboxProvider } from '../../../src/core/providers/sandbox';
 import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
 import { pngSize } from '../../../src/core/results/png';
 import { decodePngRgb } from '../../../src/core/results/pngPixels';
-import { sha256Hex, upscaleJob, upscaleProvider } from '../../../src/core/results/sourceImage';
+import { sha256Hex, upscaledBaseName, upscaleJob, upscaleProvider } from '../../../src/core/results/sourceImage';
 import { SandboxServer } from '../../../src/core/sandbox/server';
+import { SANDBOX_UPSCALE_FACTOR } from '../../../src/core/sandbox/upscaler';
 import { lineage } from '../../../src/webview/galleryAssets';
 import { PhotoGptServer } from '../../fixtures/providers/photoGptServer';
 import {
@@ -70,6 +71,25 @@ test('which images can be upscaled, and by whom: Sandbox PNGs, PhotoGPT images w
   assert.throws(() => upscaleJob({ ...image, provider: 'serika' }, 'ab'), /cannot be upscaled/);
 });
 
+test('an upscale is named by how far it is from the first image, one suffix whatever the passes', () => {
+  // a known factor: the product over the first image
+  assert.equal(upscaledBaseName('boat-42', 2), 'boat-42-upscaled-2x');
+  assert.equal(upscaledBaseName('boat-42-upscaled-2x', 2), 'boat-42-upscaled-4x');
+  assert.equal(upscaledBaseName('boat-42-upscaled-4x', 2), 'boat-42-upscaled-8x');
+  // a name the saver numbered because it was taken (the same image upscaled twice)
+  assert.equal(upscaledBaseName('boat-42-upscaled-2x-2', 2), 'boat-42-upscaled-4x');
+  // a factor the provider does not say (PhotoGPT): passes, in words
+  assert.equal(upscaledBaseName('portrait', undefined), 'portrait-upscaled');
+  assert.equal(upscaledBaseName('portrait-upscaled', undefined), 'portrait-upscaled-twice');
+  assert.equal(upscaledBaseName('portrait-upscaled-twice', undefined), 'portrait-upscaled-3-times');
+  assert.equal(upscaledBaseName('portrait-upscaled-3-times-2', undefined), 'portrait-upscaled-4-times');
+  // an image named before factors were: how much it was enlarged is unknown, so passes
+  assert.equal(upscaledBaseName('harbour-5-upscaled', 2), 'harbour-5-upscaled-twice');
+  // "upscaled" inside a name is not a suffix
+  assert.equal(upscaledBaseName('upscaled-sky', 2), 'upscaled-sky-upscaled-2x');
+  assert.equal(upscaledBaseName('a-upscaled-b', 2), 'a-upscaled-b-upscaled-2x');
+});
+
 test('Sandbox: a gallery image upscaled ×2 by a real job, saved beside it, its sidecar linking the source', async () => {
   const { store, manager } = await sandboxManager();
   const dir = tempDir();
@@ -91,13 +111,18 @@ test('Sandbox: a gallery image upscaled ×2 by a real job, saved beside it, its 
     source: { uri: source.imageUri, file: 'harbour-5.png', sha256: sha256Hex(sourceBytes) },
   });
   assert.equal(upscale.prompt, 'a harbour at dawn');
-  assert.deepEqual(beside, { root: rootUri(dir), folder: 'art', nameTemplate: '{{name}}', baseName: 'harbour-5-upscaled' });
+  assert.deepEqual(beside, {
+    root: rootUri(dir),
+    folder: 'art',
+    nameTemplate: '{{name}}',
+    baseName: `harbour-5-upscaled-${SANDBOX_UPSCALE_FACTOR}x`,
+  });
   // a source outside the folder results are saved under: its own folder is the root
   assert.deepEqual(upscaleJob(source, 'ab', 'file:///elsewhere').output.root, `${rootUri(dir)}/art`);
   const job = await waitFor(finished(store, await manager.submit(upscale, { kind: 'script' }, beside)));
   assert.equal(job.status, 'succeeded', job.error?.message);
-  assert.equal(job.assets[0]!.path, 'art/harbour-5-upscaled.png');
-  const upscaled = readFileSync(join(dir, 'art', 'harbour-5-upscaled.png'));
+  assert.equal(job.assets[0]!.path, 'art/harbour-5-upscaled-2x.png');
+  const upscaled = readFileSync(join(dir, 'art', 'harbour-5-upscaled-2x.png'));
   assert.deepEqual(pngSize(upscaled), { width: 192, height: 128 });
   // really the source enlarged: every 2×2 block's top-left pixel is near the source pixel it came from
   const small = decodePngRgb(sourceBytes);
@@ -110,13 +135,30 @@ test('Sandbox: a gallery image upscaled ×2 by a real job, saved beside it, its 
     const near = small.rgb[(y * 96 + x) * 3]! - big.rgb[(y * 2 * 192 + x * 2) * 3]!;
     assert.ok(Math.abs(near) <= 40, `pixel ${x},${y} differs by ${near}`);
   }
-  const sidecar = JSON.parse(readFileSync(join(dir, 'art', 'harbour-5-upscaled.json'), 'utf8'));
+  const sidecar = JSON.parse(readFileSync(join(dir, 'art', 'harbour-5-upscaled-2x.json'), 'utf8'));
   assert.deepEqual(sidecar.derivedFrom, { operation: 'upscale', file: 'harbour-5.png', sha256: sha256Hex(sourceBytes) });
   assert.equal(sidecar.provider, 'sandbox');
   assert.equal(sidecar.seed, undefined, 'an upscale has no seed');
   const derived = entryOf(job);
   assert.deepEqual(derived.derivedFrom, { operation: 'upscale', uri: source.imageUri, file: 'harbour-5.png' });
   assert.deepEqual([...lineage([source, derived])], [[source.imageUri, [derived.imageUri]]]);
+
+  // the upscale upscaled: ×4 over the first image, not "-upscaled-2x-upscaled"; its sidecar names its own source
+  const again = upscaleJob(derived, sha256Hex(upscaled), rootUri(dir));
+  const second = await waitFor(finished(store, await manager.submit(again.request, { kind: 'script' }, again.output)));
+  assert.equal(second.status, 'succeeded', second.error?.message);
+  assert.equal(second.assets[0]!.path, 'art/harbour-5-upscaled-4x.png');
+  assert.deepEqual(pngSize(readFileSync(join(dir, 'art', 'harbour-5-upscaled-4x.png'))), { width: 384, height: 256 });
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'art', 'harbour-5-upscaled-4x.json'), 'utf8')).derivedFrom, {
+    operation: 'upscale',
+    file: 'harbour-5-upscaled-2x.png',
+    sha256: sha256Hex(upscaled),
+  });
+  // the first image upscaled again: a name of its own, the earlier upscale kept
+  const twice = upscaleJob(source, sha256Hex(sourceBytes), rootUri(dir));
+  const third = await waitFor(finished(store, await manager.submit(twice.request, { kind: 'script' }, twice.output)));
+  assert.equal(third.assets[0]!.path, 'art/harbour-5-upscaled-2x-2.png');
+  assert.ok(readFileSync(join(dir, 'art', 'harbour-5-upscaled-2x.png')).equals(upscaled), 'the earlier upscale is not overwritten');
 });
 
 test('Sandbox: a source that changed since the upscale was asked for is refused, not sent', async () => {

@@ -1,0 +1,30 @@
+// The webview's reading of what the host posts. The host is trusted, but a message is checked for the
+// shape the page relies on before it is used, as the host checks the page's (galleryMessages.ts):
+// a message of another shape (another version of the extension, a bug) is dropped, not half-rendered.
+// No zod here: this runs in the webview bundle.
+import type { HostToGalleryMessage } from './webviewProtocol';
+
+const MAX_URI = 8192;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function readHostMessage(data: unknown): HostToGalleryMessage | undefined {
+  if (!isRecord(data)) return undefined;
+  if (data.type === 'assets') {
+    const lists = [data.assets, data.live, data.sweepJobs];
+    if (!lists.every((list) => Array.isArray(list) && list.every(isRecord))) return undefined;
+    const assets = data.assets as Record<string, unknown>[];
+    if (!assets.every((asset) => typeof asset.uri === 'string' && typeof asset.src === 'string' && typeof asset.path === 'string'))
+      return undefined;
+    return data as unknown as HostToGalleryMessage;
+  }
+  if (data.type === 'reply') {
+    const { requestId, ok, message, file } = data;
+    if (!Number.isSafeInteger(requestId) || typeof ok !== 'boolean' || typeof message !== 'string') return undefined;
+    if (file !== undefined && (typeof file !== 'string' || file.length === 0 || file.length > MAX_URI)) return undefined;
+    return { type: 'reply', requestId: requestId as number, ok, message, ...(file === undefined ? {} : { file }) };
+  }
+  return undefined;
+}

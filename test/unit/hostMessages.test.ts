@@ -1,0 +1,37 @@
+// What the gallery page accepts from the host: the shapes it renders, and a file to offer only as a string.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readHostMessage } from '../../src/shared/hostMessages';
+
+describe('host messages in the gallery page', () => {
+  it('reads a reply, with the file a request wrote (a contact sheet) for the page to offer to open', () => {
+    const saved = { type: 'reply', requestId: 3, ok: true, message: 'Saved a.png', file: 'file:///w/a.png' };
+    assert.deepEqual(readHostMessage(saved), saved);
+    assert.deepEqual(readHostMessage({ type: 'reply', requestId: 4, ok: false, message: 'no' }), {
+      type: 'reply',
+      requestId: 4,
+      ok: false,
+      message: 'no',
+    });
+  });
+
+  it('drops a reply of another shape rather than render half of it', () => {
+    for (const bad of [
+      { type: 'reply', requestId: '3', ok: true, message: 'x' },
+      { type: 'reply', requestId: 3, ok: 'yes', message: 'x' },
+      { type: 'reply', requestId: 3, ok: true },
+      { type: 'reply', requestId: 3, ok: true, message: 'x', file: 42 },
+      { type: 'reply', requestId: 3, ok: true, message: 'x', file: '' },
+      { type: 'reply', requestId: 3, ok: true, message: 'x', file: 'x'.repeat(9000) },
+    ])
+      assert.equal(readHostMessage(bad), undefined, JSON.stringify(bad).slice(0, 80));
+  });
+
+  it('reads the assets message by its lists, and nothing else', () => {
+    const assets = { type: 'assets', assets: [{ uri: 'file:///a.png', src: 'w:a', path: 'a.png' }], live: [], sweepJobs: [] };
+    assert.equal(readHostMessage(assets), assets);
+    assert.equal(readHostMessage({ ...assets, live: undefined }), undefined);
+    assert.equal(readHostMessage({ ...assets, assets: [{ uri: 1 }] }), undefined);
+    for (const other of [undefined, null, 'reply', [], { type: 'run' }, { type: 'ready' }]) assert.equal(readHostMessage(other), undefined);
+  });
+});
