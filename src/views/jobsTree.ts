@@ -118,10 +118,12 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
 
   private jobItem(job: JobRecord): vscode.TreeItem {
     const now = Date.now();
-    const item = new vscode.TreeItem(jobStateLabel(job, now), vscode.TreeItemCollapsibleState.None);
+    // under its batch row, a cell leads with what sets it apart (a narrow view cuts the end of a row;
+    // the icon says the state too); the prompt is in its tooltip
+    const state = jobStateLabel(job, now);
+    const item = new vscode.TreeItem(job.sweep ? cellDescription(job.sweep) : state, vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
-    // under its batch row, a cell says what sets it apart; the prompt is in its tooltip
-    item.description = job.sweep ? cellDescription(job.sweep) : jobDescription(job);
+    item.description = job.sweep ? state : jobDescription(job);
     const { icon, colour } = STATUS_ICONS[job.status];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = jobContextValue(job);
