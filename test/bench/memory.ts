@@ -126,6 +126,11 @@ async function runOnce(script: string, jobs: number): Promise<MemoryRun> {
         child.kill();
         reject(new Error(`memory bench client: no report after ${RUN_TIMEOUT_MS / 1000} s (${jobs} jobs)`));
       }, RUN_TIMEOUT_MS);
+      // a client that ends without its report (a crash, or nothing left to wait for) fails the run at once
+      child.once('exit', (code, signal) => {
+        clearTimeout(timeout);
+        reject(new Error(`memory bench client ended without a report (${signal ?? `exit code ${code}`}, ${jobs} jobs)`));
+      });
       child.on('message', (message: MemoryClientMessage) => {
         if (message.kind === 'peak') held.released = true;
         else {

@@ -59,6 +59,8 @@ interface Engine {
   readonly store: JobStore;
   readonly journal: BenchJournal;
   readonly manager: JobManager;
+  /** Resolves once every unfinished job's poll has been answered since the call. */
+  unfinishedJobsAnswered(): Promise<void>;
   /** From the next scheduling on, looks a minute away (true) or on the bench's clock (false). */
   pollRarely(rarely: boolean): void;
 }
@@ -84,14 +86,41 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
   );
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   let rarelyNow = false;
+  // the store announces only changes, and a job running as it was is none: answers are counted here
+  const waiting = new Map<string, () => void>();
+  const submodel = PROVIDER_IMPLEMENTATIONS.submodel;
+  const answering = {
+    ...submodel,
+    poll: async (remoteId: string, context: ProviderContext) => {
+      const state = await submodel.poll(remoteId, context);
+      waiting.get(remoteId)?.();
+      return state;
+    },
+  };
+  const unfinishedJobsAnswered = () => {
+    const unfinished = [...store.values()].filter((job) => !isTerminal(job.status) && job.remoteId);
+    const left = new Set(unfinished.map((job) => job.id));
+    if (left.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const changes = store.onDidChange((change) => done(change.kind === 'upsert' ? change.job.id : change.id));
+      function done(id: string): void {
+        if (!left.delete(id) || left.size > 0) return;
+        waiting.clear();
+        changes.dispose();
+        resolve();
+      }
+      // an answer, or a change (an answer on its way when this was called, applied since)
+      for (const job of unfinished) waiting.set(job.remoteId!, () => done(job.id));
+    });
+  };
   const manager = new JobManager(
     store,
-    async () => ({ provider: PROVIDER_IMPLEMENTATIONS.submodel, context: { ...config.context, http } }),
+    async () => ({ provider: answering, context: { ...config.context, http } }),
     sink,
     { info: () => undefined, warn: onError, error: onError },
     { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: { ...documented, rates } } },
   );
-  return { store, journal, manager, pollRarely: (rarely) => void (rarelyNow = rarely) };
+  return { store, journal, manager, unfinishedJobsAnswered, pollRarely: (rarely) => void (rarelyNow = rarely) };
 }
 
 /**
@@ -117,12 +146,6 @@ function whenJobsReach(store: JobStore, statuses: readonly JobStatus[], count: n
   });
 }
 
-/** Resolves once every unfinished job has changed (a poll answered) since the call. */
-function whenUnfinishedJobsChange(store: JobStore): Promise<void> {
-  const unfinished = [...store.values()].filter((job) => !isTerminal(job.status)).length;
-  return whenJobsReach(store, ['queued', 'running', 'downloading', 'succeeded', 'failed', 'expired', 'cancelled'], unfinished);
-}
-
 /**
  * One batch through the engine: submitted at once (each job with a request of its own, as prompts
  * parsed one by one give), every job looked at once; then, as in a batch well into its run, each job
@@ -139,7 +162,7 @@ async function runBatch(engine: Engine, request: GenerationRequest, jobs: number
   for (let i = 0; i < jobs; i++) void engine.manager.submit(structuredClone(request), { kind: 'script' }, output);
   await looked;
   phase('every job looked at');
-  const lookedAgain = whenUnfinishedJobsChange(engine.store);
+  const lookedAgain = engine.unfinishedJobsAnswered();
   engine.pollRarely(true);
   await lookedAgain;
   phase('no poll in flight');
