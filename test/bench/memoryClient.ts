@@ -194,6 +194,7 @@ async function main(): Promise<void> {
   warmUp.store.dispose();
   warmUp.journal.remove();
   await warmUpConnections.close();
+  await sleep(100); // the warm-up journal's file handle closes after its last write, asynchronously
 
   // connections of the engine's own: those the jobs open count while they are in flight
   let errors = 0;
