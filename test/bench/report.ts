@@ -17,6 +17,8 @@ export interface SeedRun {
   readonly absolute: number[];
   /** The blind optimum at this run's own p95 lag, on this run's durations. */
   readonly optimum: BlindOptimum;
+  /** Each job's submit-to-done time in real ms, for the joint optimum (jointReport.ts). */
+  readonly durationsMs: number[];
   readonly cpuMs: number;
   readonly rssGrowthMb: number;
   readonly baseline: MemoryParts;
@@ -78,7 +80,13 @@ export function overOptimum(row: Row): number {
   return mean(row.runs.map((run) => run.statusPerJob / run.optimum.achievable));
 }
 
-export function printTable(title: string, rows: Row[]): void {
+/** A column a target adds after '× optimum' (the joint optimum, for a blind provider). */
+export interface ExtraColumn {
+  readonly header: string;
+  readonly cell: (row: Row) => string;
+}
+
+export function printTable(title: string, rows: Row[], extra?: ExtraColumn): void {
   console.log(`\n${title}`);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const header = [
@@ -93,6 +101,7 @@ export function printTable(title: string, rows: Row[]): void {
     'p95 (s)',
     'blind optimum at its p95',
     '× optimum',
+    ...(extra ? [extra.header] : []),
     'client CPU',
     'peak RSS (median)',
     'RSS growth (median)',
@@ -117,6 +126,7 @@ export function printTable(title: string, rows: Row[]): void {
       (quantile(pooled(row, 'absolute'), 0.95) / 1000).toFixed(2),
       achievable - lower < 0.05 ? achievable.toFixed(1) : `${lower.toFixed(1)}–${achievable.toFixed(1)}`,
       `${overOptimum(row).toFixed(2)}×`,
+      ...(extra ? [extra.cell(row)] : []),
       `${(mean(row.runs.map((run) => run.cpuMs)) / 1000).toFixed(1)} s`,
       `${median(row.runs.map((run) => run.peak.rssMb)).toFixed(0)} MB`,
       `${rssGrowthMb(row).toFixed(0)} MB`,

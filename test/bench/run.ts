@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { blindOptimum } from './blindOptimum';
+import { jointColumn, printJointFeasibility } from './jointReport';
 import { printHeldTable } from './heldReport';
 import { measureBundles } from './bundleCost';
 import { measureMemory } from './memory';
@@ -150,6 +151,7 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     relative,
     absolute: lags.map(({ lagMs }) => lagMs / timeScaleOf(target)).sort((a, b) => a - b),
     optimum: blindOptimum(jobs.map(durationOf), quantile(relative, 0.95)),
+    durationsMs: jobs.map((job) => durationOf(job) / timeScaleOf(target)),
     cpuMs: report.cpuMs,
     rssGrowthMb: report.peak.rssMb - report.baseline.rssMb,
     baseline: report.baseline,
@@ -165,8 +167,9 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
 
 async function main(): Promise<void> {
   const failures: string[] = [];
+  // BENCH_SCHEDULE=0 or 0,1,2: those schedules only
   const schedules = process.env.BENCH_SCHEDULE
-    ? [SCHEDULES[Number(process.env.BENCH_SCHEDULE)]!]
+    ? process.env.BENCH_SCHEDULE.split(',').map((index) => SCHEDULES[Number(index)]!)
     : SCHEDULES.filter((schedule) => ALL_ROWS || !schedule.context);
   const rowsOf = async (target: Target, of: readonly Schedule[]) => {
     const rows: Row[] = [];
@@ -177,12 +180,26 @@ async function main(): Promise<void> {
   for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
     const rows = await rowsOf(target, schedules);
     rowsByTarget.set(target.providerId, rows);
+    const { reportsProgress } = providerInfo(target.providerId);
+    const byLabel = (schedule: Schedule | undefined) => rows.find((row) => row.label === schedule?.label);
+    // a blind provider judged by the blind optimum (not by the list target): the optimum that also keeps
+    // the 2 s loop's absolute p95, beside the relative-only one
+    const judgedByOptimum = !reportsProgress && !target.lagNoWorseThan;
+    const loop = judgedByOptimum ? byLabel(SCHEDULES.find((schedule) => schedule.schedule === 'fixed')) : undefined;
     printTable(
       `${target.name}: ${target.jobs} jobs at once on ${target.workers} workers, work lognormal (median ${MEDIAN_MS / 1000} s, σ ${SIGMA}) + queue + tail, seeds ${SEEDS.join(', ')}, time scale ${timeScaleOf(target)}, Node ${process.version}; lags relative to each job's submit-to-done time`,
       rows,
+      loop && jointColumn(loop),
     );
     const starved = starvedRuns(rows, DEFAULT_POLL_POLICY.minIntervalMs * timeScaleOf(target));
     if (starved) console.log(starved);
+    if (loop) {
+      const plainEngine = SCHEDULES.filter((schedule) => schedule.schedule === 'engine' && !schedule.providerOptions);
+      printJointFeasibility(
+        plainEngine.flatMap((schedule) => byLabel(schedule) ?? []),
+        loop,
+      );
+    }
     if (target.providerId === 'submodel' && ALL_ROWS) printHeldTable(target.limits, rows, SCHEDULES);
     if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
     if (target.note) console.log(target.note);
@@ -198,7 +215,6 @@ async function main(): Promise<void> {
     const find = (schedule: Schedule['schedule'], history = false) =>
       rows[SCHEDULES.findIndex((candidate) => candidate.schedule === schedule && Boolean(candidate.historyJobs) === history)]!;
     const [cold, warm, every2s, falPolling] = [find('engine'), find('engine', true), find('fixed'), find('fal-poll')];
-    const { reportsProgress } = providerInfo(target.providerId);
     const verdicts = [cold, warm].map((engine) => {
       // against the 2 s loop (the provider's own samples): fewer requests, and no more absolute lag
       const fewer = statusPerJob(engine) < statusPerJob(every2s);

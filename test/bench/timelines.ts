@@ -124,12 +124,13 @@ export class BenchTimeline implements ServerTimingModel {
     return this.plans.get(job.id)!.endAt;
   }
 
+  /**
+   * On the clock the server and its client share, which the time scale runs fast: a client adds
+   * SubModel's delayTime to the job's creation to find its start, as it would at scale 1.
+   */
   spans(job: FakeJob): { queuedMs: number; runMs: number } {
     const plan = this.plans.get(job.id)!;
-    return {
-      queuedMs: (plan.startAt - job.createdAt) / this.options.timeScale,
-      runMs: (plan.endAt - plan.startAt) / this.options.timeScale,
-    };
+    return { queuedMs: plan.startAt - job.createdAt, runMs: plan.endAt - plan.startAt };
   }
 
   timeline(job: FakeJob, now: number): JobTimeline {

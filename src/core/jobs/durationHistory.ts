@@ -1,6 +1,7 @@
 // How long recent jobs of the same kind took. A provider that reports neither progress nor an ETA
 // (SubModel, Serika, PhotoGPT) leaves the poller blind; once a few jobs like this one have finished,
-// it need not look before the quickest of them would have. Where the provider says how long a job
+// it need not look before the quickest of them would have, and a job past the typical one's duration
+// is looked at as often as one just at it (pollPolicy's typicalDurationMs). Where the provider says how long a job
 // queued (SubModel's delayTime), the durations are run times, counted from the job's start: a batch
 // larger than the provider's workers queues, and its later jobs then run as long as the first ones.
 import type { GenerationRequest, JobRecord } from '../jobModel';
@@ -30,10 +31,14 @@ export function durationStart(job: Pick<JobRecord, 'request' | 'createdAt' | 'st
   return providerInfo(job.request.providerId).reportsQueueTime && job.startedAt !== undefined ? job.startedAt : job.createdAt;
 }
 
+/** A typical job of the kind: the median of the recent durations. */
+const TYPICAL_QUANTILE = 0.5;
+
 interface KindHistory {
   readonly durations: number[];
   /** Kept on record, not computed on every poll. */
   quietMs: number;
+  typicalMs: number;
 }
 
 export class DurationHistory {
@@ -56,12 +61,13 @@ export class DurationHistory {
     const key = durationKey(job.request);
     let kind = this.kinds.get(key);
     const first = !kind;
-    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0 }));
+    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0 }));
     kind.durations.push(durationMs);
     if (kind.durations.length > MAX_SAMPLES) kind.durations.shift();
     if (kind.durations.length >= MIN_SAMPLES) {
       const sorted = [...kind.durations].sort((a, b) => a - b);
       kind.quietMs = QUIET_SHARE * sorted[Math.floor(QUIET_QUANTILE * sorted.length)]!;
+      kind.typicalMs = sorted[Math.floor(TYPICAL_QUANTILE * sorted.length)]!;
     }
     return first;
   }
@@ -77,5 +83,10 @@ export class DurationHistory {
    */
   quietPeriodMs(request: GenerationRequest): number {
     return this.kinds.get(durationKey(request))?.quietMs ?? 0;
+  }
+
+  /** How long a recent job of this kind typically took from `durationStart` (the median); 0 while too few are known. */
+  typicalDurationMs(request: GenerationRequest): number {
+    return this.kinds.get(durationKey(request))?.typicalMs ?? 0;
   }
 }

@@ -163,6 +163,7 @@ export class JobPoller implements Disposable {
         etaMs: memory.etaMs,
         etaUncertainty: memory.etaUncertainty,
         quietUntilAgeMs: this.quietUntilAge(job, memory),
+        typicalDurationMs: this.durations.typicalDurationMs(job.request),
         spreadFirstLook: !memory.looked && providerInfo(job.request.providerId).reportsProgress,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,

@@ -1,5 +1,6 @@
 // When to ask a provider about a job next. The interval grows with the job's age (a job that has
-// run a minute will not finish in the next 500 ms), shrinks to a provider's ETA when it gives one,
+// run a minute will not finish in the next 500 ms) up to the typical duration of its kind, shrinks
+// to a provider's ETA when it gives one,
 // backs off on errors (never beyond the longest interval: the user's setting bounds every wait but
 // a longer Retry-After), honours Retry-After, and stretches while the window is unfocused.
 
@@ -70,6 +71,12 @@ export interface PollInputs {
   readonly queued?: boolean;
   /** No recent job like this one finished before this age: nothing to look for until then. */
   readonly quietUntilAgeMs?: number;
+  /**
+   * How long a recent job of this kind typically took (the learned median). A running job past it is
+   * no less likely to end in the next moment than one just at it, so the interval stops growing there:
+   * at most `ageFraction` of it, a bound in absolute terms on the lag of the slower half.
+   */
+  readonly typicalDurationMs?: number;
   /** Not looked at yet, at a provider that reports progress: an early first reading is worth it. */
   readonly spreadFirstLook?: boolean;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
@@ -83,6 +90,8 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   const backingOff = inputs.consecutiveErrors > 0;
   let delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs, inputs.ageMs * options.ageFraction));
   if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
+  else if (inputs.typicalDurationMs)
+    delay = Math.min(delay, Math.max(options.minIntervalMs, inputs.typicalDurationMs * options.ageFraction));
   if (inputs.awaitingRate) delay = Math.max(options.minIntervalMs, delay / 3);
   if (etaMs !== undefined) {
     // an estimate beats a guess from the age, in either direction. While it is far off or rough, look

@@ -38,3 +38,14 @@ test('where the provider reports queue time, a duration counts from the start, s
   for (let i = 0; i < 8; i++) history.record(finished(serika, 0, 40_000, 30_000), 40_000);
   assert.equal(history.quietPeriodMs(serika), 36_000);
 });
+
+test('a typical job of the kind: the median of the last 50, none while too few are known', () => {
+  const history = new DurationHistory();
+  for (let i = 0; i < 7; i++) history.record(finished(serika, 0, 10_000 + 1000 * i), 10_000 + 1000 * i);
+  assert.equal(history.typicalDurationMs(serika), 0, 'seven say too little');
+  history.record(finished(serika, 0, 60_000), 60_000);
+  // sorted: 10 … 16 s, 60 s; floor(0.5 × 8) = 4 → 14 s
+  assert.equal(history.typicalDurationMs(serika), 14_000);
+  for (let i = 0; i < 50; i++) history.record(finished(serika, 0, 30_000 + 100 * i), 30_000 + 100 * i);
+  assert.equal(history.typicalDurationMs(serika), 32_500, 'the earlier ones have left the window');
+});

@@ -74,3 +74,29 @@ test('a batch of a kind nobody has timed: scouts are looked at, the rest wait fo
       `a waiting job looked at ${at - firstResultAt} ms after the first result, not after the 2 s cadence`,
     );
 });
+
+test('a job past the typical duration of its kind is looked at every age fraction of that duration, not of its own age', async () => {
+  // ten earlier jobs took 1 s: 10% of 1 s is 100 ms, where 10% of this job's age would reach 500 ms
+  const { server, store, manager } = await start(
+    earlierJobs(
+      subModel.request,
+      outputIn(),
+      Array.from({ length: 10 }, () => 1000),
+    ),
+    2000,
+  );
+  server.durationMs = 5000;
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
+  const createdAt = store.get(id)!.createdAt;
+  const [method, path] = subModel.pollRoute;
+  const late = server.requests
+    .filter((request) => request.method === method && path.test(request.path) && request.at - createdAt > 3000)
+    .map((request) => request.at);
+  const gaps = late
+    .slice(1)
+    .map((at, i) => at - late[i]!)
+    .sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)]!;
+  assert.ok(median < 200, `looks ${median} ms apart past 3 s (${gaps.length} gaps), not 10% of the age (300–500 ms)`);
+});

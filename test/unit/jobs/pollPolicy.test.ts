@@ -168,3 +168,20 @@ test('no look before the quickest recent job of the same kind would have finishe
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
 });
+
+test('past the typical duration of its kind the interval stops growing: at most the age fraction of that duration', () => {
+  // 12% of a 50 s age would be 6 s; the kind's jobs typically take 20 s, so 12% of 20 s
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000 }), 2400);
+  assert.equal(nextPollDelay({ ...base, ageMs: 10_000, typicalDurationMs: 20_000 }), 1200, 'before it: the usual schedule');
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 2000 }),
+    DEFAULT_POLL_POLICY.minIntervalMs,
+    'never below the minimum',
+  );
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000, queued: true }),
+    12_000,
+    'a queued job has yet to run it',
+  );
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000, etaMs: 9000 }), 8100, "the provider's estimate wins");
+});
