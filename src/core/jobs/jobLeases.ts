@@ -47,6 +47,8 @@ export class FileJobLeases implements JobLeases {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   /** When this window's heartbeat was last written (by its clock); undefined before the first. */
   private beatAt: number | undefined;
+  /** The heartbeat write under way, which concurrent claims share. */
+  private beating: Promise<void> | undefined;
   private closed = false;
 
   constructor(
@@ -63,7 +65,16 @@ export class FileJobLeases implements JobLeases {
     if (this.held.size > 0) await this.beat();
   }
 
-  private async beat(): Promise<void> {
+  /**
+   * Writes the heartbeat; one write at a time: claims taken together (a sweep's jobs, a reload's
+   * resumed ones) all wait for the same write, instead of each renaming the same temporary file.
+   */
+  private beat(): Promise<void> {
+    this.beating ??= this.writeBeat().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  private async writeBeat(): Promise<void> {
     const at = this.now();
     await mkdir(join(this.folder, 'windows'), { recursive: true });
     await this.replace(this.heartbeatPath(this.owner), { expiresAt: at + LEASE_MS } satisfies HeartbeatFile);

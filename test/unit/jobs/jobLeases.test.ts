@@ -34,6 +34,18 @@ test('a free lease goes to one window; a live one is not taken; a stale one is',
   for (const leases of [a, b]) leases.dispose();
 });
 
+test('a window claiming many jobs at once (a sweep, a reload) writes its heartbeat once, and every claim stands', async () => {
+  const folder = tempDir();
+  const leases = new FileJobLeases(folder);
+  const ids = Array.from({ length: 64 }, (_, i) => `cell-${i}`);
+  // before, each claim renamed the same temporary heartbeat file: all but one failed with ENOENT
+  const results = await Promise.all(ids.map((id) => leases.acquire(id)));
+  assert.deepEqual(results, ids.map(() => true));
+  assert.equal(readdirSync(join(folder, 'leases')).length, ids.length, 'a claim file per job');
+  assert.deepEqual(readdirSync(join(folder, 'windows')), [`${leases.owner}.json`], 'one heartbeat, no temporary file left');
+  leases.dispose();
+});
+
 test("a held job is worked on without a look at its claim while the window's heartbeat is fresh, and looked at again after", async () => {
   const folder = tempDir();
   let now = 1_000_000;
