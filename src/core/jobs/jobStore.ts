@@ -55,9 +55,9 @@ export class JobStore implements Disposable {
     return this.jobs.values();
   }
 
-  /** Newest first. */
+  /** Newest first; jobs created in the same millisecond (a sweep, files generated together) latest recorded first. */
   all(): JobRecord[] {
-    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.jobs.values()].reverse().sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** Stores the job and resolves once it is persisted. */
