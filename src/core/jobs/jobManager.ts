@@ -128,8 +128,8 @@ export class JobManager implements Disposable {
   }
 
   /**
-   * A sweep's jobs, as one batch: all recorded in one store write, then sent together (the provider
-   * gates pace them). Resolves with their ids, in the cells' order, once they are recorded; `sent`
+   * A sweep's jobs, as one batch: all recorded in one store write, then sent one after another, in
+   * cell order. Resolves with their ids, in the cells' order, once they are recorded; `sent`
    * once each is submitted (or failed).
    */
   async submitBatch(
@@ -141,7 +141,11 @@ export class JobManager implements Disposable {
     // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
     await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
     this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded (${cells[0]?.cell.keys.join(' × ') ?? 'empty'})`);
-    const sent = Promise.all(jobs.map((job) => this.send(job))).then(() => undefined);
+    // one at a time, in cell order: the provider queues them as they arrive, and submits in flight
+    // together arrive in any order (the Sandbox ran cell 18 while cells 4 to 17 waited)
+    const sent = (async () => {
+      for (const job of jobs) await this.send(job);
+    })();
     return { batchId, ids: jobs.map((job) => job.id), sent };
   }
 
