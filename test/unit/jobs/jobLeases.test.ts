@@ -40,7 +40,10 @@ test('a window claiming many jobs at once (a sweep, a reload) writes its heartbe
   const ids = Array.from({ length: 64 }, (_, i) => `cell-${i}`);
   // before, each claim renamed the same temporary heartbeat file: all but one failed with ENOENT
   const results = await Promise.all(ids.map((id) => leases.acquire(id)));
-  assert.deepEqual(results, ids.map(() => true));
+  assert.deepEqual(
+    results,
+    ids.map(() => true),
+  );
   assert.equal(readdirSync(join(folder, 'leases')).length, ids.length, 'a claim file per job');
   assert.deepEqual(readdirSync(join(folder, 'windows')), [`${leases.owner}.json`], 'one heartbeat, no temporary file left');
   leases.dispose();
