@@ -107,6 +107,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
   resolveTreeItem(item: vscode.TreeItem, element: string): vscode.TreeItem {
     const job = this.store.get(element); // group, batch and "Show more" rows are no job: their items are complete
     if (!job) return item;
+    this.model.hover(element); // its running time holds still while the hover is open
     const thumbnail = thumbnailAsset(job);
     // a local image in a hover needs neither HTML nor a trusted string; theme icons ($(error)) are on
     item.tooltip = new vscode.MarkdownString(

@@ -23,6 +23,8 @@ export interface JobsTreeModelOptions {
 }
 
 const ROOT = '';
+/** How long a hovered row's elapsed time stands still: long enough to read its hover. */
+const HOVER_HOLD_MS = 30_000;
 const MORE_PREFIX = 'more:';
 
 /** The "Show more" row at the end of a list (ROOT, a group or a batch key). */
@@ -43,6 +45,7 @@ interface Placement {
   /** The batch row it sits under, if it is a cell of a sweep. */
   readonly batch?: string;
   readonly active: boolean;
+  readonly status: JobRecord['status'];
 }
 
 export class JobsTreeModel implements Disposable {
@@ -69,6 +72,8 @@ export class JobsTreeModel implements Disposable {
   private readonly listSizes = new Map<string, number>();
   private visible = false;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** A row being hovered, and until when its elapsed time stands still (a refreshed row loses its hover). */
+  private hovered: { readonly row: string; readonly until: number } | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -199,7 +204,9 @@ export class JobsTreeModel implements Disposable {
       const placement = this.place(change.job);
       if (!previous) this.rowCameOrWent(placement, true);
       else {
-        if (this.listed.has(change.job.id)) this.batcher.add(change.job.id);
+        // a hovered row keeps its hover through progress; a new state is worth closing it for
+        const holds = this.isHovered(change.job.id) && previous.status === placement.status;
+        if (this.listed.has(change.job.id) && !holds) this.batcher.add(change.job.id);
         // the batch row counts its finished cells (refreshing it re-reads all its rows: only then); the group row its unfinished jobs
         if (placement.batch && previous.active !== placement.active && this.listed.has(placement.batch)) this.batcher.add(placement.batch);
         if (this.grouped && previous.active !== placement.active) this.batcher.add(placement.group);
@@ -227,7 +234,7 @@ export class JobsTreeModel implements Disposable {
 
   private place(job: JobRecord): Placement {
     const previous = this.placements.get(job.id);
-    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status) };
+    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status), status: job.status };
     if (previous) this.unplace(job.id, previous);
     this.placements.set(job.id, placement);
     this.groupSizes.set(placement.group, (this.groupSizes.get(placement.group) ?? 0) + 1);
@@ -264,16 +271,30 @@ export class JobsTreeModel implements Disposable {
    */
   tickingRows(): string[] {
     if (!this.visible) return [];
+
     const rows: string[] = [];
     const visit = (container: string) => {
       for (const row of this.shown.get(container) ?? []) {
         if (isGroupKey(row) || isBatchKey(row)) {
           if (!this.collapsed.has(row)) visit(row);
-        } else if (this.placements.get(row)?.active) rows.push(row);
+        } else if (this.placements.get(row)?.active && !this.isHovered(row)) rows.push(row);
       }
     };
     visit(ROOT);
     return rows;
+  }
+
+  /**
+   * The row's hover is open (VS Code asked for it): for `forMs` its elapsed time stops ticking and its
+   * progress is not sent, since refreshing the row would close the hover a second after it opened. A
+   * new state still refreshes it.
+   */
+  hover(row: string, forMs = HOVER_HOLD_MS): void {
+    this.hovered = { row, until: Date.now() + forMs };
+  }
+
+  private isHovered(row: string): boolean {
+    return this.hovered !== undefined && this.hovered.row === row && this.hovered.until > Date.now();
   }
 
   private tick(): void {

@@ -180,3 +180,19 @@ test('the ticker stops when nothing is unfinished', (t) => {
   t.mock.timers.tick(10_000);
   assert.equal(events.length, 2, 'no more ticks');
 });
+
+test('a hovered row holds still (no tick, no progress) so its hover stays open; a new state still refreshes it', (t) => {
+  const { store, model, events } = setup(t, [job('a', 'running'), job('b', 'running')]);
+  model.children();
+  model.setVisible(true);
+  model.hover('a');
+  assert.deepEqual(model.tickingRows(), ['b'], 'the hovered row does not tick');
+  progress(store, 'a', 0.5);
+  t.mock.timers.tick(1000);
+  assert.deepEqual(events.at(-1), ['b'], 'neither its tick nor its progress refresh it: VS Code would close its hover');
+  void store.update('a', () => ({ status: 'downloading' }));
+  t.mock.timers.tick(100);
+  assert.deepEqual(events.at(-1), ['a'], 'a new state does');
+  model.hover('a', 0); // the hover is long closed
+  assert.deepEqual(model.tickingRows(), ['b', 'a']);
+});
