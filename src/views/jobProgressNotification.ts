@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isTerminal, type JobRecord, type JobStatus } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
-import { jobLabel } from './jobPresentation';
+import { fractionDone, progressMessage } from './progressMessage';
 
 const UPDATE_MS = 250;
 
@@ -78,9 +78,11 @@ export class JobProgressNotification extends DisposableOwner {
             update: () => {
               const jobs = this.active();
               if (jobs.length === 0) return close();
+              // finished jobs count as done, so neither the total nor the bar shrinks as they finish;
               // the bar only moves forward: a job joining later does not pull it back
-              const percent = (100 * jobs.reduce((sum, job) => sum + fractionDone(job), 0)) / jobs.length;
-              progress.report({ message: progressMessage(jobs), increment: Math.max(0, percent - reported) });
+              const total = this.shownJobs();
+              const percent = (100 * (total - jobs.length + jobs.reduce((sum, job) => sum + fractionDone(job), 0))) / total;
+              progress.report({ message: progressMessage(jobs, total), increment: Math.max(0, percent - reported) });
               reported = Math.max(reported, percent);
             },
           };
@@ -89,36 +91,14 @@ export class JobProgressNotification extends DisposableOwner {
     return (this.session = session);
   }
 
+  /** Jobs this notification has shown that still exist, finished or not. */
+  private shownJobs(): number {
+    let count = 0;
+    for (const id of this.shown) if (this.store.get(id)) count++;
+    return count;
+  }
+
   private active(): JobRecord[] {
     return [...this.shown].map((id) => this.store.get(id)).filter((job): job is JobRecord => !!job && !isTerminal(job.status));
-  }
-}
-
-function fractionDone(job: JobRecord): number {
-  if (job.status === 'downloading') return 1;
-  return job.status === 'running' ? (job.progress ?? 0) : 0;
-}
-
-/** `"lighthouse": running 40%`, or for several `3 jobs: 2 running, 1 queued`. */
-export function progressMessage(jobs: readonly JobRecord[]): string {
-  if (jobs.length === 1) return `"${jobLabel(jobs[0]!)}": ${stateText(jobs[0]!)}`;
-  const counts = new Map<string, number>();
-  for (const job of jobs) counts.set(job.status, (counts.get(job.status) ?? 0) + 1);
-  return `${jobs.length} jobs: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
-}
-
-function stateText(job: JobRecord): string {
-  switch (job.status) {
-    case 'submitting':
-      return 'submitting…';
-    case 'queued':
-      return job.queuePosition ? `queued, #${job.queuePosition} in line` : 'queued';
-    case 'running':
-      // no percentage until one is reported: a "0%" that never moves reads as stuck
-      return job.progress ? `running ${Math.round(job.progress * 100)}%` : 'running';
-    case 'downloading':
-      return 'saving the result…';
-    default:
-      return job.status;
   }
 }

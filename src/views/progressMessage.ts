@@ -1,0 +1,37 @@
+// What the progress notification says (jobProgressNotification.ts), without VS Code: how far a job
+// is, and one line for the jobs it shows.
+import type { JobRecord } from '../core/jobModel';
+import { jobLabel } from './jobPresentation';
+
+/** How much of the job is done, for the bar: 1 once its result is being saved. */
+export function fractionDone(job: JobRecord): number {
+  if (job.status === 'downloading') return 1;
+  return job.status === 'running' ? (job.progress ?? 0) : 0;
+}
+
+/**
+ * `"lighthouse": running 40%`; for several, how many of all it showed are done, then the rest by
+ * state: `2 of 6 done: 3 running, 1 queued` (`total`: the jobs shown, finished ones included).
+ */
+export function progressMessage(jobs: readonly JobRecord[], total = jobs.length): string {
+  if (total === 1 && jobs.length === 1) return `"${jobLabel(jobs[0]!)}": ${stateText(jobs[0]!)}`;
+  const counts = new Map<string, number>();
+  for (const job of jobs) counts.set(job.status, (counts.get(job.status) ?? 0) + 1);
+  return `${total - jobs.length} of ${total} done: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`;
+}
+
+function stateText(job: JobRecord): string {
+  switch (job.status) {
+    case 'submitting':
+      return 'submitting…';
+    case 'queued':
+      return job.queuePosition ? `queued, #${job.queuePosition} in line` : 'queued';
+    case 'running':
+      // no percentage until one is reported: a "0%" that never moves reads as stuck
+      return job.progress ? `running ${Math.round(job.progress * 100)}%` : 'running';
+    case 'downloading':
+      return 'saving the result…';
+    default:
+      return job.status;
+  }
+}

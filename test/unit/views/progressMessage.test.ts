@@ -1,0 +1,18 @@
+// The progress notification's line: one job by its prompt and state; several by how many are done of
+// all it showed, so the total does not shrink as jobs finish ("64 jobs" becoming "60 jobs", then "55").
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { progressMessage } from '../../../src/views/progressMessage';
+import { sampleJob } from '../../fixtures/sampleJobs';
+
+test('one job: its prompt and state', () => {
+  const job = { ...sampleJob('a', 'running'), progress: 0.4 };
+  assert.match(progressMessage([job]), /^".+": running 40%$/);
+});
+
+test('several: done of all shown, then the unfinished ones by state', () => {
+  const unfinished = [sampleJob('a', 'running'), sampleJob('b', 'running'), sampleJob('c', 'queued')];
+  assert.equal(progressMessage(unfinished, 6), '3 of 6 done: 2 running, 1 queued');
+  assert.equal(progressMessage(unfinished), '0 of 3 done: 2 running, 1 queued');
+  assert.equal(progressMessage([sampleJob('c', 'queued')], 6), '5 of 6 done: 1 queued', 'the last one still counts the others');
+});
