@@ -8,10 +8,12 @@ import { batchJobs } from '../core/jobs/jobBatches';
 import { summarizeBatch } from './batchPresentation';
 import { jobLabel } from './jobPresentation';
 import { JobProgressNotification } from './jobProgressNotification';
+import { ReadyGroups } from './readyGroups';
 
 /**
  * Tells the user how the jobs they started go and when a job ends (a sweep's batch once, when its last
- * job ends, not once per job); a status bar count of jobs in flight.
+ * job ends, not once per job; jobs that finish together share one "ready" toast); a status bar count
+ * of jobs in flight.
  */
 export class JobNotifications extends DisposableOwner {
   private readonly lastStatus = new Map<string, JobStatus>();
@@ -19,6 +21,8 @@ export class JobNotifications extends DisposableOwner {
   private active = 0;
   private shownActive: number | undefined;
   private readonly statusBar = this.register(vscode.window.createStatusBarItem('imageJobs.active', vscode.StatusBarAlignment.Left, 50));
+  /** Finished jobs waiting for the others in flight, to share one "ready" toast. */
+  private readonly ready = new ReadyGroups((ids) => this.tellReady(ids));
 
   constructor(
     private readonly store: JobStore,
@@ -26,6 +30,7 @@ export class JobNotifications extends DisposableOwner {
   ) {
     super();
     this.register(new JobProgressNotification(store));
+    this.register(this.ready);
     this.statusBar.name = 'Image Jobs';
     this.statusBar.command = 'imageJobs.jobs.focus';
     for (const job of store.values()) this.setStatus(job.id, job.status);
@@ -33,6 +38,7 @@ export class JobNotifications extends DisposableOwner {
       store.onDidChange((change) => {
         if (change.kind === 'remove') this.setStatus(change.id, undefined);
         else this.onJob(change.job.id);
+        this.ready.inFlightChanged(this.active);
         this.updateStatusBar();
       }),
     );
@@ -59,13 +65,7 @@ export class JobNotifications extends DisposableOwner {
     if (job.status === 'succeeded') {
       // a chat agent's images are in its answer, which inserts them; an Insert here would insert twice
       if (job.source.kind === 'agent') return;
-      void vscode.window
-        .showInformationMessage(readyMessage(job.assets.map((asset) => asset.path)), 'Open', 'Insert', 'Gallery')
-        .then((choice) => {
-          if (choice === 'Open') void vscode.commands.executeCommand('imageJobs.job.openResult', id);
-          if (choice === 'Insert') void vscode.commands.executeCommand('imageJobs.insertAsset', { jobId: id });
-          if (choice === 'Gallery') void vscode.commands.executeCommand('imageJobs.openGallery');
-        });
+      this.ready.add(id, this.active);
     } else if (job.status === 'failed' || job.status === 'expired') {
       const actions = failureActions(job);
       void vscode.window
@@ -76,6 +76,28 @@ export class JobNotifications extends DisposableOwner {
           else if (action) void vscode.commands.executeCommand(action.command, action.arg);
         });
     }
+  }
+
+  /** One job: its image(s), with Open and Insert; several that finished together: how many, with the gallery. */
+  private tellReady(ids: readonly string[]): void {
+    const jobs = ids.map((id) => this.store.get(id)).filter((job): job is JobRecord => job?.status === 'succeeded');
+    const gallery = () => void vscode.commands.executeCommand('imageJobs.openGallery');
+    if (jobs.length > 1) {
+      const images = jobs.reduce((sum, job) => sum + job.assets.length, 0);
+      void vscode.window
+        .showInformationMessage(`${jobs.length} image jobs done: ${images} images ready`, 'Gallery')
+        .then((choice) => choice && gallery());
+      return;
+    }
+    const [job] = jobs;
+    if (!job) return;
+    void vscode.window
+      .showInformationMessage(readyMessage(job.assets.map((asset) => asset.path)), 'Open', 'Insert', 'Gallery')
+      .then((choice) => {
+        if (choice === 'Open') void vscode.commands.executeCommand('imageJobs.job.openResult', job.id);
+        if (choice === 'Insert') void vscode.commands.executeCommand('imageJobs.insertAsset', { jobId: job.id });
+        if (choice === 'Gallery') gallery();
+      });
   }
 
   /** Once every job of the batch has ended: how many images it made, and what failed (with Retry). */
