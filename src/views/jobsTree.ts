@@ -140,7 +140,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     const state = jobs.length > EXPANDED_BATCH_MAX ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
     const item = new vscode.TreeItem(batchStateLabel(jobs, Date.now()), state);
     item.id = key;
-    item.description = batchDescription(jobs[0]!.sweep!);
+    item.description = batchDescription(jobs[0]!.sweep!, Math.min(...jobs.map((job) => job.createdAt)));
     const { icon, colour } = batchIcon(summary);
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = batchContextValue(summary);

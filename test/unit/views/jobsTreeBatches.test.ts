@@ -131,6 +131,11 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   const summary = summarizeBatch(running);
   assert.equal(batchStateLabel(running, now), '2/4 done · 1 failed');
   assert.equal(batchDescription(running[0]!.sweep!), 'sweep 2 × 2: seed × place');
+  assert.match(
+    batchDescription(running[0]!.sweep!, Date.UTC(2026, 10, 30, 9, 59)),
+    /^sweep 2 × 2: seed × place · \d\d:\d\d/,
+    'with when it started',
+  );
   assert.equal(cellDescription(running[1]!.sweep!), 'seed 1 · place a harbour');
   assert.deepEqual(batchIcon(summary), { icon: 'sync~spin' });
   assert.equal(batchContextValue(summary), 'jobBatch batchCancelable batchRetryable');
