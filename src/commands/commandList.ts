@@ -54,6 +54,7 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
       },
     }),
     command({ id: 'imageJobs.clearFinishedJobs', run: () => t.jobCommands.clearFinished() }),
+    command({ id: 'imageJobs.cancelAllJobs', parse: parseConfirmed, run: (arg) => t.jobCommands.cancelAll(arg?.confirmed === true) }),
     command({ id: 'imageJobs.showLog', run: () => t.log.show() }),
     command({ id: 'imageJobs.job.cancel', parse: parseJobId, run: (id) => t.jobCommands.cancel(id) }),
     command({ id: 'imageJobs.job.retry', parse: parseJobId, run: (id) => t.jobCommands.retry(id) }),

@@ -138,7 +138,33 @@ export class JobCommands extends DisposableOwner {
   }
 
   async clearFinished(): Promise<void> {
-    for (const job of this.store.all()) if (job.finishedAt !== undefined) await this.jobs.remove(job.id);
+    // together: their removals share the journal's writes
+    await Promise.all(this.store.all().flatMap((job) => (job.finishedAt !== undefined ? [this.jobs.remove(job.id)] : [])));
+  }
+
+  /**
+   * The Jobs view's "Cancel All Unfinished Jobs": after a modal confirmation naming how many (scripts
+   * pass `{ confirmed: true }`). Resolves with how many were cancelled.
+   */
+  async cancelAll(confirmed: boolean): Promise<number> {
+    const unfinished = this.store.all().filter(isCancelable);
+    if (unfinished.length === 0) {
+      void vscode.window.showInformationMessage('No image job is unfinished.');
+      return 0;
+    }
+    const count = `${unfinished.length} unfinished image job${unfinished.length === 1 ? '' : 's'}`;
+    if (!confirmed) {
+      const choice = await vscode.window.showWarningMessage(
+        `Cancel ${count}?`,
+        { modal: true, detail: 'Each provider that can is asked to stop its job; jobs stay in the list, and Retry starts one again.' },
+        'Cancel Jobs',
+      );
+      if (choice !== 'Cancel Jobs') return 0;
+    }
+    const results = await Promise.allSettled(unfinished.map((job) => this.jobs.cancel(job.id)));
+    const failed = results.filter((result) => result.status === 'rejected').length;
+    if (failed > 0) throw new Error(`${failed} of ${count} could not be cancelled; the log says why`);
+    return unfinished.length;
   }
 
   /**

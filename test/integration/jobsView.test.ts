@@ -183,4 +183,23 @@ describe('Jobs view and job actions', () => {
       await vscode.commands.executeCommand('imageJobs.job.cancel', running);
     });
   });
+  it('Cancel All Unfinished Jobs cancels every unfinished job (a script confirms with { confirmed: true }) and no finished one', async () => {
+    const api = await activateExtension();
+    const finished = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'cancel all: finished before' });
+    await waitForJob(api, finished, ['succeeded']);
+    await withSandboxDuration(60_000, async () => {
+      const ids = await Promise.all(
+        [1, 2, 3].map((n) => vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: `cancel all: long job ${n}` })),
+      );
+      const cancelled = await vscode.commands.executeCommand<number>('imageJobs.cancelAllJobs', { confirmed: true });
+      assert.ok(cancelled >= 3, `cancelled ${cancelled}`);
+      for (const id of ids) assert.equal((await waitForJob(api, id, ['cancelled'])).status, 'cancelled');
+      assert.equal(api.getJob(finished)?.status, 'succeeded', 'a finished job is left alone');
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('imageJobs.cancelAllJobs', 'yes')),
+        /nothing or \{ confirmed \}/,
+        'an argument it cannot read is refused, not taken as a yes',
+      );
+    });
+  });
 });
