@@ -9,6 +9,7 @@ import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
+import { templateForRerunCell } from '../core/results/assetNaming';
 
 export type { InsertAssetArgs } from './commandArgs';
 
@@ -107,7 +108,11 @@ export class JobCommands extends DisposableOwner {
       );
       return undefined;
     }
-    return this.jobs.submit(request, job.source, job.output);
+    // a sweep's cell, made again outside its batch: its file is still named by its values
+    const output = job.sweep
+      ? { ...job.output, nameTemplate: templateForRerunCell(job.output.nameTemplate, job.sweep, request.params.seed) }
+      : job.output;
+    return this.jobs.submit(request, job.source, output);
   }
 
   async openResult(jobId: string): Promise<void> {

@@ -69,6 +69,15 @@ function sweepName(sweep: NameValues['sweep']): string {
   return sweep ? sweep.keys.map((key, axis) => `${key.replace(/[{}]/g, '')}-${String(sweep.values[axis])}`).join('_') : '';
 }
 
+/**
+ * A name template for a job made again from a sweep's cell, outside its batch: `{{sweep}}` is filled
+ * with the cell's values now (the new job has no cell), with its own seed where the sweep set one.
+ */
+export function templateForRerunCell(template: string, cell: Pick<SweepCell, 'keys' | 'values'>, seed: number | undefined): string {
+  const values = cell.keys.map((key, axis) => (key === 'seed' && seed !== undefined ? seed : cell.values[axis]));
+  return template.replace(/\{\{\s*sweep\s*\}\}/g, sweepName({ keys: cell.keys, values }));
+}
+
 export function fillNameTemplate(template: string, values: NameValues): string {
   const iso = values.date.toISOString();
   const replacements: Record<string, string> = {

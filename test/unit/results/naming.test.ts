@@ -5,6 +5,7 @@ import {
   isWindowsDeviceName,
   sanitizeFileName,
   slugFromPrompt,
+  templateForRerunCell,
   uniqueFileName,
 } from '../../../src/core/results/assetNaming';
 import { formatAssetReference, referenceLanguageForPath, relativeReferencePath } from '../../../src/core/results/assetReference';
@@ -141,4 +142,19 @@ test('a text plan uses the default provider and a slug name', () => {
   assert.equal(plan.request.prompt, 'Neon city at night');
   assert.equal(plan.output.baseName, 'neon-city-at-night');
   assert.throws(() => planFromText('   ', defaults), /empty/);
+});
+
+test("a sweep's cell made again outside its batch keeps its values in its name, with its new seed", () => {
+  const cell = { keys: ['seed', 'place'], values: [11, 'a harbour'] };
+  assert.equal(templateForRerunCell('s3-{{sweep}}', cell, 11), 's3-seed-11_place-a harbour');
+  assert.equal(templateForRerunCell('s3-{{ sweep }}-{{index}}', cell, 98765), 's3-seed-98765_place-a harbour-{{index}}');
+  assert.equal(templateForRerunCell('{{name}}', cell, 5), '{{name}}', 'a template without {{sweep}} is left as it is');
+  const filled = fillNameTemplate(templateForRerunCell('s3-{{sweep}}', cell, 11), {
+    name: 'x',
+    index: 0,
+    model: 'm',
+    jobId: 'abcdefgh',
+    date: new Date(0),
+  });
+  assert.equal(filled, 's3-seed-11_place-a-harbour', 'then named as the cell was');
 });
