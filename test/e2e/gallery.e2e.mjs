@@ -188,6 +188,23 @@ try {
     reopened.open && reopened.focused === 'Upscale' && !tabbed.open,
     `↓ on "…" opens the menu on its first item; Tab closes it (${reopened.focused}, ${tabbed.open})`,
   );
+  // near the bottom of the view (here a spacer pushes the card down) there is no room below or beside:
+  // the page scrolls to make room below, rather than the menu rising over the card's text
+  await boatCard.evaluate((card) => {
+    const spacer = document.createElement('div');
+    spacer.id = 'e2e-spacer';
+    spacer.style.height = `${Math.max(0, window.innerHeight - card.querySelector('button.more').getBoundingClientRect().bottom - 24)}px`;
+    card.parentElement.before(spacer);
+  });
+  await boatCard.locator('button.more').click();
+  const nearBottom = await menuState();
+  check(
+    nearBottom.open && nearBottom.covered.length === 0 && nearBottom.inView && nearBottom.notAbove,
+    `near the bottom of the view, the page scrolls so the menu opens below the buttons, over none of the card's text (${JSON.stringify(nearBottom)})`,
+  );
+  await page.screenshot({ path: join(shots, '03c-menu-near-bottom.png') });
+  await page.keyboard.press('Escape');
+  await boatCard.evaluate(() => document.getElementById('e2e-spacer')?.remove());
   // Open Sidecar: the image's JSON in an editor
   await boatCard.locator('button.more').click();
   await boatCard.locator('.menu [role="menuitem"]', { hasText: 'Open Sidecar' }).click();

@@ -1,7 +1,7 @@
 // The "…" button of a card: the actions that do not earn a button of their own, in a small menu.
 // It opens below the button (the card's last row) or beside it, so it does not cover the card's
-// image, prompt and parameters; above it only where the gallery's visible area leaves no other room
-// (placeMenu). Keyboard: Enter,
+// image, prompt and parameters; near the bottom of the view the page scrolls to make room below,
+// and it opens above only where even that is impossible (placeMenu). Keyboard: Enter,
 // Space or ↓ opens it on its first item, ↑ on its last; ↑/↓ (wrapping), Home and End move; Enter runs
 // an item; Esc closes it and gives the focus back to the button; Tab, a click elsewhere, a scroll
 // or a resize close it.
@@ -27,13 +27,32 @@ document.addEventListener('mousedown', (event) => {
 });
 // the menu is placed in the viewport: anything that moves the button closes it, as VS Code's menus do
 window.addEventListener('resize', closeMenu);
+/** The page scrolled itself to make room for a menu: that scroll does not close it. */
+let scrollingForMenu = false;
 document.addEventListener(
   'scroll',
   (event) => {
+    if (scrollingForMenu) return void (scrollingForMenu = false);
     if (openMenu && !openMenu.root.contains(event.target as Node)) closeMenu();
   },
   true,
 );
+
+/**
+ * Scrolls the page so a menu of `height` fits below the button, where it covers none of the card's
+ * text, adding room under the page's end if the button is on its last row (taken back on close).
+ * Returns whether it scrolled.
+ */
+function makeRoomBelow(trigger: HTMLElement, height: number, gap = 4): boolean {
+  const lacking = trigger.getBoundingClientRect().bottom + gap + height - bounds(trigger).bottom;
+  if (lacking <= 0 || trigger.closest('.overlay')) return false;
+  const page = document.scrollingElement ?? document.documentElement;
+  const room = page.scrollHeight - page.scrollTop - page.clientHeight;
+  if (room < lacking) document.body.style.paddingBottom = `${lacking - room + 8}px`;
+  scrollingForMenu = true;
+  page.scrollTop += lacking;
+  return true;
+}
 
 /** The gallery's visible area: the viewport less its scrollbar and, when it is sticky over the page, the header. */
 function bounds(trigger: HTMLElement): Box {
@@ -79,6 +98,7 @@ export function moreMenu(items: readonly MenuItem[], label: string): HTMLElement
   function close(focusTrigger: boolean): void {
     if (menu.hidden) return;
     menu.hidden = true;
+    document.body.style.paddingBottom = '';
     trigger.setAttribute('aria-expanded', 'false');
     if (openMenu?.root === root) openMenu = undefined;
     if (focusTrigger && trigger.isConnected) trigger.focus();
@@ -94,6 +114,9 @@ export function moreMenu(items: readonly MenuItem[], label: string): HTMLElement
     menu.style.maxHeight = '';
     menu.style.top = '0px';
     menu.style.left = '0px';
+    const below = placeMenu(trigger.getBoundingClientRect(), { width: menu.offsetWidth, height: menu.offsetHeight }, bounds(trigger));
+    // above, it would cover the card's text: scroll it below instead, when the page can
+    if (below.side === 'above' || below.maxHeight !== undefined) makeRoomBelow(trigger, menu.offsetHeight);
     const place = placeMenu(trigger.getBoundingClientRect(), { width: menu.offsetWidth, height: menu.offsetHeight }, bounds(trigger));
     menu.style.top = `${place.top}px`;
     menu.style.left = `${place.left}px`;
