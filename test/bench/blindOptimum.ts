@@ -22,7 +22,7 @@ export function jobsToCover(n: number, share = 0.95): number {
 }
 
 /** Count of sorted values ≤ x (strict: < x). */
-function countAtMost(sorted: Float64Array, x: number, strict = false): number {
+export function countAtMost(sorted: Float64Array, x: number, strict = false): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -9,7 +9,7 @@
 // the longest job). The p95 lets only n − jobsToCover jobs go uncovered in each sense, a handful, so
 // the dynamic program over the last poll counts them exactly instead of pricing them with
 // multipliers: f[poll][uncovered relative][uncovered absolute] = fewest requests. Exact, no bracket.
-import { jobsToCover } from './blindOptimum';
+import { countAtMost, jobsToCover } from './blindOptimum';
 
 export interface LagLimits {
   /** Relative limit ℓ (0.15: within 15% of the job's duration). */
@@ -44,18 +44,6 @@ export function evaluateSchedule(
     if (polls[seeing]! <= d + limits.absolute) absoluteCovered++;
   }
   return { requestsPerJob: requests / durations.length, relativeCovered, absoluteCovered };
-}
-
-/** Count of sorted values ≤ x (strict: < x). */
-function countAtMost(sorted: Float64Array, x: number, strict = false): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (strict ? sorted[mid]! < x : sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function jointOptimum(durations: readonly number[], limits: LagLimits): JointOptimum {

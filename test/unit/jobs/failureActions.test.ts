@@ -4,20 +4,10 @@ import { failureActions } from '../../../src/core/jobs/failureActions';
 import { submitFailure, submitOutcome } from '../../../src/core/jobs/submissionFailures';
 import { ProviderError } from '../../../src/core/errors';
 import type { JobError, JobRecord } from '../../../src/core/jobModel';
+import { jobRecord } from '../helpers';
 
 function failedWith(error: JobError, status: JobRecord['status'] = 'failed'): JobRecord {
-  return {
-    id: 'job-1',
-    idempotencyKey: 'k',
-    request: { providerId: 'serika', model: 'flux', prompt: 'p', params: {} },
-    source: { kind: 'input' },
-    output: { root: 'file:///w', folder: 'out', nameTemplate: '{{name}}', baseName: 'p' },
-    createdAt: 0,
-    updatedAt: 0,
-    status,
-    assets: [],
-    error,
-  };
+  return jobRecord({ request: { providerId: 'serika', model: 'flux', prompt: 'p', params: {} }, source: { kind: 'input' }, status, error });
 }
 
 function labels(error: unknown, idempotent = false): string[] {
