@@ -82,7 +82,7 @@ export class JobPoller implements Disposable {
         const current = this.store.get(job.id);
         if (!current || isTerminal(current.status)) return;
         // what a poll's answer goes through, failures included
-        await this.applyPolled(current, state).catch((error: unknown) => this.handlePollError(job.id, error, this.memoryOf(job.id)));
+        await this.applyPolled(current, state).catch((error: unknown) => this.handlePollError(job.id, error, this.memories.of(job.id)));
       },
       pollPlain: (id: string, delayMs: number) => this.scheduler.schedule(id, delayMs),
     };
@@ -120,7 +120,7 @@ export class JobPoller implements Disposable {
 
   /** Keeps what a queued or running state says about the finish, for the timing of the next look. */
   noteProgress(id: string, state: ProgressState): void {
-    const memory = this.memoryOf(id);
+    const memory = this.memories.of(id);
     memory.etaMs = state.etaMs;
     memory.etaUncertainty = undefined;
     if (state.status === 'queued') memory.queuedAt = Date.now();
@@ -138,7 +138,7 @@ export class JobPoller implements Disposable {
    * as after that many failed looks.
    */
   backOffAfterDownloadFailures(id: string, attempts: number): void {
-    const memory = this.memoryOf(id);
+    const memory = this.memories.of(id);
     memory.consecutiveErrors = attempts;
     // fresh URLs come from the job's own request, on its own back-off, not from every list round
     if (memory.batch) memory.batch = 'alone';
@@ -154,7 +154,7 @@ export class JobPoller implements Disposable {
 
   /** How long the job would wait before its next look, polled by itself. */
   private delayFor(job: JobRecord): number {
-    const memory = this.memoryOf(job.id);
+    const memory = this.memories.of(job.id);
     const policy = this.policy();
     const now = Date.now();
     const delay = nextPollDelay(
@@ -207,10 +207,6 @@ export class JobPoller implements Disposable {
     this.held.dispose();
   }
 
-  private memoryOf(id: string): PollMemory {
-    return this.memories.of(id);
-  }
-
   private async pollOnce(id: string): Promise<void> {
     // a job is never asked about before its provider id is on disk: a crash now would otherwise lose it
     await this.store.stored(id).catch(() => undefined);
@@ -221,7 +217,7 @@ export class JobPoller implements Disposable {
     if (await this.failedTooOld(job)) return;
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
-      if (provider.pollMany && this.memoryOf(id).batch !== 'alone') {
+      if (provider.pollMany && this.memories.of(id).batch !== 'alone') {
         await this.rounds.run(job, provider, context);
         return;
       }
@@ -229,7 +225,7 @@ export class JobPoller implements Disposable {
       if (!this.held.start(job, provider, context))
         await this.applyPolled(job, await this.calls.call(job.request.providerId, 'poll', () => provider.poll(job.remoteId!, context)));
     } catch (error) {
-      await this.handlePollError(id, error, this.memoryOf(id));
+      await this.handlePollError(id, error, this.memories.of(id));
     }
   }
 
@@ -246,7 +242,7 @@ export class JobPoller implements Disposable {
   }
 
   private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
-    answered(this.memoryOf(job.id));
+    answered(this.memories.of(job.id));
     if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
     await this.outcomes.applyState(job.id, state);
   }
