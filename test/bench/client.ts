@@ -7,7 +7,7 @@ import { JobManager } from '../../src/core/jobs/jobManager';
 import { BenchJournal } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
-import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
+import { DEFAULT_POLL_POLICY, type PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
@@ -121,11 +121,9 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   const store = new JobStore(journal);
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
-  const policy = {
-    ...DEFAULT_POLL_POLICY,
-    minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale,
-    maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale,
-  };
+  // BENCH_POLICY='{"ageFraction":0.1}': the engine with other settings, to try one (on the real clock)
+  const tuned: PollPolicyOptions = { ...DEFAULT_POLL_POLICY, ...(process.env.BENCH_POLICY && JSON.parse(process.env.BENCH_POLICY)) };
+  const policy = { ...tuned, minIntervalMs: tuned.minIntervalMs * scale, maxIntervalMs: tuned.maxIntervalMs * scale };
   let errors = 0;
   const manager = new JobManager(
     store,

@@ -114,6 +114,7 @@ export const fastPolls = (): PollPolicyOptions => ({
   minIntervalMs: 20,
   maxIntervalMs: 80,
   ageFraction: 0.1,
+  pastTypicalFraction: 0.1,
   jitter: 0,
   unfocusedMultiplier: 3,
   queuedMultiplier: 1,

@@ -9,6 +9,11 @@ export interface PollPolicyOptions {
   readonly maxIntervalMs: number;
   /** Interval as a share of the job's age: bounds detection lag to about this fraction of the duration. */
   readonly ageFraction: number;
+  /**
+   * Past the typical duration of its kind, the interval's ceiling as a share of that duration. Lower
+   * than `ageFraction`: the slower half is where a share of the duration is the most seconds of lag.
+   */
+  readonly pastTypicalFraction: number;
   /** ± share of randomness, so many jobs submitted together do not poll in lockstep. */
   readonly jitter: number;
   readonly unfocusedMultiplier: number;
@@ -19,7 +24,8 @@ export interface PollPolicyOptions {
 export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   minIntervalMs: 500,
   maxIntervalMs: 15_000,
-  ageFraction: 0.12,
+  ageFraction: 0.09,
+  pastTypicalFraction: 0.07,
   jitter: 0.1,
   unfocusedMultiplier: 3,
   queuedMultiplier: 2,
@@ -74,7 +80,7 @@ export interface PollInputs {
   /**
    * How long a recent job of this kind typically took (the learned median). A running job past it is
    * no less likely to end in the next moment than one just at it, so the interval stops growing there:
-   * at most `ageFraction` of it, a bound in absolute terms on the lag of the slower half.
+   * at most `pastTypicalFraction` of it, a bound in absolute terms on the lag of the slower half.
    */
   readonly typicalDurationMs?: number;
   /** Not looked at yet, at a provider that reports progress: an early first reading is worth it. */
@@ -91,7 +97,7 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   let delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs, inputs.ageMs * options.ageFraction));
   if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
   else if (inputs.typicalDurationMs)
-    delay = Math.min(delay, Math.max(options.minIntervalMs, inputs.typicalDurationMs * options.ageFraction));
+    delay = Math.min(delay, Math.max(options.minIntervalMs, inputs.typicalDurationMs * options.pastTypicalFraction));
   if (inputs.awaitingRate) delay = Math.max(options.minIntervalMs, delay / 3);
   if (etaMs !== undefined) {
     // an estimate beats a guess from the age, in either direction. While it is far off or rough, look

@@ -8,6 +8,7 @@ import { collectingLogger, fastPolls, fileSink, memoryPersistence, waitFor } fro
 import { earlierJobs } from '../../fixtures/earlierJobs';
 import { contextFor, outputIn, PROVIDER_CASES } from '../providers/providerCases';
 import type { JobRecord } from '../../../src/core/jobModel';
+import { SCOUTS_PER_KIND } from '../../../src/core/jobs/scouts';
 
 const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
 const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
@@ -54,7 +55,9 @@ test("SubModel: a running job's start is its submission plus the queue time it r
 test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
   const { server, store, manager } = await start([], 2000);
   server.durationMs = 600;
-  const ids = await Promise.all(Array.from({ length: 25 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())));
+  const ids = await Promise.all(
+    Array.from({ length: SCOUTS_PER_KIND + 5 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
+  );
   await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
   const [method, path] = subModel.pollRoute;
   const looks = server.requests.filter((request) => request.method === method && path.test(request.path));
@@ -65,7 +68,7 @@ test('a batch of a kind nobody has timed: scouts are looked at, the rest wait fo
     if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
   }
   const lookedEarly = [...firstLookOf.values()].filter((at) => at < firstResultAt - 50).length;
-  assert.equal(lookedEarly, 20, 'twenty scouts looked at before the first result; five jobs waited');
+  assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
   const waited = [...firstLookOf.values()].filter((at) => at >= firstResultAt - 50);
   assert.equal(waited.length, 5);
   for (const at of waited)

@@ -1,9 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay } from '../../../src/core/jobs/pollPolicy';
+import {
+  DEFAULT_POLL_POLICY,
+  estimateFromProgress,
+  nextPollDelay as policyDelay,
+  type PollInputs,
+  type PollPolicyOptions,
+} from '../../../src/core/jobs/pollPolicy';
 import { PollScheduler } from '../../../src/core/jobs/pollScheduler';
 
 const base = { consecutiveErrors: 0, focused: true, random: 0.5 };
+/** The default policy with round fractions, so the figures below read as arithmetic whatever the tuning. */
+const TEST_POLICY: PollPolicyOptions = { ...DEFAULT_POLL_POLICY, ageFraction: 0.12, pastTypicalFraction: 0.1 };
+const nextPollDelay = (inputs: PollInputs, options = TEST_POLICY) => policyDelay(inputs, options);
+
+test('the default policy looks at the slower half no less often, in shares of its duration, than the quicker', () => {
+  assert.ok(DEFAULT_POLL_POLICY.pastTypicalFraction <= DEFAULT_POLL_POLICY.ageFraction);
+});
 
 test('the interval starts at the minimum and grows with the job age up to the maximum', () => {
   assert.equal(nextPollDelay({ ...base, ageMs: 0 }), DEFAULT_POLL_POLICY.minIntervalMs);
@@ -45,7 +58,7 @@ test('errors back off exponentially, Retry-After is a floor, unfocused windows p
 });
 
 test('error backoff never outgrows the longest interval (the user setting), whatever the jitter; a longer Retry-After still wins', () => {
-  const policy = { ...DEFAULT_POLL_POLICY, maxIntervalMs: 15_000 };
+  const policy = { ...TEST_POLICY, maxIntervalMs: 15_000 };
   for (const random of [0, 0.5, 1]) {
     for (let errors = 1; errors <= 20; errors++) {
       assert.ok(
@@ -169,9 +182,9 @@ test('no look before the quickest recent job of the same kind would have finishe
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, consecutiveErrors: 1 }), 2000, 'errors keep their backoff');
 });
 
-test('past the typical duration of its kind the interval stops growing: at most the age fraction of that duration', () => {
-  // 12% of a 50 s age would be 6 s; the kind's jobs typically take 20 s, so 12% of 20 s
-  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000 }), 2400);
+test('past the typical duration of its kind the interval stops growing: at most a share of that duration', () => {
+  // 12% of a 50 s age would be 6 s; the kind's jobs typically take 20 s, so 10% of 20 s
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000 }), 2000);
   assert.equal(nextPollDelay({ ...base, ageMs: 10_000, typicalDurationMs: 20_000 }), 1200, 'before it: the usual schedule');
   assert.equal(
     nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 2000 }),
