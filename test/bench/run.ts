@@ -173,13 +173,16 @@ async function main(): Promise<void> {
     : SCHEDULES.filter((schedule) => ALL_ROWS || !schedule.context);
   const rowsOf = async (target: Target, of: readonly Schedule[]) => {
     const rows: Row[] = [];
-    for (const schedule of schedulesFor(target, of)) rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
+    for (const schedule of schedulesFor(target, of, ALL_ROWS)) rows.push({ label: schedule.label, runs: await runSeeds(target, schedule) });
     return rows;
   };
   const rowsByTarget = new Map<string, Row[]>();
-  for (const target of TARGETS.filter((candidate) => !process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET)) {
+  const targets = TARGETS.filter(
+    (candidate) => (ALL_ROWS || !candidate.contextOnly) && (!process.env.BENCH_TARGET || candidate.providerId === process.env.BENCH_TARGET),
+  );
+  for (const target of targets) {
     const rows = await rowsOf(target, schedules);
-    rowsByTarget.set(target.providerId, rows);
+    if (!target.contextOnly) rowsByTarget.set(target.providerId, rows);
     const { reportsProgress } = providerInfo(target.providerId);
     const byLabel = (schedule: Schedule | undefined) => rows.find((row) => row.label === schedule?.label);
     // a blind provider judged by the blind optimum (not by the list target): the optimum that also keeps
@@ -203,12 +206,18 @@ async function main(): Promise<void> {
     if (target.providerId === 'submodel' && ALL_ROWS) printHeldTable(target.limits, rows, SCHEDULES);
     if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
     if (target.note) console.log(target.note);
-    if (process.env.BENCH_SCHEDULE) continue; // debugging one schedule: its row only, no verdict
+    // debugging one schedule: its row only, no verdict; a context target has none
+    if (process.env.BENCH_SCHEDULE || target.contextOnly) continue;
     printMemory(rows);
     if (target.lagNoWorseThan) {
       const reference = TARGETS.find((candidate) => candidate.providerId === target.lagNoWorseThan)!;
       // its engine rows, run now if that target was not
-      const referenceRows = rowsByTarget.get(reference.providerId) ?? (await rowsOf(reference, SCHEDULES.slice(0, 2)));
+      const referenceRows =
+        rowsByTarget.get(reference.providerId) ??
+        (await rowsOf(
+          reference,
+          SCHEDULES.filter((schedule) => schedule.schedule === 'engine' && !schedule.context),
+        ));
       if (!meetsListTarget(rows, referenceRows, reference.name)) failures.push(target.name);
       continue;
     }
