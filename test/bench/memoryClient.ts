@@ -2,7 +2,8 @@
 // extension's JobManager, its store saved through a model of VS Code's workspace state, real HTTP to a
 // loopback SubModel server whose jobs run until the bench lets them finish. What stays alive after
 // forced full GCs is read at the baseline, with every job in flight, once they are done, after idling,
-// and once the finished jobs are removed; allocation, GC pauses and event-loop delay over the run.
+// and once the finished jobs are removed, then once more after a second batch like the first (what it
+// adds is a leak); allocation, GC pauses and event-loop delay over the first batch.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
@@ -43,8 +44,13 @@ export interface MemoryClientReport extends RunFigures {
   readonly completed: LiveMemory;
   /** A while later, the connections closed. */
   readonly idle: LiveMemory;
-  /** The finished jobs removed from the store, as the Jobs view's Remove does: what stays is a leak. */
+  /** The finished jobs removed from the store, as the Jobs view's Remove does. */
   readonly removed: LiveMemory;
+  /**
+   * The same again: a second batch of as many jobs through the same engine, done, idle and removed.
+   * What it adds over `removed` is a leak; what the first batch left and the second reused is not.
+   */
+  readonly removedAgain: LiveMemory;
   readonly errors: number;
   /** Real ms from the baseline until the last job ended. */
   readonly runMs: number;
@@ -63,6 +69,8 @@ interface Engine {
   unfinishedJobsAnswered(): Promise<void>;
   /** From the next scheduling on, looks a minute away (true) or on the bench's clock (false). */
   pollRarely(rarely: boolean): void;
+  /** From the next call on, requests go through `connections` (a batch's own, closed once it is idle). */
+  connectThrough(connections: Agent): void;
 }
 
 /** Long enough that no poll comes due during a reading. */
@@ -70,7 +78,8 @@ const RARELY_MS = 60_000;
 
 /** The extension's engine as the bench's client builds it, on the bench's clock, over `connections`. */
 function startEngine(config: MemoryClientConfig, connections: Agent, onError: () => void): Engine {
-  const http = new HttpClient({ timeoutMs: 30_000, dispatcher: connections });
+  const connectedThrough = (dispatcher: Agent) => new HttpClient({ timeoutMs: 30_000, dispatcher });
+  let http = connectedThrough(connections);
   const journal = BenchJournal.create();
   const store = new JobStore(journal);
   const scale = config.timeScale;
@@ -120,7 +129,14 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
     { info: () => undefined, warn: onError, error: onError },
     { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: { ...documented, rates } } },
   );
-  return { store, journal, manager, unfinishedJobsAnswered, pollRarely: (rarely) => void (rarelyNow = rarely) };
+  return {
+    store,
+    journal,
+    manager,
+    unfinishedJobsAnswered,
+    pollRarely: (rarely) => void (rarelyNow = rarely),
+    connectThrough: (next) => void (http = connectedThrough(next)),
+  };
 }
 
 /**
@@ -179,6 +195,9 @@ async function removeAll(engine: Engine): Promise<void> {
   await Promise.all([...engine.store.values()].map((job) => engine.manager.remove(job.id)));
 }
 
+/** The server lets the jobs submitted so far finish. */
+const release = () => process.send!({ kind: 'peak' } satisfies MemoryClientMessage);
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_MEMORY_CONFIG!) as MemoryClientConfig;
   const probe = new MemoryProbe(config.snapshotDir && join(config.snapshotDir, String(config.jobs)));
@@ -206,7 +225,7 @@ async function main(): Promise<void> {
   let peak: LiveMemory | undefined;
   await runBatch(engine, config.request, config.jobs, config.settleMs, () => {
     peak = probe.read('peak');
-    process.send!({ kind: 'peak' } satisfies MemoryClientMessage); // the server lets the jobs finish
+    release();
   });
   const runMs = performance.now() - started;
   const figures = probe.stop();
@@ -217,12 +236,23 @@ async function main(): Promise<void> {
   const idle = probe.read('idle');
   await removeAll(engine);
   const removed = probe.read('removed');
+
+  // the same batch again, through the same engine: room the first one made and this one reuses (a
+  // map's or an array's capacity, the last calls a rate window remembers, V8's code and its
+  // dependencies) is in both readings; only what each batch adds for good is between them
+  const connectionsAgain = connectionsOnBenchClock(config.timeScale);
+  engine.connectThrough(connectionsAgain);
+  await runBatch(engine, config.request, config.jobs, config.settleMs, release);
+  await sleep(config.idleMs);
+  await connectionsAgain.close();
+  await removeAll(engine);
+  const removedAgain = probe.read('removed-again');
   engine.manager.dispose();
   engine.store.dispose();
   engine.journal.remove();
   probe.dispose();
 
-  const report: MemoryClientReport = { ...figures, baseline, peak: peak!, completed, idle, removed, errors, runMs };
+  const report: MemoryClientReport = { ...figures, baseline, peak: peak!, completed, idle, removed, removedAgain, errors, runMs };
   process.send!({ kind: 'report', report } satisfies MemoryClientMessage, () => process.exit(0));
 }
 
