@@ -8,6 +8,7 @@ import { BenchJournal } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { DEFAULT_POLL_POLICY, type PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
+import { policyOnBenchClock } from './benchPolicy';
 import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
@@ -123,7 +124,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   const scale = config.timeScale;
   // BENCH_POLICY='{"ageFraction":0.1}': the engine with other settings, to try one (on the real clock)
   const tuned: PollPolicyOptions = { ...DEFAULT_POLL_POLICY, ...(process.env.BENCH_POLICY && JSON.parse(process.env.BENCH_POLICY)) };
-  const policy = { ...tuned, minIntervalMs: tuned.minIntervalMs * scale, maxIntervalMs: tuned.maxIntervalMs * scale };
+  const policy = policyOnBenchClock(tuned, scale);
   let errors = 0;
   const manager = new JobManager(
     store,

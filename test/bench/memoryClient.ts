@@ -18,6 +18,7 @@ import { isTerminal, type GenerationRequest, type JobStatus, type OutputTarget }
 import type { ProviderContext } from '../../src/core/providers/types';
 import type { LiveMemory } from './memoryFigures';
 import { MemoryProbe, type RunFigures } from './memoryProbe';
+import { policyOnBenchClock } from './benchPolicy';
 
 export interface MemoryClientConfig {
   readonly jobs: number;
@@ -83,11 +84,7 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
   const journal = BenchJournal.create();
   const store = new JobStore(journal);
   const scale = config.timeScale;
-  const policy = {
-    ...DEFAULT_POLL_POLICY,
-    minIntervalMs: DEFAULT_POLL_POLICY.minIntervalMs * scale,
-    maxIntervalMs: DEFAULT_POLL_POLICY.maxIntervalMs * scale,
-  };
+  const policy = policyOnBenchClock(DEFAULT_POLL_POLICY, scale);
   const rarely = { ...policy, minIntervalMs: RARELY_MS, maxIntervalMs: RARELY_MS };
   const documented = PROVIDER_LIMITS.submodel;
   const rates = Object.fromEntries(

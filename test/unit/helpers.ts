@@ -115,6 +115,7 @@ export const fastPolls = (): PollPolicyOptions => ({
   maxIntervalMs: 80,
   ageFraction: 0.1,
   pastTypicalFraction: 0.1,
+  scoutMinIntervalMs: 20,
   jitter: 0,
   unfocusedMultiplier: 3,
   queuedMultiplier: 1,

@@ -157,6 +157,7 @@ export class JobPoller implements Disposable {
     const memory = this.memories.of(job.id);
     const policy = this.policy();
     const now = Date.now();
+    const role = this.scoutRole(job);
     const delay = nextPollDelay(
       {
         ageMs: now - job.createdAt,
@@ -170,12 +171,13 @@ export class JobPoller implements Disposable {
         focused: this.focused,
         queued: job.status === 'queued',
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
+        scout: role === 'scout',
         random: this.options.random(),
       },
       policy,
     );
     // a job of a new kind beyond the scouts waits for their first result (kindLearned), at most the longest interval
-    return this.waitsForScouts(job) ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
+    return role === 'waiting' ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
   }
 
   /**
@@ -192,10 +194,13 @@ export class JobPoller implements Disposable {
     return start - job.createdAt + quietMs;
   }
 
-  /** A job of a new kind, at a provider blind to progress, beyond the scouts: it waits for their first result. */
-  private waitsForScouts(job: JobRecord): boolean {
-    if (providerInfo(job.request.providerId).reportsProgress || !this.durations.isNew(job.request)) return false;
-    return this.scouts.roleOf(durationKey(job.request), job.id) === 'waiting';
+  /**
+   * A job of a new kind, at a provider blind to progress: a scout (looked at until the kind's first
+   * result) or one beyond the scouts, which waits for it. Undefined once the kind is timed.
+   */
+  private scoutRole(job: JobRecord): 'scout' | 'waiting' | undefined {
+    if (providerInfo(job.request.providerId).reportsProgress || !this.durations.isNew(job.request)) return undefined;
+    return this.scouts.roleOf(durationKey(job.request), job.id);
   }
 
   private policy(): PollPolicyOptions {

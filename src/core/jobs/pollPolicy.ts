@@ -14,6 +14,13 @@ export interface PollPolicyOptions {
    * than `ageFraction`: the slower half is where a share of the duration is the most seconds of lag.
    */
   readonly pastTypicalFraction: number;
+  /**
+   * The shortest interval for a scout of a kind nobody has timed (scouts.ts). Its looks only find when
+   * the kind's first job ends, and a remote image job seldom ends within seconds: at the minimum
+   * interval a scout took ten looks in its first five seconds, a batch's scouts more than all the
+   * looks that the rest of the batch saves by waiting for them.
+   */
+  readonly scoutMinIntervalMs: number;
   /** ± share of randomness, so many jobs submitted together do not poll in lockstep. */
   readonly jitter: number;
   readonly unfocusedMultiplier: number;
@@ -26,6 +33,7 @@ export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   maxIntervalMs: 15_000,
   ageFraction: 0.09,
   pastTypicalFraction: 0.07,
+  scoutMinIntervalMs: 1500,
   jitter: 0.1,
   unfocusedMultiplier: 3,
   queuedMultiplier: 2,
@@ -87,6 +95,8 @@ export interface PollInputs {
   readonly spreadFirstLook?: boolean;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
   readonly awaitingRate?: boolean;
+  /** A scout of a kind nobody has timed yet (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
+  readonly scout?: boolean;
   /** 0..1; injected for tests. */
   readonly random: number;
 }
@@ -95,6 +105,7 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   const etaMs = inputs.etaMs !== undefined && inputs.etaMs >= 0 ? inputs.etaMs : undefined;
   const backingOff = inputs.consecutiveErrors > 0;
   let delay = Math.min(options.maxIntervalMs, Math.max(options.minIntervalMs, inputs.ageMs * options.ageFraction));
+  if (inputs.scout) delay = Math.max(delay, options.scoutMinIntervalMs);
   if (inputs.queued) delay = Math.min(options.maxIntervalMs, delay * options.queuedMultiplier);
   else if (inputs.typicalDurationMs)
     delay = Math.min(delay, Math.max(options.minIntervalMs, inputs.typicalDurationMs * options.pastTypicalFraction));

@@ -198,3 +198,14 @@ test('past the typical duration of its kind the interval stops growing: at most 
   );
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, typicalDurationMs: 20_000, etaMs: 9000 }), 8100, "the provider's estimate wins");
 });
+
+test("a scout of a kind nobody has timed is looked at no more often than the scouts' own minimum", () => {
+  assert.equal(nextPollDelay({ ...base, ageMs: 0 }), TEST_POLICY.minIntervalMs, 'any other job: from the minimum');
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, scout: true }), TEST_POLICY.scoutMinIntervalMs);
+  assert.equal(nextPollDelay({ ...base, ageMs: 50_000, scout: true }), 6000, 'once its age asks for less, the age decides');
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 0, scout: true, queued: true }),
+    2 * TEST_POLICY.scoutMinIntervalMs,
+    'queued: less often still',
+  );
+});
