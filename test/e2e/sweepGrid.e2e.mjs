@@ -63,7 +63,7 @@ const small = {
   axes: [
     { key: 'steps', values: [10, 20, 30] },
     { key: 'sampler', values: ['Euler a', 'DPM++ 2M'] },
-    { key: 'thing', values: ['boat', 'lighthouse'] },
+    { key: 'thing', values: ['boat', 'lighthouse on a cliff at dusk'] },
   ],
   size: 96,
   missing: ['1,1,0'],
@@ -179,7 +179,7 @@ try {
   await gallery.locator('select[aria-label="Show a sweep as a grid"]').selectOption('small-3x2x2');
   await gallery.locator('.sweep-grid .row-head', { hasText: '30' }).waitFor({ timeout: 10_000 });
   const pageOptions = await gallery.locator('select[aria-label="thing"] option').allInnerTexts();
-  check(pageOptions.join() === 'boat,lighthouse', `the third key is a page (${pageOptions.join(', ')})`);
+  check(pageOptions.join() === 'boat,lighthouse on a cliff at dusk', `the third key is a page (${pageOptions.join(', ')})`);
   check((await gallery.locator('.sweep-grid .cell-empty').count()) === 1, 'page boat shows its one missing cell');
   await gallery.locator('select[aria-label="Rows"]').selectOption({ label: 'thing' });
   await gallery.locator('.sweep-grid .row-head', { hasText: 'lighthouse' }).waitFor({ timeout: 5000 });
@@ -189,10 +189,34 @@ try {
     page: await gallery.locator('select[aria-label="steps"] option').allInnerTexts(),
   };
   check(
-    swapped.rows.join() === 'boat,lighthouse' && swapped.columns.join() === 'Euler a,DPM++ 2M' && swapped.page.join() === '10,20,30',
+    swapped.rows.join() === 'boat,lighthouse on a cliff at dusk' &&
+      swapped.columns.join() === 'Euler a,DPM++ 2M' &&
+      swapped.page.join() === '10,20,30',
     `rows thing, columns sampler, steps as the page (${JSON.stringify(swapped)})`,
   );
   await page.screenshot({ path: join(shots, '02-grid-3x2x2-light.png') });
+
+  // 4b. captions say nothing the heads and the page say; a long value in a 128 px column head wraps, never cut
+  await gallery.locator('select[aria-label="Columns"]').selectOption({ label: 'thing' });
+  await gallery.locator('.sweep-grid .column-head', { hasText: 'lighthouse' }).waitFor({ timeout: 5000 });
+  const captions = await gallery.evaluate(() => ({
+    captions: [...document.querySelectorAll('.sweep-grid .cell figcaption')].map((node) => node.textContent),
+    heads: [...document.querySelectorAll('.sweep-grid .column-head, .sweep-grid .row-head')].map((node) => ({
+      text: node.textContent,
+      cut: node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1,
+    })),
+    alts: [...document.querySelectorAll('.sweep-grid .cell img')].map((img) => img.alt),
+  }));
+  check(
+    captions.captions.length === 0 &&
+      captions.heads.some((head) => head.text === 'lighthouse on a cliff at dusk') &&
+      captions.heads.every((head) => !head.cut) &&
+      captions.alts.includes('steps 10 · sampler DPM++ 2M · thing lighthouse on a cliff at dusk'),
+    `no cell caption repeats a head or the page; every head is whole; the alt text keeps every value (${JSON.stringify(captions)})`,
+  );
+  await page.screenshot({ path: join(shots, '02a-grid-3-keys-long-value-light.png') });
+  await gallery.locator('select[aria-label="Rows"]').selectOption({ label: 'thing' });
+  await gallery.locator('.sweep-grid .row-head', { hasText: 'lighthouse' }).waitFor({ timeout: 5000 });
 
   // 5. Save contact sheet: one PNG and its sidecar beside the images
   await gallery.locator('button', { hasText: 'Save contact sheet' }).click();

@@ -1,8 +1,16 @@
 // A sweep's batch as a grid: two swept keys as rows and columns, one value picked for each other key
-// (the page), every cell labelled with its values. A cell without an image says why: the job failed
+// (the page); the heads and the page say a cell's values, its alt text and tooltip say them all. A cell without an image says why: the job failed
 // (with its message), is still on its way, or there is simply no image for it on disk.
 import type { GalleryAsset } from '../../src/shared/webviewProtocol';
-import { cellLabel, layoutGrid, type GridCell, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
+import {
+  cellCaption,
+  cellLabel,
+  layoutGrid,
+  type GridCell,
+  type GridChoice,
+  type GridLayout,
+  type SweepBatch,
+} from '../../src/core/results/sweepGrid';
 import { button, element } from './dom';
 
 export interface SweepGridHandlers {
@@ -29,8 +37,16 @@ function keySelect(label: string, keys: readonly string[], value: number | undef
   return element('label', { className: 'grid-control' }, [`${label} `, select]);
 }
 
-function cellView(batch: SweepBatch<GalleryAsset>, cell: GridCell<GalleryAsset>, open: (asset: GalleryAsset) => void): HTMLElement {
+function cellView(
+  batch: SweepBatch<GalleryAsset>,
+  layout: GridLayout<GalleryAsset>,
+  cell: GridCell<GalleryAsset>,
+  open: (asset: GalleryAsset) => void,
+): HTMLElement {
+  // the whole label for a screen reader and the tooltip; on screen, only what the heads and page do not say
   const label = cellLabel(batch, cell.position);
+  const text = cellCaption(batch, layout, cell.position);
+  const caption = text ? [element('figcaption', { textContent: text })] : [];
   const [first] = cell.images;
   if (first) {
     const image = element('img', {
@@ -50,7 +66,7 @@ function cellView(batch: SweepBatch<GalleryAsset>, cell: GridCell<GalleryAsset>,
       }
     });
     const more = cell.images.length > 1 ? [element('span', { className: 'cell-more', textContent: `+${cell.images.length - 1}` })] : [];
-    return element('figure', { className: 'cell' }, [image, ...more, element('figcaption', { textContent: label })]);
+    return element('figure', { className: 'cell' }, [image, ...more, ...caption]);
   }
   const failed = cell.job && JOB_STATES[cell.job.status];
   const state = failed ?? (cell.job ? `${cell.job.status}…` : 'no image');
@@ -59,7 +75,7 @@ function cellView(batch: SweepBatch<GalleryAsset>, cell: GridCell<GalleryAsset>,
     textContent: state,
   });
   placeholder.title = cell.job?.message ? `${label}\n${state}: ${cell.job.message}` : `${label}\n${state}`;
-  return element('figure', { className: 'cell' }, [placeholder, element('figcaption', { textContent: label })]);
+  return element('figure', { className: 'cell' }, [placeholder, ...caption]);
 }
 
 /** The images of a page of the grid, row by row: what the lightbox steps through. */
@@ -122,7 +138,7 @@ export function sweepGrid(batch: SweepBatch<GalleryAsset>, choice: GridChoice, o
   layout.cells.forEach((row, r) => {
     const text = layout.rows!.labels[r]!;
     nodes.push(element('div', { className: 'row-head', textContent: text, title: `${layout.rows!.key} ${text}` }));
-    for (const cell of row) nodes.push(cellView(batch, cell, open));
+    for (const cell of row) nodes.push(cellView(batch, layout, cell, open));
   });
   table.append(...nodes);
   return element('section', { className: 'sweep' }, [

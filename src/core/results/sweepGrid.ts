@@ -174,6 +174,18 @@ export function layoutGrid<T extends SweepImage>(batch: SweepBatch<T>, choice: G
   };
 }
 
+/**
+ * What a cell's caption adds to its row head, its column head and the page: the values of the keys
+ * none of them names, `''` when they name every key (as a layout of two or more keys always does). The
+ * cell's whole label (cellLabel) stays its image's alt text and tooltip.
+ */
+export function cellCaption(batch: SweepBatch<SweepImage>, layout: GridLayout<SweepImage>, position: readonly number[]): string {
+  const said = new Set([layout.rows?.axis, layout.columns?.axis, ...layout.pageAxes.map((axis) => axis.axis)]);
+  return batch.keys
+    .flatMap((key, axis) => (said.has(axis) ? [] : [`${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`]))
+    .join(' · ');
+}
+
 /** `steps 20 · cfgScale 7`: a cell's values, as its label and its lightbox step order use them. */
 export function cellLabel(batch: SweepBatch<SweepImage>, position: readonly number[]): string {
   return batch.keys.map((key, axis) => `${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`).join(' · ');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
-import { cellLabel, layoutGrid, normalizeChoice, sharedPrompt, sweepBatches } from '../../../src/core/results/sweepGrid';
+import { cellCaption, cellLabel, layoutGrid, normalizeChoice, sharedPrompt, sweepBatches } from '../../../src/core/results/sweepGrid';
 import { sweepJobStates } from '../../../src/core/results/sweepJobs';
 import { sweepJobRecords, writeSweepFiles, type SweepSpec } from '../../fixtures/sweepFiles';
 import { tempDir } from '../helpers';
@@ -124,6 +124,23 @@ describe('laying a batch out', () => {
     assert.equal(present.images[0]!.steps, 10);
     assert.equal(present.images[0]!.cfgScale, 5);
     assert.equal(cellLabel(batch!, present.position), 'steps 10 · cfgScale 5 · thing lighthouse');
+  });
+
+  it('a cell caption repeats nothing its row head, column head or page already says', () => {
+    // three keys: rows, columns and a page name every value of a cell, so its caption is empty and
+    // the whole label lives in the image's alt text and tooltip, never cut short in 128 px
+    for (const choice of [{}, { rows: 2, columns: 0, page: [0, 0, 0] }, { rows: 1, columns: 2, page: [2, 0, 0] }]) {
+      const layout = layoutGrid(batch!, choice);
+      for (const cell of layout.cells.flat()) assert.equal(cellCaption(batch!, layout, cell.position), '', JSON.stringify(choice));
+    }
+    // a layout that left a key unnamed (none does today) would caption that key alone
+    const layout = layoutGrid(batch!, { rows: 2, columns: 0, page: [0, 0, 0] });
+    const partial = { ...layout, pageAxes: [] };
+    assert.equal(cellCaption(batch!, partial, layout.cells[1]![0]!.position), 'cfgScale 5');
+    const one = onDisk({ batchId: 'one-key', prompt: 'p', axes: [{ key: 'seed', values: [1, 2] }], size: 8 });
+    const [solo] = sweepBatches(one.entries);
+    const soloLayout = layoutGrid(solo!);
+    assert.equal(cellCaption(solo!, soloLayout, [1]), '', 'one key: the row head says it');
   });
 
   it('corrects a choice that does not fit the batch: same key twice, out-of-range page, unknown axis', () => {
