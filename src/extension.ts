@@ -78,7 +78,9 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const assetFiles = push(new AssetFileCommands(galleryFiles, log));
   const upscales = new UpscaleCommands(assetFiles, jobs, providerAccess, log);
   const contactSheets = new ContactSheets(galleryFiles, store, log);
-  const gallery = push(new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, upscales, contactSheets, log));
+  const gallery = push(
+    new GalleryPanel(context.extensionUri, store, galleryFiles, assetFiles, upscales, contactSheets, log, context.workspaceState),
+  );
   const generate = new GenerateCommands(jobs, promptLanguage, context.globalStorageUri, log, store, providerAccess);
   const keys = new ApiKeyCommands(apiKeys);
   const providerCommands = new ProviderCommands(access, jobs, context.globalStorageUri, store);

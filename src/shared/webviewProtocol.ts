@@ -54,6 +54,11 @@ export type HostToGalleryMessage =
       readonly sweepJobs: readonly GallerySweepJob[];
     }
   | {
+      /** What the gallery showed when it was last open (kept by the host): sent after `ready`, before the assets. */
+      readonly type: 'restore';
+      readonly state: GalleryKeptState;
+    }
+  | {
       readonly type: 'reply';
       readonly requestId: number;
       readonly ok: boolean;
@@ -92,7 +97,28 @@ const saveContactSheet = z.strictObject({
   ...withRequestId,
 });
 
+const SORT_VALUES = ['newest', 'oldest', 'prompt', 'model'] as const;
+
+/**
+ * What outlives the panel: the sort and the grid (batch, rows, columns, page). The webview's own
+ * state (setState) covers a hidden panel and a reload; closing the panel drops it, so the page also
+ * sends this to the host, which keeps it in the workspace state for the next panel. Never the filter.
+ */
+export const galleryKeptStateSchema = z.strictObject({
+  sort: z.optional(z.enum(SORT_VALUES)),
+  grid: z.optional(
+    z.strictObject({
+      batchId: z.string().check(z.minLength(1), z.maxLength(200)),
+      rows: z.optional(axis),
+      columns: z.optional(axis),
+      page: z.optional(z.array(z.int().check(z.nonnegative(), z.lte(100_000))).check(z.maxLength(64))),
+    }),
+  ),
+});
+export type GalleryKeptState = Readonly<z.infer<typeof galleryKeptStateSchema>>;
+
 export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('uiState'), state: galleryKeptStateSchema }),
   z.strictObject({ type: z.literal('ready') }),
   z.extend(insert, withRequestId),
   z.extend(open, withRequestId),
@@ -109,14 +135,15 @@ export type GalleryRequest = Readonly<z.infer<typeof galleryRequestSchema>>;
 export type GalleryToHostMessage = Readonly<z.infer<typeof galleryToHostMessageSchema>>;
 export type SaveContactSheetRequest = Readonly<z.infer<typeof saveContactSheet>>;
 
-export type GallerySort = 'newest' | 'oldest' | 'prompt' | 'model';
+export type GallerySort = (typeof SORT_VALUES)[number];
 
-/** What the webview persists with setState (UI state only, never data). */
-export interface GalleryUiState {
+/**
+ * What the webview persists with setState (UI state only, never data): the filter, and what the host
+ * keeps across a closed panel: the sort and the sweep batch shown as a grid, and how (rows, columns,
+ * page); no grid: every image as cards.
+ */
+export interface GalleryUiState extends GalleryKeptState {
   readonly filter: string;
-  readonly sort?: GallerySort;
-  /** The sweep batch shown as a grid, and how (rows, columns, page); none: every image as cards. */
-  readonly grid?: { readonly batchId: string; readonly rows?: number; readonly columns?: number; readonly page?: readonly number[] };
 }
 
 export const GALLERY_VIEW_TYPE = 'imageJobs.gallery';

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../core/jobs/jobStore';
 import {
   GALLERY_VIEW_TYPE,
+  galleryKeptStateSchema,
   type GalleryAsset,
+  type GalleryKeptState,
   type GalleryRequest,
   type GalleryToHostMessage,
   type HostToGalleryMessage,
@@ -18,6 +20,8 @@ import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
 
 const UPDATE_DEBOUNCE_MS = 100;
+/** Workspace state key: the gallery's sort and grid, for a panel opened after the last one was closed. */
+const KEPT_STATE_KEY = 'imageJobs.gallery.keptState';
 
 function nonce(): string {
   return randomBytes(18).toString('base64url');
@@ -70,6 +74,8 @@ export class GalleryPanel extends DisposableOwner {
     private readonly derivations: GalleryDerivations,
     private readonly contactSheets: GalleryContactSheets,
     private readonly log: Log,
+    /** The workspace's state: where the gallery's sort and grid outlive a closed panel. */
+    private readonly memento: vscode.Memento,
   ) {
     super();
     this.register(
@@ -195,10 +201,25 @@ export class GalleryPanel extends DisposableOwner {
     else this.log.warn(`[gallery] ignored a malformed message from the webview: ${read.problem}`);
   }
 
+  /** What the last panel kept; anything of another shape (another version wrote it) is nothing. */
+  private keptState(): GalleryKeptState | undefined {
+    const read = galleryKeptStateSchema.safeParse(this.memento.get(KEPT_STATE_KEY));
+    return read.success ? read.data : undefined;
+  }
+
   private async onMessage(message: GalleryToHostMessage): Promise<void> {
     if (message.type === 'ready') {
       this.ready = true;
+      // the page takes it only when it has no state of its own (a new panel, not a hidden or restored one)
+      const kept = this.keptState();
+      if (kept) this.post({ type: 'restore', state: kept });
       this.postAssets();
+      return;
+    }
+    if (message.type === 'uiState') {
+      await Promise.resolve(this.memento.update(KEPT_STATE_KEY, message.state)).catch((error: unknown) =>
+        this.log.warn(`[gallery] could not keep the gallery's grid for next time: ${describeError(error)}`),
+      );
       return;
     }
     try {

@@ -1,9 +1,9 @@
 // Browser check of a sweep's grid in the gallery: a 10 × 10 batch and a 3 × 2 × 2 one written into
 // the workspace as the result saver writes them (test/fixtures/sweepFiles.ts), the packaged extension
 // in code-server. Checks the labels, the missing cells, rows/columns/page, the lightbox and Save
-// contact sheet; measures the 100-cell render (time to paint, long tasks, layout shift) and takes
+// contact sheet, and that the chosen grid outlives a closed panel and a reload; measures the 100-cell render (time to paint, long tasks, layout shift) and takes
 // screenshots in a light and a dark theme under .test-output/e2e-grid/.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -79,7 +79,7 @@ try {
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
   await runCommand(page, 'Image Jobs: Open Gallery');
-  const gallery = await webviewFrame(page, 'select[aria-label="Show a sweep as a grid"] option[value="big-10x10"]');
+  let gallery = await webviewFrame(page, 'select[aria-label="Show a sweep as a grid"] option[value="big-10x10"]');
   const options = await gallery.locator('select[aria-label="Show a sweep as a grid"] option').allInnerTexts();
   check(
     options.length === 3 &&
@@ -281,6 +281,40 @@ try {
   await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
   await page.setViewportSize({ width: 1400, height: 900 });
 
+  // 5c. the chosen grid outlives the panel: closed and opened again, then a window reload
+  const gridNow = () =>
+    gallery.evaluate(() => {
+      const chosen = (label) => document.querySelector(`select[aria-label="${label}"]`)?.selectedOptions[0]?.textContent;
+      return {
+        batch: document.querySelector('select[aria-label="Show a sweep as a grid"]').value,
+        rows: chosen('Rows'),
+        columns: chosen('Columns'),
+        sampler: chosen('sampler'),
+        empty: document.querySelectorAll('.sweep-grid .cell-empty').length,
+      };
+    });
+  await gallery.locator('select[aria-label="sampler"]').selectOption({ label: 'DPM++ 2M' });
+  await gallery.locator('.sweep-grid .cell-empty').waitFor({ timeout: 5000 });
+  const chosen = await gridNow();
+  const same = (other) => JSON.stringify(other) === JSON.stringify(chosen);
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  await runCommand(page, 'Image Jobs: Open Gallery');
+  gallery = await webviewFrame(page, '.sweep-grid .cell-empty');
+  const reopened = await gridNow();
+  check(
+    same(reopened) && chosen.batch === 'small-3x2x2' && chosen.sampler === 'DPM++ 2M',
+    `closed and opened again, the gallery shows the same grid, rows, columns and page (${JSON.stringify(reopened)})`,
+  );
+  await page.screenshot({ path: join(shots, '02e-grid-reopened-light.png') });
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(1000);
+  await waitForWorkbench(page);
+  gallery = await webviewFrame(page, '.sweep-grid .cell-empty', 60_000);
+  const reloaded = await gridNow();
+  check(same(reloaded), `after a window reload too (${JSON.stringify(reloaded)})`);
+  await page.screenshot({ path: join(shots, '02f-grid-reloaded-light.png') });
+
   // 6. the dark theme (code-server starts in a light one)
   const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);
   const light = await bodyColour();
@@ -299,6 +333,31 @@ try {
   await gallery.locator('.overlay.lightbox .stage img').waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(shots, '04-grid-lightbox-dark.png') });
   await page.keyboard.press('Escape');
+  await gallery.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 });
+
+  // 7. a kept grid whose batch is gone: the plain gallery
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  for (const name of readdirSync(join(workspace, folder))) if (name.startsWith('big-10x10')) rmSync(join(workspace, folder, name));
+  await runCommand(page, 'Image Jobs: Open Gallery');
+  gallery = await webviewFrame(page, 'select[aria-label="Show a sweep as a grid"] option[value="small-3x2x2"]');
+  await gallery.waitForFunction(
+    () =>
+      !document.querySelector('select[aria-label="Show a sweep as a grid"] option[value="big-10x10"]') &&
+      document.querySelectorAll('.card').length >= 11,
+    null,
+    { timeout: 30_000 },
+  );
+  const fallback = await gallery.evaluate(() => ({
+    batch: document.querySelector('select[aria-label="Show a sweep as a grid"]').value,
+    grid: document.querySelector('.sweep-view').hidden,
+    cards: document.querySelectorAll('.card').length,
+  }));
+  check(
+    fallback.batch === '' && fallback.grid && fallback.cards >= 11,
+    `a kept grid whose batch was deleted falls back to every image as cards (${JSON.stringify(fallback)})`,
+  );
+  await page.screenshot({ path: join(shots, '05-deleted-batch-fallback-dark.png') });
   console.log(`${passed()} passed, 0 failed`);
   step(`screenshots in ${shots}`);
 } catch (error) {

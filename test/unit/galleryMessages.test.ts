@@ -24,6 +24,9 @@ describe('gallery messages from the webview', () => {
       { type: 'openSidecar', uri: 'file:///w/assets/generated/boat.png', requestId: 8 },
       { type: 'saveContactSheet', batchId: 'b1', rows: 0, columns: 1, page: [0, 0, 2], requestId: 6 },
       { type: 'saveContactSheet', batchId: 'b1', rows: 0, page: [0], requestId: 7 },
+      { type: 'uiState', state: {} },
+      { type: 'uiState', state: { sort: 'oldest', grid: { batchId: 'b1', rows: 2, columns: 0, page: [0, 1, 0] } } },
+      { type: 'uiState', state: { grid: { batchId: 'b1' } } },
     ];
     for (const message of valid) assert.deepEqual(readGalleryMessage(message), { ok: true, message });
   });
@@ -42,6 +45,22 @@ describe('gallery messages from the webview', () => {
     ]) {
       rejected({ ...base, ...bad });
     }
+  });
+
+  it('rejects a kept sort or grid of another shape: the host stores only what a later panel can read', () => {
+    for (const state of [
+      undefined,
+      { filter: 'boat' },
+      { sort: 'size' },
+      { grid: { batchId: '' } },
+      { grid: { batchId: HUGE } },
+      { grid: { batchId: 'b1', rows: -1 } },
+      { grid: { batchId: 'b1', page: new Array(65).fill(0) } },
+      { grid: { batchId: 'b1', extra: 1 } },
+    ]) {
+      rejected({ type: 'uiState', state });
+    }
+    rejected({ type: 'uiState', state: {}, requestId: 1 });
   });
 
   it('rejects what is not a message at all', () => {

@@ -27,6 +27,22 @@ describe('host messages in the gallery page', () => {
       assert.equal(readHostMessage(bad), undefined, JSON.stringify(bad).slice(0, 80));
   });
 
+  it('reads the sort and grid the host kept, dropping each part of another shape on its own', () => {
+    const kept = { type: 'restore', state: { sort: 'prompt', grid: { batchId: 'b1', rows: 2, columns: 0, page: [0, 1, 0] } } };
+    assert.deepEqual(readHostMessage(kept), kept);
+    assert.deepEqual(readHostMessage({ type: 'restore', state: {} }), { type: 'restore', state: {} });
+    assert.deepEqual(readHostMessage({ type: 'restore', state: { sort: 'size', grid: { batchId: 'b1', rows: -1, page: ['x'] } } }), {
+      type: 'restore',
+      state: { grid: { batchId: 'b1' } },
+    });
+    assert.deepEqual(readHostMessage({ type: 'restore', state: { sort: 'oldest', grid: { batchId: '' } } }), {
+      type: 'restore',
+      state: { sort: 'oldest' },
+    });
+    for (const bad of [{ type: 'restore' }, { type: 'restore', state: 'b1' }, { type: 'restore', state: [] }])
+      assert.equal(readHostMessage(bad), undefined, JSON.stringify(bad));
+  });
+
   it('reads the assets message by its lists, and nothing else', () => {
     const assets = { type: 'assets', assets: [{ uri: 'file:///a.png', src: 'w:a', path: 'a.png' }], live: [], sweepJobs: [] };
     assert.equal(readHostMessage(assets), assets);

@@ -4,6 +4,7 @@
 // DOM is built with textContent only, so nothing from a prompt is ever parsed as HTML.
 import type {
   GalleryAsset,
+  GalleryKeptState,
   GalleryLiveJob,
   GalleryRequest,
   GallerySort,
@@ -78,8 +79,30 @@ function show(uris: readonly string[]): void {
   cards[0]?.querySelector('img')?.focus({ preventScroll: true });
 }
 
+/**
+ * setState keeps the page's state while the panel is hidden and across a reload (the serializer hands
+ * it back); the host keeps the sort and grid for a panel opened after this one is closed.
+ */
+let kept = JSON.stringify({ sort, grid: gridState });
+/** A panel with no state of its own (opened anew) takes what the host kept, unless the user has changed something first. */
+let restorable = saved === undefined;
 function saveState(): void {
+  restorable = false;
   vscode.setState({ filter, sort, grid: gridState });
+  const state: GalleryKeptState = { sort, ...(gridState ? { grid: gridState } : {}) };
+  if (JSON.stringify(state) === kept) return;
+  kept = JSON.stringify(state);
+  vscode.postMessage({ type: 'uiState', state });
+}
+
+function restore(state: GalleryKeptState): void {
+  if (!restorable) return;
+  restorable = false;
+  if (state.sort) sort = sortSelect.value = state.sort;
+  gridState = state.grid;
+  kept = JSON.stringify({ sort, ...(gridState ? { grid: gridState } : {}) });
+  vscode.setState({ filter, sort, grid: gridState });
+  render();
 }
 
 const search = element('input', {
@@ -144,7 +167,8 @@ function batchTitle(batch: SweepBatch<GalleryAsset>): string {
 function renderBatchSelect(): void {
   batchSelect.hidden = batches.length === 0;
   batchSelect.replaceChildren(
-    element('option', { value: '', textContent: 'All images', selected: !gridState }),
+    // a grid whose batch is gone (its files deleted) falls back to every image as cards
+    element('option', { value: '', textContent: 'All images', selected: !shownBatch() }),
     ...batches.map((batch) =>
       element('option', {
         value: batch.batchId,
@@ -249,6 +273,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     for (const uri of selected) if (!known.has(uri)) selected.delete(uri);
     render();
     refreshLightbox(lightboxList);
+  } else if (message.type === 'restore') {
+    restore(message.state);
   } else if (message.type === 'reply') {
     const status = pending.get(message.requestId);
     pending.delete(message.requestId);
