@@ -46,6 +46,18 @@ export function parseBatchId(args: readonly unknown[]): string {
   return refuse('a batch row or { batchId }', value);
 }
 
+/**
+ * Cancel Batch: a batch row (asks first), or `{ batchId, confirmed? }` from scripts, which skip the
+ * confirmation with `confirmed: true` as Cancel All Unfinished Jobs' `{ confirmed }` does.
+ */
+export function parseBatchCancel(args: readonly unknown[]): { readonly batchId: string; readonly confirmed?: boolean } {
+  const batchId = parseBatchId(args);
+  const [value] = args;
+  if (!isObject(value)) return { batchId };
+  if (!optional(value, { confirmed: 'boolean' })) return refuse('a batch row or { batchId, confirmed? }', value);
+  return value.confirmed === undefined ? { batchId } : { batchId, confirmed: value.confirmed as boolean };
+}
+
 /** The Jobs view's "Show more" row passes itself. */
 export function parseMoreRow(args: readonly unknown[]): string {
   const [value] = args;

@@ -10,6 +10,7 @@ import type { AssetFileCommands } from './assetFileCommands';
 import {
   parseAssetFile,
   parseBatchId,
+  parseBatchCancel,
   parseConfirmed,
   parseImageId,
   parseInsertTarget,
@@ -71,7 +72,11 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
         for (const row of ids) await (isBatchKey(row) ? t.jobCommands.removeBatch(batchIdOfKey(row)) : t.jobCommands.remove(row));
       },
     }),
-    command({ id: 'imageJobs.batch.cancel', parse: parseBatchId, run: (id) => t.jobCommands.cancelBatch(id) }),
+    command({
+      id: 'imageJobs.batch.cancel',
+      parse: parseBatchCancel,
+      run: (arg) => t.jobCommands.cancelBatch(arg.batchId, arg.confirmed === true),
+    }),
     command({ id: 'imageJobs.batch.retry', parse: parseBatchId, run: (id) => t.jobCommands.retryBatch(id) }),
     command({ id: 'imageJobs.batch.remove', parse: parseBatchId, run: (id) => t.jobCommands.removeBatch(id) }),
     command({ id: 'imageJobs.jobs.groupByPromptFile', run: () => t.jobsTree.setGrouped(true) }),

@@ -10,6 +10,7 @@ import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
 import { templateForRerunCell } from '../core/results/assetNaming';
+import { batchName } from '../views/batchPresentation';
 
 export type { InsertAssetArgs } from './commandArgs';
 
@@ -53,9 +54,30 @@ export class JobCommands extends DisposableOwner {
     return job ? this.jobs.retry(job.id) : undefined;
   }
 
-  /** Cancels every unfinished cell of the batch; returns how many. */
-  async cancelBatch(batchId: string): Promise<number> {
+  /**
+   * The batch row's Cancel Batch: cancels every unfinished cell, after a modal confirmation naming the
+   * batch and how many (scripts pass `{ batchId, confirmed: true }`). Resolves with how many.
+   */
+  async cancelBatch(batchId: string, confirmed: boolean): Promise<number> {
     if (!this.batchExists(batchId)) return 0;
+    const jobs = this.batches.of(batchId);
+    const unfinished = jobs.filter(isCancelable).length;
+    if (unfinished === 0) {
+      void vscode.window.showInformationMessage('No job of the batch is unfinished.');
+      return 0;
+    }
+    if (!confirmed) {
+      const choice = await vscode.window.showWarningMessage(
+        `Cancel ${unfinished} unfinished image job${unfinished === 1 ? '' : 's'} of the sweep ${batchName(jobs)}?`,
+        {
+          modal: true,
+          detail:
+            'Each provider that can is asked to stop its job; finished cells keep their images, and Retry Failed and Cancelled in Batch starts the cancelled ones again.',
+        },
+        'Cancel Jobs',
+      );
+      if (choice !== 'Cancel Jobs') return 0;
+    }
     return this.batches.cancel(batchId);
   }
 

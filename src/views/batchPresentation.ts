@@ -53,6 +53,20 @@ export function batchDescription(cell: SweepCell, startedAt?: number): string {
   return `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}${when}`;
 }
 
+/**
+ * How a confirmation names a batch: its prompt file (or its prompt) and what was swept,
+ * `hills.prompt (seed × place, 2 × 2)`.
+ */
+export function batchName(jobs: readonly JobRecord[]): string {
+  const first = jobs[0];
+  if (!first) return 'the batch';
+  const file = first.source.kind === 'promptFile' ? decodeURIComponent(first.source.uri.split('/').pop() ?? '') : '';
+  const prompt = first.request.prompt.replace(/\s+/g, ' ').trim();
+  const source = file || `"${prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt}"`;
+  const cell = first.sweep;
+  return cell ? `${source} (${cell.keys.join(' × ')}, ${cell.shape.join(' × ')})` : source;
+}
+
 /** A cell's row, after its state: its values, "seed 1 · cfgScale 5 · place a valley". */
 export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
   return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');

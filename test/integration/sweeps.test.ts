@@ -22,6 +22,31 @@ async function children(api: ImageJobsApi, element?: string): Promise<string[]> 
   return (await api.jobsTree.getChildren(element)) ?? [];
 }
 
+/** What a script passes to Cancel Batch to skip its confirmation: the row's batch id and `confirmed`. */
+const confirmedCancel = (row: string) => ({ batchId: row.slice('batch:'.length), confirmed: true });
+
+/**
+ * Runs `run` with the extension's warnings answered `answer`, as a user clicking the modal's button (or
+ * closing it: undefined) would; returns what it asked. The extension's `vscode` API object is this suite's.
+ */
+async function answeringWarnings<T>(
+  answer: string | undefined,
+  run: () => Thenable<T>,
+): Promise<{ result: T; asked: { message: string; options: unknown; items: unknown[] }[] }> {
+  const window = vscode.window as { showWarningMessage: unknown };
+  const original = window.showWarningMessage;
+  const asked: { message: string; options: unknown; items: unknown[] }[] = [];
+  window.showWarningMessage = (message: string, options: unknown, ...items: unknown[]) => {
+    asked.push({ message, options, items });
+    return Promise.resolve(answer);
+  };
+  try {
+    return { result: await run(), asked };
+  } finally {
+    window.showWarningMessage = original;
+  }
+}
+
 async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -40,7 +65,8 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
   afterEach(closeAllEditors);
   after(async () => {
     // everything the tests made goes: the batches' jobs, their images, the prompt files
-    for (const batch of batches) await vscode.commands.executeCommand('imageJobs.batch.cancel', batch).then(undefined, () => undefined);
+    for (const batch of batches)
+      await vscode.commands.executeCommand('imageJobs.batch.cancel', confirmedCancel(batch)).then(undefined, () => undefined);
     for (const batch of batches) await vscode.commands.executeCommand('imageJobs.batch.remove', batch);
     for (const path of ['assets/sweeps', 'prompts/sweep-test.prompt', 'prompts/sweep-tams.prompt']) {
       await vscode.workspace.fs.delete(workspaceFile(path), { recursive: true }).then(undefined, () => undefined);
@@ -124,9 +150,21 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
         'the retried cell in its place',
       );
 
-      // the whole batch
-      await vscode.commands.executeCommand('imageJobs.batch.cancel', batch);
+      // the whole batch: the row's Cancel Batch asks first, naming the batch and how many; closing the question cancels nothing
       const cells = await children(api, batch);
+      const cancelBatch = () => vscode.commands.executeCommand<number>('imageJobs.batch.cancel', batch);
+      const declined = await answeringWarnings(undefined, cancelBatch);
+      assert.equal(declined.result, 0);
+      assert.equal(declined.asked.length, 1, 'one question');
+      assert.equal(declined.asked[0]!.message, 'Cancel 4 unfinished image jobs of the sweep sweep-test.prompt (seed × place, 2 × 2)?');
+      assert.equal((declined.asked[0]!.options as vscode.MessageOptions).modal, true);
+      assert.deepEqual(declined.asked[0]!.items, ['Cancel Jobs']);
+      assert.ok(
+        cells.every((id) => api.getJob(id)!.status !== 'cancelled'),
+        'declined: every cell goes on',
+      );
+      const accepted = await answeringWarnings('Cancel Jobs', cancelBatch);
+      assert.equal(accepted.result, 4);
       assert.deepEqual(
         cells.map((id) => api.getJob(id)!.status),
         ['cancelled', 'cancelled', 'cancelled', 'cancelled'],
@@ -148,7 +186,11 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
         retried.every((id) => api.getJob(id)),
         'a running batch is not removed',
       );
-      await vscode.commands.executeCommand('imageJobs.batch.cancel', batch);
+      // a script confirms with { batchId, confirmed: true }: nothing is asked
+      const scripted = await answeringWarnings(undefined, () =>
+        vscode.commands.executeCommand<number>('imageJobs.batch.cancel', confirmedCancel(batch)),
+      );
+      assert.deepEqual([scripted.result, scripted.asked.length], [4, 0]);
       await vscode.commands.executeCommand('imageJobs.batch.remove', batch);
       assert.ok(
         retried.every((id) => api.getJob(id) === undefined),

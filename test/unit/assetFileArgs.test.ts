@@ -1,7 +1,7 @@
 // What scripts may pass to insertAsset and gallery.delete: a job's asset, or a file by URI or path.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAssetFile, parseInsertTarget } from '../../src/commands/commandArgs';
+import { parseAssetFile, parseBatchCancel, parseInsertTarget } from '../../src/commands/commandArgs';
 import { ArgumentError } from '../../src/commands/commandRunner';
 
 test('insertAsset takes a job asset as before, or a file by URI or path', () => {
@@ -34,5 +34,15 @@ test('gallery.delete takes a file and optional confirmed / permanentIfNoTrash fl
     { path: 'a.png', permanentIfNoTrash: 1 },
   ]) {
     assert.throws(() => parseAssetFile([bad]), ArgumentError, JSON.stringify(bad));
+  }
+});
+
+test('Cancel Batch: a batch row asks first; a script may confirm with { batchId, confirmed: true }', () => {
+  assert.deepEqual(parseBatchCancel(['batch:b1']), { batchId: 'b1' });
+  assert.deepEqual(parseBatchCancel([{ batchId: 'b1' }]), { batchId: 'b1' });
+  assert.deepEqual(parseBatchCancel([{ batchId: 'b1', confirmed: true }]), { batchId: 'b1', confirmed: true });
+  assert.deepEqual(parseBatchCancel([{ batchId: 'b1', confirmed: false }]), { batchId: 'b1', confirmed: false });
+  for (const bad of [undefined, 'b1', 'batch:', {}, { confirmed: true }, { batchId: 'b1', confirmed: 'yes' }]) {
+    assert.throws(() => parseBatchCancel([bad]), ArgumentError, JSON.stringify(bad));
   }
 });

@@ -9,6 +9,7 @@ import {
   batchContextValue,
   batchDescription,
   batchIcon,
+  batchName,
   batchStateLabel,
   batchTooltipMarkdown,
   cellDescription,
@@ -150,4 +151,16 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   assert.deepEqual(batchIcon(summarizeBatch(ended)), { icon: 'warning', colour: 'problemsWarningIcon.foreground' });
   assert.equal(batchContextValue(summarizeBatch(ended)), 'jobBatch batchRetryable batchRemovable');
   assert.equal(batchIcon(summarizeBatch([job('g', 'succeeded', [0, 0])])).icon, 'pass');
+});
+
+test('a confirmation names the batch by its prompt file (or prompt) and what was swept', () => {
+  const batch = cells();
+  assert.equal(batchName(batch), 'hills.prompt (seed × place, 2 × 2)');
+  const typed = batch.map((cell) => ({
+    ...cell,
+    source: { kind: 'script' } as const,
+    request: { ...cell.request, prompt: 'a  boat\nat dusk' },
+  }));
+  assert.equal(batchName(typed), '"a boat at dusk" (seed × place, 2 × 2)');
+  assert.equal(batchName([]), 'the batch');
 });
