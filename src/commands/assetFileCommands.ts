@@ -3,6 +3,7 @@
 // sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
+import { insertAtSelections } from './referenceInsertion';
 import { uriExists, uriFileName } from '../services/workspaceAssets';
 import { describeError } from '../core/errors';
 import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
@@ -60,8 +61,8 @@ export class AssetFileCommands extends DisposableOwner {
   }
 
   /**
-   * Inserts a reference to the file at the cursor of the last text editor: Markdown image, <img> in
-   * HTML-like files, the relative path elsewhere. With no editor, copies the path. Returns the text inserted.
+   * Inserts a reference to the file at the cursor of the last text editor: Markdown image (its own
+   * paragraph: placeReference), <img> in HTML-like files, the relative path elsewhere. With no editor, copies the path. Returns the text inserted.
    */
   async insertReference(args: AssetFileArgs): Promise<string | undefined> {
     const { uri, entry } = await this.resolve(args);
@@ -77,9 +78,7 @@ export class AssetFileCommands extends DisposableOwner {
     const sameSpace = document.uri.scheme === uri.scheme && document.uri.authority === uri.authority && document.uri.scheme !== 'untitled';
     const path = sameSpace ? relativeReferencePath(document.uri.path, uri.path) : workspacePath;
     const text = formatAssetReference(document.languageId, path, entry?.prompt ?? uriFileName(uri));
-    await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, text);
-    });
+    await insertAtSelections(editor, text);
     await vscode.window.showTextDocument(document, editor.viewColumn);
     return text;
   }

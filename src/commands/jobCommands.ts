@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { insertAtSelections } from './referenceInsertion';
 import { relativeReferencePath, formatAssetReference } from '../core/results/assetReference';
 import { describeError } from '../core/errors';
 import { JobBatches } from '../core/jobs/jobBatches';
@@ -195,8 +196,8 @@ export class JobCommands extends DisposableOwner {
   }
 
   /**
-   * Inserts a reference to a saved asset at the cursor of the last text editor: Markdown image,
-   * <img> in HTML-like files, the relative path elsewhere. Returns the inserted text.
+   * Inserts a reference to a saved asset at the cursor of the last text editor: Markdown image
+   * (its own paragraph: placeReference), <img> in HTML-like files, the relative path elsewhere. Returns the inserted text.
    */
   async insertAsset(args: InsertAssetArgs): Promise<string | undefined> {
     const job = this.job(args.jobId);
@@ -214,9 +215,7 @@ export class JobCommands extends DisposableOwner {
       document.uri.scheme === assetUri.scheme && document.uri.authority === assetUri.authority && document.uri.scheme !== 'untitled';
     const path = sameSpace ? relativeReferencePath(document.uri.path, assetUri.path) : asset.path;
     const text = formatAssetReference(document.languageId, path, job.request.prompt);
-    await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, text);
-    });
+    await insertAtSelections(editor, text);
     await vscode.window.showTextDocument(document, editor.viewColumn);
     return text;
   }

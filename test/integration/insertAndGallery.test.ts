@@ -70,15 +70,28 @@ async function finishedJob(api: ImageJobsApi, prompt: string) {
 describe('Inserting results and the gallery', () => {
   afterEach(closeAllEditors);
 
-  it('inserts a Markdown image with a path relative to the document, at the cursor', async () => {
+  it('inserts a Markdown image with a path relative to the document, at the cursor, as its own paragraph', async () => {
     const api = await activateExtension();
     const job = await finishedJob(api, 'an owl [reading] a book');
     const editor = await vscode.window.showTextDocument(workspaceFile('docs/notes.md'));
+    const original = editor.document.getText();
+    assert.equal(original, '# Notes\n\nInsert here:\n\nThe end.\n');
     editor.selection = new vscode.Selection(3, 0, 3, 0);
     const inserted = await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
     const expected = `![an owl \\[reading\\] a book](../${job.assets[0]!.path})`;
     assert.equal(inserted, expected);
-    assert.equal(editor.document.lineAt(3).text, expected);
+    // the empty line under "Insert here:" would make the image part of that paragraph: blank lines around it
+    assert.equal(editor.document.getText(), `# Notes\n\nInsert here:\n\n${expected}\n\nThe end.\n`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    // column 1 of the heading, and right after it (the gallery's Insert names the file: the same edit)
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { path: job.assets[0]!.path });
+    assert.equal(editor.document.getText(), `${expected}\n\n${original}`);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    editor.selection = new vscode.Selection(0, 7, 0, 7);
+    await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
+    assert.equal(editor.document.getText(), `# Notes\n\n${expected}\n\nInsert here:\n\nThe end.\n`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 

@@ -30,6 +30,32 @@ export function formatAssetReference(languageId: string, path: string, prompt: s
   return path;
 }
 
+/** The text around a selection where a reference goes, as the editor has it. */
+export interface InsertionSite {
+  /** The selection's first line, up to the selection. */
+  readonly before: string;
+  /** The selection's last line, after the selection. */
+  readonly after: string;
+  /** The line above the selection's first line; undefined at the top of the document. */
+  readonly previousLine?: string;
+  /** The line below the selection's last line; undefined at the end of the document. */
+  readonly nextLine?: string;
+}
+
+const blank = (line: string | undefined) => line === undefined || line.trim() === '';
+
+/**
+ * The text that goes in at `site`: in Markdown, the image as a paragraph of its own, with the line breaks
+ * it needs so it neither sits on a heading's or a paragraph's line nor runs on into the lines above or
+ * below it (a line right under text continues that paragraph); in other documents, `reference` as is.
+ */
+export function placeReference(languageId: string, reference: string, site: InsertionSite, eol = '\n'): string {
+  if (!MARKDOWN_LANGUAGES.has(languageId)) return reference;
+  const before = !blank(site.before) ? eol + eol : !blank(site.previousLine) ? eol : '';
+  const after = !blank(site.after) ? eol + eol : !blank(site.nextLine) ? eol : '';
+  return `${before}${reference}${after}`;
+}
+
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'vue', 'svelte', 'astro', 'jsx', 'tsx', 'php', 'erb', 'hbs', 'handlebars']);
 
 /**
