@@ -92,6 +92,30 @@ try {
   // appears before all of its 98 images are in; the timing below is of the grid, not of the indexing
   await gallery.waitForFunction(() => document.querySelectorAll('.card').length >= 98 + 11, null, { timeout: 60_000 });
 
+  // 0. the cards: prompts of one and of two lines, yet every card of a row has its buttons on one line
+  const buttonRows = () =>
+    gallery.evaluate(() => {
+      const rows = new Map();
+      for (const card of document.querySelectorAll('.grid > article.card')) {
+        const top = Math.round(card.getBoundingClientRect().top);
+        const buttons = Math.round(card.querySelector('.actions').getBoundingClientRect().top);
+        rows.set(top, [...(rows.get(top) ?? []), buttons]);
+      }
+      const full = [...rows.values()].filter((tops) => tops.length > 1);
+      const prompts = new Set([...document.querySelectorAll('.grid .card .prompt')].slice(0, 11).map((node) => node.clientHeight));
+      return {
+        rows: full.length,
+        spread: Math.max(...full.map((tops) => Math.max(...tops) - Math.min(...tops))),
+        promptHeights: [...prompts],
+      };
+    });
+  const cardsLight = await buttonRows();
+  check(
+    cardsLight.rows > 1 && cardsLight.spread <= 1 && cardsLight.promptHeights.length > 1,
+    `each row of cards has its buttons at one height, whatever its captions (${JSON.stringify(cardsLight)})`,
+  );
+  await page.screenshot({ path: join(shots, '00-cards-aligned-light.png') });
+
   // 1. 100 cells: time from picking the batch to the grid painted, long tasks, layout shifts
   await gallery.evaluate(() => {
     window.__perf = { longTasks: [], shift: 0 };
@@ -357,6 +381,8 @@ try {
     fallback.batch === '' && fallback.grid && fallback.cards >= 11,
     `a kept grid whose batch was deleted falls back to every image as cards (${JSON.stringify(fallback)})`,
   );
+  const cardsDark = await buttonRows();
+  check(cardsDark.rows > 1 && cardsDark.spread <= 1, `in the dark theme too (${JSON.stringify(cardsDark)})`);
   await page.screenshot({ path: join(shots, '05-deleted-batch-fallback-dark.png') });
   console.log(`${passed()} passed, 0 failed`);
   step(`screenshots in ${shots}`);
