@@ -203,7 +203,7 @@ function render(): void {
     return;
   }
   const choose = (choice: GridChoice) => {
-    gridState = { batchId: batch.batchId, rows: choice.rows, columns: choice.columns, page: choice.page };
+    gridState = { batchId: batch.batchId, rows: choice.rows, columns: choice.columns, page: choice.page && [...choice.page] };
     saveState();
     render();
   };
