@@ -1,6 +1,7 @@
 // Wiring only: every object is created here, owns what it creates, and is pushed to subscriptions.
 import * as vscode from 'vscode';
 import { ApiKeyCommands } from './commands/apiKeyCommands';
+import { ReferenceInserter } from './commands/referenceInsertion';
 import { AssetFileCommands } from './commands/assetFileCommands';
 import { GenerateCommands } from './commands/generate';
 import { JobCommands } from './commands/jobCommands';
@@ -73,9 +74,10 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   jobsTree.attach(push(vscode.window.createTreeView('imageJobs.jobs', { treeDataProvider: jobsTree, showCollapseAll: false })));
   push(new JobNotifications(store, log));
 
-  const jobCommands = push(new JobCommands(store, jobs));
+  const references = push(new ReferenceInserter());
+  const jobCommands = new JobCommands(store, jobs, references);
   const galleryFiles = push(new GalleryFiles(store, log));
-  const assetFiles = push(new AssetFileCommands(galleryFiles, log));
+  const assetFiles = new AssetFileCommands(galleryFiles, references, log);
   const upscales = new UpscaleCommands(assetFiles, jobs, providerAccess, log);
   const contactSheets = new ContactSheets(galleryFiles, store, log);
   const gallery = push(

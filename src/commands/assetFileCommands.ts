@@ -3,12 +3,10 @@
 // sidecar to the trash.
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
-import { insertAtSelections } from './referenceInsertion';
+import type { ReferenceInserter } from './referenceInsertion';
 import { uriExists, uriFileName } from '../services/workspaceAssets';
 import { describeError } from '../core/errors';
-import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
 import type { GalleryEntry } from '../core/results/galleryIndex';
-import { DisposableOwner } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import { ArgumentError } from './commandRunner';
 import type { AssetFileArgs } from './commandArgs';
@@ -20,21 +18,12 @@ export interface AssetFile {
   readonly entry: GalleryEntry | undefined;
 }
 
-export class AssetFileCommands extends DisposableOwner {
-  private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
-
+export class AssetFileCommands {
   constructor(
     private readonly files: GalleryFiles,
+    private readonly references: ReferenceInserter,
     private readonly log?: Pick<Log, 'info'>,
-  ) {
-    super();
-    // the gallery takes focus when clicked, so remember where the user was typing
-    this.register(
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor) this.lastTextEditor = editor;
-      }),
-    );
-  }
+  ) {}
 
   /** The file a request names: a URI as is; a relative path in whichever workspace folder has it. */
   async resolve(args: AssetFileArgs): Promise<AssetFile> {
@@ -60,27 +49,11 @@ export class AssetFileCommands extends DisposableOwner {
     return { uri: file.uri, entry: file.entry };
   }
 
-  /**
-   * Inserts a reference to the file at the cursor of the last text editor: Markdown image (its own
-   * paragraph: placeReference), <img> in HTML-like files, the relative path elsewhere. With no editor, copies the path. Returns the text inserted.
-   */
+  /** Inserts a reference to the file where the user writes (ReferenceInserter.insert); returns the text inserted. */
   async insertReference(args: AssetFileArgs): Promise<string | undefined> {
     const { uri, entry } = await this.resolve(args);
     if (!(await uriExists(uri))) throw new Error(`${vscode.workspace.asRelativePath(uri)} does not exist.`);
-    const workspacePath = vscode.workspace.asRelativePath(uri);
-    const editor = this.lastTextEditor && !this.lastTextEditor.document.isClosed ? this.lastTextEditor : undefined;
-    if (!editor) {
-      await vscode.env.clipboard.writeText(workspacePath);
-      void vscode.window.showInformationMessage(`No editor to insert into: copied ${workspacePath} to the clipboard.`);
-      return undefined;
-    }
-    const document = editor.document;
-    const sameSpace = document.uri.scheme === uri.scheme && document.uri.authority === uri.authority && document.uri.scheme !== 'untitled';
-    const path = sameSpace ? relativeReferencePath(document.uri.path, uri.path) : workspacePath;
-    const text = formatAssetReference(document.languageId, path, entry?.prompt ?? uriFileName(uri));
-    await insertAtSelections(editor, text);
-    await vscode.window.showTextDocument(document, editor.viewColumn);
-    return text;
+    return this.references.insert({ uri, workspacePath: vscode.workspace.asRelativePath(uri), alt: entry?.prompt ?? uriFileName(uri) });
   }
 
   /** Opens the image in `column` (the gallery passes one that is not its own, so the gallery stays in view). */

@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
-import { insertAtSelections } from './referenceInsertion';
-import { relativeReferencePath, formatAssetReference } from '../core/results/assetReference';
+import type { ReferenceInserter } from './referenceInsertion';
 import { describeError } from '../core/errors';
 import { JobBatches } from '../core/jobs/jobBatches';
 import type { JobManager } from '../core/jobs/jobManager';
 import { isCancelable, type GenerationRequest, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
-import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
@@ -15,23 +13,26 @@ import { batchName } from '../views/batchPresentation';
 
 export type { InsertAssetArgs } from './commandArgs';
 
+const CANCEL_JOBS = 'Cancel Jobs';
+
+/** "3 unfinished image jobs", as the cancel confirmations count them. */
+const unfinishedJobs = (count: number) => `${count} unfinished image job${count === 1 ? '' : 's'}`;
+
+/** The modal question before cancelling many jobs at once; true when the user confirms. */
+async function confirmCancel(question: string, detail: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, CANCEL_JOBS)) === CANCEL_JOBS;
+}
+
 /** Actions on one job or a sweep's batch (tree context menu, gallery, scripts) and reference insertion. */
-export class JobCommands extends DisposableOwner {
-  private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+export class JobCommands {
   private readonly batches: JobBatches;
 
   constructor(
     private readonly store: JobStore,
     private readonly jobs: JobManager,
+    private readonly references: ReferenceInserter,
   ) {
-    super();
     this.batches = new JobBatches(() => store.values(), jobs);
-    // the gallery takes focus when clicked, so remember where the user was typing
-    this.register(
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor) this.lastTextEditor = editor;
-      }),
-    );
   }
 
   private job(id: string): JobRecord | undefined {
@@ -67,18 +68,10 @@ export class JobCommands extends DisposableOwner {
       void vscode.window.showInformationMessage('No job of the batch is unfinished.');
       return 0;
     }
-    if (!confirmed) {
-      const choice = await vscode.window.showWarningMessage(
-        `Cancel ${unfinished} unfinished image job${unfinished === 1 ? '' : 's'} of the sweep ${batchName(jobs)}?`,
-        {
-          modal: true,
-          detail:
-            'Each provider that can is asked to stop its job; finished cells keep their images, and Retry Failed and Cancelled in Batch starts the cancelled ones again.',
-        },
-        'Cancel Jobs',
-      );
-      if (choice !== 'Cancel Jobs') return 0;
-    }
+    const question = `Cancel ${unfinishedJobs(unfinished)} of the sweep ${batchName(jobs)}?`;
+    const detail =
+      'Each provider that can is asked to stop its job; finished cells keep their images, and Retry Failed and Cancelled in Batch starts the cancelled ones again.';
+    if (!confirmed && !(await confirmCancel(question, detail))) return 0;
     return this.batches.cancel(batchId);
   }
 
@@ -180,43 +173,20 @@ export class JobCommands extends DisposableOwner {
       void vscode.window.showInformationMessage('No image job is unfinished.');
       return 0;
     }
-    const count = `${unfinished.length} unfinished image job${unfinished.length === 1 ? '' : 's'}`;
-    if (!confirmed) {
-      const choice = await vscode.window.showWarningMessage(
-        `Cancel ${count}?`,
-        { modal: true, detail: 'Each provider that can is asked to stop its job; jobs stay in the list, and Retry starts one again.' },
-        'Cancel Jobs',
-      );
-      if (choice !== 'Cancel Jobs') return 0;
-    }
+    const count = unfinishedJobs(unfinished.length);
+    const detail = 'Each provider that can is asked to stop its job; jobs stay in the list, and Retry starts one again.';
+    if (!confirmed && !(await confirmCancel(`Cancel ${count}?`, detail))) return 0;
     const results = await Promise.allSettled(unfinished.map((job) => this.jobs.cancel(job.id)));
     const failed = results.filter((result) => result.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} of ${count} could not be cancelled; the log says why`);
     return unfinished.length;
   }
 
-  /**
-   * Inserts a reference to a saved asset at the cursor of the last text editor: Markdown image
-   * (its own paragraph: placeReference), <img> in HTML-like files, the relative path elsewhere. Returns the inserted text.
-   */
+  /** Inserts a reference to a saved asset where the user writes (ReferenceInserter.insert); returns the text inserted. */
   async insertAsset(args: InsertAssetArgs): Promise<string | undefined> {
     const job = this.job(args.jobId);
     const asset = job?.assets[args.index ?? 0];
     if (!job || !asset) return undefined;
-    const assetUri = savedAssetUri(job, asset);
-    const editor = this.lastTextEditor && !this.lastTextEditor.document.isClosed ? this.lastTextEditor : undefined;
-    if (!editor) {
-      await vscode.env.clipboard.writeText(asset.path);
-      void vscode.window.showInformationMessage(`No editor to insert into: copied ${asset.path} to the clipboard.`);
-      return undefined;
-    }
-    const document = editor.document;
-    const sameSpace =
-      document.uri.scheme === assetUri.scheme && document.uri.authority === assetUri.authority && document.uri.scheme !== 'untitled';
-    const path = sameSpace ? relativeReferencePath(document.uri.path, assetUri.path) : asset.path;
-    const text = formatAssetReference(document.languageId, path, job.request.prompt);
-    await insertAtSelections(editor, text);
-    await vscode.window.showTextDocument(document, editor.viewColumn);
-    return text;
+    return this.references.insert({ uri: savedAssetUri(job, asset), workspacePath: asset.path, alt: job.request.prompt });
   }
 }

@@ -2,6 +2,7 @@
 // was swept) and its cells' rows (each cell's values): pure functions of the job records.
 import { formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
 import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
+import { fileNameOf } from '../core/results/sourceImage';
 
 export interface BatchSummary {
   readonly total: number;
@@ -60,7 +61,7 @@ export function batchDescription(cell: SweepCell, startedAt?: number): string {
 export function batchName(jobs: readonly JobRecord[]): string {
   const first = jobs[0];
   if (!first) return 'the batch';
-  const file = first.source.kind === 'promptFile' ? decodeURIComponent(first.source.uri.split('/').pop() ?? '') : '';
+  const file = first.source.kind === 'promptFile' ? fileNameOf(first.source.uri) : '';
   const prompt = first.request.prompt.replace(/\s+/g, ' ').trim();
   const source = file || `"${prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt}"`;
   const cell = first.sweep;
