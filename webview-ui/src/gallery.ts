@@ -83,13 +83,14 @@ function show(uris: readonly string[]): void {
  * setState keeps the page's state while the panel is hidden and across a reload (the serializer hands
  * it back); the host keeps the sort and grid for a panel opened after this one is closed.
  */
-let kept = JSON.stringify({ sort, grid: gridState });
+const keptState = (): GalleryKeptState => ({ sort, ...(gridState ? { grid: gridState } : {}) });
+let kept = JSON.stringify(keptState());
 /** A panel with no state of its own (opened anew) takes what the host kept, unless the user has changed something first. */
 let restorable = saved === undefined;
 function saveState(): void {
   restorable = false;
   vscode.setState({ filter, sort, grid: gridState });
-  const state: GalleryKeptState = { sort, ...(gridState ? { grid: gridState } : {}) };
+  const state = keptState();
   if (JSON.stringify(state) === kept) return;
   kept = JSON.stringify(state);
   vscode.postMessage({ type: 'uiState', state });
@@ -100,7 +101,7 @@ function restore(state: GalleryKeptState): void {
   restorable = false;
   if (state.sort) sort = sortSelect.value = state.sort;
   gridState = state.grid;
-  kept = JSON.stringify({ sort, ...(gridState ? { grid: gridState } : {}) });
+  kept = JSON.stringify(keptState());
   vscode.setState({ filter, sort, grid: gridState });
   render();
 }

@@ -181,14 +181,14 @@ export function layoutGrid<T extends SweepImage>(batch: SweepBatch<T>, choice: G
  */
 export function cellCaption(batch: SweepBatch<SweepImage>, layout: GridLayout<SweepImage>, position: readonly number[]): string {
   const said = new Set([layout.rows?.axis, layout.columns?.axis, ...layout.pageAxes.map((axis) => axis.axis)]);
-  return batch.keys
-    .flatMap((key, axis) => (said.has(axis) ? [] : [`${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`]))
-    .join(' · ');
+  return cellLabel(batch, position, (axis) => !said.has(axis));
 }
 
-/** `steps 20 · cfgScale 7`: a cell's values, as its label and its lightbox step order use them. */
-export function cellLabel(batch: SweepBatch<SweepImage>, position: readonly number[]): string {
-  return batch.keys.map((key, axis) => `${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`).join(' · ');
+/** `steps 20 · cfgScale 7`: a cell's values (those of the axes `shown`), as its label and its lightbox step order use them. */
+export function cellLabel(batch: SweepBatch<SweepImage>, position: readonly number[], shown = (_axis: number) => true): string {
+  return batch.keys
+    .flatMap((key, axis) => (shown(axis) ? [`${key} ${valueLabel(batch.values[axis]![position[axis]!], position[axis]!)}`] : []))
+    .join(' · ');
 }
 
 /**
