@@ -8,8 +8,8 @@ import { BenchJournal } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { DEFAULT_POLL_POLICY, type PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
-import { policyOnBenchClock } from './benchPolicy';
-import { PROVIDER_LIMITS, type ProviderLimits } from '../../src/core/providers/providerGate';
+import { limitsOnBenchClock, policyOnBenchClock } from './benchClock';
+import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
 import { runPeer, scaleTimers, type PeerSchedule } from './peerClients';
 import { PROVIDER_IMPLEMENTATIONS } from '../../src/core/providers/registry';
 import type { GenerationRequest, JobRecord, ProviderId } from '../../src/core/jobModel';
@@ -107,14 +107,6 @@ async function runFixed(config: ClientConfig, http: HttpClient, detected: (remot
   return errors;
 }
 
-/** The documented limits on the bench's clock: windows as long as the time scale makes a real one. */
-function scaledLimits(limits: ProviderLimits, scale: number): ProviderLimits {
-  const rates = Object.fromEntries(
-    Object.entries(limits.rates ?? {}).map(([kind, rate]) => [kind, { ...rate, perMs: rate.perMs * scale }]),
-  );
-  return { ...limits, rates };
-}
-
 async function runEngine(config: ClientConfig, http: HttpClient, detected: (remoteId: string) => void): Promise<number> {
   // persistence pays what the extension's pays: the jobs journal, on disk, with its fdatasyncs
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
@@ -133,7 +125,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
     {
       pollPolicy: () => policy,
-      providerLimits: { [config.providerId]: scaledLimits(PROVIDER_LIMITS[config.providerId], scale) },
+      providerLimits: { [config.providerId]: limitsOnBenchClock(PROVIDER_LIMITS[config.providerId], scale) },
       ...(config.heldWaitMs !== undefined && { heldWaitMs: config.heldWaitMs }),
     },
   );

@@ -18,7 +18,7 @@ import { isTerminal, type GenerationRequest, type JobStatus, type OutputTarget }
 import type { ProviderContext } from '../../src/core/providers/types';
 import type { LiveMemory } from './memoryFigures';
 import { MemoryProbe, type RunFigures } from './memoryProbe';
-import { policyOnBenchClock } from './benchPolicy';
+import { limitsOnBenchClock, policyOnBenchClock } from './benchClock';
 
 export interface MemoryClientConfig {
   readonly jobs: number;
@@ -86,10 +86,6 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
   const scale = config.timeScale;
   const policy = policyOnBenchClock(DEFAULT_POLL_POLICY, scale);
   const rarely = { ...policy, minIntervalMs: RARELY_MS, maxIntervalMs: RARELY_MS };
-  const documented = PROVIDER_LIMITS.submodel;
-  const rates = Object.fromEntries(
-    Object.entries(documented.rates ?? {}).map(([kind, rate]) => [kind, { ...rate, perMs: rate.perMs * scale }]),
-  );
   const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   let rarelyNow = false;
   // the store announces only changes, and a job running as it was is none: answers are counted here
@@ -124,7 +120,7 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
     async () => ({ provider: answering, context: { ...config.context, http } }),
     sink,
     { info: () => undefined, warn: onError, error: onError },
-    { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: { ...documented, rates } } },
+    { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: limitsOnBenchClock(PROVIDER_LIMITS.submodel, scale) } },
   );
   return {
     store,
