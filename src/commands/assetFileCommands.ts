@@ -27,7 +27,7 @@ export class AssetFileCommands {
 
   /** The file a request names: a URI as is; a relative path in whichever workspace folder has it. */
   async resolve(args: AssetFileArgs): Promise<AssetFile> {
-    await this.files.ready();
+    await this.files.current();
     let uri: vscode.Uri | undefined;
     if (args.uri) uri = vscode.Uri.parse(args.uri, true);
     else if (args.path && /^([a-zA-Z]:[\\/]|\/)/.test(args.path)) uri = vscode.Uri.file(args.path);

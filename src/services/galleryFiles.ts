@@ -36,6 +36,8 @@ export class GalleryFiles extends DisposableOwner {
   private scanning: Promise<void> | undefined;
   private pendingReads = new Map<string, vscode.Uri>();
   private readTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The reads flushed so far, in order: `current()` waits for them. */
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: JobStore,
@@ -48,6 +50,19 @@ export class GalleryFiles extends DisposableOwner {
   /** Scans and starts watching, once; resolves when the first scan is done. */
   ready(): Promise<void> {
     return (this.started ??= this.start());
+  }
+
+  /**
+   * Ready, and the sidecars already queued read: what a request naming a file must see, such as the
+   * files a job saved a moment ago (their reads wait out a short settle otherwise).
+   */
+  async current(): Promise<void> {
+    await this.ready();
+    if (this.pendingReads.size > 0) {
+      clearTimeout(this.readTimer);
+      void this.flushReads();
+    }
+    await this.flushing;
   }
 
   get(uri: vscode.Uri): GalleryEntry | undefined {
@@ -151,9 +166,13 @@ export class GalleryFiles extends DisposableOwner {
     this.readTimer = setTimeout(() => void this.flushReads(), SETTLE_MS);
   }
 
-  private async flushReads(): Promise<void> {
+  private flushReads(): Promise<void> {
     const uris = [...this.pendingReads.values()];
     this.pendingReads = new Map();
+    return (this.flushing = this.flushing.then(() => this.readAll(uris)));
+  }
+
+  private async readAll(uris: readonly vscode.Uri[]): Promise<void> {
     let changed = false;
     for (const uri of uris) changed = (await this.read(uri)) || changed;
     if (changed && !this.isDisposed) this.changed.fire();
