@@ -36,8 +36,8 @@ const SIZES = (process.env.BENCH_MEMORY_JOBS ?? '100,1000,5000')
   .sort((a, b) => a - b);
 /**
  * Runs per batch size, for medians: three of 100 jobs, whose figures per job vary by up to 1 KB (a
- * fixed few KB over few jobs); one of 1,000 and of 5,000, whose figures vary by 0.05 and 0.01 KB a job
- * between runs (each run of a process costs ~10 s, and the whole bench should stay near 3 minutes).
+ * fixed few KB over few jobs), side by side; one of 1,000 and of 5,000, whose figures vary by 0.05 and
+ * 0.01 KB a job between runs (such a run takes 10–20 s, and the whole bench should stay near 3 minutes).
  */
 const runsOf = (jobs: number) => Number(process.env.BENCH_MEMORY_RUNS ?? (jobs >= 1000 ? 1 : 3));
 /**
@@ -255,11 +255,9 @@ export async function measureMemory(repo: string): Promise<string[]> {
   const { folder, script } = buildClient(repo);
   const rows: SizeRow[] = [];
   try {
-    for (const jobs of SIZES) {
-      const runs: MemoryRun[] = [];
-      for (let run = 0; run < runsOf(jobs); run++) runs.push(await runOnce(script, jobs));
-      rows.push({ jobs, runs });
-    }
+    // a size's runs side by side, as the main rows' seeds: what they read is heap, each in its own process
+    for (const jobs of SIZES)
+      rows.push({ jobs, runs: await Promise.all(Array.from({ length: runsOf(jobs) }, () => runOnce(script, jobs))) });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
