@@ -44,9 +44,11 @@ interface Placement {
   readonly group: string;
   /** The batch row it sits under, if it is a cell of a sweep. */
   readonly batch?: string;
-  readonly active: boolean;
   readonly status: JobRecord['status'];
 }
+
+/** Unfinished: counted among the active jobs, its row ticks. */
+const isActive = (placement: Placement) => !isTerminal(placement.status);
 
 export class JobsTreeModel implements Disposable {
   private readonly changed = new Emitter<TreeChange<string>>();
@@ -208,8 +210,9 @@ export class JobsTreeModel implements Disposable {
         const holds = this.isHovered(change.job.id) && previous.status === placement.status;
         if (this.listed.has(change.job.id) && !holds) this.batcher.add(change.job.id);
         // the batch row counts its finished cells (refreshing it re-reads all its rows: only then); the group row its unfinished jobs
-        if (placement.batch && previous.active !== placement.active && this.listed.has(placement.batch)) this.batcher.add(placement.batch);
-        if (this.grouped && previous.active !== placement.active) this.batcher.add(placement.group);
+        if (placement.batch && isActive(previous) !== isActive(placement) && this.listed.has(placement.batch))
+          this.batcher.add(placement.batch);
+        if (this.grouped && isActive(previous) !== isActive(placement)) this.batcher.add(placement.group);
       }
     }
     this.updateTicker();
@@ -234,12 +237,12 @@ export class JobsTreeModel implements Disposable {
 
   private place(job: JobRecord): Placement {
     const previous = this.placements.get(job.id);
-    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), active: !isTerminal(job.status), status: job.status };
+    const placement = { group: groupKeyOf(job.source), batch: batchKeyOf(job), status: job.status };
     if (previous) this.unplace(job.id, previous);
     this.placements.set(job.id, placement);
     this.groupSizes.set(placement.group, (this.groupSizes.get(placement.group) ?? 0) + 1);
     if (placement.batch) this.batchSizes.set(placement.batch, this.batchSize(placement.batch) + 1);
-    if (placement.active) this.activeJobs++;
+    if (isActive(placement)) this.activeJobs++;
     return placement;
   }
 
@@ -253,7 +256,7 @@ export class JobsTreeModel implements Disposable {
       if (left > 0) this.batchSizes.set(placement.batch, left);
       else this.batchSizes.delete(placement.batch);
     }
-    if (placement.active) this.activeJobs--;
+    if (isActive(placement)) this.activeJobs--;
   }
 
   private emit(change: TreeChange<string>): void {
@@ -277,7 +280,10 @@ export class JobsTreeModel implements Disposable {
       for (const row of this.shown.get(container) ?? []) {
         if (isGroupKey(row) || isBatchKey(row)) {
           if (!this.collapsed.has(row)) visit(row);
-        } else if (this.placements.get(row)?.active && !this.isHovered(row)) rows.push(row);
+        } else {
+          const placement = this.placements.get(row);
+          if (placement && isActive(placement) && !this.isHovered(row)) rows.push(row);
+        }
       }
     };
     visit(ROOT);

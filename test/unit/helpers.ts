@@ -136,18 +136,4 @@ export function cleanupsFailingOnUnhandledRejections(): (() => unknown)[] {
   return cleanups;
 }
 
-/** A job record with plain defaults (a Sandbox job an agent started, running); tests change what they look at. */
-export function jobRecord(change: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: 'job-1',
-    idempotencyKey: 'key',
-    request: { providerId: 'sandbox', model: 'landscape', prompt: 'A lighthouse', params: {} },
-    source: { kind: 'agent' },
-    output: { root: 'file:///work', folder: 'assets/generated', nameTemplate: '{{name}}', baseName: 'a-lighthouse' },
-    createdAt: 1_000,
-    updatedAt: 1_000,
-    status: 'running',
-    assets: [],
-    ...change,
-  };
-}
+export { jobRecord } from '../fixtures/sampleJobs';
