@@ -8,6 +8,10 @@ import { JobJournal } from '../../src/core/jobs/jobJournal';
 import { entryLine } from '../../src/core/jobs/journalLines';
 import type { StoredChange } from '../../src/core/jobs/jobStore';
 import type { JobRecord } from '../../src/core/jobModel';
+import type { AssetSink } from '../../src/core/results/resultSaver';
+
+/** Where a bench's engine saves its images: nowhere. Its jobs journal is written (what persistence costs); image files are not. */
+export const discardedAssets: AssetSink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
 
 export class BenchJournal extends JobJournal {
   /** Group commits written so far. */

@@ -4,7 +4,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { BenchJournal } from './benchJournal';
+import { BenchJournal, discardedAssets } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { DEFAULT_POLL_POLICY, type PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
@@ -112,7 +112,6 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   const output = { root: 'file:///bench', folder: 'out', nameTemplate: '{{job}}', baseName: 'bench' };
   const journal = BenchJournal.create(earlierJobs(config.request, output, config.historyDurationsMs));
   const store = new JobStore(journal);
-  const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   const scale = config.timeScale;
   // BENCH_POLICY='{"ageFraction":0.1}': the engine with other settings, to try one (on the real clock)
   const tuned: PollPolicyOptions = { ...DEFAULT_POLL_POLICY, ...(process.env.BENCH_POLICY && JSON.parse(process.env.BENCH_POLICY)) };
@@ -121,7 +120,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
   const manager = new JobManager(
     store,
     async () => ({ provider: PROVIDER_IMPLEMENTATIONS[config.providerId], context: { ...config.context, http } }),
-    sink,
+    discardedAssets,
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
     {
       pollPolicy: () => policy,

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
-import { BenchJournal } from './benchJournal';
+import { BenchJournal, discardedAssets } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
@@ -86,7 +86,6 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
   const scale = config.timeScale;
   const policy = policyOnBenchClock(DEFAULT_POLL_POLICY, scale);
   const rarely = { ...policy, minIntervalMs: RARELY_MS, maxIntervalMs: RARELY_MS };
-  const sink = { exists: async () => false, write: async () => undefined, remove: async () => undefined };
   let rarelyNow = false;
   // the store announces only changes, and a job running as it was is none: answers are counted here
   const waiting = new Map<string, () => void>();
@@ -118,7 +117,7 @@ function startEngine(config: MemoryClientConfig, connections: Agent, onError: ()
   const manager = new JobManager(
     store,
     async () => ({ provider: answering, context: { ...config.context, http } }),
-    sink,
+    discardedAssets,
     { info: () => undefined, warn: onError, error: onError },
     { pollPolicy: () => (rarelyNow ? rarely : policy), providerLimits: { submodel: limitsOnBenchClock(PROVIDER_LIMITS.submodel, scale) } },
   );
