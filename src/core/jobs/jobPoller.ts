@@ -165,7 +165,6 @@ export class JobPoller implements Disposable {
         etaUncertainty: memory.etaUncertainty,
         quietUntilAgeMs: this.quietUntilAge(job, memory),
         typicalDurationMs: this.durations.typicalDurationMs(job.request),
-        spreadFirstLook: !memory.looked && providerInfo(job.request.providerId).reportsProgress,
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
@@ -183,9 +182,13 @@ export class JobPoller implements Disposable {
   /**
    * The job's age at which its quiet period ends, counted from its known start where the provider
    * reports queue time; a job last seen queued has yet to start, so not before that look + the period.
+   * None where the provider reports progress: a look before the job can end is not wasted there, as
+   * its reading turns the guess into an estimate (and the row shows progress). On the bench's TAMS
+   * batch, a quiet period saved 0.4 requests a job and cost 80% more lag at p95 (54% against 30%),
+   * 1.3× the blind optimum's requests at that lag instead of 1.05×.
    */
   private quietUntilAge(job: JobRecord, memory: PollMemory): number {
-    const quietMs = this.durations.quietPeriodMs(job.request);
+    const quietMs = providerInfo(job.request.providerId).reportsProgress ? 0 : this.durations.quietPeriodMs(job.request);
     if (quietMs === 0) return 0;
     const start =
       job.status === 'queued' && providerInfo(job.request.providerId).reportsQueueTime

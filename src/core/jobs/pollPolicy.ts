@@ -49,14 +49,6 @@ const ETA_REFINE_ABOVE_MIN_INTERVALS = 6;
 const PROGRESS_RESOLUTION = 0.01;
 /** Beyond this relative error an estimate is only a hint: look again halfway. */
 const MAX_ETA_UNCERTAINTY = 0.4;
-/**
- * Where progress can be read, a job's first look is spread over the last 40% of its quiet period:
- * jobs submitted together share one, and a thousand first looks at one instant queue behind the
- * provider's limits, delaying the polls aimed at jobs about to finish; an earlier first reading also
- * gives a longer baseline for the rate. Later looks, and looks with nothing to read, wait for its end.
- */
-const QUIET_SPREAD = 0.4;
-
 export interface ProgressEstimate {
   readonly etaMs: number;
   /** Relative error the readings allow (0.1: the finish may be 10% sooner or later). */
@@ -91,8 +83,6 @@ export interface PollInputs {
    * at most `pastTypicalFraction` of it, a bound in absolute terms on the lag of the slower half.
    */
   readonly typicalDurationMs?: number;
-  /** Not looked at yet, at a provider that reports progress: an early first reading is worth it. */
-  readonly spreadFirstLook?: boolean;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
   readonly awaitingRate?: boolean;
   /** A scout of a kind nobody has timed yet (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
@@ -130,9 +120,8 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   // look). Guesses from the age are jittered, so jobs do not poll in lockstep.
   if (etaMs === undefined && !backingOff) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
-  // only a guess from the age yields to the quiet period; spread only earlier, as it has its margin
-  const spread = inputs.spreadFirstLook ? QUIET_SPREAD : options.jitter;
-  if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - spread * inputs.random));
+  // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
+  if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
   if (inputs.retryAfterMs !== undefined) delay = Math.max(delay, inputs.retryAfterMs);
   return Math.round(delay);
 }

@@ -164,18 +164,17 @@ test('a disposed scheduler runs nothing more', async () => {
 });
 
 test('no look before the quickest recent job of the same kind would have finished', () => {
-  const first = { ...base, spreadFirstLook: true };
-  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000 }), 6400, 'spread earlier only');
-  assert.equal(nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000 }), 7600, 'jittered earlier only');
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, random: 0 }), 8000);
   assert.equal(
-    nextPollDelay({ ...first, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }),
-    4800,
-    'a first look: over the last 40% of the quiet period, so a batch does not look all at once',
+    nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, random: 1 }),
+    7200,
+    'by 10% at most, so a batch does not look all at once',
   );
   assert.equal(
     nextPollDelay({ ...base, ageMs: 4800, quietUntilAgeMs: 8000, random: 1 }),
     2880,
-    'a later look waits for the end, jittered by 10% only',
+    'a later look waits for the end, as jittered',
   );
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, quietUntilAgeMs: 8000 }), 6000, 'past it: the usual schedule');
   assert.equal(nextPollDelay({ ...base, ageMs: 0, quietUntilAgeMs: 8000, etaMs: 1000 }), 1020, "the provider's estimate wins");
