@@ -1,25 +1,23 @@
 // Whether issue 13's targets for a blind provider can be met together by any blind client: within
-// 1.1× of the relative-only optimum at its own p95 lag, no more absolute p95 lag than the 2 s loop, and
+// 1.1× of the relative-only optimum at the same p95 lag, no more absolute p95 lag than the 2 s loop, and
 // fewer requests than it. The exact joint optimum (jointOptimum.ts) on each run's own durations, over
 // a grid of relative lags, answers it; printed under the SubModel table.
 import { jointOptimum } from './jointOptimum';
-import { absoluteP95, mean, quantile, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
+import { absoluteP95, mean, relativeP95, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
 
 /** Relative p95 lags tried: 1% to 30% in half-percent steps. */
 const LAGS = Array.from({ length: 59 }, (_, i) => 0.01 + 0.005 * i);
 const NEAR = 1.1;
 
-/** The fewest requests per job of any blind schedule within this run's own relative p95 lag and `absoluteMs`. */
-function jointAtOwnLag(run: SeedRun, absoluteMs: number): number {
-  return jointOptimum(run.durationsMs, { relative: quantile(run.relative, 0.95), absolute: absoluteMs }).requestsPerJob;
-}
-
-/** The table's column: that optimum at each row's own relative p95, with the 2 s loop's absolute p95 as the limit. */
+/** The table's column: on each run's durations, the fewest requests per job of any blind schedule within the row's relative p95 and the 2 s loop's absolute p95. */
 export function jointColumn(every2s: Row): ExtraColumn {
   const absoluteMs = absoluteP95(every2s);
   return {
     header: `blind optimum at its p95 AND abs p95 ≤ ${(absoluteMs / 1000).toFixed(2)} s (2 s loop's)`,
-    cell: (row) => mean(row.runs.map((run) => jointAtOwnLag(run, absoluteMs))).toFixed(1),
+    cell: (row) =>
+      mean(
+        row.runs.map((run) => jointOptimum(run.durationsMs, { relative: relativeP95(row), absolute: absoluteMs }).requestsPerJob),
+      ).toFixed(1),
   };
 }
 
@@ -69,7 +67,7 @@ export function printJointFeasibility(engineRows: readonly Row[], every2s: Row):
     const feasible = cheaper.filter((point) => point.ratio <= NEAR);
     const fewest = (points: readonly LagPoint[], key: 'requests' | 'ratio') =>
       points.reduce<LagPoint | undefined>((best, point) => (!best || point[key] < best[key] ? point : best), undefined);
-    const own = jointPoint(row, absoluteMs, (run) => quantile(run.relative, 0.95));
+    const own = jointPoint(row, absoluteMs, () => relativeP95(row));
     const at = (point: LagPoint) => `${percent(point.lag)}, ${point.requests.toFixed(1)} req/job, ${point.ratio.toFixed(2)}×`;
     const lowest = fewest(cheaper, 'ratio');
     const verdict = feasible.length
