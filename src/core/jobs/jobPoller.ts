@@ -109,6 +109,8 @@ export class JobPoller implements Disposable {
   /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
   kindLearned(request: GenerationRequest): void {
     for (const id of this.scouts.release(durationKey(request))) {
+      // the queued state it has is its submission's: as old as the wait, it has likely started since
+      this.memories.of(id).queuedAt = undefined;
       const job = this.store.get(id);
       if (job && needsPolling(job) && !this.rounds.isInRound(id)) this.scheduleNext(job);
     }
@@ -168,7 +170,8 @@ export class JobPoller implements Disposable {
         retryAfterMs: memory.retryAfterMs,
         consecutiveErrors: memory.consecutiveErrors,
         focused: this.focused,
-        queued: job.status === 'queued',
+        // seen queued by this window (a submission's answer counts); not a state from before a reload or a wait for the scouts
+        queued: job.status === 'queued' && memory.queuedAt !== undefined,
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         scout: role === 'scout',
         random: this.options.random(),

@@ -8,6 +8,7 @@ import { collectingLogger, fastPolls, fileSink, memoryPersistence, waitFor } fro
 import { earlierJobs } from '../../fixtures/earlierJobs';
 import { contextFor, outputIn, PROVIDER_CASES } from '../providers/providerCases';
 import type { JobRecord } from '../../../src/core/jobModel';
+import type { PollPolicyOptions } from '../../../src/core/jobs/pollPolicy';
 import { SCOUTS_PER_KIND } from '../../../src/core/jobs/scouts';
 
 const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
@@ -19,13 +20,13 @@ after(async () => {
   }
 });
 
-async function start(earlier: JobRecord[], maxIntervalMs = 80) {
+async function start(earlier: JobRecord[], maxIntervalMs = 80, policy: Partial<PollPolicyOptions> = {}) {
   const server = subModel.createServer();
   await server.start();
   const store = new JobStore(memoryPersistence(earlier));
   const access: ProviderAccess = async () => ({ provider: subModel.provider, context: contextFor(subModel, server) });
   const manager = new JobManager(store, access, fileSink, collectingLogger(), {
-    pollPolicy: () => ({ ...fastPolls(), maxIntervalMs }),
+    pollPolicy: () => ({ ...fastPolls(), maxIntervalMs, ...policy }),
     random: () => 0.5,
   });
   toStop.push(manager, server);
@@ -76,6 +77,27 @@ test('a batch of a kind nobody has timed: scouts are looked at, the rest wait fo
       at - firstResultAt < 500,
       `a waiting job looked at ${at - firstResultAt} ms after the first result, not after the 2 s cadence`,
     );
+});
+
+test("a job that waited for the scouts is not slowed as queued: that state is its submission's, as old as the wait", async () => {
+  // looks every half of a job's age, four times rarer while queued: at the first result (~1.5 s), 0.75 s or 3 s
+  const { server, store, manager } = await start([], 5000, { ageFraction: 0.5, queuedMultiplier: 4 });
+  server.durationMs = 1500;
+  const ids = await Promise.all(
+    Array.from({ length: SCOUTS_PER_KIND + 5 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
+  );
+  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  const [method, path] = subModel.pollRoute;
+  const firstLookOf = new Map<string, number>();
+  for (const look of server.requests.filter((request) => request.method === method && path.test(request.path))) {
+    const remoteId = decodeURIComponent(look.path.split('/').pop()!);
+    if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
+  }
+  const waited = [...firstLookOf.values()].filter((at) => at >= firstResultAt - 50);
+  assert.equal(waited.length, 5, 'five jobs waited for the first result');
+  for (const at of waited)
+    assert.ok(at - firstResultAt < 1500, `a waiting job looked at ${at - firstResultAt} ms after the first result, not 3 s`);
 });
 
 test('a job past the typical duration of its kind is looked at every age fraction of that duration, not of its own age', async () => {
