@@ -141,7 +141,11 @@ try {
           setTimeout(() => {
             const painted = window.performance.now();
             const images = [...document.querySelectorAll('.sweep-grid .cell img')];
-            const inView = images.filter((img) => img.getBoundingClientRect().top < window.innerHeight);
+            // in the window, down and across: a lazy picture out of it is not fetched, so not complete
+            const inView = images.filter((img) => {
+              const box = img.getBoundingClientRect();
+              return box.top < window.innerHeight && box.left < window.innerWidth;
+            });
             const waitLoaded = () => {
               if (inView.every((img) => img.complete))
                 resolve({
