@@ -7,8 +7,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import * as esbuild from 'esbuild';
 import {
   checkReporter,
   ensureTools,
@@ -22,6 +20,8 @@ import {
   testOutput,
   waitForWorkbench,
   webviewFrame,
+  loadFixture,
+  runChecks,
 } from '../../scripts/lib/workbench.mjs';
 
 const runDir = join(testOutput, 'e2e-grid');
@@ -34,16 +34,7 @@ const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examp
 mkdirSync(shots, { recursive: true });
 
 // the saver's own functions write the files: bundle the fixture for node and load it
-const fixture = join(runDir, 'sweepFiles.cjs');
-esbuild.buildSync({
-  entryPoints: [join(repo, 'test/fixtures/sweepFiles.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: fixture,
-  logLevel: 'warning',
-});
-const { sweepJobRecords, writeSweepFiles } = createRequire(import.meta.url)(fixture);
+const { sweepJobRecords, writeSweepFiles } = loadFixture(runDir, 'test/fixtures/sweepFiles.ts');
 const folder = 'assets/generated/sweeps';
 const root = pathToFileURL(workspace).toString();
 const big = {
@@ -74,8 +65,7 @@ step('wrote 98 + 11 images with their sidecars');
 
 const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
 const { browser, page } = await launchBrowser();
-let failed = false;
-try {
+await runChecks({ browser, page, server, shots, step, passed }, async () => {
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
   await runCommand(page, 'Image Jobs: Open Gallery');
@@ -388,15 +378,4 @@ try {
   const cardsDark = await buttonRows();
   check(cardsDark.rows > 1 && cardsDark.spread <= 1, `in the dark theme too (${JSON.stringify(cardsDark)})`);
   await page.screenshot({ path: join(shots, '05-deleted-batch-fallback-dark.png') });
-  console.log(`${passed()} passed, 0 failed`);
-  step(`screenshots in ${shots}`);
-} catch (error) {
-  failed = true;
-  console.error('E2E FAILED:', error);
-  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-  console.log(`${passed()} passed, 1 failed`);
-} finally {
-  await browser.close();
-  server.stop();
-}
-process.exit(failed ? 1 : 0);
+});
