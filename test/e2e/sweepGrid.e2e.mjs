@@ -80,7 +80,15 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
 
   // the gallery lists images as the sidecar watcher finds them: on a loaded machine the batch's option
   // appears before all of its 98 images are in; the timing below is of the grid, not of the indexing
-  await gallery.waitForFunction(() => document.querySelectorAll('.card').length >= 98 + 11, null, { timeout: 60_000 });
+  // (the cards are drawn a page at a time: the count says how many images it lists)
+  await gallery.waitForFunction(
+    () => {
+      const [, shown, all] = /^(\d+) of (\d+) images$/.exec(document.querySelector('.count')?.textContent ?? '') ?? [];
+      return Number(shown) >= 98 + 11 && shown === all;
+    },
+    null,
+    { timeout: 60_000 },
+  );
 
   // 0. the cards: prompts of one and of two lines, yet every card of a row has its buttons on one line
   const buttonRows = () =>
