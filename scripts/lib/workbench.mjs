@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 
 export const repo = resolve(import.meta.dirname, '..', '..');
@@ -267,4 +269,33 @@ export function checkReporter(tag) {
     step(`ok: ${message}`);
   };
   return { step, check, passed: () => passed };
+}
+
+/** A TypeScript fixture (`test/fixtures/…`) bundled for node into the run folder, and loaded: the saver's own functions write a check's files. */
+export function loadFixture(runDir, path) {
+  const outfile = join(runDir, `${basename(path, '.ts')}.cjs`);
+  esbuild.buildSync({ entryPoints: [join(repo, path)], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
+  return createRequire(import.meta.url)(outfile);
+}
+
+/**
+ * Runs a browser check's steps, then closes the browser and code-server and exits: 0 when every check
+ * passed, 1 (with `failure.png` in `shots`) when one did not.
+ */
+export async function runChecks({ browser, page, server, shots, step, passed }, steps) {
+  let failed = false;
+  try {
+    await steps();
+    console.log(`${passed()} passed, 0 failed`);
+    step(`screenshots in ${shots}`);
+  } catch (error) {
+    failed = true;
+    console.error('E2E FAILED:', error);
+    await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
+    console.log(`${passed()} passed, 1 failed`);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+  process.exit(failed ? 1 : 0);
 }

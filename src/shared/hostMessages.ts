@@ -38,14 +38,27 @@ function readKeptState(data: unknown): GalleryKeptState | undefined {
   };
 }
 
+/** A list of records, each an image with the strings a card is keyed and drawn by. */
+function isAssetList(list: unknown): boolean {
+  return (
+    Array.isArray(list) &&
+    list.every(
+      (asset) => isRecord(asset) && typeof asset.uri === 'string' && typeof asset.src === 'string' && typeof asset.path === 'string',
+    )
+  );
+}
+
 export function readHostMessage(data: unknown): HostToGalleryMessage | undefined {
   if (!isRecord(data)) return undefined;
   if (data.type === 'assets') {
-    const lists = [data.assets, data.live, data.sweepJobs];
-    if (!lists.every((list) => Array.isArray(list) && list.every(isRecord))) return undefined;
-    const assets = data.assets as Record<string, unknown>[];
-    if (!assets.every((asset) => typeof asset.uri === 'string' && typeof asset.src === 'string' && typeof asset.path === 'string'))
-      return undefined;
+    const lists = [data.live, data.sweepJobs];
+    if (!isAssetList(data.assets) || !lists.every((list) => Array.isArray(list) && list.every(isRecord))) return undefined;
+    if (!isIndex(data.update, Number.MAX_SAFE_INTEGER) || !isIndex(data.total, Number.MAX_SAFE_INTEGER)) return undefined;
+    if ((data.assets as unknown[]).length > data.total) return undefined;
+    return data as unknown as HostToGalleryMessage;
+  }
+  if (data.type === 'moreAssets') {
+    if (!isAssetList(data.assets) || !isIndex(data.update, Number.MAX_SAFE_INTEGER)) return undefined;
     return data as unknown as HostToGalleryMessage;
   }
   if (data.type === 'restore') {

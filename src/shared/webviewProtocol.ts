@@ -45,13 +45,33 @@ export interface GalleryLiveJob {
   readonly count: number;
 }
 
+/**
+ * The images go in pages, so the page can show its first screen before the rest has come: `assets`
+ * holds the first page (in the order the page sorts by, which `ready` and `uiState` tell the host),
+ * and `moreAssets` messages of the same `update` the rest, in order, until `total` have come.
+ */
+export const GALLERY_FIRST_PAGE = 60;
+/** The images of each `moreAssets` message: a few hundred kilobytes, never one message of thousands of images. */
+export const GALLERY_MORE_PAGE = 500;
+
 export type HostToGalleryMessage =
   | {
       readonly type: 'assets';
+      /** Which listing this is: a later `assets` message replaces it, and its `moreAssets` with it. */
+      readonly update: number;
+      /** The first page of the images. */
       readonly assets: readonly GalleryAsset[];
+      /** How many images the listing has in all (`assets` and the `moreAssets` after it). */
+      readonly total: number;
       readonly live: readonly GalleryLiveJob[];
       /** This window's jobs of a sweep that have no image: only this window's job history knows them. */
       readonly sweepJobs: readonly GallerySweepJob[];
+    }
+  | {
+      /** The next page of the images of listing `update`. */
+      readonly type: 'moreAssets';
+      readonly update: number;
+      readonly assets: readonly GalleryAsset[];
     }
   | {
       /** What the gallery showed when it was last open (kept by the host): sent after `ready`, before the assets. */
@@ -119,7 +139,8 @@ export type GalleryKeptState = Readonly<z.infer<typeof galleryKeptStateSchema>>;
 
 export const galleryToHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uiState'), state: galleryKeptStateSchema }),
-  z.strictObject({ type: z.literal('ready') }),
+  // the page's sort, so the first page of images is the page's first screen
+  z.strictObject({ type: z.literal('ready'), sort: z.optional(z.enum(SORT_VALUES)) }),
   z.extend(insert, withRequestId),
   z.extend(open, withRequestId),
   z.extend(reveal, withRequestId),

@@ -3,7 +3,8 @@
 import { fullModelName, imageCount, isTerminal, type JobRecord } from '../core/jobModel';
 import type { GalleryEntry } from '../core/results/galleryIndex';
 import { upscaleProvider } from '../core/results/sourceImage';
-import type { GalleryAsset, GalleryLiveJob } from '../shared/webviewProtocol';
+import { sortAssets } from '../shared/galleryView';
+import { GALLERY_FIRST_PAGE, GALLERY_MORE_PAGE, type GalleryAsset, type GalleryLiveJob, type GallerySort } from '../shared/webviewProtocol';
 
 /** Who came from whom among the listed images: source URI → URIs of the images made from it, newest first. */
 export function lineage(entries: readonly GalleryEntry[]): Map<string, string[]> {
@@ -68,4 +69,37 @@ export function liveJobs(jobs: readonly JobRecord[]): GalleryLiveJob[] {
       status: job.status,
       count: imageCount(job.request.params),
     }));
+}
+
+/**
+ * The images in the order the page sorts them, in pages: the first page (the page's first screen)
+ * for the `assets` message, then the rest for `moreAssets` messages.
+ */
+export function assetPages(
+  assets: readonly GalleryAsset[],
+  sort: GallerySort,
+  first = GALLERY_FIRST_PAGE,
+  more = GALLERY_MORE_PAGE,
+): GalleryAsset[][] {
+  const sorted = sortAssets(assets, sort);
+  const pages = [sorted.slice(0, first)];
+  for (let start = first; start < sorted.length; start += more) pages.push(sorted.slice(start, start + more));
+  return pages;
+}
+
+/** `folder` with its trailing slash, so `/a/b/` is not taken for a folder under `/a/bc/`. */
+const asFolder = (folder: string) => (folder.endsWith('/') ? folder : `${folder}/`);
+
+/**
+ * The folders (URI strings) the webview may load images from: `current` itself while it covers every
+ * folder of `needed`, else the fewest folders covering both. Changing a webview's roots reloads its
+ * page, so they only grow while a panel is open, and a folder under one already there adds nothing.
+ */
+export function resourceRoots(current: readonly string[], needed: readonly string[]): readonly string[] {
+  const covered = (folder: string, roots: readonly string[]) => roots.some((root) => asFolder(folder).startsWith(asFolder(root)));
+  if (needed.every((folder) => covered(folder, current))) return current;
+  const all = [...new Set([...current, ...needed])].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const roots: string[] = [];
+  for (const folder of all) if (!covered(folder, roots)) roots.push(folder);
+  return roots.sort();
 }

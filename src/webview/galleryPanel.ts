@@ -7,6 +7,7 @@ import {
   type GalleryAsset,
   type GalleryKeptState,
   type GalleryRequest,
+  type GallerySort,
   type GalleryToHostMessage,
   type HostToGalleryMessage,
   type SaveContactSheetRequest,
@@ -14,12 +15,17 @@ import {
 import { DisposableOwner, disposeAll } from '../services/disposables';
 import type { GalleryFiles } from '../services/galleryFiles';
 import type { Log } from '../services/log';
-import { galleryAsset, lineage, liveJobs } from './galleryAssets';
+import { assetPages, galleryAsset, lineage, liveJobs, resourceRoots } from './galleryAssets';
 import { sweepJobStates } from '../core/results/sweepJobs';
 import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
 
 const UPDATE_DEBOUNCE_MS = 100;
+/**
+ * How long after a panel shows the images it already knows it looks at the disk again: the look
+ * (a search and a stat of each file) waits until the page has fetched its first screen, not before.
+ */
+const RESCAN_DELAY_MS = 1500;
 /** Workspace state key: the gallery's sort and grid, for a panel opened after the last one was closed. */
 const KEPT_STATE_KEY = 'imageJobs.gallery.keptState';
 
@@ -62,9 +68,19 @@ export class GalleryPanel extends DisposableOwner {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The panel opened with images already indexed: look at the disk again once its page has shown them. */
+  private rescanWanted = false;
   private ready = false;
   /** What the panel lists now (workspace-relative paths), for tests and scripts. */
   private shown: readonly string[] = [];
+  /** The folders its page may load images from (URI strings), besides its own UI's: see resourceRoots. */
+  private roots: readonly string[] = [];
+  /** How the page sorts, so the first page of images sent is its first screen. */
+  private sort: GallerySort = 'newest';
+  /** The listing last posted, numbered, and what it held: the same listing is not posted (and drawn) again. */
+  private update = 0;
+  private posted: string | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -88,6 +104,7 @@ export class GalleryPanel extends DisposableOwner {
     this.register({
       dispose: () => {
         clearTimeout(this.updateTimer);
+        clearTimeout(this.rescanTimer);
         this.panel?.dispose();
       },
     });
@@ -116,30 +133,44 @@ export class GalleryPanel extends DisposableOwner {
     return this.shown;
   }
 
+  /**
+   * Narrow roots: our built UI, the output folders jobs save into and the folders the indexed images
+   * live in, nothing else. Known before the first scan (the output folders), so the page a panel
+   * opens with need not be reloaded when the images come (new roots reload it: they only grow).
+   */
   private webviewOptions(): vscode.WebviewOptions {
-    // narrow roots: our built UI and the folders the indexed images live in, nothing else
+    const needed = [...this.files.outputFolders(), ...this.files.folders()].map(String);
+    this.roots = resourceRoots(this.roots, needed);
     return {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.files.folders()],
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), ...this.roots.map((root) => vscode.Uri.parse(root))],
     };
   }
 
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.roots = [];
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-bar.svg');
     panel.webview.options = this.webviewOptions(); // reset on restore, as restored panels keep stale options
     panel.webview.html = this.html(panel.webview);
     this.panelDisposables = [
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => {
+        clearTimeout(this.rescanTimer);
         this.panel = undefined;
         this.shown = [];
         disposeAll(this.panelDisposables);
       }),
     ];
-    void this.files.rescan().catch((error: unknown) => this.log.warn(`[gallery] could not scan for images: ${String(error)}`));
+    // the first open in a window scans now; later ones show what is indexed, and look again after (ready)
+    this.rescanWanted = this.files.scanned;
+    if (!this.rescanWanted) void this.files.ready().catch((error: unknown) => this.warnScan(error));
+  }
+
+  private warnScan(error: unknown): void {
+    this.log.warn(`[gallery] could not scan for images: ${String(error)}`);
   }
 
   private html(webview: vscode.Webview): string {
@@ -173,12 +204,14 @@ export class GalleryPanel extends DisposableOwner {
     this.updateTimer = setTimeout(() => this.postAssets(), UPDATE_DEBOUNCE_MS);
   }
 
+  /** Posts the listing, unless it is the one posted last: the first page (the page's first screen) first, then the rest. */
   private postAssets(): void {
     const panel = this.panel;
     if (!panel) return;
+    clearTimeout(this.updateTimer); // this is the update a pending one would post
+    const roots = this.roots;
     const options = this.webviewOptions();
-    const roots = options.localResourceRoots?.map(String).join('|');
-    if (roots !== panel.webview.options.localResourceRoots?.map(String).join('|')) panel.webview.options = options;
+    if (this.roots !== roots) panel.webview.options = options; // reloads the page, which asks again (ready)
     const entries = this.files.entries();
     const listed = new Set(entries.map((entry) => entry.imageUri));
     const context = { lineage: lineage(entries), listed: (uri: string) => listed.has(uri), trusted: vscode.workspace.isTrusted };
@@ -188,7 +221,14 @@ export class GalleryPanel extends DisposableOwner {
     });
     this.shown = assets.map((asset) => asset.path);
     const jobs = this.store.all();
-    this.post({ type: 'assets', assets, live: liveJobs(jobs), sweepJobs: sweepJobStates(jobs) });
+    const [first = [], ...more] = assetPages(assets, this.sort);
+    const listing = { live: liveJobs(jobs), sweepJobs: sweepJobStates(jobs) };
+    const content = JSON.stringify([first, more, listing]);
+    if (content === this.posted) return;
+    this.posted = content;
+    const update = ++this.update;
+    this.post({ type: 'assets', update, assets: first, total: assets.length, ...listing });
+    for (const page of more) this.post({ type: 'moreAssets', update, assets: page });
   }
 
   private post(message: HostToGalleryMessage): void {
@@ -210,13 +250,27 @@ export class GalleryPanel extends DisposableOwner {
   private async onMessage(message: GalleryToHostMessage): Promise<void> {
     if (message.type === 'ready') {
       this.ready = true;
+      this.posted = undefined; // a new page (opened, reloaded): it has nothing yet
       // the page takes it only when it has no state of its own (a new panel, not a hidden or restored one)
       const kept = this.keptState();
       if (kept) this.post({ type: 'restore', state: kept });
-      this.postAssets();
+      this.sort = message.sort ?? kept?.sort ?? 'newest';
+      // the first open in a window: the images once the first scan is done, not an empty gallery before it
+      if (this.files.scanned) this.postAssets();
+      else
+        void this.files.ready().then(
+          () => this.postAssets(),
+          () => this.postAssets(),
+        );
+      if (this.rescanWanted) {
+        this.rescanWanted = false;
+        clearTimeout(this.rescanTimer);
+        this.rescanTimer = setTimeout(() => void this.files.rescan().catch((error: unknown) => this.warnScan(error)), RESCAN_DELAY_MS);
+      }
       return;
     }
     if (message.type === 'uiState') {
+      if (message.state.sort) this.sort = message.state.sort;
       await Promise.resolve(this.memento.update(KEPT_STATE_KEY, message.state)).catch((error: unknown) =>
         this.log.warn(`[gallery] could not keep the gallery's grid for next time: ${describeError(error)}`),
       );

@@ -18,6 +18,7 @@ import {
   waitForNotification,
   waitForWorkbench,
   webviewFrame,
+  runChecks,
 } from '../../scripts/lib/workbench.mjs';
 
 const runDir = join(testOutput, 'e2e');
@@ -40,8 +41,7 @@ const workspace = prepareRun({
 mkdirSync(shots, { recursive: true });
 const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
 const { browser, page } = await launchBrowser();
-let failed = false;
-try {
+await runChecks({ browser, page, server, shots, step, passed }, async () => {
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
   step('workbench ready');
@@ -286,15 +286,4 @@ try {
   const rows = await page.locator('.monaco-list-row', { hasText: RELOAD_PROMPT }).count();
   check(rows === 1, 'the jobs view shows the resumed job once, not a duplicate');
   await page.screenshot({ path: join(shots, '04-after-reload.png') });
-  console.log(`${passed()} passed, 0 failed`);
-  step(`screenshots in ${shots}`);
-} catch (error) {
-  failed = true;
-  console.error('E2E FAILED:', error);
-  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-  console.log(`${passed()} passed, 1 failed`);
-} finally {
-  await browser.close();
-  server.stop();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -5,7 +5,8 @@ import type { JobRecord, JobStatus } from '../../src/core/jobModel';
 import { readSidecar } from '../../src/core/results/galleryIndex';
 import { assetRequest } from '../../src/shared/galleryRequests';
 import type { GalleryEntry } from '../../src/core/results/galleryIndex';
-import { galleryAsset, lineage, liveJobs } from '../../src/webview/galleryAssets';
+import { assetPages, galleryAsset, lineage, liveJobs, resourceRoots } from '../../src/webview/galleryAssets';
+import type { GalleryAsset } from '../../src/shared/webviewProtocol';
 
 function job(id: string, status: JobStatus, createdAt: number): JobRecord {
   return {
@@ -99,5 +100,49 @@ describe('gallery cards', () => {
         ['b', 'running', 2, 'sandbox/landscape'],
       ],
     );
+  });
+
+  it('sends the images in pages: first the page’s first screen, in the order it sorts by, then the rest in order', () => {
+    const assets: GalleryAsset[] = Array.from({ length: 11 }, (_, i) => ({
+      uri: `file:///w/${i}.png`,
+      src: `s${i}`,
+      path: `${i}.png`,
+      prompt: `prompt ${String.fromCharCode(97 + ((i * 7) % 11))}`,
+      model: 'm',
+      createdAt: i,
+    }));
+    const newest = assetPages(assets, 'newest', 3, 5);
+    assert.deepEqual(
+      newest.map((page) => page.map((asset) => asset.createdAt)),
+      [
+        [10, 9, 8],
+        [7, 6, 5, 4, 3],
+        [2, 1, 0],
+      ],
+    );
+    const byPrompt = assetPages(assets, 'prompt', 3, 5);
+    assert.deepEqual(
+      byPrompt[0]!.map((asset) => asset.prompt),
+      ['prompt a', 'prompt b', 'prompt c'],
+    );
+    assert.equal(byPrompt.flat().length, 11, 'every image once');
+    assert.deepEqual(assetPages([], 'newest'), [[]], 'no image: one empty first page');
+  });
+
+  it('keeps the webview’s folders while they cover the images, so its page is not reloaded; grows them to the fewest that do', () => {
+    const output = 'file:///w/assets/generated';
+    const current = resourceRoots([], [output]);
+    assert.deepEqual(current, [output]);
+    // images in folders under the output folder: the very same roots (a new list would reload the page)
+    assert.equal(resourceRoots(current, [output, `${output}/library/`, `${output}/sweeps/`]), current);
+    // a folder elsewhere: added; one under it adds nothing more; a sibling whose name starts the same is not under it
+    const grown = resourceRoots(current, [output, 'file:///w/docs/img/']);
+    assert.deepEqual(grown, [output, 'file:///w/docs/img/']);
+    assert.equal(resourceRoots(grown, ['file:///w/docs/img/a/']), grown);
+    assert.deepEqual(resourceRoots(grown, [`${output}-old/`]), [output, `${output}-old/`, 'file:///w/docs/img/']);
+    // a folder over the ones there: it alone
+    assert.deepEqual(resourceRoots(grown, ['file:///w/']), ['file:///w/']);
+    // never narrowed while the panel is open: an image folder gone leaves the roots as they are
+    assert.equal(resourceRoots(grown, []), grown);
   });
 });

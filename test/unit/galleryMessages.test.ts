@@ -15,6 +15,7 @@ describe('gallery messages from the webview', () => {
   it('accepts every message the gallery sends, unchanged', () => {
     const valid = [
       { type: 'ready' },
+      { type: 'ready', sort: 'prompt' },
       { type: 'insert', uri: 'file:///w/assets/generated/boat.png', requestId: 1 },
       { type: 'open', uri: 'file:///w/assets/generated/boat.png', requestId: 2 },
       { type: 'reveal', uri: 'file:///w/assets/generated/boat.png', requestId: 3 },
@@ -124,6 +125,8 @@ describe('gallery messages from the webview', () => {
 
   it('rejects extra keys, so a message carries nothing the host did not ask for', () => {
     rejected({ type: 'ready', extra: true });
+    rejected({ type: 'ready', sort: 'size' });
+    rejected({ type: 'ready', sort: 1 });
     rejected({ type: 'copyPrompt', uri: 'file:///a.png', requestId: 1, jobId: 'job-1' });
     rejected({ type: 'insert', uri: 'file:///a.png', requestId: 1, index: 0 });
     rejected({ type: 'delete', uri: 'file:///a.png', requestId: 1, confirmed: true });

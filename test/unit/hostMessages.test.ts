@@ -44,10 +44,33 @@ describe('host messages in the gallery page', () => {
   });
 
   it('reads the assets message by its lists, and nothing else', () => {
-    const assets = { type: 'assets', assets: [{ uri: 'file:///a.png', src: 'w:a', path: 'a.png' }], live: [], sweepJobs: [] };
+    const image = { uri: 'file:///a.png', src: 'w:a', path: 'a.png' };
+    const assets = { type: 'assets', update: 1, assets: [image], total: 3, live: [], sweepJobs: [] };
     assert.equal(readHostMessage(assets), assets);
     assert.equal(readHostMessage({ ...assets, live: undefined }), undefined);
     assert.equal(readHostMessage({ ...assets, assets: [{ uri: 1 }] }), undefined);
     for (const other of [undefined, null, 'reply', [], { type: 'run' }, { type: 'ready' }]) assert.equal(readHostMessage(other), undefined);
+  });
+
+  it('reads a listing in pages: the first with the number of images in all, the rest by the listing they belong to', () => {
+    const image = { uri: 'file:///a.png', src: 'w:a', path: 'a.png' };
+    const first = { type: 'assets', update: 2, assets: [image], total: 2, live: [], sweepJobs: [] };
+    for (const bad of [
+      { ...first, total: undefined },
+      { ...first, total: -1 },
+      { ...first, total: 0 }, // fewer in all than in the first page
+      { ...first, update: '2' },
+      { ...first, update: 1.5 },
+    ])
+      assert.equal(readHostMessage(bad), undefined, JSON.stringify(bad));
+    const more = { type: 'moreAssets', update: 2, assets: [{ ...image, uri: 'file:///b.png' }] };
+    assert.equal(readHostMessage(more), more);
+    for (const bad of [
+      { ...more, update: undefined },
+      { ...more, assets: undefined },
+      { ...more, assets: [{ uri: 'file:///b.png' }] },
+      { ...more, assets: [null] },
+    ])
+      assert.equal(readHostMessage(bad), undefined, JSON.stringify(bad));
   });
 });

@@ -3,7 +3,7 @@
 // and Open as buttons, the rest under "…" (cardMenu).
 import type { GalleryAsset, GalleryLiveJob, GalleryRequest } from '../../src/shared/webviewProtocol';
 import { assetRequest, cardMenu } from '../../src/shared/galleryRequests';
-import { button, element } from './dom';
+import { button, element, lazyImage } from './dom';
 import { describeAsset } from './describe';
 import { lineageLine } from './lineage';
 import { moreMenu, type MenuItem } from './moreMenu';
@@ -30,7 +30,7 @@ export function menuItems(
 export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): HTMLElement {
   const status = element('span', { className: 'status', role: 'status' });
   const act = (type: GalleryRequest['type']) => () => on.request(assetRequest(type, asset), status);
-  const image = element('img', { src: asset.src, alt: asset.prompt, loading: 'lazy', title: 'View larger', tabIndex: 0 });
+  const image = lazyImage(asset.src, { alt: asset.prompt, title: 'View larger', tabIndex: 0 });
   // reserve the image's own aspect ratio before it loads, so the grid does not jump
   if (asset.width && asset.height) Object.assign(image, { width: asset.width, height: asset.height });
   image.addEventListener('click', () => on.view(asset));

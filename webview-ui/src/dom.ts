@@ -16,3 +16,13 @@ export function button(label: string, title: string, onClick: () => void, kind: 
   node.addEventListener('click', onClick);
   return node;
 }
+
+/**
+ * A picture fetched only when it comes near the view, and decoded off the main thread. `loading` is
+ * set before `src`: an img given its src first starts fetching at once, lazy or not.
+ */
+export function lazyImage(src: string, props: Partial<HTMLImageElement> = {}): HTMLImageElement {
+  const image = element('img', { ...props, loading: 'lazy', decoding: 'async' });
+  image.src = src;
+  return image;
+}

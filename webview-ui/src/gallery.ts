@@ -31,10 +31,16 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+// marks for the browser check's figures (test/e2e/galleryOpen.e2e.mjs): when the page ran, got images, showed them
+performance.mark('gallery-script');
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 const saved = vscode.getState();
 let assets: readonly GalleryAsset[] = [];
+/** The listing shown (the host's `update`), how many images it has in all, and whether its first page has come. */
+let update = -1;
+let total = 0;
+let received = false;
 let live: readonly GalleryLiveJob[] = [];
 let sweepJobs: readonly GallerySweepJob[] = [];
 let batches: SweepBatch<GalleryAsset>[] = [];
@@ -44,6 +50,9 @@ let sort: GallerySort = isSort(saved?.sort) ? saved.sort : 'newest';
 const selected = new Set<string>();
 let nextRequestId = 1;
 const pending = new Map<number, HTMLElement>();
+/** Cards are drawn a page at a time: the first screen at once, the next page as the list scrolls near its end. */
+const CARDS_PAGE = 24;
+let cardsShown = CARDS_PAGE;
 
 function request(body: GalleryRequest | Omit<SaveContactSheetRequest, 'requestId'>, status: HTMLElement): void {
   const requestId = nextRequestId++;
@@ -67,8 +76,11 @@ function show(uris: readonly string[]): void {
   if (uris.some((uri) => !visible().some((asset) => asset.uri === uri))) {
     filter = search.value = '';
     saveState();
-    renderGrid();
   }
+  // draw the cards down to the last of them
+  const last = Math.max(...uris.map((uri) => visible().findIndex((asset) => asset.uri === uri)));
+  cardsShown = Math.max(cardsShown, last + 1);
+  renderGrid();
   const cards = [...grid.querySelectorAll<HTMLElement>('article[data-uri]')].filter((card) => uris.includes(card.dataset.uri!));
   for (const card of cards) {
     card.classList.remove('flash');
@@ -116,6 +128,7 @@ const search = element('input', {
 });
 search.addEventListener('input', () => {
   filter = search.value;
+  cardsShown = CARDS_PAGE;
   saveState();
   renderGrid();
 });
@@ -127,6 +140,7 @@ const sortSelect = element(
 );
 sortSelect.addEventListener('change', () => {
   if (isSort(sortSelect.value)) sort = sortSelect.value;
+  cardsShown = CARDS_PAGE;
   saveState();
   renderGrid();
 });
@@ -141,6 +155,16 @@ const clearButton = button('Clear selection', 'Unselect all images', () => {
 });
 const selection = element('div', { className: 'selection' }, [compareButton, clearButton]);
 const grid = element('section', { className: 'grid', ariaLabel: 'Images' });
+/** At the end of the cards while more are to draw: coming near it draws the next page. */
+const moreCards = element('p', { className: 'more-cards' });
+const nearTheEnd = new IntersectionObserver(
+  (seen) => {
+    if (!seen.some((entry) => entry.isIntersecting) || !moreCards.isConnected) return;
+    cardsShown += CARDS_PAGE;
+    renderGrid();
+  },
+  { rootMargin: '0px 0px 1200px 0px' },
+);
 const batchSelect = element('select', { className: 'batch-select', ariaLabel: 'Show a sweep as a grid', title: 'Show a sweep as a grid' });
 batchSelect.addEventListener('change', () => {
   gridState = batchSelect.value ? { batchId: batchSelect.value } : undefined;
@@ -192,6 +216,8 @@ function lightboxList(): readonly GalleryAsset[] {
 
 /** The batch grid when one is picked (and still there), the cards otherwise. */
 function render(): void {
+  // a grid is laid out from all of its batch's images: wait for the rest of a listing (it follows at once)
+  if (gridState && assets.length < total) return;
   const batch = shownBatch();
   renderBatchSelect();
   for (const node of [search, sortSelect, count, selection]) node.hidden = batch !== undefined;
@@ -227,10 +253,15 @@ function render(): void {
   );
 }
 
+/** Cards already drawn, by image, with what they were drawn from: a card whose image and selection are unchanged is kept, not drawn again. */
+const drawn = new Map<string, { readonly key: string; readonly node: HTMLElement }>();
+
 function renderGrid(): void {
   const shown = visible();
   const picked = shown.filter((asset) => selected.has(asset.uri)).length;
-  count.textContent = `${shown.length} of ${assets.length} image${assets.length === 1 ? '' : 's'}`;
+  // until the rest of a listing has come, the count is of all its images
+  const all = Math.max(total, assets.length);
+  count.textContent = assets.length < all ? `${all} images` : `${shown.length} of ${all} image${all === 1 ? '' : 's'}`;
   compareButton.textContent = picked ? `Compare (${picked})` : 'Compare';
   compareButton.disabled = picked < 2;
   compareButton.title = picked < 2 ? 'Select two or more images to compare' : 'Compare the selected images side by side';
@@ -245,9 +276,32 @@ function renderGrid(): void {
       renderGrid();
     },
   };
-  const cards = [...live.map(liveCard), ...shown.map((asset) => card(asset, selected.has(asset.uri), handlers))];
-  const empty = assets.length ? 'No image matches the filter.' : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.';
-  grid.replaceChildren(...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]));
+  const kept = new Set<string>();
+  const cardOf = (asset: GalleryAsset) => {
+    const key = `${selected.has(asset.uri)}${JSON.stringify(asset)}`;
+    kept.add(asset.uri);
+    const known = drawn.get(asset.uri);
+    if (known?.key === key) return known.node;
+    const node = card(asset, selected.has(asset.uri), handlers);
+    drawn.set(asset.uri, { key, node });
+    return node;
+  };
+  const cards = [...live.map(liveCard), ...shown.slice(0, cardsShown).map(cardOf)];
+  for (const uri of drawn.keys()) if (!kept.has(uri)) drawn.delete(uri);
+  const empty = !received
+    ? 'Looking for images…'
+    : assets.length
+      ? 'No image matches the filter.'
+      : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.';
+  const rest = shown.length - cardsShown;
+  moreCards.textContent = rest > 0 ? `${rest} more as the list scrolls` : '';
+  grid.replaceChildren(
+    ...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]),
+    ...(rest > 0 ? [moreCards] : []),
+  );
+  // observed anew: its first report says whether it is still near, so a tall view fills up page by page
+  nearTheEnd.unobserve(moreCards);
+  if (rest > 0) nearTheEnd.observe(moreCards);
 }
 
 /** A reply beside the button that asked: its words, and Open when the host wrote a file (a contact sheet). */
@@ -265,14 +319,25 @@ function showReply(status: HTMLElement, message: Extract<HostToGalleryMessage, {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = readHostMessage(event.data);
   if (!message) return;
-  if (message.type === 'assets') {
-    assets = message.assets;
-    live = message.live;
-    sweepJobs = message.sweepJobs;
+  if (message.type === 'assets' || message.type === 'moreAssets') {
+    if (message.type === 'assets') {
+      performance.mark('gallery-assets');
+      received = true;
+      update = message.update;
+      total = message.total;
+      assets = message.assets;
+      live = message.live;
+      sweepJobs = message.sweepJobs;
+    } else if (message.update === update) {
+      assets = [...assets, ...message.assets];
+    } else return; // the rest of a listing a later one replaced
     batches = sweepBatches(assets, sweepJobs);
-    const known = new Set(assets.map((asset) => asset.uri));
-    for (const uri of selected) if (!known.has(uri)) selected.delete(uri);
+    if (assets.length >= total) {
+      const known = new Set(assets.map((asset) => asset.uri));
+      for (const uri of selected) if (!known.has(uri)) selected.delete(uri);
+    }
     render();
+    if (message.type === 'assets') performance.mark('gallery-rendered');
     refreshLightbox(lightboxList);
   } else if (message.type === 'restore') {
     restore(message.state);
@@ -284,4 +349,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 render();
-vscode.postMessage({ type: 'ready' });
+// the sort, when the page has its own (a hidden or reloaded panel): the host sends the first screen first
+vscode.postMessage({ type: 'ready', ...(saved ? { sort } : {}) });

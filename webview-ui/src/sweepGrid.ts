@@ -11,7 +11,7 @@ import {
   type GridLayout,
   type SweepBatch,
 } from '../../src/core/results/sweepGrid';
-import { button, element } from './dom';
+import { button, element, lazyImage } from './dom';
 
 export interface SweepGridHandlers {
   /** Shows `asset` large (the lightbox steps through the page's images, row by row: pageImages). */
@@ -49,14 +49,7 @@ function cellView(
   const caption = text ? [element('figcaption', { textContent: text })] : [];
   const [first] = cell.images;
   if (first) {
-    const image = element('img', {
-      src: first.src,
-      alt: label,
-      loading: 'lazy',
-      decoding: 'async',
-      title: `${label}\n${first.path}`,
-      tabIndex: 0,
-    });
+    const image = lazyImage(first.src, { alt: label, title: `${label}\n${first.path}`, tabIndex: 0 });
     if (first.width && first.height) Object.assign(image, { width: first.width, height: first.height });
     image.addEventListener('click', () => open(first));
     image.addEventListener('keydown', (event) => {

@@ -2,7 +2,7 @@
 // lays it out in pixels and writes what goes with it: the A1111 `parameters` text summarising the
 // sweep, and the sidecar listing every cell's provenance. Pure; contactSheetImage.ts draws it.
 import type { ProvenanceParams } from './provenance';
-import { fitText, GLYPH_HEIGHT, hasMissingGlyphs, MISSING_GLYPH, textWidth, wrapText } from './pixelFont';
+import { fitText, GLYPH_HEIGHT, hasMissingGlyphs, MISSING_GLYPH, textWidth, wrapCuts, wrapText } from './pixelFont';
 import {
   cellLabel,
   layoutGrid,
@@ -50,7 +50,13 @@ const SCALE = 2;
 const PAD = 12;
 const GAP = 6;
 const LINE = (GLYPH_HEIGHT + 3) * SCALE;
+/** The row heads' column: as wide as its longest value up to this (20 glyphs), which wraps beyond it. */
 const MAX_ROW_HEAD = 240;
+/** A column head wraps onto at most this many lines (a row head onto as many as its row is tall). */
+const MAX_COLUMN_HEAD_LINES = 4;
+const MAX_TITLE_LINES = 3;
+/** Under the title when a label or title line had to be cut: where its whole text is. */
+export const CUT_NOTE = `A label ending in ".." is cut short; the sidecar and the PNG's parameters hold the whole text`;
 
 /** Lines above the grid (each wrapped to the sheet's width): the prompt, which key runs down and which across, the page's values, how full it is. */
 export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<SheetImage>): string[] {
@@ -73,51 +79,74 @@ export function sheetTitle(batch: SweepBatch<SheetImage>, layout: GridLayout<She
   return lines;
 }
 
+/** The width of the widest of `lines`. */
+const widest = (lines: readonly string[]) => Math.max(0, ...lines.map((line) => textWidth(line, SCALE)));
+
 /**
  * Where everything goes, for a grid of `layout` with `cell`-pixel squares. Both keys are named where
  * a reader looks for them: the column key on a line of its own, centred over the columns between
  * two rules that span them (so it cannot be taken for one column's head); the row key at the top of
  * the row heads, aligned with them, a rule down their side from it to the last row.
+ *
+ * A long value wraps rather than being cut, as in the gallery's grid: values that differ only at
+ * their end (`a harbour at dawn`, `a harbour at dusk`) must not read the same. A row head wraps in
+ * a column up to MAX_ROW_HEAD wide, onto as many lines as its row is tall, centred beside it; a
+ * column head onto up to MAX_COLUMN_HEAD_LINES lines over its column, the heads aligned at their
+ * last line. Only what needs more is cut (ending in `..`), and a line under the title says so.
  */
 export function sheetGeometry(layout: GridLayout<SheetImage>, title: readonly string[], cell = SHEET_CELL): SheetGeometry {
   const rowLabels = layout.rows!.labels;
   const columnLabels = layout.columns?.labels ?? [''];
-  const rowHead =
-    Math.min(MAX_ROW_HEAD, Math.max(textWidth(layout.rows!.key, SCALE), ...rowLabels.map((label) => textWidth(label, SCALE)))) + GAP;
+  const rowKeyWidth = Math.min(MAX_ROW_HEAD, textWidth(layout.rows!.key, SCALE));
+  const rowLines = Math.max(1, Math.floor((cell + 3 * SCALE) / LINE));
+  const rowHeads = rowLabels.map((label) => wrapText(label, MAX_ROW_HEAD, SCALE, rowLines));
+  const rowHead = Math.max(rowKeyWidth, ...rowHeads.map(widest)) + GAP;
+  const columnHeads = columnLabels.map((label) => wrapText(label, cell, SCALE, MAX_COLUMN_HEAD_LINES));
+  const columnHeadLines = Math.max(1, ...columnHeads.map((lines) => lines.length));
+  const rowKey = fitText(layout.rows!.key, rowHead - GAP, SCALE);
   const columnCount = columnLabels.length;
   const gridLeft = PAD + rowHead + GAP;
   const gridWidth = columnCount * (cell + GAP) - GAP;
+  const columnKey = layout.columns && fitText(layout.columns.key, gridWidth - 4 * GAP, SCALE);
   const width = Math.max(gridLeft + gridWidth + PAD, PAD * 2 + textWidth('x'.repeat(40), SCALE));
-  const lines = title.flatMap((line) => wrapText(line, width - PAD * 2, SCALE, 3));
+  const cut =
+    rowLabels.some((label) => wrapCuts(label, MAX_ROW_HEAD, SCALE, rowLines)) ||
+    columnLabels.some((label) => wrapCuts(label, cell, SCALE, MAX_COLUMN_HEAD_LINES)) ||
+    title.some((line) => wrapCuts(line, width - PAD * 2, SCALE, MAX_TITLE_LINES)) ||
+    rowKey !== fitText(layout.rows!.key, Infinity, SCALE) ||
+    (layout.columns !== undefined && columnKey !== fitText(layout.columns.key, Infinity, SCALE));
+  const lines = [...title, ...(cut ? [CUT_NOTE] : [])].flatMap((line) => wrapText(line, width - PAD * 2, SCALE, MAX_TITLE_LINES));
   const texts: SheetText[] = lines.map((text, index) => ({ x: PAD, y: PAD + index * LINE, text }));
   const rules: SheetRule[] = [];
   let headTop = PAD + lines.length * LINE + GAP;
-  if (layout.columns) {
-    const key = fitText(layout.columns.key, gridWidth - 4 * GAP, SCALE);
-    const keyLeft = gridLeft + Math.floor((gridWidth - textWidth(key, SCALE)) / 2);
-    const keyRight = keyLeft + textWidth(key, SCALE);
-    texts.push({ x: keyLeft, y: headTop, text: key });
+  if (layout.columns && columnKey !== undefined) {
+    const keyLeft = gridLeft + Math.floor((gridWidth - textWidth(columnKey, SCALE)) / 2);
+    const keyRight = keyLeft + textWidth(columnKey, SCALE);
+    texts.push({ x: keyLeft, y: headTop, text: columnKey });
     const ruleY = headTop + Math.floor((GLYPH_HEIGHT * SCALE) / 2);
     rules.push({ x: gridLeft, y: ruleY, width: Math.max(0, keyLeft - GAP - gridLeft), height: SCALE });
     rules.push({ x: keyRight + GAP, y: ruleY, width: Math.max(0, gridLeft + gridWidth - keyRight - GAP), height: SCALE });
     headTop += LINE;
   }
-  const gridTop = headTop + LINE;
-  const rowKey = fitText(layout.rows!.key, rowHead - GAP, SCALE);
-  texts.push({ x: PAD + rowHead - GAP - textWidth(rowKey, SCALE), y: headTop, text: rowKey });
-  columnLabels.forEach((label, column) => {
-    const text = fitText(label, cell, SCALE);
-    texts.push({ x: gridLeft + column * (cell + GAP) + Math.floor((cell - textWidth(text, SCALE)) / 2), y: headTop, text });
+  // the heads' last line, just over the first row: the row key and each column head's last line
+  const headLine = headTop + (columnHeadLines - 1) * LINE;
+  const gridTop = headLine + LINE;
+  texts.push({ x: PAD + rowHead - GAP - textWidth(rowKey, SCALE), y: headLine, text: rowKey });
+  columnHeads.forEach((head, column) => {
+    head.forEach((text, line) => {
+      const y = headLine - (head.length - 1 - line) * LINE;
+      texts.push({ x: gridLeft + column * (cell + GAP) + Math.floor((cell - textWidth(text, SCALE)) / 2), y, text });
+    });
   });
-  const cells = rowLabels.map((label, row) => {
+  const cells = rowHeads.map((head, row) => {
     const top = gridTop + row * (cell + GAP);
-    const text = fitText(label, rowHead - GAP, SCALE);
-    texts.push({ x: PAD + rowHead - GAP - textWidth(text, SCALE), y: top + Math.floor((cell - GLYPH_HEIGHT * SCALE) / 2), text });
+    const blockTop = top + Math.floor((cell - (head.length * LINE - 3 * SCALE)) / 2);
+    head.forEach((text, line) => texts.push({ x: PAD + rowHead - GAP - textWidth(text, SCALE), y: blockTop + line * LINE, text }));
     return columnLabels.map((_, column) => ({ x: gridLeft + column * (cell + GAP), y: top, size: cell }));
   });
   const gridBottom = gridTop + rowLabels.length * (cell + GAP) - GAP;
   // the row heads' own rule, down their right side from the key to the last row
-  rules.push({ x: PAD + rowHead - GAP + Math.floor(GAP / 2), y: headTop, width: SCALE, height: gridBottom - headTop });
+  rules.push({ x: PAD + rowHead - GAP + Math.floor(GAP / 2), y: headLine, width: SCALE, height: gridBottom - headLine });
   return { width, height: gridBottom + PAD, scale: SCALE, texts, rules: rules.filter((rule) => rule.width > 0), cells };
 }
 

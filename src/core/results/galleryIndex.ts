@@ -188,26 +188,54 @@ export function folderOf(uri: string): string {
 export class GalleryIndex {
   private readonly byImage = new Map<string, GalleryEntry>();
   private readonly imageBySidecar = new Map<string, string>();
+  /**
+   * Each `.json` file as it was when last read (its stamp: modification time and size), whether it
+   * made an entry or was refused (not a sidecar, its image gone): a rescan reads only what changed.
+   */
+  private readonly stamps = new Map<string, string>();
 
   constructor(private readonly maxEntries = 5000) {}
 
-  /** Adds or replaces the entry of a sidecar; false when the index is full. */
-  put(entry: GalleryEntry): boolean {
+  /** Adds or replaces the entry of a sidecar, read at `stamp`; false when the index is full. */
+  put(entry: GalleryEntry, stamp?: string): boolean {
     const previous = this.imageBySidecar.get(entry.sidecarUri);
     if (previous !== undefined && previous !== entry.imageUri) this.byImage.delete(previous);
-    if (!this.byImage.has(entry.imageUri) && this.byImage.size >= this.maxEntries) return false;
+    if (!this.byImage.has(entry.imageUri) && this.byImage.size >= this.maxEntries) {
+      this.stamps.delete(entry.sidecarUri); // not in: read it again when there is room
+      return false;
+    }
     this.byImage.set(entry.imageUri, entry);
     this.imageBySidecar.set(entry.sidecarUri, entry.imageUri);
+    if (stamp === undefined) this.stamps.delete(entry.sidecarUri);
+    else this.stamps.set(entry.sidecarUri, stamp);
     return true;
   }
 
-  /** Forgets whatever a file was: an image, or the sidecar of one. True when something went. */
+  /**
+   * A `.json` file read at `stamp` whose content makes no entry (not JSON, not a sidecar): dropped, and
+   * not read again until it changes. True when an entry went. (A sidecar whose image is missing is
+   * `remove`d instead: the image may come back while the sidecar stays the same.)
+   */
+  refuse(sidecarUri: string, stamp: string): boolean {
+    const removed = this.remove(sidecarUri);
+    this.stamps.set(sidecarUri, stamp);
+    return removed;
+  }
+
+  /** Whether the file was last read at `stamp`: what the index holds of it (an entry, or none) is current. */
+  isCurrent(sidecarUri: string, stamp: string): boolean {
+    return this.stamps.get(sidecarUri) === stamp;
+  }
+
+  /** Forgets whatever a file was: an image, or the sidecar of one. True when an entry went. */
   remove(uri: string): boolean {
+    this.stamps.delete(uri);
     const image = this.imageBySidecar.get(uri) ?? uri;
     const entry = this.byImage.get(image);
     if (!entry) return false;
     this.byImage.delete(image);
     this.imageBySidecar.delete(entry.sidecarUri);
+    this.stamps.delete(entry.sidecarUri);
     return true;
   }
 
@@ -216,11 +244,18 @@ export class GalleryIndex {
     const prefix = folderUri.endsWith('/') ? folderUri : `${folderUri}/`;
     let removed = false;
     for (const image of [...this.byImage.keys()]) if (image.startsWith(prefix)) removed = this.remove(image) || removed;
+    for (const file of [...this.stamps.keys()]) if (file.startsWith(prefix)) this.stamps.delete(file);
     return removed;
   }
 
   get(imageUri: string): GalleryEntry | undefined {
     return this.byImage.get(imageUri);
+  }
+
+  /** The entry a sidecar made. */
+  entryOf(sidecarUri: string): GalleryEntry | undefined {
+    const image = this.imageBySidecar.get(sidecarUri);
+    return image === undefined ? undefined : this.byImage.get(image);
   }
 
   /** Newest first. */

@@ -277,30 +277,81 @@ export function textWidth(text: string, scale: number): number {
   return characters === 0 ? 0 : (characters * (GLYPH_WIDTH + 1) - 1) * scale;
 }
 
+/** How many glyphs fit in `maxWidth` pixels at `scale`. */
+function glyphsThatFit(maxWidth: number, scale: number): number {
+  return Math.max(0, Math.floor((maxWidth / scale + 1) / (GLYPH_WIDTH + 1)));
+}
+
 /** `text` cut to at most `maxWidth` pixels at `scale`, ending in `…` drawn as `..` when cut. */
 export function fitText(text: string, maxWidth: number, scale: number): string {
   const characters = [...displayText(text)];
-  const fits = Math.max(0, Math.floor((maxWidth / scale + 1) / (GLYPH_WIDTH + 1)));
+  const fits = glyphsThatFit(maxWidth, scale);
   if (characters.length <= fits) return characters.join('');
   return fits <= 2 ? characters.slice(0, fits).join('') : `${characters.slice(0, fits - 2).join('')}..`;
 }
 
-/** `text` broken at spaces into lines of at most `maxWidth` pixels, at most `maxLines` of them (the last cut). */
-export function wrapText(text: string, maxWidth: number, scale: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of displayText(text).split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (textWidth(candidate, scale) <= maxWidth || !line) line = candidate;
-    else {
-      lines.push(line);
-      line = word;
+/** After these a word too long for a line breaks best (`a-long-slug`, `a/path`, `1,2,3`). */
+const BREAK_AFTER = new Set(['-', '/', '_', ',', '.', ':', ';', ')', ']']);
+
+/**
+ * A word longer than a line of `fits` glyphs in pieces: each as long as it can be, ending after the
+ * last of BREAK_AFTER within it when that keeps at least half a line, anywhere otherwise.
+ */
+function breakWord(characters: readonly string[], fits: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (characters.length - start > fits) {
+    let end = start + fits;
+    for (let at = end; at >= start + Math.ceil(fits / 2); at--) {
+      if (BREAK_AFTER.has(characters[at - 1]!)) {
+        end = at;
+        break;
+      }
     }
+    pieces.push(characters.slice(start, end).join(''));
+    start = end;
   }
-  if (line) lines.push(line);
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept[maxLines - 1] = `${kept[maxLines - 1]} ${lines[maxLines]}`;
-  return kept.map((kept) => fitText(kept, maxWidth, scale));
+  pieces.push(characters.slice(start).join(''));
+  return pieces;
+}
+
+/** `text` in lines of at most `maxWidth` pixels at `scale`: broken at spaces, and within a word only when it is longer than a line. */
+function allLines(text: string, maxWidth: number, scale: number): string[] {
+  const fits = Math.max(1, glyphsThatFit(maxWidth, scale));
+  const lines: string[] = [];
+  let line: string[] = [];
+  for (const word of displayText(text).split(/\s+/).filter(Boolean)) {
+    const characters = [...word];
+    if (line.length > 0 && line.length + 1 + characters.length <= fits) {
+      line.push(' ', ...characters);
+      continue;
+    }
+    if (line.length > 0) lines.push(line.join(''));
+    // a word longer than a line starts a line of its own and runs on over the next ones
+    const pieces = breakWord(characters, fits);
+    lines.push(...pieces.slice(0, -1));
+    line = [...pieces.at(-1)!];
+  }
+  if (line.length > 0) lines.push(line.join(''));
+  return lines;
+}
+
+/**
+ * `text` wrapped into lines of at most `maxWidth` pixels at `scale`, at most `maxLines` of them: broken at
+ * spaces, a word longer than a line broken within it (after a `-`, `/`, `_` or `,` where it can); when
+ * more lines are needed, the last one kept ends in `..` (wrapCuts says whether it does).
+ */
+export function wrapText(text: string, maxWidth: number, scale: number, maxLines: number): string[] {
+  const lines = allLines(text, maxWidth, scale);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(1, maxLines));
+  kept[kept.length - 1] = fitText(`${kept[kept.length - 1]} ${lines[kept.length]}`, maxWidth, scale);
+  return kept;
+}
+
+/** Whether wrapText would cut `text`: it needs more than `maxLines` lines of `maxWidth` pixels. */
+export function wrapCuts(text: string, maxWidth: number, scale: number, maxLines: number): boolean {
+  return allLines(text, maxWidth, scale).length > maxLines;
 }
 
 /** Something to draw into: sets one pixel (the caller clips). */

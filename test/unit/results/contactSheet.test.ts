@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { readSidecar, type GalleryEntry } from '../../../src/core/results/galleryIndex';
-import { planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from '../../../src/core/results/contactSheet';
+import { CUT_NOTE, planContactSheet, sheetCells, sheetGeometry, sheetParameters, sheetTitle } from '../../../src/core/results/contactSheet';
 import { renderContactSheet, type SheetCellContent } from '../../../src/core/results/contactSheetImage';
 import {
   displayText,
@@ -17,6 +17,7 @@ import {
   hasMissingGlyphs,
   MISSING_GLYPH,
   textWidth,
+  wrapCuts,
   wrapText,
 } from '../../../src/core/results/pixelFont';
 import { readPngText } from '../../../src/core/results/png';
@@ -141,6 +142,98 @@ describe('contact sheet', () => {
     assert.equal(fitText('short', 1000, 2), 'short');
     assert.equal(textWidth('ab', 1), 11);
     assert.deepEqual(wrapText('one two three four five', textWidth('one two', 1), 1, 2), ['one two', 'three..']);
+  });
+
+  it('wraps a long text at spaces, and a word longer than a line within it, after a - or / where it can', () => {
+    const line = textWidth('x'.repeat(10), 1);
+    assert.deepEqual(wrapText('a harbour at dawn in the fog', line, 1, 5), ['a harbour', 'at dawn in', 'the fog']);
+    assert.deepEqual(wrapText('see a-very-long-slug-of-words', line, 1, 5), ['see', 'a-very-', 'long-slug-', 'of-words']);
+    assert.deepEqual(
+      wrapText('abcdefghijklmnopqrstuvwxyz', line, 1, 5),
+      ['abcdefghij', 'klmnopqrst', 'uvwxyz'],
+      'no break point: anywhere',
+    );
+    assert.deepEqual(wrapText('one two three four five six', line, 1, 2), ['one two', 'three fo..']);
+    assert.equal(wrapCuts('one two three four five six', line, 1, 2), true);
+    assert.equal(wrapCuts('one two three four five six', line, 1, 3), false);
+    for (const text of ['a harbour at dawn in the fog', 'see a-very-long-slug-of-words', 'x'.repeat(95)])
+      for (const wrapped of wrapText(text, line, 1, 20)) assert.ok(textWidth(wrapped, 1) <= line, `"${wrapped}" fits`);
+  });
+
+  /** The texts drawn left of the grid beside `row`, top to bottom. */
+  const rowHeadLines = (geometry: ReturnType<typeof sheetGeometry>, row: number) => {
+    const cell = geometry.cells[row]![0]!;
+    return geometry.texts.filter((text) => text.x < cell.x && text.y >= cell.y && text.y < cell.y + cell.size).sort((a, b) => a.y - b.y);
+  };
+
+  it('wraps a long row value beside its row rather than cutting it, so values alike at the start still differ', () => {
+    const dawn = 'a lighthouse on a cliff above the sea at dawn';
+    const dusk = 'a lighthouse on a cliff above the sea at dusk';
+    const long = { ...layout, rows: { ...layout.rows!, labels: [dawn, dusk] } };
+    const geometry = sheetGeometry(long, sheetTitle(batch, long));
+    const first = geometry.cells[0]![0]!;
+    for (const [row, label] of [dawn, dusk].entries()) {
+      const lines = rowHeadLines(geometry, row);
+      assert.ok(lines.length > 1, `${label} wraps: ${lines.map((line) => line.text).join(' | ')}`);
+      assert.equal(lines.map((line) => line.text).join(' '), label, 'every word drawn, none cut');
+      for (const line of lines) {
+        assert.ok(line.x >= 12 && line.x + textWidth(line.text, geometry.scale) < first.x, `"${line.text}" in the row heads' column`);
+        assert.ok(line.x + textWidth(line.text, geometry.scale) <= 12 + 240, `"${line.text}" within 240 px`);
+      }
+      // centred on its row
+      const top = lines[0]!.y - geometry.cells[row]![0]!.y;
+      const bottom = geometry.cells[row]![0]!.y + first.size - (lines.at(-1)!.y + GLYPH_HEIGHT * geometry.scale);
+      assert.ok(Math.abs(top - bottom) <= 1, `centred beside the row (${top} above, ${bottom} below)`);
+    }
+    assert.ok(!geometry.texts.some((text) => text.text.endsWith('..')), 'nothing cut');
+    assert.ok(!geometry.texts.some((text) => CUT_NOTE.startsWith(text.text)), 'so no note about it');
+    // a short value still takes one line, in a column no wider than it needs
+    const short = sheetGeometry(layout, sheetTitle(batch, layout));
+    assert.deepEqual(
+      rowHeadLines(short, 1).map((line) => line.text),
+      ['20'],
+    );
+  });
+
+  it('wraps a long column value over its column, the heads aligned on their last line with the row key', () => {
+    const long = { ...layout, columns: { ...layout.columns!, labels: ['5', 'watercolour on rough paper, loose brushwork', '9'] } };
+    const geometry = sheetGeometry(long, sheetTitle(batch, long));
+    const [left, middle, right] = geometry.cells[0]!;
+    const over = (cell: { x: number; size: number }) =>
+      geometry.texts.filter(
+        (text) => text.y < left!.y && text.x >= cell.x && text.x + textWidth(text.text, geometry.scale) <= cell.x + cell.size,
+      );
+    const heads = over(middle!).filter((text) => text.text !== 'cfgScale');
+    assert.equal(heads.map((text) => text.text).join(' '), 'watercolour on rough paper, loose brushwork');
+    assert.ok(heads.length > 1);
+    const last = heads.at(-1)!;
+    assert.deepEqual(
+      [over(left!).at(-1)!.y, over(right!).at(-1)!.y, geometry.texts.find((text) => text.text === 'steps')!.y],
+      [last.y, last.y, last.y],
+      'the one-line heads and the row key on the wrapped head’s last line',
+    );
+    assert.ok(last.y + GLYPH_HEIGHT * geometry.scale < left!.y, 'above the first row');
+    const key = geometry.texts.find((text) => text.text === 'cfgScale')!;
+    assert.ok(key.y < heads[0]!.y, 'the column key above them all');
+  });
+
+  it('cuts only a value too long to wrap into its room, and says under the title where its whole text is', () => {
+    const endless = 'word '.repeat(80).trim();
+    const long = { ...layout, rows: { ...layout.rows!, labels: ['10', endless] } };
+    const geometry = sheetGeometry(long, sheetTitle(batch, long));
+    const lines = rowHeadLines(geometry, 1);
+    assert.equal(lines.length, 9, 'as many lines as a 192 px row has room for');
+    assert.match(lines.at(-1)!.text, /\.\.$/);
+    assert.equal(
+      geometry.texts
+        .map((text) => text.text)
+        .join(' ')
+        .includes(`A label ending in ".." is cut short;`),
+      true,
+      CUT_NOTE,
+    );
+    // the whole value is in the PNG's parameters and in each of the row's cells in the sidecar
+    assert.ok(sheetParameters(batch, long).includes(`Y Values: "10, ${endless}"`));
   });
 
   const drawn = (text: string) => {

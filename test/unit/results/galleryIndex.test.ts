@@ -208,4 +208,34 @@ describe('the index', () => {
     );
     assert.equal(index.size, 2);
   });
+
+  it('knows which files are as they were when last read, so a rescan reads only what changed', () => {
+    const index = new GalleryIndex(2);
+    const a = entry('a', 1);
+    index.put(a, '100:700');
+    assert.equal(index.isCurrent(a.sidecarUri, '100:700'), true);
+    assert.equal(index.isCurrent(a.sidecarUri, '101:700'), false, 'touched since');
+    assert.equal(index.isCurrent(a.sidecarUri, '100:701'), false, 'rewritten to another size');
+    assert.equal(index.entryOf(a.sidecarUri), a);
+    // a .json file that is no sidecar (package.json): refused once, not read again until it changes
+    assert.equal(index.refuse(`${FOLDER}package.json`, '5:90'), false);
+    assert.equal(index.isCurrent(`${FOLDER}package.json`, '5:90'), true);
+    // a sidecar rewritten into something that is not one: its entry goes
+    assert.equal(index.refuse(a.sidecarUri, '102:3'), true);
+    assert.equal(index.get(a.imageUri), undefined);
+    assert.equal(index.isCurrent(a.sidecarUri, '102:3'), true);
+    // forgotten (its image deleted, its folder deleted): read again next time
+    index.put(a, '103:700');
+    index.remove(a.imageUri);
+    assert.equal(index.isCurrent(a.sidecarUri, '103:700'), false);
+    index.put(a, '104:700');
+    index.removeUnder(FOLDER.slice(0, -1));
+    assert.equal(index.isCurrent(a.sidecarUri, '104:700'), false);
+    assert.equal(index.isCurrent(`${FOLDER}package.json`, '5:90'), false);
+    // no room for it: read again when there is
+    index.put(entry('b', 2), '1:1');
+    index.put(entry('c', 3), '1:1');
+    assert.equal(index.put(entry('d', 4), '1:1'), false);
+    assert.equal(index.isCurrent(entry('d', 4).sidecarUri, '1:1'), false);
+  });
 });
