@@ -271,6 +271,22 @@ export function checkReporter(tag) {
   return { step, check, passed: () => passed };
 }
 
+/**
+ * A browser check's start: its run folder under .test-output (`name`), its reporter, the tools and the
+ * packaged extension installed into a fresh copy of examples/ (`userSettings` added to the profile).
+ */
+export function prepareBrowserCheck(name, userSettings = {}) {
+  const runDir = join(testOutput, name);
+  const shots = join(runDir, 'screenshots');
+  const reporter = checkReporter(name);
+  const tools = ensureTools();
+  const vsix = packageExtension();
+  reporter.step(`packaged ${vsix}`);
+  const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix, userSettings });
+  mkdirSync(shots, { recursive: true });
+  return { ...reporter, runDir, shots, tools, workspace };
+}
+
 /** A TypeScript fixture (`test/fixtures/…`) bundled for node into the run folder, and loaded: the saver's own functions write a check's files. */
 export function loadFixture(runDir, path) {
   const outfile = join(runDir, `${basename(path, '.ts')}.cjs`);

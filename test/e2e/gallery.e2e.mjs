@@ -1,44 +1,24 @@
 // End-to-end check in a real browser: the packaged extension installed into code-server, driven as a
 // user would (command palette, input box, jobs view, gallery webview, Insert button), with screenshots
 // under .test-output/e2e/ to look at.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  checkReporter,
-  ensureTools,
   freePort,
   launchBrowser,
   openFile,
-  packageExtension,
-  prepareRun,
-  repo,
   runCommand,
   startCodeServer,
-  testOutput,
   waitForNotification,
   waitForWorkbench,
   webviewFrame,
   runChecks,
+  prepareBrowserCheck,
 } from '../../scripts/lib/workbench.mjs';
 
-const runDir = join(testOutput, 'e2e');
-const shots = join(runDir, 'screenshots');
 const PROMPT = 'a paper boat on a still pond';
 const RELOAD_PROMPT = 'a lantern in the fog';
 const RELOAD_SLUG = 'a-lantern-in-the-fog-';
-const { step, check, passed } = checkReporter('e2e');
-
-const tools = ensureTools();
-const vsix = packageExtension();
-step(`packaged ${vsix}`);
-const workspace = prepareRun({
-  tools,
-  runDir,
-  workspaceSource: join(repo, 'examples'),
-  vsix,
-  userSettings: { 'imageJobs.sandbox.jobDurationMs': 5000 },
-});
-mkdirSync(shots, { recursive: true });
+const { step, check, passed, runDir, shots, tools, workspace } = prepareBrowserCheck('e2e', { 'imageJobs.sandbox.jobDurationMs': 5000 });
 const server = await startCodeServer({ tools, runDir, workspace, port: await freePort() });
 const { browser, page } = await launchBrowser();
 await runChecks({ browser, page, server, shots, step, passed }, async () => {

@@ -6,34 +6,22 @@
 // machine is slower). Checks what makes it fast and whole: one page of cards first, the rest as the
 // list scrolls, every picture lazy and decoded off the main thread, the page loaded once per open,
 // and every image still reachable by scrolling and by the filter.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  checkReporter,
-  ensureTools,
   freePort,
   launchBrowser,
-  packageExtension,
-  prepareRun,
-  repo,
   startCodeServer,
-  testOutput,
   waitForWorkbench,
   loadFixture,
   runChecks,
+  prepareBrowserCheck,
 } from '../../scripts/lib/workbench.mjs';
 
 const IMAGES = 260;
-const runDir = join(testOutput, 'e2e-open');
-const shots = join(runDir, 'screenshots');
-const { step, check, passed } = checkReporter('e2e-open');
-
-const tools = ensureTools();
-const vsix = packageExtension();
-const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix });
-mkdirSync(shots, { recursive: true });
+const { step, check, passed, runDir, shots, tools, workspace } = prepareBrowserCheck('e2e-open');
 
 const { writeGalleryImages } = loadFixture(runDir, 'test/fixtures/galleryImages.ts');
 const folder = 'assets/generated/library';

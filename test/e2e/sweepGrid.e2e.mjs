@@ -3,35 +3,23 @@
 // in code-server. Checks the labels, the missing cells, rows/columns/page, the lightbox and Save
 // contact sheet, and that the chosen grid outlives a closed panel and a reload; measures the 100-cell render (time to paint, long tasks, layout shift) and takes
 // screenshots in a light and a dark theme under .test-output/e2e-grid/.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  checkReporter,
-  ensureTools,
   freePort,
   launchBrowser,
-  packageExtension,
-  prepareRun,
-  repo,
   runCommand,
   startCodeServer,
-  testOutput,
   waitForWorkbench,
   webviewFrame,
   loadFixture,
   runChecks,
+  prepareBrowserCheck,
 } from '../../scripts/lib/workbench.mjs';
 
-const runDir = join(testOutput, 'e2e-grid');
-const shots = join(runDir, 'screenshots');
-const { step, check, passed } = checkReporter('e2e-grid');
-
-const tools = ensureTools();
-const vsix = packageExtension();
-const workspace = prepareRun({ tools, runDir, workspaceSource: join(repo, 'examples'), vsix });
-mkdirSync(shots, { recursive: true });
+const { step, check, passed, runDir, shots, tools, workspace } = prepareBrowserCheck('e2e-grid');
 
 // the saver's own functions write the files: bundle the fixture for node and load it
 const { sweepJobRecords, writeSweepFiles } = loadFixture(runDir, 'test/fixtures/sweepFiles.ts');

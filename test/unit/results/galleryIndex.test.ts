@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildProvenance } from '../../../src/core/results/provenance';
 import { GalleryIndex, MAX_SIDECAR_BYTES, readSidecar, sidecarUriFor, type GalleryEntry } from '../../../src/core/results/galleryIndex';
-import type { JobRecord } from '../../../src/core/jobModel';
+import { jobRecord } from '../../fixtures/sampleJobs';
 
 const FOLDER = 'file:///work/assets/generated/';
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -59,17 +59,13 @@ describe('reading a sidecar', () => {
   });
 
   it('reads what the result saver writes, the image beside it named by its file', () => {
-    const job: JobRecord = {
-      id: 'job-1',
+    const job = jobRecord({
       idempotencyKey: 'k',
       request: { providerId: 'sandbox', model: 'landscape', prompt: 'a paper boat', params: { steps: 20, negativePrompt: 'fog' } },
       source: { kind: 'script' },
       output: { root: 'file:///work', folder: 'assets/generated', nameTemplate: '{{name}}', baseName: 'boat' },
-      createdAt: 1000,
-      updatedAt: 1000,
       status: 'succeeded',
-      assets: [],
-    };
+    });
     const provenance = { ...buildProvenance(job, { seed: 7, width: 512, height: 384, index: 0 }, 5000), file: 'boat-7.png' };
     const read = readSidecar(`${FOLDER}boat-7.json`, Buffer.from(`${JSON.stringify(provenance, null, 2)}\n`));
     assert.ok(read.ok, read.ok ? '' : read.problem);
