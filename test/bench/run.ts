@@ -4,7 +4,7 @@
 // Time-scaled (BENCH_TIME_SCALE, 1 = real time) to fit in about three minutes; then bundle size and
 // activation cost. Prints tables; exits non-zero when a target fails.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -28,7 +28,7 @@ import {
 } from './report';
 import { createServer, MEDIAN_MS, SCHEDULES, schedulesFor, SIGMA, TARGETS, workSampler, type Schedule, type Target } from './targets';
 import { meetsListTarget, requestCounts } from './listTarget';
-import type { BenchTimeline } from './timelines';
+import { runTimeSampler, type BenchTimeline } from './timelines';
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { providerInfo } from '../../src/core/providers/catalog';
@@ -38,7 +38,8 @@ import { providerInfo } from '../../src/core/providers/catalog';
  * SubModel's held requests and /runsync). The default run has the rows the targets are judged by.
  */
 const ALL_ROWS = process.argv.includes('--all') || Boolean(process.env.BENCH_ALL);
-const FIRST_SEED = 20261122;
+/** BENCH_FIRST_SEED: other seeds, to check a change on timelines it was not tuned on. */
+const FIRST_SEED = Number(process.env.BENCH_FIRST_SEED ?? 20261122);
 const SEEDS = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 3) }, (_, i) => FIRST_SEED + 1000 * i);
 /**
  * Bench milliseconds per real one (at 0.1 a 20 s median job takes 2 s here): each target's own, unless
@@ -88,7 +89,7 @@ async function runClient(config: ClientConfig): Promise<ClientReport> {
 }
 
 function clientConfig(target: Target, server: FakeProviderServer, schedule: Schedule, seed: number): ClientConfig {
-  const earlier = workSampler(seed + 1); // the same kind of job, other draws
+  const earlier = runTimeSampler(seed + 1, workSampler(seed + 1)); // the same kind of job, other draws
   return {
     schedule: schedule.schedule,
     fixedIntervalMs: schedule.fixedIntervalMs && schedule.fixedIntervalMs * timeScaleOf(target),
@@ -112,7 +113,8 @@ async function startServer(
   seed: number,
 ): Promise<{ server: FakeProviderServer; model: BenchTimeline }> {
   const started = createServer(target, schedule, seed, timeScaleOf(target));
-  started.server.recordRequests = false;
+  // BENCH_POLL_DUMP=folder: every request kept, to write each job's looks there (dumpPolls)
+  started.server.recordRequests = Boolean(process.env.BENCH_POLL_DUMP);
   await started.server.start();
   return started;
 }
@@ -135,6 +137,7 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
   const wallS = (performance.now() - started) / 1000;
   await server.stop();
   const jobs = [...server.jobs.values()];
+  if (process.env.BENCH_POLL_DUMP) dumpPolls(process.env.BENCH_POLL_DUMP, `${target.providerId}-${schedule.label}-${seed}`, server, model);
   const durationOf = (job: (typeof jobs)[number]) => model.plan(job)!.endAt - job.createdAt;
   const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
     const job = server.jobs.get(remoteId);
@@ -162,6 +165,24 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     loopDelayP99Ms: { client: report.loopDelayP99Ms, server: 0 },
     peakConcurrent: model.peakInFlight(),
   };
+}
+
+/** Each job's submit, start, end and looks, in real ms from the first submit: to see where a schedule spends its requests. */
+function dumpPolls(folder: string, name: string, server: FakeProviderServer, model: BenchTimeline): void {
+  const jobs = [...server.jobs.values()];
+  const origin = Math.min(...jobs.map((job) => job.createdAt));
+  const scale = (at: number) => Math.round((at - origin) / timeScaleOf(TARGETS.find((t) => name.startsWith(t.providerId))!));
+  const looks = new Map<string, number[]>();
+  for (const request of server.requests) {
+    const id = /\/(?:jobs|status|generations)\/([^/?]+)$/.exec(request.path)?.[1];
+    if (id) looks.set(id, [...(looks.get(id) ?? []), scale(request.at)]);
+  }
+  const rows = jobs.map((job) => {
+    const plan = model.plan(job)!;
+    return { created: scale(job.createdAt), start: scale(plan.startAt), end: scale(plan.endAt), looks: looks.get(job.id) ?? [] };
+  });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, `${name.replace(/[^\w.-]+/g, '_')}.json`), JSON.stringify(rows));
 }
 
 async function main(): Promise<void> {
