@@ -108,7 +108,9 @@ export class JobPoller implements Disposable {
 
   /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
   kindLearned(request: GenerationRequest): void {
-    for (const id of this.scouts.release(durationKey(request))) {
+    const { waiting, scouts } = this.scouts.release(durationKey(request));
+    this.durations.firstWasQuickestOf(request, scouts);
+    for (const id of waiting) {
       // the queued state it has is its submission's: as old as the wait, it has likely started since
       this.memories.of(id).queuedAt = undefined;
       const job = this.store.get(id);

@@ -37,13 +37,13 @@ export class Scouts {
     return 'waiting';
   }
 
-  /** The kind has a first result: its waiting jobs, to schedule as usual. */
-  release(kind: string): string[] {
+  /** The kind has a first result: its waiting jobs, to schedule as usual, and how many scouts watched for it. */
+  release(kind: string): { waiting: string[]; scouts: number } {
     const entry = this.kinds.get(kind);
-    if (!entry) return [];
+    if (!entry) return { waiting: [], scouts: 0 };
     this.kinds.delete(kind);
     for (const id of [...entry.scouts, ...entry.waiting]) this.kindOf.delete(id);
-    return [...entry.waiting];
+    return { waiting: [...entry.waiting], scouts: entry.scouts.size };
   }
 
   /** The job ended or was removed: its place is free for another. */

@@ -49,3 +49,22 @@ test('a typical job of the kind: the median of the last 50, none while too few a
   for (let i = 0; i < 50; i++) history.record(finished(serika, 0, 30_000 + 100 * i), 30_000 + 100 * i);
   assert.equal(history.typicalDurationMs(serika), 32_500, 'the earlier ones have left the window');
 });
+
+test('a first result that was the quickest of many scouts sets the quiet period at once; one from a few does not', () => {
+  const history = new DurationHistory();
+  history.record(finished(serika, 0, 8000), 8000);
+  history.firstWasQuickestOf(serika, 30);
+  // the quickest of 30 is about the 1/31 quantile: below the 4% the quiet period ends at
+  assert.equal(history.quietPeriodMs(serika), 0.9 * 8000);
+  assert.equal(history.typicalDurationMs(serika), 0, 'one result says nothing of the typical job');
+  for (let i = 0; i < 6; i++) history.record(finished(serika, 0, 9000 + 1000 * i), 9000 + 1000 * i);
+  assert.equal(history.quietPeriodMs(serika), 0.9 * 8000, 'kept until the usual eight are in');
+
+  const other = { ...serika, model: 'other' };
+  history.record(finished(other, 0, 8000), 8000);
+  history.firstWasQuickestOf(other, 10);
+  assert.equal(history.quietPeriodMs(other), 0, 'the quickest of 10 is only the 1/11 quantile: too high');
+  history.record(finished(other, 0, 6000), 6000);
+  history.firstWasQuickestOf(other, 30);
+  assert.equal(history.quietPeriodMs(other), 0, 'only the first result is the quickest of the scouts');
+});

@@ -125,3 +125,22 @@ test('a job past the typical duration of its kind is looked at every age fractio
   const median = gaps[Math.floor(gaps.length / 2)]!;
   assert.ok(median < 200, `looks ${median} ms apart past 3 s (${gaps.length} gaps), not 10% of the age (300–500 ms)`);
 });
+
+test('the first result of a batch scouted by many is a low quantile: the next job of the kind waits the quiet period it sets', async () => {
+  const { server, store, manager } = await start([], 2000);
+  server.durationMs = 2000; // queued 600 ms, then runs 1400 ms: the quiet period is 0.9 × 1.4 s
+  const ids = await Promise.all(
+    Array.from({ length: SCOUTS_PER_KIND }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
+  );
+  await waitFor(() => ids.some((id) => store.get(id)?.resultAt !== undefined), 10_000, 'the first result');
+  const next = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(next)?.status === 'succeeded', 10_000, 'the next job to finish');
+  const job = store.get(next)!;
+  const [method, path] = subModel.pollRoute;
+  const looks = server.requests.filter(
+    (request) => request.method === method && path.test(request.path) && request.path.endsWith(job.remoteId!),
+  );
+  const firstLook = looks[0]!.at - job.createdAt;
+  // one result alone would not do: the quiet period used to wait for eight, so it was looked at after the minimum interval
+  assert.ok(firstLook >= 1200, `first look ${firstLook} ms after submission, not before the quiet period of ${0.9 * 1400} ms`);
+});

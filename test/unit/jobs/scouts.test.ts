@@ -12,6 +12,6 @@ test('scouts: the first jobs of a new kind scout, the rest wait; a scout that en
   assert.equal(scouts.roleOf('kind', 'a'), 'scout', 'a scout stays one');
   scouts.forget('a'); // failed or cancelled: no result from it
   assert.equal(scouts.roleOf('kind', 'c'), 'scout', 'a waiting job takes the free place at its next look');
-  assert.deepEqual(scouts.release('kind'), ['d']);
+  assert.deepEqual(scouts.release('kind'), { waiting: ['d'], scouts: 2 });
   assert.equal(scouts.roleOf('kind', 'e'), 'scout', 'released: the kind starts over only if it is new again');
 });
