@@ -176,6 +176,7 @@ export class JobPoller implements Disposable {
         queued: job.status === 'queued' && memory.queuedAt !== undefined,
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         scout: role === 'scout',
+        looked: memory.looked,
         random: this.options.random(),
       },
       policy,

@@ -10,8 +10,9 @@ export interface PollPolicyOptions {
   /** Interval as a share of the job's age: bounds detection lag to about this fraction of the duration. */
   readonly ageFraction: number;
   /**
-   * Past the typical duration of its kind, the interval's ceiling as a share of that duration. Lower
-   * than `ageFraction`: the slower half is where a share of the duration is the most seconds of lag.
+   * Past the typical duration of its kind, the interval's ceiling as a share of that duration: the
+   * interval stops growing there, as the slower half is where a share of the age is the most seconds
+   * of lag.
    */
   readonly pastTypicalFraction: number;
   /**
@@ -31,7 +32,7 @@ export interface PollPolicyOptions {
 export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   minIntervalMs: 500,
   maxIntervalMs: 15_000,
-  ageFraction: 0.09,
+  ageFraction: 0.07,
   pastTypicalFraction: 0.07,
   scoutMinIntervalMs: 1500,
   jitter: 0.1,
@@ -87,6 +88,8 @@ export interface PollInputs {
   readonly awaitingRate?: boolean;
   /** A scout of a kind nobody has timed yet (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
   readonly scout?: boolean;
+  /** This window has had an answer about the job: its looks have their phase (jitter). */
+  readonly looked?: boolean;
   /** 0..1; injected for tests. */
   readonly random: number;
 }
@@ -117,8 +120,10 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   }
   if (!inputs.focused) delay *= options.unfocusedMultiplier;
   // a poll aimed at a per-job estimate is spread already: jitter would only add lag (or a wasted early
-  // look). Guesses from the age are jittered, so jobs do not poll in lockstep.
-  if (etaMs === undefined && !backingOff) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  // look). A guess from the age is jittered at the job's first look, so jobs submitted together do not
+  // poll in lockstep; its later looks keep that phase (each interval a share of the age, or the cap),
+  // where jittering every one let some intervals run 10% long: more lag for the same requests.
+  if (etaMs === undefined && !backingOff && !inputs.looked) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
   if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
