@@ -7,6 +7,7 @@ import { JobManager } from '../../src/core/jobs/jobManager';
 import { BenchJournal, discardedAssets } from './benchJournal';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
+import { seededUniform } from './timelines';
 import { DEFAULT_POLL_POLICY, type PollPolicyOptions } from '../../src/core/jobs/pollPolicy';
 import { limitsOnBenchClock, policyOnBenchClock } from './benchClock';
 import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
@@ -26,6 +27,8 @@ export interface ClientConfig {
   readonly timeScale: number;
   /** The engine's held status wait, time-scaled (engine only, where the provider has one). */
   readonly heldWaitMs?: number;
+  /** Seeds the engine's own jitter, as the timeline's draws are seeded. */
+  readonly seed: number;
   /** Finished jobs of the same kind already in the store (engine only). */
   readonly historyDurationsMs: readonly number[];
 }
@@ -124,6 +127,7 @@ async function runEngine(config: ClientConfig, http: HttpClient, detected: (remo
     { info: () => undefined, warn: () => void errors++, error: () => void errors++ },
     {
       pollPolicy: () => policy,
+      random: seededUniform(config.seed * 7 + 4),
       providerLimits: { [config.providerId]: limitsOnBenchClock(PROVIDER_LIMITS[config.providerId], scale) },
       ...(config.heldWaitMs !== undefined && { heldWaitMs: config.heldWaitMs }),
     },

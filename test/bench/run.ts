@@ -99,6 +99,7 @@ function clientConfig(target: Target, server: FakeProviderServer, schedule: Sche
     jobs: target.jobs,
     timeScale: timeScaleOf(target),
     heldWaitMs: schedule.heldWaitMs && schedule.heldWaitMs * timeScaleOf(target),
+    seed,
     historyDurationsMs: Array.from({ length: schedule.historyJobs ?? 0 }, () => earlier() * timeScaleOf(target)),
   };
 }
