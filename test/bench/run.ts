@@ -138,7 +138,8 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
   const wallS = (performance.now() - started) / 1000;
   await server.stop();
   const jobs = [...server.jobs.values()];
-  if (process.env.BENCH_POLL_DUMP) dumpPolls(process.env.BENCH_POLL_DUMP, `${target.providerId}-${schedule.label}-${seed}`, server, model);
+  if (process.env.BENCH_POLL_DUMP)
+    dumpPolls(process.env.BENCH_POLL_DUMP, `${target.providerId}-${schedule.label}-${seed}`, server, model, timeScaleOf(target));
   const durationOf = (job: (typeof jobs)[number]) => model.plan(job)!.endAt - job.createdAt;
   const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
     const job = server.jobs.get(remoteId);
@@ -169,14 +170,16 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
 }
 
 /** Each job's submit, start, end and looks, in real ms from the first submit: to see where a schedule spends its requests. */
-function dumpPolls(folder: string, name: string, server: FakeProviderServer, model: BenchTimeline): void {
+function dumpPolls(folder: string, name: string, server: FakeProviderServer, model: BenchTimeline, timeScale: number): void {
   const jobs = [...server.jobs.values()];
   const origin = Math.min(...jobs.map((job) => job.createdAt));
-  const scale = (at: number) => Math.round((at - origin) / timeScaleOf(TARGETS.find((t) => name.startsWith(t.providerId))!));
+  const scale = (at: number) => Math.round((at - origin) / timeScale);
   const looks = new Map<string, number[]>();
   for (const request of server.requests) {
     const id = /\/(?:jobs|status|generations)\/([^/?]+)$/.exec(request.path)?.[1];
-    if (id) looks.set(id, [...(looks.get(id) ?? []), scale(request.at)]);
+    if (!id) continue;
+    if (!looks.has(id)) looks.set(id, []);
+    looks.get(id)!.push(scale(request.at));
   }
   const rows = jobs.map((job) => {
     const plan = model.plan(job)!;
