@@ -36,6 +36,8 @@ const TYPICAL_QUANTILE = 0.5;
 
 interface KindHistory {
   readonly durations: number[];
+  /** Its first result was the quickest of many scouts: the quickest result is a low quantile already. */
+  scouted?: boolean;
   /** Kept on record, not computed on every poll. */
   quietMs: number;
   typicalMs: number;
@@ -64,6 +66,8 @@ export class DurationHistory {
     if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0 }));
     kind.durations.push(durationMs);
     if (kind.durations.length > MAX_SAMPLES) kind.durations.shift();
+    // a quicker result than the scouts' first (one that queued, then ran quicker) lowers it
+    if (kind.scouted && kind.durations.length < MIN_SAMPLES) kind.quietMs = Math.min(kind.quietMs, QUIET_SHARE * durationMs);
     if (kind.durations.length >= MIN_SAMPLES) {
       const sorted = [...kind.durations].sort((a, b) => a - b);
       kind.quietMs = QUIET_SHARE * sorted[Math.floor(QUIET_QUANTILE * sorted.length)]!;
@@ -78,11 +82,13 @@ export class DurationHistory {
    * the quiet quantile it sets the quiet period before the usual `MIN_SAMPLES` are in. Until then a
    * job seen queued was looked at again every few seconds (a queued job cannot end sooner than the
    * quickest run after it starts): half of a large batch queues, and on the bench these looks cost
-   * ~3 requests a job whenever the first result came early.
+   * ~1 request a job more whenever the first result came early. A quicker result before the eight
+   * lowers it.
    */
   firstWasQuickestOf(request: GenerationRequest, watched: number): void {
     const kind = this.kinds.get(durationKey(request));
     if (!kind || kind.durations.length !== 1 || 1 / (watched + 1) > QUIET_QUANTILE) return;
+    kind.scouted = true;
     kind.quietMs = QUIET_SHARE * kind.durations[0]!;
   }
 

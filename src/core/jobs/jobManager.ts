@@ -287,7 +287,7 @@ export class JobManager implements Disposable {
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
         // the first of a new kind tells the poller when such jobs start to finish
-        if (current.resultAt === undefined && this.durations.record(current, resultAt)) this.poller.kindLearned(current.request);
+        if (current.resultAt === undefined && this.durations.record(current, resultAt)) this.poller.kindLearned(current);
         await this.store.update(id, (current) => ({
           status: 'downloading',
           progress: 1,

@@ -17,7 +17,6 @@ import { failureOrigin } from './submissionFailures';
 import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
-import type { GenerationRequest } from '../jobModel';
 import type { RemoteJobState } from '../providers/types';
 
 export interface JobPollerOptions {
@@ -89,7 +88,10 @@ export class JobPoller implements Disposable {
     this.held = new HeldStatus(calls, log, heldOutcomes, options.heldWaitMs);
   }
 
+  /** A look timed from outside the job's schedule (at once: a resume, a retry, Refresh All): its phase is lost. */
   schedule(id: string, delayMs: number): void {
+    const memory = this.memories.peek(id);
+    if (memory) memory.phased = false;
     this.scheduler.schedule(id, delayMs);
   }
 
@@ -107,9 +109,9 @@ export class JobPoller implements Disposable {
   }
 
   /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
-  kindLearned(request: GenerationRequest): void {
-    const { waiting, scouts } = this.scouts.release(durationKey(request));
-    this.durations.firstWasQuickestOf(request, scouts);
+  kindLearned(finished: JobRecord): void {
+    const { waiting, quickestOfScouts } = this.scouts.release(durationKey(finished.request), finished.id);
+    this.durations.firstWasQuickestOf(finished.request, quickestOfScouts);
     for (const id of waiting) {
       // the queued state it has is its submission's: as old as the wait, it has likely started since
       this.memories.of(id).queuedAt = undefined;
@@ -176,11 +178,13 @@ export class JobPoller implements Disposable {
         queued: job.status === 'queued' && memory.queuedAt !== undefined,
         awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
         scout: role === 'scout',
-        looked: memory.looked,
+        phased: memory.phased,
         random: this.options.random(),
       },
       policy,
     );
+    // a guess from the age sets the phase (jittered once); a look timed otherwise leaves the next one to set it
+    memory.phased = memory.etaMs === undefined && !memory.consecutiveErrors && memory.retryAfterMs === undefined && role !== 'waiting';
     // a job of a new kind beyond the scouts waits for their first result (kindLearned), at most the longest interval
     return role === 'waiting' ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
   }

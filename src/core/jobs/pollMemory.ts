@@ -4,6 +4,12 @@
 export interface PollMemory {
   /** A poll has been answered (or failed) since this window took the job. */
   looked?: boolean;
+  /**
+   * The job's looks have their own phase: a look was timed by a jittered guess from its age, and the
+   * ones since followed from it. A look timed from outside (at once, Retry-After, back-off, the wait
+   * for the scouts) loses it, so the next guess is jittered again (pollPolicy's `phased`).
+   */
+  phased?: boolean;
   consecutiveErrors: number;
   /** Answers in a row that the provider's documents do not describe. */
   unexpectedAnswers: number;

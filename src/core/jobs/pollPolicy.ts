@@ -88,8 +88,8 @@ export interface PollInputs {
   readonly awaitingRate?: boolean;
   /** A scout of a kind nobody has timed yet (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
   readonly scout?: boolean;
-  /** This window has had an answer about the job: its looks have their phase (jitter). */
-  readonly looked?: boolean;
+  /** The job's looks have their own phase already (pollMemory's `phased`): a guess from the age is not jittered again. */
+  readonly phased?: boolean;
   /** 0..1; injected for tests. */
   readonly random: number;
 }
@@ -120,10 +120,10 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   }
   if (!inputs.focused) delay *= options.unfocusedMultiplier;
   // a poll aimed at a per-job estimate is spread already: jitter would only add lag (or a wasted early
-  // look). A guess from the age is jittered at the job's first look, so jobs submitted together do not
-  // poll in lockstep; its later looks keep that phase (each interval a share of the age, or the cap),
-  // where jittering every one let some intervals run 10% long: more lag for the same requests.
-  if (etaMs === undefined && !backingOff && !inputs.looked) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  // look). A guess from the age is jittered once, so jobs submitted together do not poll in lockstep;
+  // the job's later looks keep that phase (each interval a share of the age, or the cap), where
+  // jittering every one let some intervals run 10% long: more lag for the same requests.
+  if (etaMs === undefined && !backingOff && !inputs.phased) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
   if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));

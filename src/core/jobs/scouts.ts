@@ -37,13 +37,17 @@ export class Scouts {
     return 'waiting';
   }
 
-  /** The kind has a first result: its waiting jobs, to schedule as usual, and how many scouts watched for it. */
-  release(kind: string): { waiting: string[]; scouts: number } {
+  /**
+   * The kind has a first result, from job `finished`: its waiting jobs, to schedule as usual, and how
+   * many scouts it was the quickest of (0 when it was no scout: a waiting job, or one that ended
+   * before this window looked at it on the usual schedule).
+   */
+  release(kind: string, finished: string): { waiting: string[]; quickestOfScouts: number } {
     const entry = this.kinds.get(kind);
-    if (!entry) return { waiting: [], scouts: 0 };
+    if (!entry) return { waiting: [], quickestOfScouts: 0 };
     this.kinds.delete(kind);
     for (const id of [...entry.scouts, ...entry.waiting]) this.kindOf.delete(id);
-    return { waiting: [...entry.waiting], scouts: entry.scouts.size };
+    return { waiting: [...entry.waiting], quickestOfScouts: entry.scouts.has(finished) ? entry.scouts.size : 0 };
   }
 
   /** The job ended or was removed: its place is free for another. */

@@ -76,9 +76,9 @@ test("jitter spreads a job's first look by at most ±10%; its later looks keep t
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 0 }), 5400);
   assert.equal(nextPollDelay({ ...base, ageMs: 50_000, random: 1 }), 6600);
   // once looked at, no interval runs 10% long: a ladder of looks at ×1.12 finds every job within 12%
-  for (const random of [0, 1]) assert.equal(nextPollDelay({ ...base, ageMs: 50_000, looked: true, random }), 6000);
+  for (const random of [0, 1]) assert.equal(nextPollDelay({ ...base, ageMs: 50_000, phased: true, random }), 6000);
   assert.equal(
-    nextPollDelay({ ...base, ageMs: 0, looked: true, consecutiveErrors: 2, random: 1 }),
+    nextPollDelay({ ...base, ageMs: 0, phased: true, consecutiveErrors: 2, random: 1 }),
     4400,
     'an error backoff is jittered at every look',
   );
