@@ -169,7 +169,12 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
   };
 }
 
-/** Each job's submit, start, end and looks, in real ms from the first submit: to see where a schedule spends its requests. */
+/**
+ * Each job's submit, start, end and looks, in real ms from the first submit: to see where a schedule
+ * spends its requests. A look is any request naming the job (SubModel's status is a POST); a list
+ * round's look (Serika's GET /jobs) names none and is left out. Keeping every request costs the
+ * server memory, so dumped runs are for reading, not for the table.
+ */
 function dumpPolls(folder: string, name: string, server: FakeProviderServer, model: BenchTimeline, timeScale: number): void {
   const jobs = [...server.jobs.values()];
   const origin = Math.min(...jobs.map((job) => job.createdAt));

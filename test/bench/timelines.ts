@@ -48,6 +48,9 @@ const TAIL_SPREAD_MS = 2500;
 const LATENCY_MEDIAN_MS = 60;
 const LATENCY_SIGMA = 0.5;
 
+/** Real milliseconds at 100%, for a uniform draw. */
+const tailMs = (uniform: number) => TAIL_MIN_MS + TAIL_SPREAD_MS * uniform;
+
 /**
  * Earlier jobs of the kind, as long as the engine records them where the provider reports queue time
  * (SubModel's delayTime): from their start, the work and the tail after 100%. The history once held the
@@ -56,7 +59,7 @@ const LATENCY_SIGMA = 0.5;
  */
 export function runTimeSampler(seed: number, workMs: () => number): () => number {
   const uniform = seededUniform(seed * 7 + 3);
-  return () => workMs() + TAIL_MIN_MS + TAIL_SPREAD_MS * uniform();
+  return () => workMs() + tailMs(uniform());
 }
 
 interface Plan {
@@ -111,7 +114,7 @@ export class BenchTimeline implements ServerTimingModel {
     const rank = this.plans.size;
     const work = this.options.workMs() * scale;
     const dispatch = -Math.log(this.perJob()) * DISPATCH_MEDIAN_MS * Math.LOG2E * scale;
-    const tail = (TAIL_MIN_MS + TAIL_SPREAD_MS * this.perJob()) * scale;
+    const tail = tailMs(this.perJob()) * scale;
     let worker = 0;
     for (let i = 1; i < this.workerFreeAt.length; i++) if (this.workerFreeAt[i]! < this.workerFreeAt[worker]!) worker = i;
     const startAt = Math.max(job.createdAt, this.workerFreeAt[worker]!) + dispatch;
