@@ -10,7 +10,14 @@ import type { JobStore } from './jobStore';
 import { durationKey, durationStart, type DurationHistory } from './durationHistory';
 import { answered, PollMemories, type PollMemory } from './pollMemory';
 import { PollRounds } from './pollRounds';
-import { DEFAULT_POLL_POLICY, estimateFromProgress, nextPollDelay, type PollPolicyOptions } from './pollPolicy';
+import {
+  DEFAULT_POLL_POLICY,
+  estimateFromProgress,
+  guessesFromAge,
+  nextPollDelay,
+  type PollInputs,
+  type PollPolicyOptions,
+} from './pollPolicy';
 import { PollScheduler } from './pollScheduler';
 import { Scouts } from './scouts';
 import { failureOrigin } from './submissionFailures';
@@ -164,27 +171,26 @@ export class JobPoller implements Disposable {
     const policy = this.policy();
     const now = Date.now();
     const role = this.scoutRole(job);
-    const delay = nextPollDelay(
-      {
-        ageMs: now - job.createdAt,
-        etaMs: memory.etaMs,
-        etaUncertainty: memory.etaUncertainty,
-        quietUntilAgeMs: this.quietUntilAge(job, memory),
-        typicalDurationMs: this.durations.typicalDurationMs(job.request),
-        retryAfterMs: memory.retryAfterMs,
-        consecutiveErrors: memory.consecutiveErrors,
-        focused: this.focused,
-        // seen queued by this window (a submission's answer counts); not a state from before a reload or a wait for the scouts
-        queued: job.status === 'queued' && memory.queuedAt !== undefined,
-        awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
-        scout: role === 'scout',
-        phased: memory.phased,
-        random: this.options.random(),
-      },
-      policy,
-    );
-    // a guess from the age sets the phase (jittered once); a look timed otherwise leaves the next one to set it
-    memory.phased = memory.etaMs === undefined && !memory.consecutiveErrors && memory.retryAfterMs === undefined && role !== 'waiting';
+    const inputs: PollInputs = {
+      ageMs: now - job.createdAt,
+      etaMs: memory.etaMs,
+      etaUncertainty: memory.etaUncertainty,
+      quietUntilAgeMs: this.quietUntilAge(job, memory),
+      typicalDurationMs: this.durations.typicalDurationMs(job.request),
+      retryAfterMs: memory.retryAfterMs,
+      consecutiveErrors: memory.consecutiveErrors,
+      focused: this.focused,
+      // seen queued by this window (a submission's answer counts); not a state from before a reload or a wait for the scouts
+      queued: job.status === 'queued' && memory.queuedAt !== undefined,
+      awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
+      scout: role === 'scout',
+      phased: memory.phased,
+      random: this.options.random(),
+    };
+    const delay = nextPollDelay(inputs, policy);
+    // a guess from the age sets the phase (jittered once); a look timed otherwise (an estimate, a back-off
+    // with its Retry-After, the wait for the scouts) leaves the next one to set it
+    memory.phased = guessesFromAge(inputs) && role !== 'waiting';
     // a job of a new kind beyond the scouts waits for their first result (kindLearned), at most the longest interval
     return role === 'waiting' ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
   }

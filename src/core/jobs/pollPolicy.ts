@@ -94,6 +94,14 @@ export interface PollInputs {
   readonly random: number;
 }
 
+/**
+ * Whether the next look is a guess from the job's age: no estimate to aim at, no errors to back off
+ * from. Only such a look is jittered, once per job (`phased`).
+ */
+export function guessesFromAge(inputs: Pick<PollInputs, 'etaMs' | 'consecutiveErrors'>): boolean {
+  return !(inputs.etaMs !== undefined && inputs.etaMs >= 0) && inputs.consecutiveErrors === 0;
+}
+
 export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = DEFAULT_POLL_POLICY): number {
   const etaMs = inputs.etaMs !== undefined && inputs.etaMs >= 0 ? inputs.etaMs : undefined;
   const backingOff = inputs.consecutiveErrors > 0;
@@ -123,7 +131,7 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   // look). A guess from the age is jittered once, so jobs submitted together do not poll in lockstep;
   // the job's later looks keep that phase (each interval a share of the age, or the cap), where
   // jittering every one let some intervals run 10% long: more lag for the same requests.
-  if (etaMs === undefined && !backingOff && !inputs.phased) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  if (guessesFromAge(inputs) && !inputs.phased) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
   if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));
