@@ -14,10 +14,10 @@ export function jointColumn(every2s: Row): ExtraColumn {
   const absoluteMs = absoluteP95(every2s);
   return {
     header: `blind optimum at its p95 AND abs p95 ≤ ${(absoluteMs / 1000).toFixed(2)} s (2 s loop's)`,
-    cell: (row) =>
-      mean(
-        row.runs.map((run) => jointOptimum(run.durationsMs, { relative: relativeP95(row), absolute: absoluteMs }).requestsPerJob),
-      ).toFixed(1),
+    cell: (row) => {
+      const limits = { relative: relativeP95(row), absolute: absoluteMs };
+      return mean(row.runs.map((run) => jointOptimum(run.durationsMs, limits).requestsPerJob)).toFixed(1);
+    },
   };
 }
 

@@ -60,9 +60,12 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-export const pooled = (row: Row, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
+/** A row, or its seeds before their optimum is known: what the lag figures are read from. */
+type Lags = { readonly runs: readonly Pick<SeedRun, 'relative' | 'absolute'>[] };
 
-export function relativeP95(row: Row): number {
+export const pooled = (row: Lags, key: 'relative' | 'absolute') => row.runs.flatMap((run) => run[key]).sort((a, b) => a - b);
+
+export function relativeP95(row: Lags): number {
   return quantile(pooled(row, 'relative'), 0.95);
 }
 /** Absolute p95 lag in real ms. */
@@ -89,10 +92,7 @@ export function overOptimum(row: Row): number {
 
 /** A row's seeds, each with the blind optimum on its durations at the row's p95 (every seed's jobs pooled). */
 export function withRowOptimum(runs: readonly Omit<SeedRun, 'optimum'>[]): SeedRun[] {
-  const p95 = quantile(
-    runs.flatMap((run) => run.relative).sort((a, b) => a - b),
-    0.95,
-  );
+  const p95 = relativeP95({ runs });
   return runs.map((run) => ({ ...run, optimum: blindOptimum(run.durationsMs, p95) }));
 }
 

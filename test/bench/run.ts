@@ -29,7 +29,7 @@ import {
 import { createServer, MEDIAN_MS, SCHEDULES, schedulesFor, SIGMA, TARGETS, workSampler, type Schedule, type Target } from './targets';
 import { meetsListTarget, requestCounts } from './listTarget';
 import { runTimeSampler, type BenchTimeline } from './timelines';
-import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
+import { jobIdInPath, type FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { providerInfo } from '../../src/core/providers/catalog';
 
@@ -181,7 +181,7 @@ function dumpPolls(folder: string, name: string, server: FakeProviderServer, mod
   const scale = (at: number) => Math.round((at - origin) / timeScale);
   const looks = new Map<string, number[]>();
   for (const request of server.requests) {
-    const id = /\/(?:jobs|status|generations)\/([^/?]+)$/.exec(request.path)?.[1];
+    const id = jobIdInPath(request.path);
     if (!id) continue;
     if (!looks.has(id)) looks.set(id, []);
     looks.get(id)!.push(scale(request.at));
