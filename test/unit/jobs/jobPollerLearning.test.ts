@@ -20,14 +20,14 @@ after(async () => {
   }
 });
 
-async function start(earlier: JobRecord[], maxIntervalMs = 80, policy: Partial<PollPolicyOptions> = {}) {
+async function start(earlier: JobRecord[], maxIntervalMs = 80, policy: Partial<PollPolicyOptions> = {}, random = () => 0.5) {
   const server = subModel.createServer();
   await server.start();
   const store = new JobStore(memoryPersistence(earlier));
   const access: ProviderAccess = async () => ({ provider: subModel.provider, context: contextFor(subModel, server) });
   const manager = new JobManager(store, access, fileSink, collectingLogger(), {
     pollPolicy: () => ({ ...fastPolls(), maxIntervalMs, ...policy }),
-    random: () => 0.5,
+    random,
   });
   toStop.push(manager, server);
   return { server, store, manager };
@@ -143,4 +143,31 @@ test('the first result of a batch scouted by many is a low quantile: the next jo
   const firstLook = looks[0]!.at - job.createdAt;
   // one result alone would not do: the quiet period used to wait for eight, so it was looked at after the minimum interval
   assert.ok(firstLook >= 1200, `first look ${firstLook} ms after submission, not before the quiet period of ${0.9 * 1400} ms`);
+});
+
+test("a job's looks are jittered once: the later ones keep that phase, and a look at once (Refresh All) jitters the next guess again", async () => {
+  // every jitter draws its extreme: a jittered interval is half of the guess from the age
+  const ageFraction = 0.2;
+  const { server, store, manager } = await start([], 10_000, { ageFraction, jitter: 0.5 }, () => 0);
+  server.durationMs = 8000; // queued 2.4 s, then running: the job outlives the test
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  const createdAt = store.get(id)!.createdAt;
+  const [method, path] = subModel.pollRoute;
+  const looks = () =>
+    server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at);
+  /** Each gap after a look, over the guess from the job's age at that look (1: not jittered; 0.5: jittered). */
+  const shares = (times: number[]) => times.slice(0, -1).map((at, i) => (times[i + 1]! - at) / (ageFraction * (at - createdAt)));
+  await waitFor(() => looks().some((at) => at - createdAt > 2500), 10_000, 'looks until the job is 2.5 s old');
+  const before = looks().filter((at) => at - createdAt > 300);
+  assert.ok(before.length >= 4, `${before.length} looks past 300 ms`);
+  for (const share of shares(before)) assert.ok(share > 0.85, `a later look kept the phase (gap ${share.toFixed(2)} × the guess, not 0.5)`);
+
+  const refreshedAt = Date.now();
+  manager.refreshAll();
+  await waitFor(() => looks().filter((at) => at >= refreshedAt).length >= 3, 10_000, 'three looks after Refresh All');
+  const [atOnce, next, third] = looks().filter((at) => at >= refreshedAt);
+  assert.ok(atOnce! - refreshedAt < 100, 'Refresh All looks at once');
+  const [jittered, kept] = shares([atOnce!, next!, third!]);
+  assert.ok(jittered! < 0.75, `the guess after the look at once is jittered again (gap ${jittered!.toFixed(2)} × the guess)`);
+  assert.ok(kept! > 0.85, `and the one after keeps that phase (gap ${kept!.toFixed(2)} × the guess)`);
 });
