@@ -10,8 +10,11 @@ import { contextFor, outputIn, PROVIDER_CASES } from '../providers/providerCases
 import type { JobRecord } from '../../../src/core/jobModel';
 import type { PollPolicyOptions } from '../../../src/core/jobs/pollPolicy';
 import { SCOUTS_PER_KIND } from '../../../src/core/jobs/scouts';
+import type { RecordedRequest } from '../../fixtures/providers/fakeServer';
 
 const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
+/** A status request: a look at a job. */
+const isLook = (request: RecordedRequest) => request.method === subModel.pollRoute[0] && subModel.pollRoute[1].test(request.path);
 const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
 after(async () => {
   for (const item of toStop) {
@@ -46,8 +49,7 @@ test("SubModel: a running job's start is its submission plus the queue time it r
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.startedAt !== undefined, 10_000, 'the job to be seen running');
   const job = store.get(id)!;
-  const [method, path] = subModel.pollRoute;
-  const firstLook = server.requests.find((request) => request.method === method && path.test(request.path))!.at - job.createdAt;
+  const firstLook = server.requests.find(isLook)!.at - job.createdAt;
   assert.ok(firstLook > 3000, `first look at ${firstLook} ms, after the quiet period`);
   const started = job.startedAt! - job.createdAt;
   assert.ok(Math.abs(started - 1800) < 150, `started at ${started} ms after submission (the fixture's queue time is 1800 ms)`);
@@ -60,8 +62,7 @@ test('a batch of a kind nobody has timed: scouts are looked at, the rest wait fo
     Array.from({ length: SCOUTS_PER_KIND + 5 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
   );
   await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
-  const [method, path] = subModel.pollRoute;
-  const looks = server.requests.filter((request) => request.method === method && path.test(request.path));
+  const looks = server.requests.filter(isLook);
   const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
   const firstLookOf = new Map<string, number>();
   for (const look of looks) {
@@ -88,9 +89,8 @@ test("a job that waited for the scouts is not slowed as queued: that state is it
   );
   await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
   const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
-  const [method, path] = subModel.pollRoute;
   const firstLookOf = new Map<string, number>();
-  for (const look of server.requests.filter((request) => request.method === method && path.test(request.path))) {
+  for (const look of server.requests.filter(isLook)) {
     const remoteId = decodeURIComponent(look.path.split('/').pop()!);
     if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
   }
@@ -114,10 +114,7 @@ test('a job past the typical duration of its kind is looked at every age fractio
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
   const createdAt = store.get(id)!.createdAt;
-  const [method, path] = subModel.pollRoute;
-  const late = server.requests
-    .filter((request) => request.method === method && path.test(request.path) && request.at - createdAt > 3000)
-    .map((request) => request.at);
+  const late = server.requests.filter((request) => isLook(request) && request.at - createdAt > 3000).map((request) => request.at);
   const gaps = late
     .slice(1)
     .map((at, i) => at - late[i]!)
@@ -136,10 +133,7 @@ test('the first result of a batch scouted by many is a low quantile: the next jo
   const next = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(next)?.status === 'succeeded', 10_000, 'the next job to finish');
   const job = store.get(next)!;
-  const [method, path] = subModel.pollRoute;
-  const looks = server.requests.filter(
-    (request) => request.method === method && path.test(request.path) && request.path.endsWith(job.remoteId!),
-  );
+  const looks = server.requests.filter((request) => isLook(request) && request.path.endsWith(job.remoteId!));
   const firstLook = looks[0]!.at - job.createdAt;
   // one result alone would not do: the quiet period used to wait for eight, so it was looked at after the minimum interval
   assert.ok(firstLook >= 1200, `first look ${firstLook} ms after submission, not before the quiet period of ${0.9 * 1400} ms`);
@@ -152,9 +146,7 @@ test("a job's looks are jittered once: the later ones keep that phase, and a loo
   server.durationMs = 8000; // queued 2.4 s, then running: the job outlives the test
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   const createdAt = store.get(id)!.createdAt;
-  const [method, path] = subModel.pollRoute;
-  const looks = () =>
-    server.requests.filter((request) => request.method === method && path.test(request.path)).map((request) => request.at);
+  const looks = () => server.requests.filter(isLook).map((request) => request.at);
   /** Each gap after a look, over the guess from the job's age at that look (1: not jittered; 0.5: jittered). */
   const shares = (times: number[]) => times.slice(0, -1).map((at, i) => (times[i + 1]! - at) / (ageFraction * (at - createdAt)));
   await waitFor(() => looks().some((at) => at - createdAt > 2500), 10_000, 'looks until the job is 2.5 s old');
