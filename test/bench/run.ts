@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { jointColumn, printJointFeasibility } from './jointReport';
+import { printFittedElsewhere } from './sampleFit';
 import { printHeldTable } from './heldReport';
 import { measureBundles } from './bundleCost';
 import { measureMemory } from './memory';
@@ -227,10 +228,9 @@ async function main(): Promise<void> {
     if (starved) console.log(starved);
     if (loop) {
       const plainEngine = SCHEDULES.filter((schedule) => schedule.schedule === 'engine' && !schedule.providerOptions);
-      printJointFeasibility(
-        plainEngine.flatMap((schedule) => byLabel(schedule) ?? []),
-        loop,
-      );
+      const engineRows = plainEngine.flatMap((schedule) => byLabel(schedule) ?? []);
+      printJointFeasibility(engineRows, loop);
+      printFittedElsewhere(engineRows);
     }
     if (target.providerId === 'submodel' && ALL_ROWS) printHeldTable(target.limits, rows, SCHEDULES);
     if (target.peerClientsLeftOut) console.log(`no peer clients' rows: ${target.peerClientsLeftOut}`);
