@@ -3,7 +3,7 @@
 // fewer requests than it. The exact joint optimum (jointOptimum.ts) on each run's own durations, over
 // a grid of relative lags, answers it; printed under the SubModel table.
 import { jointOptimum } from './jointOptimum';
-import { absoluteP95, mean, relativeP95, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
+import { absoluteP95, mean, percent, relativeP95, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
 
 /** Relative p95 lags tried: 1% to 30% in half-percent steps. */
 const LAGS = Array.from({ length: 59 }, (_, i) => 0.01 + 0.005 * i);
@@ -38,8 +38,6 @@ function jointPoint(row: Row, absoluteMs: number, lagOf: (run: SeedRun) => numbe
   const over = (key: 'relative' | 'joint' | 'ratio') => mean(perSeed.map((seed) => seed[key]));
   return { lag: over('relative'), requests: over('joint'), ratio: over('ratio') };
 }
-
-const percent = (lag: number) => `${(lag * 100).toFixed(1)}%`;
 
 /** Lags on the grid as ranges of neighbours: "4.0%–7.0%, 8.5%". */
 function ranges(points: readonly LagPoint[]): string {

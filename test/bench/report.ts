@@ -60,6 +60,8 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+/** A share as a percentage with one decimal: 0.063 → "6.3%". */
+export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 /** A row, or its seeds before their optimum is known: what the lag figures are read from. */
 type Lags = { readonly runs: readonly Pick<SeedRun, 'relative' | 'absolute'>[] };
 
@@ -104,7 +106,6 @@ export interface ExtraColumn {
 
 export function printTable(title: string, rows: Row[], extra?: ExtraColumn): void {
   console.log(`\n${title}`);
-  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const header = [
     'schedule',
     'status req/job (seeds)',
