@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobJournal } from '../../src/core/jobs/jobJournal';
+import { removeOnExit } from './processCleanup';
 import { entryLine } from '../../src/core/jobs/journalLines';
 import type { StoredChange } from '../../src/core/jobs/jobStore';
 import type { JobRecord } from '../../src/core/jobModel';
@@ -24,6 +25,7 @@ export class BenchJournal extends JobJournal {
   /** A journal holding `earlier` jobs, as a window that recorded them would have left it. */
   static create(earlier: readonly JobRecord[] = []): BenchJournal {
     const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-journal-'));
+    removeOnExit(folder);
     const journal = new BenchJournal(folder);
     if (earlier.length) writeFileSync(journal.path, earlier.map((job) => `${entryLine({ job })}\n`).join(''));
     return journal;

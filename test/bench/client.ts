@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
 import { BenchJournal, discardedAssets } from './benchJournal';
+import { exitWithParent } from './processCleanup';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { earlierJobs } from '../fixtures/earlierJobs';
 import { seededUniform } from './timelines';
@@ -194,6 +195,7 @@ async function startAllocationProfile(mode: string): Promise<() => Promise<void>
 }
 
 async function main(): Promise<void> {
+  exitWithParent();
   const config = JSON.parse(process.env.BENCH_CLIENT_CONFIG!) as ClientConfig;
   const http = new HttpClient({ timeoutMs: 30_000 });
   const detections: ClientReport['detections'] = [];

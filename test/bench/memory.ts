@@ -6,7 +6,8 @@
 // process of its own (memoryClient.ts) against a loopback SubModel server in this one, whose jobs run
 // until the client has read the peak; a few runs per batch size, medians printed.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { removeOnExit } from './processCleanup';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -94,9 +95,10 @@ class HeldJobs implements ServerTimingModel {
   }
 }
 
-/** The client as one file of its own, as run.ts builds its client; the caller removes the folder. */
-function buildClient(repo: string): { folder: string; script: string } {
+/** The client as one file of its own, as run.ts builds its client; its folder goes as the bench exits. */
+function buildClient(repo: string): string {
   const folder = mkdtempSync(join(tmpdir(), 'image-jobs-memory-'));
+  removeOnExit(folder);
   const outfile = join(folder, 'memoryClient.js');
   buildSync({
     entryPoints: [join(repo, 'test', 'bench', 'memoryClient.ts')],
@@ -106,7 +108,7 @@ function buildClient(repo: string): { folder: string; script: string } {
     outfile,
     logLevel: 'warning',
   });
-  return { folder, script: outfile };
+  return outfile;
 }
 
 /** One client run, and how many status requests the server answered per measured job. */
@@ -252,15 +254,10 @@ function printMemoryTable(rows: SizeRow[]): void {
 
 /** Runs every batch size, prints the table and the verdicts; returns the targets missed. */
 export async function measureMemory(repo: string): Promise<string[]> {
-  const { folder, script } = buildClient(repo);
+  const script = buildClient(repo);
   const rows: SizeRow[] = [];
-  try {
-    // a size's runs side by side, as the main rows' seeds: what they read is heap, each in its own process
-    for (const jobs of SIZES)
-      rows.push({ jobs, runs: await Promise.all(Array.from({ length: runsOf(jobs) }, () => runOnce(script, jobs))) });
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  // a size's runs side by side, as the main rows' seeds: what they read is heap, each in its own process
+  for (const jobs of SIZES) rows.push({ jobs, runs: await Promise.all(Array.from({ length: runsOf(jobs) }, () => runOnce(script, jobs))) });
   printMemoryTable(rows);
   const failures: string[] = [];
   for (const row of rows) {

@@ -10,6 +10,7 @@ import { Agent } from 'undici';
 import { HttpClient } from '../../src/core/http';
 import { JobManager } from '../../src/core/jobs/jobManager';
 import { BenchJournal, discardedAssets } from './benchJournal';
+import { exitWithParent } from './processCleanup';
 import { JobStore } from '../../src/core/jobs/jobStore';
 import { DEFAULT_POLL_POLICY } from '../../src/core/jobs/pollPolicy';
 import { PROVIDER_LIMITS } from '../../src/core/providers/providerGate';
@@ -191,6 +192,7 @@ async function removeAll(engine: Engine): Promise<void> {
 const release = () => process.send!({ kind: 'peak' } satisfies MemoryClientMessage);
 
 async function main(): Promise<void> {
+  exitWithParent();
   const config = JSON.parse(process.env.BENCH_MEMORY_CONFIG!) as MemoryClientConfig;
   const probe = new MemoryProbe(config.snapshotDir && join(config.snapshotDir, String(config.jobs)));
 

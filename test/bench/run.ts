@@ -4,13 +4,14 @@
 // Time-scaled (BENCH_TIME_SCALE, 1 = real time) to fit in about three minutes; then bundle size and
 // activation cost. Prints tables; exits non-zero when a target fails.
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { jointColumn, printJointFeasibility } from './jointReport';
 import { printFittedElsewhere } from './sampleFit';
+import { exitOnSignals, removeOnExit } from './processCleanup';
 import { printHeldTable } from './heldReport';
 import { measureBundles } from './bundleCost';
 import { measureMemory } from './memory';
@@ -64,7 +65,7 @@ const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering', ...(process.env.BENCH_CL
  */
 const clientScript = (() => {
   const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-'));
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  removeOnExit(folder);
   const outfile = join(folder, 'client.js');
   buildSync({
     entryPoints: [join(repo, 'test', 'bench', 'client.ts')],
@@ -196,6 +197,7 @@ function dumpPolls(folder: string, name: string, server: FakeProviderServer, mod
 }
 
 async function main(): Promise<void> {
+  exitOnSignals();
   const failures: string[] = [];
   // BENCH_SCHEDULE=0 or 0,1,2: those schedules only
   const schedules = process.env.BENCH_SCHEDULE

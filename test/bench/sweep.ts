@@ -22,6 +22,7 @@ import { batchStateLabel, batchTooltipMarkdown, cellDescription } from '../../sr
 import { jobStateLabel, jobTooltipMarkdown } from '../../src/views/jobPresentation';
 import type { TreeChange } from '../../src/views/treeChangeBatcher';
 import { BenchJournal } from './benchJournal';
+import { exitOnSignals } from './processCleanup';
 import { TamsServer } from '../fixtures/providers/tamsServer';
 
 const SIDE = 10;
@@ -240,6 +241,7 @@ function perJob(value: number): string {
 }
 
 async function main(): Promise<void> {
+  exitOnSignals();
   const only = process.env.BENCH_TARGET;
   const output: OutputTarget = { root: 'file:///bench', folder: 'out', nameTemplate: '{{name}}-{{seed}}', baseName: 'harbour' };
   const header = [
