@@ -41,6 +41,8 @@ interface KindHistory {
   /** Kept on record, not computed on every poll. */
   quietMs: number;
   typicalMs: number;
+  /** When the latest result of the kind was seen: jobs submitted after it are a new wave (scouts.ts). */
+  lastResultAt: number;
 }
 
 export class DurationHistory {
@@ -56,15 +58,15 @@ export class DurationHistory {
     return history;
   }
 
-  /** Records a job whose result was seen at `resultAt`; true when it is the first of its kind. */
-  record(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>, resultAt: number): boolean {
+  /** Records a job whose result was seen at `resultAt`. */
+  record(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>, resultAt: number): void {
     const durationMs = resultAt - durationStart(job);
-    if (!(durationMs > 0)) return false;
+    if (!(durationMs > 0)) return;
     const key = durationKey(job.request);
     let kind = this.kinds.get(key);
-    const first = !kind;
-    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0 }));
+    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0, lastResultAt: 0 }));
     kind.durations.push(durationMs);
+    kind.lastResultAt = Math.max(kind.lastResultAt, resultAt);
     if (kind.durations.length > MAX_SAMPLES) kind.durations.shift();
     // a quicker result than the scouts' first (one that queued, then ran quicker) lowers it
     if (kind.scouted && kind.durations.length < MIN_SAMPLES) kind.quietMs = Math.min(kind.quietMs, QUIET_SHARE * durationMs);
@@ -73,7 +75,6 @@ export class DurationHistory {
       kind.quietMs = QUIET_SHARE * sorted[Math.floor(QUIET_QUANTILE * sorted.length)]!;
       kind.typicalMs = sorted[Math.floor(TYPICAL_QUANTILE * sorted.length)]!;
     }
-    return first;
   }
 
   /**
@@ -92,9 +93,9 @@ export class DurationHistory {
     kind.quietMs = QUIET_SHARE * kind.durations[0]!;
   }
 
-  /** No job of this kind has finished yet: nothing is known of how long it takes. */
-  isNew(request: GenerationRequest): boolean {
-    return !this.kinds.has(durationKey(request));
+  /** A job of this kind has finished since `at` (a job's submission): that job is no longer of a new wave. */
+  hasResultSince(request: GenerationRequest, at: number): boolean {
+    return (this.kinds.get(durationKey(request))?.lastResultAt ?? -Infinity) >= at;
   }
 
   /**

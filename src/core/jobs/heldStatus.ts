@@ -17,6 +17,8 @@ export interface HeldOutcomes {
   answered(job: JobRecord, state: RemoteJobState): Promise<void>;
   /** Look at the job again after `delayMs`, with an ordinary poll. */
   pollPlain(id: string, delayMs: number): void;
+  /** The provider's first held request of the session started: its jobs' looks cost about one request a wait. */
+  holdingStarted(providerId: ProviderId): void;
 }
 
 /** A non-final answer that came back sooner than this share of the wait was not held: no new hold at once. */
@@ -45,6 +47,8 @@ export class HeldStatus {
   /** Jobs whose held request waited its term without an end: the next look is due at once. */
   private readonly holdAgain = new Set<string>();
   private readonly refused = new Set<ProviderId>();
+  /** Providers a held request has started for in this session. */
+  private readonly holding = new Set<ProviderId>();
   private readonly dropsInARow = new Map<ProviderId, number>();
 
   constructor(
@@ -57,6 +61,15 @@ export class HeldStatus {
 
   isOpen(id: string): boolean {
     return this.open.has(id);
+  }
+
+  /**
+   * Held requests watch the provider's jobs (one has started this session, and they were not given up):
+   * a look there costs about one request per wait, so no job need wait for another's result to be
+   * looked at (scouts.ts).
+   */
+  watches(providerId: ProviderId): boolean {
+    return this.holding.has(providerId) && !this.refused.has(providerId);
   }
 
   /** Consumed by the scheduling that follows a held answer. */
@@ -76,6 +89,10 @@ export class HeldStatus {
     const startedAt = Date.now();
     const request = this.calls.callHeld(providerId, () => provider.pollHeld!(remoteId, this.waitMs, { ...context, signal: abort.signal }));
     if (!request) return false; // every held slot is taken
+    if (!this.holding.has(providerId)) {
+      this.holding.add(providerId);
+      this.outcomes.holdingStarted(providerId);
+    }
     context.signal?.addEventListener('abort', closing, { once: true });
     this.open.set(job.id, abort);
     const settled = () => {

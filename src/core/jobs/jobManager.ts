@@ -286,8 +286,11 @@ export class JobManager implements Disposable {
       }
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
-        // the first of a new kind tells the poller when such jobs start to finish
-        if (current.resultAt === undefined && this.durations.record(current, resultAt)) this.poller.kindLearned(current);
+        // tells the poller when such jobs start to finish: a new wave's scouts have done their work
+        if (current.resultAt === undefined) {
+          this.durations.record(current, resultAt);
+          this.poller.kindFinishedOne(current);
+        }
         await this.store.update(id, (current) => ({
           status: 'downloading',
           progress: 1,

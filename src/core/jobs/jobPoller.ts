@@ -5,7 +5,7 @@
 import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
-import { isTerminal, needsPolling, type JobError, type JobRecord } from '../jobModel';
+import { isTerminal, needsPolling, type JobError, type JobRecord, type ProviderId } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { durationKey, durationStart, type DurationHistory } from './durationHistory';
 import { answered, PollMemories, type PollMemory } from './pollMemory';
@@ -91,6 +91,7 @@ export class JobPoller implements Disposable {
         await this.applyPolled(current, state).catch((error: unknown) => this.handlePollError(job.id, error, this.memories.of(job.id)));
       },
       pollPlain: (id: string, delayMs: number) => this.scheduler.schedule(id, delayMs),
+      holdingStarted: (providerId: ProviderId) => this.stopWaiting(this.scouts.waitingJobs(), providerId),
     };
     this.held = new HeldStatus(calls, log, heldOutcomes, options.heldWaitMs);
   }
@@ -115,14 +116,21 @@ export class JobPoller implements Disposable {
     this.held.abort(id);
   }
 
-  /** The first job of a new kind has finished: the jobs that waited for it follow the usual schedule. */
-  kindLearned(finished: JobRecord): void {
+  /** A job of its kind has finished: the jobs of a new wave that waited for the scouts follow the usual schedule. */
+  kindFinishedOne(finished: JobRecord): void {
     const { waiting, quickestOfScouts } = this.scouts.release(durationKey(finished.request), finished.id);
     this.durations.firstWasQuickestOf(finished.request, quickestOfScouts);
+    this.stopWaiting(waiting);
+  }
+
+  /** Jobs that waited for the scouts (of `providerId` only, when given) follow the usual schedule. */
+  private stopWaiting(waiting: readonly string[], providerId?: ProviderId): void {
     for (const id of waiting) {
+      const job = this.store.get(id);
+      if (providerId !== undefined && job?.request.providerId !== providerId) continue;
+      this.scouts.forget(id);
       // the queued state it has is its submission's: as old as the wait, it has likely started since
       this.memories.of(id).queuedAt = undefined;
-      const job = this.store.get(id);
       if (job && needsPolling(job) && !this.rounds.isInRound(id)) this.scheduleNext(job);
     }
   }
@@ -191,7 +199,7 @@ export class JobPoller implements Disposable {
     // a guess from the age sets the phase (jittered once); a look timed otherwise (an estimate, a back-off
     // with its Retry-After, the wait for the scouts) leaves the next one to set it
     memory.phased = guessesFromAge(inputs) && role !== 'waiting';
-    // a job of a new kind beyond the scouts waits for their first result (kindLearned), at most the longest interval
+    // a job of a new wave beyond the scouts waits for their first result (kindFinishedOne), at most the longest interval
     return role === 'waiting' ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
   }
 
@@ -214,11 +222,18 @@ export class JobPoller implements Disposable {
   }
 
   /**
-   * A job of a new kind, at a provider blind to progress: a scout (looked at until the kind's first
-   * result) or one beyond the scouts, which waits for it. Undefined once the kind is timed.
+   * A job of a new wave (no job of its kind has finished since it was submitted), at a provider blind
+   * to progress: a scout (looked at until the kind's next result) or one beyond the scouts, which waits
+   * for it. Undefined once a result has come.
    */
   private scoutRole(job: JobRecord): 'scout' | 'waiting' | undefined {
-    if (providerInfo(job.request.providerId).reportsProgress || !this.durations.isNew(job.request)) return undefined;
+    const { providerId } = job.request;
+    if (
+      providerInfo(providerId).reportsProgress ||
+      this.held.watches(providerId) ||
+      this.durations.hasResultSince(job.request, job.createdAt)
+    )
+      return undefined;
     return this.scouts.roleOf(durationKey(job.request), job.id);
   }
 

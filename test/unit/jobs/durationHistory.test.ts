@@ -13,14 +13,14 @@ test('the duration history learns per kind of job, from finished jobs that survi
   const history = DurationHistory.fromJobs(jobs);
   assert.equal(history.quietPeriodMs(serika), 9000, '0.9 × the quickest of 8 (the 4% quantile of so few)');
   assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');
-  assert.ok(history.isNew(other) && !history.isNew(serika));
+  assert.ok(!history.hasResultSince(other, 0) && history.hasResultSince(serika, 0) && !history.hasResultSince(serika, 30_000));
   assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7)).quietPeriodMs(serika), 0, 'too few to tell');
 });
 
 test('the quiet period ends at a low quantile of the last 50, not at one outlier', () => {
   const history = new DurationHistory();
-  assert.equal(history.record(finished(serika, 0, 2000), 2000), true, 'the first of its kind');
-  for (let i = 0; i < 49; i++) assert.equal(history.record(finished(serika, 0, 20_000 + 1000 * i), 20_000 + 1000 * i), false);
+  history.record(finished(serika, 0, 2000), 2000);
+  for (let i = 0; i < 49; i++) history.record(finished(serika, 0, 20_000 + 1000 * i), 20_000 + 1000 * i);
   // sorted: 2 s, 20 s, 21 s, …; floor(0.04 × 50) = 2 → the third quickest, 21 s
   assert.equal(history.quietPeriodMs(serika), 0.9 * 21_000, 'a single 2 s job does not make every job pay for it');
   for (let i = 0; i < 3; i++) history.record(finished(serika, 0, 40_000), 40_000);

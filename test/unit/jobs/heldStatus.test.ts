@@ -12,6 +12,7 @@ import { subModelProvider } from '../../../src/core/providers/submodel';
 import type { ProviderContext } from '../../../src/core/providers/types';
 import type { Fault } from '../../fixtures/providers/fakeServer';
 import { SubModelServer } from '../../fixtures/providers/subModelServer';
+import { SCOUTS_PER_KIND } from '../../../src/core/jobs/scouts';
 import {
   cleanupsFailingOnUnhandledRejections,
   collectingLogger,
@@ -156,6 +157,23 @@ test('dispose while held: nothing is left open', async () => {
   const requestsAtDispose = server.requests.length;
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(server.requests.length, requestsAtDispose, 'no request after dispose');
+});
+
+test('with held requests watching the provider, no job of a batch waits for the scouts: each is held before the first result', async () => {
+  // a job beyond the scouts of a new wave would wait for the kind's first result (or 5 s): with holds, a look costs
+  // one request a wait, and waiting would only find the quick ones late. No look before 400 ms: every job has its
+  // role before the first hold starts, so the jobs already waiting are let go when it does.
+  const { server, store, submit, ended } = await setup({
+    durationMs: 2000,
+    manager: { pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+  });
+  const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
+  for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  const heldBefore = new Set(
+    server.requests.filter((seen) => HELD.test(seen.path) && seen.at < firstResultAt).map((seen) => seen.path.split('?')[0]),
+  );
+  assert.equal(heldBefore.size, ids.length, `${heldBefore.size} of ${ids.length} jobs held before the first result`);
 });
 
 test("held requests stay within the provider's held slots; past them, jobs are polled as usual", async () => {

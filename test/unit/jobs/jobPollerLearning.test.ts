@@ -1,5 +1,5 @@
 // What the poller learns about a kind of job at a provider blind to progress: when a job started
-// (SubModel reports its queue time) and, for a kind nobody has timed, when the first ones finish.
+// (SubModel reports its queue time) and, for a new wave of a kind, when its first jobs finish.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
@@ -36,15 +36,41 @@ async function start(earlier: JobRecord[], maxIntervalMs = 80, policy: Partial<P
   return { server, store, manager };
 }
 
+/** Ten finished jobs of the kind, each as long as `durationMs`: the history the poller learns from. */
+const tenEarlier = (durationMs: number) =>
+  earlierJobs(
+    subModel.request,
+    outputIn(),
+    Array.from({ length: 10 }, () => durationMs),
+  );
+
+/** When each job (by its id at the provider) was first looked at. */
+function firstLooks(server: { requests: readonly RecordedRequest[] }): Map<string, number> {
+  const firstLookOf = new Map<string, number>();
+  for (const look of server.requests.filter(isLook)) {
+    const remoteId = decodeURIComponent(look.path.split('/').pop()!);
+    if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
+  }
+  return firstLookOf;
+}
+
+/** A batch one more than the scouts: submits it, waits for every job, returns their first looks and the first result. */
+async function scoutedBatch(manager: JobManager, store: JobStore, server: { requests: readonly RecordedRequest[] }, extra: number) {
+  const ids = await Promise.all(
+    Array.from({ length: SCOUTS_PER_KIND + extra }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
+  );
+  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  const firstLookOf = [...firstLooks(server).values()];
+  return {
+    lookedEarly: firstLookOf.filter((at) => at < firstResultAt - 50).length,
+    waited: firstLookOf.filter((at) => at >= firstResultAt - 50).map((at) => at - firstResultAt),
+  };
+}
+
 test("SubModel: a running job's start is its submission plus the queue time it reports, not when it was first seen running", async () => {
   // ten earlier jobs ran 4 s: the first look comes after ~0.9 × 3.6 s, long after this job left the queue at 1.8 s
-  const { server, store, manager } = await start(
-    earlierJobs(
-      subModel.request,
-      outputIn(),
-      Array.from({ length: 10 }, () => 4000),
-    ),
-  );
+  const { server, store, manager } = await start(tenEarlier(4000));
   server.durationMs = 6000; // the fixture queues a job for 30% of it, and says so in delayTime once it runs
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.startedAt !== undefined, 10_000, 'the job to be seen running');
@@ -55,61 +81,35 @@ test("SubModel: a running job's start is its submission plus the queue time it r
   assert.ok(Math.abs(started - 1800) < 150, `started at ${started} ms after submission (the fixture's queue time is 1800 ms)`);
 });
 
-test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
-  const { server, store, manager } = await start([], 2000);
-  server.durationMs = 600;
-  const ids = await Promise.all(
-    Array.from({ length: SCOUTS_PER_KIND + 5 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
-  );
-  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
-  const looks = server.requests.filter(isLook);
-  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
-  const firstLookOf = new Map<string, number>();
-  for (const look of looks) {
-    const remoteId = decodeURIComponent(look.path.split('/').pop()!);
-    if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
-  }
-  const lookedEarly = [...firstLookOf.values()].filter((at) => at < firstResultAt - 50).length;
-  assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
-  const waited = [...firstLookOf.values()].filter((at) => at >= firstResultAt - 50);
-  assert.equal(waited.length, 5);
-  for (const at of waited)
-    assert.ok(
-      at - firstResultAt < 500,
-      `a waiting job looked at ${at - firstResultAt} ms after the first result, not after the 2 s cadence`,
-    );
-});
+// A new wave: of a kind nobody has timed, or a batch of one timed before (ten earlier jobs ran 1 s: quiet period 0.9 s
+// from the start; this batch queues 0.6 s, then runs 1.4 s). Scouts are looked at from the quiet period, if any.
+for (const wave of [
+  { of: 'a kind nobody has timed', earlier: [], durationMs: 600 },
+  { of: 'a kind timed before', earlier: tenEarlier(1000), durationMs: 2000 },
+]) {
+  test(`a batch of ${wave.of}: scouts are looked at, the rest wait for the first result, then are looked at at once`, async () => {
+    const { server, store, manager } = await start(wave.earlier, 2000);
+    server.durationMs = wave.durationMs;
+    const { lookedEarly, waited } = await scoutedBatch(manager, store, server, 5);
+    assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
+    assert.equal(waited.length, 5);
+    for (const after of waited)
+      assert.ok(after < 500, `a waiting job looked at ${after} ms after the first result, not after the 2 s cadence`);
+  });
+}
 
 test("a job that waited for the scouts is not slowed as queued: that state is its submission's, as old as the wait", async () => {
   // looks every half of a job's age, four times rarer while queued: at the first result (~1.5 s), 0.75 s or 3 s
   const { server, store, manager } = await start([], 5000, { ageFraction: 0.5, queuedMultiplier: 4 });
   server.durationMs = 1500;
-  const ids = await Promise.all(
-    Array.from({ length: SCOUTS_PER_KIND + 5 }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
-  );
-  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
-  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
-  const firstLookOf = new Map<string, number>();
-  for (const look of server.requests.filter(isLook)) {
-    const remoteId = decodeURIComponent(look.path.split('/').pop()!);
-    if (!firstLookOf.has(remoteId)) firstLookOf.set(remoteId, look.at);
-  }
-  const waited = [...firstLookOf.values()].filter((at) => at >= firstResultAt - 50);
+  const { waited } = await scoutedBatch(manager, store, server, 5);
   assert.equal(waited.length, 5, 'five jobs waited for the first result');
-  for (const at of waited)
-    assert.ok(at - firstResultAt < 1500, `a waiting job looked at ${at - firstResultAt} ms after the first result, not 3 s`);
+  for (const after of waited) assert.ok(after < 1500, `a waiting job looked at ${after} ms after the first result, not 3 s`);
 });
 
 test('a job past the typical duration of its kind is looked at every age fraction of that duration, not of its own age', async () => {
   // ten earlier jobs took 1 s: 10% of 1 s is 100 ms, where 10% of this job's age would reach 500 ms
-  const { server, store, manager } = await start(
-    earlierJobs(
-      subModel.request,
-      outputIn(),
-      Array.from({ length: 10 }, () => 1000),
-    ),
-    2000,
-  );
+  const { server, store, manager } = await start(tenEarlier(1000), 2000);
   server.durationMs = 5000;
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
