@@ -11,7 +11,12 @@ const foldersToRemove = new Set<string>();
 export function removeOnExit(folder: string): void {
   if (!foldersToRemove.size)
     process.once('exit', () => {
-      for (const each of foldersToRemove) rmSync(each, { recursive: true, force: true });
+      for (const each of foldersToRemove)
+        try {
+          rmSync(each, { recursive: true, force: true });
+        } catch {
+          // the others still go; the exit code stays the bench's
+        }
     });
   foldersToRemove.add(folder);
 }
@@ -25,7 +30,11 @@ export function exitOnSignals(): void {
     process.once(signal, () => process.exit(code));
 }
 
-/** In a forked client: it ends with the bench that started it (its IPC channel closes). */
+/**
+ * In a forked client: it ends with the bench that started it (its IPC channel closes), and a signal of
+ * its own (Ctrl-C reaches the whole process group; a timeout's kill) exits it with its folders removed.
+ */
 export function exitWithParent(): void {
   process.once('disconnect', () => process.exit(1));
+  exitOnSignals();
 }

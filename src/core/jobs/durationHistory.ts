@@ -48,25 +48,27 @@ interface KindHistory {
 export class DurationHistory {
   private readonly kinds = new Map<string, KindHistory>();
 
-  /** Seeds from finished jobs (the store survives reloads, so the history does too). */
+  /**
+   * Seeds from jobs whose result was seen (the store survives reloads, so the history does too): one
+   * still downloading counts, or its wave would be scouted again after a reload.
+   */
   static fromJobs(jobs: Iterable<JobRecord>): DurationHistory {
     const history = new DurationHistory();
-    const finished = [...jobs]
-      .filter((job) => job.status === 'succeeded' && job.resultAt !== undefined)
-      .sort((a, b) => a.createdAt - b.createdAt);
+    const finished = [...jobs].filter((job) => job.resultAt !== undefined).sort((a, b) => a.createdAt - b.createdAt);
     for (const job of finished) history.record(job, job.resultAt!);
     return history;
   }
 
   /** Records a job whose result was seen at `resultAt`. */
   record(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>, resultAt: number): void {
-    const durationMs = resultAt - durationStart(job);
-    if (!(durationMs > 0)) return;
     const key = durationKey(job.request);
     let kind = this.kinds.get(key);
     if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0, lastResultAt: 0 }));
-    kind.durations.push(durationMs);
+    // a result ends its wave even when its duration is no use (a clock that stepped back)
     kind.lastResultAt = Math.max(kind.lastResultAt, resultAt);
+    const durationMs = resultAt - durationStart(job);
+    if (!(durationMs > 0)) return;
+    kind.durations.push(durationMs);
     if (kind.durations.length > MAX_SAMPLES) kind.durations.shift();
     // a quicker result than the scouts' first (one that queued, then ran quicker) lowers it
     if (kind.scouted && kind.durations.length < MIN_SAMPLES) kind.quietMs = Math.min(kind.quietMs, QUIET_SHARE * durationMs);
@@ -91,6 +93,11 @@ export class DurationHistory {
     if (!kind || kind.durations.length !== 1 || 1 / (watched + 1) > QUIET_QUANTILE) return;
     kind.scouted = true;
     kind.quietMs = QUIET_SHARE * kind.durations[0]!;
+  }
+
+  /** No job of this kind has finished yet: nothing is known of how long it takes. */
+  isNew(request: GenerationRequest): boolean {
+    return !this.kinds.has(durationKey(request));
   }
 
   /** A job of this kind has finished since `at` (a job's submission): that job is no longer of a new wave. */

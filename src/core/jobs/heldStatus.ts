@@ -47,8 +47,10 @@ export class HeldStatus {
   /** Jobs whose held request waited its term without an end: the next look is due at once. */
   private readonly holdAgain = new Set<string>();
   private readonly refused = new Set<ProviderId>();
-  /** Providers a held request has started for in this session. */
+  /** Providers a held request has started for in this session (and not turned off since). */
   private readonly holding = new Set<ProviderId>();
+  /** Providers whose held slots were all taken at the last try, until one is free again. */
+  private readonly full = new Set<ProviderId>();
   private readonly dropsInARow = new Map<ProviderId, number>();
 
   constructor(
@@ -64,12 +66,13 @@ export class HeldStatus {
   }
 
   /**
-   * Held requests watch the provider's jobs (one has started this session, and they were not given up):
-   * a look there costs about one request per wait, so no job need wait for another's result to be
-   * looked at (scouts.ts).
+   * Held requests watch the provider's next jobs (one has started this session, they were neither
+   * turned off nor given up, and a slot was free at the last try): a look there costs about one
+   * request per wait, so no job need wait for another's result to be looked at (scouts.ts). Past
+   * the held slots, jobs are polled, and scouted again.
    */
   watches(providerId: ProviderId): boolean {
-    return this.holding.has(providerId) && !this.refused.has(providerId);
+    return this.holding.has(providerId) && !this.refused.has(providerId) && !this.full.has(providerId);
   }
 
   /** Consumed by the scheduling that follows a held answer. */
@@ -81,14 +84,21 @@ export class HeldStatus {
   start(job: JobRecord, provider: ImageProvider, context: ProviderContext): boolean {
     const providerId = job.request.providerId;
     const remoteId = job.remoteId;
-    if (this.plainNext.delete(job.id) || !remoteId || !provider.pollHeld || !context.options?.heldStatus) return false;
+    if (this.plainNext.delete(job.id) || !remoteId || !provider.pollHeld) return false;
+    if (!context.options?.heldStatus) {
+      this.holding.delete(providerId); // turned off in the settings: the jobs are polled, and scouted again
+      return false;
+    }
     if (this.refused.has(providerId) || this.open.has(job.id)) return false;
     const abort = new AbortController();
     // the engine closing ends it too; the listener goes with the request, not with the engine's signal
     const closing = () => abort.abort();
     const startedAt = Date.now();
     const request = this.calls.callHeld(providerId, () => provider.pollHeld!(remoteId, this.waitMs, { ...context, signal: abort.signal }));
-    if (!request) return false; // every held slot is taken
+    if (!request) {
+      this.full.add(providerId); // every held slot is taken
+      return false;
+    }
     if (!this.holding.has(providerId)) {
       this.holding.add(providerId);
       this.outcomes.holdingStarted(providerId);
@@ -97,6 +107,7 @@ export class HeldStatus {
     this.open.set(job.id, abort);
     const settled = () => {
       context.signal?.removeEventListener('abort', closing);
+      this.full.delete(providerId);
       return this.open.get(job.id) === abort && this.open.delete(job.id);
     };
     void request.then(

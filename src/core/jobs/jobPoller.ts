@@ -112,8 +112,9 @@ export class JobPoller implements Disposable {
   /** Drops what polling learnt about the job (it ended, or starts over). */
   forget(id: string): void {
     this.memories.forget(id);
-    this.scouts.forget(id);
+    const promoted = this.scouts.forget(id);
     this.held.abort(id);
+    if (promoted !== undefined) this.followSchedule(promoted);
   }
 
   /** A job of its kind has finished: the jobs of a new wave that waited for the scouts follow the usual schedule. */
@@ -126,13 +127,18 @@ export class JobPoller implements Disposable {
   /** Jobs that waited for the scouts (of `providerId` only, when given) follow the usual schedule. */
   private stopWaiting(waiting: readonly string[], providerId?: ProviderId): void {
     for (const id of waiting) {
-      const job = this.store.get(id);
-      if (providerId !== undefined && job?.request.providerId !== providerId) continue;
+      if (providerId !== undefined && this.store.get(id)?.request.providerId !== providerId) continue;
       this.scouts.forget(id);
-      // the queued state it has is its submission's: as old as the wait, it has likely started since
-      this.memories.of(id).queuedAt = undefined;
-      if (job && needsPolling(job) && !this.rounds.isInRound(id)) this.scheduleNext(job);
+      this.followSchedule(id);
     }
+  }
+
+  /** A job that waited for the scouts is looked at on the usual schedule from now. */
+  private followSchedule(id: string): void {
+    // the queued state it has is its submission's: as old as the wait, it has likely started since
+    this.memories.of(id).queuedAt = undefined;
+    const job = this.store.get(id);
+    if (job && needsPolling(job) && !this.rounds.isInRound(id)) this.scheduleNext(job);
   }
 
   setFocused(focused: boolean): void {
@@ -191,7 +197,8 @@ export class JobPoller implements Disposable {
       // seen queued by this window (a submission's answer counts); not a state from before a reload or a wait for the scouts
       queued: job.status === 'queued' && memory.queuedAt !== undefined,
       awaitingRate: job.status === 'running' && memory.progressStart !== undefined && memory.etaMs === undefined,
-      scout: role === 'scout',
+      // a job of a kind timed before that no other waits on keeps the usual schedule (a job alone, a few at a time)
+      scout: role === 'scout' && (this.durations.isNew(job.request) || this.scouts.hasWaiting(durationKey(job.request))),
       phased: memory.phased,
       random: this.options.random(),
     };
@@ -199,7 +206,7 @@ export class JobPoller implements Disposable {
     // a guess from the age sets the phase (jittered once); a look timed otherwise (an estimate, a back-off
     // with its Retry-After, the wait for the scouts) leaves the next one to set it
     memory.phased = guessesFromAge(inputs) && role !== 'waiting';
-    // a job of a new wave beyond the scouts waits for their first result (kindFinishedOne), at most the longest interval
+    // a job of a new wave beyond the scouts waits for the kind's next result (kindFinishedOne), at most the longest interval
     return role === 'waiting' ? Math.max(delay, policy.maxIntervalMs * (this.focused ? 1 : policy.unfocusedMultiplier)) : delay;
   }
 

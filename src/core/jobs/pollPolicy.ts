@@ -16,8 +16,8 @@ export interface PollPolicyOptions {
    */
   readonly pastTypicalFraction: number;
   /**
-   * The shortest interval for a scout of a kind nobody has timed (scouts.ts). Its looks only find when
-   * the kind's first job ends, and a remote image job seldom ends within seconds: at the minimum
+   * The shortest interval for a scout of a kind nobody has timed, or of a wave other jobs wait on
+   * (scouts.ts). Its looks only find when the wave's first job ends, and a remote image job seldom ends within seconds: at the minimum
    * interval a scout took ten looks in its first five seconds, a batch's scouts more than all the
    * looks that the rest of the batch saves by waiting for them.
    */
@@ -86,7 +86,7 @@ export interface PollInputs {
   readonly typicalDurationMs?: number;
   /** The job reports progress but one reading cannot give a rate yet: take the second one soon. */
   readonly awaitingRate?: boolean;
-  /** A scout of a kind nobody has timed yet (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
+  /** A scout of a kind nobody has timed yet, or of a wave others wait on (scouts.ts): looked at no more often than `scoutMinIntervalMs`. */
   readonly scout?: boolean;
   /** The job's looks have their own phase already (pollMemory's `phased`): a guess from the age is not jittered again. */
   readonly phased?: boolean;

@@ -3,8 +3,9 @@
 // every few seconds to find when the first ones finish costs the whole wave many requests; a few
 // scouts are looked at on the usual schedule, and the rest wait for the kind's next result (or a slow
 // cadence), then follow the usual schedule from their age, which still waits out the quiet period a
-// history sets. So a wave's own first result is a floor under a quiet period that a history of 50
-// set too early: on the bench's durations its third quickest varies by 12% (one standard deviation)
+// history sets. Any result of the kind ends the wave (so a stream of jobs never waits); for a batch
+// submitted together it is mostly the batch's own first, a floor under a quiet period that a history of
+// 50 set too early: on the bench's durations its third quickest varies by 12% (one standard deviation)
 // from one draw of 50 to the next. Only for providers blind to progress, and not where held requests
 // watch the jobs (a look costs one request a wait there).
 
@@ -55,19 +56,32 @@ export class Scouts {
     return { waiting: [...entry.waiting], quickestOfScouts: entry.scouts.has(finished) ? entry.scouts.size : 0 };
   }
 
+  /** Some job of the kind waits for its next result. */
+  hasWaiting(kind: string): boolean {
+    return (this.kinds.get(kind)?.waiting.size ?? 0) > 0;
+  }
+
   /** Every job that waits for its kind's next result. */
   waitingJobs(): string[] {
     return [...this.kinds.values()].flatMap((entry) => [...entry.waiting]);
   }
 
-  /** The job ended or was removed: its place is free for another. */
-  forget(id: string): void {
+  /**
+   * The job ended or was removed: a scout's place goes to a waiting job at once (one that failed or was
+   * cancelled would otherwise leave the wave waiting on fewer scouts); returns that job.
+   */
+  forget(id: string): string | undefined {
     const kind = this.kindOf.get(id);
-    if (kind === undefined) return;
+    if (kind === undefined) return undefined;
     this.kindOf.delete(id);
     const entry = this.kinds.get(kind)!;
-    entry.scouts.delete(id);
     entry.waiting.delete(id);
+    const promoted = entry.scouts.delete(id) ? entry.waiting.values().next().value : undefined;
+    if (promoted !== undefined) {
+      entry.waiting.delete(promoted);
+      entry.scouts.add(promoted);
+    }
     if (!entry.scouts.size && !entry.waiting.size) this.kinds.delete(kind);
+    return promoted;
   }
 }

@@ -17,6 +17,15 @@ test('the duration history learns per kind of job, from finished jobs that survi
   assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7)).quietPeriodMs(serika), 0, 'too few to tell');
 });
 
+test('a result ends its wave however it counts: one still downloading after a reload, one whose duration is no use', () => {
+  const downloading = { ...finished(serika, 0, 5000), status: 'downloading' } as JobRecord;
+  assert.ok(DurationHistory.fromJobs([downloading]).hasResultSince(serika, 4000), 'its result was seen before the reload');
+  const history = new DurationHistory();
+  history.record(finished(serika, 10_000, 0), 10_000); // the clock stepped back: seen at its submission
+  assert.ok(history.hasResultSince(serika, 10_000), 'the wave submitted then has a result');
+  assert.equal(history.quietPeriodMs(serika), 0, 'but no duration is learnt from it');
+});
+
 test('the quiet period ends at a low quantile of the last 50, not at one outlier', () => {
   const history = new DurationHistory();
   history.record(finished(serika, 0, 2000), 2000);

@@ -98,6 +98,22 @@ for (const wave of [
   });
 }
 
+test('a job alone of a kind timed before is a scout no other waits on: looked at on the usual schedule, not every 1 s', async () => {
+  // five earlier results: too few for a quiet period or a typical duration; a floor for scouts of 1 s
+  const earlier = earlierJobs(
+    subModel.request,
+    outputIn(),
+    Array.from({ length: 5 }, () => 300),
+  );
+  const { server, store, manager } = await start(earlier, 2000, { scoutMinIntervalMs: 1000 });
+  server.durationMs = 2500;
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.status === 'succeeded', 10_000, 'the job to finish');
+  const looks = server.requests.filter(isLook).map((request) => request.at);
+  const gaps = looks.slice(1).map((at, i) => at - looks[i]!);
+  assert.ok(Math.max(...gaps) < 500, `looks at most ${Math.max(...gaps)} ms apart (10% of a job's age under 2.5 s), not the scouts' 1 s`);
+});
+
 test("a job that waited for the scouts is not slowed as queued: that state is its submission's, as old as the wait", async () => {
   // looks every half of a job's age, four times rarer while queued: at the first result (~1.5 s), 0.75 s or 3 s
   const { server, store, manager } = await start([], 5000, { ageFraction: 0.5, queuedMultiplier: 4 });

@@ -10,8 +10,11 @@ test('scouts: the first jobs of a new kind scout, the rest wait; a scout that en
   );
   assert.equal(scouts.roleOf('other', 'x'), 'scout', 'each kind has its own scouts');
   assert.equal(scouts.roleOf('kind', 'a'), 'scout', 'a scout stays one');
-  scouts.forget('a'); // failed or cancelled: no result from it
-  assert.equal(scouts.roleOf('kind', 'c'), 'scout', 'a waiting job takes the free place at its next look');
+  assert.ok(scouts.hasWaiting('kind') && !scouts.hasWaiting('other'));
+  assert.deepEqual(scouts.waitingJobs(), ['c', 'd']);
+  assert.equal(scouts.forget('a'), 'c', 'a scout that failed or was cancelled hands its place to a waiting job at once');
+  assert.equal(scouts.roleOf('kind', 'c'), 'scout');
+  assert.equal(scouts.forget('x'), undefined, 'nobody waits for the other kind');
   assert.deepEqual(scouts.release('kind', 'b'), { waiting: ['d'], quickestOfScouts: 2 }, 'the first result, from a scout');
   scouts.roleOf('late', 's');
   scouts.roleOf('late', 'w');
@@ -21,4 +24,8 @@ test('scouts: the first jobs of a new kind scout, the rest wait; a scout that en
     'a result from no scout says nothing of the quickest',
   );
   assert.equal(scouts.roleOf('kind', 'e'), 'scout', 'released: the kind starts over only if it is new again');
+  scouts.roleOf('kind', 'f');
+  scouts.roleOf('kind', 'g');
+  assert.equal(scouts.forget('g'), undefined, 'a waiting job that ends frees no scout place');
+  assert.ok(!scouts.hasWaiting('kind'));
 });
