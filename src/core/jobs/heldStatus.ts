@@ -49,6 +49,8 @@ export class HeldStatus {
   private readonly refused = new Set<ProviderId>();
   /** Providers a held request has started for in this session (and not turned off since). */
   private readonly holding = new Set<ProviderId>();
+  /** Jobs a held request has watched: no wave waits on them, even once held requests stop. */
+  private readonly watched = new Set<string>();
   /** Providers whose held slots were all taken at the last try, until one is free again. */
   private readonly full = new Set<ProviderId>();
   private readonly dropsInARow = new Map<ProviderId, number>();
@@ -73,6 +75,11 @@ export class HeldStatus {
    */
   watches(providerId: ProviderId): boolean {
     return this.holding.has(providerId) && !this.refused.has(providerId) && !this.full.has(providerId);
+  }
+
+  /** A held request has watched the job (it is looked at already: it joins no wave when holds stop). */
+  hasWatched(id: string): boolean {
+    return this.watched.has(id);
   }
 
   /** Consumed by the scheduling that follows a held answer. */
@@ -105,6 +112,7 @@ export class HeldStatus {
     }
     context.signal?.addEventListener('abort', closing, { once: true });
     this.open.set(job.id, abort);
+    this.watched.add(job.id);
     const settled = () => {
       context.signal?.removeEventListener('abort', closing);
       this.full.delete(providerId);
@@ -130,6 +138,7 @@ export class HeldStatus {
   abort(id: string): void {
     this.open.get(id)?.abort();
     this.open.delete(id);
+    this.watched.delete(id);
     this.holdAgain.delete(id);
     this.plainNext.delete(id);
   }

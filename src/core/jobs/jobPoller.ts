@@ -238,6 +238,7 @@ export class JobPoller implements Disposable {
     if (
       providerInfo(providerId).reportsProgress ||
       this.held.watches(providerId) ||
+      this.held.hasWatched(job.id) ||
       this.durations.hasResultSince(job.request, job.createdAt)
     )
       return undefined;

@@ -176,6 +176,26 @@ test('with held requests watching the provider, no job of a batch waits for the 
   assert.equal(heldBefore.size, ids.length, `${heldBefore.size} of ${ids.length} jobs held before the first result`);
 });
 
+test('held requests given up mid-batch: the jobs they watched are polled on, none made to wait for the scouts', async () => {
+  const { server, store, submit, ended } = await setup({
+    durationMs: 3000,
+    manager: { heldWaitMs: 600, pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+  });
+  const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
+  await waitFor(() => server.heldOpen === ids.length, 5000, 'every job held');
+  // the next hold of each is refused: the provider's held requests are given up, its jobs polled
+  const refusedFrom = Date.now();
+  server.inject('POST', HELD, { kind: 'status', status: 404, body: '{"error":"not found"}' }, Infinity);
+  for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  // a refused hold is followed by a poll at once; the looks after it show whether the job was made to wait
+  const polls = new Map<string, number>();
+  for (const seen of server.requests)
+    if (POLL.test(seen.path) && seen.at >= refusedFrom && seen.at < firstResultAt) polls.set(seen.path, (polls.get(seen.path) ?? 0) + 1);
+  const polledOnce = ids.length - [...polls.values()].filter((count) => count >= 2).length;
+  assert.equal(polledOnce, 0, `${polledOnce} of ${ids.length} jobs polled once or not at all between the refusal and the first result`);
+});
+
 test("held requests stay within the provider's held slots; past them, jobs are polled as usual", async () => {
   const { server, submit, ended, count } = await setup({
     durationMs: 700,
