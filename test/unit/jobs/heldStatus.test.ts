@@ -62,7 +62,7 @@ async function setup(options: { durationMs?: number; heldStatus?: boolean; manag
   const ended = (id: string) =>
     waitFor(() => ['succeeded', 'failed', 'cancelled', 'expired'].includes(store.get(id)?.status ?? '') && store.get(id)!);
   const count = (pattern: RegExp, after = 0) => server.requests.filter((seen) => pattern.test(seen.path) && seen.at >= after).length;
-  return { server, store, manager, log, submit, ended, count, idStoredAt: () => idStoredAt };
+  return { server, store, manager, log, context, submit, ended, count, idStoredAt: () => idStoredAt };
 }
 
 test('pollHeld: POST {base}/status-sync/{id}?wait=…, the key, no body; the answer read as /status reads it', async () => {
@@ -174,6 +174,24 @@ test('with held requests watching the provider, no job of a batch waits for the 
     server.requests.filter((seen) => HELD.test(seen.path) && seen.at < firstResultAt).map((seen) => seen.path.split('?')[0]),
   );
   assert.equal(heldBefore.size, ids.length, `${heldBefore.size} of ${ids.length} jobs held before the first result`);
+});
+
+test('held requests turned off in the settings mid-session: the next batch is scouted again', async () => {
+  const { server, store, context, submit, ended } = await setup({
+    durationMs: 1500,
+    manager: { pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+  });
+  assert.equal((await ended(await submit())).status, 'succeeded', 'a first job, held');
+  (context.options as { heldStatus?: boolean }).heldStatus = false;
+  const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
+  for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
+  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
+  const looks = new Map<string, number>();
+  for (const seen of server.requests)
+    if (POLL.test(seen.path) && seen.at < firstResultAt) looks.set(seen.path, (looks.get(seen.path) ?? 0) + 1);
+  // each was looked at once on the usual schedule (that look found the setting off); then the scouts went on, the rest waited
+  const lookedOnce = [...looks.values()].filter((count) => count === 1).length;
+  assert.equal(lookedOnce, 5, `${lookedOnce} jobs looked at once before the first result: the five beyond the scouts`);
 });
 
 test('held requests given up mid-batch: the jobs they watched are polled on, none made to wait for the scouts', async () => {
