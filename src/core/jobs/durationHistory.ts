@@ -41,8 +41,6 @@ interface KindHistory {
   /** Kept on record, not computed on every poll. */
   quietMs: number;
   typicalMs: number;
-  /** When the latest result of the kind was seen: jobs submitted after it are a new wave (scouts.ts). */
-  lastResultAt: number;
 }
 
 export class DurationHistory {
@@ -50,7 +48,7 @@ export class DurationHistory {
 
   /**
    * Seeds from jobs whose result was seen (the store survives reloads, so the history does too): one
-   * still downloading counts, or its wave would be scouted again after a reload.
+   * still downloading counts, or its kind would be scouted again after a reload.
    */
   static fromJobs(jobs: Iterable<JobRecord>): DurationHistory {
     const history = new DurationHistory();
@@ -63,9 +61,8 @@ export class DurationHistory {
   record(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt'>, resultAt: number): void {
     const key = durationKey(job.request);
     let kind = this.kinds.get(key);
-    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0, lastResultAt: 0 }));
-    // a result ends its wave even when its duration is no use (a clock that stepped back)
-    kind.lastResultAt = Math.max(kind.lastResultAt, resultAt);
+    if (!kind) this.kinds.set(key, (kind = { durations: [], quietMs: 0, typicalMs: 0 }));
+    // a result makes the kind known even when its duration is no use (a clock that stepped back)
     const durationMs = resultAt - durationStart(job);
     if (!(durationMs > 0)) return;
     kind.durations.push(durationMs);
@@ -98,11 +95,6 @@ export class DurationHistory {
   /** No job of this kind has finished yet: nothing is known of how long it takes. */
   isNew(request: GenerationRequest): boolean {
     return !this.kinds.has(durationKey(request));
-  }
-
-  /** A job of this kind has finished since `at` (a job's submission): that job is no longer of a new wave. */
-  hasResultSince(request: GenerationRequest, at: number): boolean {
-    return (this.kinds.get(durationKey(request))?.lastResultAt ?? -Infinity) >= at;
   }
 
   /**

@@ -49,7 +49,7 @@ export class HeldStatus {
   private readonly refused = new Set<ProviderId>();
   /** Providers a held request has started for in this session (and not turned off since). */
   private readonly holding = new Set<ProviderId>();
-  /** Jobs a held request has watched: no wave waits on them, even once held requests stop. */
+  /** Jobs a held request has watched: none waits for scouts, even once held requests stop. */
   private readonly watched = new Set<string>();
   /** Providers whose held slots were all taken at the last try, until one is free again. */
   private readonly full = new Set<ProviderId>();
@@ -77,7 +77,7 @@ export class HeldStatus {
     return this.holding.has(providerId) && !this.refused.has(providerId) && !this.full.has(providerId);
   }
 
-  /** A held request has watched the job (it is looked at already: it joins no wave when holds stop). */
+  /** A held request has watched the job (it is looked at already: it never waits for scouts when holds stop). */
   hasWatched(id: string): boolean {
     return this.watched.has(id);
   }

@@ -286,7 +286,7 @@ export class JobManager implements Disposable {
       }
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
-        // tells the poller when such jobs start to finish: a new wave's scouts have done their work
+        // tells the poller when such jobs start to finish: a new kind's scouts have done their work
         if (current.resultAt === undefined) {
           this.durations.record(current, resultAt);
           this.poller.kindFinishedOne(current);

@@ -13,16 +13,16 @@ test('the duration history learns per kind of job, from finished jobs that survi
   const history = DurationHistory.fromJobs(jobs);
   assert.equal(history.quietPeriodMs(serika), 9000, '0.9 × the quickest of 8 (the 4% quantile of so few)');
   assert.equal(history.quietPeriodMs(other), 0, 'another size is another kind');
-  assert.ok(!history.hasResultSince(other, 0) && history.hasResultSince(serika, 0) && !history.hasResultSince(serika, 30_000));
+  assert.ok(history.isNew(other) && !history.isNew(serika));
   assert.equal(DurationHistory.fromJobs(jobs.slice(0, 7)).quietPeriodMs(serika), 0, 'too few to tell');
 });
 
-test('a result ends its wave however it counts: one still downloading after a reload, one whose duration is no use', () => {
+test('a result makes its kind known however it counts: one still downloading after a reload, one whose duration is no use', () => {
   const downloading = { ...finished(serika, 0, 5000), status: 'downloading' } as JobRecord;
-  assert.ok(DurationHistory.fromJobs([downloading]).hasResultSince(serika, 4000), 'its result was seen before the reload');
+  assert.ok(!DurationHistory.fromJobs([downloading]).isNew(serika), 'its result was seen before the reload');
   const history = new DurationHistory();
   history.record(finished(serika, 10_000, 0), 10_000); // the clock stepped back: seen at its submission
-  assert.ok(history.hasResultSince(serika, 10_000), 'the wave submitted then has a result');
+  assert.ok(!history.isNew(serika), 'the kind is not scouted again');
   assert.equal(history.quietPeriodMs(serika), 0, 'but no duration is learnt from it');
 });
 

@@ -58,7 +58,7 @@ async function setup(options: { durationMs?: number; heldStatus?: boolean; manag
     () => server.stop(),
   );
   const output = { root: rootUri(tempDir()), folder: 'out', nameTemplate: '{{job}}', baseName: 'held' };
-  const submit = () => manager.submit(request, { kind: 'script' }, output);
+  const submit = (of: GenerationRequest = request) => manager.submit(of, { kind: 'script' }, output);
   const ended = (id: string) =>
     waitFor(() => ['succeeded', 'failed', 'cancelled', 'expired'].includes(store.get(id)?.status ?? '') && store.get(id)!);
   const count = (pattern: RegExp, after = 0) => server.requests.filter((seen) => pattern.test(seen.path) && seen.at >= after).length;
@@ -176,14 +176,15 @@ test('with held requests watching the provider, no job of a batch waits for the 
   assert.equal(heldBefore.size, ids.length, `${heldBefore.size} of ${ids.length} jobs held before the first result`);
 });
 
-test('held requests turned off in the settings mid-session: the next batch is scouted again', async () => {
+test('held requests turned off in the settings mid-session: the next batch of a new kind is scouted again', async () => {
   const { server, store, context, submit, ended } = await setup({
     durationMs: 1500,
     manager: { pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
   });
   assert.equal((await ended(await submit())).status, 'succeeded', 'a first job, held');
   (context.options as { heldStatus?: boolean }).heldStatus = false;
-  const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
+  const larger: GenerationRequest = { ...request, params: { width: 1024 } };
+  const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, () => submit(larger)));
   for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
   const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
   const looks = new Map<string, number>();

@@ -1,5 +1,5 @@
 // What the poller learns about a kind of job at a provider blind to progress: when a job started
-// (SubModel reports its queue time) and, for a new wave of a kind, when its first jobs finish.
+// (SubModel reports its queue time) and, for a kind nobody has timed, when the first ones finish.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
@@ -81,24 +81,17 @@ test("SubModel: a running job's start is its submission plus the queue time it r
   assert.ok(Math.abs(started - 1800) < 150, `started at ${started} ms after submission (the fixture's queue time is 1800 ms)`);
 });
 
-// A new wave: of a kind nobody has timed, or a batch of one timed before (ten earlier jobs ran 1 s: quiet period 0.9 s
-// from the start; this batch queues 0.6 s, then runs 1.4 s). Scouts are looked at from the quiet period, if any.
-for (const wave of [
-  { of: 'a kind nobody has timed', earlier: [], durationMs: 600 },
-  { of: 'a kind timed before', earlier: tenEarlier(1000), durationMs: 2000 },
-]) {
-  test(`a batch of ${wave.of}: scouts are looked at, the rest wait for the first result, then are looked at at once`, async () => {
-    const { server, store, manager } = await start(wave.earlier, 2000);
-    server.durationMs = wave.durationMs;
-    const { lookedEarly, waited } = await scoutedBatch(manager, store, server, 5);
-    assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
-    assert.equal(waited.length, 5);
-    for (const after of waited)
-      assert.ok(after < 500, `a waiting job looked at ${after} ms after the first result, not after the 2 s cadence`);
-  });
-}
+test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
+  const { server, store, manager } = await start([], 2000);
+  server.durationMs = 600;
+  const { lookedEarly, waited } = await scoutedBatch(manager, store, server, 5);
+  assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
+  assert.equal(waited.length, 5);
+  for (const after of waited)
+    assert.ok(after < 500, `a waiting job looked at ${after} ms after the first result, not after the 2 s cadence`);
+});
 
-test('a job alone of a kind timed before is a scout no other waits on: looked at on the usual schedule, not every 1 s', async () => {
+test('a job of a kind timed before is no scout: looked at on the usual schedule, not every 1 s', async () => {
   // five earlier results: too few for a quiet period or a typical duration; a floor for scouts of 1 s
   const earlier = earlierJobs(
     subModel.request,
