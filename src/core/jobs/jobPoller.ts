@@ -229,11 +229,8 @@ export class JobPoller implements Disposable {
 
   /**
    * A job of a kind nobody has timed yet, at a provider blind to progress: a scout (looked at until the
-   * kind's first result) or one beyond the scouts, which waits for it. Undefined once the kind is timed.
-   * A new batch of a timed kind was scouted too, for a while: its first result was a floor under a
-   * quiet period the history set early by chance (0.99× the optimum against 1.06× on 8 seed sets), but
-   * the quick jobs beyond the scouts were found late, and on the default seeds the p95 rose from ~6.7%
-   * to ~7.5%, at the fal client's (README, Benchmark).
+   * kind's first result) or one beyond the scouts, which waits for it. Undefined once the kind is timed
+   * (scouting a timed kind's new batch too was tried and dropped: README, Benchmark).
    */
   private scoutRole(job: JobRecord): 'scout' | 'waiting' | undefined {
     const { providerId } = job.request;

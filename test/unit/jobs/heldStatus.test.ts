@@ -159,13 +159,24 @@ test('dispose while held: nothing is left open', async () => {
   assert.equal(server.requests.length, requestsAtDispose, 'no request after dispose');
 });
 
+/** No look before 400 ms (every job of a batch has its role before the first hold starts); a wait for the scouts lasts 5 s. */
+const noLookBefore400ms = () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 });
+
+/** Status polls per job (by path) that arrived in [from, to). */
+function pollsPerJob(requests: readonly { path: string; at: number }[], from: number, to: number): Map<string, number> {
+  const polls = new Map<string, number>();
+  for (const seen of requests)
+    if (POLL.test(seen.path) && seen.at >= from && seen.at < to) polls.set(seen.path, (polls.get(seen.path) ?? 0) + 1);
+  return polls;
+}
+
 test('with held requests watching the provider, no job of a batch waits for the scouts: each is held before the first result', async () => {
-  // a job beyond the scouts of a new wave would wait for the kind's first result (or 5 s): with holds, a look costs
-  // one request a wait, and waiting would only find the quick ones late. No look before 400 ms: every job has its
-  // role before the first hold starts, so the jobs already waiting are let go when it does.
+  // a job beyond the scouts of a new kind would wait for its first result (or 5 s): with holds, a look costs one
+  // request a wait, and waiting would only find the quick ones late. The jobs already waiting when the first hold
+  // starts are let go.
   const { server, store, submit, ended } = await setup({
     durationMs: 2000,
-    manager: { pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+    manager: { pollPolicy: noLookBefore400ms },
   });
   const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
   for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
@@ -179,7 +190,7 @@ test('with held requests watching the provider, no job of a batch waits for the 
 test('held requests turned off in the settings mid-session: the next batch of a new kind is scouted again', async () => {
   const { server, store, context, submit, ended } = await setup({
     durationMs: 1500,
-    manager: { pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+    manager: { pollPolicy: noLookBefore400ms },
   });
   assert.equal((await ended(await submit())).status, 'succeeded', 'a first job, held');
   (context.options as { heldStatus?: boolean }).heldStatus = false;
@@ -187,9 +198,7 @@ test('held requests turned off in the settings mid-session: the next batch of a 
   const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, () => submit(larger)));
   for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
   const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
-  const looks = new Map<string, number>();
-  for (const seen of server.requests)
-    if (POLL.test(seen.path) && seen.at < firstResultAt) looks.set(seen.path, (looks.get(seen.path) ?? 0) + 1);
+  const looks = pollsPerJob(server.requests, 0, firstResultAt);
   // each was looked at once on the usual schedule (that look found the setting off); then the scouts went on, the rest waited
   const lookedOnce = [...looks.values()].filter((count) => count === 1).length;
   assert.equal(lookedOnce, 5, `${lookedOnce} jobs looked at once before the first result: the five beyond the scouts`);
@@ -198,7 +207,7 @@ test('held requests turned off in the settings mid-session: the next batch of a 
 test('held requests given up mid-batch: the jobs they watched are polled on, none made to wait for the scouts', async () => {
   const { server, store, submit, ended } = await setup({
     durationMs: 3000,
-    manager: { heldWaitMs: 600, pollPolicy: () => ({ ...fastPolls(), minIntervalMs: 400, scoutMinIntervalMs: 400, maxIntervalMs: 5000 }) },
+    manager: { heldWaitMs: 600, pollPolicy: noLookBefore400ms },
   });
   const ids = await Promise.all(Array.from({ length: SCOUTS_PER_KIND + 5 }, submit));
   await waitFor(() => server.heldOpen === ids.length, 5000, 'every job held');
@@ -208,9 +217,7 @@ test('held requests given up mid-batch: the jobs they watched are polled on, non
   for (const id of ids) assert.equal((await ended(id)).status, 'succeeded');
   const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
   // a refused hold is followed by a poll at once; the looks after it show whether the job was made to wait
-  const polls = new Map<string, number>();
-  for (const seen of server.requests)
-    if (POLL.test(seen.path) && seen.at >= refusedFrom && seen.at < firstResultAt) polls.set(seen.path, (polls.get(seen.path) ?? 0) + 1);
+  const polls = pollsPerJob(server.requests, refusedFrom, firstResultAt);
   const polledOnce = ids.length - [...polls.values()].filter((count) => count >= 2).length;
   assert.equal(polledOnce, 0, `${polledOnce} of ${ids.length} jobs polled once or not at all between the refusal and the first result`);
 });

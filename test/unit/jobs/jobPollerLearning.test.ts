@@ -36,12 +36,12 @@ async function start(earlier: JobRecord[], maxIntervalMs = 80, policy: Partial<P
   return { server, store, manager };
 }
 
-/** Ten finished jobs of the kind, each as long as `durationMs`: the history the poller learns from. */
-const tenEarlier = (durationMs: number) =>
+/** `count` finished jobs of the kind, each as long as `durationMs`: the history the poller learns from. */
+const earlier = (count: number, durationMs: number) =>
   earlierJobs(
     subModel.request,
     outputIn(),
-    Array.from({ length: 10 }, () => durationMs),
+    Array.from({ length: count }, () => durationMs),
   );
 
 /** When each job (by its id at the provider) was first looked at. */
@@ -70,7 +70,7 @@ async function scoutedBatch(manager: JobManager, store: JobStore, server: { requ
 
 test("SubModel: a running job's start is its submission plus the queue time it reports, not when it was first seen running", async () => {
   // ten earlier jobs ran 4 s: the first look comes after ~0.9 × 3.6 s, long after this job left the queue at 1.8 s
-  const { server, store, manager } = await start(tenEarlier(4000));
+  const { server, store, manager } = await start(earlier(10, 4000));
   server.durationMs = 6000; // the fixture queues a job for 30% of it, and says so in delayTime once it runs
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.startedAt !== undefined, 10_000, 'the job to be seen running');
@@ -93,12 +93,7 @@ test('a batch of a kind nobody has timed: scouts are looked at, the rest wait fo
 
 test('a job of a kind timed before is no scout: looked at on the usual schedule, not every 1 s', async () => {
   // five earlier results: too few for a quiet period or a typical duration; a floor for scouts of 1 s
-  const earlier = earlierJobs(
-    subModel.request,
-    outputIn(),
-    Array.from({ length: 5 }, () => 300),
-  );
-  const { server, store, manager } = await start(earlier, 2000, { scoutMinIntervalMs: 1000 });
+  const { server, store, manager } = await start(earlier(5, 300), 2000, { scoutMinIntervalMs: 1000 });
   server.durationMs = 2500;
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.status === 'succeeded', 10_000, 'the job to finish');
@@ -118,7 +113,7 @@ test("a job that waited for the scouts is not slowed as queued: that state is it
 
 test('a job past the typical duration of its kind is looked at every age fraction of that duration, not of its own age', async () => {
   // ten earlier jobs took 1 s: 10% of 1 s is 100 ms, where 10% of this job's age would reach 500 ms
-  const { server, store, manager } = await start(tenEarlier(1000), 2000);
+  const { server, store, manager } = await start(earlier(10, 1000), 2000);
   server.durationMs = 5000;
   const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
   await waitFor(() => store.get(id)?.status === 'succeeded', 15_000, 'the job to finish');
