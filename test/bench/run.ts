@@ -90,7 +90,13 @@ async function runClient(config: ClientConfig): Promise<ClientReport> {
   });
 }
 
-function clientConfig(target: Target, server: FakeProviderServer, schedule: Schedule, seed: number): ClientConfig {
+function clientConfig(
+  target: Target,
+  server: FakeProviderServer,
+  schedule: Schedule,
+  seed: number,
+  earlierServer?: FakeProviderServer,
+): ClientConfig {
   const earlier = runTimeSampler(seed + 1, workSampler(seed + 1)); // the same kind of job, other draws
   return {
     schedule: schedule.schedule,
@@ -103,6 +109,7 @@ function clientConfig(target: Target, server: FakeProviderServer, schedule: Sche
     heldWaitMs: schedule.heldWaitMs && schedule.heldWaitMs * timeScaleOf(target),
     seed,
     historyDurationsMs: Array.from({ length: schedule.historyJobs ?? 0 }, () => earlier() * timeScaleOf(target)),
+    earlierBatchContext: earlierServer && withOptions(target.context(earlierServer), schedule),
   };
 }
 
@@ -135,10 +142,12 @@ async function runSeeds(target: Target, schedule: Schedule): Promise<SeedRun[]> 
 
 async function runOne(target: Target, schedule: Schedule, seed: number): Promise<Omit<SeedRun, 'optimum'>> {
   const { server, model } = await startServer(target, schedule, seed);
+  // the earlier batch: other draws of the same work, on a server of its own, so the rows count only the measured batch
+  const earlier = schedule.earlierBatch ? await startServer(target, schedule, seed + 500) : undefined;
   const started = performance.now();
-  const report = await runClient(clientConfig(target, server, schedule, seed));
+  const report = await runClient(clientConfig(target, server, schedule, seed, earlier?.server));
   const wallS = (performance.now() - started) / 1000;
-  await server.stop();
+  await Promise.all([server.stop(), earlier?.server.stop()]);
   const jobs = [...server.jobs.values()];
   if (process.env.BENCH_POLL_DUMP)
     dumpPolls(process.env.BENCH_POLL_DUMP, `${target.providerId}-${schedule.label}-${seed}`, server, model, timeScaleOf(target));

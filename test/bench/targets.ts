@@ -150,6 +150,8 @@ export interface Schedule {
   readonly schedule: ClientConfig['schedule'];
   readonly fixedIntervalMs?: number;
   readonly historyJobs?: number;
+  /** A batch of the kind runs to its end first, on a server of its own, and the engine learns from it live. */
+  readonly earlierBatch?: true;
   /** The loopback server it talks to: the provider's own, or one shaped as the client expects. */
   readonly server: 'native' | 'fal' | 'replicate';
   /** Run for this provider only (its own endpoints). */
@@ -169,6 +171,15 @@ export const SCHEDULES: Schedule[] = [
   { label: 'Image Jobs engine, model new to it', schedule: 'engine', server: 'native' },
   // as after a first batch: the store keeps finished jobs, and the engine learns from them
   { label: 'Image Jobs engine, 50 earlier jobs', schedule: 'engine', historyJobs: 50, server: 'native' },
+  // the same without a reload: what the engine learnt from a whole batch as its results came
+  {
+    label: 'engine, after a batch of the kind',
+    schedule: 'engine',
+    earlierBatch: true,
+    server: 'native',
+    only: 'submodel',
+    context: true,
+  },
   { label: 'fixed 2 s loop (provider samples)', schedule: 'fixed', fixedIntervalMs: 2000, server: 'native' },
   { label: '@fal-ai/client queue, polling', schedule: 'fal-poll', server: 'fal' },
   { label: '@fal-ai/client queue, status stream', schedule: 'fal-stream', server: 'fal', context: true },

@@ -151,7 +151,7 @@ export class JobManager implements Disposable {
 
   private newJob(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep: SweepCell | undefined): JobRecord {
     const now = Date.now();
-    return {
+    const job: JobRecord = {
       id: randomUUID(),
       idempotencyKey: randomUUID(),
       request,
@@ -163,6 +163,9 @@ export class JobManager implements Disposable {
       status: 'submitting',
       assets: [],
     };
+    // a batch that starts learns from the last jobs submitted, not from the previous batch's last results
+    this.durations.submitted(job);
+    return job;
   }
 
   /** A recorded job goes to its provider. */
@@ -381,6 +384,7 @@ export class JobManager implements Disposable {
   /** The job ends or starts over: what polling and saving counted for it goes. */
   private forget(id: string): void {
     this.poller.forget(id);
+    this.durations.ended(id);
     this.saver.forget(id);
   }
 

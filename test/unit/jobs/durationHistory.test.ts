@@ -79,3 +79,59 @@ test('a first result that was the quickest of many scouts sets the quiet period 
   history.firstWasQuickestOf(other, 30);
   assert.equal(history.quietPeriodMs(other), 0, 'only the first result is the quickest of the scouts');
 });
+
+test("a new batch learns from the last 50 submitted, as a reload does, not from the previous batch's 50 slowest", () => {
+  // 200 jobs at once on 100 workers, as on the bench: the last to end are the slow ones and the late starters
+  const submodel: GenerationRequest = { ...serika, providerId: 'submodel' };
+  let seed = 11;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const workers = Array<number>(100).fill(0);
+  const jobs = Array.from({ length: 200 }, (_, i) => {
+    const start = Math.min(...workers);
+    const durationMs = 10_000 + Math.round(30_000 * random());
+    workers[workers.indexOf(start)] = start + durationMs;
+    return { ...finished(submodel, i, start - i + durationMs, start), id: `job-${i}` };
+  });
+  const byResult = [...jobs].sort((a, b) => a.resultAt! - b.resultAt!);
+  const quiet = (of: JobRecord[]) => 0.9 * of.map((job) => job.resultAt! - job.startedAt!).sort((a, b) => a - b)[2]!;
+  assert.ok(quiet(byResult.slice(-50)) > 1.3 * quiet(jobs.slice(-50)), 'the last results are the slow end: the case this is about');
+
+  const live = new DurationHistory();
+  for (const job of jobs) live.submitted(job);
+  for (const job of byResult) live.record(job, job.resultAt!);
+  assert.equal(live.quietPeriodMs(submodel), quiet(byResult.slice(-50)), 'while a batch runs, the window follows its results');
+
+  live.submitted({ id: 'next', request: submodel });
+  assert.equal(live.quietPeriodMs(submodel), quiet(jobs.slice(-50)), 'the next batch starts from the last 50 submitted');
+  const reloaded = DurationHistory.fromJobs(byResult);
+  assert.equal(live.quietPeriodMs(submodel), reloaded.quietPeriodMs(submodel), 'the window a reload rebuilds');
+  assert.equal(live.typicalDurationMs(submodel), reloaded.typicalDurationMs(submodel));
+});
+
+test('a batch goes on while a job of its kind is in flight, until it ends or is removed; a submission alone makes no kind known', () => {
+  const submodel: GenerationRequest = { ...serika, providerId: 'submodel' };
+  const history = new DurationHistory();
+  const quick = Array.from({ length: 50 }, (_, i) => ({ ...finished(submodel, 100 + i, 10_000 + 100 * i), id: `quick-${i}` }));
+  for (const job of quick) history.submitted(job);
+  for (const job of quick) history.record(job, job.resultAt!);
+  const lastSubmitted = 0.9 * 10_200;
+  assert.equal(history.quietPeriodMs(submodel), lastSubmitted);
+  history.submitted({ id: 'a', request: submodel });
+  // ten slow results of jobs submitted before the quick ones (resumed after a reload: not submitted here)
+  for (let i = 0; i < 10; i++) history.record({ ...finished(submodel, i, 50_000), id: `slow-${i}` }, 50_000 + i);
+  const lastResults = 0.9 * 11_200; // quick-10 … quick-49 and the ten slow
+  assert.equal(history.quietPeriodMs(submodel), lastResults);
+  history.submitted({ id: 'b', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), lastResults, "job a is in flight: b joins a's batch");
+  history.ended('a');
+  history.submitted({ id: 'c', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), lastResults, 'b is in flight');
+  history.ended('b');
+  history.ended('c');
+  history.submitted({ id: 'd', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), lastSubmitted, 'none in flight: a new batch, from the last 50 submitted');
+
+  const other = { ...submodel, model: 'other' };
+  history.submitted({ id: 'e', request: other });
+  assert.ok(history.isNew(other), 'a submission alone does not make a kind known');
+});

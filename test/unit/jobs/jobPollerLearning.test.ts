@@ -143,6 +143,23 @@ test('the first result of a batch scouted by many is a low quantile: the next jo
   assert.ok(firstLook >= 1200, `first look ${firstLook} ms after submission, not before the quiet period of ${0.9 * 1400} ms`);
 });
 
+test("a batch after another learns from the last jobs submitted, not from the other's last results, its slowest", async () => {
+  const { server, store, manager } = await start([]);
+  const submit = () => manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  // 50 slow jobs submitted first, then 50 quick ones: the quick ones end first, the slow ones last
+  server.durationMs = 3000;
+  const slow = await Promise.all(Array.from({ length: 50 }, submit));
+  server.durationMs = 600;
+  const quick = await Promise.all(Array.from({ length: 50 }, submit));
+  await waitFor(() => [...slow, ...quick].every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'the first batch to finish');
+  const next = await submit();
+  await waitFor(() => store.get(next)?.status === 'succeeded', 10_000, 'the next job to finish');
+  const job = store.get(next)!;
+  const firstLook = server.requests.find((request) => isLook(request) && request.path.endsWith(job.remoteId!))!.at - job.createdAt;
+  // queued 180 ms, then runs 420 ms: learnt from the last 50 results, the quiet period would be 0.9 × 2.1 s
+  assert.ok(firstLook < 1000, `first look ${firstLook} ms after submission, within the quick jobs' quiet period, not the slow ones'`);
+});
+
 test("a job's looks are jittered once: the later ones keep that phase, and a look at once (Refresh All) jitters the next guess again", async () => {
   // every jitter draws its extreme: a jittered interval is half of the guess from the age
   const ageFraction = 0.2;
