@@ -110,6 +110,8 @@ export interface JobRecord {
   readonly startedAt?: number;
   /** When the provider was first seen to have the result (before the download): how long such jobs take. */
   readonly resultAt?: number;
+  /** How long the job ran, where the provider says (SubModel's executionTime): a duration without the lag before it was seen. */
+  readonly runMs?: number;
   readonly finishedAt?: number;
   /** 0..1 while running, when the provider reports it. */
   readonly progress?: number;

@@ -289,9 +289,15 @@ export class JobManager implements Disposable {
       }
       case 'succeeded': {
         const resultAt = current.resultAt ?? Date.now();
+        // a job first seen done has its start from the answer too
+        const timed: JobRecord = {
+          ...current,
+          startedAt: current.startedAt ?? (state.queuedMs === undefined ? undefined : startOf(current, state.queuedMs)),
+          runMs: current.runMs ?? state.runMs,
+        };
         // tells the poller when such jobs start to finish: a new kind's scouts have done their work
         if (current.resultAt === undefined) {
-          this.durations.record(current, resultAt);
+          this.durations.record(timed, resultAt);
           this.poller.kindFinishedOne(current);
         }
         await this.store.update(id, (current) => ({
@@ -299,6 +305,8 @@ export class JobManager implements Disposable {
           progress: 1,
           queuePosition: undefined,
           credits: state.credits ?? current.credits,
+          startedAt: timed.startedAt,
+          runMs: timed.runMs,
           resultAt,
         }));
         // downloads wait for their own slots; the poll that found the result must not hold a scheduler slot meanwhile

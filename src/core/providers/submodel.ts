@@ -133,7 +133,13 @@ export function normalizeSubModelJob(job: SubModelJob, what = 'SubModel'): Remot
           status: 'failed',
           reason: `SubModel: the job COMPLETED but its output holds no image (URL, data URL or base64): ${preview(job.output)}`,
         };
-      return { status: 'succeeded', outputs };
+      // the document's COMPLETED answers carry both: how long the job ran, not when a look happened to see it
+      return {
+        status: 'succeeded',
+        outputs,
+        ...(job.delayTime !== undefined && { queuedMs: job.delayTime }),
+        ...(job.executionTime !== undefined && { runMs: job.executionTime }),
+      };
     }
     case 'FAILED':
       return { status: 'failed', reason: `SubModel: ${errorText(job.error) ?? 'the worker failed'}` };

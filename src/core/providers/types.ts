@@ -30,7 +30,14 @@ export type RemoteJobState =
       /** How long the job waited for a worker, where the provider says (SubModel's delayTime). */
       readonly queuedMs?: number;
     }
-  | { readonly status: 'succeeded'; readonly outputs: readonly RemoteOutput[]; readonly credits?: number }
+  | {
+      readonly status: 'succeeded';
+      readonly outputs: readonly RemoteOutput[];
+      readonly credits?: number;
+      /** How long the job waited for a worker, then ran, where the provider says (SubModel's delayTime and executionTime). */
+      readonly queuedMs?: number;
+      readonly runMs?: number;
+    }
   | { readonly status: 'failed'; readonly reason: string }
   | { readonly status: 'cancelled' }
   | { readonly status: 'expired'; readonly reason: string };

@@ -48,6 +48,22 @@ test('where the provider reports queue time, a duration counts from the start, s
   assert.equal(history.quietPeriodMs(serika), 36_000);
 });
 
+test('a batch starts from how long the last jobs ran, where the provider says; while it runs, from when their results were seen', () => {
+  const submodel: GenerationRequest = { ...serika, providerId: 'submodel' };
+  // queued 30 s, ran 10 s, seen 4 s after it ended (found at its first look)
+  const jobs = Array.from({ length: 8 }, (_, i) => ({ ...finished(submodel, 0, 44_000, 30_000), runMs: 10_000, id: `job-${i}` }));
+  const history = new DurationHistory();
+  for (const job of jobs) history.submitted(job);
+  for (const job of jobs) history.record(job, job.resultAt!);
+  assert.equal(history.quietPeriodMs(submodel), 0.9 * 14_000, 'its own batch: as seen');
+  history.submitted({ id: 'next', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), 9000, 'the next batch: as long as they ran');
+  assert.equal(DurationHistory.fromJobs(jobs).quietPeriodMs(submodel), 9000, 'the record keeps it over a reload');
+  // a provider that reports no queue time counts from the submission: a run time alone would not fit
+  const serikaJobs = jobs.map((job) => ({ ...job, request: serika }));
+  assert.equal(DurationHistory.fromJobs(serikaJobs).quietPeriodMs(serika), 0.9 * 44_000);
+});
+
 test('a typical job of the kind: the median of the last 50, none while too few are known', () => {
   const history = new DurationHistory();
   for (let i = 0; i < 7; i++) history.record(finished(serika, 0, 10_000 + 1000 * i), 10_000 + 1000 * i);

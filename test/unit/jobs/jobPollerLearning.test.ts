@@ -81,6 +81,19 @@ test("SubModel: a running job's start is its submission plus the queue time it r
   assert.ok(Math.abs(started - 1800) < 150, `started at ${started} ms after submission (the fixture's queue time is 1800 ms)`);
 });
 
+test('SubModel: a job first seen done has its start and run time from the answer (delayTime, executionTime), not from that look', async () => {
+  // ten earlier jobs ran 4 s: the first look comes after ~3.6 s, when this 1 s job has long ended
+  const { server, store, manager } = await start(earlier(10, 4000));
+  server.durationMs = 1000; // queued 300 ms, ran 700 ms
+  const id = await manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.resultAt !== undefined, 10_000, 'the result');
+  const job = store.get(id)!;
+  assert.equal(server.requests.filter(isLook).length, 1, 'found done at its first look');
+  assert.equal(job.runMs, 700);
+  const started = job.startedAt! - job.createdAt;
+  assert.ok(Math.abs(started - 300) < 150, `started ${started} ms after submission (the fixture's queue time is 300 ms)`);
+});
+
 test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
   const { server, store, manager } = await start([], 2000);
   server.durationMs = 600;

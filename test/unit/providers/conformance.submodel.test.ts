@@ -133,13 +133,14 @@ test('Asynchronous Endpoints: the client sends the documented /run request; the 
   assert.deepEqual(result, { remoteId: 'eaebd6e7-6a92-4bb8-a911-f996ac5ea99d', state: { status: 'queued' } });
 });
 
-test('Synchronous Endpoints: the documented /runsync request; the Output is a finished job with its image and seed', async () => {
+test('Synchronous Endpoints: the documented /runsync request; the Output is a finished job with its image, seed and times', async () => {
   const { context, seen } = await answering(DOC.runsyncResponse, { runsync: true });
   const result = await subModelProvider.submit(request(), 'key', context);
   assertMatchesCurl(seen[0]!, DOC.runsyncCurl);
   assert.deepEqual(result, {
     remoteId: 'sync-79164ff4-d212-44bc-9fe3-389e199a5c15',
-    state: { status: 'succeeded', outputs: [{ kind: 'url', url: 'https://image.url', seed: 46578 }] },
+    // delayTime and executionTime: how long the job queued, then ran (the poller learns durations from them)
+    state: { status: 'succeeded', outputs: [{ kind: 'url', url: 'https://image.url', seed: 46578 }], queuedMs: 824, runMs: 3391 },
   });
 });
 
