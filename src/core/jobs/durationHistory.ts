@@ -4,7 +4,7 @@
 // is looked at as often as one just at it (pollPolicy's typicalDurationMs). Where the provider says how long a job
 // queued (SubModel's delayTime), the durations are run times, counted from the job's start: a batch
 // larger than the provider's workers queues, and its later jobs then run as long as the first ones.
-import type { GenerationRequest, JobRecord } from '../jobModel';
+import { isTerminal, type GenerationRequest, type JobRecord } from '../jobModel';
 import { providerInfo } from '../providers/catalog';
 
 /** Durations the estimates use per kind of job: recent enough to follow a provider getting faster or slower. */
@@ -53,6 +53,8 @@ function reportedRunMs(job: Pick<JobRecord, 'request' | 'startedAt' | 'runMs'>):
 const TYPICAL_QUANTILE = 0.5;
 
 interface Sample {
+  /** Its job's: orders samples submitted in the same millisecond (a batch), at random as to their durations. */
+  readonly id: string;
   readonly submittedAt: number;
   /** Until its result was seen, or as long as it ran (`reportedRunMs`) once its batch is over. */
   readonly durationMs: number;
@@ -84,9 +86,12 @@ export class DurationHistory {
    */
   static fromJobs(jobs: Iterable<JobRecord>): DurationHistory {
     const history = new DurationHistory();
-    const finished = [...jobs].filter((job) => job.resultAt !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    const all = [...jobs];
+    // as this window would have learnt them: in the order the results came, a batch still running as its results were seen
+    const finished = all.filter((job) => job.resultAt !== undefined).sort((a, b) => a.resultAt! - b.resultAt!);
     for (const job of finished) history.record(job, job.resultAt!);
-    for (const kind of history.kinds.values()) history.startBatch(kind);
+    for (const job of all) if (job.resultAt === undefined && !isTerminal(job.status)) history.resumed(job);
+    for (const kind of history.kinds.values()) if (!kind.inFlight.size) history.startBatch(kind);
     return history;
   }
 
@@ -98,7 +103,14 @@ export class DurationHistory {
     kind.resultSeen = true;
     const durationMs = resultAt - durationStart(job);
     if (!(durationMs > 0)) return;
-    kind.samples.push({ submittedAt: job.createdAt, durationMs, runMs: reportedRunMs(job) });
+    // a run longer than the job has existed is a clock that disagrees: the seen duration is kept
+    const runMs = reportedRunMs(job);
+    kind.samples.push({
+      id: job.id,
+      submittedAt: job.createdAt,
+      durationMs,
+      runMs: runMs !== undefined && runMs <= resultAt - job.createdAt ? runMs : undefined,
+    });
     if (kind.samples.length > MAX_KEPT) kind.samples.shift();
     // a quicker result than the scouts' first (one that queued, then ran quicker) lowers it
     if (kind.scouted && kind.samples.length < MIN_SAMPLES) kind.quietMs = Math.min(kind.quietMs, QUIET_SHARE * durationMs);
@@ -110,14 +122,24 @@ export class DurationHistory {
    * learns from the last jobs submitted, not from the last results: those are the previous batch's
    * slowest (its quick jobs ended first). After a batch of 200 on 100 workers, the last 50 results'
    * third quickest is 1.8× the kind's 4% quantile (a simulation of the bench's SubModel jobs): every
-   * quick job of the next batch would be found late. The last submitted are a fair sample, and the
-   * window a reload rebuilds (`fromJobs`).
+   * quick job of the next batch would be found late. Where durations count from the start (SubModel)
+   * the last submitted are a fair sample, and the window a reload rebuilds (`fromJobs`); where they
+   * count from the submission, the last submitted queued longest, and this changes little.
    */
   submitted(job: Pick<JobRecord, 'id' | 'request'>): void {
     const kind = this.kindOf(job.request);
     if (!kind.inFlight.size) this.startBatch(kind);
-    kind.inFlight.add(job.id);
-    this.kindOfJob.set(job.id, kind);
+    this.addInFlight(kind, job.id);
+  }
+
+  /** A job from before a reload, or one retried, is in flight again: part of a batch already started. */
+  resumed(job: Pick<JobRecord, 'id' | 'request'>): void {
+    this.addInFlight(this.kindOf(job.request), job.id);
+  }
+
+  private addInFlight(kind: KindHistory, id: string): void {
+    kind.inFlight.add(id);
+    this.kindOfJob.set(id, kind);
   }
 
   /**
@@ -129,11 +151,11 @@ export class DurationHistory {
    */
   private startBatch(kind: KindHistory): void {
     if (!kind.samples.some((sample) => sample.runMs !== undefined) && kind.samples.length <= MAX_SAMPLES) return;
-    kind.samples = kind.samples
-      .map((sample, order) => ({ sample, order }))
-      .sort((a, b) => a.sample.submittedAt - b.sample.submittedAt || a.order - b.order)
+    // a batch's jobs share their submission's millisecond by the dozen: ties go by id, which says nothing of their durations
+    kind.samples = [...kind.samples]
+      .sort((a, b) => a.submittedAt - b.submittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(-MAX_SAMPLES)
-      .map(({ sample }) => ({ submittedAt: sample.submittedAt, durationMs: sample.runMs ?? sample.durationMs }));
+      .map((sample) => ({ id: sample.id, submittedAt: sample.submittedAt, durationMs: sample.runMs ?? sample.durationMs }));
     this.estimate(kind);
   }
 

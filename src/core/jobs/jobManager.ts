@@ -123,6 +123,8 @@ export class JobManager implements Disposable {
     const job = this.newJob(request, source, output, sweep);
     // a new id: this window takes it, while the record goes to disk
     await Promise.all([this.store.put(job), this.holdsLease(job.id)]);
+    // recorded, so it ends one way or another: a batch that starts learns from the last jobs submitted
+    this.durations.submitted(job);
     await this.send(job);
     return job.id;
   }
@@ -140,6 +142,8 @@ export class JobManager implements Disposable {
     const jobs = cells.map(({ request, output, cell }) => this.newJob(request, source, output, { batchId, ...cell }));
     // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
     await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
+    // all of them before the first is sent: one batch
+    for (const job of jobs) this.durations.submitted(job);
     this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded (${cells[0]?.cell.keys.join(' × ') ?? 'empty'})`);
     // one at a time, in cell order: the provider queues them as they arrive, and submits in flight
     // together arrive in any order (the Sandbox ran cell 18 while cells 4 to 17 waited)
@@ -151,7 +155,7 @@ export class JobManager implements Disposable {
 
   private newJob(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep: SweepCell | undefined): JobRecord {
     const now = Date.now();
-    const job: JobRecord = {
+    return {
       id: randomUUID(),
       idempotencyKey: randomUUID(),
       request,
@@ -163,9 +167,6 @@ export class JobManager implements Disposable {
       status: 'submitting',
       assets: [],
     };
-    // a batch that starts learns from the last jobs submitted, not from the previous batch's last results
-    this.durations.submitted(job);
-    return job;
   }
 
   /** A recorded job goes to its provider. */
@@ -237,6 +238,7 @@ export class JobManager implements Disposable {
       await this.leases?.reopen(id).catch((error) => this.log.warn(`[jobs] ${id}: could not reopen its outcome (${describeError(error)})`));
       await this.store.update(id, () => ({ status: 'running', error: undefined, warning: undefined, finishedAt: undefined }));
       this.forget(id);
+      if (job.resultAt === undefined) this.durations.resumed(job);
       this.poller.schedule(id, 0);
       return id;
     }
@@ -405,5 +407,6 @@ export class JobManager implements Disposable {
 /** A running job's start: from the queue time the provider reports, else now (first seen running). */
 function startOf(job: JobRecord, queuedMs: number | undefined): number {
   const now = Date.now();
-  return queuedMs === undefined ? now : Math.min(now, job.createdAt + queuedMs);
+  // a queue time the clocks make negative, or longer than the job has existed, is held to what is possible
+  return queuedMs === undefined ? now : Math.max(job.createdAt, Math.min(now, job.createdAt + queuedMs));
 }

@@ -122,6 +122,34 @@ test("a new batch learns from the last 50 submitted, as a reload does, not from 
   const reloaded = DurationHistory.fromJobs(byResult);
   assert.equal(live.quietPeriodMs(submodel), reloaded.quietPeriodMs(submodel), 'the window a reload rebuilds');
   assert.equal(live.typicalDurationMs(submodel), reloaded.typicalDurationMs(submodel));
+
+  // submitted in one millisecond, as a batch is: not the last 50 results again, but 50 picked by id
+  const sameMs = jobs.map((job) => ({ ...job, createdAt: 0, resultAt: job.resultAt! }));
+  const tied = new DurationHistory();
+  for (const job of sameMs) tied.submitted(job);
+  for (const job of [...sameMs].sort((a, b) => a.resultAt - b.resultAt)) tied.record(job, job.resultAt);
+  tied.submitted({ id: 'next', request: submodel });
+  const byId = [...sameMs].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(-50);
+  assert.equal(tied.quietPeriodMs(submodel), quiet(byId));
+  assert.ok(quiet(byId) < quiet(byResult.slice(-50)), 'not the slow end');
+  assert.equal(DurationHistory.fromJobs(sameMs).quietPeriodMs(submodel), quiet(byId), 'a reload picks the same');
+});
+
+test('a reload in the middle of a batch goes on with it: its jobs in flight, its results as seen', () => {
+  const submodel: GenerationRequest = { ...serika, providerId: 'submodel' };
+  // 50 slow jobs submitted first, then 50 quick: all 50 quick and 10 slow have ended; 40 slow still run
+  const slow = Array.from({ length: 50 }, (_, i) => ({ ...finished(submodel, i, 50_000), id: `slow-${i}` }));
+  const quick = Array.from({ length: 50 }, (_, i) => ({ ...finished(submodel, 100 + i, 10_000 + 100 * i), id: `quick-${i}` }));
+  const running = slow.slice(10).map((job) => ({ ...job, status: 'running', resultAt: undefined }) as JobRecord);
+  const history = DurationHistory.fromJobs([...slow.slice(0, 10), ...quick, ...running]);
+  const seen = 0.9 * 11_200; // the last 50 results: quick-10 … quick-49 and the ten slow
+  assert.equal(history.quietPeriodMs(submodel), seen);
+  history.submitted({ id: 'joins', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), seen, 'a job submitted now joins the running batch');
+  for (const job of running) history.ended(job.id);
+  history.ended('joins');
+  history.submitted({ id: 'next', request: submodel });
+  assert.equal(history.quietPeriodMs(submodel), 0.9 * 10_200, 'once it is over, the next batch starts from the last 50 submitted');
 });
 
 test('a batch goes on while a job of its kind is in flight, until it ends or is removed; a submission alone makes no kind known', () => {

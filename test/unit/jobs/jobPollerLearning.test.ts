@@ -164,7 +164,12 @@ test("a batch after another learns from the last jobs submitted, not from the ot
   const slow = await Promise.all(Array.from({ length: 50 }, submit));
   server.durationMs = 600;
   const quick = await Promise.all(Array.from({ length: 50 }, submit));
+  // one more that outlives the batch, removed once the rest have ended: then none of the kind is in flight
+  server.durationMs = 60_000;
+  const outlived = await submit();
   await waitFor(() => [...slow, ...quick].every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'the first batch to finish');
+  await manager.remove(outlived);
+  server.durationMs = 600;
   const next = await submit();
   await waitFor(() => store.get(next)?.status === 'succeeded', 10_000, 'the next job to finish');
   const job = store.get(next)!;
