@@ -63,6 +63,8 @@ const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering', ...(process.env.BENCH_CL
  * The client as one file of its own, built once: the bench forks it for minutes, while anyone's
  * `npm run build` in the same checkout empties out/.
  */
+// before the client's folder below: a signal during the build would otherwise leave it behind
+exitOnSignals();
 const clientScript = (() => {
   const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-'));
   removeOnExit(folder);
@@ -206,7 +208,6 @@ function dumpPolls(folder: string, name: string, server: FakeProviderServer, mod
 }
 
 async function main(): Promise<void> {
-  exitOnSignals();
   const failures: string[] = [];
   // BENCH_SCHEDULE=0 or 0,1,2: those schedules only
   const schedules = process.env.BENCH_SCHEDULE
