@@ -59,12 +59,13 @@ const repo = join(__dirname, '..', '..', '..');
  */
 const CLIENT_NODE_FLAGS = ['--no-wasm-dynamic-tiering', ...(process.env.BENCH_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? [])];
 
+// before the client's folder below: a signal during the build would otherwise leave it behind
+exitOnSignals();
+
 /**
  * The client as one file of its own, built once: the bench forks it for minutes, while anyone's
  * `npm run build` in the same checkout empties out/.
  */
-// before the client's folder below: a signal during the build would otherwise leave it behind
-exitOnSignals();
 const clientScript = (() => {
   const folder = mkdtempSync(join(tmpdir(), 'image-jobs-bench-'));
   removeOnExit(folder);

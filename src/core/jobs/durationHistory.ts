@@ -43,10 +43,10 @@ export function durationStart(job: Pick<JobRecord, 'request' | 'createdAt' | 'st
  * one's (on the bench, a batch after another read a p95 lag of 6–10%, its absolute p95 up to 2.2 s,
  * over the loop's, against 5.8–6.7% and 1.7–1.9 s).
  */
-function reportedRunMs(job: Pick<JobRecord, 'request' | 'startedAt' | 'runMs'>): number | undefined {
-  return job.runMs !== undefined && job.runMs > 0 && job.startedAt !== undefined && providerInfo(job.request.providerId).reportsQueueTime
-    ? job.runMs
-    : undefined;
+function reportedRunMs(job: Pick<JobRecord, 'request' | 'createdAt' | 'startedAt' | 'runMs'>, resultAt: number): number | undefined {
+  if (job.runMs === undefined || job.startedAt === undefined || !providerInfo(job.request.providerId).reportsQueueTime) return undefined;
+  // 0 or less, or longer than the job has existed: clocks that disagree, and the seen duration is kept
+  return job.runMs > 0 && job.runMs <= resultAt - job.createdAt ? job.runMs : undefined;
 }
 
 /** A typical job of the kind: the median of the recent durations. */
@@ -103,14 +103,7 @@ export class DurationHistory {
     kind.resultSeen = true;
     const durationMs = resultAt - durationStart(job);
     if (!(durationMs > 0)) return;
-    // a run longer than the job has existed is a clock that disagrees: the seen duration is kept
-    const runMs = reportedRunMs(job);
-    kind.samples.push({
-      id: job.id,
-      submittedAt: job.createdAt,
-      durationMs,
-      runMs: runMs !== undefined && runMs <= resultAt - job.createdAt ? runMs : undefined,
-    });
+    kind.samples.push({ id: job.id, submittedAt: job.createdAt, durationMs, runMs: reportedRunMs(job, resultAt) });
     if (kind.samples.length > MAX_KEPT) kind.samples.shift();
     // a quicker result than the scouts' first (one that queued, then ran quicker) lowers it
     if (kind.scouted && kind.samples.length < MIN_SAMPLES) kind.quietMs = Math.min(kind.quietMs, QUIET_SHARE * durationMs);
