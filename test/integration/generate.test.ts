@@ -56,7 +56,7 @@ describe('Generate Image', () => {
     const id = await vscode.commands.executeCommand<string>('imageJobs.generate');
     assert.equal(api.getJob(id)!.request.prompt, 'Three suns over a frozen sea');
     await waitForJob(api, id, ['succeeded']);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revert(editor.document);
   });
 
   it('from a selection in any editor (context menu command and palette fallback)', async () => {
@@ -154,7 +154,7 @@ describe('Generate Image', () => {
       assert.equal(jobs[1]!.request.prompt, 'Two moons over a sweep');
       for (const id of ids) assert.equal((await waitForJob(api, id, ['succeeded', 'failed'])).status, 'succeeded');
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await revert(editor.document);
     }
   });
 
@@ -179,3 +179,13 @@ describe('Generate Image', () => {
     );
   });
 });
+
+/**
+ * Reverts the document's unsaved edits. The revert command acts on the active editor, which a finished
+ * job may have changed: left dirty, the next test that opens the file read the edit (CI, once).
+ */
+async function revert(document: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(document);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  assert.ok(!document.isDirty, `${document.uri.path} is reverted`);
+}
