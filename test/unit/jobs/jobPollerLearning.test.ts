@@ -1,6 +1,6 @@
 // What the poller learns about a kind of job at a provider blind to progress: when a job started
 // (SubModel reports its queue time) and, for a kind nobody has timed, when the first ones finish.
-import { test, after } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
 import { JobStore } from '../../../src/core/jobs/jobStore';
@@ -10,14 +10,15 @@ import { contextFor, outputIn, PROVIDER_CASES } from '../providers/providerCases
 import type { JobRecord } from '../../../src/core/jobModel';
 import type { PollPolicyOptions } from '../../../src/core/jobs/pollPolicy';
 import { SCOUTS_PER_KIND } from '../../../src/core/jobs/scouts';
-import type { RecordedRequest } from '../../fixtures/providers/fakeServer';
+import type { FakeProviderServer, RecordedRequest } from '../../fixtures/providers/fakeServer';
 
 const subModel = PROVIDER_CASES.find((candidate) => candidate.name === 'SubModel')!;
 /** A status request: a look at a job. */
 const isLook = (request: RecordedRequest) => request.method === subModel.pollRoute[0] && subModel.pollRoute[1].test(request.path);
 const toStop: { dispose?: () => void; stop?: () => Promise<void> }[] = [];
-after(async () => {
-  for (const item of toStop) {
+// each test's manager and server stop with it: jobs left polling (a batch's scouts run a minute) would load the next tests
+afterEach(async () => {
+  for (const item of toStop.splice(0)) {
     item.dispose?.();
     await item.stop?.();
   }
@@ -54,17 +55,31 @@ function firstLooks(server: { requests: readonly RecordedRequest[] }): Map<strin
   return firstLookOf;
 }
 
-/** A batch one more than the scouts: submits it, waits for every job, returns their first looks and the first result. */
-async function scoutedBatch(manager: JobManager, store: JobStore, server: { requests: readonly RecordedRequest[] }, extra: number) {
-  const ids = await Promise.all(
-    Array.from({ length: SCOUTS_PER_KIND + extra }, () => manager.submit(subModel.request, { kind: 'input' }, outputIn())),
-  );
-  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'every job to finish');
-  const firstResultAt = Math.min(...ids.map((id) => store.get(id)!.resultAt!));
-  const firstLookOf = [...firstLooks(server).values()];
+/**
+ * A batch of `extra` jobs more than the scouts: the scouts (the kind's first jobs, a minute long) are
+ * submitted and looked at, then the rest, which wait; `firstResultAfterMs` later one scout ends
+ * (`finishNow`). Which jobs scout and when the first one ends are the test's, not a loaded machine's.
+ * Returns the scouts looked at before the first result was seen, and each waiting job's first look
+ * after it (ms) with its age then.
+ */
+async function scoutedBatch(manager: JobManager, store: JobStore, server: FakeProviderServer, extra: number, firstResultAfterMs: number) {
+  const submit = () => manager.submit(subModel.request, { kind: 'input' }, outputIn());
+  const remoteIdOf = (id: string) => store.get(id)!.remoteId!;
+  server.durationMs = 60_000;
+  const scouts = await Promise.all(Array.from({ length: SCOUTS_PER_KIND }, submit));
+  await waitFor(() => scouts.every((id) => firstLooks(server).has(remoteIdOf(id))), 10_000, 'a look at every scout');
+  const waiting = await Promise.all(Array.from({ length: extra }, submit));
+  await new Promise((resolve) => setTimeout(resolve, firstResultAfterMs));
+  server.finishNow(remoteIdOf(scouts[0]!));
+  const firstResultAt = await waitFor(() => store.get(scouts[0]!)?.resultAt, 10_000, 'the first result');
+  await waitFor(() => waiting.every((id) => firstLooks(server).has(remoteIdOf(id))), 30_000, 'a look at every waiting job');
+  const firstLookOf = firstLooks(server);
   return {
-    lookedEarly: firstLookOf.filter((at) => at < firstResultAt - 50).length,
-    waited: firstLookOf.filter((at) => at >= firstResultAt - 50).map((at) => at - firstResultAt),
+    scoutsLookedEarly: scouts.filter((id) => firstLookOf.get(remoteIdOf(id))! < firstResultAt).length,
+    waited: waiting.map((id) => ({
+      after: firstLookOf.get(remoteIdOf(id))! - firstResultAt,
+      ageMs: firstResultAt - store.get(id)!.createdAt,
+    })),
   };
 }
 
@@ -95,13 +110,15 @@ test('SubModel: a job first seen done has its start and run time from the answer
 });
 
 test('a batch of a kind nobody has timed: scouts are looked at, the rest wait for the first result, then are looked at at once', async () => {
-  const { server, store, manager } = await start([], 2000);
-  server.durationMs = 600;
-  const { lookedEarly, waited } = await scoutedBatch(manager, store, server, 5);
-  assert.equal(lookedEarly, SCOUTS_PER_KIND, 'the scouts looked at before the first result; five jobs waited');
-  assert.equal(waited.length, 5);
-  for (const after of waited)
-    assert.ok(after < 500, `a waiting job looked at ${after} ms after the first result, not after the 2 s cadence`);
+  // scouts looked at every 200 ms at most: 60 of them at the fast policy's 20 ms flooded a loaded machine
+  const { server, store, manager } = await start([], 10_000, { scoutMinIntervalMs: 200 });
+  const { scoutsLookedEarly, waited } = await scoutedBatch(manager, store, server, 5, 1000);
+  assert.equal(scoutsLookedEarly, SCOUTS_PER_KIND, 'every scout looked at before the first result');
+  // released, a job is looked at a tenth of its age later (fastPolls), where it would wait out the 10 s cadence
+  for (const { after, ageMs } of waited) {
+    assert.ok(after >= 0, `a waiting job looked at ${-after} ms before the first result`);
+    assert.ok(after < Math.max(500, ageMs / 2), `a waiting job ${ageMs} ms old looked at ${after} ms after the first result`);
+  }
 });
 
 test('a job of a kind timed before is no scout: looked at on the usual schedule, not every 1 s', async () => {
@@ -116,12 +133,12 @@ test('a job of a kind timed before is no scout: looked at on the usual schedule,
 });
 
 test("a job that waited for the scouts is not slowed as queued: that state is its submission's, as old as the wait", async () => {
-  // looks every half of a job's age, four times rarer while queued: at the first result (~1.5 s), 0.75 s or 3 s
-  const { server, store, manager } = await start([], 5000, { ageFraction: 0.5, queuedMultiplier: 4 });
-  server.durationMs = 1500;
-  const { waited } = await scoutedBatch(manager, store, server, 5);
-  assert.equal(waited.length, 5, 'five jobs waited for the first result');
-  for (const after of waited) assert.ok(after < 1500, `a waiting job looked at ${after} ms after the first result, not 3 s`);
+  // looks every half of a job's age, four times rarer while queued: at the first result, half its age or twice it
+  const { server, store, manager } = await start([], 20_000, { ageFraction: 0.5, queuedMultiplier: 4 });
+  const { waited } = await scoutedBatch(manager, store, server, 5, 1000);
+  assert.equal(waited.length, 5);
+  for (const { after, ageMs } of waited)
+    assert.ok(after < ageMs, `a waiting job ${ageMs} ms old looked at ${after} ms after the first result, not twice its age later`);
 });
 
 test('a job past the typical duration of its kind is looked at every age fraction of that duration, not of its own age', async () => {
@@ -157,7 +174,8 @@ test('the first result of a batch scouted by many is a low quantile: the next jo
 });
 
 test("a batch after another learns from the last jobs submitted, not from the other's last results, its slowest", async () => {
-  const { server, store, manager } = await start([]);
+  // looked at every 500 ms at most: a hundred jobs at the fast policy's 80 ms loaded a busy machine for seconds
+  const { server, store, manager } = await start([], 500);
   const submit = () => manager.submit(subModel.request, { kind: 'input' }, outputIn());
   // 50 slow jobs submitted first, then 50 quick ones: the quick ones end first, the slow ones last
   server.durationMs = 3000;
@@ -167,7 +185,7 @@ test("a batch after another learns from the last jobs submitted, not from the ot
   // one more that outlives the batch, removed once the rest have ended: then none of the kind is in flight
   server.durationMs = 60_000;
   const outlived = await submit();
-  await waitFor(() => [...slow, ...quick].every((id) => store.get(id)?.status === 'succeeded'), 15_000, 'the first batch to finish');
+  await waitFor(() => [...slow, ...quick].every((id) => store.get(id)?.status === 'succeeded'), 30_000, 'the first batch to finish');
   await manager.remove(outlived);
   server.durationMs = 600;
   const next = await submit();
@@ -188,10 +206,11 @@ test("a job's looks are jittered once: the later ones keep that phase, and a loo
   const looks = () => server.requests.filter(isLook).map((request) => request.at);
   /** Each gap after a look, over the guess from the job's age at that look (1: not jittered; 0.5: jittered). */
   const shares = (times: number[]) => times.slice(0, -1).map((at, i) => (times[i + 1]! - at) / (ageFraction * (at - createdAt)));
-  await waitFor(() => looks().some((at) => at - createdAt > 2500), 10_000, 'looks until the job is 2.5 s old');
-  const before = looks().filter((at) => at - createdAt > 300);
-  assert.ok(before.length >= 4, `${before.length} looks past 300 ms`);
-  for (const share of shares(before)) assert.ok(share > 0.85, `a later look kept the phase (gap ${share.toFixed(2)} × the guess, not 0.5)`);
+  // past 1 s, a look is 200 ms or more after the last: a look a loaded machine delays by tens of ms stays on its side of 0.75
+  await waitFor(() => looks().some((at) => at - createdAt > 3000), 10_000, 'looks until the job is 3 s old');
+  const before = looks().filter((at) => at - createdAt > 1000);
+  assert.ok(before.length >= 4, `${before.length} looks past 1 s`);
+  for (const share of shares(before)) assert.ok(share > 0.75, `a later look kept the phase (gap ${share.toFixed(2)} × the guess, not 0.5)`);
 
   const refreshedAt = Date.now();
   manager.refreshAll();
@@ -200,5 +219,5 @@ test("a job's looks are jittered once: the later ones keep that phase, and a loo
   assert.ok(atOnce! - refreshedAt < 100, 'Refresh All looks at once');
   const [jittered, kept] = shares([atOnce!, next!, third!]);
   assert.ok(jittered! < 0.75, `the guess after the look at once is jittered again (gap ${jittered!.toFixed(2)} × the guess)`);
-  assert.ok(kept! > 0.85, `and the one after keeps that phase (gap ${kept!.toFixed(2)} × the guess)`);
+  assert.ok(kept! > 0.75, `and the one after keeps that phase (gap ${kept!.toFixed(2)} × the guess)`);
 });
