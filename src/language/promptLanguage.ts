@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptDiagnostic, PromptParseResult } from '../core/prompt/promptFile';
 import { providerAccessDiagnostics } from '../core/prompt/providerAccess';
-import { sweepGenerateTitle } from '../core/prompt/sweepCells';
+import { generateTitle } from '../core/prompt/sweepCells';
 import type { ApiKeys } from '../services/apiKeys';
 import { defaultProvider } from '../services/config';
 import { DisposableOwner } from '../services/disposables';
@@ -123,8 +123,8 @@ export class PromptLanguageFeatures extends DisposableOwner implements vscode.Co
         : `${defaultProvider(document.uri)} (default)`;
     return [
       new vscode.CodeLens(top, {
-        // a sweep says how many images it makes before anything is sent: "Generate 18 images (3 × 3 × 2)"
-        title: `$(sparkle) ${sweep ? sweepGenerateTitle(sweep, config.count) : 'Generate'}`,
+        // says how many images a click makes before anything is sent: "Generate 4 images", "Generate 18 images (3 × 3 × 2)"
+        title: `$(sparkle) ${generateTitle(sweep, config.count)}`,
         tooltip: sweep ? `Generate one job per combination of ${sweep.map((axis) => axis.key).join(' × ')}` : `Generate with ${model}`,
         command: 'imageJobs.generate',
         arguments: [document.uri],

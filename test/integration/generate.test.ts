@@ -134,6 +134,13 @@ describe('Generate Image', () => {
       workspaceFile('prompts/broken.prompt'),
     );
     assert.match(broken[0]!.command!.title, /problems? to fix before generating/);
+    // pair.prompt has count: 2, so its lens says how many images a click makes, as a sweep's does
+    const pair = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      workspaceFile('prompts/pair.prompt'),
+    );
+    assert.equal(pair.find((lens) => lens.command?.command === 'imageJobs.generate')?.command?.title, '$(sparkle) Generate 2 images');
+    assert.equal(generate.command!.title, '$(sparkle) Generate', 'one image: no number');
   });
 
   it('generates from several selected .prompt files at once (a sweep); an open file counts with its unsaved edits', async () => {

@@ -94,6 +94,17 @@ function modelFromName(name: string): PromptModel {
 }
 
 /**
+ * The Generate CodeLens's title: "Generate" for one image, "Generate 4 images" for a file whose job
+ * makes several (`count: 4`), and a sweep's as sweepGenerateTitle says: the lens always says how
+ * many images a click makes whenever that is more than one.
+ */
+export function generateTitle(axes: readonly SweepAxis[] | undefined, count: number | undefined): string {
+  if (axes) return sweepGenerateTitle(axes, count);
+  const images = count ?? 1;
+  return images > 1 ? `Generate ${images} images` : 'Generate';
+}
+
+/**
  * The CodeLens: "Generate 18 images (3 × 3 × 2)"; "Generate 36 images (3 × 3 × 2 jobs)" when jobs
  * make several images each. `baseCount` is config.count, for a sweep that does not sweep `count`.
  */

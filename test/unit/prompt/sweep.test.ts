@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { checkPromptFile } from '../../../src/core/prompt/promptCheck';
 import { parsePromptFile } from '../../../src/core/prompt/promptFile';
 import { planSweep, type GenerationDefaults } from '../../../src/core/prompt/generationPlan';
-import { MAX_SWEEP_JOBS, sweepCells, sweepGenerateTitle, sweepSize } from '../../../src/core/prompt/sweepCells';
+import { generateTitle, MAX_SWEEP_JOBS, sweepCells, sweepGenerateTitle, sweepSize } from '../../../src/core/prompt/sweepCells';
 import { promptCompletions } from '../../../src/core/prompt/promptCompletion';
 import { promptHover } from '../../../src/core/prompt/promptHover';
 import { sweepCellSchema } from '../../../src/core/generationParams';
@@ -248,6 +248,18 @@ test('the CodeLens title counts images and shows the product', () => {
   assert.equal(sweepGenerateTitle(sweep, 2), 'Generate 24 images (3 × 2 × 2 jobs)');
   const counts = parsed('---\nsweep:\n  count: [1, 3]\n  seed: [1, 2]\n---\nA castle').sweep!;
   assert.equal(sweepGenerateTitle(counts, undefined), 'Generate 8 images (2 × 2 jobs)');
+});
+
+test('the CodeLens says how many images a file without a sweep makes when it is more than one', () => {
+  assert.equal(generateTitle(undefined, undefined), 'Generate');
+  assert.equal(generateTitle(undefined, 1), 'Generate');
+  assert.equal(generateTitle(undefined, 4), 'Generate 4 images');
+  const prompt = parsed('---\nconfig:\n  count: 4\n---\nA castle');
+  assert.equal(generateTitle(prompt.sweep, prompt.config.count), 'Generate 4 images');
+  // a sweep keeps its wording, and counts every image of a cell that makes several
+  const sweep = parsed(SWEEP).sweep!;
+  assert.equal(generateTitle(sweep, 3), 'Generate 36 images (3 × 2 × 2 jobs)');
+  assert.equal(generateTitle(sweep, 1), 'Generate 12 images (3 × 2 × 2)');
 });
 
 test('an empty sweep makes one job, with a warning; a sweep that is not a map is an error', () => {
