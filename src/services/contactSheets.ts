@@ -7,6 +7,7 @@ import type { JobStore } from '../core/jobs/jobStore';
 import { slugFromPrompt, uniqueFileName } from '../core/results/assetNaming';
 import type { GalleryEntry } from '../core/results/galleryIndex';
 import { MAX_SIDECAR_BYTES } from '../core/results/galleryIndex';
+import { normalizedSource } from '../core/results/provenance';
 import { sweepJobStates } from '../core/results/sweepJobs';
 import type { SaveContactSheetRequest } from '../shared/webviewProtocol';
 import { engine } from './engine';
@@ -21,12 +22,27 @@ export interface SavedSheet {
 
 const FAILED_STATES = new Set(['failed', 'cancelled', 'expired']);
 
-/** A sidecar's JSON as written (the whole provenance, not only what the gallery reads); undefined if unreadable. */
+/** The URI of the workspace folder holding `uri`, if one does. */
+function workspaceFolderOf(uri: string): string | undefined {
+  try {
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri, true))?.uri.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A sidecar's JSON as written (the whole provenance, not only what the gallery reads); undefined if
+ * unreadable. An older sidecar's absolute `source` URI is made relative, as new sidecars record it,
+ * so the sheet's sidecar (a file users commit) holds no machine path.
+ */
 async function readProvenance(entry: GalleryEntry): Promise<unknown> {
   try {
     const uri = vscode.Uri.parse(entry.sidecarUri);
     if ((await vscode.workspace.fs.stat(uri)).size > MAX_SIDECAR_BYTES) return undefined;
-    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as unknown;
+    const provenance = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as unknown;
+    if (typeof provenance !== 'object' || provenance === null || !('source' in provenance)) return provenance;
+    return { ...provenance, source: normalizedSource(provenance.source, workspaceFolderOf) };
   } catch {
     return undefined;
   }

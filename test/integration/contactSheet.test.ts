@@ -32,6 +32,10 @@ describe('Save contact sheet', () => {
   it('writes the grid as one PNG beside the images, with its parameters and a sidecar of every cell, and never overwrites', async () => {
     const api = await activateExtension();
     writeSweepFiles(dir, SPEC, sweepJobRecords(SPEC, workspaceRoot().toString(), FOLDER));
+    // one cell's sidecar as older versions wrote it: its source an absolute URI
+    const older = path.join(dir, 'contact-sheet-test-0-0.json');
+    const promptUri = vscode.Uri.joinPath(workspaceRoot(), 'prompts', 'sweep.prompt').toString();
+    fs.writeFileSync(older, JSON.stringify({ ...JSON.parse(fs.readFileSync(older, 'utf8')), source: promptUri }));
     await vscode.commands.executeCommand('imageJobs.openGallery');
     const end = Date.now() + 15_000;
     while (api.gallery.listed().filter((listed) => listed.startsWith(FOLDER)).length < 5) {
@@ -69,6 +73,10 @@ describe('Save contact sheet', () => {
       JSON.parse(fs.readFileSync(path.join(dir, 'contact-sheet-test-1-0.json'), 'utf8')),
       'the whole provenance',
     );
+    assert.equal(cell.provenance.source, 'prompts/sweep.prompt', 'relative to the workspace folder');
+    assert.equal(sidecar.cells[0].images[0].provenance.source, 'prompts/sweep.prompt', "an older sidecar's URI made relative");
+    const written = fs.readFileSync(first.sidecar.fsPath, 'utf8');
+    assert.ok(!written.includes('file:') && !written.includes(workspaceRoot().fsPath), "no machine path in the sheet's sidecar");
 
     const second = await api.contactSheets.write({ batchId: SPEC.batchId, rows: 1, columns: 0, page: [0, 0] });
     assert.notEqual(second.image.toString(), first.image.toString());

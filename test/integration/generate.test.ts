@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { readPngText, pngSize } from '../../src/core/results/png';
-import { activateExtension, closeAllEditors, readWorkspaceFile, waitForJob, workspaceFile } from './support';
+import { activateExtension, closeAllEditors, readWorkspaceFile, waitForJob, workspaceFile, workspaceRoot } from './support';
 
 describe('Generate Image', () => {
   afterEach(closeAllEditors);
@@ -33,6 +33,12 @@ describe('Generate Image', () => {
     assert.equal(sidecar.remoteJobId, job.remoteId);
     assert.equal(sidecar.seed, 1234);
     assert.equal(sidecar.negativePrompt, 'blurry, text');
+    // the prompt file by its workspace-relative path: sidecars get committed, a machine path must not be in them
+    assert.equal(sidecar.source, 'prompts/lighthouse.prompt');
+    const written = Buffer.from(await readWorkspaceFile('assets/generated/lighthouse-1234.json')).toString('utf8');
+    for (const text of [written, readPngText(png).parameters ?? '']) {
+      assert.ok(!text.includes('file:') && !text.includes(workspaceRoot().fsPath), text);
+    }
   });
 
   it('from the palette uses the active .prompt editor, with output folder and name template from the file', async () => {

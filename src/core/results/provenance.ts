@@ -1,6 +1,6 @@
 // Provenance kept with every asset: the A1111 `parameters` text (read by most image tools) inside
 // the PNG, and a JSON sidecar with everything, for any format.
-import type { GenerationParams, JobRecord, SweepCell } from '../jobModel';
+import type { GenerationParams, JobRecord, JobSource, SweepCell } from '../jobModel';
 import { fullModelName } from '../jobModel';
 
 /** The parameters recorded with an asset: all but `count` (each asset is one of them). */
@@ -16,6 +16,7 @@ export interface Provenance extends ProvenanceParams {
   readonly remoteJobId?: string;
   /** The provider's id for this image, where it has one (PhotoGPT: the id to upscale it by). */
   readonly remoteAssetId?: string;
+  /** Where the prompt came from: a workspace-relative path (`prompts/hello.prompt`) or a kind (provenanceSource). */
   readonly source?: string;
   /** The image this one was made from (an upscale from the gallery): the gallery shows the lineage. */
   readonly derivedFrom?: DerivedFrom;
@@ -48,6 +49,47 @@ function derivedFrom(job: JobRecord): DerivedFrom | undefined {
   return { operation: 'upscale', file, sha256, ...(remoteAssetId ? { remoteAssetId } : {}) };
 }
 
+/** A URI's path segment as the file system spells it. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * A prompt file as a sidecar names it: its path relative to `root`, the workspace folder its images
+ * are saved under, which is the folder holding the file (Generate saves there; in a multi-root
+ * workspace each folder's sidecars are relative to that folder, so no folder name is needed and
+ * none goes stale when folders are renamed). Sidecars get committed: an absolute path or URI
+ * would leak the machine's paths (user names) and go stale when the folder moves. A file outside
+ * `root` (no folder open, an untitled document) is named by its file name alone.
+ */
+export function relativeSourcePath(uri: string, root: string): string {
+  const folder = root.endsWith('/') ? root : `${root}/`;
+  if (root && uri.startsWith(folder)) return uri.slice(folder.length).split('/').map(decoded).join('/');
+  // outside the folder, or an untitled document (`untitled:Untitled-1`): the file name alone
+  return decoded(uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf(':')) + 1));
+}
+
+/** The sidecar's `source`: a prompt file's relative path (relativeSourcePath), else how the prompt came (`selection`, `input`, …). */
+export function provenanceSource(source: JobSource, root: string): string {
+  return source.kind === 'promptFile' ? relativeSourcePath(source.uri, root) : source.kind;
+}
+
+/** A URI, as older sidecars recorded a prompt file (`file:///…/prompts/hello.prompt`); a scheme has two letters or more, a drive one. */
+const RECORDED_URI = /^[a-z][a-z0-9+.-]+:/i;
+
+/**
+ * A sidecar's `source` as it may be copied elsewhere (a contact sheet's sidecar): an older sidecar's
+ * absolute URI becomes the path a new one records, relative to the workspace folder `folderOf` finds
+ * holding it (the file name alone when none does); anything else is kept as written.
+ */
+export function normalizedSource(recorded: unknown, folderOf: (uri: string) => string | undefined): unknown {
+  return typeof recorded === 'string' && RECORDED_URI.test(recorded) ? relativeSourcePath(recorded, folderOf(recorded) ?? '') : recorded;
+}
+
 export function buildProvenance(
   job: JobRecord,
   output: { seed?: number; width?: number; height?: number; index: number; remoteId?: string },
@@ -70,7 +112,7 @@ export function buildProvenance(
     jobId: job.id,
     remoteJobId: job.remoteId,
     remoteAssetId: output.remoteId,
-    source: job.source.kind === 'promptFile' ? job.source.uri : job.source.kind,
+    source: provenanceSource(job.source, job.output.root),
     derivedFrom: derivedFrom(job),
     sweep: job.sweep,
     index: output.index,
