@@ -25,6 +25,7 @@ import { ProviderKeyContext } from './services/providerKeyContext';
 import { ProviderAccessService } from './services/providerAccess';
 import { SandboxHost } from './services/sandboxHost';
 import { workspaceAssetSink } from './services/workspaceAssets';
+import { sharedJobsFolderOf } from './services/jobsFolder';
 import { JobNotifications } from './views/jobNotifications';
 import { JobsTreeProvider } from './views/jobsTree';
 import { PromptLanguageFeatures } from './language/promptLanguage';
@@ -58,8 +59,9 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   const apiKeys = push(new ApiKeys(context.secrets, log));
   const sandbox = push(new SandboxHost(context.globalStorageUri, log));
   // the jobs journal and the leases live in the workspace's storage folder, which every window open on
-  // the workspace shares (one of them tracks each job); without a folder open, in the global one
-  const jobsFolder = (context.storageUri ?? context.globalStorageUri).fsPath;
+  // the workspace shares (one of them tracks each job), not in a suffixed one VS Code gave this window
+  // (sharedJobsFolder.ts); without a folder open, in the global one
+  const jobsFolder = sharedJobsFolderOf(context, log);
   const journal = new JobJournal(jobsFolder, { legacy: context.workspaceState, warn: (message) => log.warn(`[jobs] ${message}`) });
   const store = push(new JobStore(journal));
   const pollPolicy = push(new config.SettingsValue(() => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() })));
