@@ -23,6 +23,7 @@ import { closestName, didYouMean } from './suggestions';
 import { readSweep } from './sweepCheck';
 import type { SweepAxis } from './sweepCells';
 import { blamedAliasRange, nodeAt, toJavaScript } from './yamlNodes';
+import { yamlProblems } from './yamlProblems';
 
 export type { PromptModel, Report } from './frontMatterValues';
 
@@ -75,10 +76,8 @@ export function checkFrontMatter(
 ): FrontMatterOutcome {
   if (!frontMatter.text.trim()) return { valid: { data: {}, config: {} }, inputDefaults: {} };
   const document = parseDocument(frontMatter.text, { prettyErrors: false, uniqueKeys: true });
-  for (const error of document.errors) {
-    const [start, end] = error.pos;
-    report('error', `YAML: ${error.message.split('\n')[0]}`, frontMatter.offset + start, frontMatter.offset + Math.max(end, start + 1));
-  }
+  for (const problem of yamlProblems(document.errors, frontMatter.text))
+    report('error', problem.message, frontMatter.offset + problem.start, frontMatter.offset + problem.end);
   for (const warning of document.warnings) {
     report('warning', `YAML: ${warning.message.split('\n')[0]}`, frontMatter.offset + warning.pos[0], frontMatter.offset + warning.pos[1]);
   }
