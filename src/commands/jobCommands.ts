@@ -13,14 +13,16 @@ import { batchName } from '../views/batchPresentation';
 
 export type { InsertAssetArgs } from './commandArgs';
 
-const CANCEL_JOBS = 'Cancel Jobs';
+const CANCEL_JOBS: vscode.MessageItem = { title: 'Cancel Jobs' };
+// the modal's own dismiss button would say "Cancel" too, beside "Cancel Jobs": this one says what it does
+const KEEP_RUNNING: vscode.MessageItem = { title: 'Keep Running', isCloseAffordance: true };
 
 /** "3 unfinished image jobs", as the cancel confirmations count them. */
 const unfinishedJobs = (count: number) => `${count} unfinished image job${count === 1 ? '' : 's'}`;
 
 /** The modal question before cancelling many jobs at once; true when the user confirms. */
 async function confirmCancel(question: string, detail: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, CANCEL_JOBS)) === CANCEL_JOBS;
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, CANCEL_JOBS, KEEP_RUNNING)) === CANCEL_JOBS;
 }
 
 /** Actions on one job or a sweep's batch (tree context menu, gallery, scripts) and reference insertion. */

@@ -30,12 +30,16 @@ export class ProviderCommands {
   async subModelPurgeQueue(args?: { confirmed?: boolean }): Promise<{ removed: number; status: string } | undefined> {
     const { context } = await this.access('submodel');
     if (!args?.confirmed) {
+      const purge: vscode.MessageItem = { title: 'Purge Queue' };
+      // not the modal's own "Cancel", which would read as cancelling the queued jobs
+      const keep: vscode.MessageItem = { title: 'Keep Queue', isCloseAffordance: true };
       const choice = await vscode.window.showWarningMessage(
         `Remove every queued job on SubModel endpoint ${context.options?.endpointId}? Jobs already running are not affected.`,
         { modal: true },
-        'Purge Queue',
+        purge,
+        keep,
       );
-      if (choice !== 'Purge Queue') return undefined;
+      if (choice !== purge) return undefined;
     }
     const result = await engine().subModelPurgeQueue(context);
     void vscode.window.showInformationMessage(`SubModel: removed ${result.removed} queued job${result.removed === 1 ? '' : 's'}.`);

@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, closeAllEditors, EXTENSION_ID, waitForJob, withSandboxDuration, workspaceFile } from './support';
+import {
+  activateExtension,
+  answeringWarnings,
+  closeAllEditors,
+  EXTENSION_ID,
+  waitForJob,
+  withSandboxDuration,
+  workspaceFile,
+} from './support';
 
 async function treeItem(api: ImageJobsApi, id: string): Promise<vscode.TreeItem> {
   const children = (await api.jobsTree.getChildren()) ?? [];
@@ -191,6 +199,12 @@ describe('Jobs view and job actions', () => {
       const ids = await Promise.all(
         [1, 2, 3].map((n) => vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: `cancel all: long job ${n}` })),
       );
+      // the palette's Cancel All asks first; its dismiss button is "Keep Running", not a second "Cancel"
+      const declined = await answeringWarnings(undefined, () => vscode.commands.executeCommand<number>('imageJobs.cancelAllJobs'));
+      assert.equal(declined.result, 0);
+      assert.match(declined.asked[0]!.message, /^Cancel \d+ unfinished image jobs\?$/);
+      assert.deepEqual(declined.asked[0]!.items, [{ title: 'Cancel Jobs' }, { title: 'Keep Running', isCloseAffordance: true }]);
+      for (const id of ids) assert.notEqual(api.getJob(id)?.status, 'cancelled', 'declined: nothing is cancelled');
       const cancelled = await vscode.commands.executeCommand<number>('imageJobs.cancelAllJobs', { confirmed: true });
       assert.ok(cancelled >= 3, `cancelled ${cancelled}`);
       for (const id of ids) assert.equal((await waitForJob(api, id, ['cancelled'])).status, 'cancelled');

@@ -75,3 +75,29 @@ export async function withSandboxDuration<T>(ms: number, body: () => Promise<T>)
     await settings.update('sandbox.jobDurationMs', previous, vscode.ConfigurationTarget.Workspace);
   }
 }
+
+/** A modal's button as the extension passes it: a string or a `MessageItem`. */
+const buttonTitle = (item: unknown) => (typeof item === 'string' ? item : (item as vscode.MessageItem).title);
+
+/**
+ * Runs `run` with the extension's warnings answered by the button titled `answer`, as a user clicking
+ * it would (undefined: closing the question); returns what it asked. The extension's `vscode` API
+ * object is this suite's.
+ */
+export async function answeringWarnings<T>(
+  answer: string | undefined,
+  run: () => Thenable<T>,
+): Promise<{ result: T; asked: { message: string; options: unknown; items: unknown[] }[] }> {
+  const window = vscode.window as { showWarningMessage: unknown };
+  const original = window.showWarningMessage;
+  const asked: { message: string; options: unknown; items: unknown[] }[] = [];
+  window.showWarningMessage = (message: string, options: unknown, ...items: unknown[]) => {
+    asked.push({ message, options, items });
+    return Promise.resolve(items.find((item) => answer !== undefined && buttonTitle(item) === answer));
+  };
+  try {
+    return { result: await run(), asked };
+  } finally {
+    window.showWarningMessage = original;
+  }
+}

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, closeAllEditors, waitForJob, withSandboxDuration, workspaceFile } from './support';
+import { activateExtension, answeringWarnings, closeAllEditors, waitForJob, withSandboxDuration, workspaceFile } from './support';
 
 const SWEEP = `---
 model: sandbox/landscape
@@ -24,28 +24,6 @@ async function children(api: ImageJobsApi, element?: string): Promise<string[]> 
 
 /** What a script passes to Cancel Batch to skip its confirmation: the row's batch id and `confirmed`. */
 const confirmedCancel = (row: string) => ({ batchId: row.slice('batch:'.length), confirmed: true });
-
-/**
- * Runs `run` with the extension's warnings answered `answer`, as a user clicking the modal's button (or
- * closing it: undefined) would; returns what it asked. The extension's `vscode` API object is this suite's.
- */
-async function answeringWarnings<T>(
-  answer: string | undefined,
-  run: () => Thenable<T>,
-): Promise<{ result: T; asked: { message: string; options: unknown; items: unknown[] }[] }> {
-  const window = vscode.window as { showWarningMessage: unknown };
-  const original = window.showWarningMessage;
-  const asked: { message: string; options: unknown; items: unknown[] }[] = [];
-  window.showWarningMessage = (message: string, options: unknown, ...items: unknown[]) => {
-    asked.push({ message, options, items });
-    return Promise.resolve(answer);
-  };
-  try {
-    return { result: await run(), asked };
-  } finally {
-    window.showWarningMessage = original;
-  }
-}
 
 async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -158,7 +136,8 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
       assert.equal(declined.asked.length, 1, 'one question');
       assert.equal(declined.asked[0]!.message, 'Cancel 4 unfinished image jobs of the sweep sweep-test.prompt (seed × place, 2 × 2)?');
       assert.equal((declined.asked[0]!.options as vscode.MessageOptions).modal, true);
-      assert.deepEqual(declined.asked[0]!.items, ['Cancel Jobs']);
+      // its dismiss button says what it does, not a second "Cancel" beside "Cancel Jobs"
+      assert.deepEqual(declined.asked[0]!.items, [{ title: 'Cancel Jobs' }, { title: 'Keep Running', isCloseAffordance: true }]);
       assert.ok(
         cells.every((id) => api.getJob(id)!.status !== 'cancelled'),
         'declined: every cell goes on',
