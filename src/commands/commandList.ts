@@ -54,7 +54,11 @@ export function imageJobsCommands(t: CommandTargets): Command[] {
         t.jobsTree.refresh();
       },
     }),
-    command({ id: 'imageJobs.clearFinishedJobs', run: () => t.jobCommands.clearFinished() }),
+    command({
+      id: 'imageJobs.clearFinishedJobs',
+      parse: parseConfirmed,
+      run: (arg) => t.jobCommands.clearFinished(arg?.confirmed === true),
+    }),
     command({ id: 'imageJobs.cancelAllJobs', parse: parseConfirmed, run: (arg) => t.jobCommands.cancelAll(arg?.confirmed === true) }),
     command({ id: 'imageJobs.showLog', run: () => t.log.show() }),
     command({ id: 'imageJobs.job.cancel', parse: parseJobId, run: (id) => t.jobCommands.cancel(id) }),

@@ -10,12 +10,14 @@ import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
 import { templateForRerunCell } from '../core/results/assetNaming';
 import { batchName } from '../views/batchPresentation';
+import { clearConfirmation, clearedMessage, CONFIRM_CLEAR_ABOVE, nothingToClear, planClearFinished } from '../views/clearFinished';
 
 export type { InsertAssetArgs } from './commandArgs';
 
 const CANCEL_JOBS: vscode.MessageItem = { title: 'Cancel Jobs' };
 // the modal's own dismiss button would say "Cancel" too, beside "Cancel Jobs": this one says what it does
 const KEEP_RUNNING: vscode.MessageItem = { title: 'Keep Running', isCloseAffordance: true };
+const CLEAR_JOBS: vscode.MessageItem = { title: 'Clear Jobs' };
 
 /** "3 unfinished image jobs", as the cancel confirmations count them. */
 const unfinishedJobs = (count: number) => `${count} unfinished image job${count === 1 ? '' : 's'}`;
@@ -160,9 +162,25 @@ export class JobCommands {
     await this.jobs.remove(job.id);
   }
 
-  async clearFinished(): Promise<void> {
+  /**
+   * The Jobs view's "Clear Finished Jobs": forgets succeeded and cancelled jobs (planClearFinished says
+   * which stay), after a modal confirmation when more than a handful would go (scripts pass
+   * `{ confirmed: true }`). Files stay on disk. Resolves with how many were cleared.
+   */
+  async clearFinished(confirmed: boolean): Promise<number> {
+    const plan = planClearFinished(this.store.all());
+    if (plan.remove.length === 0) {
+      void vscode.window.showInformationMessage(nothingToClear(plan));
+      return 0;
+    }
+    if (!confirmed && plan.remove.length > CONFIRM_CLEAR_ABOVE) {
+      const { question, detail } = clearConfirmation(plan);
+      if ((await vscode.window.showWarningMessage(question, { modal: true, detail }, CLEAR_JOBS)) !== CLEAR_JOBS) return 0;
+    }
     // together: their removals share the journal's writes
-    await Promise.all(this.store.all().flatMap((job) => (job.finishedAt !== undefined ? [this.jobs.remove(job.id)] : [])));
+    await Promise.all(plan.remove.map((job) => this.jobs.remove(job.id)));
+    vscode.window.setStatusBarMessage(clearedMessage(plan), 5000);
+    return plan.remove.length;
   }
 
   /**

@@ -141,7 +141,7 @@ describe('Inserting results and the gallery', () => {
     const job = await finishedJob(api, 'a job whose history is cleared');
     const saved = job.assets[0]!.path;
     await waitForListing(api, saved, true);
-    await vscode.commands.executeCommand('imageJobs.clearFinishedJobs');
+    await vscode.commands.executeCommand('imageJobs.clearFinishedJobs', { confirmed: true });
     assert.equal(api.getJob(job.id), undefined, 'the history is cleared');
     await new Promise((resolve) => setTimeout(resolve, 500)); // past the gallery's update debounce
     assert.ok(api.gallery.listed().includes(saved), 'the cleared job’s image is still listed');

@@ -216,4 +216,52 @@ describe('Jobs view and job actions', () => {
       );
     });
   });
+
+  it('Clear Finished Jobs asks before clearing many, keeps failed jobs with their Retry, and leaves the images on disk', async () => {
+    const api = await activateExtension();
+    const failedId = await vscode.commands.executeCommand<string>('imageJobs.generate', workspaceFile('prompts/failing.prompt'));
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((n) => vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: `clear finished: job ${n}` })),
+    );
+    const done = await Promise.all(ids.map((id) => waitForJob(api, id, ['succeeded'])));
+    await waitForJob(api, failedId, ['failed']);
+    const clear = () => vscode.commands.executeCommand<number>('imageJobs.clearFinishedJobs');
+
+    // more than five would go: a modal question naming how many, saying the files stay; closing it clears nothing
+    const declined = await answeringWarnings(undefined, clear);
+    assert.equal(declined.result, 0);
+    assert.equal(declined.asked.length, 1, 'one question');
+    assert.match(declined.asked[0]!.message, /^Clear \d+ finished jobs from the list\?$/);
+    const options = declined.asked[0]!.options as vscode.MessageOptions;
+    assert.equal(options.modal, true);
+    assert.match(String(options.detail), /stay on disk/);
+    assert.match(String(options.detail), /failed jobs? stays? so you can retry/);
+    assert.ok(
+      ids.every((id) => api.getJob(id)),
+      'declined: every job stays',
+    );
+
+    const accepted = await answeringWarnings('Clear Jobs', clear);
+    assert.ok(accepted.result >= 6, `cleared ${accepted.result}`);
+    assert.ok(
+      ids.every((id) => api.getJob(id) === undefined),
+      'the succeeded jobs are cleared',
+    );
+    assert.equal(api.getJob(failedId)?.status, 'failed', 'the failed job stays');
+    assert.match(String((await treeItem(api, failedId)).contextValue), /\bretryable\b/, 'with its Retry');
+    for (const job of done) {
+      for (const asset of job.assets) await vscode.workspace.fs.stat(workspaceFile(asset.path)); // throws if gone
+    }
+
+    // nothing left to clear but the failed job: nothing is asked, nothing goes
+    const again = await answeringWarnings(undefined, clear);
+    assert.deepEqual([again.result, again.asked.length], [0, 0]);
+    assert.ok(api.getJob(failedId));
+    // a script confirms with { confirmed: true }
+    const scripted = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'clear finished: scripted' });
+    await waitForJob(api, scripted, ['succeeded']);
+    assert.ok((await vscode.commands.executeCommand<number>('imageJobs.clearFinishedJobs', { confirmed: true })) >= 1);
+    assert.equal(api.getJob(scripted), undefined);
+    await vscode.commands.executeCommand('imageJobs.job.remove', failedId);
+  });
 });
