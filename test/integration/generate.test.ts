@@ -135,16 +135,16 @@ describe('Generate Image', () => {
     );
     const id = await vscode.commands.executeCommand<string>(generate.command!.command, ...(generate.command!.arguments ?? []));
     assert.equal((await waitForJob(api, id, ['succeeded', 'failed'])).status, 'succeeded');
-    const broken = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-      'vscode.executeCodeLensProvider',
-      workspaceFile('prompts/broken.prompt'),
-    );
+    // lenses are asked of a loaded document (VS Code refuses a URI it has no model for)
+    const lensesOf = async (path: string) =>
+      vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        (await vscode.workspace.openTextDocument(workspaceFile(path))).uri,
+      );
+    const broken = await lensesOf('prompts/broken.prompt');
     assert.match(broken[0]!.command!.title, /problems? to fix before generating/);
     // pair.prompt has count: 2, so its lens says how many images a click makes, as a sweep's does
-    const pair = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-      'vscode.executeCodeLensProvider',
-      workspaceFile('prompts/pair.prompt'),
-    );
+    const pair = await lensesOf('prompts/pair.prompt');
     assert.equal(pair.find((lens) => lens.command?.command === 'imageJobs.generate')?.command?.title, '$(sparkle) Generate 2 images');
     assert.equal(generate.command!.title, '$(sparkle) Generate', 'one image: no number');
   });
