@@ -210,7 +210,7 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   );
   await page.screenshot({ path: join(shots, '02-grid-3x2x2-light.png') });
 
-  // 4b. captions say nothing the heads and the page say; a long value in a 128 px column head wraps, never cut
+  // 4b. captions say nothing the heads and the page say; a long value in a column head wraps, never cut
   await gallery.locator('select[aria-label="Columns"]').selectOption({ label: 'thing' });
   await gallery.locator('.sweep-grid .column-head', { hasText: 'lighthouse' }).waitFor({ timeout: 5000 });
   const captions = await gallery.evaluate(() => ({
@@ -265,32 +265,32 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: join(shots, '02c-sheet-opened-light.png') });
 
-  // 5b. a narrow panel, three columns: the grid is the one thing that scrolls, never the page as well
+  // 5b. a narrow panel: three columns shrink to fit across, and the page does not scroll (a 10 × 10 grid in it: step 6)
   await page.setViewportSize({ width: 1000, height: 520 });
   await gallery.locator('select[aria-label="Columns"]').selectOption({ label: 'steps' });
   await gallery.locator('.sweep-grid .column-head', { hasText: '30' }).waitFor({ timeout: 5000 });
   await page.waitForTimeout(500);
-  const scrolling = await gallery.evaluate(() => {
-    const root = document.scrollingElement;
-    const grid = document.querySelector('.sweep-scroll');
-    const scrolls = (node) => ({ down: node.scrollHeight > node.clientHeight + 1, across: node.scrollWidth > node.clientWidth + 1 });
-    grid.scrollTo(grid.scrollWidth, grid.scrollHeight);
-    const last = [...document.querySelectorAll('.sweep-grid .cell')].pop().getBoundingClientRect();
-    return {
-      width: window.innerWidth,
-      columns: document.querySelectorAll('.sweep-grid .column-head').length,
-      page: scrolls(root),
-      grid: scrolls(grid),
-      lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
-    };
-  });
+  const scrolling = () =>
+    gallery.evaluate(() => {
+      const root = document.scrollingElement;
+      const grid = document.querySelector('.sweep-scroll');
+      const scrolls = (node) => ({ down: node.scrollHeight > node.clientHeight + 1, across: node.scrollWidth > node.clientWidth + 1 });
+      const before = scrolls(grid);
+      grid.scrollTo(grid.scrollWidth, grid.scrollHeight);
+      const last = [...document.querySelectorAll('.sweep-grid .cell')].pop().getBoundingClientRect();
+      return {
+        width: window.innerWidth,
+        columns: document.querySelectorAll('.sweep-grid .column-head').length,
+        cell: document.querySelector('.sweep-grid .cell img, .sweep-grid .cell-empty').getBoundingClientRect().width,
+        page: scrolls(root),
+        grid: before,
+        lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
+      };
+    });
+  const fitted = await scrolling();
   check(
-    scrolling.columns === 3 &&
-      !scrolling.page.down &&
-      !scrolling.page.across &&
-      (scrolling.grid.down || scrolling.grid.across) &&
-      scrolling.lastCellInView,
-    `in a ${scrolling.width}px panel the grid scrolls and the page does not; its last cell can be scrolled into view (${JSON.stringify(scrolling)})`,
+    fitted.columns === 3 && !fitted.page.down && !fitted.page.across && !fitted.grid.across && fitted.lastCellInView,
+    `in a ${fitted.width}px panel three columns fit across (cells ${Math.round(fitted.cell)}px), and the page does not scroll (${JSON.stringify(fitted)})`,
   );
   await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
   await page.setViewportSize({ width: 1400, height: 900 });
@@ -333,6 +333,17 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   const bodyColour = () => gallery.evaluate(() => window.getComputedStyle(document.body).backgroundColor);
   const light = await bodyColour();
   await gallery.locator('select[aria-label="Show a sweep as a grid"]').selectOption('big-10x10');
+  // the narrow panel again: a 10 × 10 grid is the one thing that scrolls, never the page as well
+  await page.setViewportSize({ width: 1000, height: 520 });
+  await gallery.locator('.sweep-grid .column-head', { hasText: '10' }).first().waitFor({ timeout: 5000 });
+  await page.waitForTimeout(500);
+  const big10 = await scrolling();
+  check(
+    big10.columns === 10 && !big10.page.down && !big10.page.across && big10.grid.down && big10.grid.across && big10.lastCellInView,
+    `in a ${big10.width}px panel a 10 × 10 grid scrolls (cells ${Math.round(big10.cell)}px) and the page does not; its last cell can be scrolled into view (${JSON.stringify(big10)})`,
+  );
+  await page.screenshot({ path: join(shots, '02d-grid-narrow-10x10-light.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
   await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   await page.waitForTimeout(1500);
   const dark = await bodyColour();
