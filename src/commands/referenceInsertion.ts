@@ -2,7 +2,8 @@
 // view and scripts, whichever names the image by its job or by its file. The gallery takes focus
 // when clicked, so the editor the user last typed in is remembered.
 import * as vscode from 'vscode';
-import { formatAssetReference, placeReference, relativeReferencePath } from '../core/results/assetReference';
+import { formatAssetReference, relativeReferencePath } from '../core/results/assetReference';
+import { placeReferences } from '../core/results/referencePlacement';
 import { DisposableOwner } from '../services/disposables';
 
 /** An image to reference: where it is, its workspace-relative path, and the text that describes it. */
@@ -25,9 +26,10 @@ export class ReferenceInserter extends DisposableOwner {
   }
 
   /**
-   * Inserts a reference at the cursors of the last text editor: Markdown image (its own paragraph:
-   * placeReference), <img> in HTML-like files, the path elsewhere, relative to the document where it
-   * can be. With no editor, copies the workspace path. Returns the text inserted.
+   * Inserts a reference in the last text editor, next to its cursors and never over its selection
+   * (placeReferences): a Markdown image as a paragraph of its own, <img> in HTML-like files, the path
+   * elsewhere, relative to the document where it can be. The cursor ends just after it. With no
+   * editor, copies the workspace path. Returns the text inserted.
    */
   async insert(image: ImageToReference): Promise<string | undefined> {
     const editor = this.lastTextEditor && !this.lastTextEditor.document.isClosed ? this.lastTextEditor : undefined;
@@ -41,26 +43,27 @@ export class ReferenceInserter extends DisposableOwner {
     const sameSpace = document.uri.scheme === uri.scheme && document.uri.authority === uri.authority && document.uri.scheme !== 'untitled';
     const path = sameSpace ? relativeReferencePath(document.uri.path, uri.path) : image.workspacePath;
     const text = formatAssetReference(document.languageId, path, image.alt);
-    await insertAtSelections(editor, text);
+    await insertBesideSelections(editor, text);
     await vscode.window.showTextDocument(document, editor.viewColumn);
     return text;
   }
 }
 
-/** Inserts `reference` at every selection, placed for the document's language (a Markdown image as its own paragraph). */
-async function insertAtSelections(editor: vscode.TextEditor, reference: string): Promise<void> {
+/** Inserts `reference` beside every selection (placeReferences), then leaves an empty cursor just after each one. */
+async function insertBesideSelections(editor: vscode.TextEditor, reference: string): Promise<void> {
   const document = editor.document;
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const line = (index: number) => (index >= 0 && index < document.lineCount ? document.lineAt(index).text : undefined);
-  await editor.edit((edit) => {
-    for (const selection of editor.selections) {
-      const site = {
-        before: document.lineAt(selection.start.line).text.slice(0, selection.start.character),
-        after: document.lineAt(selection.end.line).text.slice(selection.end.character),
-        previousLine: line(selection.start.line - 1),
-        nextLine: line(selection.end.line + 1),
-      };
-      edit.replace(selection, placeReference(document.languageId, reference, site, eol));
-    }
+  const placement = placeReferences(
+    { text: document.getText(), languageId: document.languageId, eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n' },
+    reference,
+    editor.selections.map((selection) => ({ start: document.offsetAt(selection.start), end: document.offsetAt(selection.end) })),
+  );
+  const applied = await editor.edit((edit) => {
+    for (const { offset, text } of placement.edits) edit.insert(document.positionAt(offset), text);
   });
+  if (!applied) throw new Error(`Could not insert into ${vscode.workspace.asRelativePath(document.uri)}: the editor refused the edit.`);
+  editor.selections = placement.cursors.map((offset) => {
+    const position = document.positionAt(offset);
+    return new vscode.Selection(position, position);
+  });
+  editor.revealRange(editor.selection);
 }

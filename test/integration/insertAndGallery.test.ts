@@ -62,6 +62,19 @@ async function galleryTab(timeoutMs = 10_000): Promise<vscode.Tab | undefined> {
   });
 }
 
+const NOTES = '# Notes\n\nInsert here:\n\nThe end.\n';
+
+/**
+ * docs/notes.md back to its text, saved: by an edit, not Revert, whose effect may reach the extension
+ * host only after the next test has opened the file (and inserted into the unreverted text).
+ */
+async function restoreNotes(document: vscode.TextDocument): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), NOTES);
+  await vscode.workspace.applyEdit(edit);
+  await document.save();
+}
+
 async function finishedJob(api: ImageJobsApi, prompt: string) {
   const id = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt });
   return waitForJob(api, id, ['succeeded']);
@@ -75,7 +88,7 @@ describe('Inserting results and the gallery', () => {
     const job = await finishedJob(api, 'an owl [reading] a book');
     const editor = await vscode.window.showTextDocument(workspaceFile('docs/notes.md'));
     const original = editor.document.getText();
-    assert.equal(original, '# Notes\n\nInsert here:\n\nThe end.\n');
+    assert.equal(original, NOTES);
     editor.selection = new vscode.Selection(3, 0, 3, 0);
     const inserted = await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
     const expected = `![an owl \\[reading\\] a book](../${job.assets[0]!.path})`;
@@ -95,7 +108,34 @@ describe('Inserting results and the gallery', () => {
     editor.selection = new vscode.Selection(0, 7, 0, 7);
     await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
     assert.equal(editor.document.getText(), `# Notes\n\n${expected}\n\nInsert here:\n\nThe end.\n`);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restoreNotes(editor.document);
+  });
+
+  it('keeps the selection and never splits a paragraph: the image follows it, the cursor after the image', async () => {
+    const api = await activateExtension();
+    const job = await finishedJob(api, 'a lighthouse in a storm');
+    const editor = await vscode.window.showTextDocument(workspaceFile('docs/notes.md'));
+    assert.equal(editor.document.getText(), NOTES);
+    const expected = `![a lighthouse in a storm](../${job.assets[0]!.path})`;
+    const withImage = `# Notes\n\nInsert here:\n\n${expected}\n\nThe end.\n`;
+    /** The image ends on line 4; the cursor is just after it, with nothing selected. */
+    const assertCursorAfterImage = () => {
+      assert.ok(editor.selection.isEmpty, 'nothing is selected');
+      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [4, expected.length]);
+    };
+    // the text a job was made from (Generate Image from Selection), selected: kept, the image after it
+    editor.selection = new vscode.Selection(2, 0, 2, 12);
+    await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
+    assert.equal(editor.document.getText(), withImage);
+    assertCursorAfterImage();
+    await restoreNotes(editor.document);
+
+    // the cursor inside a word: the paragraph stays whole, the image goes after it
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { path: job.assets[0]!.path });
+    assert.equal(editor.document.getText(), withImage);
+    assertCursorAfterImage();
+    await restoreNotes(editor.document);
   });
 
   it('inserts <img> in HTML and the plain path elsewhere', async () => {

@@ -1,4 +1,5 @@
-// The text inserted at the cursor for a saved image, by the language of the document.
+// The text of a reference to a saved image, by the language of the document (where it goes:
+// referencePlacement).
 import { posix } from 'node:path';
 
 /** Path from the document's folder to the asset, both given as URI paths (forward slashes). */
@@ -21,6 +22,12 @@ function altText(prompt: string): string {
 }
 
 const MARKDOWN_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd']);
+
+/** Languages whose references are Markdown images, placed as paragraphs of their own (referencePlacement). */
+export function isMarkdownLanguage(languageId: string): boolean {
+  return MARKDOWN_LANGUAGES.has(languageId);
+}
+
 const HTML_LANGUAGES = new Set(['html', 'vue', 'svelte', 'astro', 'javascriptreact', 'typescriptreact', 'php', 'erb', 'handlebars']);
 
 export function formatAssetReference(languageId: string, path: string, prompt: string): string {
@@ -28,32 +35,6 @@ export function formatAssetReference(languageId: string, path: string, prompt: s
   if (MARKDOWN_LANGUAGES.has(languageId)) return `![${alt.replace(/[[\]\\]/g, '\\$&')}](${encodeMarkdownPath(path)})`;
   if (HTML_LANGUAGES.has(languageId)) return `<img src="${escapeHtmlAttribute(path)}" alt="${escapeHtmlAttribute(alt)}">`;
   return path;
-}
-
-/** The text around a selection where a reference goes, as the editor has it. */
-export interface InsertionSite {
-  /** The selection's first line, up to the selection. */
-  readonly before: string;
-  /** The selection's last line, after the selection. */
-  readonly after: string;
-  /** The line above the selection's first line; undefined at the top of the document. */
-  readonly previousLine?: string;
-  /** The line below the selection's last line; undefined at the end of the document. */
-  readonly nextLine?: string;
-}
-
-const blank = (line: string | undefined) => line === undefined || line.trim() === '';
-
-/**
- * The text that goes in at `site`: in Markdown, the image as a paragraph of its own, with the line breaks
- * it needs so it neither sits on a heading's or a paragraph's line nor runs on into the lines above or
- * below it (a line right under text continues that paragraph); in other documents, `reference` as is.
- */
-export function placeReference(languageId: string, reference: string, site: InsertionSite, eol = '\n'): string {
-  if (!MARKDOWN_LANGUAGES.has(languageId)) return reference;
-  const before = !blank(site.before) ? eol + eol : !blank(site.previousLine) ? eol : '';
-  const after = !blank(site.after) ? eol + eol : !blank(site.nextLine) ? eol : '';
-  return `${before}${reference}${after}`;
 }
 
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'vue', 'svelte', 'astro', 'jsx', 'tsx', 'php', 'erb', 'hbs', 'handlebars']);

@@ -8,12 +8,7 @@ import {
   templateForRerunCell,
   uniqueFileName,
 } from '../../../src/core/results/assetNaming';
-import {
-  formatAssetReference,
-  placeReference,
-  referenceLanguageForPath,
-  relativeReferencePath,
-} from '../../../src/core/results/assetReference';
+import { formatAssetReference, referenceLanguageForPath, relativeReferencePath } from '../../../src/core/results/assetReference';
 import { redactSecrets } from '../../../src/core/redact';
 import { planFromPromptFile, planFromText } from '../../../src/core/prompt/generationPlan';
 import { parsePromptFile } from '../../../src/core/prompt/promptFile';
@@ -103,42 +98,6 @@ test('references depend on the document language and are relative to it', () => 
   assert.equal(formatAssetReference('markdown', 'my assets/a.png', 'fox'), '![fox](<my assets/a.png>)');
   assert.equal(formatAssetReference('html', 'a.png', 'say "hi" <b>'), '<img src="a.png" alt="say &quot;hi&quot; &lt;b&gt;">');
   assert.equal(formatAssetReference('typescript', 'assets/a.png', 'fox'), 'assets/a.png');
-});
-
-test('in Markdown an image goes in as its own paragraph, never on or against a heading or a line of text', () => {
-  const image = '![fox](a.png)';
-  /** The document after inserting at `|` (one cursor), as placeReference and a plain text splice make it. */
-  const insert = (text: string, languageId = 'markdown') => {
-    const at = text.indexOf('|');
-    const lines = text.replace('|', '').split('\n');
-    const row = text.slice(0, at).split('\n').length - 1;
-    const column = at - text.lastIndexOf('\n', at - 1) - 1;
-    const site = {
-      before: lines[row]!.slice(0, column),
-      after: lines[row]!.slice(column),
-      previousLine: lines[row - 1],
-      nextLine: lines[row + 1],
-    };
-    return text.replace('|', placeReference(languageId, image, site));
-  };
-  // column 1 of a heading: before it, a blank line between
-  assert.equal(insert('|# Notes\n\nText.'), '![fox](a.png)\n\n# Notes\n\nText.');
-  assert.equal(insert('Intro.\n|# Notes'), 'Intro.\n\n![fox](a.png)\n\n# Notes');
-  // right after a heading, or at the end of a line of text
-  assert.equal(insert('# Notes|\n\nText.'), '# Notes\n\n![fox](a.png)\n\nText.');
-  assert.equal(insert('# Notes|\nText.'), '# Notes\n\n![fox](a.png)\n\nText.');
-  // an empty line right under text, and above text: one line break each side makes the blank lines
-  assert.equal(insert('Insert here:\n|\nThe end.'), 'Insert here:\n\n![fox](a.png)\n\nThe end.');
-  // already between blank lines, or alone: nothing added
-  assert.equal(insert('# Notes\n\n|\n\nText.'), '# Notes\n\n![fox](a.png)\n\nText.');
-  assert.equal(insert('|'), '![fox](a.png)');
-  // in the middle of a sentence: the paragraph is split around it
-  assert.equal(insert('A red| fox.'), 'A red\n\n![fox](a.png)\n\n fox.');
-  // other documents get the reference where the cursor is, as before
-  assert.equal(insert('<h1>Notes</h1>|', 'html'), '<h1>Notes</h1>![fox](a.png)');
-  assert.equal(insert('# Notes|', 'plaintext'), '# Notes![fox](a.png)');
-  // the document's line ends
-  assert.equal(placeReference('markdown', image, { before: '# Notes', after: '', nextLine: 'x' }, '\r\n'), '\r\n\r\n![fox](a.png)\r\n');
 });
 
 test('a document named by its path (not open) gets <img> when HTML-like, Markdown otherwise', () => {
