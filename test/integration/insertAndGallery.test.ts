@@ -138,6 +138,33 @@ describe('Inserting results and the gallery', () => {
     await restoreNotes(editor.document);
   });
 
+  it('never inserts into a .prompt file: the last other editor gets the image, else the path is copied', async () => {
+    const api = await activateExtension();
+    const job = await finishedJob(api, 'a fox at night');
+    // (kept open: a preview tab would be replaced by the next file, and a closed editor gets nothing)
+    const notes = await vscode.window.showTextDocument(workspaceFile('docs/notes.md'), { preview: false });
+    assert.equal(notes.document.getText(), NOTES);
+    notes.selection = new vscode.Selection(3, 0, 3, 0);
+    // the .prompt file that made the image is the active editor when its "Image ready" toast comes
+    const prompt = await vscode.window.showTextDocument(workspaceFile('prompts/lighthouse.prompt'));
+    const promptText = prompt.document.getText();
+    const inserted = await vscode.commands.executeCommand<string>('imageJobs.insertAsset', { jobId: job.id });
+    assert.equal(inserted, `![a fox at night](../${job.assets[0]!.path})`);
+    assert.equal(prompt.document.getText(), promptText, 'the prompt file is untouched');
+    assert.equal(prompt.document.isDirty, false);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), notes.document.uri.toString(), 'the notes are shown');
+    assert.equal(vscode.window.activeTextEditor!.document.getText(), `# Notes\n\nInsert here:\n\n${inserted}\n\nThe end.\n`);
+    await restoreNotes(notes.document);
+
+    // the notes closed, the .prompt file the only editor: the path is copied, nothing inserted
+    await closeAllEditors();
+    const alone = await vscode.window.showTextDocument(workspaceFile('prompts/lighthouse.prompt'));
+    const copied = await vscode.commands.executeCommand<string | undefined>('imageJobs.insertAsset', { jobId: job.id });
+    assert.equal(copied, undefined);
+    assert.equal(alone.document.getText(), promptText, 'the prompt file is untouched');
+    assert.equal(await vscode.env.clipboard.readText(), job.assets[0]!.path);
+  });
+
   it('inserts <img> in HTML and the plain path elsewhere', async () => {
     const api = await activateExtension();
     const job = await finishedJob(api, 'a "quoted" <tag> prompt');
