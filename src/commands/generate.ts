@@ -47,6 +47,14 @@ export function parseGenerateArgs(args: readonly unknown[]): GenerateTarget {
   throw new ArgumentError('Expected a .prompt file, { prompt }, or nothing.');
 }
 
+/** The text of every selection of `editor`, one after the other, trimmed; empty with nothing selected. */
+function selectionText(editor: vscode.TextEditor): string {
+  return editor.selections
+    .map((selection) => editor.document.getText(selection))
+    .join('\n')
+    .trim();
+}
+
 /** "Generate Image" from a .prompt file, a selection, typed text or a script; each returns the new job id. */
 export class GenerateCommands {
   private readonly readiness: ProviderReadiness;
@@ -65,8 +73,8 @@ export class GenerateCommands {
   }
 
   /**
-   * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else
-   * the selection, else an input box. Returns the job id (one file) or ids (several, or a sweep's).
+   * Palette, CodeLens, explorer and editor title: the given files, else the active .prompt file, else an
+   * input box, holding the selection when there is one. Returns the job id (one file) or ids (several, or a sweep's).
    */
   async generate(target: GenerateTarget = { kind: 'context' }): Promise<string | string[] | undefined> {
     this.readiness.startCommand();
@@ -76,15 +84,23 @@ export class GenerateCommands {
     if (target.kind === 'prompt') return this.fromText(target.prompt, { kind: 'script' });
     const editor = vscode.window.activeTextEditor;
     if (editor && isPromptDocument(editor.document)) return this.fromPromptFile(editor.document);
-    if (editor && !editor.selection.isEmpty) return this.generateFromSelection();
+    // the palette's Generate asks for its prompt: a selection is offered there (on one line: the input
+    // box has one) to send or change, never sent unseen, as it may be any text left selected;
+    // "Generate Image from Selection" is the command that sends it at once
+    const selected = editor ? selectionText(editor).replace(/\s*\n\s*/g, ' ') : '';
     const typed = await vscode.window.showInputBox({
       title: 'Image Jobs: Generate Image',
-      prompt: 'Describe the image',
+      prompt: selected ? 'Describe the image (filled in from the selection: Enter sends it, or edit it first)' : 'Describe the image',
       placeHolder: 'A lighthouse on a cliff at dusk, watercolor',
+      value: selected || undefined,
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : 'Type a prompt, or press Escape to cancel'),
     });
-    return typed === undefined ? undefined : this.fromText(typed, { kind: 'input' });
+    if (typed === undefined) return undefined;
+    // sent as selected: a job from the selection, as the context menu's, with its document's output folder
+    if (editor && selected && typed.trim() === selected)
+      return this.fromText(typed, { kind: 'selection', uri: editor.document.uri.toString() }, editor.document.uri);
+    return this.fromText(typed, { kind: 'input' });
   }
 
   /**
@@ -129,10 +145,7 @@ export class GenerateCommands {
   async generateFromSelection(): Promise<string | undefined> {
     this.readiness.startCommand();
     const editor = vscode.window.activeTextEditor;
-    const text = editor?.selections
-      .map((selection) => editor.document.getText(selection))
-      .join('\n')
-      .trim();
+    const text = editor && selectionText(editor);
     if (!editor || !text) {
       void vscode.window.showWarningMessage('Select the prompt text first.');
       return undefined;

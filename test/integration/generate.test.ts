@@ -65,18 +65,35 @@ describe('Generate Image', () => {
     await revert(editor.document);
   });
 
-  it('from a selection in any editor (context menu command and palette fallback)', async () => {
+  it('from a selection in any editor: the context menu command sends it, the palette asks with it filled in', async () => {
     const api = await activateExtension();
     const editor = await vscode.window.showTextDocument(workspaceFile('docs/ideas.txt'));
     editor.selection = new vscode.Selection(0, 0, 0, 32);
     const fromMenu = await vscode.commands.executeCommand<string>('imageJobs.generateFromSelection');
     assert.equal(api.getJob(fromMenu)!.request.prompt, 'a fox made of autumn leaves, pap');
     assert.equal(api.getJob(fromMenu)!.source.kind, 'selection');
-    const fromPalette = await vscode.commands.executeCommand<string>('imageJobs.generate');
-    assert.equal(api.getJob(fromPalette)!.source.kind, 'selection');
+
+    // the palette's Generate shows the selection in its input box and waits; Escape sends nothing
+    const before = api.listJobs().length;
+    const dismissed = vscode.commands.executeCommand<string | undefined>('imageJobs.generate');
+    assert.equal(await settledWithin(dismissed, 1500), 'pending', 'the input box waits for the user');
+    assert.equal(api.listJobs().length, before, 'nothing is submitted while it asks');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await settledWithin(dismissed, 5000), undefined);
+    assert.equal(api.listJobs().length, before);
+    // Enter sends the selection as filled in
+    const accepted = vscode.commands.executeCommand<string | undefined>('imageJobs.generate');
+    assert.equal(await settledWithin(accepted, 1500), 'pending');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const fromPalette = await settledWithin(accepted, 10_000);
+    assert.equal(typeof fromPalette, 'string');
+    assert.equal(api.getJob(fromPalette!)!.request.prompt, 'a fox made of autumn leaves, pap');
+    assert.equal(api.getJob(fromPalette!)!.source.kind, 'selection');
+
     const job = await waitForJob(api, fromMenu, ['succeeded', 'failed']);
     assert.equal(job.status, 'succeeded');
     assert.match(job.assets[0]!.path, /^assets\/generated\/a-fox-made-of-autumn-\d+\.png$/);
+    await waitForJob(api, fromPalette!, ['succeeded']);
   });
 
   it('a malformed .prompt file gets ranged diagnostics and submits nothing', async () => {
@@ -192,6 +209,11 @@ describe('Generate Image', () => {
     );
   });
 });
+
+/** Resolves with the command's result, or 'pending' if it has not settled after `ms`. */
+function settledWithin<T>(promise: Thenable<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([Promise.resolve(promise), new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+}
 
 /**
  * Reverts the document's unsaved edits. The revert command acts on the active editor, which a finished
