@@ -1,5 +1,6 @@
 // What the gallery shows of its images: sorted, filtered, and compared. Pure functions of the assets,
 // run in the webview and unit-tested with node.
+import { sharedPrompt, type SweepBatch, type SweepImage } from '../core/results/sweepGrid';
 import type { GalleryAsset, GallerySort } from './webviewProtocol';
 
 export const SORTS: readonly { readonly value: GallerySort; readonly label: string }[] = [
@@ -76,4 +77,34 @@ export function compareAssets(assets: readonly GalleryAsset[]): ComparedRow[] {
 /** The index `step` away from `index` in a list of `length`, wrapping around. */
 export function stepIndex(index: number, step: number, length: number): number {
   return length === 0 ? -1 : (((index + step) % length) + length) % length;
+}
+
+/**
+ * The grid list's name for each batch (by id): when it was made, its prompt, its keys and shape.
+ * Batches that would read alike (a sweep run again within the minute, or later the same day) are
+ * told apart by the second they were made, then by their order: a review ran one sweep four times and
+ * got four entries that differed by a minute at most.
+ */
+export function batchTitles<T extends SweepImage & Pick<GalleryAsset, 'prompt'>>(
+  batches: readonly SweepBatch<T>[],
+  now = Date.now(),
+): Map<string, string> {
+  const titles = new Map(batches.map((batch) => [batch.batchId, batchTitle(batch, now, false)]));
+  const alike = (title: string) => batches.filter((batch) => titles.get(batch.batchId) === title);
+  const repeated = batches.filter((batch) => alike(titles.get(batch.batchId)!).length > 1);
+  for (const batch of repeated) titles.set(batch.batchId, batchTitle(batch, now, true));
+  for (const title of new Set(titles.values())) {
+    const same = alike(title).sort((a, b) => a.createdAt - b.createdAt || (a.batchId < b.batchId ? -1 : 1));
+    if (same.length > 1) same.forEach((batch, index) => titles.set(batch.batchId, `${title} · run ${index + 1} of ${same.length}`));
+  }
+  return titles;
+}
+
+function batchTitle<T extends SweepImage & Pick<GalleryAsset, 'prompt'>>(batch: SweepBatch<T>, now: number, seconds: boolean): string {
+  const shared = sharedPrompt(batch.images.map((image) => image.prompt));
+  const prompt = shared.text.length > 30 ? `${shared.text.slice(0, 30)}…` : shared.varies && shared.text ? `${shared.text} …` : shared.text;
+  const made = new Date(batch.createdAt);
+  const time = made.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
+  const when = made.toDateString() === new Date(now).toDateString() ? time : `${made.toLocaleDateString()} ${time}`;
+  return `${when} · ${prompt ? `${prompt} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GalleryAsset } from '../../src/shared/webviewProtocol';
-import { compareAssets, matchesFilter, sortAssets, stepIndex } from '../../src/shared/galleryView';
+import { batchTitles, compareAssets, matchesFilter, sortAssets, stepIndex } from '../../src/shared/galleryView';
 
 function asset(name: string, fields: Partial<GalleryAsset>): GalleryAsset {
   return {
@@ -62,5 +62,45 @@ describe('gallery view', () => {
     assert.equal(stepIndex(2, 1, 3), 0);
     assert.equal(stepIndex(1, 1, 3), 2);
     assert.equal(stepIndex(0, 1, 0), -1);
+  });
+});
+
+describe('the grid list', () => {
+  const batch = (batchId: string, createdAt: number, prompt = 'A wide landscape of a quiet valley at sunset') => ({
+    batchId,
+    keys: ['cfgScale', 'place'],
+    shape: [2, 2],
+    values: [],
+    images: [
+      { prompt, createdAt, sweep: { batchId, keys: ['cfgScale', 'place'], values: [5, 'forest'], position: [0, 0], shape: [2, 2] } },
+    ],
+    jobs: [],
+    createdAt,
+  });
+  const day = Date.UTC(2026, 11, 1, 12, 0, 0);
+
+  it('names a batch by when, its prompt, its keys and shape', () => {
+    const titles = batchTitles([batch('a', day + 5_000)], day);
+    assert.match(titles.get('a')!, /^\d{1,2}:\d{2}( [AP]M)? · A wide landscape of a quiet va… · cfgScale × place \(2 × 2\)$/);
+  });
+
+  it('tells apart a sweep run again: by the second, then by its order; a different prompt needs neither', () => {
+    const titles = batchTitles(
+      [
+        batch('first', day + 1_000),
+        batch('again', day + 9_000),
+        batch('twice-a', day + 20_000),
+        batch('twice-b', day + 20_000),
+        batch('other', day + 1_000, 'a harbour'),
+      ],
+      day,
+    );
+    const all = [...titles.values()];
+    assert.equal(new Set(all).size, all.length, `every title differs: ${JSON.stringify(all)}`);
+    assert.match(titles.get('first')!, /:01/, 'with its seconds');
+    assert.match(titles.get('again')!, /:09/);
+    assert.match(titles.get('twice-a')!, / · run 1 of 2$/);
+    assert.match(titles.get('twice-b')!, / · run 2 of 2$/);
+    assert.doesNotMatch(titles.get('other')!, /:01|run/, 'no seconds where the title is unique');
   });
 });

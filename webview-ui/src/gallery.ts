@@ -14,8 +14,8 @@ import type {
   HostToGalleryMessage,
   SaveContactSheetRequest,
 } from '../../src/shared/webviewProtocol';
-import { sharedPrompt, sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
-import { isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
+import { sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/results/sweepGrid';
+import { batchTitles, isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
 import { readHostMessage } from '../../src/shared/hostMessages';
 import { card, liveCard } from './card';
 import { showComparison } from './compare';
@@ -180,24 +180,16 @@ app.replaceChildren(
 
 /** "a paper boat… · steps × cfgScale (10 × 10)". */
 /** A name that tells batches apart and stays put: when it was made, what its prompts share, its keys. */
-function batchTitle(batch: SweepBatch<GalleryAsset>): string {
-  const shared = sharedPrompt(batch.images.map((image) => image.prompt));
-  const prompt = shared.text.length > 30 ? `${shared.text.slice(0, 30)}…` : shared.varies && shared.text ? `${shared.text} …` : shared.text;
-  const made = new Date(batch.createdAt);
-  const time = made.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const when = made.toDateString() === new Date().toDateString() ? time : `${made.toLocaleDateString()} ${time}`;
-  return `${when} · ${prompt ? `${prompt} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
-}
-
 function renderBatchSelect(): void {
   batchSelect.hidden = batches.length === 0;
+  const titles = batchTitles(batches);
   batchSelect.replaceChildren(
     // a grid whose batch is gone (its files deleted) falls back to every image as cards
     element('option', { value: '', textContent: 'All images', selected: !shownBatch() }),
     ...batches.map((batch) =>
       element('option', {
         value: batch.batchId,
-        textContent: `Grid: ${batchTitle(batch)}`,
+        textContent: `Grid: ${titles.get(batch.batchId)!}`,
         selected: batch.batchId === gridState?.batchId,
       }),
     ),
