@@ -93,6 +93,8 @@ export class GenerateCommands {
       prompt: selected ? 'Describe the image (filled in from the selection: Enter sends it, or edit it first)' : 'Describe the image',
       placeHolder: 'A lighthouse on a cliff at dusk, watercolor',
       value: selected || undefined,
+      // the cursor at its end, nothing selected: the first key typed edits the prompt rather than replacing it
+      valueSelection: selected ? [selected.length, selected.length] : undefined,
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : 'Type a prompt, or press Escape to cancel'),
     });
