@@ -101,7 +101,10 @@ export function batchTitles<T extends SweepImage & Pick<GalleryAsset, 'prompt'>>
 }
 
 function batchTitle<T extends SweepImage & Pick<GalleryAsset, 'prompt'>>(batch: SweepBatch<T>, now: number, seconds: boolean): string {
-  const shared = sharedPrompt(batch.images.map((image) => image.prompt));
+  // a batch with no image yet (every job cancelled) is named by its jobs' prompts
+  const shared = sharedPrompt(
+    batch.images.length ? batch.images.map((image) => image.prompt) : batch.jobs.flatMap((job) => job.prompt ?? []),
+  );
   const prompt = shared.text.length > 30 ? `${shared.text.slice(0, 30)}…` : shared.varies && shared.text ? `${shared.text} …` : shared.text;
   const made = new Date(batch.createdAt);
   const time = made.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });

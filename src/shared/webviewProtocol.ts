@@ -34,6 +34,8 @@ export interface GallerySweepJob {
   readonly sweep: SweepCell;
   readonly status: string;
   readonly message?: string;
+  readonly createdAt?: number;
+  readonly prompt?: string;
 }
 
 /** A job still on its way: live state that job history adds to the files on disk. */

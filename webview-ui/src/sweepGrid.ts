@@ -112,6 +112,11 @@ export function sweepGrid(batch: SweepBatch<GalleryAsset>, choice: GridChoice, o
   const save = button('Save contact sheet', 'Write this page of the grid as one labelled PNG, with a sidecar listing every cell', () =>
     on.saveContactSheet(current, status),
   );
+  // a sweep none of whose jobs made an image (cancelled, failed, still running) has nothing to put on a sheet
+  if (!batch.images.length) {
+    save.disabled = true;
+    save.title = 'No image of this sweep yet: its jobs were cancelled, failed or are still running';
+  }
   const summary = element('span', { className: 'count', textContent: `${layout.filled} of ${layout.total} cells have an image` });
 
   const open = (asset: GalleryAsset) => on.view(asset);

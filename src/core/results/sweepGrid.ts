@@ -25,7 +25,8 @@ export interface SweepBatch<T extends SweepImage> {
   readonly jobs: readonly SweepJobState[];
   /**
    * The earliest image's time: when the batch was made, to name it and list the newest first. Not the
-   * newest image's, which a retried cell would move (and the list would reorder under the user).
+   * newest image's, which a retried cell would move (and the list would reorder under the user). A
+   * batch with no image yet (every job cancelled, or still running) takes its earliest job's.
    */
   readonly createdAt: number;
 }
@@ -68,10 +69,16 @@ export function sweepBatches<T extends SweepImage>(images: readonly T[], jobs: r
       values,
       images: batchImages,
       jobs: batchJobs,
-      createdAt: batchImages.length ? Math.min(...batchImages.map((image) => image.createdAt)) : 0,
+      createdAt: earliest(batchImages.length ? batchImages.map((image) => image.createdAt) : batchJobs.map((job) => job.createdAt)),
     };
   });
   return batches.sort((a, b) => b.createdAt - a.createdAt || a.batchId.localeCompare(b.batchId));
+}
+
+/** The earliest of the known times; 0 when none is known. */
+function earliest(times: readonly (number | undefined)[]): number {
+  const known = times.filter((time): time is number => time !== undefined);
+  return known.length ? Math.min(...known) : 0;
 }
 
 /** What the grid shows: which key runs down, which across, and the value index of every other key. */

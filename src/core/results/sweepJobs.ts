@@ -8,12 +8,23 @@ export interface SweepJobState {
   readonly sweep: SweepCell;
   readonly status: string;
   readonly message?: string;
+  /** When the job was made, and its prompt: what names a batch none of whose jobs made an image (all cancelled). */
+  readonly createdAt?: number;
+  readonly prompt?: string;
 }
 
 export function sweepJobStates(jobs: readonly JobRecord[]): SweepJobState[] {
   return jobs.flatMap((job) =>
     job.sweep && job.status !== 'succeeded'
-      ? [{ sweep: job.sweep, status: job.status, ...(job.error ? { message: job.error.message } : {}) }]
+      ? [
+          {
+            sweep: job.sweep,
+            status: job.status,
+            createdAt: job.createdAt,
+            prompt: job.request.prompt,
+            ...(job.error ? { message: job.error.message } : {}),
+          },
+        ]
       : [],
   );
 }

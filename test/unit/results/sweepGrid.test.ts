@@ -9,6 +9,7 @@ import { readSidecar, type GalleryEntry } from '../../../src/core/results/galler
 import { cellCaption, cellLabel, layoutGrid, normalizeChoice, sharedPrompt, sweepBatches } from '../../../src/core/results/sweepGrid';
 import { sweepJobStates } from '../../../src/core/results/sweepJobs';
 import { sweepJobRecords, writeSweepFiles, type SweepSpec } from '../../fixtures/sweepFiles';
+import { batchTitles } from '../../../src/shared/galleryView';
 import { tempDir } from '../helpers';
 
 /** Writes the batch's files as the saver would and reads them back as the gallery does. */
@@ -69,6 +70,17 @@ describe('sweep batches from sidecars', () => {
         ['older', 10],
       ],
     );
+  });
+
+  it('a batch none of whose jobs made an image (all cancelled) is dated by its jobs, not 1970, and named by their prompt', () => {
+    const spec = { ...SPEC, batchId: 'cancelled', createdAt: Date.UTC(2026, 11, 1, 13, 25) };
+    const jobs = sweepJobRecords(spec, 'file:///w', 'out').map((job) => ({ ...job, status: 'cancelled' as const }));
+    const [batch] = sweepBatches([], sweepJobStates(jobs));
+    assert.equal(batch!.images.length, 0);
+    assert.equal(batch!.createdAt, Date.UTC(2026, 11, 1, 13, 25), 'its earliest job');
+    const title = batchTitles([batch!], Date.UTC(2026, 11, 1, 14)).get('cancelled')!;
+    assert.match(title, /· a … · steps × cfgScale × thing \(3 × 2 × 2\)$/, title);
+    assert.doesNotMatch(title, /1970/);
   });
 
   it('a sidecar whose sweep does not add up still shows its image, outside any grid', () => {
