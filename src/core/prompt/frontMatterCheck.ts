@@ -97,7 +97,10 @@ export function checkFrontMatter(
   }
   const data = value.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    report('error', 'Front matter must be a YAML mapping of keys such as model, config, input and output.', ...rootRange());
+    // "model landscape" alone is a YAML string, not a mapping: the missing ": " is the likely mistake
+    const colonHint =
+      typeof data === 'string' && !data.includes(':') ? ' A key needs a colon and a space after it, as in "model: landscape".' : '';
+    report('error', `Front matter must be a YAML mapping of keys such as model, config, input and output.${colonHint}`, ...rootRange());
     return {};
   }
   const raw = data as Record<string, unknown>;

@@ -47,6 +47,9 @@ function explain(error: YAMLError, said: string, text: string): Hint {
       return hint(`"${line.text.trim().split(':')[0]}" is given twice: keep one`, [line.start + indentOf(line.text), line.end]);
     }
     case 'MISSING_CHAR': {
+      // "seed 5" as a block's last line: a key with no ": " and nothing after it to run into
+      if (/followed by map values/.test(said) && !/:(\s|$)/.test(lineAt(text, start).text))
+        return lineHint(text, start, 'A key needs a colon and a space after it, as in "steps: 20"');
       const quote = /closing (["'])/.exec(said)?.[1];
       const opening = quote === undefined ? -1 : text.lastIndexOf(quote, start - 1);
       return opening >= 0 ? hint(`This ${quote} quote is never closed`, [opening, opening + 1]) : asSaid;

@@ -131,6 +131,11 @@ test('an empty body is an error', () => {
 
 test('front matter that is not a mapping is an error', () => {
   assert.match(onlyError('---\n- a\n- b\n---\nprompt').message, /must be a YAML mapping/);
+  // one key and its value without ": " read as a string: the message says what is likely missing
+  assert.match(
+    onlyError('---\nmodel landscape\n---\nprompt').message,
+    /must be a YAML mapping .* A key needs a colon and a space after it/,
+  );
 });
 
 test('handlebars helpers and unbalanced braces are errors with ranges', () => {

@@ -41,6 +41,15 @@ test('a key without a colon and a space after it', () => {
     assert.match(problem!.message, /^A key needs a colon and a space after it/);
     assert.equal(problem!.covers, text.split('\n')[0]);
   }
+  // the last key of a block: the parser's words differ ("need to be followed by map values")
+  for (const [text, line] of [
+    ['model: sandbox/landscape\nseed 5\n', 'seed 5'],
+    ['config:\n  width: 512\n  seed 5\n', 'seed 5'],
+  ] as const) {
+    const [problem] = problemsOf(text);
+    assert.match(problem!.message, /^A key needs a colon and a space after it/, text);
+    assert.equal(problem!.covers, line);
+  }
 });
 
 test('tabs, a key given twice, an unclosed quote and a key out of line say so', () => {
