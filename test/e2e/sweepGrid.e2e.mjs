@@ -282,6 +282,12 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
         width: window.innerWidth,
         columns: document.querySelectorAll('.sweep-grid .column-head').length,
         cell: document.querySelector('.sweep-grid .cell img, .sweep-grid .cell-empty').getBoundingClientRect().width,
+        // the corner ("rows ╲ columns") wraps in its column, never drawn over the first column's head
+        cornerFits: (() => {
+          const corner = document.querySelector('.sweep-grid .corner');
+          const head = document.querySelector('.sweep-grid .column-head').getBoundingClientRect();
+          return corner.scrollWidth <= corner.clientWidth + 1 && corner.getBoundingClientRect().right <= head.left + 1;
+        })(),
         page: scrolls(root),
         grid: before,
         lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
@@ -289,8 +295,8 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
     });
   const fitted = await scrolling();
   check(
-    fitted.columns === 3 && !fitted.page.down && !fitted.page.across && !fitted.grid.across && fitted.lastCellInView,
-    `in a ${fitted.width}px panel three columns fit across (cells ${Math.round(fitted.cell)}px), and the page does not scroll (${JSON.stringify(fitted)})`,
+    fitted.columns === 3 && !fitted.page.down && !fitted.page.across && !fitted.grid.across && fitted.lastCellInView && fitted.cornerFits,
+    `in a ${fitted.width}px panel three columns fit across (cells ${Math.round(fitted.cell)}px), the corner head stays in its column, and the page does not scroll (${JSON.stringify(fitted)})`,
   );
   await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
   await page.setViewportSize({ width: 1400, height: 900 });
