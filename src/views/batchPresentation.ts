@@ -48,9 +48,11 @@ export function batchStateLabel(jobs: readonly JobRecord[], now: number): string
 
 /** After the state, dimmed: what was swept, "sweep 3 × 3 × 2: seed × cfgScale × place". */
 export function batchDescription(cell: SweepCell, startedAt?: number): string {
-  // two runs of one file read alike but for when they started
+  // two runs of one file read alike but for when they started, often within the minute: to the second
   const when =
-    startedAt === undefined ? '' : ` · ${new Date(startedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+    startedAt === undefined
+      ? ''
+      : ` · ${new Date(startedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
   return `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}${when}`;
 }
 
