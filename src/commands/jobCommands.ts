@@ -41,7 +41,11 @@ export class JobCommands {
 
   private job(id: string): JobRecord | undefined {
     const job = this.store.get(id);
-    if (!job) void vscode.window.showWarningMessage('That job no longer exists.');
+    // a toast or a script may name a job removed since (Remove Job, Clear Finished Jobs)
+    if (!job)
+      void vscode.window.showWarningMessage(
+        'That job is no longer in the Jobs view (it was removed or cleared). Its saved images stay in the gallery; to make it again, run Generate Image.',
+      );
     return job;
   }
 
