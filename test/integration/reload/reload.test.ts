@@ -2,21 +2,44 @@
 // finished, three still running, two of them from a sweep of selected files) and reloads the window
 // for real; the reload runs the suite again, which finds every job as it was recorded, with its
 // provider id, and sees the unfinished ones resume and finish. A file in the workspace carries what
-// the first run made across the reload.
+// the first run made across the reload. It also leaves a job in a suffixed storage folder, as an
+// earlier version did in a second window (VS Code gives a second extension host `<id>-1`): the
+// reloaded window lists it (sharedJobsFolder.ts).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../../src/core/jobModel';
 import { activateExtension, waitForJob, workspaceFile } from '../support';
 
 interface BeforeReload {
   readonly finished: JobRecord;
+  /** A job recorded in a suffixed storage folder's journal, and that journal. */
+  readonly otherWindow: { readonly job: JobRecord; readonly journal: string };
   readonly unfinished: JobRecord[];
   /** The workspace's own Sandbox job length, put back at the end. */
   readonly duration: number | undefined;
 }
 
 const marker = () => workspaceFile('.reload-test.json').fsPath;
+const EXTENSION_FOLDER = 'image-jobs.image-jobs';
+
+/**
+ * Writes `job` into the journal of the suffixed folder beside this workspace's storage folder (the one
+ * whose journal holds `recorded`), as a window of an earlier version given `<id>-1` did; returns that journal.
+ */
+function recordInSuffixedFolder(recorded: JobRecord, job: JobRecord): string {
+  const root = path.join(process.env.IMAGE_JOBS_TEST_USER_DATA!, 'User', 'workspaceStorage');
+  const journalOf = (folder: string) => path.join(root, folder, EXTENSION_FOLDER, 'jobs.jsonl');
+  const own = fs
+    .readdirSync(root)
+    .find((folder) => fs.existsSync(journalOf(folder)) && fs.readFileSync(journalOf(folder), 'utf8').includes(recorded.id));
+  assert.ok(own, `a journal in ${root} holds ${recorded.id}`);
+  const journal = journalOf(`${own}-1`);
+  fs.mkdirSync(path.dirname(journal), { recursive: true });
+  fs.appendFileSync(journal, `${JSON.stringify({ job })}\n`);
+  return journal;
+}
 const LONG_JOB_MS = 8000;
 
 async function setJobDuration(ms: number | undefined): Promise<void> {
@@ -30,6 +53,8 @@ describe('A window reload', () => {
       // the first run: make the jobs, then reload for real; this run ends with the window
       const finishedId = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'finished before the reload' });
       const finished = await waitForJob(api, finishedId, ['succeeded']);
+      const otherJob: JobRecord = { ...finished, id: `other-window-${Date.now()}`, idempotencyKey: `other-window-${Date.now()}` };
+      const otherWindow = { job: otherJob, journal: recordInSuffixedFolder(finished, otherJob) };
       const duration = vscode.workspace.getConfiguration('imageJobs').inspect<number>('sandbox.jobDurationMs')?.workspaceValue;
       await setJobDuration(LONG_JOB_MS);
       const typed = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'running across the reload' });
@@ -43,7 +68,7 @@ describe('A window reload', () => {
         assert.ok(job.remoteId, `${job.id} has its provider id when Generate returns`);
         assert.ok(['queued', 'running'].includes(job.status), `${job.id} is ${job.status}`);
       }
-      fs.writeFileSync(marker(), JSON.stringify({ finished, unfinished, duration } satisfies BeforeReload));
+      fs.writeFileSync(marker(), JSON.stringify({ finished, otherWindow, unfinished, duration } satisfies BeforeReload));
       await vscode.commands.executeCommand('workbench.action.reloadWindow');
       await new Promise(() => undefined);
     }
@@ -55,6 +80,9 @@ describe('A window reload', () => {
       const finished = api.getJob(before.finished.id);
       assert.equal(finished?.status, 'succeeded');
       assert.deepEqual(finished?.assets, before.finished.assets);
+      const other = api.getJob(before.otherWindow.job.id);
+      assert.equal(other?.status, 'succeeded', "the job in the suffixed folder's journal is listed after the reload");
+      assert.equal(fs.statSync(before.otherWindow.journal).size, 0, 'and that journal was emptied into the shared one');
       for (const job of before.unfinished) {
         const reloaded = api.getJob(job.id);
         assert.equal(reloaded?.remoteId, job.remoteId, `${job.id} came back with its provider id`);
@@ -65,6 +93,10 @@ describe('A window reload', () => {
       }
     } finally {
       await setJobDuration(before.duration);
+      // what the test made in the suffixed folder; the folder itself may be VS Code's (a window's)
+      fs.rmSync(before.otherWindow.journal, { force: true });
+      for (const folder of [path.dirname(before.otherWindow.journal), path.dirname(path.dirname(before.otherWindow.journal))])
+        if (fs.existsSync(folder) && fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
     }
   });
 });
