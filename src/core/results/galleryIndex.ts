@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import type { SweepCell } from '../generationParams';
 import type { ProvenanceParams } from './provenance';
+import { decodedSegment } from './uriSegments';
 
 /** One image the gallery can show, as its sidecar describes it. */
 export interface GalleryEntry extends ProvenanceParams {
@@ -103,15 +104,6 @@ function isPlainFileName(name: string): boolean {
   return name.length > 0 && !/[/\\\0-\x1f]/.test(name) && name !== '.' && name !== '..';
 }
 
-/** A URI's file name as the file system spells it. */
-function decoded(name: string): string {
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
-}
-
 /** The URI of a file beside `uri`; the host passes VS Code's own encoding so URIs compare equal. */
 function defaultSibling(uri: string, name: string): string {
   return splitName(uri).folder + encodeURIComponent(name);
@@ -138,7 +130,7 @@ export function readSidecar(sidecarUri: string, bytes: Uint8Array, sibling = def
   const sidecar = parsed.data;
   const own = splitName(sidecarUri);
   const image = splitName(`/${sidecar.file}`);
-  if (own.extension !== 'json' || !isPlainFileName(sidecar.file) || image.stem !== decoded(own.stem)) {
+  if (own.extension !== 'json' || !isPlainFileName(sidecar.file) || image.stem !== decodedSegment(own.stem)) {
     return { ok: false, problem: 'its "file" is not the image beside it' };
   }
   if (!(IMAGE_EXTENSIONS as readonly string[]).includes(image.extension.toLowerCase())) return { ok: false, problem: 'not an image' };

@@ -2,6 +2,7 @@
 // the PNG, and a JSON sidecar with everything, for any format.
 import type { GenerationParams, JobRecord, JobSource, SweepCell } from '../jobModel';
 import { fullModelName } from '../jobModel';
+import { decodedSegment } from './uriSegments';
 
 /** The parameters recorded with an asset: all but `count` (each asset is one of them). */
 export type ProvenanceParams = Omit<GenerationParams, 'count'>;
@@ -49,15 +50,6 @@ function derivedFrom(job: JobRecord): DerivedFrom | undefined {
   return { operation: 'upscale', file, sha256, ...(remoteAssetId ? { remoteAssetId } : {}) };
 }
 
-/** A URI's path segment as the file system spells it. */
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 /**
  * A prompt file as a sidecar names it: its path relative to `root`, the workspace folder its images
  * are saved under, which is the folder holding the file (Generate saves there; in a multi-root
@@ -68,9 +60,9 @@ function decoded(segment: string): string {
  */
 export function relativeSourcePath(uri: string, root: string): string {
   const folder = root.endsWith('/') ? root : `${root}/`;
-  if (root && uri.startsWith(folder)) return uri.slice(folder.length).split('/').map(decoded).join('/');
+  if (root && uri.startsWith(folder)) return uri.slice(folder.length).split('/').map(decodedSegment).join('/');
   // outside the folder, or an untitled document (`untitled:Untitled-1`): the file name alone
-  return decoded(uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf(':')) + 1));
+  return decodedSegment(uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf(':')) + 1));
 }
 
 /** The sidecar's `source`: a prompt file's relative path (relativeSourcePath), else how the prompt came (`selection`, `input`, …). */

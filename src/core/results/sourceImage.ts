@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describeError, ProviderError } from '../errors';
 import type { GenerationRequest, OutputTarget, ProviderId, SourceImage } from '../jobModel';
+import { decodedSegment } from './uriSegments';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -61,12 +62,7 @@ export function upscaledBaseName(stem: string, factor?: number): string {
 
 /** The file name at the end of a URI, as the file system spells it. */
 export function fileNameOf(uri: string): string {
-  const name = uri.slice(uri.lastIndexOf('/') + 1);
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+  return decodedSegment(uri.slice(uri.lastIndexOf('/') + 1));
 }
 
 /**
