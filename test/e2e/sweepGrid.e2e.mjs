@@ -288,6 +288,18 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
           const head = document.querySelector('.sweep-grid .column-head').getBoundingClientRect();
           return corner.scrollWidth <= corner.clientWidth + 1 && corner.getBoundingClientRect().right <= head.left + 1;
         })(),
+        // a long value wraps between its words, never inside one ("lightho / use"): each word's text is one box
+        brokenWords: [...document.querySelectorAll('.sweep-grid .row-head, .sweep-grid .corner')].flatMap((head) => {
+          const text = head.firstChild;
+          const broken = [];
+          for (const match of text.data.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, match.index);
+            range.setEnd(text, match.index + match[0].length);
+            if (range.getClientRects().length > 1) broken.push(match[0]);
+          }
+          return broken;
+        }),
         page: scrolls(root),
         grid: before,
         lastCellInView: last.bottom <= window.innerHeight && last.right <= window.innerWidth,
@@ -295,8 +307,14 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
     });
   const fitted = await scrolling();
   check(
-    fitted.columns === 3 && !fitted.page.down && !fitted.page.across && !fitted.grid.across && fitted.lastCellInView && fitted.cornerFits,
-    `in a ${fitted.width}px panel three columns fit across (cells ${Math.round(fitted.cell)}px), the corner head stays in its column, and the page does not scroll (${JSON.stringify(fitted)})`,
+    fitted.columns === 3 &&
+      !fitted.page.down &&
+      !fitted.page.across &&
+      !fitted.grid.across &&
+      fitted.lastCellInView &&
+      fitted.cornerFits &&
+      !fitted.brokenWords.length,
+    `in a ${fitted.width}px panel three columns fit across (cells ${Math.round(fitted.cell)}px), the corner head stays in its column, no head breaks a word, and the page does not scroll (${JSON.stringify(fitted)})`,
   );
   await page.screenshot({ path: join(shots, '02d-grid-narrow-light.png') });
   await page.setViewportSize({ width: 1400, height: 900 });

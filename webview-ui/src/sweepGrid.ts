@@ -139,8 +139,30 @@ export function sweepGrid(batch: SweepBatch<GalleryAsset>, choice: GridChoice, o
     for (const cell of row) nodes.push(cellView(batch, layout, cell, open));
   });
   table.append(...nodes);
+  const widest = widestWord([corner.textContent ?? '', ...layout.rows!.labels]);
+  if (widest) table.style.setProperty('--heads-word', `${widest}px`);
   return element('section', { className: 'sweep' }, [
     element('div', { className: 'grid-controls' }, [...controls, summary, save, status]),
     element('div', { className: 'sweep-scroll' }, [table]),
   ]);
+}
+
+/** A row head's column is never narrower than this, whatever the panel: wider, a word would break mid-way. */
+const HEADS_WORD_MAX_PX = 200;
+/** The heads' horizontal padding (gallery.css), and a pixel for rounding. */
+const HEADS_PADDING_PX = 13;
+
+/**
+ * The width of the longest word in the heads' column, in the heads' bold font: the column widens to
+ * it (gallery.css's --heads-word) rather than break "lighthouse" as "lightho / use". Measured on a
+ * canvas, as the heads are built before they are laid out; 0 where the webview cannot measure.
+ */
+function widestWord(texts: readonly string[]): number {
+  const context = document.createElement('canvas').getContext('2d');
+  if (!context) return 0;
+  const style = getComputedStyle(document.body);
+  context.font = `600 ${style.fontSize} ${style.fontFamily}`;
+  let widest = 0;
+  for (const text of texts) for (const word of text.split(/\s+/)) widest = Math.max(widest, context.measureText(word).width);
+  return widest && Math.min(HEADS_WORD_MAX_PX, Math.ceil(widest) + HEADS_PADDING_PX);
 }
