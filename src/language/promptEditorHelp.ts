@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { PromptCompletion } from '../core/prompt/promptCompletion';
 import type { PromptDiagnostic, PromptFix } from '../core/prompt/promptFile';
+import { PROMPT_LANGUAGE_ID } from '../core/prompt/promptLanguageId';
 import { PROVIDERS } from '../core/providers/catalog';
 import * as config from '../services/config';
 import { DisposableOwner } from '../services/disposables';
 import { engine } from '../services/engine';
 import { toVscodeRange } from './promptRanges';
 
-const SELECTOR: vscode.DocumentSelector = [{ language: 'dotprompt' }, { pattern: '**/*.prompt' }];
+const SELECTOR: vscode.DocumentSelector = [{ language: PROMPT_LANGUAGE_ID }, { pattern: '**/*.prompt' }];
 
 const COMPLETION_KIND: Record<PromptCompletion['kind'], vscode.CompletionItemKind> = {
   key: vscode.CompletionItemKind.Property,

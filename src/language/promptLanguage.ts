@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PromptDiagnostic, PromptParseResult } from '../core/prompt/promptFile';
+import { isPromptFile, PROMPT_LANGUAGE_ID } from '../core/prompt/promptLanguageId';
 import { providerAccessDiagnostics } from '../core/prompt/providerAccess';
 import { generateTitle } from '../core/prompt/sweepCells';
 import type { ApiKeys } from '../services/apiKeys';
@@ -15,7 +16,7 @@ export { toVscodeRange } from './promptRanges';
 const DEBOUNCE_MS = 250;
 
 export function isPromptDocument(document: vscode.TextDocument): boolean {
-  return document.languageId === 'dotprompt' || document.uri.path.endsWith('.prompt');
+  return isPromptFile({ languageId: document.languageId, path: document.uri.path });
 }
 
 const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> = {
@@ -42,7 +43,7 @@ export class PromptLanguageFeatures extends DisposableOwner implements vscode.Co
     super();
     this.access = this.register(new ProviderAccessWatch(apiKeys));
     this.register(new PromptEditorHelp((uri) => this.published.get(uri.toString()) ?? []));
-    this.register(vscode.languages.registerCodeLensProvider({ language: 'dotprompt' }, this));
+    this.register(vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, this));
     this.register(vscode.workspace.onDidOpenTextDocument((document) => this.validateNow(document)));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.validateSoon(event.document)));
     this.register(vscode.workspace.onDidCloseTextDocument((document) => this.forget(document)));

@@ -3,6 +3,8 @@
 // the active editor) is glued to its last word and sent with the next Generate. Not the Output panel
 // either: VS Code reports it as a text editor, and it is read-only.
 
+import { isPromptFile } from '../prompt/promptLanguageId';
+
 /** What the choice needs to know of a document. */
 export interface ReferenceTargetDocument {
   readonly languageId: string;
@@ -12,11 +14,8 @@ export interface ReferenceTargetDocument {
   readonly scheme: string;
 }
 
-/** The language id package.json gives .prompt files. */
-export const PROMPT_LANGUAGE_ID = 'dotprompt';
-
 export function takesReferences(document: ReferenceTargetDocument): boolean {
-  if (document.languageId === PROMPT_LANGUAGE_ID || /\.prompt$/i.test(document.path)) return false;
+  if (isPromptFile(document)) return false;
   return document.scheme !== 'output';
 }
 
