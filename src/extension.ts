@@ -63,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   // (sharedJobsFolder.ts); without a folder open, in the global one
   const jobsFolder = sharedJobsFolderOf(context, log);
   const journal = new JobJournal(jobsFolder, { legacy: context.workspaceState, warn: (message) => log.warn(`[jobs] ${message}`) });
-  const store = push(new JobStore(journal));
+  // a provider may echo the key in an error: a job's text is scrubbed as the log's lines are
+  const store = push(new JobStore(journal, { redact: (text) => log.redact(text) }));
   const pollPolicy = push(new config.SettingsValue(() => ({ ...DEFAULT_POLL_POLICY, maxIntervalMs: config.maxPollIntervalMs() })));
   const providerAccess = push(new ProviderAccessService(sandbox, apiKeys));
   const { access } = providerAccess;

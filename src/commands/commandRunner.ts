@@ -23,7 +23,8 @@ export interface NextStep {
 }
 
 export interface CommandPorts {
-  readonly log: { error(message: string): void };
+  /** `redact` scrubs secrets from what the user is shown (the log scrubs its own lines). */
+  readonly log: { error(message: string): void; redact(text: string): string };
   /** Shows the message with these action labels; resolves with the one picked. */
   showError(message: string, actions: readonly string[]): PromiseLike<string | undefined>;
   execute(command: string, arg?: unknown): PromiseLike<unknown>;
@@ -77,7 +78,7 @@ function report(id: string, error: unknown, ports: CommandPorts): void {
   const steps = [...nextStepsFor(error), SHOW_LOG];
   void Promise.resolve(
     ports.showError(
-      message,
+      ports.log.redact(message),
       steps.map((step) => step.label),
     ),
   ).then((choice) => {

@@ -11,21 +11,22 @@ export class Log implements vscode.Disposable {
     this.secrets.add(value);
   }
 
-  private clean(message: string): string {
+  /** The text without any registered secret or anything shaped like a key: for every line, and for what the user is shown. */
+  redact(message: string): string {
     return redactSecrets(message, this.secrets);
   }
 
   debug(message: string): void {
-    this.channel.debug(this.clean(message));
+    this.channel.debug(this.redact(message));
   }
   info(message: string): void {
-    this.channel.info(this.clean(message));
+    this.channel.info(this.redact(message));
   }
   warn(message: string): void {
-    this.channel.warn(this.clean(message));
+    this.channel.warn(this.redact(message));
   }
   error(message: string): void {
-    this.channel.error(this.clean(message));
+    this.channel.error(this.redact(message));
   }
 
   show(): void {

@@ -146,6 +146,39 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     assert.equal((await waitForJob(api, retried, ['succeeded', 'failed'])).status, 'succeeded');
   });
 
+  it('a key the provider quotes in its error is kept out of the job, the journal and the log', async () => {
+    const api = await activateExtension();
+    const serika = setups.find((setup) => setup.provider === 'serika')!.server;
+    // no key's shape (sk-…): only the value the extension read from SecretStorage gives it away
+    const key = 'echo-me-3f9a2b7c1d';
+    await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key });
+    try {
+      serika.inject('POST', /\/jobs\/images$/, {
+        kind: 'status',
+        status: 403,
+        body: JSON.stringify({ error: { message: `Key ${key} has no access to this model` } }),
+      });
+      const uri = await writePrompt('serika-echo', setups.find((setup) => setup.provider === 'serika')!.prompt);
+      const id = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
+      const job = await waitForJob(api, id, ['failed', 'succeeded']);
+      assert.equal(job.status, 'failed');
+      assert.match(job.error!.message, /Key \[REDACTED\] has no access to this model/);
+      assert.ok(!JSON.stringify(api.listJobs()).includes(key), 'job records');
+      const userData = process.env.IMAGE_JOBS_TEST_USER_DATA;
+      if (userData) {
+        // code-server runner: the journal, other windows' outcomes and the log files (the secret store itself is excluded)
+        assert.deepEqual(
+          filesContaining(userData, key).filter((file) => !/secret|state\.vscdb/i.test(file)),
+          [],
+          'files under the user data folder',
+        );
+      }
+    } finally {
+      await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: serika.apiKey });
+      await vscode.workspace.fs.delete(workspaceFile('prompts/serika-echo.prompt')).then(undefined, () => undefined);
+    }
+  });
+
   it('SubModel health and purge-queue commands', async () => {
     const subModel = setups.find((setup) => setup.provider === 'submodel')!.server;
     subModel.durationMs = 30_000;

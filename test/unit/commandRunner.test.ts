@@ -11,7 +11,7 @@ function ports(pick?: string) {
   const shown: { message: string; actions: readonly string[] }[] = [];
   const executed: string[] = [];
   const value: CommandPorts = {
-    log: { error: (message) => logged.push(message) },
+    log: { error: (message) => logged.push(message), redact: (text) => text.replaceAll('s3cret-key', '[REDACTED]') },
     showError: async (message, actions) => {
       shown.push({ message, actions });
       return pick;
@@ -77,4 +77,17 @@ test('the parsers accept what menus, the gallery and scripts send, and nothing e
   assert.deepEqual(parseKeyArgs(['serika']), { provider: 'serika' });
   assert.deepEqual(parseKeyArgs([{ provider: 'tams', key: 'k' }]), { provider: 'tams', key: 'k' });
   assert.throws(() => parseKeyArgs([{ provider: 3 }]), ArgumentError);
+});
+
+test('a key a provider echoed in its error is not shown to the user', async () => {
+  const io = ports();
+  const echoed = command({
+    id: 'imageJobs.test.echo',
+    run: () => Promise.reject(new ProviderError('auth', 'Serika: HTTP 403: Key s3cret-key has no access to this model', { status: 403 })),
+  });
+  await echoed.invoke([], io.value);
+  await settle();
+  assert.equal(io.shown.length, 1);
+  assert.ok(!io.shown[0]!.message.includes('s3cret-key'), io.shown[0]!.message);
+  assert.match(io.shown[0]!.message, /Key \[REDACTED\] has no access/);
 });

@@ -3,6 +3,7 @@
 // changed jobs alone, so the cost of a change does not grow with the number of jobs.
 import { Emitter, type Disposable } from '../events';
 import type { JobRecord } from '../jobModel';
+import { redactSecrets } from '../redact';
 
 /** What a write records: a job's whole current record, or its removal. */
 export type StoredChange = { readonly job: JobRecord } | { readonly removed: string; readonly at: number };
@@ -21,6 +22,16 @@ export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | {
 
 /** Fields whose change must reach storage before anything else happens (ids, states, results). */
 const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey'];
+
+export interface JobStoreOptions {
+  /**
+   * Scrubs secrets from the text a job keeps (its error and warning): a provider may echo the key it
+   * was sent ("Key sk-… has no access to this model"), and a job's text reaches the journal, other
+   * windows' outcomes, the Jobs view and toasts. The extension passes its log's redaction, which knows
+   * every key read; the default knows only the shapes keys take.
+   */
+  readonly redact?: (text: string) => string;
+}
 
 /** The next turn of the event loop: changes made together (a retry's removal and its new job) share a write. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -42,8 +53,23 @@ export class JobStore implements Disposable {
   /** The write that stores each job's latest durable change, until it is done. */
   private readonly storing = new Map<string, Promise<void>>();
 
-  constructor(private readonly persistence: JobPersistence) {
-    for (const job of persistence.load()) this.jobs.set(job.id, job);
+  private readonly redact: (text: string) => string;
+
+  constructor(
+    private readonly persistence: JobPersistence,
+    options: JobStoreOptions = {},
+  ) {
+    this.redact = options.redact ?? ((text) => redactSecrets(text, []));
+    // a record written before its text was scrubbed is scrubbed as it loads (and written so with its next change)
+    for (const job of persistence.load()) this.jobs.set(job.id, this.scrubbed(job));
+  }
+
+  /** `fields` with the texts that may quote a provider (error, warning) without secrets; itself when they have none. */
+  private scrubbed<T extends Partial<JobRecord>>(fields: T): T {
+    const message = fields.error && this.redact(fields.error.message);
+    const warning = fields.warning && this.redact(fields.warning);
+    if (message === fields.error?.message && warning === fields.warning) return fields;
+    return { ...fields, ...(fields.error && { error: { ...fields.error, message } }), ...(fields.warning && { warning }) };
   }
 
   get(id: string): JobRecord | undefined {
@@ -61,7 +87,8 @@ export class JobStore implements Disposable {
   }
 
   /** Stores the job and resolves once it is persisted. */
-  async put(job: JobRecord): Promise<void> {
+  async put(recorded: JobRecord): Promise<void> {
+    const job = this.scrubbed(recorded);
     this.jobs.set(job.id, job);
     this.changed.fire({ kind: 'upsert', job });
     await this.persist(job.id);
@@ -85,7 +112,7 @@ export class JobStore implements Disposable {
   change(id: string, change: (job: JobRecord) => Partial<JobRecord>): { job: JobRecord | undefined; saved: Promise<void> } {
     const current = this.jobs.get(id);
     if (!current) return { job: undefined, saved: Promise.resolve() };
-    const fields = change(current);
+    const fields = this.scrubbed(change(current));
     const keys = Object.keys(fields) as (keyof JobRecord)[];
     if (keys.every((key) => current[key] === fields[key])) return { job: current, saved: Promise.resolve() };
     const next: JobRecord = { ...current, ...fields, updatedAt: Date.now() };
