@@ -101,7 +101,7 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
 /** output.name's placeholders, as fillNameTemplate fills them. */
 export const NAME_PLACEHOLDERS: Readonly<Record<string, string>> = {
   name: "the prompt file's name (the prompt's first words without one)",
-  seed: 'the seed ("noseed" when unknown)',
+  seed: 'the seed (when unknown, the date and time: 20261122-101112)',
   index: 'the image number in the job, from 1',
   model: 'the model, "/" as "-"',
   date: 'the date, YYYY-MM-DD',

@@ -80,14 +80,18 @@ export function templateForRerunCell(template: string, cell: Pick<SweepCell, 'ke
 
 export function fillNameTemplate(template: string, values: NameValues): string {
   const iso = values.date.toISOString();
+  const date = iso.slice(0, 10);
+  const time = iso.slice(11, 19).replace(/:/g, '');
   const replacements: Record<string, string> = {
     name: values.name,
-    seed: values.seed === undefined ? 'noseed' : String(values.seed),
+    // a provider that gives no seed (Bifrost's OpenAI-style images): when the job was made, so its files are told apart and sort by
+    // age (a fixed word made every such file "name-noseed", "name-noseed-2", …)
+    seed: values.seed === undefined ? `${date.replace(/-/g, '')}-${time}` : String(values.seed),
     index: String(values.index + 1),
     model: values.model.replace(/\//g, '-'),
     job: values.jobId.slice(0, 8),
-    date: iso.slice(0, 10),
-    time: iso.slice(11, 19).replace(/:/g, ''),
+    date,
+    time,
     sweep: sweepName(values.sweep),
   };
   return sanitizeFileName(template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => replacements[key] ?? whole));

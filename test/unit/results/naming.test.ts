@@ -32,7 +32,8 @@ test('templates fill placeholders and stay sanitized', () => {
   assert.equal(fillNameTemplate('{{name}}-{{seed}}-{{index}}', values), 'hero-42-1');
   assert.equal(fillNameTemplate('{{model}}_{{date}}_{{time}}_{{job}}', values), 'sandbox-landscape_2026-11-22_101112_abcdef12');
   assert.equal(fillNameTemplate('../{{name}}', values), 'hero');
-  assert.equal(fillNameTemplate('{{name}}-{{seed}}', { ...values, seed: undefined }), 'hero-noseed');
+  // no seed from the provider: when the job was made
+  assert.equal(fillNameTemplate('{{name}}-{{seed}}', { ...values, seed: undefined }), 'hero-20261122-101112');
   // a sweep's cell names its file by its values; a job of no sweep leaves no trace of the placeholder
   const sweep = { keys: ['cfgScale', 'place'], values: [4, 'a quiet valley'] };
   assert.equal(fillNameTemplate('sweep-{{sweep}}', { ...values, sweep }), 'sweep-cfgScale-4_place-a-quiet-valley');
