@@ -100,7 +100,7 @@ export function parseKeyArgs(args: readonly unknown[]): KeyArgs | undefined {
     return {
       provider: value.provider as string | undefined,
       key: value.key as string | undefined,
-      reason: value.reason as string | undefined,
+      ...(value.reason === undefined ? {} : { reason: value.reason as string }),
     };
   return refuse('nothing, a provider id, or { provider, key?, reason? }', value);
 }
