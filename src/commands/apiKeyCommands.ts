@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/jobModel';
-import { isProviderId, PROVIDERS } from '../core/providers/catalog';
+import { isProviderId, providerInfo, PROVIDERS, type ProviderInfo } from '../core/providers/catalog';
 import type { ApiKeys } from '../services/apiKeys';
 import type { KeyArgs } from './commandArgs';
 import { ArgumentError } from './commandRunner';
@@ -17,32 +17,41 @@ function keyStorageNote(): string {
 export class ApiKeyCommands {
   constructor(private readonly keys: ApiKeys) {}
 
-  private async pickProvider(title: string, arg: KeyArgs | undefined): Promise<ProviderId | undefined> {
+  /** The provider the caller names, else the one picked from `candidates`. */
+  private async pickProvider(
+    title: string,
+    arg: KeyArgs | undefined,
+    candidates: readonly { readonly info: ProviderInfo; readonly hasKey: boolean }[],
+  ): Promise<ProviderId | undefined> {
     if (arg?.provider !== undefined) {
       if (isProviderId(arg.provider) && KEYED_PROVIDERS.some((provider) => provider.id === arg.provider)) return arg.provider;
       throw new ArgumentError(
         `Unknown provider "${arg.provider}"; expected one of ${KEYED_PROVIDERS.map((provider) => provider.id).join(', ')}.`,
       );
     }
-    const items = await Promise.all(
-      KEYED_PROVIDERS.map(async (provider) => ({
-        label: provider.displayName,
-        description: (await this.keys.has(provider.id)) ? '$(key) key set' : undefined,
-        id: provider.id,
-      })),
-    );
+    const items = candidates.map(({ info, hasKey }) => ({
+      label: info.displayName,
+      description: hasKey ? '$(key) key set' : undefined,
+      id: info.id,
+    }));
     return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Provider' }))?.id;
   }
 
+  /** Every provider that takes a key, and whether it has one. */
+  private withKeys(): Promise<{ readonly info: ProviderInfo; readonly hasKey: boolean }[]> {
+    return Promise.all(KEYED_PROVIDERS.map(async (info) => ({ info, hasKey: await this.keys.has(info.id) })));
+  }
+
   async set(arg?: KeyArgs): Promise<boolean> {
-    const provider = await this.pickProvider('Image Jobs: Set API Key', arg);
+    const provider = await this.pickProvider('Image Jobs: Set API Key', arg, arg?.provider ? [] : await this.withKeys());
     if (!provider) return false;
-    const name = KEYED_PROVIDERS.find((info) => info.id === provider)!.displayName;
+    const name = providerInfo(provider).displayName;
     const key =
       arg?.key ??
       (await vscode.window.showInputBox({
         title: `API key for ${name}`,
-        prompt: keyStorageNote(),
+        // why it is asked, when a command asked for it (Generate, a failed job): then where it goes
+        prompt: arg?.reason ? `${arg.reason} ${keyStorageNote()}` : keyStorageNote(),
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => (!value.trim() ? 'The key is empty' : /\s/.test(value.trim()) ? 'A key has no spaces' : undefined),
@@ -53,10 +62,22 @@ export class ApiKeyCommands {
     return true;
   }
 
+  /** Removes a provider's key; the palette lists only providers that have one. */
   async clear(arg?: KeyArgs): Promise<boolean> {
-    const provider = await this.pickProvider('Image Jobs: Clear API Key', arg);
+    let candidates: { readonly info: ProviderInfo; readonly hasKey: boolean }[] = [];
+    if (!arg?.provider) {
+      candidates = (await this.withKeys()).filter((candidate) => candidate.hasKey);
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage('No provider has an API key stored: there is nothing to clear.');
+        return false;
+      }
+    }
+    const provider = await this.pickProvider('Image Jobs: Clear API Key', arg, candidates);
     if (!provider) return false;
+    const name = providerInfo(provider).displayName;
+    const had = await this.keys.has(provider);
     await this.keys.clear(provider);
+    void vscode.window.showInformationMessage(had ? `API key for ${name} cleared.` : `${name} had no API key stored: nothing was cleared.`);
     return true;
   }
 }

@@ -88,15 +88,21 @@ export function parseInsertAsset(args: readonly unknown[]): InsertAssetArgs {
 export interface KeyArgs {
   readonly provider?: string;
   readonly key?: string;
+  /** Why the key is asked for (Generate, a failed job's toast): shown in the input box. */
+  readonly reason?: string;
 }
 
 export function parseKeyArgs(args: readonly unknown[]): KeyArgs | undefined {
   const [value] = args;
   if (value === undefined) return undefined;
   if (typeof value === 'string') return { provider: value };
-  if (isObject(value) && optional(value, { provider: 'string', key: 'string' }))
-    return { provider: value.provider as string | undefined, key: value.key as string | undefined };
-  return refuse('nothing, a provider id, or { provider, key? }', value);
+  if (isObject(value) && optional(value, { provider: 'string', key: 'string', reason: 'string' }))
+    return {
+      provider: value.provider as string | undefined,
+      key: value.key as string | undefined,
+      ...(value.reason === undefined ? {} : { reason: value.reason as string }),
+    };
+  return refuse('nothing, a provider id, or { provider, key?, reason? }', value);
 }
 
 export function parseConfirmed(args: readonly unknown[]): { confirmed?: boolean } | undefined {

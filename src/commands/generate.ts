@@ -11,8 +11,9 @@ import { outputRootFor } from '../services/workspaceAssets';
 import { isPromptDocument, type PromptLanguageFeatures } from '../language/promptLanguage';
 import { scriptedPrompt } from './commandArgs';
 import { ArgumentError } from './commandRunner';
-import { ProviderReadiness, type SetupCheck } from './providerReadiness';
+import { ProviderReadiness, type GoOn, type SetupCheck } from './providerReadiness';
 import { submitSweep, type SweepTargets } from './sweepSubmission';
+import { refuseUntrusted } from './trustRefusal';
 
 /** What a checked .prompt file asks for: one job, or a sweep's batch. */
 type Planned =
@@ -126,7 +127,14 @@ export class GenerateCommands {
         const ready = new Map<string, boolean>();
         for (const { plan } of singles) {
           const { providerId } = plan.request;
-          if (!ready.has(providerId)) ready.set(providerId, await this.readiness.ensure(providerId, true));
+          // a key prompt dismissed: the files of that provider can still go once the key is saved
+          const again = () =>
+            Promise.all(
+              singles
+                .filter((single) => single.plan.request.providerId === providerId)
+                .map((single) => this.record(single.plan, single.source)),
+            );
+          if (!ready.has(providerId)) ready.set(providerId, await this.readiness.ensure(providerId, true, { again }));
         }
         if (token.isCancellationRequested) return;
         progress.report({ message: `${singles.length} jobs` });
@@ -160,13 +168,24 @@ export class GenerateCommands {
       void vscode.window.showWarningMessage('The prompt is empty.');
       return undefined;
     }
-    return this.submit(planFromText(text, generationDefaults(outputRootFor(this.globalStorage, scope), scope)), source);
+    const defaults = generationDefaults(outputRootFor(this.globalStorage, scope), scope);
+    const plan = planFromText(text, defaults);
+    return this.submit(plan, source, {
+      what: text,
+      again: () => this.submit(plan, source),
+      // typed text names no model: the offline Sandbox can make it at once
+      ...(plan.request.providerId === 'sandbox'
+        ? {}
+        : { onSandbox: () => this.submit(planFromText(text, { ...defaults, providerId: 'sandbox' }), source) }),
+    });
   }
 
   private async fromPromptFile(document: vscode.TextDocument): Promise<string | string[] | undefined> {
     const planned = await this.planPromptFile(document.uri, this.promptLanguage.validate(document));
     if (planned?.kind === 'sweep') return this.submitSweep(planned);
-    return planned && this.submit(planned.plan, planned.source);
+    if (!planned) return undefined;
+    const { plan, source } = planned;
+    return this.submit(plan, source, { what: plan.request.prompt, again: () => this.submit(plan, source) });
   }
 
   private submitSweep({ cells, prompt, source, uri }: Extract<Planned, { kind: 'sweep' }>): Promise<string[] | undefined> {
@@ -208,7 +227,7 @@ export class GenerateCommands {
     }
     const prompt = result.prompt;
     if (!vscode.workspace.isTrusted && prompt.model && prompt.model.providerId !== 'sandbox') {
-      void vscode.window.showErrorMessage(
+      refuseUntrusted(
         `This workspace is not trusted, so its files can only use the Sandbox provider (${name} asks for ${prompt.model.providerId}).`,
       );
       return undefined;
@@ -230,8 +249,9 @@ export class GenerateCommands {
     return { kind: 'single', plan: planFromPromptFile(prompt, values, fileName, defaults), source };
   }
 
-  private async submit(plan: GenerationPlan, source: JobSource): Promise<string | undefined> {
-    if (!(await this.readiness.ensure(plan.request.providerId, source.kind !== 'script'))) return undefined;
+  /** `goOn`: what the toast after a dismissed key prompt offers, so the generation is not lost. */
+  private async submit(plan: GenerationPlan, source: JobSource, goOn?: GoOn): Promise<string | undefined> {
+    if (!(await this.readiness.ensure(plan.request.providerId, source.kind !== 'script', goOn))) return undefined;
     return this.record(plan, source);
   }
 

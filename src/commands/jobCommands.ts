@@ -8,8 +8,11 @@ import type { JobStore } from '../core/jobs/jobStore';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
+import { refuseUntrusted } from './trustRefusal';
 import { templateForRerunCell } from '../core/results/assetNaming';
 import { batchName } from '../views/batchPresentation';
+import { copiedJobId } from '../views/copiedJobId';
+import { localCancelNote, localCancelSummary } from '../core/jobs/localCancel';
 import { clearConfirmation, clearedMessage, CONFIRM_CLEAR_ABOVE, nothingToClear, planClearFinished } from '../views/clearFinished';
 
 export type { InsertAssetArgs } from './commandArgs';
@@ -18,6 +21,8 @@ const CANCEL_JOBS: vscode.MessageItem = { title: 'Cancel Jobs' };
 // the modal's own dismiss button would say "Cancel" too, beside "Cancel Jobs": this one says what it does
 const KEEP_RUNNING: vscode.MessageItem = { title: 'Keep Running', isCloseAffordance: true };
 const CLEAR_JOBS: vscode.MessageItem = { title: 'Clear Jobs' };
+const CANCEL_JOB = 'Cancel Job';
+const COPY_JOB_ID = 'Copy Job ID';
 
 /** "3 unfinished image jobs", as the cancel confirmations count them. */
 const unfinishedJobs = (count: number) => `${count} unfinished image job${count === 1 ? '' : 's'}`;
@@ -57,6 +62,20 @@ export class JobCommands {
     } catch (error) {
       throw new Error(`Could not cancel the job: ${describeError(error)}`, { cause: error });
     }
+    const cancelled = this.store.get(job.id);
+    const note = cancelled && localCancelNote(cancelled);
+    if (!note) return;
+    // the provider could not be asked: the user must know the job may still run (and its id, to find it there)
+    const copy = cancelled.remoteId ? [COPY_JOB_ID] : [];
+    void vscode.window.showWarningMessage(note, ...copy).then((choice) => {
+      if (choice === COPY_JOB_ID) void vscode.commands.executeCommand('imageJobs.job.copyId', job.id);
+    });
+  }
+
+  /** After several jobs were cancelled at once: which of them the provider could not be asked to stop. */
+  private tellLocalCancels(ids: readonly string[]): void {
+    const summary = localCancelSummary(ids.map((id) => this.store.get(id)).filter((job): job is JobRecord => job !== undefined));
+    if (summary) void vscode.window.showWarningMessage(summary);
   }
 
   async retry(jobId: string): Promise<string | undefined> {
@@ -80,7 +99,10 @@ export class JobCommands {
     const detail =
       'Each provider that can is asked to stop its job; finished cells keep their images, and Retry Failed and Cancelled in Batch starts the cancelled ones again.';
     if (!confirmed && !(await confirmCancel(question, detail))) return 0;
-    return this.batches.cancel(batchId);
+    const targets = jobs.filter(isCancelable).map((job) => job.id);
+    const count = await this.batches.cancel(batchId);
+    this.tellLocalCancels(targets);
+    return count;
   }
 
   /** Retries every cell of the batch that ended without a result; returns the ids that carry on. */
@@ -127,7 +149,7 @@ export class JobCommands {
   private async resubmit(job: JobRecord, request: GenerationRequest): Promise<string | undefined> {
     // the same rule as Generate: an untrusted workspace only sends prompts to the offline Sandbox
     if (!vscode.workspace.isTrusted && request.providerId !== 'sandbox') {
-      void vscode.window.showErrorMessage(
+      refuseUntrusted(
         `This workspace is not trusted, so its jobs can only run again on the Sandbox provider (this one used ${request.providerId}).`,
       );
       return undefined;
@@ -146,21 +168,27 @@ export class JobCommands {
     await vscode.commands.executeCommand('vscode.open', savedAssetUri(job, asset), { preview: true });
   }
 
+  /** The provider's id for the job, else this extension's own (and the status bar says which it is). */
   async copyId(jobId: string): Promise<string | undefined> {
     const job = this.job(jobId);
     if (!job) return undefined;
-    const text = job.remoteId ?? job.id;
-    await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`Copied job id ${text}`, 3000);
-    return text;
+    const copied = copiedJobId(job);
+    await vscode.env.clipboard.writeText(copied.id);
+    vscode.window.setStatusBarMessage(copied.message, 5000);
+    return copied.id;
   }
 
-  /** The context menu's Remove and the Delete key: a job still running must be cancelled first. */
+  /** The context menu's Remove and the Delete key: a job still running must be cancelled first (one click away). */
   async remove(jobId: string): Promise<void> {
     const job = this.job(jobId);
     if (!job) return;
     if (isCancelable(job)) {
-      void vscode.window.showInformationMessage(`The job is still ${job.status}: cancel it before removing it.`);
+      // not awaited: Delete on several rows goes on while the toast waits
+      void vscode.window
+        .showInformationMessage(`The job is still ${job.status}: cancel it before removing it.`, CANCEL_JOB)
+        .then((choice) => {
+          if (choice === CANCEL_JOB) void vscode.commands.executeCommand('imageJobs.job.cancel', job.id);
+        });
       return;
     }
     await this.jobs.remove(job.id);
@@ -201,6 +229,7 @@ export class JobCommands {
     const detail = 'Each provider that can is asked to stop its job; jobs stay in the list, and Retry starts one again.';
     if (!confirmed && !(await confirmCancel(`Cancel ${count}?`, detail))) return 0;
     const results = await Promise.allSettled(unfinished.map((job) => this.jobs.cancel(job.id)));
+    this.tellLocalCancels(unfinished.map((job) => job.id));
     const failed = results.filter((result) => result.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} of ${count} could not be cancelled; the log says why`);
     return unfinished.length;

@@ -14,6 +14,7 @@ import { engine } from '../services/engine';
 import type { Log } from '../services/log';
 import { cellDescription } from '../views/batchPresentation';
 import type { ProviderReadiness } from './providerReadiness';
+import { refuseUntrusted } from './trustRefusal';
 
 export interface SweepTargets {
   readonly jobs: JobManager;
@@ -28,16 +29,17 @@ export interface SweepTargets {
  * ready; then its jobs are recorded as one batch. Returns their ids once recorded.
  */
 export async function submitSweep(
-  { jobs, readiness, log, store }: SweepTargets,
+  targets: SweepTargets,
   plans: readonly CellPlan[],
   prompt: PromptFile,
   source: JobSource,
   uri: vscode.Uri,
 ): Promise<string[] | undefined> {
+  const { jobs, readiness, log, store } = targets;
   const name = vscode.workspace.asRelativePath(uri);
   const providers = [...new Set(plans.map((plan) => plan.request.providerId))];
   if (!vscode.workspace.isTrusted && providers.some((provider) => provider !== 'sandbox')) {
-    void vscode.window.showErrorMessage(
+    refuseUntrusted(
       `This workspace is not trusted, so its files can only use the Sandbox provider (${name} sweeps ${providers.join(', ')}).`,
     );
     return undefined;
@@ -57,7 +59,9 @@ export async function submitSweep(
     );
     if (choice !== go) return undefined;
   }
-  for (const provider of providers) if (!(await readiness.ensure(provider, true))) return undefined;
+  // a key prompt dismissed: the toast saying nothing was sent can send the whole sweep once the key is saved
+  const again = () => submitSweep(targets, plans, prompt, source, uri);
+  for (const provider of providers) if (!(await readiness.ensure(provider, true, { again }))) return undefined;
   const { batchId, ids, sent } = await jobs.submitBatch(plans, source);
   log.info(`[generate] batch ${batchId}: ${ids.length} jobs (${shape}) from ${name}`);
   vscode.window.setStatusBarMessage(`$(sparkle) ${ids.length} image jobs submitted (${shape})`, 3000);

@@ -84,6 +84,8 @@ export interface JobError {
   readonly kind?: ProviderErrorKind;
   /** The provider's id for the failed request, for the log and its support. */
   readonly requestId?: string;
+  /** The network error's code (ENOTFOUND…), when it was one: a host not found points at the base URL setting. */
+  readonly code?: string;
 }
 
 /**
@@ -124,6 +126,11 @@ export interface JobRecord {
   readonly error?: JobError;
   /** Latest transient problem (e.g. a 503 while polling) that did not end the job. */
   readonly warning?: string;
+  /**
+   * Cancelled here only: its provider has no cancel endpoint, so the job may still run there (and be
+   * charged); set when the job had reached the provider, or was on its way to it.
+   */
+  readonly cancelledLocally?: true;
 }
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isTerminal, type JobRecord, type JobStatus } from '../core/jobModel';
-import { failureActions } from '../core/jobs/failureActions';
+import { failureActions, type FailureAction } from '../core/jobs/failureActions';
 import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import type { Log } from '../services/log';
@@ -73,7 +73,7 @@ export class JobNotifications extends DisposableOwner {
         .then((choice) => {
           const action = actions.find((candidate) => candidate.label === choice);
           if (action?.command === 'imageJobs.showLog') this.showLogFor(job);
-          else if (action) void vscode.commands.executeCommand(action.command, action.arg);
+          else if (action) void this.run(action, job.id);
         });
     }
   }
@@ -123,6 +123,15 @@ export class JobNotifications extends DisposableOwner {
       if (choice === 'Gallery') gallery();
       if (choice === 'Show Log') this.log.show();
     });
+  }
+
+  /** A failure toast's action; a key saved from it retries the job, which the toast no longer offers once closed. */
+  private async run(action: FailureAction, jobId: string): Promise<void> {
+    const done = await vscode.commands.executeCommand<unknown>(action.command, action.arg);
+    if (done !== true || !action.thenRetry) return;
+    this.log.info(`[jobs] ${jobId}: retried once its provider's key was saved from its failure toast`);
+    const next = await vscode.commands.executeCommand<string | undefined>('imageJobs.job.retry', jobId);
+    if (next) vscode.window.setStatusBarMessage('$(sparkle) Key saved: the failed image job was submitted again', 5000);
   }
 
   /** The log, ending with the failure the toast showed: its earlier lines carry the same job id. */

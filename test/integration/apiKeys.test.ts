@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, filesContaining } from './support';
+import { activateExtension, answering, filesContaining, messagesOf } from './support';
 
 const KEY = 'sk-integration-test-9f8e7d6c5b4a';
 
@@ -15,6 +15,37 @@ describe('API keys', () => {
     assert.equal(await api.hasApiKey('tams'), false, 'keys are per provider');
     assert.equal(await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'serika' }), true);
     assert.equal(await api.hasApiKey('serika'), false);
+  });
+
+  it('Clear API Key says what it cleared, and lists only the providers that have a key', async () => {
+    const api = await activateExtension();
+    const clear = (arg?: unknown) =>
+      answering(
+        (entry) => (entry.kind === 'pick' ? 'Serika' : undefined),
+        () => vscode.commands.executeCommand<boolean>('imageJobs.clearApiKey', arg),
+      );
+    for (const provider of ['serika', 'tams', 'bifrost', 'photogpt', 'submodel']) await clear({ provider });
+    const none = await clear();
+    assert.deepEqual(none.shown, [
+      {
+        kind: 'info',
+        message: 'No provider has an API key stored: there is nothing to clear.',
+        options: undefined,
+        items: [],
+        buttons: [],
+      },
+    ]);
+    assert.equal(none.result, false);
+
+    await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: KEY });
+    await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'tams', key: KEY });
+    const picked = await clear();
+    const pick = picked.shown[0]!;
+    assert.deepEqual(pick.kind === 'pick' && pick.labels, ['Serika', 'TensorArt TAMS'], 'only the providers with a key');
+    assert.deepEqual(messagesOf(picked.shown, 'info'), [{ message: 'API key for Serika cleared.', buttons: [] }]);
+    assert.deepEqual([await api.hasApiKey('serika'), await api.hasApiKey('tams')], [false, true]);
+    const scripted = await clear({ provider: 'tams' });
+    assert.deepEqual(messagesOf(scripted.shown, 'info'), [{ message: 'API key for TensorArt TAMS cleared.', buttons: [] }]);
   });
 
   it('rejects unknown providers with a clear message', async () => {

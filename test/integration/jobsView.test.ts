@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
 import {
   activateExtension,
+  answering,
   answeringWarnings,
+  messagesOf,
   closeAllEditors,
   EXTENSION_ID,
   waitForJob,
@@ -111,8 +113,12 @@ describe('Jobs view and job actions', () => {
     const api = await activateExtension();
     const id = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'copy open remove' });
     const job = await waitForJob(api, id, ['succeeded']);
-    const copied = await vscode.commands.executeCommand<string>('imageJobs.job.copyId', id);
+    const { result: copied, shown } = await answering(
+      () => undefined,
+      () => vscode.commands.executeCommand<string>('imageJobs.job.copyId', id),
+    );
     assert.equal(copied, job.remoteId);
+    assert.deepEqual(shown, [{ kind: 'statusBar', message: `Copied the Sandbox (offline) job id ${job.remoteId}` }], 'says whose id it is');
     assert.equal(await vscode.env.clipboard.readText(), job.remoteId);
 
     await vscode.commands.executeCommand('imageJobs.job.openResult', id);
@@ -191,6 +197,24 @@ describe('Jobs view and job actions', () => {
       await vscode.commands.executeCommand('imageJobs.job.cancel', running);
     });
   });
+  it('Delete on an unfinished job offers Cancel Job, which cancels it', async () => {
+    const api = await activateExtension();
+    await withSandboxDuration(20_000, async () => {
+      const queued = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'delete me while I run' });
+      const { shown } = await answering(
+        (entry) => (entry.kind === 'info' ? 'Cancel Job' : undefined),
+        async () => {
+          await vscode.commands.executeCommand('imageJobs.job.remove', queued);
+          return waitForJob(api, queued, ['cancelled'], 5000);
+        },
+      );
+      const [asked, ...more] = messagesOf(shown, 'info');
+      assert.match(asked!.message, /^The job is still (queued|running): cancel it before removing it\.$/);
+      assert.deepEqual([asked!.buttons, more], [['Cancel Job'], []]);
+      assert.equal(api.getJob(queued)!.status, 'cancelled', 'Cancel Job cancelled it; Delete again removes it');
+    });
+  });
+
   it('Cancel All Unfinished Jobs cancels every unfinished job (a script confirms with { confirmed: true }) and no finished one', async () => {
     const api = await activateExtension();
     const finished = await vscode.commands.executeCommand<string>('imageJobs.generate', { prompt: 'cancel all: finished before' });

@@ -9,7 +9,17 @@ import { PhotoGptServer } from '../fixtures/providers/photoGptServer';
 import { SerikaServer } from '../fixtures/providers/serikaServer';
 import { SubModelServer } from '../fixtures/providers/subModelServer';
 import { TamsServer } from '../fixtures/providers/tamsServer';
-import { activateExtension, closeAllEditors, filesContaining, readWorkspaceFile, waitForJob, workspaceFile } from './support';
+import {
+  activateExtension,
+  answering,
+  closeAllEditors,
+  filesContaining,
+  messagesOf,
+  readWorkspaceFile,
+  until,
+  waitForJob,
+  workspaceFile,
+} from './support';
 
 interface Setup {
   readonly provider: ProviderId;
@@ -51,6 +61,9 @@ const setups: Setup[] = [
     prompt: 'model: submodel/sdxl-turbo\nconfig:\n  width: 64\n  height: 64\n  seed: 5',
   },
 ];
+
+const serverOf = <P extends ProviderId>(provider: P) =>
+  setups.find((setup) => setup.provider === provider)!.server as P extends 'serika' ? SerikaServer : FakeProviderServer;
 
 async function configure(provider: ProviderId, values: Record<string, unknown>): Promise<void> {
   const settings = vscode.workspace.getConfiguration('imageJobs');
@@ -140,6 +153,13 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     const job = api.getJob(id)!;
     assert.equal(job.status, 'failed');
     assert.match(job.error!.message, /HTTP 401, the API key was rejected: Invalid API key\. Run "Image Jobs: Set API Key"\./);
+    // Serika never saw this job: the id copied is this extension's, and the status bar says so
+    const copied = await answering(
+      () => undefined,
+      () => vscode.commands.executeCommand<string>('imageJobs.job.copyId', id),
+    );
+    assert.equal(copied.result, id);
+    assert.deepEqual(copied.shown, [{ kind: 'statusBar', message: `Copied the local job id ${id} (Serika never gave this job an id)` }]);
     const serika = setups.find((setup) => setup.provider === 'serika')!.server;
     await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: serika.apiKey });
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);
@@ -176,6 +196,98 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     } finally {
       await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: serika.apiKey });
       await vscode.workspace.fs.delete(workspaceFile('prompts/serika-echo.prompt')).then(undefined, () => undefined);
+    }
+  });
+
+  it('a key fixed from the failure toast retries the job with it', async () => {
+    const api = await activateExtension();
+    const serika = serverOf('serika');
+    await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: 'sk-wrong-key-123456' });
+    const uri = await writePrompt('serika-key-fixed', setups[0]!.prompt, 'A heron fixed by a new key');
+    let failed: string | undefined;
+    const { result: retried, shown } = await answering(
+      (entry) => {
+        // the user clicks Set API Key on the failure toast, and types the right key
+        if (entry.kind === 'error' && entry.buttons.includes('Set API Key')) return 'Set API Key';
+        if (entry.kind === 'input') return serika.apiKey;
+        return undefined;
+      },
+      async () => {
+        failed = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
+        assert.equal(api.getJob(failed)?.status, 'failed');
+        // the job that takes its place, submitted with the new key
+        const next = await until(
+          () => api.listJobs().find((job) => job.request.prompt === 'A heron fixed by a new key' && job.id !== failed),
+          'the retried job',
+        );
+        return waitForJob(api, next.id, ['succeeded', 'failed']);
+      },
+    );
+    assert.equal(retried.status, 'succeeded', retried.error?.message);
+    assert.equal(api.getJob(failed!), undefined, 'the retried job replaced the failed one');
+    const input = shown.find((entry) => entry.kind === 'input');
+    assert.match(
+      String(input?.kind === 'input' && input.options.prompt),
+      /^Serika refused its API key: enter the right one, and the job is retried with it\. Stored in VS Code SecretStorage/,
+    );
+  });
+
+  it('Serika has no cancel: Cancel says the job may still run and be billed, with its id one click away', async () => {
+    const api = await activateExtension();
+    const serika = serverOf('serika');
+    serika.durationMs = 60_000;
+    try {
+      const uri = await writePrompt('serika-cancel', setups[0]!.prompt, 'A job Serika cannot cancel');
+      const id = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
+      const remoteId = api.getJob(id)!.remoteId!;
+      assert.ok(remoteId, 'submitted');
+      let copied = false;
+      const { shown } = await answering(
+        (entry) => {
+          copied ||= entry.kind === 'statusBar';
+          return entry.kind === 'warning' ? 'Copy Job ID' : undefined;
+        },
+        async () => {
+          await vscode.commands.executeCommand('imageJobs.job.cancel', id);
+          await until(() => copied, 'Copy Job ID');
+        },
+      );
+      const job = api.getJob(id)!;
+      assert.deepEqual([job.status, job.cancelledLocally], ['cancelled', true]);
+      assert.deepEqual(messagesOf(shown, 'warning'), [
+        { message: 'Stopped tracking: Serika has no cancel, so the job may still run there and be billed.', buttons: ['Copy Job ID'] },
+      ]);
+      assert.equal(await vscode.env.clipboard.readText(), remoteId, "Serika's id, to find the job there");
+    } finally {
+      serika.durationMs = 300;
+    }
+  });
+
+  it('a host not found offers the base URL setting on the failure toast', async () => {
+    const api = await activateExtension();
+    const serika = serverOf('serika');
+    await configure('serika', { baseUrl: 'http://serika.invalid/api/openai/v1' });
+    try {
+      const uri = await writePrompt('serika-no-host', setups[0]!.prompt);
+      let toasted = false;
+      const { result: id, shown } = await answering(
+        (entry) => {
+          toasted ||= entry.kind === 'error';
+          return entry.kind === 'error' ? 'Open Settings' : undefined;
+        },
+        async () => {
+          const submitted = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
+          await until(() => toasted, 'the failure toast');
+          return submitted;
+        },
+      );
+      assert.equal(api.getJob(id)?.error?.code, 'ENOTFOUND');
+      const [toast] = messagesOf(shown, 'error');
+      assert.match(toast!.message, /host not found: check the base URL/);
+      assert.deepEqual(toast!.buttons, ['Open Settings', 'Retry', 'Show Log']);
+      await until(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Settings', 'the Settings editor');
+    } finally {
+      await configure('serika', { baseUrl: serika.baseUrl });
     }
   });
 

@@ -76,6 +76,7 @@ test('the parsers accept what menus, the gallery and scripts send, and nothing e
   assert.equal(parseKeyArgs([]), undefined);
   assert.deepEqual(parseKeyArgs(['serika']), { provider: 'serika' });
   assert.deepEqual(parseKeyArgs([{ provider: 'tams', key: 'k' }]), { provider: 'tams', key: 'k' });
+  assert.deepEqual(parseKeyArgs([{ provider: 'tams', reason: 'why' }]), { provider: 'tams', key: undefined, reason: 'why' });
   assert.throws(() => parseKeyArgs([{ provider: 3 }]), ArgumentError);
 });
 

@@ -10,7 +10,7 @@ import type { JobRecord } from '../jobModel';
 import { isCode } from './durableFiles';
 
 /** What another window needs to show a job it did not finish itself. */
-export type JobOutcome = Pick<JobRecord, 'status' | 'assets' | 'error' | 'finishedAt' | 'remoteId' | 'credits'>;
+export type JobOutcome = Pick<JobRecord, 'status' | 'assets' | 'error' | 'finishedAt' | 'remoteId' | 'credits' | 'cancelledLocally'>;
 
 export interface JobLeases {
   /** Frees every lease this window holds (the window is closing). */

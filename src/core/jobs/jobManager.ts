@@ -208,21 +208,48 @@ export class JobManager implements Disposable {
     }
   }
 
+  /**
+   * Asks the provider to stop the job, and ends it here. A provider with no cancel endpoint cannot be
+   * asked: the job is marked `cancelledLocally`, as it may still run (and be charged) there.
+   */
   async cancel(id: string): Promise<void> {
     const job = this.store.get(id);
     if (!job || isTerminal(job.status)) return;
     this.poller.unschedule(id);
-    if (job.remoteId) {
-      try {
-        const { provider, context } = await this.calls.access(job.request.providerId);
-        if (provider.cancel) await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(job.remoteId!, context));
-        else this.log.info(`[jobs] ${id}: ${job.request.providerId} has no cancel endpoint; tracking stopped locally`);
-      } catch (error) {
-        this.log.warn(`[jobs] ${id} cancel request failed: ${describeForLog(error)}`);
-        if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
-      }
+    const cancelledLocally = await this.cancelAtProvider(job);
+    await this.finish(id, { status: 'cancelled', ...(cancelledLocally ? { cancelledLocally } : {}) });
+  }
+
+  /** True when the provider may have the job and cannot be asked to stop it. */
+  private async cancelAtProvider(job: JobRecord): Promise<true | undefined> {
+    const { id, remoteId } = job;
+    if (!remoteId) {
+      // a submission on its way reaches the provider anyway: the submitter cancels it once its id is
+      // back, where the provider has a cancel; without one, it runs
+      if (job.status !== 'submitting') return undefined;
+      const provider = await this.calls.access(job.request.providerId).then(
+        (resolved) => resolved.provider,
+        () => undefined, // nothing can be sent without access either
+      );
+      return provider && !provider.cancel ? this.stoppedTracking(job) : undefined;
     }
-    await this.finish(id, { status: 'cancelled' });
+    try {
+      const { provider, context } = await this.calls.access(job.request.providerId);
+      if (!provider.cancel) return this.stoppedTracking(job);
+      await this.calls.call(job.request.providerId, 'cancel', () => provider.cancel!(remoteId, context));
+    } catch (error) {
+      this.log.warn(`[jobs] ${id} cancel request failed: ${describeForLog(error)}`);
+      if (!(isProviderError(error) && error.kind === 'badRequest')) throw error;
+    }
+    return undefined;
+  }
+
+  private stoppedTracking(job: JobRecord): true {
+    const remote = job.remoteId ? `its job ${job.remoteId}` : 'the job being submitted';
+    this.log.warn(
+      `[jobs] ${job.id}: ${job.request.providerId} has no cancel endpoint; tracking stopped here, ${remote} may still run there (and be charged)`,
+    );
+    return true;
   }
 
   /**
@@ -368,6 +395,12 @@ export class JobManager implements Disposable {
   }
 
   private async fail(id: string, error: JobError): Promise<void> {
+    // as in applyState: a cancel that landed while the request was in flight wins over its failure
+    const current = this.store.get(id);
+    if (current && isTerminal(current.status)) {
+      this.log.info(`[jobs] ${id} was ${current.status} before its request failed (${error.message}); it stays ${current.status}`);
+      return;
+    }
     await this.finish(id, { status: 'failed', error });
   }
 
@@ -384,9 +417,9 @@ export class JobManager implements Disposable {
       ...change,
     }));
     if (job && this.leases) {
-      const { status, assets, error, finishedAt, remoteId, credits } = job;
+      const { status, assets, error, finishedAt, remoteId, credits, cancelledLocally } = job;
       await this.leases
-        .complete(id, { status, assets, error, finishedAt, remoteId, credits })
+        .complete(id, { status, assets, error, finishedAt, remoteId, credits, ...(cancelledLocally ? { cancelledLocally } : {}) })
         .catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
     }
   }

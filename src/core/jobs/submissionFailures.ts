@@ -48,10 +48,11 @@ export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent
   return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent) };
 }
 
-/** The kind and request id a provider error carries, kept with the job's failure. */
-export function failureOrigin(error: unknown): Pick<JobError, 'kind' | 'requestId'> {
+/** The kind, request id and network code a provider error carries, kept with the job's failure. */
+export function failureOrigin(error: unknown): Pick<JobError, 'kind' | 'requestId' | 'code'> {
   if (!isProviderError(error)) return {};
-  return error.details.requestId ? { kind: error.kind, requestId: error.details.requestId } : { kind: error.kind };
+  const { requestId, code } = error.details;
+  return { kind: error.kind, ...(requestId ? { requestId } : {}), ...(code ? { code } : {}) };
 }
 
 function submitFailureText(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { TamsServer } from '../../fixtures/providers/tamsServer';
-import { activateExtension, waitForJob, workspaceFile } from '../support';
+import { activateExtension, answering, messagesOf, until, waitForJob, workspaceFile } from '../support';
 
 /** The workspace's own settings file, rewritten the way a cloned repo would ship it. */
 async function setWorkspaceSettings(values: Record<string, unknown>): Promise<void> {
@@ -80,5 +80,27 @@ describe('In a workspace nobody trusted (restricted mode)', () => {
     assert.equal(id, undefined, 'nothing was submitted');
     assert.equal(api.listJobs().length, before, 'no job recorded');
     assert.equal(server.requests.length, 0, 'no request, so the key went nowhere');
+  });
+
+  it('the refusal offers Manage Workspace Trust, which opens it', async () => {
+    let refused = false;
+    const { shown } = await answering(
+      (entry) => {
+        refused ||= entry.kind === 'error';
+        return entry.kind === 'error' ? 'Manage Workspace Trust' : undefined;
+      },
+      async () => {
+        await vscode.commands.executeCommand('imageJobs.generate', workspaceFile('prompts/remote.prompt'));
+        await until(() => refused, 'the refusal');
+      },
+    );
+    assert.deepEqual(messagesOf(shown, 'error'), [
+      {
+        message: 'This workspace is not trusted, so its files can only use the Sandbox provider (prompts/remote.prompt asks for tams).',
+        buttons: ['Manage Workspace Trust'],
+      },
+    ]);
+    await until(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Workspace Trust', 'the Workspace Trust editor');
+    assert.equal(server.requests.length, 0);
   });
 });

@@ -16,12 +16,34 @@ function labels(error: unknown, idempotent = false): string[] {
 
 test('a refused connection (nothing sent) is offered as safe to retry', () => {
   const refused = new ProviderError('network', 'connection refused', { code: 'ECONNREFUSED' });
-  assert.deepEqual(labels(refused), ['Retry', 'Show Log']);
+  assert.deepEqual(labels(refused), ['Open Settings', 'Retry', 'Show Log']);
 });
 
-test('a rejected key offers "Set API Key" for its provider first', () => {
+test('a rejected key offers "Set API Key" for its provider first, which retries the job once a key is saved', () => {
   const actions = failureActions(failedWith(submitFailure(new ProviderError('auth', 'HTTP 401'), 'refused', false)));
-  assert.deepEqual(actions[0], { label: 'Set API Key', command: 'imageJobs.setApiKey', arg: { provider: 'serika' } });
+  assert.deepEqual(actions[0], {
+    label: 'Set API Key',
+    command: 'imageJobs.setApiKey',
+    arg: { provider: 'serika', reason: 'Serika refused its API key: enter the right one, and the job is retried with it.' },
+    thenRetry: true,
+  });
+});
+
+test("a host not found (or a refused connection) offers the provider's base URL setting, before Retry", () => {
+  const notFound = new ProviderError('network', 'Submitting the Serika job: host not found: check the base URL', { code: 'ENOTFOUND' });
+  const actions = failureActions(failedWith(submitFailure(notFound, submitOutcome(notFound), false)));
+  assert.deepEqual(actions[0], { label: 'Open Settings', command: 'workbench.action.openSettings', arg: 'imageJobs.serika.baseUrl' });
+  assert.deepEqual(
+    actions.map((action) => action.label),
+    ['Open Settings', 'Retry', 'Show Log'],
+  );
+  const refused = new ProviderError('network', 'connection refused', { code: 'ECONNREFUSED' });
+  const sandbox = jobRecord({ status: 'failed', error: submitFailure(refused, submitOutcome(refused), false) });
+  assert.deepEqual(
+    failureActions(sandbox).map((action) => action.label),
+    ['Retry', 'Show Log'],
+    'the Sandbox runs inside the extension: it has no base URL to set',
+  );
 });
 
 test('an answer that may hide a created job offers no Retry (it could make a second one)', () => {
