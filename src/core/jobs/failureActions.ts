@@ -1,6 +1,6 @@
 // What a failed job's toast offers: the fix for its cause first, Retry only where sending again is
-// safe, and the log.
-import type { JobRecord } from '../jobModel';
+// safe (Run Again where the result is gone and a retry would fetch the same dead link), and the log.
+import { isResultGone, type JobRecord } from '../jobModel';
 
 export interface FailureAction {
   readonly label: string;
@@ -15,7 +15,8 @@ export function failureActions(job: JobRecord): FailureAction[] {
     actions.push({ label: 'Set API Key', command: 'imageJobs.setApiKey', arg: { provider: job.request.providerId } });
   // retryable: the failure says so (nothing was sent, a network fault, a fixed key); a job the provider
   // failed or expired is generated again as a new job, which cannot duplicate one
-  if (error?.retryable || error?.phase === 'provider' || job.status === 'expired')
+  if (isResultGone(error)) actions.push({ label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id });
+  else if (error?.retryable || error?.phase === 'provider' || job.status === 'expired')
     actions.push({ label: 'Retry', command: 'imageJobs.job.retry', arg: job.id });
   actions.push({ label: 'Show Log', command: 'imageJobs.showLog' });
   return actions;
