@@ -46,6 +46,16 @@ export function waitForJob(api: ImageJobsApi, id: string, statuses: JobRecord['s
   });
 }
 
+/** Resolves with what `find` returns once it returns something (looked for every 100 ms). */
+export async function until<T>(find: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (let found = find(); ; found = find()) {
+    if (found !== undefined) return found;
+    if (Date.now() > end) throw new Error(`nothing came in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function readWorkspaceFile(relativePath: string): Promise<Uint8Array> {
   return vscode.workspace.fs.readFile(workspaceFile(relativePath));
 }
@@ -76,28 +86,47 @@ export async function withSandboxDuration<T>(ms: number, body: () => Promise<T>)
   }
 }
 
-/** A modal's button as the extension passes it: a string or a `MessageItem`. */
+/** A button as the extension passes it: a string or a `MessageItem`. */
 const buttonTitle = (item: unknown) => (typeof item === 'string' ? item : (item as vscode.MessageItem).title);
+const isButton = (item: unknown) => typeof item === 'string' || (typeof item === 'object' && item !== null && 'title' in item);
+
+/** A question the extension asked: its words, its options (a modal's), its buttons. */
+export interface Asked {
+  readonly message: string;
+  readonly options: unknown;
+  readonly items: unknown[];
+}
+
+/** The title of the button to click (undefined: closing the message), or a function of the question that says it. */
+export type Answer = string | undefined | ((asked: Asked) => string | undefined);
 
 /**
- * Runs `run` with the extension's warnings answered by the button titled `answer`, as a user clicking
- * it would (undefined: closing the question); returns what it asked. The extension's `vscode` API
- * object is this suite's.
+ * Runs `run` with the extension's messages of one kind answered by the button `answer` names, as a user
+ * clicking it would; returns what they asked. The extension's `vscode` API object is this suite's.
  */
-export async function answeringWarnings<T>(
-  answer: string | undefined,
+export async function answeringMessages<T>(
+  kind: 'showWarningMessage' | 'showErrorMessage',
+  answer: Answer,
   run: () => Thenable<T>,
-): Promise<{ result: T; asked: { message: string; options: unknown; items: unknown[] }[] }> {
-  const window = vscode.window as { showWarningMessage: unknown };
-  const original = window.showWarningMessage;
-  const asked: { message: string; options: unknown; items: unknown[] }[] = [];
-  window.showWarningMessage = (message: string, options: unknown, ...items: unknown[]) => {
-    asked.push({ message, options, items });
-    return Promise.resolve(items.find((item) => answer !== undefined && buttonTitle(item) === answer));
+): Promise<{ result: T; asked: Asked[] }> {
+  const window = vscode.window as unknown as Record<typeof kind, unknown>;
+  const original = window[kind];
+  const asked: Asked[] = [];
+  window[kind] = (message: string, ...rest: unknown[]) => {
+    const options = rest.length > 0 && !isButton(rest[0]) ? rest[0] : undefined;
+    const question = { message, options, items: rest.filter(isButton) };
+    asked.push(question);
+    const title = typeof answer === 'function' ? answer(question) : answer;
+    return Promise.resolve(question.items.find((item) => title !== undefined && buttonTitle(item) === title));
   };
   try {
     return { result: await run(), asked };
   } finally {
-    window.showWarningMessage = original;
+    window[kind] = original;
   }
+}
+
+/** The extension's warnings (its modal questions) answered by the button titled `answer`; see answeringMessages. */
+export function answeringWarnings<T>(answer: string | undefined, run: () => Thenable<T>): Promise<{ result: T; asked: Asked[] }> {
+  return answeringMessages('showWarningMessage', answer, run);
 }
