@@ -1,6 +1,6 @@
 // Actions on an image file, named by its file rather than by a job (a file on disk may have no job
 // record): insert a reference to it, open it or its sidecar, reveal, copy its prompt, move it and its
-// sidecar to the trash.
+// sidecar to the trash (or delete them for good where there is none, asking once and saying so).
 // Used by the gallery and by scripts (imageJobs.insertAsset with { uri } or { path }, imageJobs.gallery.delete).
 import * as vscode from 'vscode';
 import type { ReferenceInserter } from './referenceInsertion';
@@ -11,6 +11,7 @@ import type { GalleryFiles } from '../services/galleryFiles';
 import { ArgumentError } from './commandRunner';
 import type { AssetFileArgs } from './commandArgs';
 import type { Log } from '../services/log';
+import { trashFor, type Trash } from '../services/trash';
 
 export interface AssetFile {
   readonly uri: vscode.Uri;
@@ -79,33 +80,32 @@ export class AssetFileCommands {
     return entry.prompt;
   }
 
-  /**
-   * Moves the image and its sidecar to the trash, after a modal confirmation. Where the file system
-   * has no trash (code-server's remote one), a second modal offers to delete them for good. True when
-   * they went.
-   */
+  /** imageJobs.gallery.delete: true when the image and its sidecar went (to the trash, or for good where there is none). */
   async trash(args: AssetFileArgs): Promise<boolean> {
+    return (await this.remove(args)) !== 'kept';
+  }
+
+  /**
+   * Moves the image and its sidecar to the trash, or deletes them for good where there is none
+   * (trashFor), after one modal that says which. Scripts pass `confirmed`, and `permanentIfNoTrash`
+   * to allow deleting for good.
+   */
+  async remove(args: AssetFileArgs): Promise<Removal> {
     const { uri, entry } = await this.indexed(args);
     const name = uriFileName(uri);
-    if (!args.confirmed) {
-      const choice = await vscode.window.showWarningMessage(
-        `Move "${name}" and its sidecar to the trash?`,
-        { modal: true, detail: 'You can restore them from the trash.' },
-        'Move to Trash',
-      );
-      if (choice !== 'Move to Trash') return false;
-    }
+    const trash = trashFor(uri);
+    if (args.confirmed && !trash.available && !args.permanentIfNoTrash)
+      throw new Error(`Kept ${name}: ${trash.why}, and permanentIfNoTrash was not given to delete it for good.`);
+    if (!args.confirmed && !(await confirmRemoval(name, trash))) return 'kept';
     const sidecar = vscode.Uri.parse(entry.sidecarUri);
-    let useTrash = true;
+    let useTrash = trash.available;
     try {
-      // the image first: where there is no trash this fails before anything moves
+      // the image first: should the trash refuse it after all, nothing has moved yet
       await vscode.workspace.fs.delete(uri, { useTrash });
     } catch (error) {
       if (!isNotFound(error)) {
-        if (!(await this.deleteForGood(name, args, error))) {
-          if (args.confirmed) throw new Error(`Could not move ${name} to the trash: ${describeError(error)}`, { cause: error });
-          return false; // the user chose to keep them
-        }
+        if (!useTrash || !(await this.deleteForGood(name, args, error)))
+          throw new Error(`Could not ${useTrash ? 'move' : 'delete'} ${name}: ${describeError(error)}`, { cause: error });
         useTrash = false;
         await vscode.workspace.fs.delete(uri, { useTrash });
       }
@@ -116,24 +116,48 @@ export class AssetFileCommands {
       if (!isNotFound(error)) throw new Error(`Could not remove ${uriFileName(sidecar)}: ${describeError(error)}`, { cause: error });
     }
     this.files.forget(uri);
-    return true;
+    return useTrash ? 'trashed' : 'deleted';
   }
 
   /**
-   * The file system refused the trash (code-server's remote one has none): delete for good only if the
-   * user says so in a second modal, or a script asked for it with `permanentIfNoTrash`.
+   * The trash was expected but refused the file (a file system without one that trashFor did not
+   * foresee): delete for good only if the user says so, or a script asked for it with `permanentIfNoTrash`.
    */
   private async deleteForGood(name: string, args: AssetFileArgs, error: unknown): Promise<boolean> {
-    if (args.confirmed) return args.permanentIfNoTrash === true;
     // the file system's own words name internal URIs: they go to the log, not the dialog
-    this.log?.info(`[gallery] no trash for ${name}: ${describeError(error)}`);
+    this.log?.info(`[gallery] the trash refused ${name}: ${describeError(error)}`);
+    if (args.confirmed) return args.permanentIfNoTrash === true;
     const choice = await vscode.window.showWarningMessage(
-      `"${name}" cannot be moved to the trash here (VS Code in a browser has none). Delete it and its sidecar for good?`,
+      `"${name}" could not be moved to the trash. Delete it and its sidecar for good?`,
       { modal: true, detail: 'They cannot be restored afterwards.' },
-      'Delete Permanently',
+      DELETE_PERMANENTLY,
     );
-    return choice === 'Delete Permanently';
+    return choice === DELETE_PERMANENTLY;
   }
+}
+
+/** What became of an image the gallery was asked to delete. */
+export type Removal = 'trashed' | 'deleted' | 'kept';
+
+const MOVE_TO_TRASH = 'Move to Trash';
+const DELETE_PERMANENTLY = 'Delete Permanently';
+
+/** The one question before an image goes: to the trash where there is one, for good (and saying so) where not. */
+async function confirmRemoval(name: string, trash: Trash): Promise<boolean> {
+  if (trash.available) {
+    const choice = await vscode.window.showWarningMessage(
+      `Move "${name}" and its sidecar to the trash?`,
+      { modal: true, detail: 'You can restore them from the trash.' },
+      MOVE_TO_TRASH,
+    );
+    return choice === MOVE_TO_TRASH;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    `Permanently delete "${name}" and its sidecar?`,
+    { modal: true, detail: `${trash.why}: they cannot be restored afterwards.` },
+    DELETE_PERMANENTLY,
+  );
+  return choice === DELETE_PERMANENTLY;
 }
 
 function isNotFound(error: unknown): boolean {

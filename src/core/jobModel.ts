@@ -148,6 +148,14 @@ export function isCancelable(job: JobRecord): boolean {
   return !isTerminal(job.status);
 }
 
+/**
+ * The job's result file was gone when it was downloaded (a 404 or 410, most likely expired) and a new
+ * look at the job would give the same link: only a new job makes the image again.
+ */
+export function isResultGone(error: JobError | undefined): boolean {
+  return error?.phase === 'download' && error.kind === 'notFound' && !error.retryable;
+}
+
 /** A job can be retried when it ended without a result, or its result could not be saved. */
 export function isRetryable(job: JobRecord): boolean {
   return job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired';

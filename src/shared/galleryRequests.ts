@@ -12,7 +12,7 @@ export interface CardMenuEntry {
   readonly action: AssetAction;
   readonly label: string;
   readonly title: string;
-  /** A line above it: the first of a group (moving the file to the trash stands apart). */
+  /** A line above it: the first of a group (deleting the file stands apart). */
   readonly groupStart?: boolean;
 }
 
@@ -20,7 +20,7 @@ export interface CardMenuEntry {
  * What a card's "…" menu offers, in order: the actions a card does not give a button of its own
  * (Insert and Open have one). Each is a request the host already carries out on an indexed image.
  */
-export function cardMenu(asset: Pick<GalleryAsset, 'canUpscale'>): CardMenuEntry[] {
+export function cardMenu(asset: Pick<GalleryAsset, 'canUpscale' | 'canTrash'>): CardMenuEntry[] {
   return [
     ...(asset.canUpscale
       ? [{ action: 'upscale', label: 'Upscale', title: 'Upscale this image (a new job; saved beside it)' } as const]
@@ -28,6 +28,13 @@ export function cardMenu(asset: Pick<GalleryAsset, 'canUpscale'>): CardMenuEntry
     { action: 'copyPrompt', label: 'Copy Prompt', title: 'Copy the prompt to the clipboard', groupStart: asset.canUpscale === true },
     { action: 'reveal', label: 'Reveal in Explorer', title: 'Show the image in the Explorer' },
     { action: 'openSidecar', label: 'Open Sidecar', title: 'Open the JSON sidecar: the prompt, parameters and job ids' },
-    { action: 'delete', label: 'Move to Trash…', title: 'Move the image and its sidecar to the trash (asks first)', groupStart: true },
+    asset.canTrash
+      ? { action: 'delete', label: 'Move to Trash…', title: 'Move the image and its sidecar to the trash (asks first)', groupStart: true }
+      : {
+          action: 'delete',
+          label: 'Delete Permanently…',
+          title: 'Delete the image and its sidecar for good: there is no trash here (asks first)',
+          groupStart: true,
+        },
   ];
 }

@@ -23,6 +23,8 @@ export interface GalleryAsset extends ProvenanceParams {
   readonly derived?: readonly string[];
   /** Its provider can upscale it (the Sandbox, PhotoGPT by its image id): the card offers "Upscale". */
   readonly canUpscale?: boolean;
+  /** Its file can go to the trash; without, the card offers to delete it for good (a browser, a remote). */
+  readonly canTrash?: boolean;
   /** Which of its job's images this is. */
   readonly index?: number;
   /** Its place in a sweep's batch: the gallery lays the batch out as a grid (core/results/sweepGrid.ts). */

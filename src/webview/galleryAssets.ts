@@ -24,6 +24,8 @@ export interface AssetContext {
   readonly lineage?: ReadonlyMap<string, readonly string[]>;
   readonly listed?: (uri: string) => boolean;
   readonly trusted?: boolean;
+  /** Whether an image's file can go to the trash (services/trash.ts), by its URI. */
+  readonly trashable?: (uri: string) => boolean;
 }
 
 /** A card for an indexed image; `src` is its webview URI, `path` how the workspace names it. */
@@ -52,6 +54,7 @@ export function galleryAsset(entry: GalleryEntry, src: string, path: string, con
       : {}),
     ...(derived?.length ? { derived } : {}),
     ...(provider === 'sandbox' || (provider && context.trusted !== false) ? { canUpscale: true } : {}),
+    ...(context.trashable?.(entry.imageUri) ? { canTrash: true } : {}),
     index: entry.index,
     sweep: entry.sweep,
   };

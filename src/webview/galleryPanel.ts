@@ -19,6 +19,7 @@ import { assetPages, galleryAsset, lineage, liveJobs, resourceRoots } from './ga
 import { sweepJobStates } from '../core/results/sweepJobs';
 import { readGalleryMessage } from './galleryMessages';
 import { describeError } from '../core/errors';
+import { trashFor } from '../services/trash';
 
 const UPDATE_DEBOUNCE_MS = 100;
 /**
@@ -44,7 +45,8 @@ export interface GalleryFileActions {
   reveal(target: { readonly uri: string }): Promise<void>;
   openSidecar(target: { readonly uri: string }, column: vscode.ViewColumn): Promise<void>;
   copyPrompt(target: { readonly uri: string }): Promise<string>;
-  trash(target: { readonly uri: string }): Promise<boolean>;
+  /** To the trash, or for good where there is none (after one question that says which). */
+  remove(target: { readonly uri: string }): Promise<'trashed' | 'deleted' | 'kept'>;
 }
 
 /** Jobs the gallery starts from an image (the commands side implements it: UpscaleCommands). */
@@ -60,6 +62,19 @@ export interface GalleryContactSheets {
   wrote(uri: string): boolean;
   open(uri: string, column: vscode.ViewColumn): Promise<void>;
 }
+
+/** Whether a file can go to the trash, asked once per URI scheme of a listing (services/trash.ts). */
+function trashableByScheme(): (uri: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (uri) => {
+    const parsed = vscode.Uri.parse(uri);
+    if (!known.has(parsed.scheme)) known.set(parsed.scheme, trashFor(parsed).available);
+    return known.get(parsed.scheme)!;
+  };
+}
+
+/** The reply to a delete: what became of the image. */
+const REMOVALS = { trashed: 'Moved to the trash', deleted: 'Deleted', kept: 'Kept' } as const;
 
 /** What the host answers a request: words for the status beside its button, and a file the gallery may offer to open. */
 type Reply = string | { readonly message: string; readonly file: string };
@@ -214,7 +229,12 @@ export class GalleryPanel extends DisposableOwner {
     if (this.roots !== roots) panel.webview.options = options; // reloads the page, which asks again (ready)
     const entries = this.files.entries();
     const listed = new Set(entries.map((entry) => entry.imageUri));
-    const context = { lineage: lineage(entries), listed: (uri: string) => listed.has(uri), trusted: vscode.workspace.isTrusted };
+    const context = {
+      lineage: lineage(entries),
+      listed: (uri: string) => listed.has(uri),
+      trusted: vscode.workspace.isTrusted,
+      trashable: trashableByScheme(),
+    };
     const assets: GalleryAsset[] = entries.map((entry) => {
       const uri = vscode.Uri.parse(entry.imageUri);
       return galleryAsset(entry, panel.webview.asWebviewUri(uri).toString(), vscode.workspace.asRelativePath(uri), context);
@@ -316,7 +336,13 @@ export class GalleryPanel extends DisposableOwner {
         await this.fileCommands.copyPrompt(target);
         return 'Prompt copied';
       case 'delete':
-        return (await this.fileCommands.trash(target)) ? 'Moved to the trash' : 'Kept';
+        try {
+          return REMOVALS[await this.fileCommands.remove(target)];
+        } finally {
+          // its question (a modal) took the focus, and the workbench gives it back to the editor area, not
+          // into a webview: the page puts it on the card now in the image's place (webview-ui/src/cardFocus.ts)
+          this.panel?.reveal(this.panel.viewColumn, false);
+        }
       case 'upscale': {
         if (!this.files.get(vscode.Uri.parse(request.uri, true))) throw new Error('That image is no longer in the gallery.');
         const id = await this.derivations.upscale(target, true);

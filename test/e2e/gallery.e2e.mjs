@@ -1,6 +1,7 @@
 // End-to-end check in a real browser: the packaged extension installed into code-server, driven as a
 // user would (command palette, input box, jobs view, gallery webview, Insert button), with screenshots
 // under .test-output/e2e/ to look at.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   freePort,
@@ -139,7 +140,8 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   const opened = await menuState();
   check(
     opened.open &&
-      opened.items.join() === 'Upscale,Copy Prompt,Reveal in Explorer,Open Sidecar,Move to Trash…' &&
+      // VS Code in a browser has no trash: the menu does not promise one
+      opened.items.join() === 'Upscale,Copy Prompt,Reveal in Explorer,Open Sidecar,Delete Permanently…' &&
       opened.covered.length === 0 &&
       opened.inView &&
       opened.notAbove &&
@@ -157,7 +159,11 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   await page.keyboard.press('Escape');
   const closed = await menuState();
   check(
-    moved === 'Reveal in Explorer' && last === 'Move to Trash…' && !closed.open && closed.focused === '…' && closed.expanded === 'false',
+    moved === 'Reveal in Explorer' &&
+      last === 'Delete Permanently…' &&
+      !closed.open &&
+      closed.focused === '…' &&
+      closed.expanded === 'false',
     `↓ and End move through the menu; Esc closes it and the focus is back on "…" (${moved}, ${last}, ${JSON.stringify(closed)})`,
   );
   await page.keyboard.press('ArrowDown');
@@ -244,6 +250,67 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   check(flashed, 'a click on "Upscaled from …" brings the source card into view and highlights it');
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(shots, '03d-lineage-source.png') });
+
+  // 4e. Delete from the "…" menu, by keyboard: one question, which says the files go for good (no trash
+  // in a browser); then the focus goes to the card now in the deleted one's place, and with no card
+  // left to the gallery's heading, never to nothing (the page's body)
+  const focusInGallery = () =>
+    gallery.evaluate(() => {
+      const active = document.activeElement;
+      return {
+        tag: active?.tagName,
+        text: active?.textContent?.trim().slice(0, 40),
+        card: active?.closest('article')?.querySelector('.path')?.textContent,
+      };
+    });
+  const deleteByKeyboard = async (card, shot) => {
+    const path = await card.locator('.path').innerText();
+    await card.locator('button.more').click();
+    await page.keyboard.press('End');
+    const item = await focusInGallery();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(shots, shot) });
+    const asked = await dialog.evaluate((box) => ({
+      message: box.querySelector('.dialog-message-text')?.textContent,
+      detail: box.querySelector('.dialog-message-detail')?.textContent,
+      buttons: [...box.querySelectorAll('.dialog-buttons .monaco-button')].map((button) => button.textContent),
+      focused: document.activeElement?.textContent,
+    }));
+    // the keyboard answers it: Enter on the focused button when it is the delete, else a click
+    if (asked.focused === 'Delete Permanently') await page.keyboard.press('Enter');
+    else await dialog.locator('.monaco-button', { hasText: 'Delete Permanently' }).click();
+    await gallery.locator('.card .path', { hasText: path }).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.waitForTimeout(1500); // a second question would be up by now
+    const questions = await page.locator('.monaco-dialog-box').count();
+    return { path, item: item.text, asked, questions, focus: await focusInGallery(), onDisk: existsSync(join(workspace, path)) };
+  };
+  const cardsBefore = await gallery.locator('.card[data-uri]').count();
+  const first = await deleteByKeyboard(gallery.locator('.card[data-uri]').first(), '03e-delete-question.png');
+  check(
+    first.item === 'Delete Permanently…' &&
+      first.asked.message === `Permanently delete "${first.path.split('/').pop()}" and its sidecar?` &&
+      /no trash: they cannot be restored afterwards\.$/.test(first.asked.detail) &&
+      first.asked.buttons.includes('Delete Permanently') &&
+      !/trash\?|restore them from the trash/i.test(first.asked.message + first.asked.detail) &&
+      first.questions === 0 &&
+      !first.onDisk,
+    `Delete Permanently… asks one question, which says the file goes for good, and deletes it (${JSON.stringify(first)})`,
+  );
+  const next = await gallery.locator('.card[data-uri] .path').first().innerText();
+  check(
+    cardsBefore === 2 && first.focus.tag === 'BUTTON' && first.focus.text === '…' && first.focus.card === next,
+    `after the delete the focus is on the same button of the card now in its place, not the page's body (${JSON.stringify(first.focus)})`,
+  );
+  await page.screenshot({ path: join(shots, '03e-focus-next-card.png') });
+  const lastCard = await deleteByKeyboard(gallery.locator('.card[data-uri]').first(), '03e-delete-last-question.png');
+  check(
+    lastCard.questions === 0 && !lastCard.onDisk && lastCard.focus.tag === 'H1' && lastCard.focus.text === 'Image Jobs Gallery',
+    `with no card left, the focus goes to the gallery's heading (${JSON.stringify(lastCard.focus)})`,
+  );
+  await page.screenshot({ path: join(shots, '03e-focus-heading.png') });
 
   // 5. a window reload mid-job: the job id was persisted, polling resumes in the new extension host
   await runCommand(page, 'Image Jobs: Generate Image');

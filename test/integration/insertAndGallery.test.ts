@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
 import { encodePngRgb } from '../../src/core/results/png';
-import { activateExtension, closeAllEditors, waitForJob, workspaceFile } from './support';
+import { activateExtension, answeringWarnings, closeAllEditors, waitForJob, workspaceFile } from './support';
 
 /** A tiny PNG (1×1) with an Image Jobs sidecar, written straight to disk: no job record anywhere. */
 async function writeImageWithoutJob(name: string, prompt: string): Promise<{ image: vscode.Uri; sidecar: vscode.Uri; path: string }> {
@@ -249,6 +249,41 @@ describe('Inserting results and the gallery', () => {
       assert.equal(await exists(file.sidecar), false, 'with its sidecar');
       await waitForListing(api, file.path, false);
     }
+  });
+
+  it('asks once before deleting an image, truthfully: Delete Permanently where the file system has no trash', async () => {
+    const api = await activateExtension();
+    // what the file system does with useTrash here (code-server's has no trash), asked of it directly
+    const probe = workspaceFile('assets/generated/trash-probe.txt');
+    await vscode.workspace.fs.writeFile(probe, Buffer.from('probe'));
+    const hasTrash = await vscode.workspace.fs.delete(probe, { useTrash: true }).then(
+      () => true,
+      () => false,
+    );
+    await vscode.workspace.fs.delete(probe, { useTrash: false }).then(undefined, () => undefined);
+    const file = await writeImageWithoutJob('asked-once', 'an image asked about once');
+    await vscode.commands.executeCommand('imageJobs.openGallery');
+    await waitForListing(api, file.path, true);
+    const button = hasTrash ? 'Move to Trash' : 'Delete Permanently';
+    const { result, asked } = await answeringWarnings(button, () =>
+      vscode.commands.executeCommand<boolean>('imageJobs.gallery.delete', { path: file.path }),
+    );
+    assert.equal(asked.length, 1, `one question, not two: ${asked.map((question) => question.message).join(' | ')}`);
+    const [question] = asked;
+    const detail = (question!.options as vscode.MessageOptions).detail ?? '';
+    if (hasTrash) {
+      assert.equal(question!.message, 'Move "asked-once.png" and its sidecar to the trash?');
+    } else {
+      // no promise of a trash that is not there
+      assert.equal(question!.message, 'Permanently delete "asked-once.png" and its sidecar?');
+      assert.match(detail, /has no trash: they cannot be restored afterwards\.$/);
+      assert.doesNotMatch(`${question!.message} ${detail}`, /restore them from the trash|move .* to the trash/i);
+    }
+    assert.deepEqual(question!.items, [button]);
+    assert.equal(result, true);
+    assert.equal(await exists(file.image), false, 'the image went');
+    assert.equal(await exists(file.sidecar), false, 'with its sidecar');
+    await waitForListing(api, file.path, false);
   });
 
   it('refuses to delete a file that is not an image of the gallery', async () => {

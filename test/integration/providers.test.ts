@@ -12,6 +12,7 @@ import { TamsServer } from '../fixtures/providers/tamsServer';
 import {
   activateExtension,
   answering,
+  answeringMessages,
   closeAllEditors,
   filesContaining,
   messagesOf,
@@ -19,6 +20,7 @@ import {
   until,
   waitForJob,
   workspaceFile,
+  type Asked,
 } from './support';
 
 interface Setup {
@@ -288,6 +290,65 @@ describe('Providers inside VS Code, against their loopback servers', () => {
       await until(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Settings', 'the Settings editor');
     } finally {
       await configure('serika', { baseUrl: serika.baseUrl });
+    }
+  });
+
+  it('serika: a result that expired before its download says so and offers Run Again; Retry submits it anew, not the dead link again', async () => {
+    const api = await activateExtension();
+    const serika = setups.find((setup) => setup.provider === 'serika')!.server;
+    const lifetime = serika.resultTtlMs;
+    const uri = await writePrompt('serika-expiring', setups[0]!.prompt, 'A sandcastle before the tide');
+    const submits = () => serika.countRequests('POST', /\/jobs\/images$/);
+    // the toasts of expired results: the first is closed, the second answered with Run Again once the results stay
+    let toasts = 0;
+    const answer = ({ message }: Asked) => {
+      if (!message.includes('The result file is no longer there')) return undefined;
+      if (++toasts < 2) return undefined;
+      serika.resultTtlMs = lifetime;
+      return 'Run Again';
+    };
+    serika.resultTtlMs = 1; // the result expires as the job ends, before any download
+    try {
+      const { result, asked } = await answeringMessages('showErrorMessage', answer, async () => {
+        const first = await waitForJob(api, await vscode.commands.executeCommand<string>('imageJobs.generate', uri), [
+          'succeeded',
+          'failed',
+        ]);
+        const before = submits();
+        const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', first.id);
+        const second = await waitForJob(api, retried, ['succeeded', 'failed']);
+        const submittedByRetry = submits() - before;
+        // Run Again in the second toast: a third job, beside the second
+        const third = await until(
+          () => api.listJobs().find((job) => ![first.id, second.id].includes(job.id) && job.request.prompt === first.request.prompt),
+          'the job Run Again made',
+          30_000,
+        );
+        return { first, second, submittedByRetry, third: await waitForJob(api, third.id, ['succeeded', 'failed']) };
+      });
+      const { first, second, submittedByRetry, third } = result;
+      assert.equal(first.status, 'failed');
+      const { message } = first.error!;
+      assert.match(
+        message,
+        /^The result file is no longer there \(HTTP 404: expired or unknown file\); it has most likely expired \(Serika does not say how long it keeps results\)\. Run Again makes a new job from the same request\.$/,
+      );
+      assert.doesNotMatch(message, /download/i);
+      const toast = asked.find((question) => question.message.includes(message))!;
+      assert.ok(toast, `a toast told it: ${asked.map((question) => question.message).join(' | ')}`);
+      assert.deepEqual(toast.items, ['Run Again', 'Show Log'], 'Run Again, not a Retry of the dead link');
+      // Retry (the Jobs view's button) made a new job that replaced the failed one
+      assert.notEqual(second.id, first.id);
+      assert.equal(api.getJob(first.id), undefined, 'the failed job was replaced');
+      assert.equal(submittedByRetry, 1, 'the request was sent again');
+      assert.equal(second.status, 'failed', 'its result expired too');
+      // Run Again made the image once the results stayed: a new job with the same request, the failed one kept
+      assert.equal(third.status, 'succeeded', third.error?.message);
+      assert.deepEqual(third.request, second.request);
+      assert.ok(api.getJob(second.id), 'Run Again keeps the job it ran again');
+      assert.ok(isPng(Buffer.from(await readWorkspaceFile(third.assets[0]!.path))));
+    } finally {
+      serika.resultTtlMs = lifetime;
     }
   });
 

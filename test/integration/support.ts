@@ -76,8 +76,19 @@ export async function withSandboxDuration<T>(ms: number, body: () => Promise<T>)
   }
 }
 
-/** A modal's button as the extension passes it: a string or a `MessageItem`. */
+/** A button as the extension passes it: a string or a `MessageItem`. */
 const buttonTitle = (item: unknown) => (typeof item === 'string' ? item : (item as vscode.MessageItem).title);
+const isButton = (item: unknown) => typeof item === 'string' || (typeof item === 'object' && item !== null && 'title' in item);
+
+/** A question the extension asked: its words, its options (a modal's), its buttons. */
+export interface Asked {
+  readonly message: string;
+  readonly options: unknown;
+  readonly items: unknown[];
+}
+
+/** The title of the button to click (undefined: closing the message), or a function of the question that says it. */
+export type Answer = string | undefined | ((asked: Asked) => string | undefined);
 
 /** What the extension showed the user: a message with its buttons, an input box, a quick pick, a status bar text. */
 export type Shown =
@@ -119,7 +130,7 @@ export async function answering<T>(
     (kind: 'info' | 'warning' | 'error') =>
     (text: string, ...rest: unknown[]) => {
       // the options object (modal, detail) comes first when given; then the buttons
-      const options = rest[0] !== undefined && typeof rest[0] === 'object' && !('title' in (rest[0] as object)) ? rest.shift() : undefined;
+      const options = rest.length > 0 && !isButton(rest[0]) ? rest.shift() : undefined;
       const entry: Shown = { kind, message: text, options, items: rest, buttons: rest.map(buttonTitle) };
       shown.push(entry);
       const choice = answer(entry);
@@ -163,18 +174,28 @@ export function messagesOf(shown: readonly Shown[], kind: 'info' | 'warning' | '
 }
 
 /**
- * Runs `run` with the extension's warnings answered by the button titled `answer`, as a user clicking
- * it would (undefined: closing the question); returns what it asked.
+ * Runs `run` with the extension's messages of one kind answered by the button `answer` names, as a user
+ * clicking it would; returns what they asked (other messages, input boxes and picks are closed).
  */
-export async function answeringWarnings<T>(
-  answer: string | undefined,
+export async function answeringMessages<T>(
+  kind: 'showWarningMessage' | 'showErrorMessage',
+  answer: Answer,
   run: () => Thenable<T>,
-): Promise<{ result: T; asked: { message: string; options: unknown; items: unknown[] }[] }> {
-  const { result, shown } = await answering((entry) => (entry.kind === 'warning' ? answer : undefined), run);
-  const asked = shown.flatMap((entry) =>
-    entry.kind === 'warning' ? [{ message: entry.message, options: entry.options, items: [...entry.items] }] : [],
-  );
+): Promise<{ result: T; asked: Asked[] }> {
+  const wanted = kind === 'showWarningMessage' ? 'warning' : 'error';
+  const asked: Asked[] = [];
+  const { result } = await answering((entry) => {
+    if (entry.kind !== wanted) return undefined;
+    const question: Asked = { message: entry.message, options: entry.options, items: [...entry.items] };
+    asked.push(question);
+    return typeof answer === 'function' ? answer(question) : answer;
+  }, run);
   return { result, asked };
+}
+
+/** The extension's warnings (its modal questions) answered by the button titled `answer`; see answeringMessages. */
+export function answeringWarnings<T>(answer: string | undefined, run: () => Thenable<T>): Promise<{ result: T; asked: Asked[] }> {
+  return answeringMessages('showWarningMessage', answer, run);
 }
 
 /** Resolves with `check`'s first truthy value, looking every 50 ms (what a toast's button starts has no event to wait on). */

@@ -9,13 +9,20 @@ import { galleryRequestSchema } from '../../src/shared/webviewProtocol';
 describe("a card's menu", () => {
   it('offers Upscale where the provider can, then the file actions a card has no button for, the trash apart', () => {
     assert.deepEqual(
-      cardMenu({ canUpscale: true }).map((entry) => `${entry.groupStart ? '| ' : ''}${entry.label}`),
+      cardMenu({ canUpscale: true, canTrash: true }).map((entry) => `${entry.groupStart ? '| ' : ''}${entry.label}`),
       ['Upscale', '| Copy Prompt', 'Reveal in Explorer', 'Open Sidecar', '| Move to Trash…'],
     );
     assert.deepEqual(
-      cardMenu({}).map((entry) => `${entry.groupStart ? '| ' : ''}${entry.label}`),
+      cardMenu({ canTrash: true }).map((entry) => `${entry.groupStart ? '| ' : ''}${entry.label}`),
       ['Copy Prompt', 'Reveal in Explorer', 'Open Sidecar', '| Move to Trash…'],
     );
+  });
+
+  it('where there is no trash (a browser, a remote), says the file goes for good rather than promise a trash', () => {
+    const last = cardMenu({}).at(-1)!;
+    assert.equal(last.action, 'delete');
+    assert.equal(last.label, 'Delete Permanently…');
+    assert.doesNotMatch(last.title, /to the trash/);
   });
 
   it('sends only requests of the one protocol the host validates', () => {

@@ -18,6 +18,7 @@ import { sweepBatches, type GridChoice, type SweepBatch } from '../../src/core/r
 import { batchTitles, isSort, matchesFilter, SORTS, sortAssets } from '../../src/shared/galleryView';
 import { readHostMessage } from '../../src/shared/hostMessages';
 import { card, liveCard } from './card';
+import { CardFocus } from './cardFocus';
 import { showComparison } from './compare';
 import { button, element } from './dom';
 import { refreshLightbox, showLightbox } from './lightbox';
@@ -172,11 +173,10 @@ batchSelect.addEventListener('change', () => {
   render();
 });
 const sweepView = element('div', { className: 'sweep-view' });
-app.replaceChildren(
-  element('header', {}, [element('h1', { textContent: 'Image Jobs Gallery' }), batchSelect, search, sortSelect, count, selection]),
-  grid,
-  sweepView,
-);
+/** Where the focus goes when the last card it was on is gone (its file deleted): focusable from script only. */
+const heading = element('h1', { textContent: 'Image Jobs Gallery', tabIndex: -1 });
+app.replaceChildren(element('header', {}, [heading, batchSelect, search, sortSelect, count, selection]), grid, sweepView);
+const cardFocus = new CardFocus(grid, heading);
 
 /** "a paper boat… · steps × cfgScale (10 × 10)". */
 /** A name that tells batches apart and stays put: when it was made, what its prompts share, its keys. */
@@ -287,9 +287,11 @@ function renderGrid(): void {
       : 'No images yet. Run "Image Jobs: Generate Image" and results appear here.';
   const rest = shown.length - cardsShown;
   moreCards.textContent = rest > 0 ? `${rest} more as the list scrolls` : '';
-  grid.replaceChildren(
-    ...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]),
-    ...(rest > 0 ? [moreCards] : []),
+  cardFocus.around(() =>
+    grid.replaceChildren(
+      ...(cards.length > 0 ? cards : [element('p', { className: 'empty', textContent: empty })]),
+      ...(rest > 0 ? [moreCards] : []),
+    ),
   );
   // observed anew: its first report says whether it is still near, so a tall view fills up page by page
   nearTheEnd.unobserve(moreCards);

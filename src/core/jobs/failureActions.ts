@@ -1,7 +1,7 @@
 // What a failed job's toast offers: the fix for its cause first, Retry only where sending again is
-// safe, and the log.
+// safe (Run Again where the result is gone and a retry would fetch the same dead link), and the log.
 import { providerInfo } from '../providers/catalog';
-import type { JobRecord } from '../jobModel';
+import { isResultGone, type JobRecord } from '../jobModel';
 
 export interface FailureAction {
   readonly label: string;
@@ -20,7 +20,8 @@ export function failureActions(job: JobRecord): FailureAction[] {
   const { providerId } = job.request;
   // retryable: the failure says so (nothing was sent, a network fault, a fixed key); a job the provider
   // failed or expired is generated again as a new job, which cannot duplicate one
-  const retryable = error?.retryable || error?.phase === 'provider' || job.status === 'expired';
+  const gone = isResultGone(error);
+  const retryable = !gone && (error?.retryable || error?.phase === 'provider' || job.status === 'expired');
   if (error?.kind === 'auth') {
     const name = providerInfo(providerId).displayName;
     // the key is what failed: once a new one is saved the user wants the job, not a second click
@@ -30,7 +31,8 @@ export function failureActions(job: JobRecord): FailureAction[] {
   }
   if (providerId !== 'sandbox' && error?.code && BASE_URL_CODES.has(error.code))
     actions.push({ label: 'Open Settings', command: 'workbench.action.openSettings', arg: `imageJobs.${providerId}.baseUrl` });
-  if (retryable) actions.push({ label: 'Retry', command: 'imageJobs.job.retry', arg: job.id });
+  if (gone) actions.push({ label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id });
+  else if (retryable) actions.push({ label: 'Retry', command: 'imageJobs.job.retry', arg: job.id });
   actions.push({ label: 'Show Log', command: 'imageJobs.showLog' });
   return actions;
 }

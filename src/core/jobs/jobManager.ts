@@ -8,6 +8,7 @@ import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import type { JobLogger } from './jobLog';
 import {
+  isResultGone,
   isTerminal,
   needsPolling,
   type GenerationRequest,
@@ -254,12 +255,18 @@ export class JobManager implements Disposable {
 
   /**
    * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
-   * submits its request again as a new job that replaces it. Returns the id of the job that now carries on.
+   * submits its request again as a new job that replaces it: so does a job whose result file was gone
+   * (a new look would give the same dead link). Returns the id of the job that now carries on.
    */
   async retry(id: string): Promise<string> {
     const job = this.store.get(id);
     if (!job) throw new Error(`no job ${id}`);
-    const resumable = job.remoteId && job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase);
+    const resumable =
+      job.remoteId &&
+      job.status === 'failed' &&
+      job.error &&
+      ['poll', 'download', 'save'].includes(job.error.phase) &&
+      !isResultGone(job.error);
     if (resumable) {
       // the failure was recorded for other windows; left there, the next lease check would adopt it again
       await this.leases?.reopen(id).catch((error) => this.log.warn(`[jobs] ${id}: could not reopen its outcome (${describeError(error)})`));

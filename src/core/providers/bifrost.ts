@@ -131,10 +131,15 @@ export function validateBifrostRequest(request: GenerationRequest): RequestProbl
   return problems;
 }
 
+/** How long Bifrost keeps a result when no TTL header is sent (asyncinference.go getResultTTLFromHeaderWithDefault). */
+const DEFAULT_RESULT_TTL_SECONDS = 3600;
+
 export const bifrostProvider: ImageProvider = {
   id: 'bifrost',
   idempotentSubmit: false,
   validate: validateBifrostRequest,
+  // the TTL the job was sent with (x-bf-async-job-result-ttl), as the settings give it
+  resultLifetimeMs: (context) => (context.options?.resultTtlSeconds || DEFAULT_RESULT_TTL_SECONDS) * 1000,
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'Bifrost');

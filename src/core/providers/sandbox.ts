@@ -84,6 +84,8 @@ async function getJob(remoteId: string, context: ProviderContext): Promise<Remot
 export const sandboxProvider: ImageProvider = {
   id: 'sandbox',
   idempotentSubmit: true,
+  // each answer names the outputs at the server's address now: a window that started it anew gives new links
+  renewsResultUrls: true,
 
   async submit(request: GenerationRequest, idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     if (request.operation?.kind === 'upscale') return submitUpscale(request.operation.source, idempotencyKey, context);

@@ -176,10 +176,14 @@ export function validateSubModelRequest(request: GenerationRequest): RequestProb
   );
 }
 
+/** "Retrieve results from /status within 30 minutes for privacy protection." */
+const RESULT_LIFETIME_MS = 30 * 60 * 1000;
+
 export const subModelProvider: ImageProvider = {
   id: 'submodel',
   idempotentSubmit: false,
   validate: validateSubModelRequest,
+  resultLifetimeMs: () => RESULT_LIFETIME_MS,
 
   async submit(request: GenerationRequest, _idempotencyKey: string, context: ProviderContext): Promise<SubmitResult> {
     requireImageOperation(request, 'SubModel');

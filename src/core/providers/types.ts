@@ -110,6 +110,17 @@ export interface ImageProvider {
   pollHeld?(remoteId: string, waitMs: number, context: ProviderContext): Promise<RemoteJobState>;
   /** Absent when the provider has no cancel endpoint. */
   cancel?(remoteId: string, context: ProviderContext): Promise<void>;
+  /**
+   * How long the provider keeps a finished job's result, where its document says: the message for a
+   * result file gone before it was downloaded tells the user.
+   */
+  resultLifetimeMs?(context: ProviderContext): number;
+  /**
+   * True when every status answer names its result files afresh (the Sandbox: at its server's current
+   * address), so a file gone from an old link may be fetched again after a new look at the job.
+   * Otherwise a new look gives the same link, and a file gone from it stays gone.
+   */
+  readonly renewsResultUrls?: boolean;
   /** Headers to send when downloading one of this provider's result URLs from its own origin. */
   downloadHeaders?(context: ProviderContext): Record<string, string>;
   /** Checks a request against the provider's documented limits before anything is sent. */

@@ -1,8 +1,11 @@
 // A finished job's outputs become files: each is downloaded (a few at a time), its type read from its
 // bytes, its provenance written into the PNG and a JSON sidecar, under a name no other save takes.
 // An attempt that fails is undone whole; this counts the attempts and says whether another is worth it
-// (provider URLs expire: the job manager then polls again for fresh ones).
-import { describeError, isProviderError, ProviderError } from '../errors';
+// (provider URLs expire: the job manager then polls again for fresh ones). A file its provider no
+// longer serves fails the job at once, saying so (goneResult), unless a new look gives a new link.
+import { appendSentence, describeError, isProviderError, ProviderError } from '../errors';
+import { goneResultMessage, isGoneFile } from './goneResult';
+import { providerInfo } from '../providers/catalog';
 import { isPng, pngSize, withPngText } from './png';
 import { a1111Parameters, buildProvenance } from './provenance';
 import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
@@ -46,6 +49,21 @@ interface DownloadedFile {
   readonly mimeType: string;
 }
 
+/** How a download's failures begin: the HTTP helper names the step with it, so it is said once. */
+const DOWNLOAD_STEP = 'Could not download the result';
+
+/** A result file its provider no longer serves (404, 410): the output it was, and whose. */
+class FileGone extends Error {
+  constructor(
+    readonly failure: ProviderError,
+    readonly output: RemoteOutput,
+    readonly provider: ImageProvider,
+    readonly context: ProviderContext,
+  ) {
+    super(failure.message, { cause: failure });
+  }
+}
+
 /** A failure writing a downloaded result, told apart from a failure downloading it. */
 class SaveFailed extends Error {
   constructor(readonly failure: unknown) {
@@ -74,7 +92,9 @@ export class ResultSaver {
       const { provider, context } = await this.calls.access(job.request.providerId);
       for (const [index, output] of outputs.entries()) {
         await this.downloads.run('poll', async () => {
-          const file = await this.fetchOutput(output, provider, context);
+          const file = await this.fetchOutput(output, provider, context).catch((error: unknown) => {
+            throw isGoneFile(error) ? new FileGone(error, output, provider, context) : error;
+          });
           if (this.calls.closed) return;
           try {
             assets.push(await this.saveAsset(job, output, index, file));
@@ -90,10 +110,11 @@ export class ResultSaver {
       await this.discard(job, assets);
       const attempts = (this.failedAttempts.get(job.id) ?? 0) + 1;
       this.failedAttempts.set(job.id, attempts);
+      if (caught instanceof FileGone) return { kind: 'failed', error: goneFailure(job, caught) };
       const phase = caught instanceof SaveFailed ? 'save' : 'download';
       const error = caught instanceof SaveFailed ? caught.failure : caught;
       const retryable = isProviderError(error) ? error.retryable : false;
-      const message = `${phase === 'save' ? 'Could not save the result' : 'Could not download the result'}: ${describeError(error)}`;
+      const message = phase === 'save' ? `Could not save the result: ${describeError(error)}` : downloadFailure(error);
       if (retryable && attempts < this.options.maxDownloadAttempts) return { kind: 'retry', message, attempts };
       return { kind: 'failed', error: { message, phase, retryable: true } };
     }
@@ -120,11 +141,11 @@ export class ResultSaver {
       return { bytes, mimeType: sniffMime(bytes) ?? output.mimeType ?? 'application/octet-stream' };
     }
     const sameOrigin = context.baseUrl !== '' && new URL(output.url).origin === new URL(context.baseUrl).origin;
-    const file = await context.http.download(output.url, {
-      maxBytes: maxDownloadBytes,
-      headers: sameOrigin ? provider.downloadHeaders?.(context) : undefined,
-      signal: context.signal,
-    });
+    const file = await context.http.download(
+      output.url,
+      { maxBytes: maxDownloadBytes, headers: sameOrigin ? provider.downloadHeaders?.(context) : undefined, signal: context.signal },
+      DOWNLOAD_STEP,
+    );
     return { bytes: file.bytes, mimeType: sniffMime(file.bytes) ?? file.contentType };
   }
 
@@ -179,6 +200,42 @@ export class ResultSaver {
       this.reservedPaths.delete(key(fileName));
     }
   }
+}
+
+/**
+ * A result file gone from its link: where a new look at the job names it afresh, Retry is worth it;
+ * otherwise the same link would come back, and only Run Again (a new job) makes the image again.
+ */
+function goneFailure(job: JobRecord, gone: FileGone): JobError {
+  const requestId = gone.failure.details.requestId;
+  const origin = { kind: 'notFound' as const, ...(requestId ? { requestId } : {}) };
+  if (gone.provider.renewsResultUrls) {
+    return {
+      message: appendSentence(downloadFailure(gone.failure), 'Retry looks at the job again for a new link.'),
+      phase: 'download',
+      retryable: true,
+      ...origin,
+    };
+  }
+  const message = goneResultMessage({
+    providerName: providerInfo(job.request.providerId).displayName,
+    answer: withoutStep(describeError(gone.failure)),
+    lifetimeMs: gone.provider.resultLifetimeMs?.(gone.context),
+    expiresAt: gone.output.kind === 'url' ? gone.output.expiresAt : undefined,
+    now: Date.now(),
+  });
+  return { message, phase: 'download', retryable: false, ...origin };
+}
+
+/** A download's failure, its step said once: the HTTP helper's errors already begin with it. */
+function downloadFailure(error: unknown): string {
+  const text = describeError(error);
+  return text.startsWith(DOWNLOAD_STEP) ? text : `${DOWNLOAD_STEP}: ${text}`;
+}
+
+/** What the server said, without the step the HTTP helper's message begins with. */
+function withoutStep(text: string): string {
+  return text.startsWith(`${DOWNLOAD_STEP}: `) ? text.slice(DOWNLOAD_STEP.length + 2) : text;
 }
 
 /** The type the bytes say, over what the provider claims. */

@@ -8,6 +8,7 @@ import { isPng } from '../../../src/core/results/png';
 import type { FakeProviderServer } from '../../fixtures/providers/fakeServer';
 import { managerFor, outputIn, PROVIDER_CASES } from './providerCases';
 import { upscalableImages } from '../../../src/core/providers/photogptImages';
+import { failureActions } from '../../../src/core/jobs/failureActions';
 import { cleanupsFailingOnUnhandledRejections, waitFor } from '../helpers';
 
 const cleanups = cleanupsFailingOnUnhandledRejections();
@@ -84,6 +85,38 @@ for (const providerCase of PROVIDER_CASES) {
         assert.equal(job.status, 'succeeded', job.error?.message);
         assert.match(log.lines.join('\n'), /warn \[download\].*Could not download the result/);
         assert.ok(server.countRequests('GET', /^\/files\//) >= 2, 'the cut file was downloaded again');
+      },
+    );
+
+    test(
+      'a result file the provider no longer serves (410) fails the job at once: most likely expired, for how long, Run Again',
+      { skip: providerCase.inlineResults && 'results arrive inline as b64_json' },
+      async () => {
+        const server = await started(providerCase.createServer);
+        server.inject('GET', /^\/files\//, { kind: 'status', status: 410, body: 'gone', contentType: 'text/plain' }, 10);
+        const { id, store } = await run(server);
+        const job = await waitFor(() => ['succeeded', 'failed'].includes(store.get(id)!.status) && store.get(id), 10_000);
+        assert.equal(job.status, 'failed');
+        const { message } = job.error!;
+        // what each provider's document says about how long it keeps results (TAMS: its answer's expiredIn)
+        const why: Record<string, RegExp> = {
+          Serika: /most likely expired \(Serika does not say how long it keeps results\)/,
+          TAMS: /TensorArt TAMS removed it, though its answer gave it another about 1 hour/,
+          PhotoGPT: /most likely expired \(PhotoGPT does not say how long it keeps results\)/,
+          SubModel: /most likely expired: SubModel keeps results for 30 minutes/,
+        };
+        assert.match(message, /^The result file is no longer there \(HTTP 410: gone\); /);
+        assert.match(message, why[providerCase.name]!);
+        assert.doesNotMatch(message, /download/i, 'no "Could not download the result: Downloading result"');
+        assert.deepEqual(
+          failureActions(job).map((action) => [action.label, action.arg]),
+          [
+            ['Run Again', id],
+            ['Show Log', undefined],
+          ],
+          'a Retry would fetch the same dead link',
+        );
+        assert.equal(server.countRequests('GET', /^\/files\//), 1, 'not downloaded again');
       },
     );
 
