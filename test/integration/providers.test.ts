@@ -140,6 +140,9 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     const job = api.getJob(id)!;
     assert.equal(job.status, 'failed');
     assert.match(job.error!.message, /HTTP 401, the API key was rejected: Invalid API key\. Run "Image Jobs: Set API Key"\./);
+    // a screen reader hears the reason's closing punctuation once, not `Set API Key"., A lighthouse`
+    const row = api.jobsTree.getTreeItem(id) as vscode.TreeItem;
+    assert.match(row.accessibilityInformation!.label, /Run "Image Jobs: Set API Key", A lighthouse at dusk, serika\/flux-schnell$/);
     const serika = setups.find((setup) => setup.provider === 'serika')!.server;
     await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: serika.apiKey });
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);

@@ -19,8 +19,11 @@ export interface JobPersistence {
 
 export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | { readonly kind: 'remove'; readonly id: string };
 
-/** Fields whose change must reach storage before anything else happens (ids, states, results). */
-const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey'];
+/**
+ * Fields whose change must reach storage before anything else happens (ids, states, results, and
+ * whether a submission is waiting unsent: a reload resends such a job rather than doubting it).
+ */
+const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'sendWait'];
 
 /** The next turn of the event loop: changes made together (a retry's removal and its new job) share a write. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
