@@ -131,6 +131,28 @@ export interface JobRecord {
    * charged); set when the job had reached the provider, or was on its way to it.
    */
   readonly cancelledLocally?: true;
+  /**
+   * Set while a submission waits before it is sent (a provider's rate limit, a back-off after a failed
+   * attempt): why, and until when. Written to disk when the wait starts and removed, on disk too, before
+   * the request goes, so a reload that finds it knows the provider cannot have this job from us (every
+   * earlier attempt was refused or never left), unless its provider takes an idempotency key, where a
+   * repeat is harmless anyway. Never written on a submission that does not wait.
+   */
+  readonly sendWait?: SendWait;
+}
+
+export interface SendWait {
+  /** When the request is sent again (ms since epoch). */
+  readonly until: number;
+  /** Why it waits, for the user: "Rate limited by Serika", or what the last attempt ran into. */
+  readonly reason: string;
+  /** The provider refused with 429, this job's request or another one: it waits for the provider's Retry-After. */
+  readonly rateLimited: boolean;
+}
+
+/** "Rate limited by Serika: sending again at 15:04:10": what a waiting submission shows. */
+export function sendWaitText(wait: SendWait): string {
+  return `${wait.reason}: sending again at ${formatClock(wait.until)}`;
 }
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
@@ -173,6 +195,12 @@ export function fullModelName(request: GenerationRequest): string {
 
 export function elapsedMs(job: JobRecord, now: number): number {
   return (job.finishedAt ?? now) - job.createdAt;
+}
+
+/** A moment as the clock on the wall reads it, local time: "15:04:10". */
+export function formatClock(at: number): string {
+  const time = new Date(at);
+  return [time.getHours(), time.getMinutes(), time.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
 }
 
 /** "0:07", "2:05", "1:02:09". */

@@ -2,6 +2,7 @@
 import {
   elapsedMs,
   imageCount,
+  formatClock,
   formatElapsed,
   fullModelName,
   isCancelable,
@@ -11,7 +12,9 @@ import {
   type SavedAsset,
   type JobStatus,
   requestTitle,
+  sendWaitText,
 } from '../core/jobModel';
+import { endedStateWord, localCancelNote } from '../core/jobs/localCancel';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
   submitting: { icon: 'cloud-upload' },
@@ -33,12 +36,16 @@ export function oneLine(text: string, max: number): string {
 /**
  * The row's label: the state first, short, so it stays readable at the default sidebar width and the
  * prompt after it still shows (issue 12): "queued #2 · 0:07", "running 67% · 0:12", "1 image · 0:05",
- * "failed · 0:02" (the reason is in the tooltip, the failure toast and the log).
+ * "failed · 0:02" (the reason is in the tooltip, the failure toast and the log). A submission waiting
+ * to be sent says so: "rate limited · 0:18", "submitting · 0:03 · ⚠ retrying" (until when: waitText).
  */
 export function jobStateLabel(job: JobRecord, now: number): string {
   const elapsed = formatElapsed(elapsedMs(job, now)) + (job.credits !== undefined ? ` · ${job.credits} credits` : '');
   const retrying = job.warning ? ' · ⚠ retrying' : '';
   switch (job.status) {
+    case 'submitting':
+      if (job.sendWait?.rateLimited) return `rate limited · ${elapsed}`;
+      return `submitting · ${elapsed}${job.sendWait ? ' · ⚠ retrying' : ''}`;
     case 'queued': {
       const position = job.queuePosition ? ` #${job.queuePosition}${job.queueLength ? `/${job.queueLength}` : ''}` : '';
       return `queued${position} · ${elapsed}${retrying}`;
@@ -53,7 +60,8 @@ export function jobStateLabel(job: JobRecord, now: number): string {
     case 'failed':
       return `failed · ${elapsed}`;
     default:
-      return `${job.status} · ${elapsed}`;
+      // a job only stopped being tracked (no cancel at its provider) reads "stopped tracking", not "cancelled"
+      return `${endedStateWord(job)} · ${elapsed}`;
   }
 }
 
@@ -62,15 +70,38 @@ export function jobLabel(job: JobRecord): string {
   return oneLine(requestTitle(job.request), 60);
 }
 
-/** After the state, dimmed: the prompt, cut where the row ends. */
-export function jobDescription(job: JobRecord): string {
-  return oneLine(requestTitle(job.request), 100);
+/**
+ * Why an unfinished job waits and until when, when it does: "Rate limited by Serika: sending again at
+ * 15:04:10" (a submission held back), or the problem its looks ran into.
+ */
+export function waitText(job: JobRecord): string | undefined {
+  if (isTerminal(job.status)) return undefined;
+  if (job.status === 'submitting' && job.sendWait) return sendWaitText(job.sendWait);
+  return job.warning;
 }
 
-/** What a screen reader says for the row: state (and why it failed), prompt, model. */
+/**
+ * After the state, dimmed: the prompt, cut where the row ends; a submission held back leads with why
+ * and until when, where the row shows it without a hover.
+ */
+export function jobDescription(job: JobRecord): string {
+  const prompt = oneLine(requestTitle(job.request), 100);
+  return job.status === 'submitting' && job.sendWait ? `${sendWaitText(job.sendWait)} · ${prompt}` : prompt;
+}
+
+/** What a screen reader says for the row: state (and why it failed or waits), prompt, model. */
 export function jobAccessibilityLabel(job: JobRecord, now: number): string {
-  const reason = job.status === 'failed' && job.error ? `: ${job.error.message}` : '';
+  const why = job.status === 'failed' ? job.error?.message : job.status === 'submitting' ? undefined : waitText(job);
+  const reason = why ? `: ${asClause(why)}` : '';
   return `${jobStateLabel(job, now)}${reason}, ${jobDescription(job)}, ${fullModelName(job.request)}`;
+}
+
+/**
+ * A message as a clause before a comma: its closing full stop goes, before or after a closing quote
+ * (`…Set API Key".` would read `…Set API Key"., a red fox`), and so does trailing space.
+ */
+function asClause(message: string): string {
+  return message.trim().replace(/\.(["'”’)\]]*)$/, '$1');
 }
 
 /** Tokens matched by `viewItem =~ /\btoken\b/` in package.json menus. */
@@ -117,7 +148,7 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
   const thumbnail = thumbnailAsset(job);
   const rows = [
     ...(thumbnail && thumbnailUri ? [thumbnailMarkdown(thumbnailUri, thumbnail), ''] : []),
-    `**${job.status}** — ${fullModelName(job.request)}`,
+    `**${endedStateWord(job)}** — ${fullModelName(job.request)}`,
     '',
     escapeMarkdown(job.request.prompt),
     '',
@@ -126,11 +157,15 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
       (params.seed !== undefined ? ` · seed ${params.seed}` : '') +
       (params.steps !== undefined ? ` · ${params.steps} steps` : ''),
     '',
-    `Job: \`${job.id}\``,
+    // the same prompt run ten times makes ten rows alike: when each was made tells them apart
+    `Made at ${formatClock(job.createdAt)} · job \`${job.id}\``,
   ];
   if (job.remoteId) rows.push('', `Provider job: \`${job.remoteId}\``);
   if (job.error) rows.push('', `$(error) ${job.error.message}`);
-  if (job.warning) rows.push('', `$(warning) ${job.warning}`);
+  const waiting = waitText(job);
+  if (waiting) rows.push('', `$(warning) ${waiting}`);
+  const stoppedTracking = localCancelNote(job);
+  if (stoppedTracking) rows.push('', `$(warning) ${escapeMarkdown(stoppedTracking)}`);
   for (const asset of job.assets) rows.push('', `$(file-media) ${asset.path}`);
   return rows.join('\n');
 }

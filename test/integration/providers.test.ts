@@ -162,6 +162,9 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     );
     assert.equal(copied.result, id);
     assert.deepEqual(copied.shown, [{ kind: 'statusBar', message: `Copied the local job id ${id} (Serika never gave this job an id)` }]);
+    // a screen reader hears the reason's closing punctuation once, not `Set API Key"., A lighthouse`
+    const row = api.jobsTree.getTreeItem(id) as vscode.TreeItem;
+    assert.match(row.accessibilityInformation!.label, /Run "Image Jobs: Set API Key", A lighthouse at dusk, serika\/flux-schnell$/);
     const serika = setups.find((setup) => setup.provider === 'serika')!.server;
     await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: serika.apiKey });
     const retried = await vscode.commands.executeCommand<string>('imageJobs.job.retry', id);

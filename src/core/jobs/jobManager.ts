@@ -88,7 +88,7 @@ export class JobManager implements Disposable {
   ) {
     const settings = { ...DEFAULTS, ...options };
     this.leases = options.leases;
-    this.calls = new ProviderCalls(access, options.providerLimits);
+    this.calls = new ProviderCalls(access, options.providerLimits, log);
     new JobTransitionLog(store, log, this.calls.closing); // every state change reaches the log, until dispose()
     this.durations = DurationHistory.fromJobs(store.values());
     // what the poller and the submitter hand back: the lifecycle's decisions stay here
@@ -197,6 +197,7 @@ export class JobManager implements Disposable {
           queuePosition: undefined,
           queueLength: undefined,
           warning: undefined,
+          sendWait: undefined,
         }));
       } else {
         await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
@@ -420,6 +421,7 @@ export class JobManager implements Disposable {
       queuePosition: undefined,
       queueLength: undefined,
       warning: undefined,
+      sendWait: undefined,
       finishedAt: Date.now(),
       ...change,
     }));

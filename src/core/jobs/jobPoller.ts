@@ -5,7 +5,7 @@
 import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
-import { isTerminal, needsPolling, type JobError, type JobRecord, type ProviderId } from '../jobModel';
+import { formatClock, isTerminal, needsPolling, type JobError, type JobRecord, type ProviderId } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { durationKey, durationStart, type DurationHistory } from './durationHistory';
 import { answered, PollMemories, type PollMemory } from './pollMemory';
@@ -263,6 +263,7 @@ export class JobPoller implements Disposable {
     if (await this.failedTooOld(job)) return;
     try {
       const { provider, context } = await this.calls.access(job.request.providerId);
+      this.showPause(job);
       if (provider.pollMany && this.memories.of(id).batch !== 'alone') {
         await this.rounds.run(job, provider, context);
         return;
@@ -287,9 +288,22 @@ export class JobPoller implements Disposable {
     return true;
   }
 
+  /**
+   * A look that will wait for its provider's pause after a 429 (another job's, often) says so on the
+   * job, until its answer clears it: a row that stops moving has a reason and an end. A second or
+   * less is not worth a flicker.
+   */
+  private showPause(job: JobRecord): void {
+    const until = this.calls.pausedUntil(job.request.providerId, 'poll');
+    if (until - Date.now() < 1000) return;
+    const warning = `Rate limited by ${providerInfo(job.request.providerId).displayName}: checking again at ${formatClock(until)}`;
+    this.store.change(job.id, () => ({ warning }));
+  }
+
   private async applyPolled(job: JobRecord, state: RemoteJobState): Promise<void> {
     answered(this.memories.of(job.id));
-    if (job.warning) await this.store.update(job.id, () => ({ warning: undefined }));
+    // the record as it is now: a warning may have been set while the look was on its way
+    if (this.store.get(job.id)?.warning) await this.store.update(job.id, () => ({ warning: undefined }));
     await this.outcomes.applyState(job.id, state);
   }
 

@@ -20,8 +20,11 @@ export interface JobPersistence {
 
 export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | { readonly kind: 'remove'; readonly id: string };
 
-/** Fields whose change must reach storage before anything else happens (ids, states, results). */
-const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey'];
+/**
+ * Fields whose change must reach storage before anything else happens (ids, states, results, and
+ * whether a submission is waiting unsent: a reload resends such a job rather than doubting it).
+ */
+const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'sendWait'];
 
 export interface JobStoreOptions {
   /**
@@ -64,12 +67,21 @@ export class JobStore implements Disposable {
     for (const job of persistence.load()) this.jobs.set(job.id, this.scrubbed(job));
   }
 
-  /** `fields` with the texts that may quote a provider (error, warning) without secrets; itself when they have none. */
+  /**
+   * `fields` with the texts that may quote a provider (error, warning, why a submission waits) without
+   * secrets; itself when they have none.
+   */
   private scrubbed<T extends Partial<JobRecord>>(fields: T): T {
     const message = fields.error && this.redact(fields.error.message);
     const warning = fields.warning && this.redact(fields.warning);
-    if (message === fields.error?.message && warning === fields.warning) return fields;
-    return { ...fields, ...(fields.error && { error: { ...fields.error, message } }), ...(fields.warning && { warning }) };
+    const reason = fields.sendWait && this.redact(fields.sendWait.reason);
+    if (message === fields.error?.message && warning === fields.warning && reason === fields.sendWait?.reason) return fields;
+    return {
+      ...fields,
+      ...(fields.error && { error: { ...fields.error, message } }),
+      ...(fields.warning && { warning }),
+      ...(fields.sendWait && { sendWait: { ...fields.sendWait, reason } }),
+    };
   }
 
   get(id: string): JobRecord | undefined {

@@ -1,20 +1,46 @@
 // Sends a recorded job to its provider: the documented limits checked first, a failure classified
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
-// a second job. What the provider answered goes back to the manager, which owns the job's state.
-import { describeError, describeForLog, ProviderError } from '../errors';
-import type { JobError, JobRecord } from '../jobModel';
+// a second job. A wait before sending (a back-off, the provider's Retry-After after a 429) shows on the
+// job with its reason and end, is kept on disk so a reload knows the job was never sent, and is never
+// longer than MAX_SEND_WAIT_MS. What the provider answered goes back to the manager, which owns the
+// job's state.
+import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
+import { formatClock, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
 import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
 import { logRawAnswer, type JobLogger } from './jobLog';
 import type { JobStore } from './jobStore';
 import type { ProviderCalls } from './providerCalls';
-import { canResubmit, submitFailure, submitOutcome } from './submissionFailures';
+import { canResubmit, failureOrigin, submitFailure, submitOutcome, type SubmitOutcome } from './submissionFailures';
 
 export interface SubmissionOutcomes {
   holdsLease(id: string): Promise<boolean>;
   applyState(id: string, state: RemoteJobState): Promise<void>;
   fail(id: string, error: JobError): Promise<void>;
+}
+
+/**
+ * The longest a submission waits to be sent, for its own back-off or its provider's Retry-After.
+ * The providers' documents state their limits in windows of at most ten seconds (SubModel: per 10 s;
+ * TAMS: 5 requests a second; Serika only says it answers 429), so a Retry-After within a minute is
+ * such a window passing: the job waits it out, its row and the progress toast saying until when, and
+ * is sent. A longer one is no burst limit but a quota or an account held back, which a spinner does
+ * not cure: the job ends at once, saying until when and that the provider has nothing of it, so the
+ * user decides (Retry later, another provider) instead of watching "submitting" for ten minutes. A
+ * minute is also about as long as anyone watches a progress toast before taking it for hung.
+ */
+export const MAX_SEND_WAIT_MS = 60_000;
+
+/** Why the next attempt waits, in this window. */
+interface Backoff extends SendWait {
+  /** The failed attempt it follows; none for a wait recorded by an earlier window. */
+  readonly failure?: {
+    readonly error: unknown;
+    readonly outcome: SubmitOutcome;
+    /** This attempt or an earlier one may have made the job at the provider (an idempotent repeat after a 5xx). */
+    readonly mayExist: boolean;
+  };
 }
 
 export class JobSubmitter {
@@ -27,32 +53,36 @@ export class JobSubmitter {
   ) {}
 
   async send(job: JobRecord): Promise<void> {
+    const { providerId } = job.request;
+    const name = providerInfo(providerId).displayName;
     let attempt = 0;
+    let mayExist = false;
+    // a wait an earlier window recorded keeps its end: the provider asked for it
+    const recorded = this.store.get(job.id)?.sendWait;
+    let backoff: Backoff | undefined = recorded && { ...recorded };
     for (;;) {
-      attempt++;
       let idempotent = false;
       try {
-        const { provider, context } = await this.calls.access(job.request.providerId);
+        const { provider, context } = await this.calls.access(providerId);
         idempotent = provider.idempotentSubmit;
         // the provider's documented limits, checked before anything is sent
         const problems = blockingProblems(validateRequest(job.request, provider));
-        if (problems.length > 0)
-          throw new ProviderError(
-            'badRequest',
-            `${providerInfo(job.request.providerId).displayName}: ${problems.map((problem) => problem.message).join('; ')}`,
-          );
-        const result = await this.calls.call(job.request.providerId, 'submit', () =>
-          provider.submit(job.request, job.idempotencyKey, context),
-        );
+        if (problems.length > 0) throw new ProviderError('badRequest', `${name}: ${problems.map((problem) => problem.message).join('; ')}`);
+        if (!(await this.waitToSend(job, backoff, idempotent))) return;
+        attempt++;
+        // a pause that starts now (another call's 429) is waited for on the record, as above, not in the gate
+        const result = await this.calls.call(providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context), {
+          refuseWhilePaused: true,
+        });
         if (this.calls.closed) return;
         const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
-        this.log.info(`[jobs] ${job.id} submitted as ${job.request.providerId} job ${result.remoteId}`);
+        this.log.info(`[jobs] ${job.id} submitted as ${providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
           await saved;
           // cancelled while the submit was on its way: cancel it remotely too
           if (provider.cancel) {
             await this.calls
-              .call(job.request.providerId, 'cancel', () => provider.cancel!(result.remoteId, context))
+              .call(providerId, 'cancel', () => provider.cancel!(result.remoteId, context))
               .catch((error) => this.log.warn(`[jobs] ${job.id} late cancel failed: ${describeError(error)}`));
           }
           return;
@@ -62,27 +92,108 @@ export class JobSubmitter {
         return;
       } catch (error) {
         if (this.calls.closed) return;
-        logRawAnswer(this.log, job.id, 'submit', error);
-        const outcome = submitOutcome(error);
-        if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
-          const delay = Math.max((error as ProviderError).details.retryAfterMs ?? 0, 500 * 2 ** attempt);
-          const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
-          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeForLog(error)}); retrying in ${delay} ms (${how})`);
-          await sleep(delay);
-          if (this.store.get(job.id)?.status !== 'submitting') return;
+        if (error instanceof Error && error.name === 'ProviderPaused') {
+          attempt--; // nothing was sent: the pause is waited for, on the record, and this attempt made again
           continue;
         }
-        await this.outcomes.fail(job.id, submitFailure(error, outcome, idempotent));
+        logRawAnswer(this.log, job.id, 'submit', error);
+        const outcome = submitOutcome(error);
+        if (outcome === 'unknown' || outcome === 'unreadable') mayExist = true;
+        if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
+          const details = (error as ProviderError).details;
+          const delay = Math.max(details.retryAfterMs ?? 0, 500 * 2 ** attempt);
+          const rateLimited = (error as ProviderError).kind === 'rateLimited';
+          backoff = {
+            until: Date.now() + delay,
+            reason: rateLimited ? `Rate limited by ${name}` : `Attempt ${attempt} failed (${describeError(error)})`,
+            rateLimited,
+            failure: { error, outcome, mayExist },
+          };
+          const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeForLog(error)}); retrying in ${delay} ms (${how})`);
+          continue;
+        }
+        await this.outcomes.fail(job.id, submitFailure(error, outcome, idempotent, mayExist));
         return;
       }
     }
   }
 
+  /**
+   * Waits until this job's back-off and its provider's pause are over, the wait on the job (and on
+   * disk) meanwhile. False when the job is not to be sent after all: cancelled, removed, the window
+   * closing, or failed because the wait is longer than MAX_SEND_WAIT_MS.
+   */
+  private async waitToSend(job: JobRecord, backoff: Backoff | undefined, idempotent: boolean): Promise<boolean> {
+    const { providerId } = job.request;
+    const name = providerInfo(providerId).displayName;
+    for (;;) {
+      const current = this.store.get(job.id);
+      if (this.calls.closed || current?.status !== 'submitting') return false;
+      const now = Date.now();
+      const pausedUntil = this.calls.pausedUntil(providerId, 'submit');
+      const own = backoff && backoff.until > now ? backoff : undefined;
+      const wait: Backoff | undefined =
+        pausedUntil > now && pausedUntil >= (own?.until ?? 0)
+          ? { until: pausedUntil, reason: `Rate limited by ${name}`, rateLimited: true, failure: backoff?.failure }
+          : own;
+      if (!wait) break;
+      if (wait.until - now > MAX_SEND_WAIT_MS) {
+        await this.outcomes.fail(job.id, tooLongWait(wait, name, idempotent, now));
+        return false;
+      }
+      const recorded = current.sendWait;
+      if (recorded?.until !== wait.until || recorded.reason !== wait.reason) {
+        this.log.info(`[jobs] ${job.id} not sent yet: ${sendWaitText(wait)}`);
+        // on disk before the wait: a reload meanwhile sends the job instead of doubting it
+        const { saved } = this.store.change(job.id, () => ({
+          sendWait: { until: wait.until, reason: wait.reason, rateLimited: wait.rateLimited },
+        }));
+        await saved;
+      }
+      await this.sleepUntil(job.id, wait.until);
+    }
+    if (!this.store.get(job.id)?.sendWait) return true;
+    // The request goes: the record stops saying the job waits, on disk, first. A window closing during
+    // the send then finds a job the provider may have, never one it "cannot"; closing while this write
+    // is on its way costs at worst a job reported as "may have been received" that was not sent.
+    const { saved } = this.store.change(job.id, () => ({ sendWait: undefined }));
+    await saved;
+    return !this.calls.closed && this.store.get(job.id)?.status === 'submitting';
+  }
+
+  /** Resolves at `until`, or as soon as the job stops waiting to be sent (cancelled, removed) or the window closes. */
+  private sleepUntil(id: string, until: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        this.calls.closing.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      const subscription = this.store.onDidChange((change) => {
+        if (change.kind === 'remove' ? change.id === id : change.job.id === id && change.job.status !== 'submitting') done();
+      });
+      this.calls.closing.addEventListener('abort', done, { once: true });
+    });
+  }
+
   async resume(job: JobRecord): Promise<void> {
     if (!(await this.outcomes.holdsLease(job.id))) return;
-    if (await this.calls.isIdempotent(job.request.providerId)) {
+    const current = this.store.get(job.id) ?? job;
+    if (current.sendWait) {
+      // recorded only while no attempt can have made a job there, or where its provider takes the idempotency key
+      const how = (await this.calls.isIdempotent(job.request.providerId))
+        ? 'with the same idempotency key'
+        : 'the provider has no job from it';
+      this.log.info(
+        `[jobs] ${job.id} was waiting to be sent when the window closed (${sendWaitText(current.sendWait)}); sending it now (${how})`,
+      );
+      await this.send(current);
+    } else if (await this.calls.isIdempotent(job.request.providerId)) {
       this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
-      await this.send(job);
+      await this.send(current);
     } else {
       await this.outcomes.fail(job.id, {
         message:
@@ -94,6 +205,38 @@ export class JobSubmitter {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A job whose wait to be sent is longer than MAX_SEND_WAIT_MS ends now, saying until when, and why Retry is safe where it is. */
+function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: number): JobError {
+  const until = formatClock(wait.until);
+  const cap = `longer than a job waits to be sent (${duration(MAX_SEND_WAIT_MS)})`;
+  const failure = wait.failure;
+  if (failure && (failure.mayExist || !wait.rateLimited)) {
+    // a job the provider may have (an idempotent repeat after a 5xx), or a back-off of another kind (a
+    // 503's Retry-After): its failure as it stands, and the wait asked for
+    const asked = wait.rateLimited
+      ? `Rate limited by ${name} until ${until} (${duration(wait.until - now)} more), ${cap}.`
+      : `The provider asked to wait until ${until} (${duration(wait.until - now)}), ${cap}.`;
+    const error = submitFailure(failure.error, failure.outcome, idempotent, failure.mayExist);
+    return { ...error, message: appendSentence(error.message, asked) };
+  }
+  // no attempt of this job can have made one at the provider (a wait an earlier window recorded was
+  // recorded only then too)
+  const refusedThis = failure !== undefined && isProviderError(failure.error) && failure.error.kind === 'rateLimited';
+  const message = refusedThis
+    ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${duration(wait.until - now)}, ${cap}. ` +
+      `Nothing was recorded at ${name}, so Retry is safe; from ${until} it will be sent.`
+    : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${duration(wait.until - now)} more, ${cap}. ` +
+      `This job was not sent, so nothing was recorded at ${name} and Retry is safe; from ${until} it will be sent.`;
+  return {
+    message,
+    phase: 'submit',
+    retryable: true,
+    kind: 'rateLimited',
+    ...(refusedThis && failure ? failureOrigin(failure.error) : {}),
+  };
+}
+
+/** "45 s", "10 min". */
+function duration(ms: number): string {
+  return ms < 120_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -1,11 +1,17 @@
 // Every request the job engine makes to a provider goes through here: the provider and what it needs
 // (base URL, key) are resolved, the request carries the engine's abort signal, and the provider's gate
-// applies its documented limits, with a 429 pausing the whole provider.
+// applies its documented limits, with a 429 pausing the provider (or that kind of call, where its
+// limits are per kind) for its Retry-After, and the log saying so.
 import { setMaxListeners } from 'node:events';
 import { isProviderError } from '../errors';
-import type { ProviderId } from '../jobModel';
+import { formatClock, type ProviderId } from '../jobModel';
+import { providerInfo } from '../providers/catalog';
 import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from '../providers/providerGate';
 import type { ImageProvider, ProviderContext } from '../providers/types';
+import type { JobLogger } from './jobLog';
+
+/** A 429 without a Retry-After pauses for this long. */
+const DEFAULT_PAUSE_MS = 1000;
 
 export interface ProviderAccess {
   /** Resolves the provider and what it needs to talk to it (base URL, key); throws with a user-facing message. */
@@ -20,6 +26,8 @@ export class ProviderCalls {
     private readonly resolve: ProviderAccess,
     /** Overrides the documented per-provider limits (benchmarks, tests). */
     private readonly limits?: Partial<Record<ProviderId, ProviderLimits>>,
+    /** Where a pause after a 429 is told: every call it holds waits for a reason the log must give. */
+    private readonly log?: JobLogger,
   ) {
     // every request of the engine listens to the one abort signal: many at once is expected
     setMaxListeners(Infinity, this.abort.signal);
@@ -41,12 +49,20 @@ export class ProviderCalls {
     return { provider: resolved.provider, context: { ...resolved.context, signal: this.abort.signal } };
   }
 
-  /** Runs a provider call through its gate; a 429 pauses the whole provider for its Retry-After. */
-  async call<T>(providerId: ProviderId, kind: CallKind, request: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a provider call through its gate; a 429 pauses the provider for its Retry-After.
+   * `refuseWhilePaused`: a call the gate would hold for such a pause throws ProviderPaused instead.
+   */
+  async call<T>(
+    providerId: ProviderId,
+    kind: CallKind,
+    request: () => Promise<T>,
+    options: { readonly refuseWhilePaused?: boolean } = {},
+  ): Promise<T> {
     try {
-      return await this.gate(providerId).run(kind, request);
+      return await this.gate(providerId).run(kind, request, options);
     } catch (error) {
-      if (isProviderError(error) && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
+      this.pauseAfter(providerId, kind, error);
       throw error;
     }
   }
@@ -56,9 +72,32 @@ export class ProviderCalls {
     return this.gate(providerId)
       .tryRunHeld(request)
       ?.catch((error: unknown) => {
-        if (isProviderError(error) && error.kind === 'rateLimited') this.gate(providerId).pause(error.details.retryAfterMs ?? 1000);
+        this.pauseAfter(providerId, 'poll', error);
         throw error;
       });
+  }
+
+  /** When calls of `kind` to the provider may go again after a 429 (ms since epoch); in the past when they may now. */
+  pausedUntil(providerId: ProviderId, kind: CallKind): number {
+    return this.gate(providerId).pauseEnds(kind);
+  }
+
+  private pauseAfter(providerId: ProviderId, kind: CallKind, error: unknown): void {
+    if (!isProviderError(error) || error.kind !== 'rateLimited') return;
+    const gate = this.gate(providerId);
+    const now = Date.now();
+    const before = gate.pauseEnds(kind);
+    const retryAfterMs = error.details.retryAfterMs;
+    const until = gate.pause(retryAfterMs ?? DEFAULT_PAUSE_MS, kind);
+    // one line a pause, not one for each call answered 429 together
+    if (before > now && until - before < 1000) return;
+    const name = providerInfo(providerId).displayName;
+    const held = gate.pausesEachKind ? `its ${kind} requests wait` : `every request to ${name} waits`;
+    const asked =
+      retryAfterMs === undefined
+        ? `no Retry-After, so ${DEFAULT_PAUSE_MS / 1000} s`
+        : `its Retry-After, ${Math.ceil(retryAfterMs / 1000)} s`;
+    this.log?.warn(`[jobs] ${name} answered a ${kind} request with 429 (rate limited): ${held} until ${formatClock(until)} (${asked})`);
   }
 
   async isIdempotent(providerId: ProviderId): Promise<boolean> {

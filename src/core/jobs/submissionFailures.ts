@@ -43,9 +43,12 @@ export function canResubmit(error: unknown, outcome: SubmitOutcome, idempotent: 
   return retryable && (outcome === 'notSent' || (outcome === 'refused' && error.kind === 'rateLimited') || idempotent);
 }
 
-/** The failure a user reads: what went wrong, and whether the provider could hold the job. */
-export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {
-  return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent) };
+/**
+ * The failure a user reads: what went wrong, and whether the provider could hold the job.
+ * `earlierMayExist`: an earlier attempt of the same job may have reached the provider.
+ */
+export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent: boolean, earlierMayExist = false): JobError {
+  return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent, earlierMayExist) };
 }
 
 /** The kind, request id and network code a provider error carries, kept with the job's failure. */
@@ -55,7 +58,7 @@ export function failureOrigin(error: unknown): Pick<JobError, 'kind' | 'requestI
   return { kind: error.kind, ...(requestId ? { requestId } : {}), ...(code ? { code } : {}) };
 }
 
-function submitFailureText(error: unknown, outcome: SubmitOutcome, idempotent: boolean): JobError {
+function submitFailureText(error: unknown, outcome: SubmitOutcome, idempotent: boolean, earlierMayExist: boolean): JobError {
   const message = describeError(error);
   const retryable = isProviderError(error) ? error.retryable || error.kind === 'auth' : false;
   switch (outcome) {
@@ -80,6 +83,18 @@ function submitFailureText(error: unknown, outcome: SubmitOutcome, idempotent: b
         retryable,
       };
     case 'refused':
+      // still rate limited after the last attempt: a 429 refuses the request, so no job was made by it
+      if (isProviderError(error) && error.kind === 'rateLimited')
+        return {
+          message: appendSentence(
+            message,
+            earlierMayExist
+              ? 'The provider refused it (rate limited), but an earlier attempt may have reached it: check its dashboard before retrying.'
+              : 'The provider refused it (rate limited), so nothing was recorded there: Retry is safe.',
+          ),
+          phase: 'submit',
+          retryable: true,
+        };
       break;
   }
   return { message, phase: 'submit', retryable };

@@ -1,5 +1,6 @@
 // Per-provider traffic control: the documented rate limits (sliding windows per kind of call), a cap on
-// requests in flight, and a provider-wide pause after a 429 so one rate limit is not hit by every job.
+// requests in flight, and a pause after a 429 so one rate limit is not hit by every job: provider-wide,
+// unless the provider documents its limits per kind of call alone.
 import type { ProviderId } from '../jobModel';
 
 export type CallKind = 'submit' | 'poll' | 'cancel' | 'admin';
@@ -80,6 +81,17 @@ class SlidingWindow {
 }
 
 /**
+ * Thrown instead of waiting by a call that asked not to wait out a pause: a submission waits visibly,
+ * and on the record, before it enters the gate (jobSubmitter.ts), so it must not wait unseen in here.
+ */
+export class ProviderPaused extends Error {
+  override readonly name = 'ProviderPaused';
+  constructor(readonly until: number) {
+    super(`calls are paused until ${new Date(until).toISOString()} after a 429`);
+  }
+}
+
+/**
  * When calls queue for a slot, status checks and cancels go before submissions: a burst of submits
  * must not delay noticing finished jobs (their URLs expire) or stopping paid work. Every few
  * handovers one submit still goes first, so a flood of polls cannot starve them either.
@@ -95,7 +107,10 @@ export class ProviderGate {
   private readonly pollsWaiting: (() => void)[] = [];
   private readonly waiting = { urgent: [] as (() => void)[], submit: [] as (() => void)[] };
   private handoversSinceSubmit = 0;
+  /** Set by a 429: no call before this (ms since epoch). */
   private pausedUntil = 0;
+  /** The same, for one kind of call, where the provider documents its limits per kind alone. */
+  private readonly kindPausedUntil = new Map<CallKind, number>();
 
   constructor(
     private readonly limits: ProviderLimits,
@@ -104,17 +119,38 @@ export class ProviderGate {
     for (const [kind, limit] of Object.entries(limits.rates ?? {})) this.windows.set(kind as CallKind, new SlidingWindow(limit));
   }
 
-  /** After a 429: nothing goes to this provider before `ms` has passed. */
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  /**
+   * After a 429 to a call of `kind`: nothing goes to this provider before `ms` has passed. Where the
+   * provider documents its limits per kind of call and none for all together (SubModel counts /run,
+   * /status and /cancel apart), a 429 on one kind says nothing of the others, and only that kind
+   * waits; otherwise (an account-wide limit, or one the documents do not describe) every call does.
+   * Returns when calls of `kind` may go again.
+   */
+  pause(ms: number, kind?: CallKind): number {
+    const until = this.now() + ms;
+    if (kind && this.pausesEachKind) this.kindPausedUntil.set(kind, Math.max(this.kindPausedUntil.get(kind) ?? 0, until));
+    else this.pausedUntil = Math.max(this.pausedUntil, until);
+    return kind ? this.pauseEnds(kind) : this.pausedUntil;
   }
 
-  async run<T>(kind: CallKind, call: () => Promise<T>): Promise<T> {
+  /** When the pause that holds calls of `kind` ends (ms since epoch); in the past when none does. */
+  pauseEnds(kind: CallKind): number {
+    return Math.max(this.pausedUntil, this.kindPausedUntil.get(kind) ?? 0);
+  }
+
+  /** Whether a 429 pauses only the kind of call it answered (see pause). */
+  get pausesEachKind(): boolean {
+    const rates = this.limits.rates;
+    return rates !== undefined && rates.all === undefined && Object.keys(rates).length > 0;
+  }
+
+  /** `refuseWhilePaused`: throw ProviderPaused instead of waiting out a pause (rate windows are still waited for). */
+  async run<T>(kind: CallKind, call: () => Promise<T>, options: { readonly refuseWhilePaused?: boolean } = {}): Promise<T> {
     await this.acquireSlot(kind);
     let answered: ((at: number) => void)[] = [];
     try {
       if (kind === 'poll') await this.acquirePollBesideHeld();
-      answered = await this.waitForRate(kind);
+      answered = await this.waitForRate(kind, options.refuseWhilePaused);
       return await call();
     } finally {
       for (const mark of answered) mark(this.now());
@@ -171,11 +207,13 @@ export class ProviderGate {
     while (this.pollsWaiting.length > 0 && !this.pollsWithHeldFull()) this.pollsWaiting.shift()!();
   }
 
-  private async waitForRate(kind: CallKind): Promise<((at: number) => void)[]> {
+  private async waitForRate(kind: CallKind, refuseWhilePaused = false): Promise<((at: number) => void)[]> {
     const windows = [this.windows.get('all'), this.windows.get(kind)].filter((window): window is SlidingWindow => window !== undefined);
     for (;;) {
       const now = this.now();
-      const wait = Math.max(this.pausedUntil - now, ...windows.map((window) => window.waitMs(now)), 0);
+      const pausedUntil = this.pauseEnds(kind);
+      if (refuseWhilePaused && pausedUntil > now) throw new ProviderPaused(pausedUntil);
+      const wait = Math.max(pausedUntil - now, ...windows.map((window) => window.waitMs(now)), 0);
       if (wait <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

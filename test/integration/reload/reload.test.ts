@@ -4,12 +4,16 @@
 // provider id, and sees the unfinished ones resume and finish. A file in the workspace carries what
 // the first run made across the reload. It also leaves a job in a suffixed storage folder, as an
 // earlier version did in a second window (VS Code gives a second extension host `<id>-1`): the
-// reloaded window lists it (sharedJobsFolder.ts).
+// reloaded window lists it (sharedJobsFolder.ts). And it leaves two Serika jobs waiting for a 429's
+// Retry-After, one refused and one never sent: after the reload both are sent, once, and finish,
+// neither called "maybe received".
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../../src/core/jobModel';
+import type { ImageJobsApi } from '../../../src/extension';
+import { SerikaServer } from '../../fixtures/providers/serikaServer';
 import { activateExtension, waitForJob, workspaceFile } from '../support';
 
 interface BeforeReload {
@@ -19,6 +23,78 @@ interface BeforeReload {
   readonly unfinished: JobRecord[];
   /** The workspace's own Sandbox job length, put back at the end. */
   readonly duration: number | undefined;
+  readonly rateLimited: HeldBySerika;
+}
+
+/** Serika jobs waiting, unsent, for a 429's Retry-After when the window reloads, and where Serika was. */
+interface HeldBySerika {
+  readonly port: number;
+  /** Its request was refused with 429. */
+  readonly refused: string;
+  /** Submitted during the pause that followed: never sent. */
+  readonly held: string;
+}
+
+const SERIKA_SUBMIT = /\/jobs\/images$/;
+const serikaPrompt = () => workspaceFile('prompts/reload-rate-limited.prompt');
+const serikaSubmits = (server: SerikaServer) =>
+  server.requests.filter((request) => request.method === 'POST' && SERIKA_SUBMIT.test(request.path));
+
+/** Resolves with the first job not in `known` that is waiting to be sent. */
+async function waitingJob(api: ImageJobsApi, known: ReadonlySet<string>): Promise<JobRecord> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const job = api.listJobs().find((candidate) => !known.has(candidate.id) && candidate.sendWait);
+    if (job) return job;
+    if (Date.now() > end) throw new Error('no job waiting to be sent');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Before the reload: Serika refuses a job with 429 and a Retry-After of 20 s (under the minute a job
+ * waits), and a second job, made meanwhile, waits for the same pause. Neither is sent before the window goes.
+ */
+async function holdSerikaJobs(api: ImageJobsApi): Promise<HeldBySerika> {
+  const server = new SerikaServer();
+  await server.start();
+  await vscode.workspace.getConfiguration('imageJobs').update('serika.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+  await vscode.commands.executeCommand('imageJobs.setApiKey', { provider: 'serika', key: server.apiKey });
+  await vscode.workspace.fs.writeFile(
+    serikaPrompt(),
+    Buffer.from('---\nmodel: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n---\nA lighthouse across a reload\n'),
+  );
+  server.inject('POST', SERIKA_SUBMIT, {
+    kind: 'status',
+    status: 429,
+    headers: { 'retry-after': '20' },
+    body: '{"error":{"message":"Rate limit reached"}}',
+  });
+  const known = new Set(api.listJobs().map((job) => job.id));
+  // Generate resolves once the job is sent: not before the reload
+  void vscode.commands.executeCommand('imageJobs.generate', serikaPrompt());
+  const refused = await waitingJob(api, known);
+  void vscode.commands.executeCommand('imageJobs.generate', serikaPrompt());
+  const held = await waitingJob(api, new Set([...known, refused.id]));
+  assert.equal(serikaSubmits(server).length, 1, 'only the refused request reached Serika');
+  return { port: Number(new URL(server.url).port), refused: refused.id, held: held.id };
+}
+
+/** After the reload: Serika, back on its port (at once: the jobs go when their wait ends), receives each job once, and both finish. */
+async function checkSerikaJobs(api: ImageJobsApi, before: HeldBySerika, server: SerikaServer): Promise<void> {
+  try {
+    for (const id of [before.refused, before.held]) {
+      const done = await waitForJob(api, id, ['succeeded', 'failed', 'cancelled', 'expired'], 45_000);
+      assert.equal(done.status, 'succeeded', `${id}: ${done.error?.message}`);
+      assert.equal(done.sendWait, undefined);
+    }
+    assert.equal(serikaSubmits(server).length, 2, 'each sent once, after the reload');
+  } finally {
+    await server.stop();
+    await vscode.workspace.getConfiguration('imageJobs').update('serika.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'serika' });
+    await vscode.workspace.fs.delete(serikaPrompt());
+  }
 }
 
 const marker = () => workspaceFile('.reload-test.json').fsPath;
@@ -68,14 +144,18 @@ describe('A window reload', () => {
         assert.ok(job.remoteId, `${job.id} has its provider id when Generate returns`);
         assert.ok(['queued', 'running'].includes(job.status), `${job.id} is ${job.status}`);
       }
-      fs.writeFileSync(marker(), JSON.stringify({ finished, otherWindow, unfinished, duration } satisfies BeforeReload));
+      // last, so the reload comes well within their Retry-After
+      const rateLimited = await holdSerikaJobs(api);
+      fs.writeFileSync(marker(), JSON.stringify({ finished, otherWindow, unfinished, duration, rateLimited } satisfies BeforeReload));
       await vscode.commands.executeCommand('workbench.action.reloadWindow');
       await new Promise(() => undefined);
     }
     // after the reload
-    this.timeout(60_000);
+    this.timeout(90_000);
     const before = JSON.parse(fs.readFileSync(marker(), 'utf8')) as BeforeReload;
     fs.rmSync(marker());
+    const serika = new SerikaServer();
+    await serika.start(before.rateLimited.port);
     try {
       const finished = api.getJob(before.finished.id);
       assert.equal(finished?.status, 'succeeded');
@@ -91,6 +171,7 @@ describe('A window reload', () => {
         assert.equal(done.status, 'succeeded', done.error?.message);
         for (const asset of done.assets) await vscode.workspace.fs.stat(workspaceFile(asset.path));
       }
+      await checkSerikaJobs(api, before.rateLimited, serika);
     } finally {
       await setJobDuration(before.duration);
       // what the test made in the suffixed folder; the folder itself may be VS Code's (a window's)

@@ -59,3 +59,16 @@ test('a job the provider failed or expired can be generated again', () => {
     failureActions(failedWith({ message: 'gone', phase: 'provider', retryable: false }, 'expired')).some((a) => a.label === 'Retry'),
   );
 });
+
+test('a submission still rate limited after its last attempt says nothing was recorded, and offers Retry', () => {
+  const limited = new ProviderError('rateLimited', 'Submitting to Serika: rate limited (retry after 5 s): Rate limit reached', {
+    status: 429,
+    retryAfterMs: 5000,
+  });
+  const failure = submitFailure(limited, submitOutcome(limited), false);
+  assert.equal(
+    failure.message,
+    'Submitting to Serika: rate limited (retry after 5 s): Rate limit reached. The provider refused it (rate limited), so nothing was recorded there: Retry is safe.',
+  );
+  assert.deepEqual(labels(limited), ['Retry', 'Show Log']);
+});

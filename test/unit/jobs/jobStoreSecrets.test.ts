@@ -64,3 +64,11 @@ test('text without a secret is kept as it was: the same record, no extra write',
   await store.update('a', () => ({ warning: 'HTTP 503, retrying' }));
   assert.equal(store.get('a'), before, 'an unchanged warning changes nothing');
 });
+
+test('why a submission waits (what its last attempt ran into) is scrubbed too', async (t) => {
+  const store = new JobStore(memoryPersistence(), { redact });
+  t.after(() => store.dispose());
+  await store.put(sampleJob('a', 'submitting'));
+  await store.update('a', () => ({ sendWait: { until: 1, reason: `HTTP 503 for key ${KEY}`, rateLimited: false } }));
+  assert.equal(store.get('a')!.sendWait!.reason, 'HTTP 503 for key [REDACTED]');
+});

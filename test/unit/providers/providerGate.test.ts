@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderGate } from '../../../src/core/providers/providerGate';
+import { PROVIDER_LIMITS, ProviderGate, ProviderPaused } from '../../../src/core/providers/providerGate';
 
 test('a rate limit spaces calls into windows', async () => {
   const gate = new ProviderGate({ rates: { all: { requests: 3, perMs: 200 } }, maxInFlight: 10 });
@@ -45,6 +45,43 @@ test('a pause after a 429 holds every call to the provider', async () => {
   const t0 = Date.now();
   await Promise.all([gate.run('poll', async () => undefined), gate.run('submit', async () => undefined)]);
   assert.ok(Date.now() - t0 >= 245);
+});
+
+test('where the limits are documented per kind of call alone (SubModel), a 429 pauses that kind; elsewhere every call', async () => {
+  const subModel = new ProviderGate(PROVIDER_LIMITS.submodel);
+  const until = subModel.pause(400, 'submit');
+  assert.equal(subModel.pauseEnds('submit'), until);
+  assert.ok(subModel.pauseEnds('poll') < Date.now(), 'status checks are not paused by a 429 on /run');
+  let t0 = Date.now();
+  await subModel.run('poll', async () => undefined);
+  assert.ok(Date.now() - t0 < 100, 'a poll goes at once');
+  await subModel.run('submit', async () => undefined);
+  assert.ok(Date.now() - t0 >= 390, 'a submit waits for the pause');
+  // TAMS documents one limit for all calls; Serika none: a 429 on any call holds them all
+  for (const limits of [PROVIDER_LIMITS.tams, PROVIDER_LIMITS.serika]) {
+    const gate = new ProviderGate(limits);
+    gate.pause(300, 'submit');
+    t0 = Date.now();
+    await gate.run('poll', async () => undefined);
+    assert.ok(Date.now() - t0 >= 290, 'a poll waits too');
+  }
+});
+
+test('a call that asks not to wait out a pause is refused with its end, never runs, and frees its slot', async () => {
+  const gate = new ProviderGate({ maxInFlight: 1 });
+  const until = gate.pause(200);
+  let ran = false;
+  const refusal = await gate
+    .run('submit', async () => void (ran = true), { refuseWhilePaused: true })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  assert.ok(refusal instanceof ProviderPaused, String(refusal));
+  assert.equal((refusal as ProviderPaused).until, until);
+  assert.equal(ran, false);
+  assert.equal(await gate.run('poll', async () => 'went'), 'went', 'the only slot is free again; the poll waited out the pause');
+  assert.ok(Date.now() >= until);
 });
 
 test('queued polls and cancels go before queued submits, but submits still get every fourth slot', async () => {

@@ -63,6 +63,72 @@ test('the label is the state, short enough for the default sidebar width; the de
   assert.equal(jobDescription(job({ request: { ...job().request, prompt: 'two\n  lines' } })), 'two lines');
 });
 
+test('a submission waiting to be sent says why and until when: label, description, hover, screen reader', () => {
+  const now = START + 18_000;
+  const until = new Date(2024, 0, 1, 15, 4, 10).getTime();
+  const limited = job({ status: 'submitting', sendWait: { until, reason: 'Rate limited by Serika', rateLimited: true } });
+  assert.equal(jobStateLabel(limited, now), 'rate limited · 0:18');
+  assert.equal(jobDescription(limited), `Rate limited by Serika: sending again at 15:04:10 · ${PROMPT}`);
+  assert.match(jobTooltipMarkdown(limited), /\n\$\(warning\) Rate limited by Serika: sending again at 15:04:10(\n|$)/);
+  assert.equal(
+    jobAccessibilityLabel(limited, now),
+    `rate limited · 0:18, Rate limited by Serika: sending again at 15:04:10 · ${PROMPT}, sandbox/landscape`,
+  );
+  const backingOff = job({
+    status: 'submitting',
+    sendWait: { until, reason: 'Attempt 1 failed (connection refused)', rateLimited: false },
+  });
+  assert.equal(jobStateLabel(backingOff, now), 'submitting · 0:18 · ⚠ retrying');
+  assert.ok(jobDescription(backingOff).startsWith('Attempt 1 failed (connection refused): sending again at 15:04:10 · '));
+  // a finished job's description is its prompt alone, whatever it waited for
+  assert.equal(jobDescription(job({ status: 'cancelled', sendWait: limited.sendWait })), PROMPT);
+});
+
+test('the screen reader hears a reason that ends in a full stop or a quote once, before the comma', () => {
+  const now = START + 2_000;
+  const auth = job({
+    status: 'failed',
+    error: {
+      message: 'Serika: HTTP 401, the API key was rejected: Invalid API key. Run "Image Jobs: Set API Key".',
+      phase: 'submit',
+      retryable: true,
+      kind: 'auth',
+    },
+    request: { ...job().request, prompt: 'a red fox' },
+  });
+  assert.equal(
+    jobAccessibilityLabel(auth, now),
+    'failed · 0:02: Serika: HTTP 401, the API key was rejected: Invalid API key. Run "Image Jobs: Set API Key", a red fox, sandbox/landscape',
+  );
+  const quoted = job({ status: 'failed', error: { message: 'It said "stop."', phase: 'provider', retryable: false } });
+  assert.match(jobAccessibilityLabel(quoted, now), /^failed · 0:02: It said "stop", /);
+  // a job retrying its looks says what it ran into
+  const warned = job({ status: 'running', warning: 'Rate limited by Serika: checking again at 15:04:10.' });
+  assert.match(jobAccessibilityLabel(warned, now), /^running · 0:02 · ⚠ retrying: Rate limited by Serika: checking again at 15:04:10, /);
+});
+
+test('a job cancelled where its provider has no cancel reads "stopped tracking", and its hover says it may still run and be billed', () => {
+  const stopped = job({
+    request: { ...job().request, providerId: 'serika' },
+    status: 'cancelled',
+    cancelledLocally: true,
+    finishedAt: START + 8000,
+  });
+  assert.equal(jobStateLabel(stopped, START + 60_000), 'stopped tracking · 0:08');
+  const hover = jobTooltipMarkdown(stopped);
+  // jobs alike are told apart by when each was made (local time)
+  const made = new Date(START);
+  const clock = [made.getHours(), made.getMinutes(), made.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+  assert.ok(hover.includes(`Made at ${clock} · job \`j1\``), hover);
+  assert.match(hover, /^\*\*stopped tracking\*\* — serika\/landscape/);
+  // escaped for Markdown: "billed\."
+  assert.match(hover, /\$\(warning\) Stopped tracking: Serika has no cancel, so the job may still run there and be billed\\\.$/);
+  // a provider that cancelled it: plainly cancelled, no note
+  const cancelled = job({ status: 'cancelled', finishedAt: START + 8000 });
+  assert.equal(jobStateLabel(cancelled, START + 60_000), 'cancelled · 0:08');
+  assert.doesNotMatch(jobTooltipMarkdown(cancelled), /Stopped tracking/);
+});
+
 test('finished jobs carry the tokens of Run Again and Run with a New Seed, where a seed means something', () => {
   assert.deepEqual(jobContextValue(job({ status: 'running' })).split(' '), ['job', 'status-running', 'cancelable']);
   assert.deepEqual(jobContextValue(job({ status: 'succeeded', assets: [image] })).split(' '), [

@@ -16,3 +16,17 @@ test('several: done of all shown, then the unfinished ones by state', () => {
   assert.equal(progressMessage(unfinished), '0 of 3 done: 2 running, 1 queued');
   assert.equal(progressMessage([sampleJob('c', 'queued')], 6), '5 of 6 done: 1 queued', 'the last one still counts the others');
 });
+
+test('a submission held back says why and until when; among several, how many and the soonest', () => {
+  const at = (h: number, m: number, sec: number) => new Date(2024, 0, 1, h, m, sec).getTime();
+  const held = (id: string, until: number) => ({
+    ...sampleJob(id, 'submitting'),
+    sendWait: { until, reason: 'Rate limited by Serika', rateLimited: true },
+  });
+  assert.match(progressMessage([held('a', at(15, 4, 10))]), /^".+": Rate limited by Serika: sending again at 15:04:10$/);
+  assert.match(progressMessage([sampleJob('a', 'submitting')]), /^".+": submitting…$/);
+  assert.equal(
+    progressMessage([held('a', at(15, 4, 30)), held('b', at(15, 4, 10)), sampleJob('c', 'running')], 4),
+    '1 of 4 done: 2 submitting, 1 running (2 held back; Rate limited by Serika: sending again at 15:04:10)',
+  );
+});

@@ -1,0 +1,291 @@
+// A submission that waits before it is sent (a 429's Retry-After, its own or the provider's pause):
+// the job says why and until when, the log says why, a wait longer than a minute ends the job at once
+// with Retry, cancelling ends the wait, and a reload during the wait sends the job instead of calling
+// it "maybe received". Against the Serika loopback server (no idempotency key: the case where telling
+// "not sent" from "maybe sent" matters).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatClock, type JobRecord } from '../../../src/core/jobModel';
+import { failureActions } from '../../../src/core/jobs/failureActions';
+import type { StoredChange } from '../../../src/core/jobs/jobStore';
+import { jobDescription, jobStateLabel, jobTooltipMarkdown } from '../../../src/views/jobPresentation';
+import { progressMessage } from '../../../src/views/progressMessage';
+import { SerikaServer } from '../../fixtures/providers/serikaServer';
+import type { Fault } from '../../fixtures/providers/fakeServer';
+import { cleanupsFailingOnUnhandledRejections, memoryPersistence, waitFor } from '../helpers';
+import { managerFor, outputIn, PROVIDER_CASES } from '../providers/providerCases';
+
+const serika = PROVIDER_CASES.find((c) => c.name === 'Serika')!;
+const [SUBMIT_METHOD, SUBMIT] = serika.submitRoute;
+const cleanups = cleanupsFailingOnUnhandledRejections();
+/** A wait that never ends fails its test instead of holding the run for ten minutes. */
+const BOUND = { timeout: 30_000 };
+
+const rateLimited = (seconds: number): Fault => ({
+  kind: 'status',
+  status: 429,
+  headers: { 'retry-after': String(seconds) },
+  body: '{"error":{"message":"Rate limit reached"}}',
+});
+
+/** Memory persistence that also keeps when each write of a job was stored, and whether it said the job waits. */
+function recordingPersistence() {
+  const persistence = memoryPersistence();
+  const writes: { at: number; id: string; waiting: boolean }[] = [];
+  const note = (changes: readonly StoredChange[]) => {
+    for (const change of changes) if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait });
+  };
+  const write = persistence.write;
+  persistence.write = async (changes) => {
+    await write(changes);
+    note(changes);
+  };
+  return { persistence, writes };
+}
+
+async function window(persistence = memoryPersistence(), server?: SerikaServer) {
+  const fixture = server ?? new SerikaServer();
+  if (!server) {
+    fixture.durationMs = 100;
+    await fixture.start();
+    cleanups.push(() => fixture.stop());
+  }
+  const managed = managerFor(serika, fixture, {}, persistence);
+  cleanups.push(() => managed.manager.dispose());
+  return { server: fixture, ...managed };
+}
+
+/** The window closes: the engine stops, and the store writes what it has not written yet. */
+function close(managed: { manager: { dispose(): void }; store: { dispose(): void } }): void {
+  managed.manager.dispose();
+  managed.store.dispose();
+}
+
+const posts = (server: SerikaServer) => server.requests.filter((request) => request.method === SUBMIT_METHOD && SUBMIT.test(request.path));
+
+test('a 429 with a short Retry-After is waited out on the record, saying why and until when, then sent', BOUND, async () => {
+  const { persistence, writes } = recordingPersistence();
+  const { server, store, manager, log } = await window(persistence);
+  server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(2));
+  const submitted = manager.submit(serika.request, { kind: 'input' }, outputIn());
+  const waiting = await waitFor(() => [...store.values()].find((job) => job.sendWait), 5000, 'the wait on the job');
+  const refusedAt = posts(server)[0]!.at;
+  const until = waiting.sendWait!.until;
+  assert.ok(Math.abs(until - (refusedAt + 2000)) < 300, `until the Retry-After's end (${until - refusedAt} ms after the 429)`);
+  assert.deepEqual({ ...waiting.sendWait, until: 0 }, { until: 0, reason: 'Rate limited by Serika', rateLimited: true });
+  // the row, its hover and the progress toast say why and until when
+  const text = `Rate limited by Serika: sending again at ${formatClock(until)}`;
+  assert.match(jobStateLabel(waiting, Date.now()), /^rate limited · 0:0\d$/);
+  assert.ok(jobDescription(waiting).startsWith(`${text} · `), jobDescription(waiting));
+  assert.ok(jobTooltipMarkdown(waiting).includes(`$(warning) ${text}`));
+  assert.equal(progressMessage([waiting]), `"${serika.request.prompt}": ${text}`);
+  // and so do the log and the disk
+  assert.ok(
+    log.lines.some((line) => line.includes(`${waiting.id} not sent yet: ${text}`)),
+    log.lines.join('\n'),
+  );
+  assert.ok(
+    log.lines.some((line) => /Serika answered a submit request with 429 \(rate limited\): every request to Serika waits until/.test(line)),
+    log.lines.join('\n'),
+  );
+  await waitFor(() => persistence.saved.find((job) => job.id === waiting.id)?.sendWait, 2000, 'the wait on disk');
+  const id = await submitted;
+  const job = await waitFor(() => store.get(id)?.status === 'succeeded' && store.get(id), 10_000, 'success');
+  assert.equal(job.sendWait, undefined);
+  const [, resent] = posts(server);
+  assert.ok(resent, 'sent again');
+  assert.ok(resent.at - refusedAt >= 1990 && resent.at - refusedAt < 2600, `the Retry-After honoured (${resent.at - refusedAt} ms)`);
+  // the record stopped saying "waiting" on disk before the request went (a reload meanwhile must not call it unsent)
+  const lastWaiting = writes.filter((write) => write.id === id && write.waiting).pop()!;
+  const cleared = writes.find((write) => write.id === id && !write.waiting && write.at >= lastWaiting.at);
+  assert.ok(cleared && cleared.at <= resent.at, 'cleared on disk before the resend');
+});
+
+test(
+  'a Retry-After beyond a minute ends the job at once: rate limited until when, nothing recorded, Retry safe; a later job is not sent',
+  BOUND,
+  async () => {
+    const { server, store, manager, log } = await window();
+    server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(600));
+    const started = Date.now();
+    const id = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+    const job = store.get(id)!;
+    assert.ok(Date.now() - started < 3000, `ended quickly (${Date.now() - started} ms)`);
+    assert.equal(job.status, 'failed');
+    const until = formatClock(posts(server)[0]!.at + 600_000);
+    assert.equal(
+      job.error?.message,
+      `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 min, longer than a job waits to be sent (60 s). ` +
+        `Nothing was recorded at Serika, so Retry is safe; from ${until} it will be sent.`,
+    );
+    assert.deepEqual(
+      { phase: job.error?.phase, retryable: job.error?.retryable, kind: job.error?.kind },
+      { phase: 'submit', retryable: true, kind: 'rateLimited' },
+    );
+    assert.deepEqual(
+      failureActions(job).map((action) => action.label),
+      ['Retry', 'Show Log'],
+    );
+    assert.equal(job.sendWait, undefined);
+    // the account's Retry-After still holds: a job submitted meanwhile is not sent, and says so at once
+    const later = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+    const refused = store.get(later)!;
+    assert.equal(refused.status, 'failed');
+    assert.match(
+      refused.error!.message,
+      new RegExp(`^Rate limited by Serika until ${until}: it refused an earlier request \\(HTTP 429\\)`),
+    );
+    assert.match(refused.error!.message, /This job was not sent, so nothing was recorded at Serika and Retry is safe/);
+    assert.equal(posts(server).length, 1, 'the later job never reached Serika');
+    assert.ok(
+      log.lines.some((line) => line.includes(`waits until ${until}`)),
+      log.lines.join('\n'),
+    );
+  },
+);
+
+test(
+  'a job held by the pause after another job’s 429 says so; cancelling the refused job ends its wait at once, not the pause',
+  BOUND,
+  async () => {
+    const { server, store, manager } = await window();
+    server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(4));
+    let firstEnded = 0;
+    const first = manager.submit(serika.request, { kind: 'input' }, outputIn()).then((id) => ((firstEnded = Date.now()), id));
+    const refused = await waitFor(() => [...store.values()].find((job) => job.sendWait), 5000, 'the first job waiting');
+    const pauseEnds = refused.sendWait!.until;
+    // a new job meets the provider's pause: it is not sent, and shows why and until when
+    const second = manager.submit({ ...serika.request, prompt: 'a second lighthouse' }, { kind: 'input' }, outputIn());
+    const held = await waitFor(
+      () => [...store.values()].find((job) => job.id !== refused.id && job.sendWait),
+      5000,
+      'the second job showing its wait',
+    );
+    assert.deepEqual(held.sendWait, { until: pauseEnds, reason: 'Rate limited by Serika', rateLimited: true });
+    assert.equal(posts(server).length, 1);
+    const cancelledAt = Date.now();
+    await manager.cancel(refused.id);
+    await first;
+    assert.ok(firstEnded - cancelledAt < 500, `the cancelled job's wait ended at once (${firstEnded - cancelledAt} ms)`);
+    assert.equal(store.get(refused.id)?.status, 'cancelled');
+    assert.equal(store.get(refused.id)?.sendWait, undefined);
+    // the pause is the account's: the held job still waits for it, then goes
+    assert.ok(store.get(held.id)?.sendWait, 'still waiting, visibly');
+    await second;
+    const job = await waitFor(() => store.get(held.id)?.status === 'succeeded' && store.get(held.id), 10_000, 'the held job');
+    assert.ok(job.remoteId);
+    const sent = posts(server);
+    assert.equal(sent.length, 2, 'the cancelled job was never sent again');
+    assert.ok(sent[1]!.at >= pauseEnds - 10, `sent when the pause ended (${sent[1]!.at - pauseEnds} ms)`);
+  },
+);
+
+test('a job waiting to be sent when the window closed is sent after the reload, not reported "maybe received"', BOUND, async () => {
+  const persistence = memoryPersistence();
+  const server = new SerikaServer();
+  server.durationMs = 100;
+  await server.start();
+  cleanups.push(() => server.stop());
+  const first = await window(persistence, server);
+  server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(3));
+  void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
+  const refused = await waitFor(() => [...first.store.values()].find((job) => job.sendWait), 5000, 'a job refused and waiting');
+  // and one that never left: held by the provider's pause
+  void first.manager.submit({ ...serika.request, prompt: 'never sent before the reload' }, { kind: 'input' }, outputIn());
+  const held = await waitFor(() => [...first.store.values()].find((job) => job.id !== refused.id && job.sendWait), 5000, 'a held job');
+  close(first);
+  assert.equal(posts(server).length, 1, 'only the refused request reached Serika');
+  for (const id of [refused.id, held.id])
+    assert.ok(persistence.saved.find((job) => job.id === id)?.sendWait, `${id} is recorded as waiting`);
+  const second = await window(persistence, server);
+  second.manager.resume();
+  for (const id of [refused.id, held.id]) {
+    const job = await waitFor(() => isSettled(second.store.get(id)) && second.store.get(id), 10_000, `${id} after the reload`);
+    assert.equal(job.status, 'succeeded', job.error?.message);
+  }
+  assert.equal(posts(server).length, 3, 'each sent once after the reload');
+  assert.ok(second.log.lines.some((line) => line.includes(`${held.id} was waiting to be sent when the window closed`)));
+});
+
+test(
+  'the window closing during the send right after a wait leaves the job "maybe received": the disk never said "not sent" then',
+  BOUND,
+  async () => {
+    const { persistence, writes } = recordingPersistence();
+    const server = new SerikaServer();
+    await server.start();
+    cleanups.push(() => server.stop());
+    const first = await window(persistence, server);
+    server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(1));
+    server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
+    void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
+    const waited = await waitFor(() => [...first.store.values()].find((job) => job.sendWait), 5000, 'the wait');
+    await waitFor(() => posts(server).length === 2, 5000, 'the send after the wait');
+    close(first); // while the request is on its way: Serika may have the job
+    assert.ok(
+      writes.some((write) => write.id === waited.id && write.waiting),
+      'the wait was on disk',
+    );
+    assert.equal(persistence.saved.find((job) => job.id === waited.id)?.sendWait, undefined, 'and no longer once the request went');
+    const second = await window(persistence, server);
+    second.manager.resume();
+    const job = await waitFor(() => isSettled(second.store.get(waited.id)) && second.store.get(waited.id), 5000, 'the resumed job');
+    assert.equal(job.status, 'failed');
+    assert.match(job.error!.message, /may or may not have it/);
+    assert.equal(posts(server).length, 2, 'not sent a third time');
+  },
+);
+
+function isSettled(job: JobRecord | undefined): boolean {
+  return job !== undefined && ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status);
+}
+
+test('a running job whose look waits for the pause after another job’s 429 says so, until its answer', BOUND, async () => {
+  const photoGpt = PROVIDER_CASES.find((c) => c.name === 'PhotoGPT')!;
+  const server = photoGpt.createServer();
+  server.durationMs = 3000;
+  await server.start();
+  cleanups.push(() => server.stop());
+  const { store, manager } = managerFor(photoGpt, server);
+  cleanups.push(() => manager.dispose());
+  const ids = await Promise.all([1, 2].map(() => manager.submit(photoGpt.request, { kind: 'input' }, outputIn())));
+  const [method, poll] = photoGpt.pollRoute;
+  server.inject(method, poll, { kind: 'status', status: 429, headers: { 'retry-after': '2' }, body: '{"message":"slow down"}' });
+  const held = await waitFor(
+    () => ids.map((id) => store.get(id)!).find((job) => job.warning?.startsWith('Rate limited by PhotoGPT: checking again at ')),
+    5000,
+    'the other job showing the pause',
+  );
+  assert.match(held.warning!, /^Rate limited by PhotoGPT: checking again at \d\d:\d\d:\d\d$/);
+  assert.match(jobTooltipMarkdown(held), /\$\(warning\) Rate limited by PhotoGPT: checking again at/);
+  for (const id of ids) {
+    const job = await waitFor(() => isSettled(store.get(id)) && store.get(id), 15_000, `${id} done`);
+    assert.equal(job.status, 'succeeded', job.error?.message);
+    assert.equal(job.warning, undefined);
+  }
+});
+
+test(
+  'after an attempt the provider may have taken (a 5xx, repeated with the idempotency key), a long 429 never claims "nothing recorded"',
+  BOUND,
+  async () => {
+    const tams = PROVIDER_CASES.find((c) => c.name === 'TAMS')!;
+    const server = tams.createServer();
+    await server.start();
+    cleanups.push(() => server.stop());
+    const { store, manager } = managerFor(tams, server);
+    cleanups.push(() => manager.dispose());
+    const [method, submit] = tams.submitRoute;
+    server.inject(method, submit, { kind: 'status', status: 503, body: '{"code":14,"message":"unavailable"}' });
+    server.inject(method, submit, rateLimited(600));
+    const id = await manager.submit(tams.request, { kind: 'input' }, outputIn());
+    const job = store.get(id)!;
+    assert.equal(job.status, 'failed');
+    assert.doesNotMatch(job.error!.message, /nothing was recorded|not sent/i);
+    assert.match(
+      job.error!.message,
+      /an earlier attempt may have reached it: check its dashboard before retrying\. Rate limited by TensorArt TAMS until \d\d:\d\d:\d\d/,
+    );
+    assert.equal(server.countRequests(method, submit), 2);
+  },
+);
