@@ -2,6 +2,7 @@
 // (base URL, key) are resolved, the request carries the engine's abort signal, and the provider's gate
 // applies its documented limits, with a 429 pausing the provider (or that kind of call, where its
 // limits are per kind) for its Retry-After, and the log saying so.
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { isProviderError } from '../errors';
 import { formatClock, type ProviderId } from '../jobModel';
@@ -21,6 +22,8 @@ export interface ProviderAccess {
 export class ProviderCalls {
   private readonly abort = new AbortController();
   private readonly gates = new Map<ProviderId, ProviderGate>();
+  /** Each provider's server and account when last resolved (a hash: the key itself is not kept here). */
+  private readonly accounts = new Map<ProviderId, string>();
 
   constructor(
     private readonly resolve: ProviderAccess,
@@ -46,6 +49,7 @@ export class ProviderCalls {
   async access(providerId: ProviderId): Promise<{ provider: ImageProvider; context: ProviderContext }> {
     if (this.closed) throw new Error('the job manager is closed');
     const resolved = await this.resolve(providerId);
+    this.noteAccount(providerId, resolved.context);
     return { provider: resolved.provider, context: { ...resolved.context, signal: this.abort.signal } };
   }
 
@@ -98,6 +102,21 @@ export class ProviderCalls {
         ? `no Retry-After, so ${DEFAULT_PAUSE_MS / 1000} s`
         : `its Retry-After, ${Math.ceil(retryAfterMs / 1000)} s`;
     this.log?.warn(`[jobs] ${name} answered a ${kind} request with 429 (rate limited): ${held} until ${formatClock(until)} (${asked})`);
+  }
+
+  /**
+   * A 429's pause is the server's, for the account it answered: once the provider's base URL or key
+   * changes (the user moved to another server or key), it no longer holds, and what waited for it goes.
+   */
+  private noteAccount(providerId: ProviderId, context: ProviderContext): void {
+    const account = createHash('sha256')
+      .update(`${context.baseUrl}\n${context.apiKey ?? ''}`)
+      .digest('hex');
+    const before = this.accounts.get(providerId);
+    this.accounts.set(providerId, account);
+    if (before === undefined || before === account) return;
+    if (!this.gates.get(providerId)?.endPauses()) return;
+    this.log?.info(`[jobs] ${providerInfo(providerId).displayName}'s base URL or key changed: the pause its 429 asked for no longer holds`);
   }
 
   async isIdempotent(providerId: ProviderId): Promise<boolean> {

@@ -111,6 +111,8 @@ export class ProviderGate {
   private pausedUntil = 0;
   /** The same, for one kind of call, where the provider documents its limits per kind alone. */
   private readonly kindPausedUntil = new Map<CallKind, number>();
+  /** Calls asleep until a pause ends: woken early when it is lifted (endPauses). */
+  private readonly pauseSleepers = new Set<() => void>();
 
   constructor(
     private readonly limits: ProviderLimits,
@@ -131,6 +133,18 @@ export class ProviderGate {
     if (kind && this.pausesEachKind) this.kindPausedUntil.set(kind, Math.max(this.kindPausedUntil.get(kind) ?? 0, until));
     else this.pausedUntil = Math.max(this.pausedUntil, until);
     return kind ? this.pauseEnds(kind) : this.pausedUntil;
+  }
+
+  /**
+   * The pauses no longer hold (the provider's base URL or key changed: another server or account,
+   * which asked for nothing): calls asleep for one go on at once. True when one still held.
+   */
+  endPauses(now = this.now()): boolean {
+    const held = this.pausedUntil > now || [...this.kindPausedUntil.values()].some((until) => until > now);
+    this.pausedUntil = 0;
+    this.kindPausedUntil.clear();
+    for (const wake of [...this.pauseSleepers]) wake();
+    return held;
   }
 
   /** When the pause that holds calls of `kind` ends (ms since epoch); in the past when none does. */
@@ -215,7 +229,15 @@ export class ProviderGate {
       if (refuseWhilePaused && pausedUntil > now) throw new ProviderPaused(pausedUntil);
       const wait = Math.max(pausedUntil - now, ...windows.map((window) => window.waitMs(now)), 0);
       if (wait <= 0) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.pauseSleepers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, wait);
+        this.pauseSleepers.add(wake);
+      });
     }
     return windows.map((window) => window.start());
   }

@@ -289,3 +289,27 @@ test(
     assert.equal(server.countRequests(method, submit), 2);
   },
 );
+
+test("a long pause is the server's: once the base URL changes (another server), the next job is sent there at once", BOUND, async () => {
+  const [first, second] = [new SerikaServer(), new SerikaServer()];
+  for (const server of [first, second]) {
+    server.durationMs = 100;
+    await server.start();
+    cleanups.push(() => server.stop());
+  }
+  // the context each access resolves: the user's settings, changed below
+  const settings: { baseUrl?: string } = {};
+  const { store, manager, log } = managerFor(serika, first, settings);
+  cleanups.push(() => manager.dispose());
+  first.inject(SUBMIT_METHOD, SUBMIT, rateLimited(600));
+  const refused = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+  assert.equal(store.get(refused)!.error?.kind, 'rateLimited');
+  settings.baseUrl = serika.baseUrl(second);
+  const id = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+  await waitFor(() => store.get(id)?.status === 'succeeded', 10_000, 'the job on the other server');
+  assert.equal(posts(second).length, 1, 'sent to the new server at once');
+  assert.ok(
+    log.lines.some((line) => line.includes("Serika's base URL or key changed: the pause its 429 asked for no longer holds")),
+    log.lines.join('\n'),
+  );
+});

@@ -147,3 +147,15 @@ test('polls and held requests share their documented limit: a poll waits for roo
   await Promise.all([...held, ...polls]);
   assert.equal(peak, 3, 'the waiting polls went once the held requests ended');
 });
+
+test('ending the pauses (another server or key) lets a call asleep for one go at once', async () => {
+  const gate = new ProviderGate({ maxInFlight: 10 });
+  gate.pause(600_000);
+  const t0 = Date.now();
+  const waiting = gate.run('poll', async () => Date.now() - t0);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(gate.endPauses(), true, 'a pause held');
+  const waited = await waiting;
+  assert.ok(waited < 1000, `went ${waited} ms after the start, not ten minutes`);
+  assert.equal(gate.endPauses(), false, 'none holds now');
+});
