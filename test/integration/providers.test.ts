@@ -218,8 +218,9 @@ describe('Providers inside VS Code, against their loopback servers', () => {
         return undefined;
       },
       async () => {
+        // the toast is answered as it shows, so the failed job may be replaced before Generate returns: its
+        // failure is read from the toast below
         failed = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
-        assert.equal(api.getJob(failed)?.status, 'failed');
         // the job that takes its place, submitted with the new key
         const next = await until(
           () => api.listJobs().find((job) => job.request.prompt === 'A heron fixed by a new key' && job.id !== failed),
@@ -228,6 +229,9 @@ describe('Providers inside VS Code, against their loopback servers', () => {
         return waitForJob(api, next.id, ['succeeded', 'failed']);
       },
     );
+    const [toast] = messagesOf(shown, 'error');
+    assert.match(toast!.message, /^Image job "A heron fixed by a new key" failed: .*HTTP 401, the API key was rejected/);
+    assert.ok(toast!.buttons.includes('Set API Key'), toast!.buttons.join(', '));
     assert.equal(retried.status, 'succeeded', retried.error?.message);
     assert.equal(api.getJob(failed!), undefined, 'the retried job replaced the failed one');
     const input = shown.find((entry) => entry.kind === 'input');
