@@ -15,6 +15,11 @@ export interface CommandSpec<A = undefined> {
   readonly run: (arg: A) => unknown;
 }
 
+/** What an untrusted workspace may not do (a provider other than the Sandbox from its files): trusting it is the fix. */
+export class UntrustedWorkspaceError extends Error {
+  override readonly name = 'UntrustedWorkspaceError';
+}
+
 /** A follow-up offered with an error: a label, and the command it runs. */
 export interface NextStep {
   readonly label: string;
@@ -35,6 +40,7 @@ export const SHOW_LOG: NextStep = { label: 'Show Log', command: 'imageJobs.showL
 /** What a user can do about an error, besides reading the log. */
 export function nextStepsFor(error: unknown): NextStep[] {
   if (isProviderError(error) && error.kind === 'auth') return [{ label: 'Set API Key', command: 'imageJobs.setApiKey' }];
+  if (error instanceof UntrustedWorkspaceError) return [{ label: 'Manage Workspace Trust', command: 'workbench.trust.manage' }];
   return [];
 }
 

@@ -6,6 +6,7 @@ import { sha256Hex, upscaleJob, upscaleProvider } from '../core/results/sourceIm
 import type { Log } from '../services/log';
 import type { AssetFileArgs } from './commandArgs';
 import type { AssetFileCommands } from './assetFileCommands';
+import { UntrustedWorkspaceError } from './commandRunner';
 import { ProviderReadiness, type SetupCheck } from './providerReadiness';
 
 /** A source bigger than this is not sent (the Sandbox takes up to 16 MB; PhotoGPT is sent only the id). */
@@ -39,7 +40,9 @@ export class UpscaleCommands {
     }
     // the provider and image id come from a workspace file: in restricted mode only the Sandbox may be used
     if (providerId !== 'sandbox' && !vscode.workspace.isTrusted) {
-      throw new Error(`This workspace is not trusted, so its images can only be upscaled on the Sandbox (${name} is from ${providerId}).`);
+      throw new UntrustedWorkspaceError(
+        `This workspace is not trusted, so its images can only be upscaled on the Sandbox (${name} is from ${providerId}).`,
+      );
     }
     const { size } = await vscode.workspace.fs.stat(uri);
     if (size > MAX_SOURCE_BYTES) throw new Error(`${name} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB: too big to upscale.`);

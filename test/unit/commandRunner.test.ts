@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseInsertAsset, parseJobId, parseKeyArgs } from '../../src/commands/commandArgs';
-import { ArgumentError, command, type CommandPorts } from '../../src/commands/commandRunner';
+import { ArgumentError, command, UntrustedWorkspaceError, type CommandPorts } from '../../src/commands/commandRunner';
 import { ProviderError } from '../../src/core/errors';
 
 function ports(pick?: string) {
@@ -91,4 +91,17 @@ test('a key a provider echoed in its error is not shown to the user', async () =
   assert.equal(io.shown.length, 1);
   assert.ok(!io.shown[0]!.message.includes('s3cret-key'), io.shown[0]!.message);
   assert.match(io.shown[0]!.message, /Key \[REDACTED\] has no access/);
+});
+
+test('what an untrusted workspace may not do offers "Manage Workspace Trust" before "Show Log"', async () => {
+  const io = ports('Manage Workspace Trust');
+  const refused = command({
+    id: 'imageJobs.test.untrusted',
+    run: () =>
+      Promise.reject(new UntrustedWorkspaceError('This workspace is not trusted, so its images can only be upscaled on the Sandbox')),
+  });
+  await refused.invoke([], io.value);
+  await settle();
+  assert.deepEqual(io.shown[0]!.actions, ['Manage Workspace Trust', 'Show Log']);
+  assert.deepEqual(io.executed, ['workbench.trust.manage']);
 });
