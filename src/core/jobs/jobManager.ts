@@ -264,14 +264,20 @@ export class JobManager implements Disposable {
     if (!job) throw new Error(`no job ${id}`);
     const resumable =
       job.remoteId &&
-      job.status === 'failed' &&
-      job.error &&
-      ['poll', 'download', 'save'].includes(job.error.phase) &&
-      !isResultGone(job.error);
+      ((job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase) && !isResultGone(job.error)) ||
+        // only stopped being tracked (its provider has no cancel): it may still run there, and resubmitting
+        // would make (and bill) a second one; tracking it again finds its result
+        (job.status === 'cancelled' && job.cancelledLocally));
     if (resumable) {
       // the failure was recorded for other windows; left there, the next lease check would adopt it again
       await this.leases?.reopen(id).catch((error) => this.log.warn(`[jobs] ${id}: could not reopen its outcome (${describeError(error)})`));
-      await this.store.update(id, () => ({ status: 'running', error: undefined, warning: undefined, finishedAt: undefined }));
+      await this.store.update(id, () => ({
+        status: 'running',
+        error: undefined,
+        warning: undefined,
+        finishedAt: undefined,
+        cancelledLocally: undefined,
+      }));
       this.forget(id);
       if (job.resultAt === undefined) this.durations.resumed(job);
       this.poller.schedule(id, 0);

@@ -83,3 +83,20 @@ test('a summary of several cancels names the providers that could not be asked, 
     'The jobs were only stopped being tracked: Serika, Bifrost and PhotoGPT have no cancel, so they may still run there and be billed.',
   );
 });
+
+test('Retry of a job only stopped being tracked tracks the same Serika job again, and sends no second one', async () => {
+  const { providerCase, server, store, manager } = await started('Serika');
+  const id = await manager.submit(providerCase.request, { kind: 'input' }, outputIn());
+  const remoteId = store.get(id)!.remoteId!;
+  await manager.cancel(id);
+  assert.equal(await manager.retry(id), id, 'the same job, not a new one');
+  // Serika kept running it all along: it ends now
+  server.finishNow(remoteId);
+  const job = await waitFor(() => (store.get(id)?.status === 'succeeded' ? store.get(id) : undefined), 10_000, 'its result');
+  assert.equal(job.remoteId, remoteId);
+  assert.equal(job.cancelledLocally, undefined);
+  const submits = server.requests.filter(
+    (request) => request.method === providerCase.submitRoute[0] && providerCase.submitRoute[1].test(request.path),
+  );
+  assert.equal(submits.length, 1, 'Serika got one job');
+});
