@@ -2,7 +2,6 @@
 // (base URL, key) are resolved, the request carries the engine's abort signal, and the provider's gate
 // applies its documented limits, with a 429 pausing the provider (or that kind of call, where its
 // limits are per kind) for its Retry-After, and the log saying so.
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { isProviderError } from '../errors';
 import { formatClock, type ProviderId } from '../jobModel';
@@ -22,8 +21,8 @@ export interface ProviderAccess {
 export class ProviderCalls {
   private readonly abort = new AbortController();
   private readonly gates = new Map<ProviderId, ProviderGate>();
-  /** Each provider's server and account when last resolved (a hash: the key itself is not kept here). */
-  private readonly accounts = new Map<ProviderId, string>();
+  /** Each provider's server and account when last resolved (the context's own strings, compared on each access). */
+  private readonly accounts = new Map<ProviderId, Pick<ProviderContext, 'baseUrl' | 'apiKey'>>();
 
   constructor(
     private readonly resolve: ProviderAccess,
@@ -109,12 +108,10 @@ export class ProviderCalls {
    * changes (the user moved to another server or key), it no longer holds, and what waited for it goes.
    */
   private noteAccount(providerId: ProviderId, context: ProviderContext): void {
-    const account = createHash('sha256')
-      .update(`${context.baseUrl}\n${context.apiKey ?? ''}`)
-      .digest('hex');
     const before = this.accounts.get(providerId);
-    this.accounts.set(providerId, account);
-    if (before === undefined || before === account) return;
+    if (before?.baseUrl === context.baseUrl && before.apiKey === context.apiKey) return;
+    this.accounts.set(providerId, { baseUrl: context.baseUrl, apiKey: context.apiKey });
+    if (before === undefined) return;
     if (!this.gates.get(providerId)?.endPauses()) return;
     this.log?.info(`[jobs] ${providerInfo(providerId).displayName}'s base URL or key changed: the pause its 429 asked for no longer holds`);
   }
