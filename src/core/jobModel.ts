@@ -178,6 +178,15 @@ export function isResultGone(error: JobError | undefined): boolean {
   return error?.phase === 'download' && error.kind === 'notFound' && !error.retryable;
 }
 
+/**
+ * Only a new job can make the image again: the provider no longer has the job (a 404 on its status
+ * ends it `expired`: the provider removed it, so sending it anew cannot make a second one), or its
+ * result file is gone. Its toast offers Run Again, and Retry submits it anew.
+ */
+export function needsNewJob(job: JobRecord): boolean {
+  return job.status === 'expired' || isResultGone(job.error);
+}
+
 /** A job can be retried when it ended without a result, or its result could not be saved. */
 export function isRetryable(job: JobRecord): boolean {
   return job.status === 'failed' || job.status === 'cancelled' || job.status === 'expired';

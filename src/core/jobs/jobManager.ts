@@ -8,8 +8,8 @@ import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import type { JobLogger } from './jobLog';
 import {
-  isResultGone,
   isTerminal,
+  needsNewJob,
   needsPolling,
   type GenerationRequest,
   type JobError,
@@ -257,14 +257,18 @@ export class JobManager implements Disposable {
   /**
    * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
    * submits its request again as a new job that replaces it: so does a job whose result file was gone
-   * (a new look would give the same dead link). Returns the id of the job that now carries on.
+   * (a new look would give the same dead link) or that its provider no longer has (expired). Returns
+   * the id of the job that now carries on.
    */
   async retry(id: string): Promise<string> {
     const job = this.store.get(id);
     if (!job) throw new Error(`no job ${id}`);
+    // never a job its provider no longer has (a 404 on its status) or whose result file is gone: asking
+    // again about the same id or link cannot help, and sending anew cannot make a second one
     const resumable =
       job.remoteId &&
-      ((job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase) && !isResultGone(job.error)) ||
+      !needsNewJob(job) &&
+      ((job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase)) ||
         // only stopped being tracked (its provider has no cancel): it may still run there, and resubmitting
         // would make (and bill) a second one; tracking it again finds its result
         (job.status === 'cancelled' && job.cancelledLocally));
