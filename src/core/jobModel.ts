@@ -132,6 +132,13 @@ export interface JobRecord {
    */
   readonly cancelledLocally?: true;
   /**
+   * Cancelled while its submission was on its way (or an earlier attempt of it may have arrived), the
+   * provider's id not back: the provider may have it. A Retry asks before sending it again, unless the
+   * provider takes the idempotency key, which then goes again (jobs/sendAgain.ts). Not set on a job
+   * never sent (a sweep's cell waiting its turn, a submission waiting out a 429).
+   */
+  readonly cancelledWhileSending?: true;
+  /**
    * Set while a submission waits before it is sent (a provider's rate limit, a back-off after a failed
    * attempt): why, and until when. Written to disk when the wait starts and removed, on disk too, before
    * the request goes, so a reload that finds it knows the provider cannot have this job from us (every
