@@ -3,7 +3,7 @@ import type { ReferenceInserter } from './referenceInsertion';
 import { describeError } from '../core/errors';
 import { JobBatches } from '../core/jobs/jobBatches';
 import type { JobManager } from '../core/jobs/jobManager';
-import { isCancelable, type GenerationRequest, type JobRecord } from '../core/jobModel';
+import { isCancelable, isRetryable, type GenerationRequest, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
@@ -13,6 +13,7 @@ import { templateForRerunCell } from '../core/results/assetNaming';
 import { batchName } from '../views/batchPresentation';
 import { copiedJobId } from '../views/copiedJobId';
 import { localCancelNote, localCancelSummary } from '../core/jobs/localCancel';
+import { sendAgainQuestion } from '../core/jobs/sendAgain';
 import { clearConfirmation, clearedMessage, CONFIRM_CLEAR_ABOVE, nothingToClear, planClearFinished } from '../views/clearFinished';
 
 export type { InsertAssetArgs } from './commandArgs';
@@ -21,6 +22,10 @@ const CANCEL_JOBS: vscode.MessageItem = { title: 'Cancel Jobs' };
 // the modal's own dismiss button would say "Cancel" too, beside "Cancel Jobs": this one says what it does
 const KEEP_RUNNING: vscode.MessageItem = { title: 'Keep Running', isCloseAffordance: true };
 const CLEAR_JOBS: vscode.MessageItem = { title: 'Clear Jobs' };
+// before a job that may be at its provider already is sent again
+const SEND_AGAIN: vscode.MessageItem = { title: 'Send Again' };
+const RETRY_OTHERS: vscode.MessageItem = { title: 'Retry Only the Others' };
+const DONT_SEND: vscode.MessageItem = { title: "Don't Send", isCloseAffordance: true };
 const CANCEL_JOB = 'Cancel Job';
 const COPY_JOB_ID = 'Copy Job ID';
 
@@ -80,7 +85,25 @@ export class JobCommands {
 
   async retry(jobId: string): Promise<string | undefined> {
     const job = this.job(jobId);
-    return job ? this.jobs.retry(job.id) : undefined;
+    if (!job) return undefined;
+    const except = await this.askSendAgain([job]);
+    return except && !except.has(job.id) ? this.jobs.retry(job.id) : undefined;
+  }
+
+  /**
+   * Jobs about to be retried that were cancelled on their way to a provider without an idempotency key
+   * may be there already (sendAgain.ts): the user decides, in a modal, whether they go again. Resolves
+   * with the ids to leave out, or undefined when nothing is to be retried.
+   */
+  private async askSendAgain(jobs: readonly JobRecord[]): Promise<ReadonlySet<string> | undefined> {
+    const risks = await Promise.all(jobs.map((job) => this.jobs.sendAgainRisk(job.id)));
+    const doubtful = jobs.filter((_, index) => risks[index] === 'mayDuplicate');
+    if (doubtful.length === 0) return new Set();
+    const { question, detail } = sendAgainQuestion(doubtful);
+    const others = jobs.length > doubtful.length ? [RETRY_OTHERS] : [];
+    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail }, SEND_AGAIN, ...others, DONT_SEND);
+    if (choice === SEND_AGAIN) return new Set();
+    return choice === RETRY_OTHERS ? new Set(doubtful.map((job) => job.id)) : undefined;
   }
 
   /**
@@ -108,7 +131,9 @@ export class JobCommands {
   /** Retries every cell of the batch that ended without a result; returns the ids that carry on. */
   async retryBatch(batchId: string): Promise<string[]> {
     if (!this.batchExists(batchId)) return [];
-    const ids = await this.batches.retry(batchId);
+    const except = await this.askSendAgain(this.batches.of(batchId).filter(isRetryable));
+    if (!except) return [];
+    const ids = await this.batches.retry(batchId, except);
     vscode.window.setStatusBarMessage(
       `$(sparkle) ${ids.length} image job${ids.length === 1 ? '' : 's'} of the batch submitted again`,
       3000,

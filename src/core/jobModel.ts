@@ -132,6 +132,13 @@ export interface JobRecord {
    */
   readonly cancelledLocally?: true;
   /**
+   * Cancelled while its submission was on its way (or an earlier attempt of it may have arrived), the
+   * provider's id not back: the provider may have it. A Retry asks before sending it again, unless the
+   * provider takes the idempotency key, which then goes again (jobs/sendAgain.ts). Not set on a job
+   * never sent (a sweep's cell waiting its turn, a submission waiting out a 429).
+   */
+  readonly cancelledWhileSending?: true;
+  /**
    * Set while a submission waits before it is sent (a provider's rate limit, a back-off after a failed
    * attempt): why, and until when. Written to disk when the wait starts and removed, on disk too, before
    * the request goes, so a reload that finds it knows the provider cannot have this job from us (every
@@ -176,6 +183,15 @@ export function isCancelable(job: JobRecord): boolean {
  */
 export function isResultGone(error: JobError | undefined): boolean {
   return error?.phase === 'download' && error.kind === 'notFound' && !error.retryable;
+}
+
+/**
+ * Only a new job can make the image again: the provider no longer has the job (a 404 on its status
+ * ends it `expired`: the provider removed it, so sending it anew cannot make a second one), or its
+ * result file is gone. Its toast offers Run Again, and Retry submits it anew.
+ */
+export function needsNewJob(job: JobRecord): boolean {
+  return job.status === 'expired' || isResultGone(job.error);
 }
 
 /** A job can be retried when it ended without a result, or its result could not be saved. */

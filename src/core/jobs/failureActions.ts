@@ -1,7 +1,8 @@
 // What a failed job's toast offers: the fix for its cause first, Retry only where sending again is
-// safe (Run Again where the result is gone and a retry would fetch the same dead link), and the log.
+// safe (Run Again where the job or its result is gone at the provider, and a retry would ask about
+// the same dead id or link), and the log.
 import { providerInfo } from '../providers/catalog';
-import { isResultGone, type JobRecord } from '../jobModel';
+import { needsNewJob, type JobRecord } from '../jobModel';
 
 export interface FailureAction {
   readonly label: string;
@@ -19,9 +20,10 @@ export function failureActions(job: JobRecord): FailureAction[] {
   const error = job.error;
   const { providerId } = job.request;
   // retryable: the failure says so (nothing was sent, a network fault, a fixed key); a job the provider
-  // failed or expired is generated again as a new job, which cannot duplicate one
-  const gone = isResultGone(error);
-  const retryable = !gone && (error?.retryable || error?.phase === 'provider' || job.status === 'expired');
+  // failed is generated again as a new job, which cannot duplicate one. One it no longer has (expired)
+  // or whose result is gone is made again by Run Again
+  const gone = needsNewJob(job);
+  const retryable = !gone && (error?.retryable || error?.phase === 'provider');
   if (error?.kind === 'auth') {
     const name = providerInfo(providerId).displayName;
     // the key is what failed: once a new one is saved the user wants the job, not a second click

@@ -46,11 +46,11 @@ export class JobBatches {
     return targets.length;
   }
 
-  /** Retries every cell that ended without a result; returns the ids that carry on. */
-  async retry(batchId: string): Promise<string[]> {
+  /** Retries every cell that ended without a result, but those in `except`; returns the ids that carry on. */
+  async retry(batchId: string, except: ReadonlySet<string> = new Set()): Promise<string[]> {
     return settleAll(
       this.of(batchId)
-        .filter(isRetryable)
+        .filter((job) => isRetryable(job) && !except.has(job.id))
         .map((job) => this.actions.retry(job.id)),
       'retry',
     );

@@ -10,7 +10,10 @@ import type { JobRecord } from '../jobModel';
 import { isCode } from './durableFiles';
 
 /** What another window needs to show a job it did not finish itself. */
-export type JobOutcome = Pick<JobRecord, 'status' | 'assets' | 'error' | 'finishedAt' | 'remoteId' | 'credits' | 'cancelledLocally'>;
+export type JobOutcome = Pick<
+  JobRecord,
+  'status' | 'assets' | 'error' | 'finishedAt' | 'remoteId' | 'credits' | 'cancelledLocally' | 'cancelledWhileSending'
+>;
 
 export interface JobLeases {
   /** Frees every lease this window holds (the window is closing). */

@@ -8,8 +8,8 @@ import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
 import type { JobLogger } from './jobLog';
 import {
-  isResultGone,
   isTerminal,
+  needsNewJob,
   needsPolling,
   type GenerationRequest,
   type JobError,
@@ -30,6 +30,7 @@ import type { RemoteJobState, RemoteOutput } from '../providers/types';
 import { ResultSaver, type AssetSink } from '../results/resultSaver';
 import { JobSubmitter } from './jobSubmitter';
 import { JobTransitionLog } from './jobTransitionLog';
+import { sendAgainRisk, type SendAgain } from './sendAgain';
 
 export type { ProviderAccess } from './providerCalls';
 export type { AssetSink } from '../results/resultSaver';
@@ -78,6 +79,8 @@ export class JobManager implements Disposable {
   private readonly submitter: JobSubmitter;
   private readonly durations: DurationHistory;
   private readonly leases?: JobLeases;
+  /** Jobs this window recorded and is sending (a sweep's cells too, while they wait their turn). */
+  private readonly sendingHere = new Set<string>();
 
   constructor(
     private readonly store: JobStore,
@@ -121,8 +124,13 @@ export class JobManager implements Disposable {
 
   /** Records the job, then submits it; resolves with the job id once the job is recorded and submitted (or failed). */
   async submit(request: GenerationRequest, source: JobSource, output: OutputTarget, sweep?: SweepCell): Promise<string> {
-    const job = this.newJob(request, source, output, sweep);
+    return this.record(this.newJob(request, source, output, sweep));
+  }
+
+  /** A new job: recorded (its store write starts before the first await), then sent. */
+  private async record(job: JobRecord): Promise<string> {
     // a new id: this window takes it, while the record goes to disk
+    this.sendingHere.add(job.id);
     await Promise.all([this.store.put(job), this.holdsLease(job.id)]);
     // recorded, so it ends one way or another: a batch that starts learns from the last jobs submitted
     this.durations.submitted(job);
@@ -141,6 +149,7 @@ export class JobManager implements Disposable {
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
     const jobs = cells.map(({ request, output, cell }) => this.newJob(request, source, output, { batchId, ...cell }));
+    for (const job of jobs) this.sendingHere.add(job.id);
     // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
     await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
     // all of them before the first is sent: one batch
@@ -174,7 +183,11 @@ export class JobManager implements Disposable {
   private async send(job: JobRecord): Promise<void> {
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
     this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
-    await this.submitter.send(job);
+    try {
+      await this.submitter.send(job);
+    } finally {
+      this.sendingHere.delete(job.id);
+    }
   }
 
   /**
@@ -218,17 +231,32 @@ export class JobManager implements Disposable {
     const job = this.store.get(id);
     if (!job || isTerminal(job.status)) return;
     this.poller.unschedule(id);
-    const cancelledLocally = await this.cancelAtProvider(job);
-    await this.finish(id, { status: 'cancelled', ...(cancelledLocally ? { cancelledLocally } : {}) });
+    const sending = !job.remoteId && job.status === 'submitting' && this.mayHaveArrived(job);
+    const cancelledLocally = await this.cancelAtProvider(job, sending);
+    await this.finish(id, {
+      status: 'cancelled',
+      ...(cancelledLocally ? { cancelledLocally } : {}),
+      ...(sending ? { cancelledWhileSending: true } : {}),
+    });
+  }
+
+  /**
+   * A job being submitted, its provider's id not back: whether the provider may have it. This window
+   * knows the jobs it sends (a request on its way, or an earlier attempt that may have arrived; not a
+   * sweep's cell waiting its turn). Of another window's, or one a closed window left mid-submit, only
+   * one waiting to be sent is known to have nothing there (its wait is removed before the request goes).
+   */
+  private mayHaveArrived(job: JobRecord): boolean {
+    return this.sendingHere.has(job.id) ? this.submitter.mayHaveArrived(job.id) : !job.sendWait;
   }
 
   /** True when the provider may have the job and cannot be asked to stop it. */
-  private async cancelAtProvider(job: JobRecord): Promise<true | undefined> {
+  private async cancelAtProvider(job: JobRecord, sending: boolean): Promise<true | undefined> {
     const { id, remoteId } = job;
     if (!remoteId) {
       // a submission on its way reaches the provider anyway: the submitter cancels it once its id is
       // back, where the provider has a cancel; without one, it runs
-      if (job.status !== 'submitting') return undefined;
+      if (!sending) return undefined;
       const provider = await this.calls.access(job.request.providerId).then(
         (resolved) => resolved.provider,
         () => undefined, // nothing can be sent without access either
@@ -257,14 +285,20 @@ export class JobManager implements Disposable {
   /**
    * Resumes a job whose polling, download or save failed (the provider may still have it), otherwise
    * submits its request again as a new job that replaces it: so does a job whose result file was gone
-   * (a new look would give the same dead link). Returns the id of the job that now carries on.
+   * (a new look would give the same dead link) or that its provider no longer has (expired). Returns
+   * the id of the job that now carries on.
    */
   async retry(id: string): Promise<string> {
+    // first: what follows reads the job as it is once this is known (its provider's id may come back meanwhile)
+    const sameKey = (await this.sendAgainRisk(id)) === 'sameKey';
     const job = this.store.get(id);
     if (!job) throw new Error(`no job ${id}`);
+    // never a job its provider no longer has (a 404 on its status) or whose result file is gone: asking
+    // again about the same id or link cannot help, and sending anew cannot make a second one
     const resumable =
       job.remoteId &&
-      ((job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase) && !isResultGone(job.error)) ||
+      !needsNewJob(job) &&
+      ((job.status === 'failed' && job.error && ['poll', 'download', 'save'].includes(job.error.phase)) ||
         // only stopped being tracked (its provider has no cancel): it may still run there, and resubmitting
         // would make (and bill) a second one; tracking it again finds its result
         (job.status === 'cancelled' && job.cancelledLocally));
@@ -277,6 +311,7 @@ export class JobManager implements Disposable {
         warning: undefined,
         finishedAt: undefined,
         cancelledLocally: undefined,
+        cancelledWhileSending: undefined,
       }));
       this.forget(id);
       if (job.resultAt === undefined) this.durations.resumed(job);
@@ -285,12 +320,28 @@ export class JobManager implements Disposable {
     }
     // The new job replaces the old: one row, not two. The old record holds nothing the new one lacks
     // (request, source, output; its reason is in the log), and keeping it hidden but linked would be
-    // one more state for every view and window to respect. submit() records the new job before its
-    // first await, so the removal joins that same store write: never neither, never both on disk.
-    // a cell of a sweep stays in its batch, in its place
-    const [nextId] = await Promise.all([this.submit(job.request, job.source, job.output, job.sweep), this.remove(id)]);
-    this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}, which replaces it`);
+    // one more state for every view and window to respect. record() puts the new job before its first
+    // await, so the removal joins that same store write: never neither, never both on disk.
+    // a cell of a sweep stays in its batch, in its place. A job cancelled on its way to a provider that
+    // takes the idempotency key goes with the same key: the provider answers with the first, if it has it
+    const next = this.newJob(job.request, job.source, job.output, job.sweep);
+    const [nextId] = await Promise.all([this.record(sameKey ? { ...next, idempotencyKey: job.idempotencyKey } : next), this.remove(id)]);
+    const key = sameKey ? ', with its idempotency key' : '';
+    this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}${key}, which replaces it`);
     return nextId;
+  }
+
+  /**
+   * What a Retry of the job risks at its provider: a job cancelled on its way there may have reached it
+   * (sendAgain.ts). The VS Code side asks before a Retry that may make a second job.
+   */
+  async sendAgainRisk(id: string): Promise<SendAgain> {
+    const before = this.store.get(id);
+    if (!before) return 'safe';
+    const idempotent = await this.calls.isIdempotent(before.request.providerId);
+    // as it is now: the provider's id may have come back meanwhile
+    const job = this.store.get(id);
+    return job ? sendAgainRisk(job, idempotent) : 'safe';
   }
 
   async remove(id: string): Promise<void> {
@@ -432,9 +483,10 @@ export class JobManager implements Disposable {
       ...change,
     }));
     if (job && this.leases) {
-      const { status, assets, error, finishedAt, remoteId, credits, cancelledLocally } = job;
+      const { status, assets, error, finishedAt, remoteId, credits, cancelledLocally, cancelledWhileSending } = job;
+      const flags = { ...(cancelledLocally ? { cancelledLocally } : {}), ...(cancelledWhileSending ? { cancelledWhileSending } : {}) };
       await this.leases
-        .complete(id, { status, assets, error, finishedAt, remoteId, credits, ...(cancelledLocally ? { cancelledLocally } : {}) })
+        .complete(id, { status, assets, error, finishedAt, remoteId, credits, ...flags })
         .catch((failure) => this.log.warn(`[jobs] ${id}: could not record the outcome for other windows (${describeError(failure)})`));
     }
   }

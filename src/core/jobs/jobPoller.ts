@@ -25,6 +25,7 @@ import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
+import { goneJobMessage, httpAnswer } from '../results/goneResult';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -307,15 +308,22 @@ export class JobPoller implements Disposable {
     await this.outcomes.applyState(job.id, state);
   }
 
+  /** A 404 on the job's status: the provider removed it, most likely once its results expired (goneResult.ts). */
+  private async goneJobReason(job: JobRecord, answer: string): Promise<string> {
+    const { providerId } = job.request;
+    const lifetimeMs = await this.calls.access(providerId).then(
+      ({ provider, context }) => provider.resultLifetimeMs?.(context),
+      () => undefined, // the provider answered, so its access works; if not now, the message goes without the lifetime
+    );
+    return goneJobMessage({ providerName: providerInfo(providerId).displayName, answer: httpAnswer(answer), lifetimeMs });
+  }
+
   private async handlePollError(id: string, error: unknown, memory: PollMemory): Promise<void> {
     const current = this.store.get(id);
     if (this.calls.closed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
-      await this.outcomes.applyState(id, {
-        status: 'expired',
-        reason: `The provider no longer has this job (expired or deleted): ${message}`,
-      });
+      await this.outcomes.applyState(id, { status: 'expired', reason: await this.goneJobReason(current, message) });
       return;
     }
     if (isProviderError(error) && error.kind === 'malformed') {

@@ -44,6 +44,11 @@ interface Backoff extends SendWait {
 }
 
 export class JobSubmitter {
+  /** Jobs whose submit request is on its way now. */
+  private readonly inFlight = new Set<string>();
+  /** Jobs being sent whose earlier attempt may have reached the provider (an idempotent repeat after a 5xx). */
+  private readonly earlierMayExist = new Set<string>();
+
   constructor(
     private readonly store: JobStore,
     private readonly calls: ProviderCalls,
@@ -52,7 +57,20 @@ export class JobSubmitter {
     private readonly maxAttempts: number,
   ) {}
 
+  /** True while this window sends the job and its provider may have it already: cancelling leaves it there. */
+  mayHaveArrived(id: string): boolean {
+    return this.inFlight.has(id) || this.earlierMayExist.has(id);
+  }
+
   async send(job: JobRecord): Promise<void> {
+    try {
+      await this.attempts(job);
+    } finally {
+      this.earlierMayExist.delete(job.id);
+    }
+  }
+
+  private async attempts(job: JobRecord): Promise<void> {
     const { providerId } = job.request;
     const name = providerInfo(providerId).displayName;
     let attempt = 0;
@@ -70,10 +88,11 @@ export class JobSubmitter {
         if (problems.length > 0) throw new ProviderError('badRequest', `${name}: ${problems.map((problem) => problem.message).join('; ')}`);
         if (!(await this.waitToSend(job, backoff, idempotent))) return;
         attempt++;
+        this.inFlight.add(job.id);
         // a pause that starts now (another call's 429) is waited for on the record, as above, not in the gate
-        const result = await this.calls.call(providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context), {
-          refuseWhilePaused: true,
-        });
+        const result = await this.calls
+          .call(providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context), { refuseWhilePaused: true })
+          .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
         const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${providerId} job ${result.remoteId}`);
@@ -98,7 +117,10 @@ export class JobSubmitter {
         }
         logRawAnswer(this.log, job.id, 'submit', error);
         const outcome = submitOutcome(error);
-        if (outcome === 'unknown' || outcome === 'unreadable') mayExist = true;
+        if (outcome === 'unknown' || outcome === 'unreadable') {
+          mayExist = true;
+          this.earlierMayExist.add(job.id);
+        }
         if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
           const details = (error as ProviderError).details;
           const delay = Math.max(details.retryAfterMs ?? 0, 500 * 2 ** attempt);

@@ -1,8 +1,9 @@
-// A result file its provider no longer serves (HTTP 404 or 410 on its link). Providers keep results
-// for a while only (SubModel: "within 30 minutes"; Bifrost: the TTL sent with the job), and a second
-// look at the job gives the same link, so downloading again cannot help: the message says the result
-// has most likely expired, for how long the provider keeps results where it says, and that Run Again
-// makes it anew.
+// A result file its provider no longer serves (HTTP 404 or 410 on its link), or a job it no longer
+// has (HTTP 404 on its status). Providers keep results for a while only (SubModel: "within 30
+// minutes"; Bifrost: the TTL sent with the job, after which its status request answers 404 "job not
+// found or expired"). A second look at the job gives the same dead link, and a gone job cannot be
+// asked about again, so neither is worth repeating: the message says the result has most likely
+// expired, for how long the provider keeps results where it says, and that Run Again makes it anew.
 import { isProviderError, type ProviderError } from '../errors';
 
 /** A 404 or 410 on a result file: the file is gone, not out of reach for a moment. */
@@ -22,6 +23,9 @@ export interface GoneResult {
   readonly now: number;
 }
 
+/** A job its provider answers 404 about: what the server said, and how long it keeps results where it says. */
+export type GoneJob = Pick<GoneResult, 'providerName' | 'answer' | 'lifetimeMs'>;
+
 const UNITS = [
   [86_400, 'day'],
   [3600, 'hour'],
@@ -37,18 +41,37 @@ export function formatDuration(ms: number): string {
   return `${seconds % size === 0 ? '' : 'about '}${count} ${name}${count === 1 ? '' : 's'}`;
 }
 
-/** Why the file is gone, as far as the provider lets us know. */
-function reason({ providerName, lifetimeMs, expiresAt, now }: GoneResult): string {
+/** A job or file gone from a provider: most likely expired, after as long as the provider says it keeps results. */
+function mostLikelyExpired({ providerName, lifetimeMs }: GoneJob): string {
   if (lifetimeMs !== undefined) return `it has most likely expired: ${providerName} keeps results for ${formatDuration(lifetimeMs)}`;
-  if (expiresAt !== undefined && expiresAt <= now) {
-    const ago = now - expiresAt < 1000 ? 'just now' : `${formatDuration(now - expiresAt)} ago`;
-    return `it expired ${ago}, as ${providerName}'s answer said it would`;
-  }
-  if (expiresAt !== undefined) return `${providerName} removed it, though its answer gave it another ${formatDuration(expiresAt - now)}`;
   return `it has most likely expired (${providerName} does not say how long it keeps results)`;
 }
 
+/** Why the file is gone, as far as the provider lets us know. */
+function reason(gone: GoneResult): string {
+  const { providerName, lifetimeMs, expiresAt, now } = gone;
+  if (lifetimeMs !== undefined || expiresAt === undefined) return mostLikelyExpired(gone);
+  if (expiresAt <= now) {
+    const ago = now - expiresAt < 1000 ? 'just now' : `${formatDuration(now - expiresAt)} ago`;
+    return `it expired ${ago}, as ${providerName}'s answer said it would`;
+  }
+  return `${providerName} removed it, though its answer gave it another ${formatDuration(expiresAt - now)}`;
+}
+
+const RUN_AGAIN = 'Run Again makes a new job from the same request.';
+
 /** The failure a user reads: what the server said, why, and what to do instead of downloading again. */
 export function goneResultMessage(gone: GoneResult): string {
-  return `The result file is no longer there (${gone.answer}); ${reason(gone)}. Run Again makes a new job from the same request.`;
+  return `The result file is no longer there (${gone.answer}); ${reason(gone)}. ${RUN_AGAIN}`;
+}
+
+/** The failure a user reads for a job gone at its provider: why, and what to do instead of asking about it again. */
+export function goneJobMessage(gone: GoneJob): string {
+  return `${gone.providerName} no longer has this job (${gone.answer}); ${mostLikelyExpired(gone)}. ${RUN_AGAIN}`;
+}
+
+/** "HTTP 404: job not found or expired" out of "Checking the Bifrost job: HTTP 404: …": the step is the job's. */
+export function httpAnswer(message: string): string {
+  const at = message.indexOf('HTTP ');
+  return at > 0 ? message.slice(at) : message;
 }

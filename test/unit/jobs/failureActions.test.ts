@@ -50,14 +50,16 @@ test('an answer that may hide a created job offers no Retry (it could make a sec
   assert.deepEqual(labels(new ProviderError('malformed', 'unreadable')), ['Show Log']);
 });
 
-test('a job the provider failed or expired can be generated again', () => {
+test('a job the provider failed can be generated again; one it no longer has (expired) is made again by Run Again', () => {
   assert.deepEqual(
     failureActions(failedWith({ message: 'always fails', phase: 'provider', retryable: false })).map((a) => a.label),
     ['Retry', 'Show Log'],
   );
-  assert.ok(
-    failureActions(failedWith({ message: 'gone', phase: 'provider', retryable: false }, 'expired')).some((a) => a.label === 'Retry'),
-  );
+  const expired = failedWith({ message: 'Serika no longer has this job (HTTP 404)', phase: 'provider', retryable: false }, 'expired');
+  assert.deepEqual(failureActions(expired), [
+    { label: 'Run Again', command: 'imageJobs.job.runAgain', arg: expired.id },
+    { label: 'Show Log', command: 'imageJobs.showLog' },
+  ]);
 });
 
 test('a submission still rate limited after its last attempt says nothing was recorded, and offers Retry', () => {

@@ -155,28 +155,31 @@ test('cancelling a batch cancels its unfinished cells; retrying it resubmits the
   }
 });
 
+/** A batch of three failed or cancelled cells, whose retry is `retry`. */
+function threeCells(status: JobRecord['status'], retry: (id: string) => Promise<string>): JobBatches {
+  const cells = [1, 2, 3].map(
+    (n) => ({ id: `j${n}`, status, sweep: { batchId: 'b', keys: ['seed'], values: [n], position: [n - 1], shape: [3] } }) as JobRecord,
+  );
+  return new JobBatches(() => cells, { cancel: async () => undefined, remove: async () => undefined, retry });
+}
+
 test('a batch action that fails for some jobs still acts on the rest, then says how many failed', async () => {
   const acted: string[] = [];
-  const failing = new JobBatches(
-    () =>
-      [1, 2, 3].map(
-        (n) =>
-          ({
-            id: `j${n}`,
-            status: 'failed',
-            sweep: { batchId: 'b', keys: ['seed'], values: [n], position: [n - 1], shape: [3] },
-          }) as JobRecord,
-      ),
-    {
-      cancel: async () => undefined,
-      remove: async () => undefined,
-      retry: async (id) => {
-        acted.push(id);
-        if (id === 'j2') throw new Error('the provider is down');
-        return `${id}-again`;
-      },
-    },
-  );
+  const failing = threeCells('failed', async (id) => {
+    acted.push(id);
+    if (id === 'j2') throw new Error('the provider is down');
+    return `${id}-again`;
+  });
   await assert.rejects(failing.retry('b'), /^Error: Could not retry 1 of 3 jobs of the batch: the provider is down$/);
   assert.deepEqual(acted, ['j1', 'j2', 'j3']);
+});
+
+test('a batch retry leaves out the cells it is told to (those the user chose not to send again)', async () => {
+  const retried: string[] = [];
+  const batches = threeCells('cancelled', async (id) => {
+    retried.push(id);
+    return `${id}-again`;
+  });
+  assert.deepEqual(await batches.retry('b', new Set(['j2'])), ['j1-again', 'j3-again']);
+  assert.deepEqual(retried, ['j1', 'j3']);
 });

@@ -1,0 +1,98 @@
+// A job its provider no longer has: a 404 on its status request, as Bifrost answers once the result
+// TTL the job was sent with has passed ("job not found or expired": the fixture follows Bifrost's
+// logstore, whose error is the document's third body). The job ends expired, saying so and for how
+// long the provider keeps results; its toast offers Run Again, and Retry submits it anew instead of
+// asking about the gone id again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureActions } from '../../../src/core/jobs/failureActions';
+import { goneJobMessage, httpAnswer } from '../../../src/core/results/goneResult';
+import { SubModelServer } from '../../fixtures/providers/subModelServer';
+import type { FakeProviderServer } from '../../fixtures/providers/fakeServer';
+import type { ProviderContext } from '../../../src/core/providers/types';
+import type { JobRecord, JobStatus } from '../../../src/core/jobModel';
+import { managerFor, outputIn, PROVIDER_CASES, type ProviderCase } from '../providers/providerCases';
+import { cleanupsFailingOnUnhandledRejections, memoryPersistence, waitFor } from '../helpers';
+
+const cleanups = cleanupsFailingOnUnhandledRejections();
+const caseOf = (name: string) => PROVIDER_CASES.find((entry) => entry.name === name)!;
+const ended = (status: JobStatus) => (job: JobRecord | undefined) => job?.status === status && job;
+
+/**
+ * A job submitted in one window, which closes before the result is collected; the next window comes
+ * back after the provider has let the job go, with the same settings.
+ */
+async function goneWhileClosed(
+  providerCase: ProviderCase,
+  server: FakeProviderServer,
+  overrides: Partial<ProviderContext>,
+  awayMs: number,
+) {
+  server.durationMs = 50;
+  await server.start();
+  cleanups.push(() => server.stop());
+  const persistence = memoryPersistence();
+  const first = managerFor(providerCase, server, overrides, persistence);
+  const id = await first.manager.submit(providerCase.request, { kind: 'script' }, outputIn());
+  first.manager.dispose();
+  await new Promise((resolve) => setTimeout(resolve, awayMs));
+  const second = managerFor(providerCase, server, overrides, persistence);
+  cleanups.push(() => second.manager.dispose());
+  second.manager.resume();
+  const job = await waitFor(() => ended('expired')(second.store.get(id)), 5000, 'the job to end expired');
+  return { id, job, ...second };
+}
+
+test('Bifrost: a job whose result TTL passed says so and for how long Bifrost keeps results; its toast offers Run Again', async () => {
+  const bifrost = caseOf('Bifrost');
+  const { job } = await goneWhileClosed(bifrost, bifrost.createServer(), { options: { resultTtlSeconds: 1 } }, 1400);
+  assert.equal(
+    job.error!.message,
+    'Bifrost no longer has this job (HTTP 404: job not found or expired); it has most likely expired: Bifrost keeps results ' +
+      'for 1 second. Run Again makes a new job from the same request.',
+  );
+  assert.deepEqual(failureActions(job), [
+    { label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id },
+    { label: 'Show Log', command: 'imageJobs.showLog' },
+  ]);
+});
+
+test('Bifrost: Retry of a job gone at the provider submits it anew, and never asks about the gone id again', async () => {
+  const bifrost = caseOf('Bifrost');
+  const server = bifrost.createServer();
+  const { id, job, store, manager } = await goneWhileClosed(bifrost, server, { options: { resultTtlSeconds: 1 } }, 1400);
+  const goneId = job.remoteId!;
+  const submits = server.countRequests(...bifrost.submitRoute);
+  const looks = server.requestsPerJob.get(goneId);
+  const next = await manager.retry(id);
+  assert.notEqual(next, id, 'a new job');
+  assert.equal(store.get(id), undefined, 'which replaces the expired one');
+  assert.equal(server.countRequests(...bifrost.submitRoute), submits + 1, 'sent once more');
+  const made = await waitFor(() => ended('succeeded')(store.get(next)), 10_000, 'the new job to finish');
+  assert.notEqual(made.remoteId, goneId);
+  assert.equal(server.requestsPerJob.get(goneId), looks, 'no look at the gone job since');
+});
+
+test('SubModel: a job gone after its results expired says SubModel keeps them for 30 minutes', async () => {
+  const sub = caseOf('SubModel');
+  // The document: "Retrieve results from /status within 30 minutes". What /status answers after that
+  // it does not say; the fixture's 404 is its own choice, and any 404 on a job's status ends it here.
+  const server = new SubModelServer('/v1/sl', { resultTtlMs: 200 });
+  const { job } = await goneWhileClosed(sub, server, {}, 400);
+  assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\); /);
+  assert.match(job.error!.message, /it has most likely expired: SubModel keeps results for 30 minutes\. Run Again makes a new job/);
+  assert.deepEqual(
+    failureActions(job).map((action) => action.label),
+    ['Run Again', 'Show Log'],
+  );
+});
+
+test('a provider that does not say how long it keeps results is named as such; the step before the answer is left out', () => {
+  const answer = httpAnswer('Checking the Serika job: HTTP 404: Job not found');
+  assert.equal(
+    goneJobMessage({ providerName: 'Serika', answer }),
+    'Serika no longer has this job (HTTP 404: Job not found); it has most likely expired (Serika does not say how long it keeps results). ' +
+      'Run Again makes a new job from the same request.',
+  );
+  assert.equal(httpAnswer('connection reset'), 'connection reset');
+});
