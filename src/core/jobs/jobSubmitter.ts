@@ -5,7 +5,7 @@
 // longer than MAX_SEND_WAIT_MS. What the provider answered goes back to the manager, which owns the
 // job's state.
 import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
-import { formatClock, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
+import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
 import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
@@ -208,14 +208,14 @@ export class JobSubmitter {
 /** A job whose wait to be sent is longer than MAX_SEND_WAIT_MS ends now, saying until when, and why Retry is safe where it is. */
 function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: number): JobError {
   const until = formatClock(wait.until);
-  const cap = `longer than a job waits to be sent (${duration(MAX_SEND_WAIT_MS)})`;
+  const cap = `longer than a job waits to be sent (${formatDuration(MAX_SEND_WAIT_MS)})`;
   const failure = wait.failure;
   if (failure && (failure.mayExist || !wait.rateLimited)) {
     // a job the provider may have (an idempotent repeat after a 5xx), or a back-off of another kind (a
     // 503's Retry-After): its failure as it stands, and the wait asked for
     const asked = wait.rateLimited
-      ? `Rate limited by ${name} until ${until} (${duration(wait.until - now)} more), ${cap}.`
-      : `The provider asked to wait until ${until} (${duration(wait.until - now)}), ${cap}.`;
+      ? `Rate limited by ${name} until ${until} (${formatDuration(wait.until - now)} more), ${cap}.`
+      : `The provider asked to wait until ${until} (${formatDuration(wait.until - now)}), ${cap}.`;
     const error = submitFailure(failure.error, failure.outcome, idempotent, failure.mayExist);
     return { ...error, message: appendSentence(error.message, asked) };
   }
@@ -223,9 +223,9 @@ function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: numb
   // recorded only then too)
   const refusedThis = failure !== undefined && isProviderError(failure.error) && failure.error.kind === 'rateLimited';
   const message = refusedThis
-    ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${duration(wait.until - now)}, ${cap}. ` +
+    ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${formatDuration(wait.until - now)}, ${cap}. ` +
       `Nothing was recorded at ${name}, so Retry is safe; from ${until} it will be sent.`
-    : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${duration(wait.until - now)} more, ${cap}. ` +
+    : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${formatDuration(wait.until - now)} more, ${cap}. ` +
       `This job was not sent, so nothing was recorded at ${name} and Retry is safe; from ${until} it will be sent.`;
   return {
     message,
@@ -234,9 +234,4 @@ function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: numb
     kind: 'rateLimited',
     ...(refusedThis && failure ? failureOrigin(failure.error) : {}),
   };
-}
-
-/** "45 s", "10 min". */
-function duration(ms: number): string {
-  return ms < 120_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -4,6 +4,7 @@
 // has most likely expired, for how long the provider keeps results where it says, and that Run Again
 // makes it anew.
 import { isProviderError, type ProviderError } from '../errors';
+import { formatDuration } from '../jobModel';
 
 /** A 404 or 410 on a result file: the file is gone, not out of reach for a moment. */
 export function isGoneFile(error: unknown): error is ProviderError {
@@ -22,21 +23,6 @@ export interface GoneResult {
   readonly now: number;
 }
 
-const UNITS = [
-  [86_400, 'day'],
-  [3600, 'hour'],
-  [60, 'minute'],
-  [1, 'second'],
-] as const;
-
-/** "30 minutes", "1 hour", "about 1 hour" (3599 s): in the largest unit it reaches, or nearly. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const [size, name] = UNITS.find(([unit]) => seconds >= unit * 0.95) ?? UNITS[UNITS.length - 1]!;
-  const count = Math.round(seconds / size);
-  return `${seconds % size === 0 ? '' : 'about '}${count} ${name}${count === 1 ? '' : 's'}`;
-}
-
 /** Why the file is gone, as far as the provider lets us know. */
 function reason({ providerName, lifetimeMs, expiresAt, now }: GoneResult): string {
   if (lifetimeMs !== undefined) return `it has most likely expired: ${providerName} keeps results for ${formatDuration(lifetimeMs)}`;
@@ -44,7 +30,7 @@ function reason({ providerName, lifetimeMs, expiresAt, now }: GoneResult): strin
     const ago = now - expiresAt < 1000 ? 'just now' : `${formatDuration(now - expiresAt)} ago`;
     return `it expired ${ago}, as ${providerName}'s answer said it would`;
   }
-  if (expiresAt !== undefined) return `${providerName} removed it, though its answer gave it another ${formatDuration(expiresAt - now)}`;
+  if (expiresAt !== undefined) return `${providerName} removed it, though its answer gave it ${formatDuration(expiresAt - now)} more`;
   return `it has most likely expired (${providerName} does not say how long it keeps results)`;
 }
 

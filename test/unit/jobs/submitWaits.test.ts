@@ -115,7 +115,7 @@ test(
     const until = formatClock(posts(server)[0]!.at + 600_000);
     assert.equal(
       job.error?.message,
-      `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 min, longer than a job waits to be sent (60 s). ` +
+      `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 minutes, longer than a job waits to be sent (1 minute). ` +
         `Nothing was recorded at Serika, so Retry is safe; from ${until} it will be sent.`,
     );
     assert.deepEqual(
