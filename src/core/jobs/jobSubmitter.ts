@@ -2,7 +2,8 @@
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
 // a second job. A wait before sending (a back-off, the provider's Retry-After after a 429) shows on the
 // job with its reason and end, is kept on disk so a reload knows the job was never sent, and is never
-// longer than MAX_SEND_WAIT_MS. What the provider answered goes back to the manager, which owns the
+// longer than MAX_SEND_WAIT_MS; a sweep's later cell, waiting for its turn, is kept on disk as
+// `unsent`, for the same reason. What the provider answered goes back to the manager, which owns the
 // job's state.
 import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
 import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
@@ -71,9 +72,15 @@ export class JobSubmitter {
         if (!(await this.waitToSend(job, backoff, idempotent))) return;
         attempt++;
         // a pause that starts now (another call's 429) is waited for on the record, as above, not in the gate
-        const result = await this.calls.call(providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context), {
-          refuseWhilePaused: true,
-        });
+        const result = await this.calls.call(
+          providerId,
+          'submit',
+          async () => {
+            await this.sending(job.id);
+            return provider.submit(job.request, job.idempotencyKey, context);
+          },
+          { refuseWhilePaused: true },
+        );
         if (this.calls.closed) return;
         const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
         this.log.info(`[jobs] ${job.id} submitted as ${providerId} job ${result.remoteId}`);
@@ -162,6 +169,14 @@ export class JobSubmitter {
     return !this.calls.closed && this.store.get(job.id)?.status === 'submitting';
   }
 
+  /**
+   * The request goes now: a record saying the job waits its turn unsent (a sweep's later cell) is
+   * removed first, on disk, as waitToSend does with a wait's.
+   */
+  private async sending(id: string): Promise<void> {
+    if (this.store.get(id)?.unsent) await this.store.change(id, () => ({ unsent: undefined })).saved;
+  }
+
   /** Resolves at `until`, or as soon as the job stops waiting to be sent (cancelled, removed) or the window closes. */
   private sleepUntil(id: string, until: number): Promise<void> {
     return new Promise((resolve) => {
@@ -182,14 +197,15 @@ export class JobSubmitter {
   async resume(job: JobRecord): Promise<void> {
     if (!(await this.outcomes.holdsLease(job.id))) return;
     const current = this.store.get(job.id) ?? job;
-    if (current.sendWait) {
+    if (current.sendWait || current.unsent) {
       // recorded only while no attempt can have made a job there, or where its provider takes the idempotency key
       const how = (await this.calls.isIdempotent(job.request.providerId))
         ? 'with the same idempotency key'
         : 'the provider has no job from it';
-      this.log.info(
-        `[jobs] ${job.id} was waiting to be sent when the window closed (${sendWaitText(current.sendWait)}); sending it now (${how})`,
-      );
+      const waiting = current.sendWait
+        ? `waiting to be sent when the window closed (${sendWaitText(current.sendWait)})`
+        : 'waiting its turn to be sent when the window closed';
+      this.log.info(`[jobs] ${job.id} was ${waiting}; sending it now (${how})`);
       await this.send(current);
     } else if (await this.calls.isIdempotent(job.request.providerId)) {
       this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);

@@ -1,8 +1,8 @@
 // A submission that waits before it is sent (a 429's Retry-After, its own or the provider's pause):
 // the job says why and until when, the log says why, a wait longer than a minute ends the job at once
 // with Retry, cancelling ends the wait, and a reload during the wait sends the job instead of calling
-// it "maybe received". Against the Serika loopback server (no idempotency key: the case where telling
-// "not sent" from "maybe sent" matters).
+// it "maybe received"; the same for a sweep's later cells, waiting their turn. Against the Serika
+// loopback server (no idempotency key: the case where telling "not sent" from "maybe sent" matters).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatClock, type JobRecord } from '../../../src/core/jobModel';
@@ -28,12 +28,13 @@ const rateLimited = (seconds: number): Fault => ({
   body: '{"error":{"message":"Rate limit reached"}}',
 });
 
-/** Memory persistence that also keeps when each write of a job was stored, and whether it said the job waits. */
+/** Memory persistence that also keeps when each write of a job was stored, and whether it said the job waits (for a time, or its turn). */
 function recordingPersistence() {
   const persistence = memoryPersistence();
-  const writes: { at: number; id: string; waiting: boolean }[] = [];
+  const writes: { at: number; id: string; waiting: boolean; unsent: boolean }[] = [];
   const note = (changes: readonly StoredChange[]) => {
-    for (const change of changes) if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait });
+    for (const change of changes)
+      if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait, unsent: !!change.job.unsent });
   };
   const write = persistence.write;
   persistence.write = async (changes) => {
@@ -43,13 +44,17 @@ function recordingPersistence() {
   return { persistence, writes };
 }
 
+/** A started Serika server, stopped after the test: a reload's two windows share one. */
+async function serikaServer(durationMs?: number): Promise<SerikaServer> {
+  const server = new SerikaServer();
+  if (durationMs !== undefined) server.durationMs = durationMs;
+  await server.start();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
 async function window(persistence = memoryPersistence(), server?: SerikaServer) {
-  const fixture = server ?? new SerikaServer();
-  if (!server) {
-    fixture.durationMs = 100;
-    await fixture.start();
-    cleanups.push(() => fixture.stop());
-  }
+  const fixture = server ?? (await serikaServer(100));
   const managed = managerFor(serika, fixture, {}, persistence);
   cleanups.push(() => managed.manager.dispose());
   return { server: fixture, ...managed };
@@ -182,10 +187,7 @@ test(
 
 test('a job waiting to be sent when the window closed is sent after the reload, not reported "maybe received"', BOUND, async () => {
   const persistence = memoryPersistence();
-  const server = new SerikaServer();
-  server.durationMs = 100;
-  await server.start();
-  cleanups.push(() => server.stop());
+  const server = await serikaServer(100);
   const first = await window(persistence, server);
   server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(3));
   void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
@@ -212,9 +214,7 @@ test(
   BOUND,
   async () => {
     const { persistence, writes } = recordingPersistence();
-    const server = new SerikaServer();
-    await server.start();
-    cleanups.push(() => server.stop());
+    const server = await serikaServer();
     const first = await window(persistence, server);
     server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(1));
     server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
@@ -235,6 +235,35 @@ test(
     assert.equal(posts(server).length, 2, 'not sent a third time');
   },
 );
+
+test('a sweep’s cells not sent yet when the window closed are sent after the reload, not reported "maybe received"', BOUND, async () => {
+  const { persistence, writes } = recordingPersistence();
+  const server = await serikaServer(100);
+  const first = await window(persistence, server);
+  server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }); // the first cell's request: on its way when the window closes
+  const output = outputIn();
+  const cells = [1, 2, 3].map((seed, index) => ({
+    request: { ...serika.request, params: { ...serika.request.params, seed } },
+    output,
+    cell: { keys: ['seed'], values: [seed], position: [index], shape: [3] },
+  }));
+  const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
+  await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+  close(first);
+  assert.deepEqual(
+    ids.map((id) => writes.some((write) => write.id === id && write.unsent)),
+    [false, true, true],
+    'the cells behind the first recorded as unsent, in the batch’s write',
+  );
+  const second = await window(persistence, server);
+  second.manager.resume();
+  const [sent, ...waited] = await Promise.all(
+    ids.map((id) => waitFor(() => isSettled(second.store.get(id)) && second.store.get(id), 10_000, `${id} after the reload`)),
+  );
+  assert.match(sent!.error!.message, /may or may not have it/, 'the cell whose request was on its way');
+  for (const job of waited) assert.equal(job.status, 'succeeded', job.error?.message);
+  assert.equal(posts(server).length, 3, 'each unsent cell sent once after the reload, the first not again');
+});
 
 function isSettled(job: JobRecord | undefined): boolean {
   return job !== undefined && ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status);
