@@ -141,7 +141,8 @@ export interface JobRecord {
   readonly sendWait?: SendWait;
   /**
    * Set while the job waits its turn, unsent, with no end to show: a sweep's cells behind the one being
-   * sent (in the write that records the batch). Removed, on disk, just before the request goes, so a
+   * sent (in the write that records the batch), a submission waiting for room at its provider (its
+   * calls in flight, its requests a second). Removed, on disk, just before the request goes, so a
    * reload that finds it sends the job rather than calling it "maybe received". Never written on a
    * submission that does not wait.
    */

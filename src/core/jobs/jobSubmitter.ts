@@ -2,9 +2,9 @@
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
 // a second job. A wait before sending (a back-off, the provider's Retry-After after a 429) shows on the
 // job with its reason and end, is kept on disk so a reload knows the job was never sent, and is never
-// longer than MAX_SEND_WAIT_MS; a sweep's later cell, waiting for its turn, is kept on disk as
-// `unsent`, for the same reason. What the provider answered goes back to the manager, which owns the
-// job's state.
+// longer than MAX_SEND_WAIT_MS; a wait for its turn (a sweep's later cell, room in the provider's gate)
+// is kept on disk as `unsent`, for the same reason. What the provider answered goes back to the
+// manager, which owns the job's state.
 import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
 import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
 import { validateRequest } from '../providers/requestRules';
@@ -71,7 +71,8 @@ export class JobSubmitter {
         if (problems.length > 0) throw new ProviderError('badRequest', `${name}: ${problems.map((problem) => problem.message).join('; ')}`);
         if (!(await this.waitToSend(job, backoff, idempotent))) return;
         attempt++;
-        // a pause that starts now (another call's 429) is waited for on the record, as above, not in the gate
+        // a pause that starts now (another call's 429) is waited for on the record, as above, not in the
+        // gate; a wait there for room (calls in flight, a rate window) is recorded too, as unsent
         const result = await this.calls.call(
           providerId,
           'submit',
@@ -79,7 +80,7 @@ export class JobSubmitter {
             await this.sending(job.id);
             return provider.submit(job.request, job.idempotencyKey, context);
           },
-          { refuseWhilePaused: true },
+          { refuseWhilePaused: true, onWait: () => this.waitsUnsent(job.id) },
         );
         if (this.calls.closed) return;
         const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
@@ -170,8 +171,19 @@ export class JobSubmitter {
   }
 
   /**
-   * The request goes now: a record saying the job waits its turn unsent (a sweep's later cell) is
-   * removed first, on disk, as waitToSend does with a wait's.
+   * The submission waits its turn in its provider's gate: on the record (not awaited: the gate waits
+   * anyway, and a closing window writes what is pending), so that a reload meanwhile sends the job.
+   */
+  private waitsUnsent(id: string): void {
+    if (this.calls.closed || this.store.get(id)?.status !== 'submitting') return;
+    this.store
+      .change(id, () => ({ unsent: true }))
+      .saved.catch((error: unknown) => this.log.warn(`[jobs] ${id}: could not record that it waits unsent (${describeError(error)})`));
+  }
+
+  /**
+   * The request goes now: a record saying the job waits its turn unsent (a sweep's later cell, a wait
+   * in the gate) is removed first, on disk, as waitToSend does with a wait's.
    */
   private async sending(id: string): Promise<void> {
     if (this.store.get(id)?.unsent) await this.store.change(id, () => ({ unsent: undefined })).saved;

@@ -1,8 +1,9 @@
 // A submission that waits before it is sent (a 429's Retry-After, its own or the provider's pause):
 // the job says why and until when, the log says why, a wait longer than a minute ends the job at once
 // with Retry, cancelling ends the wait, and a reload during the wait sends the job instead of calling
-// it "maybe received"; the same for a sweep's later cells, waiting their turn. Against the Serika
-// loopback server (no idempotency key: the case where telling "not sent" from "maybe sent" matters).
+// it "maybe received"; the same for a wait for its turn (a sweep's later cells, room in the provider's
+// gate). Against the Serika loopback server (no idempotency key: the case where telling "not sent"
+// from "maybe sent" matters), and TAMS for its 5 requests a second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatClock, type JobRecord } from '../../../src/core/jobModel';
@@ -264,6 +265,78 @@ test('a sweep’s cells not sent yet when the window closed are sent after the r
   for (const job of waited) assert.equal(job.status, 'succeeded', job.error?.message);
   assert.equal(posts(server).length, 3, 'each unsent cell sent once after the reload, the first not again');
 });
+
+test(
+  'a submission waiting for room at its provider (Serika: 8 calls at once) when the window closed is sent after the reload',
+  BOUND,
+  async () => {
+    const persistence = memoryPersistence();
+    const server = await serikaServer(100);
+    const first = await window(persistence, server);
+    server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }, 8);
+    const output = outputIn();
+    for (let i = 0; i < 9; i++) void first.manager.submit({ ...serika.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output);
+    await waitFor(() => posts(server).length === 8, 5000, 'eight requests on their way');
+    const held = await waitFor(() => [...first.store.values()].find((job) => job.unsent), 5000, 'the ninth, waiting for room');
+    close(first);
+    assert.equal(posts(server).length, 8);
+    assert.equal(held.request.prompt, 'lighthouse 8');
+    const second = await window(persistence, server);
+    second.manager.resume();
+    const job = await waitFor(
+      () => isSettled(second.store.get(held.id)) && second.store.get(held.id),
+      10_000,
+      'the held job after the reload',
+    );
+    assert.equal(job.status, 'succeeded', job.error?.message);
+    assert.ok(
+      second.log.lines.some((line) =>
+        line.includes(
+          `${held.id} was waiting its turn to be sent when the window closed; sending it now (the provider has no job from it)`,
+        ),
+      ),
+    );
+  },
+);
+
+test(
+  'a submission held for TAMS’s 5 requests a second is recorded as unsent, removed on disk before it goes; one not held writes nothing more',
+  BOUND,
+  async () => {
+    const tams = PROVIDER_CASES.find((c) => c.name === 'TAMS')!;
+    const [method, submit] = tams.submitRoute;
+    const { persistence, writes } = recordingPersistence();
+    const server = tams.createServer();
+    server.durationMs = 100;
+    await server.start();
+    cleanups.push(() => server.stop());
+    const { store, manager } = managerFor(tams, server, {}, persistence);
+    cleanups.push(() => manager.dispose());
+    const output = outputIn();
+    const ids = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => manager.submit({ ...tams.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output)),
+    );
+    const sentAt = (id: string) =>
+      server.requests.find(
+        (request) => request.method === method && submit.test(request.path) && request.body.includes(store.get(id)!.idempotencyKey),
+      )!.at;
+    const firstAt = Math.min(...ids.map(sentAt));
+    const held = ids.filter((id) => sentAt(id) - firstAt >= 900);
+    assert.ok(held.length >= 1, 'the sixth waited for the next second');
+    for (const id of ids) {
+      const unsent = writes.filter((write) => write.id === id && write.unsent);
+      if (!held.includes(id)) {
+        assert.deepEqual(unsent, [], `${id}, sent at once, wrote nothing more`);
+        continue;
+      }
+      const last = unsent.at(-1);
+      assert.ok(last, `${id} recorded as unsent while it waited`);
+      const cleared = writes.find((write) => write.id === id && !write.unsent && write.at >= last.at);
+      assert.ok(cleared && cleared.at <= sentAt(id), `${id}: removed on disk before its request went`);
+    }
+    assert.equal(server.countRequests(method, submit), 6, 'none refused: the gate kept to the limit');
+  },
+);
 
 function isSettled(job: JobRecord | undefined): boolean {
   return job !== undefined && ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status);
