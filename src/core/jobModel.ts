@@ -146,6 +146,14 @@ export interface JobRecord {
    * repeat is harmless anyway. Never written on a submission that does not wait.
    */
   readonly sendWait?: SendWait;
+  /**
+   * Set while the job waits its turn, unsent, with no end to show: a sweep's cells behind the one being
+   * sent (in the write that records the batch), a submission waiting for room at its provider (its
+   * calls in flight, its requests a second). Removed, on disk, just before the request goes, so a
+   * reload that finds it sends the job rather than calling it "maybe received". Never written on a
+   * submission that does not wait.
+   */
+  readonly unsent?: true;
 }
 
 export interface SendWait {
@@ -226,4 +234,29 @@ export function formatElapsed(ms: number): string {
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = String(totalSeconds % 60).padStart(2, '0');
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+const UNITS = [
+  [86_400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+  [1, 'second'],
+] as const;
+
+/**
+ * A span of time in a sentence: "45 seconds", "90 seconds", "10 minutes", "about 3 minutes", "about 1 hour"
+ * (from 57 minutes), "7 days". In the largest unit it is a whole number of, reaches twice or nearly
+ * reaches (95%), so that "about" is never off by more than a quarter ("about 1 minute" would hide a third
+ * of 89 s); whole seconds rounded up, so that a wait never reads shorter than it is.
+ */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const [size, name] = UNITS.find(([unit]) => readsWellIn(seconds, unit)) ?? UNITS[UNITS.length - 1]!;
+  const count = Math.round(seconds / size);
+  return `${seconds % size === 0 ? '' : 'about '}${count} ${name}${count === 1 ? '' : 's'}`;
+}
+
+/** A whole number of the unit, at least two of it (rounding off a quarter at most), or nearly one. */
+function readsWellIn(seconds: number, unit: number): boolean {
+  return (seconds >= unit && seconds % unit === 0) || seconds >= 2 * unit || (seconds >= 0.95 * unit && seconds < unit);
 }

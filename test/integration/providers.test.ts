@@ -13,6 +13,7 @@ import {
   activateExtension,
   answering,
   answeringMessages,
+  clicking,
   closeAllEditors,
   filesContaining,
   messagesOf,
@@ -250,16 +251,12 @@ describe('Providers inside VS Code, against their loopback servers', () => {
       const id = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
       const remoteId = api.getJob(id)!.remoteId!;
       assert.ok(remoteId, 'submitted');
-      let copied = false;
-      const { shown } = await answering(
-        (entry) => {
-          copied ||= entry.kind === 'statusBar';
-          return entry.kind === 'warning' ? 'Copy Job ID' : undefined;
-        },
-        async () => {
-          await vscode.commands.executeCommand('imageJobs.job.cancel', id);
-          await until(() => copied, 'Copy Job ID');
-        },
+      // done once the status bar says the id was copied
+      const { shown } = await clicking(
+        'warning',
+        'Copy Job ID',
+        () => vscode.commands.executeCommand('imageJobs.job.cancel', id),
+        'statusBar',
       );
       const job = api.getJob(id)!;
       assert.deepEqual([job.status, job.cancelledLocally], ['cancelled', true]);
@@ -278,17 +275,8 @@ describe('Providers inside VS Code, against their loopback servers', () => {
     await configure('serika', { baseUrl: 'http://serika.invalid/api/openai/v1' });
     try {
       const uri = await writePrompt('serika-no-host', setups[0]!.prompt);
-      let toasted = false;
-      const { result: id, shown } = await answering(
-        (entry) => {
-          toasted ||= entry.kind === 'error';
-          return entry.kind === 'error' ? 'Open Settings' : undefined;
-        },
-        async () => {
-          const submitted = await vscode.commands.executeCommand<string>('imageJobs.generate', uri);
-          await until(() => toasted, 'the failure toast');
-          return submitted;
-        },
+      const { result: id, shown } = await clicking('error', 'Open Settings', () =>
+        vscode.commands.executeCommand<string>('imageJobs.generate', uri),
       );
       assert.equal(api.getJob(id)?.error?.code, 'ENOTFOUND');
       const [toast] = messagesOf(shown, 'error');

@@ -168,6 +168,31 @@ export async function answering<T>(
   }
 }
 
+/**
+ * Runs `run` with the messages of `kind` answered by `button` (everything else closed), and resolves once
+ * `done` has been shown, by default such a message itself: a toast, and what its button does, may come
+ * after the command that shows it has resolved. Returns what `run` resolved with and all that was shown.
+ */
+export async function clicking<T>(
+  kind: 'info' | 'warning' | 'error',
+  button: string,
+  run: () => Thenable<T>,
+  done: Shown['kind'] = kind,
+): Promise<{ result: T; shown: Shown[] }> {
+  let seen = false;
+  return answering(
+    (entry) => {
+      seen ||= entry.kind === done;
+      return entry.kind === kind ? button : undefined;
+    },
+    async () => {
+      const result = await run();
+      await until(() => seen, done === kind ? `the ${kind} message offering ${button}` : `a ${done} message after ${button}`);
+      return result;
+    },
+  );
+}
+
 /** The messages of one kind that were shown. */
 export function messagesOf(shown: readonly Shown[], kind: 'info' | 'warning' | 'error'): { message: string; buttons: readonly string[] }[] {
   return shown.flatMap((entry) => (entry.kind === kind ? [{ message: entry.message, buttons: entry.buttons }] : []));

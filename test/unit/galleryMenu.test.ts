@@ -1,6 +1,8 @@
 // A card's "…" menu: what it offers (requests the host already carries out), and where it opens, so
 // that it never covers the card's own prompt and parameters when there is room elsewhere.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cardMenu } from '../../src/shared/galleryRequests';
 import { placeMenu } from '../../src/shared/menuPlacement';
@@ -23,6 +25,13 @@ describe("a card's menu", () => {
     assert.equal(last.action, 'delete');
     assert.equal(last.label, 'Delete Permanently…');
     assert.doesNotMatch(last.title, /to the trash/);
+  });
+
+  it('names the command behind Delete for both cases: its title (keybindings, palette) promises no trash', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const commands: { command: string; title: string }[] = manifest.contributes.commands;
+    const title = commands.find((entry) => entry.command === 'imageJobs.gallery.delete')?.title;
+    assert.equal(title, 'Delete Image…');
   });
 
   it('sends only requests of the one protocol the host validates', () => {

@@ -148,7 +148,12 @@ export class JobManager implements Disposable {
     source: JobSource,
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
-    const jobs = cells.map(({ request, output, cell }) => this.newJob(request, source, output, { batchId, ...cell }));
+    // the cells behind the first wait their turn: recorded as unsent in the batch's one write, so a
+    // reload sends them (the submitter removes it, on disk, before each request goes)
+    const jobs = cells.map(({ request, output, cell }, index): JobRecord => ({
+      ...this.newJob(request, source, output, { batchId, ...cell }),
+      ...(index > 0 ? { unsent: true } : {}),
+    }));
     for (const job of jobs) this.sendingHere.add(job.id);
     // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
     await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
@@ -211,6 +216,7 @@ export class JobManager implements Disposable {
           queueLength: undefined,
           warning: undefined,
           sendWait: undefined,
+          unsent: undefined,
         }));
       } else {
         await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
@@ -479,6 +485,7 @@ export class JobManager implements Disposable {
       queueLength: undefined,
       warning: undefined,
       sendWait: undefined,
+      unsent: undefined,
       finishedAt: Date.now(),
       ...change,
     }));

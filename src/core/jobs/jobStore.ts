@@ -24,7 +24,7 @@ export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | {
  * Fields whose change must reach storage before anything else happens (ids, states, results, and
  * whether a submission is waiting unsent: a reload resends such a job rather than doubting it).
  */
-const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'sendWait'];
+const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'sendWait', 'unsent'];
 
 export interface JobStoreOptions {
   /**

@@ -2,10 +2,11 @@
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
 // a second job. A wait before sending (a back-off, the provider's Retry-After after a 429) shows on the
 // job with its reason and end, is kept on disk so a reload knows the job was never sent, and is never
-// longer than MAX_SEND_WAIT_MS. What the provider answered goes back to the manager, which owns the
-// job's state.
+// longer than MAX_SEND_WAIT_MS; a wait for its turn (a sweep's later cell, room in the provider's gate)
+// is kept on disk as `unsent`, for the same reason. What the provider answered goes back to the
+// manager, which owns the job's state.
 import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
-import { formatClock, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
+import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
 import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
@@ -88,10 +89,19 @@ export class JobSubmitter {
         if (problems.length > 0) throw new ProviderError('badRequest', `${name}: ${problems.map((problem) => problem.message).join('; ')}`);
         if (!(await this.waitToSend(job, backoff, idempotent))) return;
         attempt++;
-        this.inFlight.add(job.id);
-        // a pause that starts now (another call's 429) is waited for on the record, as above, not in the gate
+        // a pause that starts now (another call's 429) is waited for on the record, as above, not in the
+        // gate; a wait there for room (calls in flight, a rate window) is recorded too, as unsent
         const result = await this.calls
-          .call(providerId, 'submit', () => provider.submit(job.request, job.idempotencyKey, context), { refuseWhilePaused: true })
+          .call(
+            providerId,
+            'submit',
+            async () => {
+              if (!(await this.sending(job.id))) throw new NotSent();
+              this.inFlight.add(job.id);
+              return provider.submit(job.request, job.idempotencyKey, context);
+            },
+            { refuseWhilePaused: true, onWait: () => this.waitsUnsent(job.id) },
+          )
           .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
         const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
@@ -111,6 +121,7 @@ export class JobSubmitter {
         return;
       } catch (error) {
         if (this.calls.closed) return;
+        if (error instanceof NotSent) return;
         if (error instanceof Error && error.name === 'ProviderPaused') {
           attempt--; // nothing was sent: the pause is waited for, on the record, and this attempt made again
           continue;
@@ -184,6 +195,28 @@ export class JobSubmitter {
     return !this.calls.closed && this.store.get(job.id)?.status === 'submitting';
   }
 
+  /**
+   * The submission waits its turn in its provider's gate: on the record (not awaited: the gate waits
+   * anyway, and a closing window writes what is pending), so that a reload meanwhile sends the job.
+   */
+  private waitsUnsent(id: string): void {
+    if (this.calls.closed || this.store.get(id)?.status !== 'submitting') return;
+    this.store
+      .change(id, () => ({ unsent: true }))
+      .saved.catch((error: unknown) => this.log.warn(`[jobs] ${id}: could not record that it waits unsent (${describeError(error)})`));
+  }
+
+  /**
+   * The request is about to go: a record saying the job waits its turn unsent (a sweep's later cell, a
+   * wait in the gate) is removed first, on disk, as waitToSend does with a wait's. False when it is not
+   * to go after all (cancelled or removed meanwhile, the window closing).
+   */
+  private async sending(id: string): Promise<boolean> {
+    if (this.store.get(id)?.unsent) await this.store.change(id, () => ({ unsent: undefined })).saved;
+    // cancelled or removed while it waited in the gate: it never went, and must not now
+    return !this.calls.closed && this.store.get(id)?.status === 'submitting';
+  }
+
   /** Resolves at `until`, or as soon as the job stops waiting to be sent (cancelled, removed) or the window closes. */
   private sleepUntil(id: string, until: number): Promise<void> {
     return new Promise((resolve) => {
@@ -204,14 +237,15 @@ export class JobSubmitter {
   async resume(job: JobRecord): Promise<void> {
     if (!(await this.outcomes.holdsLease(job.id))) return;
     const current = this.store.get(job.id) ?? job;
-    if (current.sendWait) {
+    if (current.sendWait || current.unsent) {
       // recorded only while no attempt can have made a job there, or where its provider takes the idempotency key
       const how = (await this.calls.isIdempotent(job.request.providerId))
         ? 'with the same idempotency key'
         : 'the provider has no job from it';
-      this.log.info(
-        `[jobs] ${job.id} was waiting to be sent when the window closed (${sendWaitText(current.sendWait)}); sending it now (${how})`,
-      );
+      const waiting = current.sendWait
+        ? `waiting to be sent when the window closed (${sendWaitText(current.sendWait)})`
+        : 'waiting its turn to be sent when the window closed';
+      this.log.info(`[jobs] ${job.id} was ${waiting}; sending it now (${how})`);
       await this.send(current);
     } else if (await this.calls.isIdempotent(job.request.providerId)) {
       this.log.info(`[jobs] ${job.id} was being submitted when the window closed; resubmitting with the same idempotency key`);
@@ -227,17 +261,22 @@ export class JobSubmitter {
   }
 }
 
+/** A job cancelled or removed while it waited in its provider's gate: its request does not go. */
+class NotSent extends Error {
+  override readonly name = 'NotSent';
+}
+
 /** A job whose wait to be sent is longer than MAX_SEND_WAIT_MS ends now, saying until when, and why Retry is safe where it is. */
 function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: number): JobError {
   const until = formatClock(wait.until);
-  const cap = `longer than a job waits to be sent (${duration(MAX_SEND_WAIT_MS)})`;
+  const cap = `longer than a job waits to be sent (${formatDuration(MAX_SEND_WAIT_MS)})`;
   const failure = wait.failure;
   if (failure && (failure.mayExist || !wait.rateLimited)) {
     // a job the provider may have (an idempotent repeat after a 5xx), or a back-off of another kind (a
     // 503's Retry-After): its failure as it stands, and the wait asked for
     const asked = wait.rateLimited
-      ? `Rate limited by ${name} until ${until} (${duration(wait.until - now)} more), ${cap}.`
-      : `The provider asked to wait until ${until} (${duration(wait.until - now)}), ${cap}.`;
+      ? `Rate limited by ${name} until ${until} (${formatDuration(wait.until - now)} more), ${cap}.`
+      : `The provider asked to wait until ${until} (${formatDuration(wait.until - now)}), ${cap}.`;
     const error = submitFailure(failure.error, failure.outcome, idempotent, failure.mayExist);
     return { ...error, message: appendSentence(error.message, asked) };
   }
@@ -245,9 +284,9 @@ function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: numb
   // recorded only then too)
   const refusedThis = failure !== undefined && isProviderError(failure.error) && failure.error.kind === 'rateLimited';
   const message = refusedThis
-    ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${duration(wait.until - now)}, ${cap}. ` +
+    ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${formatDuration(wait.until - now)}, ${cap}. ` +
       `Nothing was recorded at ${name}, so Retry is safe; from ${until} it will be sent.`
-    : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${duration(wait.until - now)} more, ${cap}. ` +
+    : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${formatDuration(wait.until - now)} more, ${cap}. ` +
       `This job was not sent, so nothing was recorded at ${name} and Retry is safe; from ${until} it will be sent.`;
   return {
     message,
@@ -256,9 +295,4 @@ function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: numb
     kind: 'rateLimited',
     ...(refusedThis && failure ? failureOrigin(failure.error) : {}),
   };
-}
-
-/** "45 s", "10 min". */
-function duration(ms: number): string {
-  return ms < 120_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { isProviderError } from '../errors';
 import { formatClock, type ProviderId } from '../jobModel';
 import { providerInfo } from '../providers/catalog';
-import { PROVIDER_LIMITS, ProviderGate, type CallKind, type ProviderLimits } from '../providers/providerGate';
+import { PROVIDER_LIMITS, ProviderGate, type CallKind, type GateOptions, type ProviderLimits } from '../providers/providerGate';
 import type { ImageProvider, ProviderContext } from '../providers/types';
 import type { JobLogger } from './jobLog';
 
@@ -54,14 +54,10 @@ export class ProviderCalls {
 
   /**
    * Runs a provider call through its gate; a 429 pauses the provider for its Retry-After.
-   * `refuseWhilePaused`: a call the gate would hold for such a pause throws ProviderPaused instead.
+   * `refuseWhilePaused`: a call the gate would hold for such a pause throws ProviderPaused instead;
+   * `onWait`: told when the call waits in the gate before it goes.
    */
-  async call<T>(
-    providerId: ProviderId,
-    kind: CallKind,
-    request: () => Promise<T>,
-    options: { readonly refuseWhilePaused?: boolean } = {},
-  ): Promise<T> {
+  async call<T>(providerId: ProviderId, kind: CallKind, request: () => Promise<T>, options: GateOptions = {}): Promise<T> {
     try {
       return await this.gate(providerId).run(kind, request, options);
     } catch (error) {

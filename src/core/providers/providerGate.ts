@@ -91,6 +91,13 @@ export class ProviderPaused extends Error {
   }
 }
 
+export interface GateOptions {
+  /** Throw ProviderPaused instead of waiting out a pause after a 429. */
+  readonly refuseWhilePaused?: boolean;
+  /** Told (maybe more than once) that the call waits before it goes: for a slot, a rate window or a pause. */
+  readonly onWait?: () => void;
+}
+
 /**
  * When calls queue for a slot, status checks and cancels go before submissions: a burst of submits
  * must not delay noticing finished jobs (their URLs expire) or stopping paid work. Every few
@@ -158,13 +165,16 @@ export class ProviderGate {
     return rates !== undefined && rates.all === undefined && Object.keys(rates).length > 0;
   }
 
-  /** `refuseWhilePaused`: throw ProviderPaused instead of waiting out a pause (rate windows are still waited for). */
-  async run<T>(kind: CallKind, call: () => Promise<T>, options: { readonly refuseWhilePaused?: boolean } = {}): Promise<T> {
-    await this.acquireSlot(kind);
+  /**
+   * `refuseWhilePaused`: throw ProviderPaused instead of waiting out a pause (rate windows are still
+   * waited for). `onWait`: told when the call has to wait for a slot or a rate window before it goes.
+   */
+  async run<T>(kind: CallKind, call: () => Promise<T>, options: GateOptions = {}): Promise<T> {
+    await this.acquireSlot(kind, options.onWait);
     let answered: ((at: number) => void)[] = [];
     try {
       if (kind === 'poll') await this.acquirePollBesideHeld();
-      answered = await this.waitForRate(kind, options.refuseWhilePaused);
+      answered = await this.waitForRate(kind, options);
       return await call();
     } finally {
       for (const mark of answered) mark(this.now());
@@ -221,7 +231,7 @@ export class ProviderGate {
     while (this.pollsWaiting.length > 0 && !this.pollsWithHeldFull()) this.pollsWaiting.shift()!();
   }
 
-  private async waitForRate(kind: CallKind, refuseWhilePaused = false): Promise<((at: number) => void)[]> {
+  private async waitForRate(kind: CallKind, { refuseWhilePaused, onWait }: GateOptions = {}): Promise<((at: number) => void)[]> {
     const windows = [this.windows.get('all'), this.windows.get(kind)].filter((window): window is SlidingWindow => window !== undefined);
     for (;;) {
       const now = this.now();
@@ -229,6 +239,7 @@ export class ProviderGate {
       if (refuseWhilePaused && pausedUntil > now) throw new ProviderPaused(pausedUntil);
       const wait = Math.max(pausedUntil - now, ...windows.map((window) => window.waitMs(now)), 0);
       if (wait <= 0) break;
+      onWait?.();
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -242,11 +253,12 @@ export class ProviderGate {
     return windows.map((window) => window.start());
   }
 
-  private acquireSlot(kind: CallKind): Promise<void> {
+  private acquireSlot(kind: CallKind, onWait?: () => void): Promise<void> {
     if (this.inFlight < this.limits.maxInFlight) {
       this.inFlight++;
       return Promise.resolve();
     }
+    onWait?.();
     // the slot is handed over on release
     return new Promise((resolve) => this.waiting[kind === 'submit' ? 'submit' : 'urgent'].push(resolve));
   }

@@ -5,6 +5,7 @@
 // asked about again, so neither is worth repeating: the message says the result has most likely
 // expired, for how long the provider keeps results where it says, and that Run Again makes it anew.
 import { isProviderError, type ProviderError } from '../errors';
+import { formatDuration } from '../jobModel';
 
 /** A 404 or 410 on a result file: the file is gone, not out of reach for a moment. */
 export function isGoneFile(error: unknown): error is ProviderError {
@@ -26,21 +27,6 @@ export interface GoneResult {
 /** A job its provider answers 404 about: what the server said, and how long it keeps results where it says. */
 export type GoneJob = Pick<GoneResult, 'providerName' | 'answer' | 'lifetimeMs'>;
 
-const UNITS = [
-  [86_400, 'day'],
-  [3600, 'hour'],
-  [60, 'minute'],
-  [1, 'second'],
-] as const;
-
-/** "30 minutes", "1 hour", "about 1 hour" (3599 s): in the largest unit it reaches, or nearly. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const [size, name] = UNITS.find(([unit]) => seconds >= unit * 0.95) ?? UNITS[UNITS.length - 1]!;
-  const count = Math.round(seconds / size);
-  return `${seconds % size === 0 ? '' : 'about '}${count} ${name}${count === 1 ? '' : 's'}`;
-}
-
 /** A job or file gone from a provider: most likely expired, after as long as the provider says it keeps results. */
 function mostLikelyExpired({ providerName, lifetimeMs }: GoneJob): string {
   if (lifetimeMs !== undefined) return `it has most likely expired: ${providerName} keeps results for ${formatDuration(lifetimeMs)}`;
@@ -55,7 +41,7 @@ function reason(gone: GoneResult): string {
     const ago = now - expiresAt < 1000 ? 'just now' : `${formatDuration(now - expiresAt)} ago`;
     return `it expired ${ago}, as ${providerName}'s answer said it would`;
   }
-  return `${providerName} removed it, though its answer gave it another ${formatDuration(expiresAt - now)}`;
+  return `${providerName} removed it, though its answer gave it ${formatDuration(expiresAt - now)} more`;
 }
 
 const RUN_AGAIN = 'Run Again makes a new job from the same request.';

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { TamsServer } from '../../fixtures/providers/tamsServer';
-import { activateExtension, answering, messagesOf, until, waitForJob, workspaceFile } from '../support';
+import { activateExtension, clicking, messagesOf, until, waitForJob, workspaceFile } from '../support';
 
 /** The workspace's own settings file, rewritten the way a cloned repo would ship it. */
 async function setWorkspaceSettings(values: Record<string, unknown>): Promise<void> {
@@ -83,16 +83,8 @@ describe('In a workspace nobody trusted (restricted mode)', () => {
   });
 
   it('the refusal offers Manage Workspace Trust, which opens it', async () => {
-    let refused = false;
-    const { shown } = await answering(
-      (entry) => {
-        refused ||= entry.kind === 'error';
-        return entry.kind === 'error' ? 'Manage Workspace Trust' : undefined;
-      },
-      async () => {
-        await vscode.commands.executeCommand('imageJobs.generate', workspaceFile('prompts/remote.prompt'));
-        await until(() => refused, 'the refusal');
-      },
+    const { shown } = await clicking('error', 'Manage Workspace Trust', () =>
+      vscode.commands.executeCommand('imageJobs.generate', workspaceFile('prompts/remote.prompt')),
     );
     assert.deepEqual(messagesOf(shown, 'error'), [
       {

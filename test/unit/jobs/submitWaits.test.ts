@@ -1,8 +1,9 @@
 // A submission that waits before it is sent (a 429's Retry-After, its own or the provider's pause):
 // the job says why and until when, the log says why, a wait longer than a minute ends the job at once
 // with Retry, cancelling ends the wait, and a reload during the wait sends the job instead of calling
-// it "maybe received". Against the Serika loopback server (no idempotency key: the case where telling
-// "not sent" from "maybe sent" matters).
+// it "maybe received"; the same for a wait for its turn (a sweep's later cells, room in the provider's
+// gate). Against the Serika loopback server (no idempotency key: the case where telling "not sent"
+// from "maybe sent" matters), and TAMS for its 5 requests a second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatClock, type JobRecord } from '../../../src/core/jobModel';
@@ -28,12 +29,13 @@ const rateLimited = (seconds: number): Fault => ({
   body: '{"error":{"message":"Rate limit reached"}}',
 });
 
-/** Memory persistence that also keeps when each write of a job was stored, and whether it said the job waits. */
+/** Memory persistence that also keeps when each write of a job was stored, and whether it said the job waits (for a time, or its turn). */
 function recordingPersistence() {
   const persistence = memoryPersistence();
-  const writes: { at: number; id: string; waiting: boolean }[] = [];
+  const writes: { at: number; id: string; waiting: boolean; unsent: boolean }[] = [];
   const note = (changes: readonly StoredChange[]) => {
-    for (const change of changes) if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait });
+    for (const change of changes)
+      if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait, unsent: !!change.job.unsent });
   };
   const write = persistence.write;
   persistence.write = async (changes) => {
@@ -43,13 +45,17 @@ function recordingPersistence() {
   return { persistence, writes };
 }
 
+/** A started Serika server, stopped after the test: a reload's two windows share one. */
+async function serikaServer(durationMs?: number): Promise<SerikaServer> {
+  const server = new SerikaServer();
+  if (durationMs !== undefined) server.durationMs = durationMs;
+  await server.start();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
 async function window(persistence = memoryPersistence(), server?: SerikaServer) {
-  const fixture = server ?? new SerikaServer();
-  if (!server) {
-    fixture.durationMs = 100;
-    await fixture.start();
-    cleanups.push(() => fixture.stop());
-  }
+  const fixture = server ?? (await serikaServer(100));
   const managed = managerFor(serika, fixture, {}, persistence);
   cleanups.push(() => managed.manager.dispose());
   return { server: fixture, ...managed };
@@ -115,7 +121,7 @@ test(
     const until = formatClock(posts(server)[0]!.at + 600_000);
     assert.equal(
       job.error?.message,
-      `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 min, longer than a job waits to be sent (60 s). ` +
+      `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 minutes, longer than a job waits to be sent (1 minute). ` +
         `Nothing was recorded at Serika, so Retry is safe; from ${until} it will be sent.`,
     );
     assert.deepEqual(
@@ -182,10 +188,7 @@ test(
 
 test('a job waiting to be sent when the window closed is sent after the reload, not reported "maybe received"', BOUND, async () => {
   const persistence = memoryPersistence();
-  const server = new SerikaServer();
-  server.durationMs = 100;
-  await server.start();
-  cleanups.push(() => server.stop());
+  const server = await serikaServer(100);
   const first = await window(persistence, server);
   server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(3));
   void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
@@ -212,9 +215,7 @@ test(
   BOUND,
   async () => {
     const { persistence, writes } = recordingPersistence();
-    const server = new SerikaServer();
-    await server.start();
-    cleanups.push(() => server.stop());
+    const server = await serikaServer();
     const first = await window(persistence, server);
     server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(1));
     server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
@@ -233,6 +234,127 @@ test(
     assert.equal(job.status, 'failed');
     assert.match(job.error!.message, /may or may not have it/);
     assert.equal(posts(server).length, 2, 'not sent a third time');
+  },
+);
+
+test('a sweep’s cells not sent yet when the window closed are sent after the reload, not reported "maybe received"', BOUND, async () => {
+  const { persistence, writes } = recordingPersistence();
+  const server = await serikaServer(100);
+  const first = await window(persistence, server);
+  server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }); // the first cell's request: on its way when the window closes
+  const output = outputIn();
+  const cells = [1, 2, 3].map((seed, index) => ({
+    request: { ...serika.request, params: { ...serika.request.params, seed } },
+    output,
+    cell: { keys: ['seed'], values: [seed], position: [index], shape: [3] },
+  }));
+  const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
+  await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+  close(first);
+  assert.deepEqual(
+    ids.map((id) => writes.some((write) => write.id === id && write.unsent)),
+    [false, true, true],
+    'the cells behind the first recorded as unsent, in the batch’s write',
+  );
+  const second = await window(persistence, server);
+  second.manager.resume();
+  const [sent, ...waited] = await Promise.all(
+    ids.map((id) => waitFor(() => isSettled(second.store.get(id)) && second.store.get(id), 10_000, `${id} after the reload`)),
+  );
+  assert.match(sent!.error!.message, /may or may not have it/, 'the cell whose request was on its way');
+  for (const job of waited) assert.equal(job.status, 'succeeded', job.error?.message);
+  assert.equal(posts(server).length, 3, 'each unsent cell sent once after the reload, the first not again');
+});
+
+test('a submission cancelled while it waits for room at its provider (Serika: 8 calls at once) is never sent', BOUND, async () => {
+  const { server, manager, store } = await window();
+  server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }, 8);
+  const output = outputIn();
+  const ids = Array.from({ length: 9 }, (_, i) =>
+    manager.submit({ ...serika.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output),
+  );
+  await waitFor(() => posts(server).length === 8, 5000, 'eight requests on their way');
+  const held = await waitFor(() => [...store.values()].find((job) => job.unsent), 5000, 'the ninth, waiting for room');
+  await manager.cancel(held.id);
+  // the eight time out (the client's 400 ms), and their slots go to whoever waits for one
+  await Promise.all(ids);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(posts(server).length, 8, 'the cancelled job was sent when a slot came free');
+  const job = store.get(held.id)!;
+  assert.equal(job.status, 'cancelled');
+  assert.equal(job.cancelledWhileSending, undefined, 'it never went: Retry need not ask');
+  assert.equal(job.cancelledLocally, undefined, 'nothing of it can run at Serika');
+});
+
+test(
+  'a submission waiting for room at its provider (Serika: 8 calls at once) when the window closed is sent after the reload',
+  BOUND,
+  async () => {
+    const persistence = memoryPersistence();
+    const server = await serikaServer(100);
+    const first = await window(persistence, server);
+    server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }, 8);
+    const output = outputIn();
+    for (let i = 0; i < 9; i++) void first.manager.submit({ ...serika.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output);
+    await waitFor(() => posts(server).length === 8, 5000, 'eight requests on their way');
+    const held = await waitFor(() => [...first.store.values()].find((job) => job.unsent), 5000, 'the ninth, waiting for room');
+    close(first);
+    assert.equal(posts(server).length, 8);
+    assert.equal(held.request.prompt, 'lighthouse 8');
+    const second = await window(persistence, server);
+    second.manager.resume();
+    const job = await waitFor(
+      () => isSettled(second.store.get(held.id)) && second.store.get(held.id),
+      10_000,
+      'the held job after the reload',
+    );
+    assert.equal(job.status, 'succeeded', job.error?.message);
+    assert.ok(
+      second.log.lines.some((line) =>
+        line.includes(
+          `${held.id} was waiting its turn to be sent when the window closed; sending it now (the provider has no job from it)`,
+        ),
+      ),
+    );
+  },
+);
+
+test(
+  'a submission held for TAMS’s 5 requests a second is recorded as unsent, removed on disk before it goes; one not held writes nothing more',
+  BOUND,
+  async () => {
+    const tams = PROVIDER_CASES.find((c) => c.name === 'TAMS')!;
+    const [method, submit] = tams.submitRoute;
+    const { persistence, writes } = recordingPersistence();
+    const server = tams.createServer();
+    server.durationMs = 100;
+    await server.start();
+    cleanups.push(() => server.stop());
+    const { store, manager } = managerFor(tams, server, {}, persistence);
+    cleanups.push(() => manager.dispose());
+    const output = outputIn();
+    const ids = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => manager.submit({ ...tams.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output)),
+    );
+    const sentAt = (id: string) =>
+      server.requests.find(
+        (request) => request.method === method && submit.test(request.path) && request.body.includes(store.get(id)!.idempotencyKey),
+      )!.at;
+    const firstAt = Math.min(...ids.map(sentAt));
+    const held = ids.filter((id) => sentAt(id) - firstAt >= 900);
+    assert.ok(held.length >= 1, 'the sixth waited for the next second');
+    for (const id of ids) {
+      const unsent = writes.filter((write) => write.id === id && write.unsent);
+      if (!held.includes(id)) {
+        assert.deepEqual(unsent, [], `${id}, sent at once, wrote nothing more`);
+        continue;
+      }
+      const last = unsent.at(-1);
+      assert.ok(last, `${id} recorded as unsent while it waited`);
+      const cleared = writes.find((write) => write.id === id && !write.unsent && write.at >= last.at);
+      assert.ok(cleared && cleared.at <= sentAt(id), `${id}: removed on disk before its request went`);
+    }
+    assert.equal(server.countRequests(method, submit), 6, 'none refused: the gate kept to the limit');
   },
 );
 

@@ -2,7 +2,7 @@
 // for a provider whose new look at the job gives the same link and for one that gives a new link.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, goneResultMessage } from '../../../src/core/results/goneResult';
+import { goneResultMessage } from '../../../src/core/results/goneResult';
 import { failureActions } from '../../../src/core/jobs/failureActions';
 import { bifrostProvider } from '../../../src/core/providers/bifrost';
 import { serikaProvider } from '../../../src/core/providers/serika';
@@ -12,15 +12,6 @@ import { cleanupsFailingOnUnhandledRejections, waitFor } from '../helpers';
 const cleanups = cleanupsFailingOnUnhandledRejections();
 
 describe('the message for a result file that is gone', () => {
-  test('durations in the largest unit they reach, "about" when not whole', () => {
-    assert.equal(formatDuration(30 * 60_000), '30 minutes');
-    assert.equal(formatDuration(3600_000), '1 hour');
-    assert.equal(formatDuration(3599_000), 'about 1 hour');
-    assert.equal(formatDuration(7 * 86_400_000), '7 days');
-    assert.equal(formatDuration(45_000), '45 seconds');
-    assert.equal(formatDuration(1000), '1 second');
-  });
-
   test("says when the link expired, where the provider's answer gave a time", () => {
     const now = Date.parse('2025-01-01T12:00:00Z');
     const base = { providerName: 'TensorArt TAMS', answer: 'HTTP 404: not found', now };
