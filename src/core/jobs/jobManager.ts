@@ -250,10 +250,11 @@ export class JobManager implements Disposable {
    * A job being submitted, its provider's id not back: whether the provider may have it. This window
    * knows the jobs it sends (a request on its way, or an earlier attempt that may have arrived; not a
    * sweep's cell waiting its turn). Of another window's, or one a closed window left mid-submit, only
-   * one waiting to be sent is known to have nothing there (its wait is removed before the request goes).
+   * one waiting to be sent (for a time, or its turn) is known to have nothing there: its wait is removed
+   * before the request goes.
    */
   private mayHaveArrived(job: JobRecord): boolean {
-    return this.sendingHere.has(job.id) ? this.submitter.mayHaveArrived(job.id) : !job.sendWait;
+    return this.sendingHere.has(job.id) ? this.submitter.mayHaveArrived(job.id) : !job.sendWait && !job.unsent;
   }
 
   /** True when the provider may have the job and cannot be asked to stop it. */

@@ -266,6 +266,32 @@ test('a sweep’s cells not sent yet when the window closed are sent after the r
   assert.equal(posts(server).length, 3, 'each unsent cell sent once after the reload, the first not again');
 });
 
+test(
+  'a sweep’s cell left unsent by a closed window, cancelled in the next before it resumes, is known never to have been sent',
+  BOUND,
+  async () => {
+    const persistence = memoryPersistence();
+    const server = await serikaServer(100);
+    const first = await window(persistence, server);
+    server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
+    const output = outputIn();
+    const cells = [1, 2].map((seed, index) => ({
+      request: { ...serika.request, params: { ...serika.request.params, seed } },
+      output,
+      cell: { keys: ['seed'], values: [seed], position: [index], shape: [2] },
+    }));
+    const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
+    await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+    close(first);
+    const second = await window(persistence, server);
+    await second.manager.cancel(ids[1]!);
+    const job = second.store.get(ids[1]!)!;
+    assert.equal(job.status, 'cancelled');
+    assert.equal(job.cancelledWhileSending, undefined, 'it waited its turn: nothing of it is at Serika, Retry need not ask');
+    assert.equal(job.cancelledLocally, undefined);
+  },
+);
+
 test('a submission cancelled while it waits for room at its provider (Serika: 8 calls at once) is never sent', BOUND, async () => {
   const { server, manager, store } = await window();
   server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }, 8);
