@@ -112,10 +112,16 @@ export class JobManager implements Disposable {
 
   /** Picks up jobs left unfinished by a previous window. */
   resume(): void {
+    const submitting: JobRecord[] = [];
     for (const job of this.store.all()) {
-      if (job.status === 'submitting') void this.submitter.resume(job);
+      if (job.status === 'submitting') submitting.push(job);
       else if (needsPolling(job) || job.status === 'downloading') this.poller.schedule(job.id, 0);
     }
+    // a sweep's cells go on as it sent them, one after another in cell order (submitBatch); other jobs at once
+    for (const jobs of inSendingOrder(submitting))
+      void (async () => {
+        for (const job of jobs) await this.submitter.resume(job);
+      })();
   }
 
   setFocused(focused: boolean): void {
@@ -513,6 +519,23 @@ export class JobManager implements Disposable {
 }
 
 /** A running job's start: from the queue time the provider reports, else now (first seen running). */
+/** Jobs to send again: each sweep's cells in one list, in cell order; every other job a list of its own. */
+function inSendingOrder(jobs: readonly JobRecord[]): JobRecord[][] {
+  const batches = new Map<string, JobRecord[]>();
+  const alone: JobRecord[][] = [];
+  for (const job of jobs) {
+    if (!job.sweep) alone.push([job]);
+    else if (batches.has(job.sweep.batchId)) batches.get(job.sweep.batchId)!.push(job);
+    else batches.set(job.sweep.batchId, [job]);
+  }
+  const cellOrder = (a: JobRecord, b: JobRecord) => {
+    const [p, q] = [a.sweep!.position, b.sweep!.position];
+    const differs = p.findIndex((value, index) => value !== q[index]);
+    return differs < 0 ? 0 : p[differs]! - q[differs]!;
+  };
+  return [...[...batches.values()].map((cells) => cells.sort(cellOrder)), ...alone];
+}
+
 function startOf(job: JobRecord, queuedMs: number | undefined): number {
   const now = Date.now();
   // a queue time the clocks make negative, or longer than the job has existed, is held to what is possible

@@ -266,6 +266,31 @@ test('a sweep’s cells not sent yet when the window closed are sent after the r
   assert.equal(posts(server).length, 3, 'each unsent cell sent once after the reload, the first not again');
 });
 
+test('a sweep’s unsent cells go on after the reload as the sweep sent them: one after another, in cell order', BOUND, async () => {
+  const persistence = memoryPersistence();
+  const server = await serikaServer(100);
+  const first = await window(persistence, server);
+  server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
+  const output = outputIn();
+  const seeds = [1, 2, 3, 4, 5, 6];
+  const cells = seeds.map((seed, index) => ({
+    request: { ...serika.request, params: { ...serika.request.params, seed } },
+    output,
+    cell: { keys: ['seed'], values: [seed], position: [index], shape: [seeds.length] },
+  }));
+  const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
+  await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+  close(first);
+  const second = await window(persistence, server);
+  second.manager.resume();
+  await Promise.all(ids.map((id) => waitFor(() => isSettled(second.store.get(id)), 10_000, `${id} after the reload`)));
+  const sent = posts(server).slice(1);
+  assert.deepEqual(
+    sent.map((request) => (JSON.parse(request.body) as { seed: number }).seed),
+    seeds.slice(1),
+  );
+});
+
 test(
   'a sweep’s cell left unsent by a closed window, cancelled in the next before it resumes, is known never to have been sent',
   BOUND,
