@@ -8,9 +8,10 @@ test('a rate limit spaces calls into windows', async () => {
   const t0 = Date.now();
   await Promise.all(Array.from({ length: 7 }, () => gate.run('poll', async () => void started.push(Date.now() - t0))));
   started.sort((a, b) => a - b);
-  assert.ok(started[2]! < 100, `first three at once (${started})`);
-  assert.ok(started[3]! >= 195 && started[5]! < 300, `next three one window later (${started})`);
-  assert.ok(started[6]! >= 395, `the seventh two windows later (${started})`);
+  // the gaps between the groups, not when each starts: a loaded machine delays every start alike
+  assert.ok(started[3]! - started[2]! >= 150, `first three at once, a window before the next (${started})`);
+  assert.ok(started[3]! >= 195 && started[6]! - started[5]! >= 150, `next three one window later, a window before the last (${started})`);
+  assert.ok(started[6]! >= 395 && started[6]! - started[3]! < 300, `the seventh one window after the second three (${started})`);
 });
 
 test('limits apply per kind of call', async () => {
