@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): ImageJobsApi {
   push(new JobNotifications(store, log));
 
   const references = push(new ReferenceInserter());
-  const jobCommands = new JobCommands(store, jobs, references);
+  const jobCommands = new JobCommands(store, jobs, references, log);
   const galleryFiles = push(new GalleryFiles(store, log));
   const assetFiles = new AssetFileCommands(galleryFiles, references, log);
   const upscales = new UpscaleCommands(assetFiles, jobs, providerAccess, log);

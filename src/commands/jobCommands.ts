@@ -5,6 +5,7 @@ import { JobBatches } from '../core/jobs/jobBatches';
 import type { JobManager } from '../core/jobs/jobManager';
 import { isCancelable, isRetryable, type GenerationRequest, type JobRecord } from '../core/jobModel';
 import type { JobStore } from '../core/jobs/jobStore';
+import type { JobLogger } from '../core/jobs/jobLog';
 import { savedAssetUri } from '../services/workspaceAssets';
 import type { InsertAssetArgs } from './commandArgs';
 import { randomSeed, withSeed } from './rerunRequest';
@@ -22,10 +23,6 @@ const CANCEL_JOBS: vscode.MessageItem = { title: 'Cancel Jobs' };
 // the modal's own dismiss button would say "Cancel" too, beside "Cancel Jobs": this one says what it does
 const KEEP_RUNNING: vscode.MessageItem = { title: 'Keep Running', isCloseAffordance: true };
 const CLEAR_JOBS: vscode.MessageItem = { title: 'Clear Jobs' };
-// before a job that may be at its provider already is sent again
-const SEND_AGAIN: vscode.MessageItem = { title: 'Send Again' };
-const RETRY_OTHERS: vscode.MessageItem = { title: 'Retry Only the Others' };
-const DONT_SEND: vscode.MessageItem = { title: "Don't Send", isCloseAffordance: true };
 const CANCEL_JOB = 'Cancel Job';
 const COPY_JOB_ID = 'Copy Job ID';
 
@@ -45,6 +42,7 @@ export class JobCommands {
     private readonly store: JobStore,
     private readonly jobs: JobManager,
     private readonly references: ReferenceInserter,
+    private readonly log: JobLogger,
   ) {
     this.batches = new JobBatches(() => store.values(), jobs);
   }
@@ -91,7 +89,7 @@ export class JobCommands {
   }
 
   /**
-   * Jobs about to be retried that were cancelled on their way to a provider without an idempotency key
+   * Jobs about to be retried that were cancelled or failed on their way to a provider without an idempotency key
    * may be there already (sendAgain.ts): the user decides, in a modal, whether they go again. Resolves
    * with the ids to leave out, or undefined when nothing is to be retried.
    */
@@ -99,11 +97,21 @@ export class JobCommands {
     const risks = await Promise.all(jobs.map((job) => this.jobs.sendAgainRisk(job.id)));
     const doubtful = jobs.filter((_, index) => risks[index] === 'mayDuplicate');
     if (doubtful.length === 0) return new Set();
-    const { question, detail } = sendAgainQuestion(doubtful);
-    const others = jobs.length > doubtful.length ? [RETRY_OTHERS] : [];
-    const choice = await vscode.window.showWarningMessage(question, { modal: true, detail }, SEND_AGAIN, ...others, DONT_SEND);
-    if (choice === SEND_AGAIN) return new Set();
-    return choice === RETRY_OTHERS ? new Set(doubtful.map((job) => job.id)) : undefined;
+    const asked = sendAgainQuestion(doubtful, jobs.length - doubtful.length);
+    const sendAll: vscode.MessageItem = { title: asked.sendAll };
+    const sendOthers: vscode.MessageItem[] = asked.sendOthers ? [{ title: asked.sendOthers }] : [];
+    const sendNone: vscode.MessageItem = { title: asked.sendNone, isCloseAffordance: true };
+    const choice = await vscode.window.showWarningMessage(
+      asked.question,
+      { modal: true, detail: asked.detail },
+      sendAll,
+      ...sendOthers,
+      sendNone,
+    );
+    const answer = choice === sendAll ? 'all' : choice === sendOthers[0] ? 'the others only' : 'none';
+    this.log.info(`[retry] asked before sending again (${doubtful.map((job) => job.id).join(', ')} may be at the provider): ${answer}`);
+    if (choice === sendAll) return new Set();
+    return choice === sendOthers[0] ? new Set(doubtful.map((job) => job.id)) : undefined;
   }
 
   /**

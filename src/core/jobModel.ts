@@ -86,6 +86,12 @@ export interface JobError {
   readonly requestId?: string;
   /** The network error's code (ENOTFOUND…), when it was one: a host not found points at the base URL setting. */
   readonly code?: string;
+  /**
+   * A submission that failed after it may have reached the provider (no answer, a 5xx, an unreadable
+   * one, the window closing while it was on its way): the provider may have the job, so sending it
+   * again may make a second one (jobs/sendAgain.ts).
+   */
+  readonly mayExist?: true;
 }
 
 /**

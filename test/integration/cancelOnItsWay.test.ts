@@ -59,11 +59,11 @@ describe('Retry of a job cancelled on its way to its provider', () => {
     assert.equal(declined.result, undefined);
     assert.deepEqual(declined.asked, [
       {
-        message: 'Send the job to Serika again?',
+        message: `Send the job “${PROMPT}” to Serika again?`,
         options: {
           modal: true,
           detail:
-            'It was cancelled while its request was on the way, before Serika answered: Serika may have received it, and may run and ' +
+            'Its request was on the way when it was cancelled, before Serika answered: Serika may have received it, and may run and ' +
             'bill it. It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.',
         },
         items: [{ title: 'Send Again' }, { title: "Don't Send", isCloseAffordance: true }],

@@ -256,6 +256,7 @@ export class JobSubmitter {
           'The window closed while this job was being submitted; the provider may or may not have it. Check its dashboard before retrying.',
         phase: 'submit',
         retryable: true,
+        mayExist: true,
       });
     }
   }

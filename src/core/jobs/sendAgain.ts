@@ -1,6 +1,7 @@
 // A job cancelled while its submission was on its way (sent, or about to be, and its provider's id not
-// yet back): the provider may have received it, and may run and bill it, so a Retry that sends it
-// again may make a second job. Where the provider takes an idempotency key (TAMS, the Sandbox), the
+// yet back), or one whose submission failed after it may have arrived (no answer in time, a 5xx): the
+// provider may have received it, and may run and bill it, so a Retry that sends it again may make a
+// second job. Where the provider takes an idempotency key (TAMS, the Sandbox), the
 // same key goes again and the provider answers with the first job; elsewhere Retry asks first (the
 // question is the VS Code side's: commands/jobCommands.ts).
 import { providerInfo } from '../providers/catalog';
@@ -16,23 +17,73 @@ export type SendAgain =
 
 /** What a Retry of the job risks at its provider; `idempotentSubmit`: the provider takes an idempotency key. */
 export function sendAgainRisk(job: JobRecord, idempotentSubmit: boolean): SendAgain {
-  if (job.status !== 'cancelled' || !job.cancelledWhileSending || job.remoteId) return 'safe';
+  if (job.remoteId || !mayBeAtProvider(job)) return 'safe';
   return idempotentSubmit ? 'sameKey' : 'mayDuplicate';
 }
 
-/** The question before such jobs are sent again: which provider may have them already, and why sending may make more. */
-export function sendAgainQuestion(jobs: readonly JobRecord[]): { readonly question: string; readonly detail: string } {
-  const names = [...new Set(jobs.map((job) => providerInfo(job.request.providerId).displayName))];
+/**
+ * Cancelled while its submission was on its way, or failed after it may have reached the provider (no
+ * answer in time, a 5xx, an unreadable answer, the window closing meanwhile): its provider's id unknown.
+ */
+function mayBeAtProvider(job: JobRecord): boolean {
+  if (job.status === 'cancelled') return job.cancelledWhileSending === true;
+  return job.status === 'failed' && job.error?.phase === 'submit' && job.error.mayExist === true;
+}
+
+/** A job as the question names it: its sweep cell's values, or the start of its prompt. */
+function jobName(job: JobRecord): string {
+  const cell = job.sweep?.keys.map((key, index) => `${key} ${String(job.sweep!.values[index])}`).join(' · ');
+  const prompt = job.request.prompt.trim().replace(/\s+/g, ' ');
+  return `“${cell ?? (prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt)}”`;
+}
+
+export interface SendAgainQuestion {
+  readonly question: string;
+  readonly detail: string;
+  /** The button that sends every job, the doubtful ones included. */
+  readonly sendAll: string;
+  /** With `others` safe jobs beside the doubtful ones: the button that sends those only. */
+  readonly sendOthers?: string;
+  /** The dismissal: nothing is sent. */
+  readonly sendNone: string;
+}
+
+/**
+ * The question before jobs are sent again when some of them (`doubtful`) may be at their provider
+ * already: which, where, why sending may make more, and what each answer sends (`others`: the jobs
+ * beside them that are safe to send).
+ */
+export function sendAgainQuestion(doubtful: readonly JobRecord[], others = 0): SendAgainQuestion {
+  const names = [...new Set(doubtful.map((job) => providerInfo(job.request.providerId).displayName))];
   const providers = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
   const cannot = names.length === 1 ? 'It cannot' : names.length === 2 ? 'Neither can' : 'None of them can';
   const dashboards = names.length === 1 ? 'its dashboard shows what it has' : 'their dashboards show what they have';
-  const one = jobs.length === 1;
+  const one = doubtful.length === 1;
   const it = one ? 'it' : 'them';
+  const listed =
+    doubtful.length <= 3
+      ? doubtful.map(jobName).join(', ')
+      : `${doubtful.slice(0, 2).map(jobName).join(', ')} and ${doubtful.length - 2} more`;
+  const cancelled = doubtful.some((job) => job.status === 'cancelled');
+  const failed = doubtful.some((job) => job.status !== 'cancelled');
+  const ended = cancelled ? `${one ? 'was' : 'were'} cancelled${failed ? ' or failed' : ''}` : 'failed';
+  const why =
+    `${one ? 'Its request was' : 'Their requests were'} on the way when ${one ? 'it' : 'they'} ${ended}, before ${providers} answered: ` +
+    `${providers} may have received ${it}, and may run and bill ${it}. ${cannot} tell a second sending from the first, so ` +
+    `sending again may make ${one ? 'a second job' : 'second jobs'}; ${dashboards}.`;
+  if (others === 0)
+    return {
+      question: `Send ${one ? 'the job' : `${doubtful.length} jobs`} ${listed} to ${providers} again?`,
+      detail: why,
+      sendAll: 'Send Again',
+      sendNone: "Don't Send",
+    };
+  const total = doubtful.length + others;
   return {
-    question: `Send ${one ? 'the job' : `${jobs.length} jobs`} to ${providers} again?`,
-    detail:
-      `${one ? 'It was' : 'They were'} cancelled while ${one ? 'its request was' : 'their requests were'} on the way, before ` +
-      `${providers} answered: ${providers} may have received ${it}, and may run and bill ${it}. ${cannot} tell a second ` +
-      `sending from the first, so sending again may make ${one ? 'a second job' : 'second jobs'}; ${dashboards}.`,
+    question: `Retry ${total} jobs? ${listed} may be at ${providers} already`,
+    detail: `${why} Retrying the other ${others === 1 ? 'one' : others} cannot make a second job.`,
+    sendAll: `Retry All ${total}`,
+    sendOthers: `Retry the Other ${others}`,
+    sendNone: "Don't Retry",
   };
 }

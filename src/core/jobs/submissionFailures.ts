@@ -48,7 +48,8 @@ export function canResubmit(error: unknown, outcome: SubmitOutcome, idempotent: 
  * `earlierMayExist`: an earlier attempt of the same job may have reached the provider.
  */
 export function submitFailure(error: unknown, outcome: SubmitOutcome, idempotent: boolean, earlierMayExist = false): JobError {
-  return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent, earlierMayExist) };
+  const mayExist = earlierMayExist || outcome === 'unknown' || outcome === 'unreadable';
+  return { ...failureOrigin(error), ...submitFailureText(error, outcome, idempotent, earlierMayExist), ...(mayExist ? { mayExist } : {}) };
 }
 
 /** The kind, request id and network code a provider error carries, kept with the job's failure. */

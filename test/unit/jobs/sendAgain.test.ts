@@ -1,5 +1,5 @@
-// A job cancelled while its submission was on its way (no provider id back yet): the provider may have
-// received it. Retry of such a job asks first where the provider cannot tell a second sending from the
+// A job cancelled while its submission was on its way (no provider id back yet), or one whose
+// submission failed with no answer: the provider may have received it. Retry of such a job asks first where the provider cannot tell a second sending from the
 // first (Serika, SubModel: no idempotency key in their documents), and sends the same idempotency key
 // where the provider takes one (TAMS's requestId, which its document says "ensure[s] request
 // idempotence"). A job cancelled while it waited to be sent was never sent: nothing to ask.
@@ -49,13 +49,29 @@ for (const name of ['Serika', 'SubModel']) {
     assert.equal(job.cancelledWhileSending, true);
     assert.equal(await manager.sendAgainRisk(job.id), 'mayDuplicate');
     assert.deepEqual(sendAgainQuestion([job]), {
-      question: `Send the job to ${name} again?`,
+      question: `Send the job “${job.request.prompt}” to ${name} again?`,
       detail:
-        `It was cancelled while its request was on the way, before ${name} answered: ${name} may have received it, and may run ` +
+        `Its request was on the way when it was cancelled, before ${name} answered: ${name} may have received it, and may run ` +
         `and bill it. It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.`,
+      sendAll: 'Send Again',
+      sendNone: "Don't Send",
     });
   });
 }
+
+test('Serika: a job whose submission got no answer (it may have arrived) failed, and its Retry asks first too; one refused does not', async () => {
+  const serika = caseOf('Serika');
+  const { server, store, manager } = await started(serika);
+  server.inject(serika.submitRoute[0], serika.submitRoute[1], { kind: 'hang' });
+  const timedOut = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+  assert.equal(store.get(timedOut)!.status, 'failed');
+  assert.match(store.get(timedOut)!.error!.message, /may or may not have received the job/);
+  assert.equal(await manager.sendAgainRisk(timedOut), 'mayDuplicate');
+  server.inject(serika.submitRoute[0], serika.submitRoute[1], { kind: 'status', status: 400, body: '{"error":{"message":"bad size"}}' });
+  const refused = await manager.submit(serika.request, { kind: 'input' }, outputIn());
+  assert.equal(store.get(refused)!.status, 'failed');
+  assert.equal(await manager.sendAgainRisk(refused), 'safe', 'a 400 made nothing there');
+});
 
 test('TAMS: Retry of a job cancelled on its way sends the same requestId, so TAMS answers with the job it has', async () => {
   const tams = caseOf('TAMS');
@@ -149,7 +165,7 @@ test('Serika: cancelling a sweep while its first cell is on its way marks that c
   assert.deepEqual(await Promise.all(ids.map((id) => manager.sendAgainRisk(id))), ['mayDuplicate', 'safe', 'safe']);
 });
 
-test('only a job cancelled on its way, whose provider id never came back, is at risk', () => {
+test('only a job cancelled on its way, or failed after it may have arrived, whose provider id never came back, is at risk', () => {
   const job = (status: JobStatus, change: Partial<JobRecord> = {}) =>
     jobRecord({ status, request: { providerId: 'serika', model: 'm', prompt: 'p', params: {} }, ...change });
   assert.equal(sendAgainRisk(job('cancelled', { cancelledWhileSending: true }), false), 'mayDuplicate');
@@ -157,12 +173,38 @@ test('only a job cancelled on its way, whose provider id never came back, is at 
   assert.equal(sendAgainRisk(job('cancelled', { cancelledWhileSending: true, remoteId: 'job-1' }), false), 'safe', 'its id came back');
   assert.equal(sendAgainRisk(job('cancelled'), false), 'safe');
   assert.equal(sendAgainRisk(job('failed'), false), 'safe');
+  const timedOut = { message: 'no answer', phase: 'submit', retryable: true, mayExist: true } as const;
+  assert.equal(sendAgainRisk(job('failed', { error: timedOut }), false), 'mayDuplicate', 'no answer to its submission');
+  assert.equal(sendAgainRisk(job('failed', { error: timedOut }), true), 'sameKey');
+  assert.equal(sendAgainRisk(job('failed', { error: { ...timedOut, mayExist: undefined } }), false), 'safe', 'refused: nothing there');
   const bifrost = job('cancelled', { request: { providerId: 'bifrost', model: 'm', prompt: 'p', params: {} } });
-  assert.deepEqual(sendAgainQuestion([job('cancelled'), job('cancelled'), bifrost]), {
-    question: 'Send 3 jobs to Serika or Bifrost again?',
+  assert.deepEqual(
+    sendAgainQuestion([
+      job('cancelled'),
+      job('failed', { request: { providerId: 'serika', model: 'm', prompt: 'A  red\nfox', params: {} } }),
+      bifrost,
+    ]),
+    {
+      question: 'Send 3 jobs “p”, “A red fox”, “p” to Serika or Bifrost again?',
+      detail:
+        'Their requests were on the way when they were cancelled or failed, before Serika or Bifrost answered: Serika or Bifrost may have ' +
+        'received them, and may run and bill them. Neither can tell a second sending from the first, so sending again may make ' +
+        'second jobs; their dashboards show what they have.',
+      sendAll: 'Send Again',
+      sendNone: "Don't Send",
+    },
+  );
+  const cell = job('cancelled', {
+    sweep: { batchId: 'b', keys: ['place', 'seed'], values: ['a cove', 3], position: [0, 0], shape: [2, 2] },
+  });
+  assert.deepEqual(sendAgainQuestion([cell], 2), {
+    question: 'Retry 3 jobs? “place a cove · seed 3” may be at Serika already',
     detail:
-      'They were cancelled while their requests were on the way, before Serika or Bifrost answered: Serika or Bifrost may have ' +
-      'received them, and may run and bill them. Neither can tell a second sending from the first, so sending again may make ' +
-      'second jobs; their dashboards show what they have.',
+      'Its request was on the way when it was cancelled, before Serika answered: Serika may have received it, and may run and bill it. ' +
+      'It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has. ' +
+      'Retrying the other 2 cannot make a second job.',
+    sendAll: 'Retry All 3',
+    sendOthers: 'Retry the Other 2',
+    sendNone: "Don't Retry",
   });
 });
