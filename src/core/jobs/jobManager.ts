@@ -169,7 +169,7 @@ export class JobManager implements Disposable {
     // one at a time, in cell order: the provider queues them as they arrive, and submits in flight
     // together arrive in any order (the Sandbox ran cell 18 while cells 4 to 17 waited)
     const sent = (async () => {
-      for (const job of jobs) await this.send(job);
+      for (const job of jobs) await this.sendInTurn(job);
     })();
     return { batchId, ids: jobs.map((job) => job.id), sent };
   }
@@ -191,6 +191,24 @@ export class JobManager implements Disposable {
   }
 
   /** A recorded job goes to its provider. */
+  /**
+   * A sweep's cell, sent before the next one goes: until it is sent (or failed), or until it stops
+   * being submitted (cancelled, removed). A request the user gave up on may hang until it times out
+   * (30 s), and the cells behind it need not wait for that.
+   */
+  private sendInTurn(job: JobRecord): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        subscription.dispose();
+        resolve();
+      };
+      const subscription = this.store.onDidChange((change) => {
+        if (change.kind === 'remove' ? change.id === job.id : change.job.id === job.id && change.job.status === 'cancelled') done();
+      });
+      void this.send(job).then(done, done);
+    });
+  }
+
   private async send(job: JobRecord): Promise<void> {
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
     this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);

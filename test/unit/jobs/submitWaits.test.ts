@@ -6,6 +6,7 @@
 // from "maybe sent" matters), and TAMS for its 5 requests a second.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { HttpClient } from '../../../src/core/http';
 import { formatClock, type JobRecord } from '../../../src/core/jobModel';
 import { failureActions } from '../../../src/core/jobs/failureActions';
 import type { StoredChange } from '../../../src/core/jobs/jobStore';
@@ -316,6 +317,25 @@ test(
     assert.equal(job.cancelledLocally, undefined);
   },
 );
+
+test('a sweep’s cell cancelled while its request hangs lets the next cell go at once, not when the request times out', BOUND, async () => {
+  const server = await serikaServer(100);
+  // a client that waits a minute for an answer, as a real one waits 30 s
+  const { manager, store } = managerFor(serika, server, { http: new HttpClient({ timeoutMs: 60_000 }) });
+  cleanups.push(() => manager.dispose());
+  server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
+  const output = outputIn();
+  const cells = [1, 2, 3].map((seed, index) => ({
+    request: { ...serika.request, params: { ...serika.request.params, seed } },
+    output,
+    cell: { keys: ['seed'], values: [seed], position: [index], shape: [3] },
+  }));
+  const { ids } = await manager.submitBatch(cells, { kind: 'input' });
+  await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+  await manager.cancel(ids[0]!);
+  await waitFor(() => posts(server).length === 3, 5000, 'the two other cells sent after the cancel');
+  for (const id of ids.slice(1)) await waitFor(() => store.get(id)?.status === 'succeeded', 10_000, `${id} done`);
+});
 
 test('a submission cancelled while it waits for room at its provider (Serika: 8 calls at once) is never sent', BOUND, async () => {
   const { server, manager, store } = await window();
