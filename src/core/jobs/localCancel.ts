@@ -4,15 +4,23 @@
 import { providerInfo } from '../providers/catalog';
 import type { JobRecord } from '../jobModel';
 
-/** "Stopped tracking: Serika has no cancel, so the job may still run there and be billed."; undefined for any other job. */
+/**
+ * "Stopped tracking: Serika has no cancel, so the job may still run there and be billed."; for one
+ * cancelled before the provider answered its submission, nothing was being tracked: "Cancelled before
+ * Serika answered: …". Undefined for any other job.
+ */
 export function localCancelNote(job: JobRecord): string | undefined {
   if (job.status !== 'cancelled' || !job.cancelledLocally) return undefined;
-  return `Stopped tracking: ${providerInfo(job.request.providerId).displayName} has no cancel, so the job may still run there and be billed.`;
+  const name = providerInfo(job.request.providerId).displayName;
+  return job.cancelledWhileSending && !job.remoteId
+    ? `Cancelled before ${name} answered: it may have received the job, and ${name} has no cancel, so the job may run there and be billed.`
+    : `Stopped tracking: ${name} has no cancel, so the job may still run there and be billed.`;
 }
 
-/** The row's word for how the job ended: "stopped tracking" for such a job, else its status. */
+/** The row's word for how the job ended: "stopped tracking" for such a job ("maybe sent" before an answer), else its status. */
 export function endedStateWord(job: JobRecord): string {
-  return localCancelNote(job) ? 'stopped tracking' : job.status;
+  if (!localCancelNote(job)) return job.status;
+  return job.cancelledWhileSending && !job.remoteId ? 'cancelled, maybe sent' : 'stopped tracking';
 }
 
 /**

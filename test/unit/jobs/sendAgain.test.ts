@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAgainQuestion, sendAgainRisk } from '../../../src/core/jobs/sendAgain';
-import { localCancelNote } from '../../../src/core/jobs/localCancel';
+import { endedStateWord, localCancelNote } from '../../../src/core/jobs/localCancel';
 import type { JobRecord, JobStatus } from '../../../src/core/jobModel';
 import { cleanupsFailingOnUnhandledRejections, jobRecord, waitFor } from '../helpers';
 import type { RecordedRequest } from '../../fixtures/providers/fakeServer';
@@ -48,6 +48,14 @@ for (const name of ['Serika', 'SubModel']) {
     assert.equal(job.remoteId, undefined);
     assert.equal(job.cancelledWhileSending, true);
     assert.equal(await manager.sendAgainRisk(job.id), 'mayDuplicate');
+    if (name === 'Serika') {
+      // nothing was being tracked: no provider id came back
+      assert.equal(
+        localCancelNote(job),
+        'Cancelled before Serika answered: it may have received the job, and Serika has no cancel, so the job may run there and be billed.',
+      );
+      assert.equal(endedStateWord(job), 'cancelled, maybe sent');
+    }
     assert.deepEqual(sendAgainQuestion([job]), {
       question: `Send the job “${job.request.prompt}” to ${name} again?`,
       detail:
@@ -151,7 +159,8 @@ test('Serika: cancelling a sweep while its first cell is on its way marks that c
   }));
   const { ids, sent } = await manager.submitBatch(cells, { kind: 'input' });
   await waitFor(() => posts(serika, server).length > 0, 5000, 'the first cell on its way');
-  for (const id of ids) await manager.cancel(id);
+  // all at once, as Cancel Batch does (one at a time, the next cell is sent as soon as the one before is cancelled)
+  await Promise.all(ids.map((id) => manager.cancel(id)));
   await sent;
   assert.deepEqual(
     ids.map((id) => [store.get(id)!.status, store.get(id)!.cancelledWhileSending, store.get(id)!.cancelledLocally]),
