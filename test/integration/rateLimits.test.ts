@@ -147,7 +147,7 @@ describe('Rate limits inside VS Code, against the Serika loopback server', () =>
     assert.equal(job.status, 'failed');
     const until = formatClock(submits().pop()!.at + 600_000);
     assert.match(job.error!.message, new RegExp(`^Rate limited by Serika until ${until}: it refused this job \\(HTTP 429\\)`));
-    assert.match(job.error!.message, new RegExp(`Nothing was recorded at Serika, so Retry is safe; from ${until} it will be sent\\.$`));
+    assert.match(job.error!.message, new RegExp(`Nothing was recorded at Serika: Retry from ${until}, when Serika takes jobs again\\.$`));
     await eventually(() => toasts.length > 0, 5000, 'the failure toast');
     const toast = toasts[0]!;
     assert.match(toast.message, /Rate limited by Serika until/);
@@ -155,13 +155,16 @@ describe('Rate limits inside VS Code, against the Serika loopback server', () =>
     const row = api.jobsTree.getTreeItem(id) as vscode.TreeItem;
     assert.match(
       row.accessibilityInformation!.label,
-      /^failed · 0:0\d: Rate limited by Serika until .+ it will be sent, A lighthouse, rate limited, serika\/flux-schnell$/,
+      /^failed · 0:0\d: Rate limited by Serika until .+ when Serika takes jobs again, A lighthouse, rate limited, serika\/flux-schnell$/,
     );
     // Serika's Retry-After is about the account: a job made now is not sent, and says so at once
     const count = submits().length;
     const later = await vscode.commands.executeCommand<string>('imageJobs.generate', promptFile);
     assert.equal(api.getJob(later)!.status, 'failed');
-    assert.match(api.getJob(later)!.error!.message, /This job was not sent, so nothing was recorded at Serika and Retry is safe/);
+    assert.match(
+      api.getJob(later)!.error!.message,
+      /This job was not sent, so nothing was recorded at Serika: Retry from .+, when Serika takes jobs again\./,
+    );
     assert.equal(submits().length, count, 'nothing reached Serika');
   });
 });

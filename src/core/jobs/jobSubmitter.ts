@@ -143,7 +143,11 @@ export class JobSubmitter {
             failure: { error, outcome, mayExist },
           };
           const how = idempotent ? 'with the same idempotency key' : 'the provider has no job yet';
-          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeForLog(error)}); retrying in ${delay} ms (${how})`);
+          const next =
+            delay > MAX_SEND_WAIT_MS
+              ? `asked to wait ${formatDuration(delay)}, longer than a job waits to be sent (${formatDuration(MAX_SEND_WAIT_MS)}): it ends`
+              : `retrying in ${formatDuration(delay)} (${how})`;
+          this.log.warn(`[jobs] ${job.id} submit attempt ${attempt} failed (${describeForLog(error)}); ${next}`);
           continue;
         }
         await this.outcomes.fail(job.id, submitFailure(error, outcome, idempotent, mayExist));
@@ -286,9 +290,9 @@ function tooLongWait(wait: Backoff, name: string, idempotent: boolean, now: numb
   const refusedThis = failure !== undefined && isProviderError(failure.error) && failure.error.kind === 'rateLimited';
   const message = refusedThis
     ? `Rate limited by ${name} until ${until}: it refused this job (HTTP 429) and asked to wait ${formatDuration(wait.until - now)}, ${cap}. ` +
-      `Nothing was recorded at ${name}, so Retry is safe; from ${until} it will be sent.`
+      `Nothing was recorded at ${name}: Retry from ${until}, when ${name} takes jobs again.`
     : `Rate limited by ${name} until ${until}: it refused an earlier request (HTTP 429) and asked to wait ${formatDuration(wait.until - now)} more, ${cap}. ` +
-      `This job was not sent, so nothing was recorded at ${name} and Retry is safe; from ${until} it will be sent.`;
+      `This job was not sent, so nothing was recorded at ${name}: Retry from ${until}, when ${name} takes jobs again.`;
   return {
     message,
     phase: 'submit',

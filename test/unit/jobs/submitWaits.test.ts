@@ -123,7 +123,7 @@ test(
     assert.equal(
       job.error?.message,
       `Rate limited by Serika until ${until}: it refused this job (HTTP 429) and asked to wait 10 minutes, longer than a job waits to be sent (1 minute). ` +
-        `Nothing was recorded at Serika, so Retry is safe; from ${until} it will be sent.`,
+        `Nothing was recorded at Serika: Retry from ${until}, when Serika takes jobs again.`,
     );
     assert.deepEqual(
       { phase: job.error?.phase, retryable: job.error?.retryable, kind: job.error?.kind },
@@ -142,7 +142,10 @@ test(
       refused.error!.message,
       new RegExp(`^Rate limited by Serika until ${until}: it refused an earlier request \\(HTTP 429\\)`),
     );
-    assert.match(refused.error!.message, /This job was not sent, so nothing was recorded at Serika and Retry is safe/);
+    assert.match(
+      refused.error!.message,
+      /This job was not sent, so nothing was recorded at Serika: Retry from .+, when Serika takes jobs again\./,
+    );
     assert.equal(posts(server).length, 1, 'the later job never reached Serika');
     assert.ok(
       log.lines.some((line) => line.includes(`waits until ${until}`)),
