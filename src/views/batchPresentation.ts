@@ -1,6 +1,6 @@
 // How a sweep's batch reads in the Jobs view: its row (the cells' states counted, elapsed time, what
 // was swept) and its cells' rows (each cell's values): pure functions of the job records.
-import { formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
+import { formatClock, formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
 import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
 import { fileNameOf } from '../core/results/sourceImage';
 
@@ -48,11 +48,9 @@ export function batchStateLabel(jobs: readonly JobRecord[], now: number): string
 
 /** After the state, dimmed: what was swept, "sweep 3 × 3 × 2: seed × cfgScale × place". */
 export function batchDescription(cell: SweepCell, startedAt?: number): string {
-  // two runs of one file read alike but for when they started, often within the minute: to the second
-  const when =
-    startedAt === undefined
-      ? ''
-      : ` · ${new Date(startedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+  // two runs of one file read alike but for when they started, often within the minute: to the second,
+  // as the jobs' hovers and messages give times
+  const when = startedAt === undefined ? '' : ` · ${formatClock(startedAt)}`;
   return `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}${when}`;
 }
 

@@ -134,7 +134,7 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   assert.equal(batchDescription(running[0]!.sweep!), 'sweep 2 × 2: seed × place');
   assert.match(
     batchDescription(running[0]!.sweep!, Date.UTC(2026, 10, 30, 9, 59, 7)),
-    /^sweep 2 × 2: seed × place · \d\d:\d\d:07/,
+    /^sweep 2 × 2: seed × place · \d\d:\d\d:07$/,
     'with when it started',
   );
   assert.equal(cellDescription(running[1]!.sweep!), 'seed 1 · place a harbour');
