@@ -34,6 +34,16 @@ export function oneLine(text: string, max: number): string {
 }
 
 /**
+ * The job's state in a word or two: a submission held back says why ("rate limited", "waiting to send":
+ * a sweep's cell waiting its turn, or room at the provider), one only stopped being tracked says so.
+ */
+export function stateWord(job: JobRecord): string {
+  if (job.status === 'submitting' && job.sendWait?.rateLimited) return 'rate limited';
+  if (job.status === 'submitting' && job.unsent) return 'waiting to send';
+  return endedStateWord(job);
+}
+
+/**
  * The row's label: the state first, short, so it stays readable at the default sidebar width and the
  * prompt after it still shows (issue 12): "queued #2 · 0:07", "running 67% · 0:12", "1 image · 0:05",
  * "failed · 0:02" (the reason is in the tooltip, the failure toast and the log). A submission waiting
@@ -44,8 +54,7 @@ export function jobStateLabel(job: JobRecord, now: number): string {
   const retrying = job.warning ? ' · ⚠ retrying' : '';
   switch (job.status) {
     case 'submitting':
-      if (job.sendWait?.rateLimited) return `rate limited · ${elapsed}`;
-      return `submitting · ${elapsed}${job.sendWait ? ' · ⚠ retrying' : ''}`;
+      return `${stateWord(job)} · ${elapsed}${job.sendWait && !job.sendWait.rateLimited ? ' · ⚠ retrying' : ''}`;
     case 'queued': {
       const position = job.queuePosition ? ` #${job.queuePosition}${job.queueLength ? `/${job.queueLength}` : ''}` : '';
       return `queued${position} · ${elapsed}${retrying}`;
@@ -148,7 +157,7 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
   const thumbnail = thumbnailAsset(job);
   const rows = [
     ...(thumbnail && thumbnailUri ? [thumbnailMarkdown(thumbnailUri, thumbnail), ''] : []),
-    `**${endedStateWord(job)}** — ${fullModelName(job.request)}`,
+    `**${stateWord(job)}** — ${fullModelName(job.request)}`,
     '',
     escapeMarkdown(job.request.prompt),
     '',
@@ -158,7 +167,7 @@ export function jobTooltipMarkdown(job: JobRecord, thumbnailUri?: string): strin
       (params.steps !== undefined ? ` · ${params.steps} steps` : ''),
     '',
     // the same prompt run ten times makes ten rows alike: when each was made tells them apart
-    `Made at ${formatClock(job.createdAt)} · job \`${job.id}\``,
+    `Made at ${formatClock(job.createdAt)} · local id \`${job.id}\``,
   ];
   if (job.remoteId) rows.push('', `Provider job: \`${job.remoteId}\``);
   if (job.error) rows.push('', `$(error) ${job.error.message}`);

@@ -82,6 +82,16 @@ test('a submission waiting to be sent says why and until when: label, descriptio
   assert.ok(jobDescription(backingOff).startsWith('Attempt 1 failed (connection refused): sending again at 15:04:10 · '));
   // a finished job's description is its prompt alone, whatever it waited for
   assert.equal(jobDescription(job({ status: 'cancelled', sendWait: limited.sendWait })), PROMPT);
+  // the hover leads with the same words as the row
+  assert.match(jobTooltipMarkdown(limited), /^\*\*rate limited\*\* — sandbox\/landscape/);
+});
+
+test('a sweep cell waiting its turn (unsent) reads "waiting to send", not "submitting": only the cell on its way is', () => {
+  const now = START + 5_000;
+  const waiting = job({ status: 'submitting', unsent: true });
+  assert.equal(jobStateLabel(waiting, now), 'waiting to send · 0:05');
+  assert.match(jobTooltipMarkdown(waiting), /^\*\*waiting to send\*\* — sandbox\/landscape/);
+  assert.equal(jobStateLabel(job({ status: 'submitting' }), now), 'submitting · 0:05');
 });
 
 test('the screen reader hears a reason that ends in a full stop or a quote once, before the comma', () => {
@@ -119,7 +129,7 @@ test('a job cancelled where its provider has no cancel reads "stopped tracking",
   // jobs alike are told apart by when each was made (local time)
   const made = new Date(START);
   const clock = [made.getHours(), made.getMinutes(), made.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
-  assert.ok(hover.includes(`Made at ${clock} · job \`j1\``), hover);
+  assert.ok(hover.includes(`Made at ${clock} · local id \`j1\``), hover);
   assert.match(hover, /^\*\*stopped tracking\*\* — serika\/landscape/);
   // escaped for Markdown: "billed\."
   assert.match(hover, /\$\(warning\) Stopped tracking: Serika has no cancel, so the job may still run there and be billed\\\.$/);
