@@ -53,7 +53,13 @@ export function goneResultMessage(gone: GoneResult): string {
 
 /** The failure a user reads for a job gone at its provider: why, and what to do instead of asking about it again. */
 export function goneJobMessage(gone: GoneJob): string {
-  return `${gone.providerName} no longer has this job (${gone.answer}); ${mostLikelyExpired(gone)}. ${RUN_AGAIN}`;
+  const { providerName, answer, lifetimeMs } = gone;
+  // the toast's title says "expired" already: the body says what the provider said, and why
+  const why =
+    lifetimeMs === undefined
+      ? `${providerName} does not say how long it keeps jobs, so it has most likely expired`
+      : `${providerName} keeps results for ${formatDuration(lifetimeMs)}, and this job's were not fetched in time`;
+  return `${providerName} no longer has this job (${answer}): ${why}. ${RUN_AGAIN}`;
 }
 
 /** "HTTP 404: job not found or expired" out of "Checking the Bifrost job: HTTP 404: …": the step is the job's. */

@@ -48,8 +48,8 @@ test('Bifrost: a job whose result TTL passed says so and for how long Bifrost ke
   const { job } = await goneWhileClosed(bifrost, bifrost.createServer(), { options: { resultTtlSeconds: 1 } }, 1400);
   assert.equal(
     job.error!.message,
-    'Bifrost no longer has this job (HTTP 404: job not found or expired); it has most likely expired: Bifrost keeps results ' +
-      'for 1 second. Run Again makes a new job from the same request.',
+    'Bifrost no longer has this job (HTTP 404: job not found or expired): Bifrost keeps results for 1 second, and this ' +
+      "job's were not fetched in time. Run Again makes a new job from the same request.",
   );
   assert.deepEqual(failureActions(job), [
     { label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id },
@@ -79,8 +79,8 @@ test('SubModel: a job gone after its results expired says SubModel keeps them fo
   // it does not say; the fixture's 404 is its own choice, and any 404 on a job's status ends it here.
   const server = new SubModelServer('/v1/sl', { resultTtlMs: 200 });
   const { job } = await goneWhileClosed(sub, server, {}, 400);
-  assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\); /);
-  assert.match(job.error!.message, /it has most likely expired: SubModel keeps results for 30 minutes\. Run Again makes a new job/);
+  assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\): /);
+  assert.match(job.error!.message, /: SubModel keeps results for 30 minutes, and this job's were not fetched in time\. Run Again makes a new job/);
   assert.deepEqual(
     failureActions(job).map((action) => action.label),
     ['Run Again', 'Show Log'],
@@ -91,8 +91,8 @@ test('a provider that does not say how long it keeps results is named as such; t
   const answer = httpAnswer('Checking the Serika job: HTTP 404: Job not found');
   assert.equal(
     goneJobMessage({ providerName: 'Serika', answer }),
-    'Serika no longer has this job (HTTP 404: Job not found); it has most likely expired (Serika does not say how long it keeps results). ' +
-      'Run Again makes a new job from the same request.',
+    'Serika no longer has this job (HTTP 404: Job not found): Serika does not say how long it keeps jobs, so it has most likely ' +
+      'expired. Run Again makes a new job from the same request.',
   );
   assert.equal(httpAnswer('connection reset'), 'connection reset');
 });
