@@ -80,7 +80,10 @@ test('SubModel: a job gone after its results expired says SubModel keeps them fo
   const server = new SubModelServer('/v1/sl', { resultTtlMs: 200 });
   const { job } = await goneWhileClosed(sub, server, {}, 400);
   assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\): /);
-  assert.match(job.error!.message, /: SubModel keeps results for 30 minutes, and this job's were not fetched in time\. Run Again makes a new job/);
+  assert.match(
+    job.error!.message,
+    /: SubModel keeps results for 30 minutes, and this job's were not fetched in time\. Run Again makes a new job/,
+  );
   assert.deepEqual(
     failureActions(job).map((action) => action.label),
     ['Run Again', 'Show Log'],
