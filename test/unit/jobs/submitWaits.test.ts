@@ -68,6 +68,16 @@ function close(managed: { manager: { dispose(): void }; store: { dispose(): void
   managed.store.dispose();
 }
 
+/** A Serika sweep of the seed, one cell per value, in one output folder. */
+function seedSweep(seeds: readonly number[]) {
+  const output = outputIn();
+  return seeds.map((seed, index) => ({
+    request: { ...serika.request, params: { ...serika.request.params, seed } },
+    output,
+    cell: { keys: ['seed'], values: [seed], position: [index], shape: [seeds.length] },
+  }));
+}
+
 const posts = (server: SerikaServer) => server.requests.filter((request) => request.method === SUBMIT_METHOD && SUBMIT.test(request.path));
 
 test('a 429 with a short Retry-After is waited out on the record, saying why and until when, then sent', BOUND, async () => {
@@ -246,12 +256,7 @@ test('a sweep’s cells not sent yet when the window closed are sent after the r
   const server = await serikaServer(100);
   const first = await window(persistence, server);
   server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }); // the first cell's request: on its way when the window closes
-  const output = outputIn();
-  const cells = [1, 2, 3].map((seed, index) => ({
-    request: { ...serika.request, params: { ...serika.request.params, seed } },
-    output,
-    cell: { keys: ['seed'], values: [seed], position: [index], shape: [3] },
-  }));
+  const cells = seedSweep([1, 2, 3]);
   const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
   await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
   close(first);
@@ -275,13 +280,8 @@ test('a sweep’s unsent cells go on after the reload as the sweep sent them: on
   const server = await serikaServer(100);
   const first = await window(persistence, server);
   server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
-  const output = outputIn();
   const seeds = [1, 2, 3, 4, 5, 6];
-  const cells = seeds.map((seed, index) => ({
-    request: { ...serika.request, params: { ...serika.request.params, seed } },
-    output,
-    cell: { keys: ['seed'], values: [seed], position: [index], shape: [seeds.length] },
-  }));
+  const cells = seedSweep(seeds);
   const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
   await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
   close(first);
@@ -303,12 +303,7 @@ test(
     const server = await serikaServer(100);
     const first = await window(persistence, server);
     server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
-    const output = outputIn();
-    const cells = [1, 2].map((seed, index) => ({
-      request: { ...serika.request, params: { ...serika.request.params, seed } },
-      output,
-      cell: { keys: ['seed'], values: [seed], position: [index], shape: [2] },
-    }));
+    const cells = seedSweep([1, 2]);
     const { ids } = await first.manager.submitBatch(cells, { kind: 'input' });
     await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
     close(first);
@@ -327,12 +322,7 @@ test('a sweep’s cell cancelled while its request hangs lets the next cell go a
   const { manager, store } = managerFor(serika, server, { http: new HttpClient({ timeoutMs: 60_000 }) });
   cleanups.push(() => manager.dispose());
   server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
-  const output = outputIn();
-  const cells = [1, 2, 3].map((seed, index) => ({
-    request: { ...serika.request, params: { ...serika.request.params, seed } },
-    output,
-    cell: { keys: ['seed'], values: [seed], position: [index], shape: [3] },
-  }));
+  const cells = seedSweep([1, 2, 3]);
   const { ids } = await manager.submitBatch(cells, { kind: 'input' });
   await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
   await manager.cancel(ids[0]!);
