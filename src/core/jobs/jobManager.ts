@@ -190,7 +190,6 @@ export class JobManager implements Disposable {
     };
   }
 
-  /** A recorded job goes to its provider. */
   /**
    * A sweep's cell, sent before the next one goes: until it is sent (or failed), or until it stops
    * being submitted (cancelled, removed). A request the user gave up on may hang until it times out
@@ -209,6 +208,7 @@ export class JobManager implements Disposable {
     });
   }
 
+  /** A recorded job goes to its provider. */
   private async send(job: JobRecord): Promise<void> {
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
     this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
