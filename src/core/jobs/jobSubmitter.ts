@@ -75,7 +75,6 @@ export class JobSubmitter {
     const { providerId } = job.request;
     const name = providerInfo(providerId).displayName;
     let attempt = 0;
-    let mayExist = false;
     // a wait an earlier window recorded keeps its end: the provider asked for it
     const recorded = this.store.get(job.id)?.sendWait;
     let backoff: Backoff | undefined = recorded && { ...recorded };
@@ -128,10 +127,8 @@ export class JobSubmitter {
         }
         logRawAnswer(this.log, job.id, 'submit', error);
         const outcome = submitOutcome(error);
-        if (outcome === 'unknown' || outcome === 'unreadable') {
-          mayExist = true;
-          this.earlierMayExist.add(job.id);
-        }
+        if (outcome === 'unknown' || outcome === 'unreadable') this.earlierMayExist.add(job.id);
+        const mayExist = this.earlierMayExist.has(job.id);
         if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
           const details = (error as ProviderError).details;
           const delay = Math.max(details.retryAfterMs ?? 0, 500 * 2 ** attempt);
