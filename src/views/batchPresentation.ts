@@ -68,11 +68,6 @@ export function batchName(jobs: readonly JobRecord[]): string {
   return cell ? `${source} (${cell.keys.join(' × ')}, ${cell.shape.join(' × ')})` : source;
 }
 
-/** A cell's row, after its state: its values, "seed 1 · cfgScale 5 · place a valley". */
-export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
-  return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
-}
-
 /** Spinning while cells run; a warning once some ended without a result; the pass mark when all made one. */
 export function batchIcon(summary: BatchSummary): { icon: string; colour?: string } {
   if (summary.active > 0) return STATUS_ICONS.running;

@@ -1,17 +1,10 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../core/jobs/jobStore';
 import type { JobRecord } from '../core/jobModel';
+import { cellDescription } from '../core/prompt/sweepCells';
 import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
-import {
-  batchContextValue,
-  batchDescription,
-  batchIcon,
-  batchStateLabel,
-  batchTooltipMarkdown,
-  cellDescription,
-  summarizeBatch,
-} from './batchPresentation';
+import { batchContextValue, batchDescription, batchIcon, batchStateLabel, batchTooltipMarkdown, summarizeBatch } from './batchPresentation';
 import { groupSummary, isBatchKey, isGroupKey, promptFileOfGroup } from './jobGroups';
 import {
   jobAccessibilityLabel,

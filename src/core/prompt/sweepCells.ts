@@ -65,6 +65,11 @@ export function sweepCells(axes: readonly SweepAxis[]): SweepPlacement[] {
   }));
 }
 
+/** A cell in words, its values: "seed 1 · cfgScale 5 · place a valley" (its row in the Jobs view, its log lines). */
+export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
+  return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
+}
+
 /** What one cell sets: config values, the model, variables. */
 export interface CellSettings {
   readonly config: PromptConfig;
