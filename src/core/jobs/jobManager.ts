@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
-import type { JobLogger } from './jobLog';
+import { jobLogName, type JobLogger } from './jobLog';
 import {
   isTerminal,
   needsNewJob,
@@ -211,7 +211,7 @@ export class JobManager implements Disposable {
   /** A recorded job goes to its provider. */
   private async send(job: JobRecord): Promise<void> {
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
-    this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
+    this.log.info(`[jobs] ${jobLogName(job)} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
     try {
       await this.submitter.send(job);
     } finally {
