@@ -110,6 +110,8 @@ export interface JobRecord {
   readonly output: OutputTarget;
   /** Set when the job is one cell of a `.prompt` file's sweep: its batch, and its place in it. */
   readonly sweep?: SweepCell;
+  /** A sweep's cell: when its batch was recorded. A retry carries it, so the batch keeps its time once its first cells are cleared. */
+  readonly batchCreatedAt?: number;
   readonly createdAt: number;
   readonly status: JobStatus;
   /** Provider's job id, persisted the moment the provider returns it. */

@@ -154,10 +154,12 @@ export class JobManager implements Disposable {
     source: JobSource,
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
+    const batchCreatedAt = Date.now();
     // the cells behind the first wait their turn: recorded as unsent in the batch's one write, so a
     // reload sends them (the submitter removes it, on disk, before each request goes)
     const jobs = cells.map(({ request, output, cell }, index): JobRecord => ({
       ...this.newJob(request, source, output, { batchId, ...cell }),
+      batchCreatedAt,
       ...(index > 0 ? { unsent: true } : {}),
     }));
     for (const job of jobs) this.sendingHere.add(job.id);
@@ -355,7 +357,9 @@ export class JobManager implements Disposable {
     // await, so the removal joins that same store write: never neither, never both on disk.
     // a cell of a sweep stays in its batch, in its place. A job cancelled on its way to a provider that
     // takes the idempotency key goes with the same key: the provider answers with the first, if it has it
-    const next = this.newJob(job.request, job.source, job.output, job.sweep);
+    // (a record from before batchCreatedAt: the old cell's own time is as near as can be known)
+    const batch = job.sweep ? { batchCreatedAt: job.batchCreatedAt ?? job.createdAt } : {};
+    const next = { ...this.newJob(job.request, job.source, job.output, job.sweep), ...batch };
     const [nextId] = await Promise.all([this.record(sameKey ? { ...next, idempotencyKey: job.idempotencyKey } : next), this.remove(id)]);
     const key = sameKey ? ', with its idempotency key' : '';
     this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}${key}, which replaces it`);
