@@ -116,6 +116,11 @@ export interface JobRecord {
   readonly status: JobStatus;
   /** Provider's job id, persisted the moment the provider returns it. */
   readonly remoteId?: string;
+  /**
+   * How long its provider keeps the result, as it applied when the job was sent (Bifrost: the TTL then
+   * set), recorded with remoteId. Absent on records from before: they read the provider's settings now.
+   */
+  readonly resultLifetimeMs?: number;
   readonly updatedAt: number;
   readonly startedAt?: number;
   /** When the provider was first seen to have the result (before the download): how long such jobs take. */

@@ -103,7 +103,9 @@ export class JobSubmitter {
           )
           .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
-        const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
+        const lifetime = provider.resultLifetimeMs?.(context);
+        const sent = { remoteId: result.remoteId, ...(lifetime === undefined ? {} : { resultLifetimeMs: lifetime }) };
+        const { job: updated, saved } = this.store.change(job.id, () => sent);
         this.log.info(`[jobs] ${jobLogName(job)} submitted as ${providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
           await saved;
