@@ -46,16 +46,26 @@ export function parseBatchId(args: readonly unknown[]): string {
   return refuse('a batch row or { batchId }', value);
 }
 
+/** A script's `confirmed` beside the id it names: present only when given, and then a boolean. */
+function confirmedOf(value: unknown, expected: string): { readonly confirmed?: boolean } {
+  if (!isObject(value) || value.confirmed === undefined) return {};
+  return typeof value.confirmed === 'boolean' ? { confirmed: value.confirmed } : refuse(expected, value);
+}
+
 /**
  * Cancel Batch: a batch row (asks first), or `{ batchId, confirmed? }` from scripts, which skip the
  * confirmation with `confirmed: true` as Cancel All Unfinished Jobs' `{ confirmed }` does.
  */
 export function parseBatchCancel(args: readonly unknown[]): { readonly batchId: string; readonly confirmed?: boolean } {
-  const batchId = parseBatchId(args);
-  const [value] = args;
-  if (!isObject(value)) return { batchId };
-  if (!optional(value, { confirmed: 'boolean' })) return refuse('a batch row or { batchId, confirmed? }', value);
-  return value.confirmed === undefined ? { batchId } : { batchId, confirmed: value.confirmed as boolean };
+  return { batchId: parseBatchId(args), ...confirmedOf(args[0], 'a batch row or { batchId, confirmed? }') };
+}
+
+/**
+ * Retry: a job id (asks first when the job may be at its provider already: sendAgain.ts), or
+ * `{ jobId, confirmed? }` from scripts, which send it again without asking with `confirmed: true`.
+ */
+export function parseJobRetry(args: readonly unknown[]): { readonly jobId: string; readonly confirmed?: boolean } {
+  return { jobId: parseJobId(args), ...confirmedOf(args[0], 'a job id or { jobId, confirmed? }') };
 }
 
 /** The Jobs view's "Show more" row passes itself. */

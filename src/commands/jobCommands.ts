@@ -81,22 +81,29 @@ export class JobCommands {
     if (summary) void vscode.window.showWarningMessage(summary);
   }
 
-  async retry(jobId: string): Promise<string | undefined> {
+  /** `confirmed`: a script's `{ jobId, confirmed: true }`, which sends a job that may be at its provider without asking. */
+  async retry(jobId: string, confirmed = false): Promise<string | undefined> {
     const job = this.job(jobId);
     if (!job) return undefined;
-    const except = await this.askSendAgain([job]);
+    const except = await this.askSendAgain([job], confirmed);
     return except && !except.has(job.id) ? this.jobs.retry(job.id) : undefined;
   }
 
   /**
    * Jobs about to be retried that were cancelled or failed on their way to a provider without an idempotency key
    * may be there already (sendAgain.ts): the user decides, in a modal, whether they go again. Resolves
-   * with the ids to leave out, or undefined when nothing is to be retried.
+   * with the ids to leave out, or undefined when nothing is to be retried. `confirmed`: the caller
+   * (a script) answered already, sending them all; the log says so, as it says what the user answered.
    */
-  private async askSendAgain(jobs: readonly JobRecord[]): Promise<ReadonlySet<string> | undefined> {
+  private async askSendAgain(jobs: readonly JobRecord[], confirmed = false): Promise<ReadonlySet<string> | undefined> {
     const risks = await Promise.all(jobs.map((job) => this.jobs.sendAgainRisk(job.id)));
     const doubtful = jobs.filter((_, index) => risks[index] === 'mayDuplicate');
     if (doubtful.length === 0) return new Set();
+    const maybeThere = `${doubtful.map((job) => job.id).join(', ')} may be at the provider`;
+    if (confirmed) {
+      this.log.info(`[retry] sent again without asking, confirmed by the caller (${maybeThere})`);
+      return new Set();
+    }
     const asked = sendAgainQuestion(doubtful, jobs.length - doubtful.length);
     const sendAll: vscode.MessageItem = { title: asked.sendAll };
     const sendOthers: vscode.MessageItem[] = asked.sendOthers ? [{ title: asked.sendOthers }] : [];
@@ -109,7 +116,7 @@ export class JobCommands {
       sendNone,
     );
     const answer = choice === sendAll ? 'all' : choice === sendOthers[0] ? 'the others only' : 'none';
-    this.log.info(`[retry] asked before sending again (${doubtful.map((job) => job.id).join(', ')} may be at the provider): ${answer}`);
+    this.log.info(`[retry] asked before sending again (${maybeThere}): ${answer}`);
     if (choice === sendAll) return new Set();
     return choice === sendOthers[0] ? new Set(doubtful.map((job) => job.id)) : undefined;
   }

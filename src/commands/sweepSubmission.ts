@@ -7,12 +7,11 @@ import type { JobStore } from '../core/jobs/jobStore';
 import type { JobSource } from '../core/jobModel';
 import type { CellPlan } from '../core/prompt/generationPlan';
 import type { PromptFile } from '../core/prompt/promptFile';
-import { sweepShapeText } from '../core/prompt/sweepCells';
+import { cellDescription, sweepShapeText } from '../core/prompt/sweepCells';
 import { blockingProblems } from '../core/providers/types';
 import { sweepConfirmAbove } from '../services/config';
 import { engine } from '../services/engine';
 import type { Log } from '../services/log';
-import { cellDescription } from '../views/batchPresentation';
 import type { ProviderReadiness } from './providerReadiness';
 import { refuseUntrusted } from './trustRefusal';
 

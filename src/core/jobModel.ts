@@ -110,10 +110,17 @@ export interface JobRecord {
   readonly output: OutputTarget;
   /** Set when the job is one cell of a `.prompt` file's sweep: its batch, and its place in it. */
   readonly sweep?: SweepCell;
+  /** A sweep's cell: when its batch was recorded. A retry carries it, so the batch keeps its time once its first cells are cleared. */
+  readonly batchCreatedAt?: number;
   readonly createdAt: number;
   readonly status: JobStatus;
   /** Provider's job id, persisted the moment the provider returns it. */
   readonly remoteId?: string;
+  /**
+   * How long its provider keeps the result, as it applied when the job was sent (Bifrost: the TTL then
+   * set), recorded with remoteId. Absent on records from before: they read the provider's settings now.
+   */
+  readonly resultLifetimeMs?: number;
   readonly updatedAt: number;
   readonly startedAt?: number;
   /** When the provider was first seen to have the result (before the download): how long such jobs take. */

@@ -1,6 +1,7 @@
 // How a sweep's batch reads in the Jobs view: its row (the cells' states counted, elapsed time, what
 // was swept) and its cells' rows (each cell's values): pure functions of the job records.
 import { formatClock, formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
+import { batchStartedAt } from '../core/jobs/jobBatches';
 import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
 import { fileNameOf } from '../core/results/sourceImage';
 
@@ -33,7 +34,7 @@ export function summarizeBatch(jobs: readonly JobRecord[]): BatchSummary {
  */
 export function batchStateLabel(jobs: readonly JobRecord[], now: number): string {
   const summary = summarizeBatch(jobs);
-  const started = Math.min(...jobs.map((job) => job.createdAt));
+  const started = batchStartedAt(jobs);
   const ended = Math.max(...jobs.map((job) => job.finishedAt ?? now));
   const problems = [
     summary.failed ? `${summary.failed} failed` : '',
@@ -66,11 +67,6 @@ export function batchName(jobs: readonly JobRecord[]): string {
   const source = file || `"${prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt}"`;
   const cell = first.sweep;
   return cell ? `${source} (${cell.keys.join(' × ')}, ${cell.shape.join(' × ')})` : source;
-}
-
-/** A cell's row, after its state: its values, "seed 1 · cfgScale 5 · place a valley". */
-export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
-  return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
 }
 
 /** Spinning while cells run; a warning once some ended without a result; the pass mark when all made one. */

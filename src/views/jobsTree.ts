@@ -1,17 +1,11 @@
 import * as vscode from 'vscode';
+import { batchStartedAt } from '../core/jobs/jobBatches';
 import type { JobStore } from '../core/jobs/jobStore';
 import type { JobRecord } from '../core/jobModel';
+import { cellDescription } from '../core/prompt/sweepCells';
 import { DisposableOwner } from '../services/disposables';
 import { savedAssetUri } from '../services/workspaceAssets';
-import {
-  batchContextValue,
-  batchDescription,
-  batchIcon,
-  batchStateLabel,
-  batchTooltipMarkdown,
-  cellDescription,
-  summarizeBatch,
-} from './batchPresentation';
+import { batchContextValue, batchDescription, batchIcon, batchStateLabel, batchTooltipMarkdown, summarizeBatch } from './batchPresentation';
 import { groupSummary, isBatchKey, isGroupKey, promptFileOfGroup } from './jobGroups';
 import {
   jobAccessibilityLabel,
@@ -140,7 +134,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     const state = jobs.length > EXPANDED_BATCH_MAX ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
     const item = new vscode.TreeItem(batchStateLabel(jobs, Date.now()), state);
     item.id = key;
-    item.description = batchDescription(jobs[0]!.sweep!, Math.min(...jobs.map((job) => job.createdAt)));
+    item.description = batchDescription(jobs[0]!.sweep!, batchStartedAt(jobs));
     const { icon, colour } = batchIcon(summary);
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = batchContextValue(summary);

@@ -18,7 +18,8 @@ import type { ImageProvider, ProviderContext } from '../../src/core/providers/ty
 import type { AssetSink } from '../../src/core/results/resultSaver';
 import { SandboxServer } from '../../src/core/sandbox/server';
 import { JobsTreeModel } from '../../src/views/jobsTreeModel';
-import { batchStateLabel, batchTooltipMarkdown, cellDescription } from '../../src/views/batchPresentation';
+import { batchStateLabel, batchTooltipMarkdown } from '../../src/views/batchPresentation';
+import { cellDescription } from '../../src/core/prompt/sweepCells';
 import { jobStateLabel, jobTooltipMarkdown } from '../../src/views/jobPresentation';
 import type { TreeChange } from '../../src/views/treeChangeBatcher';
 import { BenchJournal } from './benchJournal';

@@ -5,12 +5,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SerikaServer } from '../fixtures/providers/serikaServer';
+import type { JobRecord } from '../../src/core/jobModel';
+import type { ImageJobsApi } from '../../src/extension';
 import { activateExtension, answering, answeringWarnings, until, waitForJob, workspaceFile } from './support';
 
 const server = new SerikaServer();
 const SUBMIT = /\/jobs\/images$/;
 const submits = () => server.requests.filter((request) => request.method === 'POST' && SUBMIT.test(request.path));
-const promptFile = workspaceFile('prompts/cancel-on-its-way.prompt');
+// one file per test: a file written again may be read as its open document still has it
+const promptFiles = [workspaceFile('prompts/cancel-on-its-way.prompt'), workspaceFile('prompts/cancel-on-its-way-scripted.prompt')];
 const PROMPT = 'A lighthouse cancelled on its way';
 
 async function configure(values: Record<string, unknown>): Promise<void> {
@@ -33,25 +36,44 @@ describe('Retry of a job cancelled on its way to its provider', () => {
     await vscode.commands.executeCommand('imageJobs.clearApiKey', { provider: 'serika' });
     await server.stop(); // ends the hung submission: its job stays cancelled
     await generating;
-    await vscode.workspace.fs.delete(promptFile).then(undefined, () => undefined);
+    for (const file of promptFiles) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
   });
 
-  it('asks before sending it to Serika again: declined, nothing goes; Send Again sends it', async () => {
-    const api = await activateExtension();
+  /** A job of `prompt` (written to `promptFile`) whose submission hangs at Serika, cancelled on its way; returns it. */
+  async function cancelledOnItsWay(api: ImageJobsApi, promptFile: vscode.Uri, prompt: string): Promise<JobRecord> {
+    const before = submits().length;
     server.inject('POST', SUBMIT, { kind: 'hang' });
     await vscode.workspace.fs.writeFile(
       promptFile,
-      Buffer.from(`---\nmodel: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n---\n${PROMPT}\n`),
+      Buffer.from(`---\nmodel: serika/flux-schnell\nconfig:\n  width: 64\n  height: 64\n---\n${prompt}\n`),
     );
-    generating = vscode.commands.executeCommand('imageJobs.generate', promptFile);
-    await until(() => submits().length === 1, 'the submission on its way');
-    const job = await until(() => api.listJobs().find((candidate) => candidate.request.prompt === PROMPT), 'the job');
+    const generated = vscode.commands.executeCommand('imageJobs.generate', promptFile);
+    generating = Promise.all([generating, generated]);
+    await until(() => submits().length === before + 1, 'the submission on its way');
+    const job = await until(() => api.listJobs().find((candidate) => candidate.request.prompt === prompt), 'the job');
     // its "Stopped tracking" warning is closed
     await answering(
       () => undefined,
       () => vscode.commands.executeCommand('imageJobs.job.cancel', job.id),
     );
     assert.deepEqual([api.getJob(job.id)!.status, api.getJob(job.id)!.remoteId], ['cancelled', undefined]);
+    return job;
+  }
+
+  /** Waits for the job that replaced the cancelled one to succeed, then takes its files and row away. */
+  async function succeedsAndCleansUp(api: ImageJobsApi, id: string): Promise<void> {
+    const done = await waitForJob(api, id, ['succeeded', 'failed']);
+    assert.equal(done.status, 'succeeded', done.error?.message);
+    for (const asset of done.assets) {
+      await vscode.workspace.fs.delete(workspaceFile(asset.path));
+      await vscode.workspace.fs.delete(workspaceFile(asset.sidecarPath));
+    }
+    await vscode.commands.executeCommand('imageJobs.job.remove', done.id);
+  }
+
+  it('asks before sending it to Serika again: declined, nothing goes; Send Again sends it', async () => {
+    const api = await activateExtension();
+    const job = await cancelledOnItsWay(api, promptFiles[0]!, PROMPT);
 
     const declined = await answeringWarnings(undefined, () =>
       vscode.commands.executeCommand<string | undefined>('imageJobs.job.retry', job.id),
@@ -75,13 +97,26 @@ describe('Retry of a job cancelled on its way to its provider', () => {
     const accepted = await answeringWarnings('Send Again', () => vscode.commands.executeCommand<string>('imageJobs.job.retry', job.id));
     assert.equal(accepted.asked.length, 1);
     assert.equal(submits().length, 2, 'sent again');
-    const done = await waitForJob(api, accepted.result, ['succeeded', 'failed']);
-    assert.equal(done.status, 'succeeded', done.error?.message);
     assert.equal(api.getJob(job.id), undefined, 'the new job replaces the cancelled one');
-    for (const asset of done.assets) {
-      await vscode.workspace.fs.delete(workspaceFile(asset.path));
-      await vscode.workspace.fs.delete(workspaceFile(asset.sidecarPath));
-    }
-    await vscode.commands.executeCommand('imageJobs.job.remove', done.id);
+    await succeedsAndCleansUp(api, accepted.result);
+  });
+
+  it("a script's { jobId, confirmed: true } sends it again without asking; { jobId } alone still asks", async () => {
+    const api = await activateExtension();
+    const job = await cancelledOnItsWay(api, promptFiles[1]!, `${PROMPT}, by a script`);
+    const sent = submits().length;
+    const unconfirmed = await answeringWarnings(undefined, () =>
+      vscode.commands.executeCommand<string | undefined>('imageJobs.job.retry', { jobId: job.id }),
+    );
+    assert.equal(unconfirmed.asked.length, 1, '{ jobId } asks as the row does');
+    assert.equal(submits().length, sent);
+
+    const confirmed = await answeringWarnings(undefined, () =>
+      vscode.commands.executeCommand<string>('imageJobs.job.retry', { jobId: job.id, confirmed: true }),
+    );
+    assert.deepEqual(confirmed.asked, [], 'confirmed by the caller: no question');
+    assert.equal(submits().length, sent + 1, 'sent again');
+    assert.equal(api.getJob(job.id), undefined, 'the new job replaces the cancelled one');
+    await succeedsAndCleansUp(api, confirmed.result);
   });
 });

@@ -2,7 +2,7 @@
 // an argument the command cannot use is refused by its parser and rejects for the script that sent it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseInsertAsset, parseJobId, parseKeyArgs } from '../../src/commands/commandArgs';
+import { parseBatchCancel, parseInsertAsset, parseJobId, parseJobRetry, parseKeyArgs } from '../../src/commands/commandArgs';
 import { ArgumentError, command, UntrustedWorkspaceError, type CommandPorts } from '../../src/commands/commandRunner';
 import { ProviderError } from '../../src/core/errors';
 
@@ -78,6 +78,18 @@ test('the parsers accept what menus, the gallery and scripts send, and nothing e
   assert.deepEqual(parseKeyArgs([{ provider: 'tams', key: 'k' }]), { provider: 'tams', key: 'k' });
   assert.deepEqual(parseKeyArgs([{ provider: 'tams', reason: 'why' }]), { provider: 'tams', key: undefined, reason: 'why' });
   assert.throws(() => parseKeyArgs([{ provider: 3 }]), ArgumentError);
+});
+
+test("Retry takes a job id (asks when the job may be at its provider) or a script's { jobId, confirmed }, as Cancel Batch takes { batchId, confirmed }", () => {
+  assert.deepEqual(parseJobRetry(['abc']), { jobId: 'abc' });
+  assert.deepEqual(parseJobRetry([{ jobId: 'abc' }]), { jobId: 'abc' });
+  assert.deepEqual(parseJobRetry([{ jobId: 'abc', confirmed: true }]), { jobId: 'abc', confirmed: true });
+  assert.deepEqual(parseJobRetry([{ jobId: 'abc', confirmed: false }]), { jobId: 'abc', confirmed: false });
+  for (const bad of [undefined, '', { confirmed: true }, { jobId: 'abc', confirmed: 'yes' }, { jobId: 'abc', confirmed: 1 }])
+    assert.throws(() => parseJobRetry([bad]), /^ArgumentError: Expected a job id or \{ jobId(, confirmed\?)? \}/);
+  assert.deepEqual(parseBatchCancel(['batch:b1']), { batchId: 'b1' });
+  assert.deepEqual(parseBatchCancel([{ batchId: 'b1', confirmed: true }]), { batchId: 'b1', confirmed: true });
+  assert.throws(() => parseBatchCancel([{ batchId: 'b1', confirmed: 'yes' }]), /Expected a batch row or \{ batchId, confirmed\? \}/);
 });
 
 test('a key a provider echoed in its error is not shown to the user', async () => {

@@ -17,6 +17,11 @@ export function batchJobs(jobs: Iterable<JobRecord>, batchId: string): JobRecord
   return members.sort((a, b) => cellIndex(a.sweep!) - cellIndex(b.sweep!));
 }
 
+/** When the batch was made: the time its cells carry (a retried cell's is its own), else its first job's. */
+export function batchStartedAt(jobs: readonly Pick<JobRecord, 'createdAt' | 'batchCreatedAt'>[]): number {
+  return Math.min(...jobs.map((job) => job.batchCreatedAt ?? job.createdAt));
+}
+
 /** What a batch action does to one job: the job manager's own operations. */
 export interface JobActions {
   cancel(id: string): Promise<void>;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError, describeForLog, isProviderError } from '../errors';
 import type { Disposable } from '../events';
-import type { JobLogger } from './jobLog';
+import { jobLogName, type JobLogger } from './jobLog';
 import {
   isTerminal,
   needsNewJob,
@@ -154,10 +154,12 @@ export class JobManager implements Disposable {
     source: JobSource,
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
+    const batchCreatedAt = Date.now();
     // the cells behind the first wait their turn: recorded as unsent in the batch's one write, so a
     // reload sends them (the submitter removes it, on disk, before each request goes)
     const jobs = cells.map(({ request, output, cell }, index): JobRecord => ({
       ...this.newJob(request, source, output, { batchId, ...cell }),
+      batchCreatedAt,
       ...(index > 0 ? { unsent: true } : {}),
     }));
     for (const job of jobs) this.sendingHere.add(job.id);
@@ -211,7 +213,7 @@ export class JobManager implements Disposable {
   /** A recorded job goes to its provider. */
   private async send(job: JobRecord): Promise<void> {
     const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
-    this.log.info(`[jobs] ${job.id} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
+    this.log.info(`[jobs] ${jobLogName(job)} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
     try {
       await this.submitter.send(job);
     } finally {
@@ -355,7 +357,9 @@ export class JobManager implements Disposable {
     // await, so the removal joins that same store write: never neither, never both on disk.
     // a cell of a sweep stays in its batch, in its place. A job cancelled on its way to a provider that
     // takes the idempotency key goes with the same key: the provider answers with the first, if it has it
-    const next = this.newJob(job.request, job.source, job.output, job.sweep);
+    // (a record from before batchCreatedAt: the old cell's own time is as near as can be known)
+    const batch = job.sweep ? { batchCreatedAt: job.batchCreatedAt ?? job.createdAt } : {};
+    const next = { ...this.newJob(job.request, job.source, job.output, job.sweep), ...batch };
     const [nextId] = await Promise.all([this.record(sameKey ? { ...next, idempotencyKey: job.idempotencyKey } : next), this.remove(id)]);
     const key = sameKey ? ', with its idempotency key' : '';
     this.log.info(`[jobs] ${id} (${job.status}) was submitted again as ${nextId}${key}, which replaces it`);

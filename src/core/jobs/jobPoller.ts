@@ -25,7 +25,7 @@ import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
-import { goneJobMessage, httpAnswer } from '../results/goneResult';
+import { goneJobMessage, httpAnswer, resultLifetimeOf } from '../results/goneResult';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -312,8 +312,8 @@ export class JobPoller implements Disposable {
   private async goneJobReason(job: JobRecord, answer: string): Promise<string> {
     const { providerId } = job.request;
     const lifetimeMs = await this.calls.access(providerId).then(
-      ({ provider, context }) => provider.resultLifetimeMs?.(context),
-      () => undefined, // the provider answered, so its access works; if not now, the message goes without the lifetime
+      ({ provider, context }) => resultLifetimeOf(job, provider, context),
+      () => job.resultLifetimeMs, // the provider answered, so its access works; if not now, only what the job recorded
     );
     return goneJobMessage({ providerName: providerInfo(providerId).displayName, answer: httpAnswer(answer), lifetimeMs });
   }

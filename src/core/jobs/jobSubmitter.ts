@@ -10,7 +10,7 @@ import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecor
 import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
-import { logRawAnswer, type JobLogger } from './jobLog';
+import { jobLogName, logRawAnswer, type JobLogger } from './jobLog';
 import type { JobStore } from './jobStore';
 import type { ProviderCalls } from './providerCalls';
 import { canResubmit, failureOrigin, submitFailure, submitOutcome, type SubmitOutcome } from './submissionFailures';
@@ -103,8 +103,10 @@ export class JobSubmitter {
           )
           .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
-        const { job: updated, saved } = this.store.change(job.id, () => ({ remoteId: result.remoteId }));
-        this.log.info(`[jobs] ${job.id} submitted as ${providerId} job ${result.remoteId}`);
+        const lifetime = provider.resultLifetimeMs?.(context);
+        const sent = { remoteId: result.remoteId, ...(lifetime === undefined ? {} : { resultLifetimeMs: lifetime }) };
+        const { job: updated, saved } = this.store.change(job.id, () => sent);
+        this.log.info(`[jobs] ${jobLogName(job)} submitted as ${providerId} job ${result.remoteId}`);
         if (updated?.status === 'cancelled') {
           await saved;
           // cancelled while the submit was on its way: cancel it remotely too

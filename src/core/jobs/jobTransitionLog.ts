@@ -3,7 +3,7 @@
 // means a new path (a retry, another window's outcome) cannot forget its line.
 import type { Disposable } from '../events';
 import { isTerminal, type JobRecord, type JobStatus } from '../jobModel';
-import type { JobLogger } from './jobLog';
+import { jobLogName, type JobLogger } from './jobLog';
 import type { JobStore } from './jobStore';
 
 export class JobTransitionLog implements Disposable {
@@ -41,10 +41,10 @@ export class JobTransitionLog implements Disposable {
   }
 }
 
-/** `[jobs] <id> <before> → <after>: what it means`, the provider's message and request id included. */
+/** `[jobs] <id> <before> → <after>: what it means`, the provider's message and request id included; a cell named by its values. */
 export function transitionLine(job: JobRecord, before: JobStatus | undefined): string {
   const from = before ? `${before} → ` : '';
-  const head = `[jobs] ${job.id} ${from}${job.status}`;
+  const head = `[jobs] ${jobLogName(job)} ${from}${job.status}`;
   switch (job.status) {
     case 'queued':
       return `${head}${job.queuePosition ? ` (position ${job.queuePosition}${job.queueLength ? ` of ${job.queueLength}` : ''})` : ''}`;

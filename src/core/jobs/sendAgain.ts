@@ -6,6 +6,7 @@
 // question is the VS Code side's: commands/jobCommands.ts).
 import { providerInfo } from '../providers/catalog';
 import type { JobRecord } from '../jobModel';
+import { cellDescription } from '../prompt/sweepCells';
 
 export type SendAgain =
   /** nothing of the job can be at its provider, or the provider's id for it is known: Retry as usual */
@@ -32,7 +33,7 @@ function mayBeAtProvider(job: JobRecord): boolean {
 
 /** A job as the question names it: its sweep cell's values, or the start of its prompt. */
 function jobName(job: JobRecord): string {
-  const cell = job.sweep?.keys.map((key, index) => `${key} ${String(job.sweep!.values[index])}`).join(' · ');
+  const cell = job.sweep && cellDescription(job.sweep);
   const prompt = job.request.prompt.trim().replace(/\s+/g, ' ');
   return `“${cell ?? (prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt)}”`;
 }

@@ -65,6 +65,11 @@ export function sweepCells(axes: readonly SweepAxis[]): SweepPlacement[] {
   }));
 }
 
+/** A cell in words, its values: "seed 1 · cfgScale 5 · place a valley" (its row in the Jobs view, its log lines). */
+export function cellDescription(cell: Pick<SweepCell, 'keys' | 'values'>): string {
+  return cell.keys.map((key, axis) => `${key} ${String(cell.values[axis])}`).join(' · ');
+}
+
 /** What one cell sets: config values, the model, variables. */
 export interface CellSettings {
   readonly config: PromptConfig;
@@ -106,7 +111,9 @@ export function generateTitle(axes: readonly SweepAxis[] | undefined, count: num
 
 /**
  * The CodeLens: "Generate 18 images (3 × 3 × 2)"; "Generate 36 images (3 × 3 × 2 jobs)" when jobs
- * make several images each. `baseCount` is config.count, for a sweep that does not sweep `count`.
+ * make several images each. One key's shape would only repeat the count, so it names the key
+ * instead: "Generate 4 images (one per seed)". `baseCount` is config.count, for a sweep that does
+ * not sweep `count`.
  */
 export function sweepGenerateTitle(axes: readonly SweepAxis[], baseCount: number | undefined): string {
   const countAxis = axes.findIndex((axis) => axis.kind === 'config' && axis.key === 'count');
@@ -117,5 +124,6 @@ export function sweepGenerateTitle(axes: readonly SweepAxis[], baseCount: number
     images = (jobs / axes[countAxis]!.values.length) * counts;
   }
   const shape = sweepShapeText(axes);
-  return `Generate ${images} image${images === 1 ? '' : 's'} (${images === jobs ? shape : `${shape} jobs`})`;
+  const note = images !== jobs ? `${shape} jobs` : axes.length === 1 ? `one per ${axes[0]!.key}` : shape;
+  return `Generate ${images} image${images === 1 ? '' : 's'} (${note})`;
 }

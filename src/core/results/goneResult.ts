@@ -5,7 +5,20 @@
 // asked about again, so neither is worth repeating: the message says the result has most likely
 // expired, for how long the provider keeps results where it says, and that Run Again makes it anew.
 import { isProviderError, type ProviderError } from '../errors';
-import { formatDuration } from '../jobModel';
+import { formatDuration, type JobRecord } from '../jobModel';
+import type { ImageProvider, ProviderContext } from '../providers/types';
+
+/**
+ * How long the job's provider keeps its result: as recorded when the job was sent, since a setting
+ * changed later (Bifrost's TTL) did not change what the provider was told; else as the settings say now.
+ */
+export function resultLifetimeOf(
+  job: Pick<JobRecord, 'resultLifetimeMs'>,
+  provider: Pick<ImageProvider, 'resultLifetimeMs'>,
+  context: ProviderContext,
+): number | undefined {
+  return job.resultLifetimeMs ?? provider.resultLifetimeMs?.(context);
+}
 
 /** A 404 or 410 on a result file: the file is gone, not out of reach for a moment. */
 export function isGoneFile(error: unknown): error is ProviderError {

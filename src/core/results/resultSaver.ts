@@ -4,7 +4,7 @@
 // (provider URLs expire: the job manager then polls again for fresh ones). A file its provider no
 // longer serves fails the job at once, saying so (goneResult), unless a new look gives a new link.
 import { appendSentence, describeError, isProviderError, ProviderError } from '../errors';
-import { goneResultMessage, isGoneFile } from './goneResult';
+import { goneResultMessage, isGoneFile, resultLifetimeOf } from './goneResult';
 import { providerInfo } from '../providers/catalog';
 import { isPng, pngSize, withPngText } from './png';
 import { a1111Parameters, buildProvenance } from './provenance';
@@ -220,7 +220,7 @@ function goneFailure(job: JobRecord, gone: FileGone): JobError {
   const message = goneResultMessage({
     providerName: providerInfo(job.request.providerId).displayName,
     answer: withoutStep(describeError(gone.failure)),
-    lifetimeMs: gone.provider.resultLifetimeMs?.(gone.context),
+    lifetimeMs: resultLifetimeOf(job, gone.provider, gone.context),
     expiresAt: gone.output.kind === 'url' ? gone.output.expiresAt : undefined,
     now: Date.now(),
   });

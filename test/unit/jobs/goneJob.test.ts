@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failureActions } from '../../../src/core/jobs/failureActions';
-import { goneJobMessage, httpAnswer } from '../../../src/core/results/goneResult';
+import { goneJobMessage, httpAnswer, resultLifetimeOf } from '../../../src/core/results/goneResult';
+import { HttpClient } from '../../../src/core/http';
 import { SubModelServer } from '../../fixtures/providers/subModelServer';
 import type { FakeProviderServer } from '../../fixtures/providers/fakeServer';
 import type { ProviderContext } from '../../../src/core/providers/types';
@@ -27,6 +28,8 @@ async function goneWhileClosed(
   server: FakeProviderServer,
   overrides: Partial<ProviderContext>,
   awayMs: number,
+  /** The second window's settings, where they changed meanwhile. */
+  later: Partial<ProviderContext> = overrides,
 ) {
   server.durationMs = 50;
   await server.start();
@@ -36,7 +39,7 @@ async function goneWhileClosed(
   const id = await first.manager.submit(providerCase.request, { kind: 'script' }, outputIn());
   first.manager.dispose();
   await new Promise((resolve) => setTimeout(resolve, awayMs));
-  const second = managerFor(providerCase, server, overrides, persistence);
+  const second = managerFor(providerCase, server, later, persistence);
   cleanups.push(() => second.manager.dispose());
   second.manager.resume();
   const job = await waitFor(() => ended('expired')(second.store.get(id)), 5000, 'the job to end expired');
@@ -55,6 +58,20 @@ test('Bifrost: a job whose result TTL passed says so and for how long Bifrost ke
     { label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id },
     { label: 'Show Log', command: 'imageJobs.showLog' },
   ]);
+});
+
+test("Bifrost: the message says the TTL the job was sent with, not the setting as changed since (a record from before says the setting's)", async () => {
+  const bifrost = caseOf('Bifrost');
+  const { job } = await goneWhileClosed(bifrost, bifrost.createServer(), { options: { resultTtlSeconds: 1 } }, 1400, {
+    options: { resultTtlSeconds: 7200 },
+  });
+  assert.equal(job.resultLifetimeMs, 1000);
+  assert.match(job.error!.message, /: Bifrost keeps results for 1 second, and this job's were not fetched in time\./);
+  // a job recorded before the lifetime was kept with it: the provider's settings as they are now
+  const provider = bifrost.provider;
+  const now = { http: new HttpClient(), baseUrl: 'http://127.0.0.1:1', options: { resultTtlSeconds: 7200 } };
+  assert.equal(resultLifetimeOf({}, provider, now), 7_200_000);
+  assert.equal(resultLifetimeOf(job, provider, now), 1000);
 });
 
 test('Bifrost: Retry of a job gone at the provider submits it anew, and never asks about the gone id again', async () => {

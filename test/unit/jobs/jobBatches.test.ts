@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobManager, type ProviderAccess } from '../../../src/core/jobs/jobManager';
 import { JobStore } from '../../../src/core/jobs/jobStore';
-import { batchJobs, cellIndex, JobBatches } from '../../../src/core/jobs/jobBatches';
+import { batchJobs, batchStartedAt, cellIndex, JobBatches } from '../../../src/core/jobs/jobBatches';
+import { planClearFinished } from '../../../src/views/clearFinished';
 import { HttpClient } from '../../../src/core/http';
 import { SandboxServer } from '../../../src/core/sandbox/server';
 import { sandboxProvider } from '../../../src/core/providers/sandbox';
@@ -153,6 +154,34 @@ test('cancelling a batch cancels its unfinished cells; retrying it resubmits the
     store.dispose();
     await slow.stop();
   }
+});
+
+test('a batch keeps its own time once Clear Finished takes its first cells and a retried cell is left', async () => {
+  const cells = plans(tempDir()).slice(0, 2);
+  // the second cell fails (the Sandbox's "broken" model always does), to be retried
+  const broken = [cells[0]!, { ...cells[1]!, request: { ...cells[1]!.request, model: 'broken' } }];
+  const { batchId, ids, sent } = await manager.submitBatch(broken, { kind: 'input' });
+  await sent;
+  await waitFor(allEnded(ids), 10_000, 'the batch to end');
+  const madeAt = batchStartedAt(batchJobs(store.values(), batchId));
+  assert.equal(madeAt, store.get(ids[0]!)!.createdAt);
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the retry is made later, to the millisecond
+  const again = await manager.retry(ids[1]!);
+  assert.ok(store.get(again)!.createdAt > madeAt);
+  await waitFor(() => isTerminal(store.get(again)?.status ?? 'failed'), 10_000, 'the retry to end');
+  const { remove } = planClearFinished(batchJobs(store.values(), batchId));
+  assert.deepEqual(
+    remove.map((job) => job.id),
+    [ids[0]],
+  );
+  await Promise.all(remove.map((job) => manager.remove(job.id)));
+  const left = batchJobs(store.values(), batchId);
+  assert.deepEqual(
+    left.map((job) => job.id),
+    [again],
+  );
+  assert.equal(batchStartedAt(left), madeAt, "the retried cell carries the batch's time, not its own");
+  await manager.remove(again);
 });
 
 /** A batch of three failed or cancelled cells, whose retry is `retry`. */

@@ -12,6 +12,7 @@ import { HttpClient } from '../../../src/core/http';
 import { SandboxServer } from '../../../src/core/sandbox/server';
 import { sandboxProvider } from '../../../src/core/providers/sandbox';
 import type { GenerationRequest, OutputTarget } from '../../../src/core/jobModel';
+import { REDACTED, redactSecrets } from '../../../src/core/redact';
 import { collectingLogger, fastPolls, fileSink, memoryPersistence, rootUri, tempDir, waitFor } from '../helpers';
 
 const http = new HttpClient();
@@ -113,4 +114,26 @@ test("a refused submission logs the provider's message and its request id", asyn
   assert.equal(job.error?.requestId, 'req-7f3a');
   assert.equal(log.lines.at(-1), `error [jobs] ${id} submitting → failed (submit, auth): ${job.error!.message} (request id req-7f3a)`);
   assert.match(job.error!.message, /invalid token/);
+});
+
+test("a sweep cell's lines name the cell by its values, as its row does, and still pass through redaction", async () => {
+  const { store, manager, log } = setup(20);
+  const cell = { keys: ['seed', 'place'], position: [0, 0], shape: [1, 2] };
+  const secret = 'sk-cellvalue12345';
+  const { ids, sent } = await manager.submitBatch(
+    [
+      { request, output: output(), cell: { ...cell, values: [3, 'a valley'] } },
+      { request, output: output(), cell: { ...cell, values: [3, secret], position: [0, 1] } },
+    ],
+    { kind: 'input' },
+  );
+  await sent;
+  await waitFor(() => ids.every((id) => store.get(id)?.status === 'succeeded'), 5000, 'the batch');
+  const [valley, hidden] = ids.map((id) => linesOf(log, id));
+  assert.match(valley![0]!, new RegExp(`^info \\[jobs\\] ${ids[0]} \\(seed 3 · place a valley\\) recorded: sandbox/landscape`));
+  assert.match(valley![1]!, new RegExp(`^info \\[jobs\\] ${ids[0]} \\(seed 3 · place a valley\\) submitted as sandbox job `));
+  assert.match(valley!.at(-1)!, new RegExp(`^info \\[jobs\\] ${ids[0]} \\(seed 3 · place a valley\\) downloading → succeeded: `));
+  // the extension's log redacts every line (services/log.ts); a cell's value is no exception
+  assert.ok(hidden!.length > 2);
+  for (const line of hidden!) assert.ok(redactSecrets(line, []).includes(`${ids[1]} (seed 3 · place ${REDACTED})`), line);
 });

@@ -250,6 +250,18 @@ test('the CodeLens title counts images and shows the product', () => {
   assert.equal(sweepGenerateTitle(counts, undefined), 'Generate 8 images (2 × 2 jobs)');
 });
 
+test("a one-key sweep's CodeLens names the key instead of repeating the count as its shape", () => {
+  const seeds = parsed('---\nsweep:\n  seed: [1, 2, 3, 4]\n---\nA castle').sweep!;
+  assert.equal(sweepGenerateTitle(seeds, undefined), 'Generate 4 images (one per seed)');
+  assert.equal(generateTitle(seeds, 1), 'Generate 4 images (one per seed)');
+  const models = parsed('---\nsweep:\n  model: [sandbox/landscape, tams/600423083519508503]\n---\nA castle').sweep!;
+  assert.equal(sweepGenerateTitle(models, undefined), 'Generate 2 images (one per model)');
+  // jobs of several images each: the job count is news, so it stays
+  assert.equal(sweepGenerateTitle(seeds, 2), 'Generate 8 images (4 jobs)');
+  const counts = parsed('---\nsweep:\n  count: [1, 3]\n---\nA castle').sweep!;
+  assert.equal(sweepGenerateTitle(counts, undefined), 'Generate 4 images (2 jobs)');
+});
+
 test('the CodeLens says how many images a file without a sweep makes when it is more than one', () => {
   assert.equal(generateTitle(undefined, undefined), 'Generate');
   assert.equal(generateTitle(undefined, 1), 'Generate');

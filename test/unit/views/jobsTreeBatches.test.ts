@@ -12,9 +12,9 @@ import {
   batchName,
   batchStateLabel,
   batchTooltipMarkdown,
-  cellDescription,
   summarizeBatch,
 } from '../../../src/views/batchPresentation';
+import { cellDescription } from '../../../src/core/prompt/sweepCells';
 import { treeModelHarness } from './treeModelHarness';
 
 const FILE: JobSource = { kind: 'promptFile', uri: 'file:///w/hills.prompt' };
