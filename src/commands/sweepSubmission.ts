@@ -7,7 +7,7 @@ import type { JobStore } from '../core/jobs/jobStore';
 import type { JobSource } from '../core/jobModel';
 import type { CellPlan } from '../core/prompt/generationPlan';
 import type { PromptFile } from '../core/prompt/promptFile';
-import { cellDescription, sweepShapeText } from '../core/prompt/sweepCells';
+import { cellDescription, sweepShapeNote } from '../core/prompt/sweepCells';
 import { blockingProblems } from '../core/providers/types';
 import { sweepConfirmAbove } from '../services/config';
 import { engine } from '../services/engine';
@@ -48,7 +48,7 @@ export async function submitSweep(
     void vscode.window.showErrorMessage(`${name}: nothing was submitted. ${refused}`);
     return undefined;
   }
-  const shape = sweepShapeText(prompt.sweep ?? []);
+  const shape = sweepShapeNote(prompt.sweep ?? []);
   if (plans.length > sweepConfirmAbove(uri)) {
     const go = `Generate ${plans.length} Jobs`;
     const choice = await vscode.window.showWarningMessage(

@@ -37,6 +37,14 @@ export function sweepShapeText(axes: readonly Pick<SweepAxis, 'values'>[]): stri
 }
 
 /**
+ * The shape beside a count of jobs: "3 × 3 × 2"; one key's shape would only repeat the count, so it
+ * names the key instead: "one per seed".
+ */
+export function sweepShapeNote(axes: readonly Pick<SweepAxis, 'key' | 'values'>[]): string {
+  return axes.length === 1 ? `one per ${axes[0]!.key}` : sweepShapeText(axes);
+}
+
+/**
  * The coordinates of every cell, as nested loops in the order the keys are written: the first key
  * varies slowest, the last fastest. `lengths` must all be at least 1.
  */
@@ -123,7 +131,6 @@ export function sweepGenerateTitle(axes: readonly SweepAxis[], baseCount: number
     const counts = axes[countAxis]!.values.reduce<number>((sum, value) => sum + Number(value), 0);
     images = (jobs / axes[countAxis]!.values.length) * counts;
   }
-  const shape = sweepShapeText(axes);
-  const note = images !== jobs ? `${shape} jobs` : axes.length === 1 ? `one per ${axes[0]!.key}` : shape;
+  const note = images !== jobs ? `${sweepShapeText(axes)} jobs` : sweepShapeNote(axes);
   return `Generate ${images} image${images === 1 ? '' : 's'} (${note})`;
 }

@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { checkPromptFile } from '../../../src/core/prompt/promptCheck';
 import { parsePromptFile } from '../../../src/core/prompt/promptFile';
 import { planSweep, type GenerationDefaults } from '../../../src/core/prompt/generationPlan';
-import { generateTitle, MAX_SWEEP_JOBS, sweepCells, sweepGenerateTitle, sweepSize } from '../../../src/core/prompt/sweepCells';
+import {
+  generateTitle,
+  MAX_SWEEP_JOBS,
+  sweepCells,
+  sweepGenerateTitle,
+  sweepShapeNote,
+  sweepSize,
+} from '../../../src/core/prompt/sweepCells';
 import { promptCompletions } from '../../../src/core/prompt/promptCompletion';
 import { promptHover } from '../../../src/core/prompt/promptHover';
 import { sweepCellSchema } from '../../../src/core/generationParams';
@@ -260,6 +267,11 @@ test("a one-key sweep's CodeLens names the key instead of repeating the count as
   assert.equal(sweepGenerateTitle(seeds, 2), 'Generate 8 images (4 jobs)');
   const counts = parsed('---\nsweep:\n  count: [1, 3]\n---\nA castle').sweep!;
   assert.equal(sweepGenerateTitle(counts, undefined), 'Generate 4 images (2 jobs)');
+});
+
+test("the shape beside a sweep's job count (its confirmation, log and status bar) names a single key instead of repeating the count", () => {
+  assert.equal(sweepShapeNote(parsed('---\nsweep:\n  seed: [1, 2, 3, 4]\n---\nA castle').sweep!), 'one per seed');
+  assert.equal(sweepShapeNote(parsed(SWEEP).sweep!), '3 × 2 × 2');
 });
 
 test('the CodeLens says how many images a file without a sweep makes when it is more than one', () => {
