@@ -2,10 +2,10 @@
 // by a plain poll, a held request (heldStatus.ts) or a list round (pollRounds.ts), and what a failed
 // look means (back off, give up). The states it reads go back to the job manager, which owns the
 // job's lifecycle.
-import { appendSentence, describeError, describeForLog, isProviderError } from '../errors';
+import { appendSentence, describeError, describeForLog, isProviderError, type ProviderError } from '../errors';
 import type { Disposable } from '../events';
 import { logRawAnswer, type JobLogger } from './jobLog';
-import { formatClock, isTerminal, needsPolling, type JobError, type JobRecord, type ProviderId } from '../jobModel';
+import { formatClock, formatDuration, isTerminal, needsPolling, type JobError, type JobRecord, type ProviderId } from '../jobModel';
 import type { JobStore } from './jobStore';
 import { durationKey, durationStart, type DurationHistory } from './durationHistory';
 import { answered, PollMemories, type PollMemory } from './pollMemory';
@@ -25,7 +25,7 @@ import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
-import { goneJobMessage, httpAnswer, resultLifetimeOf } from '../results/goneResult';
+import { goneJobMessage, httpAnswer, notExpiredMessage, resultLifetimeOf } from '../results/goneResult';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -308,14 +308,12 @@ export class JobPoller implements Disposable {
     await this.outcomes.applyState(job.id, state);
   }
 
-  /** A 404 on the job's status: the provider removed it, most likely once its results expired (goneResult.ts). */
-  private async goneJobReason(job: JobRecord, answer: string): Promise<string> {
-    const { providerId } = job.request;
-    const lifetimeMs = await this.calls.access(providerId).then(
+  /** How long the job's provider keeps its results, as the job was sent (goneResult.ts). */
+  private lifetimeOf(job: JobRecord): Promise<number | undefined> {
+    return this.calls.access(job.request.providerId).then(
       ({ provider, context }) => resultLifetimeOf(job, provider, context),
       () => job.resultLifetimeMs, // the provider answered, so its access works; if not now, only what the job recorded
     );
-    return goneJobMessage({ providerName: providerInfo(providerId).displayName, answer: httpAnswer(answer), lifetimeMs });
   }
 
   private async handlePollError(id: string, error: unknown, memory: PollMemory): Promise<void> {
@@ -323,7 +321,24 @@ export class JobPoller implements Disposable {
     if (this.calls.closed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
-      await this.outcomes.applyState(id, { status: 'expired', reason: await this.goneJobReason(current, message) });
+      const gone = { providerName: providerInfo(current.request.providerId).displayName, answer: httpAnswer(message) };
+      const lifetimeMs = await this.lifetimeOf(current);
+      const ageMs = Date.now() - current.createdAt;
+      // the provider removed it, most likely once its results expired: asking again cannot bring it back
+      if (lifetimeMs === undefined || ageMs >= lifetimeMs) {
+        await this.outcomes.applyState(id, { status: 'expired', reason: goneJobMessage({ ...gone, lifetimeMs }) });
+        return;
+      }
+      // too young to have expired: an answer its provider should not give (a proxy, a replica yet to see
+      // the job), which may not repeat. Looked at again; ended as a failed look, whose Retry asks about
+      // the same job again rather than sending (and billing) a second one
+      this.log.warn(`[poll] ${id}: ${describeForLog(error)}, ${formatDuration(ageMs)} after it was sent`);
+      if (++memory.unexpectedAnswers >= this.options.maxUnexpectedAnswers) {
+        const reason = notExpiredMessage({ ...gone, lifetimeMs, ageMs, answers: memory.unexpectedAnswers, remoteId: current.remoteId });
+        await this.outcomes.fail(id, { message: reason, phase: 'poll', retryable: true, ...failureOrigin(error) });
+        return;
+      }
+      await this.lookAgain(id, memory, error, message);
       return;
     }
     if (isProviderError(error) && error.kind === 'malformed') {
@@ -336,14 +351,19 @@ export class JobPoller implements Disposable {
       }
     }
     if (isProviderError(error) && error.retryable) {
-      memory.looked = true;
-      memory.consecutiveErrors++;
-      memory.retryAfterMs = error.details.retryAfterMs;
-      this.log.warn(`[poll] ${id}: ${describeForLog(error)} (attempt ${memory.consecutiveErrors}, backing off)`);
-      const job = await this.store.update(id, () => ({ warning: message }));
-      if (job) this.scheduleNext(job);
+      await this.lookAgain(id, memory, error, message);
       return;
     }
     await this.outcomes.fail(id, { message, phase: 'poll', retryable: true, ...failureOrigin(error) });
+  }
+
+  /** A look that failed for now: the next one backs off (and honours a Retry-After); the row shows why. */
+  private async lookAgain(id: string, memory: PollMemory, error: ProviderError, message: string): Promise<void> {
+    memory.looked = true;
+    memory.consecutiveErrors++;
+    memory.retryAfterMs = error.details.retryAfterMs;
+    this.log.warn(`[poll] ${id}: ${describeForLog(error)} (attempt ${memory.consecutiveErrors}, backing off)`);
+    const job = await this.store.update(id, () => ({ warning: message }));
+    if (job) this.scheduleNext(job);
   }
 }

@@ -4,6 +4,7 @@
 // found or expired"). A second look at the job gives the same dead link, and a gone job cannot be
 // asked about again, so neither is worth repeating: the message says the result has most likely
 // expired, for how long the provider keeps results where it says, and that Run Again makes it anew.
+// A job younger than that lifetime cannot have expired: its 404 is looked at again (jobPoller.ts).
 import { isProviderError, type ProviderError } from '../errors';
 import { formatDuration, type JobRecord } from '../jobModel';
 import type { ImageProvider, ProviderContext } from '../providers/types';
@@ -73,6 +74,29 @@ export function goneJobMessage(gone: GoneJob): string {
       ? `${providerName} does not say how long it keeps jobs, so it has most likely expired`
       : `${providerName} keeps results for ${formatDuration(lifetimeMs)}, and this job's were not fetched in time`;
   return `${providerName} no longer has this job (${answer}): ${why}. ${RUN_AGAIN}`;
+}
+
+export interface NotExpiredJob extends GoneJob {
+  readonly lifetimeMs: number;
+  /** Since the job was sent: less than `lifetimeMs`, so its results cannot have expired. */
+  readonly ageMs: number;
+  /** 404s in a row. */
+  readonly answers: number;
+  readonly remoteId?: string;
+}
+
+/**
+ * A job its provider answered 404 about, again and again, before its results could have expired: not
+ * "expired", and perhaps still there (Retry asks about the same job rather than sending a new one).
+ */
+export function notExpiredMessage(job: NotExpiredJob): string {
+  const { providerName, answer, lifetimeMs, ageMs, answers, remoteId } = job;
+  const id = remoteId ? ` (its id there: ${remoteId})` : '';
+  return (
+    `${providerName} answered ${answers} times that it has no such job (${answer}), ${formatDuration(ageMs)} after it took it, ` +
+    `though it keeps results for ${formatDuration(lifetimeMs)}. It may still have it${id}: Retry asks about the same job again; ` +
+    `Run Again sends a new one, which ${providerName} bills.`
+  );
 }
 
 /** "HTTP 404: job not found or expired" out of "Checking the Bifrost job: HTTP 404: …": the step is the job's. */

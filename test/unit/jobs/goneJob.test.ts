@@ -30,6 +30,8 @@ async function goneWhileClosed(
   awayMs: number,
   /** The second window's settings, where they changed meanwhile. */
   later: Partial<ProviderContext> = overrides,
+  /** How much longer ago the job was sent than the wait says: a window closed for half an hour. */
+  sentEarlierMs = 0,
 ) {
   server.durationMs = 50;
   await server.start();
@@ -39,6 +41,8 @@ async function goneWhileClosed(
   const id = await first.manager.submit(providerCase.request, { kind: 'script' }, outputIn());
   first.manager.dispose();
   await new Promise((resolve) => setTimeout(resolve, awayMs));
+  const sent = persistence.saved.find((job) => job.id === id)!;
+  persistence.writeNow([{ job: { ...sent, createdAt: sent.createdAt - sentEarlierMs } }]);
   const second = managerFor(providerCase, server, later, persistence);
   cleanups.push(() => second.manager.dispose());
   second.manager.resume();
@@ -95,7 +99,8 @@ test('SubModel: a job gone after its results expired says SubModel keeps them fo
   // The document: "Retrieve results from /status within 30 minutes". What /status answers after that
   // it does not say; the fixture's 404 is its own choice, and any 404 on a job's status ends it here.
   const server = new SubModelServer('/v1/sl', { resultTtlMs: 200 });
-  const { job } = await goneWhileClosed(sub, server, {}, 400);
+  // sent over 30 minutes before the next window looks: its results may have expired
+  const { job } = await goneWhileClosed(sub, server, {}, 400, {}, 31 * 60_000);
   assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\): /);
   assert.match(
     job.error!.message,
@@ -105,6 +110,55 @@ test('SubModel: a job gone after its results expired says SubModel keeps them fo
     failureActions(job).map((action) => action.label),
     ['Run Again', 'Show Log'],
   );
+});
+
+/** The document's third body, as Bifrost's logstore answers for a job it does not have. */
+const BIFROST_NOT_FOUND = {
+  kind: 'status',
+  status: 404,
+  body: JSON.stringify({ is_bifrost_error: true, status_code: 404, error: { message: 'job not found or expired' } }),
+} as const;
+
+async function youngBifrostJob(notFoundAnswers: number) {
+  const bifrost = caseOf('Bifrost');
+  const server = bifrost.createServer();
+  server.durationMs = 600;
+  await server.start();
+  cleanups.push(() => server.stop());
+  server.inject(...bifrost.pollRoute, BIFROST_NOT_FOUND, notFoundAnswers);
+  const { manager, store } = managerFor(bifrost, server, { options: { resultTtlSeconds: 60 } }, memoryPersistence());
+  cleanups.push(() => manager.dispose());
+  const id = await manager.submit(bifrost.request, { kind: 'script' }, outputIn());
+  return { bifrost, server, manager, store, id };
+}
+
+test('Bifrost: a 404 on a job sent seconds ago, well within its TTL, is no expiry: the job is looked at again and finishes', async () => {
+  const { store, id } = await youngBifrostJob(1);
+  const job = await waitFor(
+    () => ['succeeded', 'failed', 'expired'].includes(store.get(id)?.status ?? '') && store.get(id),
+    10_000,
+    'the job to end',
+  );
+  assert.equal(job.status, 'succeeded', job.error?.message);
+});
+
+test('Bifrost: 404s in a row on a job within its TTL end it as a failed look, not expired; Retry asks about the same job, sending nothing', async () => {
+  const { bifrost, server, manager, store, id } = await youngBifrostJob(3);
+  const job = await waitFor(() => ended('failed')(store.get(id)), 15_000, 'the job to fail');
+  assert.match(
+    job.error!.message,
+    /^Bifrost answered 3 times that it has no such job \(HTTP 404: job not found or expired\), \d+ (second|seconds) after it took it, though it keeps results for 1 minute\. It may still have it \(its id there: [^)]+\): Retry asks about the same job again; Run Again sends a new one, which Bifrost bills\.$/,
+  );
+  assert.equal(job.error!.phase, 'poll');
+  assert.deepEqual(
+    failureActions(job).map((action) => action.label),
+    ['Retry', 'Show Log'],
+  );
+  const submits = server.countRequests(...bifrost.submitRoute);
+  assert.equal(await manager.retry(id), id, 'the same job');
+  const made = await waitFor(() => ended('succeeded')(store.get(id)), 10_000, 'the job to finish');
+  assert.equal(made.remoteId, job.remoteId);
+  assert.equal(server.countRequests(...bifrost.submitRoute), submits, 'nothing sent again');
 });
 
 test('a provider that does not say how long it keeps results is named as such; the step before the answer is left out', () => {

@@ -293,6 +293,9 @@ test('SubModel: results older than 30 minutes are expired', async () => {
   first.manager.dispose();
   await new Promise((resolve) => setTimeout(resolve, 400));
   server.timeline(server.jobs.get(persistence.saved[0]!.remoteId!)!, Date.now() - 300); // settle finishedAt
+  // and the window was closed for over 30 minutes: a 404 sooner is no expiry (goneJob.test.ts)
+  const sent = persistence.saved[0]!;
+  persistence.writeNow([{ job: { ...sent, createdAt: sent.createdAt - 31 * 60_000 } }]);
   const second = managerFor(sub, server, {}, persistence);
   cleanups.push(() => second.manager.dispose());
   second.manager.resume();
