@@ -15,21 +15,28 @@ import { cleanupsFailingOnUnhandledRejections, memoryPersistence, waitFor } from
 const JOBS_PER_PROVIDER = 8;
 const cleanups = cleanupsFailingOnUnhandledRejections();
 
-function injectFaults(
-  server: FakeProviderServer,
-  pollMethod: string,
-  poll: RegExp,
-  submitMethod: string,
-  submit: RegExp,
-  idempotent: boolean,
-): void {
+/**
+ * Faults on status checks and downloads that jobs must get through. Every check draws one while any is
+ * left, so no documented answer comes between the undocumented ones (malformed, unknown status) a job
+ * draws: together they stay under the 3 in a row that end a job (README), or whichever job draws them
+ * all ends too, however the jobs' checks happen to interleave.
+ */
+function injectPollFaults(server: FakeProviderServer, pollMethod: string, poll: RegExp): void {
   server.inject(pollMethod, poll, { kind: 'status', status: 503, body: '{"message":"overloaded"}' }, 3);
   server.inject(pollMethod, poll, { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"message":"slow down"}' }, 5);
   server.inject(pollMethod, poll, { kind: 'hang' }, 2);
   server.inject(pollMethod, poll, { kind: 'reset' }, 2);
-  server.inject(pollMethod, poll, { kind: 'malformed' }, 2);
+  server.inject(pollMethod, poll, { kind: 'malformed' });
   server.inject(pollMethod, poll, { kind: 'html', status: 502 });
   server.inject('GET', /^\/files\//, { kind: 'truncatedFile' }, 2);
+  // a status nobody documented, now and then: transient, the jobs carry on
+  server.inject(pollMethod, poll, { kind: 'status', status: 200, body: '{"status":"SOMETHING_NEW"}' });
+}
+
+/** How many status checks injectPollFaults answers with a fault. */
+const POLL_FAULTS = 15;
+
+function injectSubmitFaults(server: FakeProviderServer, submitMethod: string, submit: RegExp, idempotent: boolean): void {
   // a submit whose answer is lost: safe to repeat only with an idempotency key, otherwise it must fail
   server.inject(
     submitMethod,
@@ -39,12 +46,36 @@ function injectFaults(
   // the provider takes a job and answers 200 with a body cut short: resent with the same key where
   // there is one, otherwise the job ends saying its id is unknown (the provider keeps an orphan)
   server.inject(submitMethod, submit, { kind: 'garbledAfterHandling' });
-  // a status nobody documented, now and then: transient, the jobs carry on
-  server.inject(pollMethod, poll, { kind: 'status', status: 200, body: '{"status":"SOMETHING_NEW"}' }, 2);
 }
 
 /** A status nobody documented, for good, on one job's own status path: it must end within a few looks. */
 const UNDOCUMENTED_FOR_GOOD: Fault = { kind: 'status', status: 200, body: '{"status":"SOMETHING_NEW"}' };
+
+test('fault suite: the transient faults on status checks, all drawn by one job, do not end it', { timeout: 60_000 }, async () => {
+  await Promise.all(
+    PROVIDER_CASES.map(async (providerCase) => {
+      const server = providerCase.createServer();
+      cleanups.push(() => server.stop());
+      await server.start();
+      const [pollMethod, poll] = providerCase.pollRoute;
+      injectPollFaults(server, pollMethod, poll);
+      const { manager, store } = managerFor(providerCase, server);
+      cleanups.push(() => manager.dispose());
+      const id = await manager.submit({ ...providerCase.request, prompt: 'alone' }, { kind: 'script' }, outputIn());
+      const job = await waitFor(
+        () => {
+          const current = store.get(id);
+          return current && isTerminal(current.status) && current;
+        },
+        30_000,
+        `${providerCase.name} job to end`,
+      );
+      assert.equal(job.status, 'succeeded', `${providerCase.name}: ${job.error?.message}`);
+      const drawn = server.requests.filter((request) => request.method === pollMethod && poll.test(request.path) && request.fault).length;
+      assert.equal(drawn, POLL_FAULTS, `${providerCase.name}: the job drew every fault on its status checks`);
+    }),
+  );
+});
 
 test('fault suite: every job ends clearly, none lost, none duplicated', { timeout: 120_000 }, async () => {
   const figures = {
@@ -67,7 +98,8 @@ test('fault suite: every job ends clearly, none lost, none duplicated', { timeou
       server.resultTtlMs = providerCase.name === 'Bifrost' ? 500 : server.resultTtlMs;
       const [pollMethod, poll] = providerCase.pollRoute;
       const [submitMethod, submit] = providerCase.submitRoute;
-      injectFaults(server, pollMethod, poll, submitMethod, submit, providerCase.provider.idempotentSubmit);
+      injectPollFaults(server, pollMethod, poll);
+      injectSubmitFaults(server, submitMethod, submit, providerCase.provider.idempotentSubmit);
       const overrides = providerCase.name === 'Bifrost' ? { options: { resultTtlSeconds: 1 } } : {};
 
       const persistence = memoryPersistence();
