@@ -152,23 +152,18 @@ export interface JobRecord {
    */
   readonly cancelledWhileSending?: true;
   /**
-   * Set while a submission waits before it is sent (a provider's rate limit, a back-off after a failed
-   * attempt): why, and until when. Written to disk when the wait starts and removed, on disk too, before
-   * the request goes, so a reload that finds it knows the provider cannot have this job from us (every
-   * earlier attempt was refused or never left), unless its provider takes an idempotency key, where a
-   * repeat is harmless anyway. Never written on a submission that does not wait.
+   * Set while a submission is not sent yet and waits: for a time, with an end to show (a back-off after a
+   * failed attempt, a 429's Retry-After: `until`), or for its turn, with none (a sweep's cells behind the
+   * one being sent, recorded in the batch's write; room at its provider: its calls in flight, its
+   * requests a second). Written to disk when the wait starts and removed, on disk too, just before the
+   * request goes, so a reload that finds it sends the job rather than doubting it: every earlier attempt
+   * was refused or never left, unless its provider takes an idempotency key, where a repeat is harmless
+   * anyway. Never written on a submission that does not wait.
    */
-  readonly sendWait?: SendWait;
-  /**
-   * Set while the job waits its turn, unsent, with no end to show: a sweep's cells behind the one being
-   * sent (in the write that records the batch), a submission waiting for room at its provider (its
-   * calls in flight, its requests a second). Removed, on disk, just before the request goes, so a
-   * reload that finds it sends the job rather than calling it "maybe received". Never written on a
-   * submission that does not wait.
-   */
-  readonly unsent?: true;
+  readonly waitingToSend?: SendWait | TurnWait;
 }
 
+/** A wait before sending with an end to show. */
 export interface SendWait {
   /** When the request is sent again (ms since epoch). */
   readonly until: number;
@@ -176,6 +171,26 @@ export interface SendWait {
   readonly reason: string;
   /** The provider refused with 429, this job's request or another one: it waits for the provider's Retry-After. */
   readonly rateLimited: boolean;
+}
+
+/** A wait for its turn: no end, nothing to say but "waiting to send". */
+export interface TurnWait {
+  readonly until?: undefined;
+  readonly reason?: undefined;
+  readonly rateLimited?: undefined;
+}
+
+export const WAITING_ITS_TURN: TurnWait = Object.freeze({});
+
+/** The wait with an end a submission shows (why, until when), if it waits for one rather than its turn. */
+export function sendWaitOf(job: Pick<JobRecord, 'waitingToSend'>): SendWait | undefined {
+  const wait = job.waitingToSend;
+  return wait?.until === undefined ? undefined : wait;
+}
+
+/** Not sent yet, waiting its turn: no end to show. */
+export function waitsItsTurn(job: Pick<JobRecord, 'waitingToSend'>): boolean {
+  return job.waitingToSend !== undefined && job.waitingToSend.until === undefined;
 }
 
 /** "Rate limited by Serika: sending again at 15:04:10": what a waiting submission shows. */

@@ -12,7 +12,9 @@ import {
   type SavedAsset,
   type JobStatus,
   requestTitle,
+  sendWaitOf,
   sendWaitText,
+  waitsItsTurn,
 } from '../core/jobModel';
 import { endedStateWord, localCancelNote } from '../core/jobs/localCancel';
 
@@ -38,8 +40,8 @@ export function oneLine(text: string, max: number): string {
  * a sweep's cell waiting its turn, or room at the provider), one only stopped being tracked says so.
  */
 export function stateWord(job: JobRecord): string {
-  if (job.status === 'submitting' && job.sendWait?.rateLimited) return 'rate limited';
-  if (job.status === 'submitting' && job.unsent) return 'waiting to send';
+  if (job.status === 'submitting' && job.waitingToSend?.rateLimited) return 'rate limited';
+  if (job.status === 'submitting' && waitsItsTurn(job)) return 'waiting to send';
   return endedStateWord(job);
 }
 
@@ -54,7 +56,7 @@ export function jobStateLabel(job: JobRecord, now: number): string {
   const retrying = job.warning ? ' · ⚠ retrying' : '';
   switch (job.status) {
     case 'submitting':
-      return `${stateWord(job)} · ${elapsed}${job.sendWait && !job.sendWait.rateLimited ? ' · ⚠ retrying' : ''}`;
+      return `${stateWord(job)} · ${elapsed}${sendWaitOf(job)?.rateLimited === false ? ' · ⚠ retrying' : ''}`;
     case 'queued': {
       const position = job.queuePosition ? ` #${job.queuePosition}${job.queueLength ? `/${job.queueLength}` : ''}` : '';
       return `queued${position} · ${elapsed}${retrying}`;
@@ -85,7 +87,8 @@ export function jobLabel(job: JobRecord): string {
  */
 export function waitText(job: JobRecord): string | undefined {
   if (isTerminal(job.status)) return undefined;
-  if (job.status === 'submitting' && job.sendWait) return sendWaitText(job.sendWait);
+  const wait = sendWaitOf(job);
+  if (job.status === 'submitting' && wait) return sendWaitText(wait);
   return job.warning;
 }
 
@@ -95,7 +98,8 @@ export function waitText(job: JobRecord): string | undefined {
  */
 export function jobDescription(job: JobRecord): string {
   const prompt = oneLine(requestTitle(job.request), 100);
-  return job.status === 'submitting' && job.sendWait ? `${sendWaitText(job.sendWait)} · ${prompt}` : prompt;
+  const wait = sendWaitOf(job);
+  return job.status === 'submitting' && wait ? `${sendWaitText(wait)} · ${prompt}` : prompt;
 }
 
 /** What a screen reader says for the row: state (and why it failed or waits), prompt, model. */

@@ -1,6 +1,6 @@
 // What the progress notification says (jobProgressNotification.ts), without VS Code: how far a job
 // is, and one line for the jobs it shows.
-import { sendWaitText, type JobRecord } from '../core/jobModel';
+import { sendWaitOf, sendWaitText, type JobRecord } from '../core/jobModel';
 import { jobLabel } from './jobPresentation';
 
 /** How much of the job is done, for the bar: 1 once its result is being saved. */
@@ -19,7 +19,10 @@ export function progressMessage(jobs: readonly JobRecord[], total = jobs.length)
   if (total === 1 && jobs.length === 1) return `"${jobLabel(jobs[0]!)}": ${stateText(jobs[0]!)}`;
   const counts = new Map<string, number>();
   for (const job of jobs) counts.set(job.status, (counts.get(job.status) ?? 0) + 1);
-  const waits = jobs.flatMap((job) => (job.status === 'submitting' && job.sendWait ? [job.sendWait] : []));
+  const waits = jobs.flatMap((job) => {
+    const wait = job.status === 'submitting' && sendWaitOf(job);
+    return wait ? [wait] : [];
+  });
   const soonest = waits.sort((a, b) => a.until - b.until)[0];
   const held = soonest ? ` (${waits.length} held back; ${sendWaitText(soonest)})` : '';
   return `${total - jobs.length} of ${total} done: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}${held}`;
@@ -27,8 +30,10 @@ export function progressMessage(jobs: readonly JobRecord[], total = jobs.length)
 
 function stateText(job: JobRecord): string {
   switch (job.status) {
-    case 'submitting':
-      return job.sendWait ? sendWaitText(job.sendWait) : 'submitting…';
+    case 'submitting': {
+      const wait = sendWaitOf(job);
+      return wait ? sendWaitText(wait) : 'submitting…';
+    }
     case 'queued':
       return job.queuePosition ? `queued, #${job.queuePosition} in line` : 'queued';
     case 'running':

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { formatClock, type JobRecord } from '../../src/core/jobModel';
+import { formatClock, sendWaitOf, type JobRecord } from '../../src/core/jobModel';
 import { SerikaServer } from '../fixtures/providers/serikaServer';
 import { activateExtension, closeAllEditors, waitForJob, workspaceFile } from './support';
 
@@ -109,8 +109,8 @@ describe('Rate limits inside VS Code, against the Serika loopback server', () =>
     const known = new Set(api.listJobs().map((job) => job.id));
     server.inject('POST', SUBMIT, rateLimited(3));
     const generating = vscode.commands.executeCommand<string>('imageJobs.generate', promptFile);
-    const waiting = await newJob(api, known, (job) => job.sendWait !== undefined);
-    const text = `Rate limited by Serika: sending again at ${formatClock(waiting.sendWait!.until)}`;
+    const waiting = await newJob(api, known, (job) => sendWaitOf(job) !== undefined);
+    const text = `Rate limited by Serika: sending again at ${formatClock(sendWaitOf(waiting)!.until)}`;
     const row = api.jobsTree.getTreeItem(waiting.id) as vscode.TreeItem;
     assert.match(String(row.label), /^rate limited · 0:0\d$/);
     assert.equal(row.description, `${text} · A lighthouse, rate limited`);

@@ -11,6 +11,7 @@ import {
   isTerminal,
   needsNewJob,
   needsPolling,
+  WAITING_ITS_TURN,
   type GenerationRequest,
   type JobError,
   type JobRecord,
@@ -155,12 +156,12 @@ export class JobManager implements Disposable {
   ): Promise<{ readonly batchId: string; readonly ids: readonly string[]; readonly sent: Promise<void> }> {
     const batchId = randomUUID();
     const batchCreatedAt = Date.now();
-    // the cells behind the first wait their turn: recorded as unsent in the batch's one write, so a
-    // reload sends them (the submitter removes it, on disk, before each request goes)
+    // the cells behind the first wait their turn: recorded so in the batch's one write, so a reload
+    // sends them (the submitter removes it, on disk, before each request goes)
     const jobs = cells.map(({ request, output, cell }, index): JobRecord => ({
       ...this.newJob(request, source, output, { batchId, ...cell }),
       batchCreatedAt,
-      ...(index > 0 ? { unsent: true } : {}),
+      ...(index > 0 ? { waitingToSend: WAITING_ITS_TURN } : {}),
     }));
     for (const job of jobs) this.sendingHere.add(job.id);
     // put() joins changes made while a write is pending: the whole batch is one write, while this window takes the ids
@@ -241,8 +242,7 @@ export class JobManager implements Disposable {
           queuePosition: undefined,
           queueLength: undefined,
           warning: undefined,
-          sendWait: undefined,
-          unsent: undefined,
+          waitingToSend: undefined,
         }));
       } else {
         await this.store.update(id, () => ({ warning: 'Tracked by another window on this workspace' }));
@@ -280,7 +280,7 @@ export class JobManager implements Disposable {
    * before the request goes.
    */
   private mayHaveArrived(job: JobRecord): boolean {
-    return this.sendingHere.has(job.id) ? this.submitter.mayHaveArrived(job.id) : !job.sendWait && !job.unsent;
+    return this.sendingHere.has(job.id) ? this.submitter.mayHaveArrived(job.id) : !job.waitingToSend;
   }
 
   /** True when the provider may have the job and cannot be asked to stop it. */
@@ -513,8 +513,7 @@ export class JobManager implements Disposable {
       queuePosition: undefined,
       queueLength: undefined,
       warning: undefined,
-      sendWait: undefined,
-      unsent: undefined,
+      waitingToSend: undefined,
       finishedAt: Date.now(),
       ...change,
     }));

@@ -2,8 +2,9 @@
 // durable before its caller goes on, so no job id is ever only in memory; what is written is the
 // changed jobs alone, so the cost of a change does not grow with the number of jobs.
 import { Emitter, type Disposable } from '../events';
-import type { JobRecord } from '../jobModel';
+import { sendWaitOf, type JobRecord } from '../jobModel';
 import { redactSecrets } from '../redact';
+import { migratedRecord } from './recordMigration';
 
 /** What a write records: a job's whole current record, or its removal. */
 export type StoredChange = { readonly job: JobRecord } | { readonly removed: string; readonly at: number };
@@ -22,9 +23,9 @@ export type JobChange = { readonly kind: 'upsert'; readonly job: JobRecord } | {
 
 /**
  * Fields whose change must reach storage before anything else happens (ids, states, results, and
- * whether a submission is waiting unsent: a reload resends such a job rather than doubting it).
+ * whether a submission waits to be sent: a reload resends such a job rather than doubting it).
  */
-const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'sendWait', 'unsent'];
+const DURABLE_FIELDS: readonly (keyof JobRecord)[] = ['status', 'remoteId', 'assets', 'error', 'idempotencyKey', 'waitingToSend'];
 
 export interface JobStoreOptions {
   /**
@@ -63,8 +64,9 @@ export class JobStore implements Disposable {
     options: JobStoreOptions = {},
   ) {
     this.redact = options.redact ?? ((text) => redactSecrets(text, []));
-    // a record written before its text was scrubbed is scrubbed as it loads (and written so with its next change)
-    for (const job of persistence.load()) this.jobs.set(job.id, this.scrubbed(job));
+    // a record written by an earlier version, or before its text was scrubbed, is read in today's shape
+    // and scrubbed as it loads (and written so with its next change)
+    for (const job of persistence.load()) this.jobs.set(job.id, this.scrubbed(migratedRecord(job)));
   }
 
   /**
@@ -74,13 +76,14 @@ export class JobStore implements Disposable {
   private scrubbed<T extends Partial<JobRecord>>(fields: T): T {
     const message = fields.error && this.redact(fields.error.message);
     const warning = fields.warning && this.redact(fields.warning);
-    const reason = fields.sendWait && this.redact(fields.sendWait.reason);
-    if (message === fields.error?.message && warning === fields.warning && reason === fields.sendWait?.reason) return fields;
+    const wait = sendWaitOf(fields);
+    const reason = wait && this.redact(wait.reason);
+    if (message === fields.error?.message && warning === fields.warning && reason === wait?.reason) return fields;
     return {
       ...fields,
       ...(fields.error && { error: { ...fields.error, message } }),
       ...(fields.warning && { warning }),
-      ...(fields.sendWait && { sendWait: { ...fields.sendWait, reason } }),
+      ...(wait && { waitingToSend: { ...wait, reason } }),
     };
   }
 

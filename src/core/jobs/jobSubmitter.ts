@@ -1,12 +1,22 @@
 // Sends a recorded job to its provider: the documented limits checked first, a failure classified
 // (nothing sent, refused, maybe received, answered unreadably) and repeated only where that cannot make
 // a second job. A wait before sending (a back-off, the provider's Retry-After after a 429) shows on the
-// job with its reason and end, is kept on disk so a reload knows the job was never sent, and is never
-// longer than MAX_SEND_WAIT_MS; a wait for its turn (a sweep's later cell, room in the provider's gate)
-// is kept on disk as `unsent`, for the same reason. What the provider answered goes back to the
+// job with its reason and end, is kept on disk (`waitingToSend`) so a reload knows the job was never
+// sent, and is never longer than MAX_SEND_WAIT_MS; a wait for its turn (a sweep's later cell, room in
+// the provider's gate) is kept there too, without an end. What the provider answered goes back to the
 // manager, which owns the job's state.
 import { appendSentence, describeError, describeForLog, isProviderError, ProviderError } from '../errors';
-import { formatClock, formatDuration, sendWaitText, type JobError, type JobRecord, type SendWait } from '../jobModel';
+import {
+  formatClock,
+  formatDuration,
+  sendWaitOf,
+  sendWaitText,
+  WAITING_ITS_TURN,
+  waitsItsTurn,
+  type JobError,
+  type JobRecord,
+  type SendWait,
+} from '../jobModel';
 import { validateRequest } from '../providers/requestRules';
 import { providerInfo } from '../providers/catalog';
 import { blockingProblems, type RemoteJobState } from '../providers/types';
@@ -76,8 +86,8 @@ export class JobSubmitter {
     const name = providerInfo(providerId).displayName;
     let attempt = 0;
     // a wait an earlier window recorded keeps its end: the provider asked for it
-    const recorded = this.store.get(job.id)?.sendWait;
-    let backoff: Backoff | undefined = recorded && { ...recorded };
+    const recorded = this.store.get(job.id);
+    let backoff: Backoff | undefined = recorded && sendWaitOf(recorded);
     for (;;) {
       let idempotent = false;
       try {
@@ -89,7 +99,7 @@ export class JobSubmitter {
         if (!(await this.waitToSend(job, backoff, idempotent))) return;
         attempt++;
         // a pause that starts now (another call's 429) is waited for on the record, as above, not in the
-        // gate; a wait there for room (calls in flight, a rate window) is recorded too, as unsent
+        // gate; a wait there for room (calls in flight, a rate window) is recorded too, as one for its turn
         const result = await this.calls
           .call(
             providerId,
@@ -99,7 +109,7 @@ export class JobSubmitter {
               this.inFlight.add(job.id);
               return provider.submit(job.request, job.idempotencyKey, context);
             },
-            { refuseWhilePaused: true, onWait: () => this.waitsUnsent(job.id) },
+            { refuseWhilePaused: true, onWait: () => this.waitsItsTurn(job.id) },
           )
           .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
@@ -167,6 +177,9 @@ export class JobSubmitter {
   private async waitToSend(job: JobRecord, backoff: Backoff | undefined, idempotent: boolean): Promise<boolean> {
     const { providerId } = job.request;
     const name = providerInfo(providerId).displayName;
+    // a job waiting its turn (a sweep's later cell) still does once a wait for a time is over
+    const before = this.store.get(job.id);
+    const afterTimedWait = before && waitsItsTurn(before) ? WAITING_ITS_TURN : undefined;
     for (;;) {
       const current = this.store.get(job.id);
       if (this.calls.closed || current?.status !== 'submitting') return false;
@@ -182,22 +195,24 @@ export class JobSubmitter {
         await this.outcomes.fail(job.id, tooLongWait(wait, name, idempotent, now));
         return false;
       }
-      const recorded = current.sendWait;
+      const recorded = current.waitingToSend;
       if (recorded?.until !== wait.until || recorded.reason !== wait.reason) {
         this.log.info(`[jobs] ${job.id} not sent yet: ${sendWaitText(wait)}`);
         // on disk before the wait: a reload meanwhile sends the job instead of doubting it
         const { saved } = this.store.change(job.id, () => ({
-          sendWait: { until: wait.until, reason: wait.reason, rateLimited: wait.rateLimited },
+          waitingToSend: { until: wait.until, reason: wait.reason, rateLimited: wait.rateLimited },
         }));
         await saved;
       }
       await this.sleepUntil(job.id, wait.until);
     }
-    if (!this.store.get(job.id)?.sendWait) return true;
-    // The request goes: the record stops saying the job waits, on disk, first. A window closing during
-    // the send then finds a job the provider may have, never one it "cannot"; closing while this write
-    // is on its way costs at worst a job reported as "may have been received" that was not sent.
-    const { saved } = this.store.change(job.id, () => ({ sendWait: undefined }));
+    const recorded = this.store.get(job.id);
+    if (!recorded || !sendWaitOf(recorded)) return true;
+    // The request goes: the record stops saying the job waits for a time, on disk, first (one waiting
+    // its turn is cleared by sending()). A window closing during the send then finds a job the provider
+    // may have, never one it "cannot"; closing while this write is on its way costs at worst a job
+    // reported as "may have been received" that was not sent.
+    const { saved } = this.store.change(job.id, () => ({ waitingToSend: afterTimedWait }));
     await saved;
     return !this.calls.closed && this.store.get(job.id)?.status === 'submitting';
   }
@@ -206,20 +221,22 @@ export class JobSubmitter {
    * The submission waits its turn in its provider's gate: on the record (not awaited: the gate waits
    * anyway, and a closing window writes what is pending), so that a reload meanwhile sends the job.
    */
-  private waitsUnsent(id: string): void {
-    if (this.calls.closed || this.store.get(id)?.status !== 'submitting') return;
+  private waitsItsTurn(id: string): void {
+    const current = this.store.get(id);
+    // already on the record (a sweep's later cell): saying it again would be a write for nothing
+    if (this.calls.closed || current?.status !== 'submitting' || current.waitingToSend) return;
     this.store
-      .change(id, () => ({ unsent: true }))
-      .saved.catch((error: unknown) => this.log.warn(`[jobs] ${id}: could not record that it waits unsent (${describeError(error)})`));
+      .change(id, () => ({ waitingToSend: WAITING_ITS_TURN }))
+      .saved.catch((error: unknown) => this.log.warn(`[jobs] ${id}: could not record that it waits its turn (${describeError(error)})`));
   }
 
   /**
-   * The request is about to go: a record saying the job waits its turn unsent (a sweep's later cell, a
-   * wait in the gate) is removed first, on disk, as waitToSend does with a wait's. False when it is not
+   * The request is about to go: a record saying the job waits its turn (a sweep's later cell, a wait in
+   * the gate) is removed first, on disk, as waitToSend does with a wait for a time. False when it is not
    * to go after all (cancelled or removed meanwhile, the window closing).
    */
   private async sending(id: string): Promise<boolean> {
-    if (this.store.get(id)?.unsent) await this.store.change(id, () => ({ unsent: undefined })).saved;
+    if (this.store.get(id)?.waitingToSend) await this.store.change(id, () => ({ waitingToSend: undefined })).saved;
     // cancelled or removed while it waited in the gate: it never went, and must not now
     return !this.calls.closed && this.store.get(id)?.status === 'submitting';
   }
@@ -244,13 +261,14 @@ export class JobSubmitter {
   async resume(job: JobRecord): Promise<void> {
     if (!(await this.outcomes.holdsLease(job.id))) return;
     const current = this.store.get(job.id) ?? job;
-    if (current.sendWait || current.unsent) {
+    if (current.waitingToSend) {
       // recorded only while no attempt can have made a job there, or where its provider takes the idempotency key
       const how = (await this.calls.isIdempotent(job.request.providerId))
         ? 'with the same idempotency key'
         : 'the provider has no job from it';
-      const waiting = current.sendWait
-        ? `waiting to be sent when the window closed (${sendWaitText(current.sendWait)})`
+      const timed = sendWaitOf(current);
+      const waiting = timed
+        ? `waiting to be sent when the window closed (${sendWaitText(timed)})`
         : 'waiting its turn to be sent when the window closed';
       this.log.info(`[jobs] ${job.id} was ${waiting}; sending it now (${how})`);
       await this.send(current);

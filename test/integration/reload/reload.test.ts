@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobRecord } from '../../../src/core/jobModel';
+import { sendWaitOf, type JobRecord } from '../../../src/core/jobModel';
 import type { ImageJobsApi } from '../../../src/extension';
 import { SerikaServer } from '../../fixtures/providers/serikaServer';
 import { activateExtension, waitForJob, workspaceFile } from '../support';
@@ -44,7 +44,7 @@ const serikaSubmits = (server: SerikaServer) =>
 async function waitingJob(api: ImageJobsApi, known: ReadonlySet<string>): Promise<JobRecord> {
   const end = Date.now() + 10_000;
   for (;;) {
-    const job = api.listJobs().find((candidate) => !known.has(candidate.id) && candidate.sendWait);
+    const job = api.listJobs().find((candidate) => !known.has(candidate.id) && sendWaitOf(candidate));
     if (job) return job;
     if (Date.now() > end) throw new Error('no job waiting to be sent');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -86,7 +86,7 @@ async function checkSerikaJobs(api: ImageJobsApi, before: HeldBySerika, server: 
     for (const id of [before.refused, before.held]) {
       const done = await waitForJob(api, id, ['succeeded', 'failed', 'cancelled', 'expired'], 45_000);
       assert.equal(done.status, 'succeeded', `${id}: ${done.error?.message}`);
-      assert.equal(done.sendWait, undefined);
+      assert.equal(done.waitingToSend, undefined);
     }
     assert.equal(serikaSubmits(server).length, 2, 'each sent once, after the reload');
   } finally {

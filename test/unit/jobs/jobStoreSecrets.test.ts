@@ -69,6 +69,6 @@ test('why a submission waits (what its last attempt ran into) is scrubbed too', 
   const store = new JobStore(memoryPersistence(), { redact });
   t.after(() => store.dispose());
   await store.put(sampleJob('a', 'submitting'));
-  await store.update('a', () => ({ sendWait: { until: 1, reason: `HTTP 503 for key ${KEY}`, rateLimited: false } }));
-  assert.equal(store.get('a')!.sendWait!.reason, 'HTTP 503 for key [REDACTED]');
+  await store.update('a', () => ({ waitingToSend: { until: 1, reason: `HTTP 503 for key ${KEY}`, rateLimited: false } }));
+  assert.equal(store.get('a')!.waitingToSend!.reason, 'HTTP 503 for key [REDACTED]');
 });

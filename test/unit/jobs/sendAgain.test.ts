@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAgainQuestion, sendAgainRisk } from '../../../src/core/jobs/sendAgain';
 import { endedStateWord, localCancelNote } from '../../../src/core/jobs/localCancel';
-import type { JobRecord, JobStatus } from '../../../src/core/jobModel';
+import { sendWaitOf, type JobRecord, type JobStatus } from '../../../src/core/jobModel';
 import { cleanupsFailingOnUnhandledRejections, jobRecord, waitFor } from '../helpers';
 import type { RecordedRequest } from '../../fixtures/providers/fakeServer';
 import { managerFor, outputIn, PROVIDER_CASES, type ProviderCase } from '../providers/providerCases';
@@ -112,7 +112,7 @@ test('TAMS: a job cancelled while it waited to repeat a submission that may have
   // TAMS makes the job, and the connection drops before its answer: the submitter waits, then repeats
   server.inject(tams.submitRoute[0], tams.submitRoute[1], { kind: 'dropAfterHandling' });
   const submitting = manager.submit(tams.request, { kind: 'input' }, outputIn());
-  const waiting = await waitFor(() => store.all().find((job) => job.sendWait), 5000, 'the repeat waiting');
+  const waiting = await waitFor(() => store.all().find((job) => sendWaitOf(job)), 5000, 'the repeat waiting');
   await manager.cancel(waiting.id);
   await submitting;
   assert.equal(store.get(waiting.id)!.cancelledWhileSending, true);
@@ -136,7 +136,7 @@ test('a Serika job cancelled while it waited to be sent (a 429) was never sent: 
   } as const;
   server.inject(serika.submitRoute[0], serika.submitRoute[1], limited);
   const submitting = manager.submit(serika.request, { kind: 'input' }, outputIn());
-  const waiting = await waitFor(() => store.all().find((job) => job.sendWait), 5000, 'the job waiting to be sent');
+  const waiting = await waitFor(() => store.all().find((job) => sendWaitOf(job)), 5000, 'the job waiting to be sent');
   await manager.cancel(waiting.id);
   await submitting;
   const job = store.get(waiting.id)!;

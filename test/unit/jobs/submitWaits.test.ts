@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpClient } from '../../../src/core/http';
-import { formatClock, type JobRecord } from '../../../src/core/jobModel';
+import { formatClock, sendWaitOf, waitsItsTurn, type JobRecord } from '../../../src/core/jobModel';
 import { failureActions } from '../../../src/core/jobs/failureActions';
 import type { StoredChange } from '../../../src/core/jobs/jobStore';
 import { jobDescription, jobStateLabel, jobTooltipMarkdown } from '../../../src/views/jobPresentation';
@@ -36,7 +36,8 @@ function recordingPersistence() {
   const writes: { at: number; id: string; waiting: boolean; unsent: boolean }[] = [];
   const note = (changes: readonly StoredChange[]) => {
     for (const change of changes)
-      if ('job' in change) writes.push({ at: Date.now(), id: change.job.id, waiting: !!change.job.sendWait, unsent: !!change.job.unsent });
+      if ('job' in change)
+        writes.push({ at: Date.now(), id: change.job.id, waiting: !!sendWaitOf(change.job), unsent: waitsItsTurn(change.job) });
   };
   const write = persistence.write;
   persistence.write = async (changes) => {
@@ -85,11 +86,11 @@ test('a 429 with a short Retry-After is waited out on the record, saying why and
   const { server, store, manager, log } = await window(persistence);
   server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(2));
   const submitted = manager.submit(serika.request, { kind: 'input' }, outputIn());
-  const waiting = await waitFor(() => [...store.values()].find((job) => job.sendWait), 5000, 'the wait on the job');
+  const waiting = await waitFor(() => [...store.values()].find((job) => sendWaitOf(job)), 5000, 'the wait on the job');
   const refusedAt = posts(server)[0]!.at;
-  const until = waiting.sendWait!.until;
+  const until = sendWaitOf(waiting)!.until;
   assert.ok(Math.abs(until - (refusedAt + 2000)) < 300, `until the Retry-After's end (${until - refusedAt} ms after the 429)`);
-  assert.deepEqual({ ...waiting.sendWait, until: 0 }, { until: 0, reason: 'Rate limited by Serika', rateLimited: true });
+  assert.deepEqual({ ...sendWaitOf(waiting), until: 0 }, { until: 0, reason: 'Rate limited by Serika', rateLimited: true });
   // the row, its hover and the progress toast say why and until when
   const text = `Rate limited by Serika: sending again at ${formatClock(until)}`;
   assert.match(jobStateLabel(waiting, Date.now()), /^rate limited · 0:0\d$/);
@@ -105,10 +106,10 @@ test('a 429 with a short Retry-After is waited out on the record, saying why and
     log.lines.some((line) => /Serika answered a submit request with 429 \(rate limited\): every request to Serika waits until/.test(line)),
     log.lines.join('\n'),
   );
-  await waitFor(() => persistence.saved.find((job) => job.id === waiting.id)?.sendWait, 2000, 'the wait on disk');
+  await waitFor(() => persistence.saved.find((job) => job.id === waiting.id)?.waitingToSend, 2000, 'the wait on disk');
   const id = await submitted;
   const job = await waitFor(() => store.get(id)?.status === 'succeeded' && store.get(id), 10_000, 'success');
-  assert.equal(job.sendWait, undefined);
+  assert.equal(job.waitingToSend, undefined);
   const [, resent] = posts(server);
   assert.ok(resent, 'sent again');
   assert.ok(resent.at - refusedAt >= 1990 && resent.at - refusedAt < 2600, `the Retry-After honoured (${resent.at - refusedAt} ms)`);
@@ -143,7 +144,7 @@ test(
       failureActions(job).map((action) => action.label),
       ['Retry', 'Show Log'],
     );
-    assert.equal(job.sendWait, undefined);
+    assert.equal(job.waitingToSend, undefined);
     // the account's Retry-After still holds: a job submitted meanwhile is not sent, and says so at once
     const later = await manager.submit(serika.request, { kind: 'input' }, outputIn());
     const refused = store.get(later)!;
@@ -172,25 +173,25 @@ test(
     server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(4));
     let firstEnded = 0;
     const first = manager.submit(serika.request, { kind: 'input' }, outputIn()).then((id) => ((firstEnded = Date.now()), id));
-    const refused = await waitFor(() => [...store.values()].find((job) => job.sendWait), 5000, 'the first job waiting');
-    const pauseEnds = refused.sendWait!.until;
+    const refused = await waitFor(() => [...store.values()].find((job) => sendWaitOf(job)), 5000, 'the first job waiting');
+    const pauseEnds = sendWaitOf(refused)!.until;
     // a new job meets the provider's pause: it is not sent, and shows why and until when
     const second = manager.submit({ ...serika.request, prompt: 'a second lighthouse' }, { kind: 'input' }, outputIn());
     const held = await waitFor(
-      () => [...store.values()].find((job) => job.id !== refused.id && job.sendWait),
+      () => [...store.values()].find((job) => job.id !== refused.id && sendWaitOf(job)),
       5000,
       'the second job showing its wait',
     );
-    assert.deepEqual(held.sendWait, { until: pauseEnds, reason: 'Rate limited by Serika', rateLimited: true });
+    assert.deepEqual(held.waitingToSend, { until: pauseEnds, reason: 'Rate limited by Serika', rateLimited: true });
     assert.equal(posts(server).length, 1);
     const cancelledAt = Date.now();
     await manager.cancel(refused.id);
     await first;
     assert.ok(firstEnded - cancelledAt < 500, `the cancelled job's wait ended at once (${firstEnded - cancelledAt} ms)`);
     assert.equal(store.get(refused.id)?.status, 'cancelled');
-    assert.equal(store.get(refused.id)?.sendWait, undefined);
+    assert.equal(store.get(refused.id)?.waitingToSend, undefined);
     // the pause is the account's: the held job still waits for it, then goes
-    assert.ok(store.get(held.id)?.sendWait, 'still waiting, visibly');
+    assert.ok(sendWaitOf(store.get(held.id)!), 'still waiting, visibly');
     await second;
     const job = await waitFor(() => store.get(held.id)?.status === 'succeeded' && store.get(held.id), 10_000, 'the held job');
     assert.ok(job.remoteId);
@@ -206,14 +207,14 @@ test('a job waiting to be sent when the window closed is sent after the reload, 
   const first = await window(persistence, server);
   server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(3));
   void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
-  const refused = await waitFor(() => [...first.store.values()].find((job) => job.sendWait), 5000, 'a job refused and waiting');
+  const refused = await waitFor(() => [...first.store.values()].find((job) => sendWaitOf(job)), 5000, 'a job refused and waiting');
   // and one that never left: held by the provider's pause
   void first.manager.submit({ ...serika.request, prompt: 'never sent before the reload' }, { kind: 'input' }, outputIn());
-  const held = await waitFor(() => [...first.store.values()].find((job) => job.id !== refused.id && job.sendWait), 5000, 'a held job');
+  const held = await waitFor(() => [...first.store.values()].find((job) => job.id !== refused.id && sendWaitOf(job)), 5000, 'a held job');
   close(first);
   assert.equal(posts(server).length, 1, 'only the refused request reached Serika');
   for (const id of [refused.id, held.id])
-    assert.ok(persistence.saved.find((job) => job.id === id)?.sendWait, `${id} is recorded as waiting`);
+    assert.ok(persistence.saved.find((job) => job.id === id)?.waitingToSend?.until, `${id} is recorded as waiting`);
   const second = await window(persistence, server);
   second.manager.resume();
   for (const id of [refused.id, held.id]) {
@@ -234,14 +235,14 @@ test(
     server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(1));
     server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' });
     void first.manager.submit(serika.request, { kind: 'input' }, outputIn());
-    const waited = await waitFor(() => [...first.store.values()].find((job) => job.sendWait), 5000, 'the wait');
+    const waited = await waitFor(() => [...first.store.values()].find((job) => sendWaitOf(job)), 5000, 'the wait');
     await waitFor(() => posts(server).length === 2, 5000, 'the send after the wait');
     close(first); // while the request is on its way: Serika may have the job
     assert.ok(
       writes.some((write) => write.id === waited.id && write.waiting),
       'the wait was on disk',
     );
-    assert.equal(persistence.saved.find((job) => job.id === waited.id)?.sendWait, undefined, 'and no longer once the request went');
+    assert.equal(persistence.saved.find((job) => job.id === waited.id)?.waitingToSend, undefined, 'and no longer once the request went');
     const second = await window(persistence, server);
     second.manager.resume();
     const job = await waitFor(() => isSettled(second.store.get(waited.id)) && second.store.get(waited.id), 5000, 'the resumed job');
@@ -330,6 +331,34 @@ test('a sweep’s cell cancelled while its request hangs lets the next cell go a
   for (const id of ids.slice(1)) await waitFor(() => store.get(id)?.status === 'succeeded', 10_000, `${id} done`);
 });
 
+test(
+  'a sweep’s later cell that meets a 429’s pause shows its end, then waits its turn again on the record until its request goes',
+  BOUND,
+  async () => {
+    const { persistence, writes } = recordingPersistence();
+    const { server, manager, store } = await window(persistence);
+    server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }); // the first cell's request, until the client's 400 ms
+    server.inject(SUBMIT_METHOD, SUBMIT, rateLimited(1)); // another job's: Serika pauses every request
+    const { ids } = await manager.submitBatch(seedSweep([1, 2]), { kind: 'input' });
+    await waitFor(() => posts(server).length === 1, 5000, 'the first cell sent');
+    void manager.submit(serika.request, { kind: 'input' }, outputIn());
+    const second = ids[1]!;
+    await waitFor(() => store.get(second)?.remoteId, 10_000, 'the second cell sent');
+    const sentAt = posts(server).find((request) => (JSON.parse(request.body) as { seed: number }).seed === 2)!.at;
+    const own = writes.filter((write) => write.id === second && write.at <= sentAt);
+    const timed = own.map((write) => write.waiting).lastIndexOf(true);
+    assert.ok(timed > 0, 'the pause on its record, after its turn');
+    assert.deepEqual(
+      own.slice(timed + 1).map(({ waiting, unsent }) => ({ waiting, unsent })),
+      [
+        { waiting: false, unsent: true },
+        { waiting: false, unsent: false },
+      ],
+      'its turn again once the pause was over, then nothing before its request went',
+    );
+  },
+);
+
 test('a submission cancelled while it waits for room at its provider (Serika: 8 calls at once) is never sent', BOUND, async () => {
   const { server, manager, store } = await window();
   server.inject(SUBMIT_METHOD, SUBMIT, { kind: 'hang' }, 8);
@@ -338,7 +367,7 @@ test('a submission cancelled while it waits for room at its provider (Serika: 8 
     manager.submit({ ...serika.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output),
   );
   await waitFor(() => posts(server).length === 8, 5000, 'eight requests on their way');
-  const held = await waitFor(() => [...store.values()].find((job) => job.unsent), 5000, 'the ninth, waiting for room');
+  const held = await waitFor(() => [...store.values()].find((job) => waitsItsTurn(job)), 5000, 'the ninth, waiting for room');
   await manager.cancel(held.id);
   // the eight time out (the client's 400 ms), and their slots go to whoever waits for one
   await Promise.all(ids);
@@ -361,7 +390,7 @@ test(
     const output = outputIn();
     for (let i = 0; i < 9; i++) void first.manager.submit({ ...serika.request, prompt: `lighthouse ${i}` }, { kind: 'input' }, output);
     await waitFor(() => posts(server).length === 8, 5000, 'eight requests on their way');
-    const held = await waitFor(() => [...first.store.values()].find((job) => job.unsent), 5000, 'the ninth, waiting for room');
+    const held = await waitFor(() => [...first.store.values()].find((job) => waitsItsTurn(job)), 5000, 'the ninth, waiting for room');
     close(first);
     assert.equal(posts(server).length, 8);
     assert.equal(held.request.prompt, 'lighthouse 8');

@@ -66,7 +66,7 @@ test('the label is the state, short enough for the default sidebar width; the de
 test('a submission waiting to be sent says why and until when: label, description, hover, screen reader', () => {
   const now = START + 18_000;
   const until = new Date(2024, 0, 1, 15, 4, 10).getTime();
-  const limited = job({ status: 'submitting', sendWait: { until, reason: 'Rate limited by Serika', rateLimited: true } });
+  const limited = job({ status: 'submitting', waitingToSend: { until, reason: 'Rate limited by Serika', rateLimited: true } });
   assert.equal(jobStateLabel(limited, now), 'rate limited · 0:18');
   assert.equal(jobDescription(limited), `Rate limited by Serika: sending again at 15:04:10 · ${PROMPT}`);
   assert.match(jobTooltipMarkdown(limited), /\n\$\(warning\) Rate limited by Serika: sending again at 15:04:10(\n|$)/);
@@ -76,19 +76,19 @@ test('a submission waiting to be sent says why and until when: label, descriptio
   );
   const backingOff = job({
     status: 'submitting',
-    sendWait: { until, reason: 'Attempt 1 failed (connection refused)', rateLimited: false },
+    waitingToSend: { until, reason: 'Attempt 1 failed (connection refused)', rateLimited: false },
   });
   assert.equal(jobStateLabel(backingOff, now), 'submitting · 0:18 · ⚠ retrying');
   assert.ok(jobDescription(backingOff).startsWith('Attempt 1 failed (connection refused): sending again at 15:04:10 · '));
   // a finished job's description is its prompt alone, whatever it waited for
-  assert.equal(jobDescription(job({ status: 'cancelled', sendWait: limited.sendWait })), PROMPT);
+  assert.equal(jobDescription(job({ status: 'cancelled', waitingToSend: limited.waitingToSend })), PROMPT);
   // the hover leads with the same words as the row
   assert.match(jobTooltipMarkdown(limited), /^\*\*rate limited\*\* — sandbox\/landscape/);
 });
 
-test('a sweep cell waiting its turn (unsent) reads "waiting to send", not "submitting": only the cell on its way is', () => {
+test('a sweep cell waiting its turn (no end to its wait) reads "waiting to send", not "submitting": only the cell on its way is', () => {
   const now = START + 5_000;
-  const waiting = job({ status: 'submitting', unsent: true });
+  const waiting = job({ status: 'submitting', waitingToSend: {} });
   assert.equal(jobStateLabel(waiting, now), 'waiting to send · 0:05');
   assert.match(jobTooltipMarkdown(waiting), /^\*\*waiting to send\*\* — sandbox\/landscape/);
   assert.equal(jobStateLabel(job({ status: 'submitting' }), now), 'submitting · 0:05');

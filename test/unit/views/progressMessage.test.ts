@@ -21,7 +21,7 @@ test('a submission held back says why and until when; among several, how many an
   const at = (h: number, m: number, sec: number) => new Date(2024, 0, 1, h, m, sec).getTime();
   const held = (id: string, until: number) => ({
     ...sampleJob(id, 'submitting'),
-    sendWait: { until, reason: 'Rate limited by Serika', rateLimited: true },
+    waitingToSend: { until, reason: 'Rate limited by Serika', rateLimited: true },
   });
   assert.match(progressMessage([held('a', at(15, 4, 10))]), /^".+": Rate limited by Serika: sending again at 15:04:10$/);
   assert.match(progressMessage([sampleJob('a', 'submitting')]), /^".+": submitting…$/);
