@@ -193,6 +193,12 @@ export function waitsItsTurn(job: Pick<JobRecord, 'waitingToSend'>): boolean {
   return job.waitingToSend !== undefined && job.waitingToSend.until === undefined;
 }
 
+/** A submission's state in words: held back by a rate limit, waiting its turn (or room at its provider), or on its way. */
+export function submittingWord(job: Pick<JobRecord, 'waitingToSend'>): 'rate limited' | 'waiting to send' | 'submitting' {
+  if (job.waitingToSend?.rateLimited) return 'rate limited';
+  return waitsItsTurn(job) ? 'waiting to send' : 'submitting';
+}
+
 /** "Rate limited by Serika: sending again at 15:04:10": what a waiting submission shows. */
 export function sendWaitText(wait: SendWait): string {
   return `${wait.reason}: sending again at ${formatClock(wait.until)}`;

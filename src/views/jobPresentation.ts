@@ -14,9 +14,10 @@ import {
   requestTitle,
   sendWaitOf,
   sendWaitText,
-  waitsItsTurn,
+  submittingWord,
 } from '../core/jobModel';
 import { endedStateWord, localCancelNote } from '../core/jobs/localCancel';
+import { providerInfo } from '../core/providers/catalog';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
   submitting: { icon: 'cloud-upload' },
@@ -40,9 +41,7 @@ export function oneLine(text: string, max: number): string {
  * a sweep's cell waiting its turn, or room at the provider), one only stopped being tracked says so.
  */
 export function stateWord(job: JobRecord): string {
-  if (job.status === 'submitting' && job.waitingToSend?.rateLimited) return 'rate limited';
-  if (job.status === 'submitting' && waitsItsTurn(job)) return 'waiting to send';
-  return endedStateWord(job);
+  return job.status === 'submitting' ? submittingWord(job) : endedStateWord(job);
 }
 
 /**
@@ -89,7 +88,16 @@ export function waitText(job: JobRecord): string | undefined {
   if (isTerminal(job.status)) return undefined;
   const wait = sendWaitOf(job);
   if (job.status === 'submitting' && wait) return sendWaitText(wait);
+  if (job.status === 'submitting' && submittingWord(job) === 'waiting to send') return turnText(job);
   return job.warning;
+}
+
+/** What a submission waiting its turn waits for: the cells before it, or room within its provider's documented limits. */
+function turnText(job: JobRecord): string {
+  const provider = providerInfo(job.request.providerId).displayName;
+  return job.sweep
+    ? `Waiting its turn: a sweep's jobs go to ${provider} one after another, each once the one before is sent`
+    : `Waiting for room at ${provider}: its documented limits on requests at once or per second are reached`;
 }
 
 /**

@@ -94,6 +94,20 @@ test('a sweep cell waiting its turn (no end to its wait) reads "waiting to send"
   assert.equal(jobStateLabel(job({ status: 'submitting' }), now), 'submitting · 0:05');
 });
 
+test('the hover of a submission waiting its turn says what it waits for: the cells before it, or room at its provider', () => {
+  const cell = { batchId: 'b', keys: ['seed'], values: [2], position: [1], shape: [2] };
+  const waitingCell = job({ status: 'submitting', waitingToSend: {}, sweep: cell });
+  assert.match(
+    jobTooltipMarkdown(waitingCell),
+    /\$\(warning\) Waiting its turn: a sweep's jobs go to Sandbox \(offline\) one after another, each once the one before is sent$/m,
+  );
+  assert.match(
+    jobTooltipMarkdown(job({ status: 'submitting', waitingToSend: {} })),
+    /\$\(warning\) Waiting for room at Sandbox \(offline\): its documented limits on requests at once or per second are reached$/m,
+  );
+  assert.doesNotMatch(jobTooltipMarkdown(job({ status: 'submitting' })), /Waiting/);
+});
+
 test('the screen reader hears a reason that ends in a full stop or a quote once, before the comma', () => {
   const now = START + 2_000;
   const auth = job({

@@ -27,6 +27,12 @@ test('a submission held back says why and until when; among several, how many an
   assert.match(progressMessage([sampleJob('a', 'submitting')]), /^".+": submitting…$/);
   assert.equal(
     progressMessage([held('a', at(15, 4, 30)), held('b', at(15, 4, 10)), sampleJob('c', 'running')], 4),
-    '1 of 4 done: 2 submitting, 1 running (2 held back; Rate limited by Serika: sending again at 15:04:10)',
+    '1 of 4 done: 2 rate limited, 1 running. Rate limited by Serika: sending again at 15:04:10',
   );
+});
+
+test("jobs waiting their turn are counted in the rows' words, not as 'submitting'", () => {
+  const waiting = (id: string) => ({ ...sampleJob(id, 'submitting'), waitingToSend: {} });
+  assert.equal(progressMessage([sampleJob('a', 'submitting'), waiting('b'), waiting('c')]), '0 of 3 done: 1 submitting, 2 waiting to send');
+  assert.match(progressMessage([waiting('b')]), /^".+": waiting to send…$/);
 });
