@@ -85,8 +85,8 @@ describe('Retry of a job cancelled on its way to its provider', () => {
         options: {
           modal: true,
           detail:
-            'Its request was on the way when it was cancelled, before Serika answered: Serika may have received it, and may run and ' +
-            'bill it. It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.',
+            'Serika may already have it: its request was sent, and it was cancelled before Serika answered. Serika may run and bill ' +
+            'it, and cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.',
         },
         items: [{ title: 'Send Again' }, { title: "Don't Send", isCloseAffordance: true }],
       },

@@ -57,7 +57,7 @@ export interface SendAgainQuestion {
 export function sendAgainQuestion(doubtful: readonly JobRecord[], others = 0): SendAgainQuestion {
   const names = [...new Set(doubtful.map((job) => providerInfo(job.request.providerId).displayName))];
   const providers = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
-  const cannot = names.length === 1 ? 'It cannot' : names.length === 2 ? 'Neither can' : 'None of them can';
+  const cannot = names.length === 1 ? 'cannot' : names.length === 2 ? 'neither can' : 'none of them can';
   const dashboards = names.length === 1 ? 'its dashboard shows what it has' : 'their dashboards show what they have';
   const one = doubtful.length === 1;
   const it = one ? 'it' : 'them';
@@ -69,8 +69,8 @@ export function sendAgainQuestion(doubtful: readonly JobRecord[], others = 0): S
   const failed = doubtful.some((job) => job.status !== 'cancelled');
   const ended = cancelled ? `${one ? 'was' : 'were'} cancelled${failed ? ' or failed' : ''}` : 'failed';
   const why =
-    `${one ? 'Its request was' : 'Their requests were'} on the way when ${one ? 'it' : 'they'} ${ended}, before ${providers} answered: ` +
-    `${providers} may have received ${it}, and may run and bill ${it}. ${cannot} tell a second sending from the first, so ` +
+    `${providers} may already have ${it}: ${one ? 'its request was' : 'their requests were'} sent, and ${one ? 'it' : 'they'} ${ended} ` +
+    `before ${providers} answered. ${providers} may run and bill ${it}, and ${cannot} tell a second sending from the first, so ` +
     `sending again may make ${one ? 'a second job' : 'second jobs'}; ${dashboards}.`;
   if (others === 0)
     return {

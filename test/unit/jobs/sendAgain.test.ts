@@ -59,8 +59,8 @@ for (const name of ['Serika', 'SubModel']) {
     assert.deepEqual(sendAgainQuestion([job]), {
       question: `Send the job “${job.request.prompt}” to ${name} again?`,
       detail:
-        `Its request was on the way when it was cancelled, before ${name} answered: ${name} may have received it, and may run ` +
-        `and bill it. It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.`,
+        `${name} may already have it: its request was sent, and it was cancelled before ${name} answered. ${name} may run and ` +
+        `bill it, and cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has.`,
       sendAll: 'Send Again',
       sendNone: "Don't Send",
     });
@@ -196,9 +196,9 @@ test('only a job cancelled on its way, or failed after it may have arrived, whos
     {
       question: 'Send 3 jobs “p”, “A red fox”, “p” to Serika or Bifrost again?',
       detail:
-        'Their requests were on the way when they were cancelled or failed, before Serika or Bifrost answered: Serika or Bifrost may have ' +
-        'received them, and may run and bill them. Neither can tell a second sending from the first, so sending again may make ' +
-        'second jobs; their dashboards show what they have.',
+        'Serika or Bifrost may already have them: their requests were sent, and they were cancelled or failed before Serika or ' +
+        'Bifrost answered. Serika or Bifrost may run and bill them, and neither can tell a second sending from the first, so ' +
+        'sending again may make second jobs; their dashboards show what they have.',
       sendAll: 'Send Again',
       sendNone: "Don't Send",
     },
@@ -209,8 +209,8 @@ test('only a job cancelled on its way, or failed after it may have arrived, whos
   assert.deepEqual(sendAgainQuestion([cell], 2), {
     question: 'Retry 3 jobs? “place a cove · seed 3” may be at Serika already',
     detail:
-      'Its request was on the way when it was cancelled, before Serika answered: Serika may have received it, and may run and bill it. ' +
-      'It cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has. ' +
+      'Serika may already have it: its request was sent, and it was cancelled before Serika answered. Serika may run and bill it, ' +
+      'and cannot tell a second sending from the first, so sending again may make a second job; its dashboard shows what it has. ' +
       'Retrying the other 2 cannot make a second job.',
     sendAll: 'Retry All 3',
     sendOthers: 'Retry the Other 2',
