@@ -260,8 +260,24 @@ export class GenerateCommands {
     const id = await this.jobs.submit(plan.request, source, plan.output);
     // resolved once submitted or failed: a failure has its own toast, so the status bar says nothing
     const submitted = this.store.get(id)?.remoteId !== undefined;
-    this.log.info(`[generate] job ${id} from ${source.kind}${submitted ? '' : ' was not submitted'}`);
+    this.log.info(`[generate] job ${id} from ${sourceInWords(source)}${submitted ? '' : ' was not submitted'}`);
     if (submitted) vscode.window.setStatusBarMessage('$(sparkle) Image job submitted', 3000);
     return id;
+  }
+}
+
+/** Where a job came from, as the log says it: the prompt file's path, not the kind's internal name. */
+function sourceInWords(source: JobSource): string {
+  switch (source.kind) {
+    case 'promptFile':
+      return vscode.workspace.asRelativePath(vscode.Uri.parse(source.uri));
+    case 'selection':
+      return source.uri ? `a selection in ${vscode.workspace.asRelativePath(vscode.Uri.parse(source.uri))}` : 'a selection';
+    case 'input':
+      return 'a typed prompt';
+    case 'script':
+      return 'a command called by a script';
+    case 'agent':
+      return 'a chat agent';
   }
 }

@@ -115,8 +115,8 @@ export class JobCommands {
       ...sendOthers,
       sendNone,
     );
-    const answer = choice === sendAll ? 'all' : choice === sendOthers[0] ? 'the others only' : 'none';
-    this.log.info(`[retry] asked before sending again (${maybeThere}): ${answer}`);
+    // the button the user pressed, in its own words ("Don't Send"; Escape or the close box as "dismissed")
+    this.log.info(`[retry] asked before sending again (${maybeThere}): ${choice?.title ?? 'dismissed'}`);
     if (choice === sendAll) return new Set();
     return choice === sendOthers[0] ? new Set(doubtful.map((job) => job.id)) : undefined;
   }

@@ -63,10 +63,12 @@ export async function submitSweep(
   for (const provider of providers) if (!(await readiness.ensure(provider, true, { again }))) return undefined;
   const { batchId, ids, sent } = await jobs.submitBatch(plans, source);
   log.info(`[generate] batch ${batchId}: ${ids.length} jobs (${shape}) from ${name}`);
-  vscode.window.setStatusBarMessage(`$(sparkle) ${ids.length} image jobs submitted (${shape})`, 3000);
+  // recorded, not sent yet: the cells go one after another, and a rate limit may hold them
+  vscode.window.setStatusBarMessage(`$(sparkle) Sending ${ids.length} image jobs (${shape})`, 3000);
   void sent.then(() => {
     const unsent = ids.filter((id) => store.get(id)?.remoteId === undefined).length;
-    log.info(`[generate] batch ${batchId} sent${unsent ? `; ${unsent} jobs were not submitted` : ''}`);
+    const rest = unsent ? `; ${unsent} not (cancelled, removed or failed first: their rows and lines above say which)` : '';
+    log.info(`[generate] batch ${batchId}: ${ids.length - unsent} of ${ids.length} jobs sent${rest}`);
   });
   return [...ids];
 }

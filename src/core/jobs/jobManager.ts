@@ -141,8 +141,14 @@ export class JobManager implements Disposable {
     await Promise.all([this.store.put(job), this.holdsLease(job.id)]);
     // recorded, so it ends one way or another: a batch that starts learns from the last jobs submitted
     this.durations.submitted(job);
+    this.logRecorded(job);
     await this.send(job);
     return job.id;
+  }
+
+  private logRecorded(job: JobRecord): void {
+    const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
+    this.log.info(`[jobs] ${jobLogName(job)} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
   }
 
   /**
@@ -168,7 +174,9 @@ export class JobManager implements Disposable {
     await Promise.all(jobs.flatMap((job) => [this.store.put(job), this.holdsLease(job.id)]));
     // all of them before the first is sent: one batch
     for (const job of jobs) this.durations.submitted(job);
-    this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded (${cells[0]?.cell.keys.join(' × ') ?? 'empty'})`);
+    this.log.info(`[jobs] batch ${batchId}: ${jobs.length} jobs recorded, sweeping ${cells[0]?.cell.keys.join(' × ') ?? 'nothing'}`);
+    // each as it is recorded, not as its turn comes: a cell cancelled before then is no less recorded
+    for (const job of jobs) this.logRecorded(job);
     // one at a time, in cell order: the provider queues them as they arrive, and submits in flight
     // together arrive in any order (the Sandbox ran cell 18 while cells 4 to 17 waited)
     const sent = (async () => {
@@ -213,8 +221,6 @@ export class JobManager implements Disposable {
 
   /** A recorded job goes to its provider. */
   private async send(job: JobRecord): Promise<void> {
-    const params = Object.keys(job.request.params).length ? JSON.stringify(job.request.params) : "(the provider's defaults)";
-    this.log.info(`[jobs] ${jobLogName(job)} recorded: ${job.request.providerId}/${job.request.model} ${params}`);
     try {
       await this.submitter.send(job);
     } finally {

@@ -2,12 +2,26 @@
 // events. The manager, submitter and poller each change states in several places; watching the store
 // means a new path (a retry, another window's outcome) cannot forget its line.
 import type { Disposable } from '../events';
-import { isTerminal, type JobRecord, type JobStatus } from '../jobModel';
+import { isTerminal, submittingWord, type JobRecord, type JobStatus } from '../jobModel';
 import { jobLogName, type JobLogger } from './jobLog';
 import type { JobStore } from './jobStore';
 
+/** A job's state as its last change left it: its status, and a submission's in the rows' words ("waiting to send"). */
+interface SeenState {
+  readonly status: JobStatus;
+  readonly word: string;
+  /** As the log names it (jobLogName), for its last line once it is removed. */
+  readonly name: string;
+}
+
+const seenState = (job: JobRecord): SeenState => ({
+  status: job.status,
+  word: job.status === 'submitting' ? submittingWord(job) : job.status,
+  name: jobLogName(job),
+});
+
 export class JobTransitionLog implements Disposable {
-  private readonly lastStatus = new Map<string, JobStatus>();
+  private readonly lastState = new Map<string, SeenState>();
   private readonly subscription: Disposable;
 
   /** Listens until disposed, or until `until` aborts (the engine closing). */
@@ -16,18 +30,19 @@ export class JobTransitionLog implements Disposable {
     private readonly log: JobLogger,
     until?: AbortSignal,
   ) {
-    for (const job of store.values()) this.lastStatus.set(job.id, job.status);
+    for (const job of store.values()) this.lastState.set(job.id, seenState(job));
     this.subscription = store.onDidChange((change) => {
       if (change.kind === 'upsert') return this.onJob(change.job);
-      if (this.lastStatus.delete(change.id)) this.log.info(`[jobs] ${change.id} removed from the list`);
+      const seen = this.lastState.get(change.id);
+      if (seen && this.lastState.delete(change.id)) this.log.info(`[jobs] ${seen.name} removed from the list`);
     });
     until?.addEventListener('abort', () => this.dispose(), { once: true });
   }
 
   private onJob(job: JobRecord): void {
-    const before = this.lastStatus.get(job.id);
-    if (before === job.status) return;
-    this.lastStatus.set(job.id, job.status);
+    const before = this.lastState.get(job.id);
+    this.lastState.set(job.id, seenState(job));
+    if (before?.status === job.status) return;
     // a new job's "recorded" line is written where it is recorded, with its request
     if (before === undefined && job.status === 'submitting') return;
     const line = transitionLine(job, before);
@@ -42,14 +57,14 @@ export class JobTransitionLog implements Disposable {
 }
 
 /** `[jobs] <id> <before> → <after>: what it means`, the provider's message and request id included; a cell named by its values. */
-export function transitionLine(job: JobRecord, before: JobStatus | undefined): string {
-  const from = before ? `${before} → ` : '';
+export function transitionLine(job: JobRecord, before: SeenState | undefined): string {
+  const from = before ? `${before.word} → ` : '';
   const head = `[jobs] ${jobLogName(job)} ${from}${job.status}`;
   switch (job.status) {
     case 'queued':
       return `${head}${job.queuePosition ? ` (position ${job.queuePosition}${job.queueLength ? ` of ${job.queueLength}` : ''})` : ''}`;
     case 'running':
-      return before && isTerminal(before) ? `${head}: retried, polling the provider's job ${job.remoteId ?? ''} again` : head;
+      return before && isTerminal(before.status) ? `${head}: retried, polling the provider's job ${job.remoteId ?? ''} again` : head;
     case 'downloading':
       return `${head}: the provider has the result`;
     case 'succeeded':

@@ -137,3 +137,27 @@ test("a sweep cell's lines name the cell by its values, as its row does, and sti
   assert.ok(hidden!.length > 2);
   for (const line of hidden!) assert.ok(redactSecrets(line, []).includes(`${ids[1]} (seed 3 · place ${REDACTED})`), line);
 });
+
+test("a sweep's cells are logged as recorded when the batch is, and one cancelled while it waits its turn says so, removed by its cell", async () => {
+  const { store, manager, log } = setup(400);
+  const cell = { keys: ['seed'], position: [0], shape: [2] };
+  const { ids, sent } = await manager.submitBatch(
+    [
+      { request, output: output(), cell: { ...cell, values: [1] } },
+      { request, output: output(), cell: { ...cell, values: [2], position: [1] } },
+    ],
+    { kind: 'input' },
+  );
+  // recorded at once, the second before its turn to be sent comes
+  assert.match(linesOf(log, ids[1]!)[0] ?? '', new RegExp(`^info \\[jobs\\] ${ids[1]} \\(seed 2\\) recorded: sandbox/landscape`));
+  await manager.cancel(ids[1]!);
+  await manager.remove(ids[1]!);
+  await sent;
+  const waiting = linesOf(log, ids[1]!);
+  assert.ok(
+    waiting.some((line) => line === `info [jobs] ${ids[1]} (seed 2) waiting to send → cancelled`),
+    waiting.join('\n'),
+  );
+  assert.ok(waiting.includes(`info [jobs] ${ids[1]} (seed 2) removed from the list`), waiting.join('\n'));
+  await waitFor(() => store.get(ids[0]!)?.status === 'succeeded', 5000, 'the first cell');
+});
