@@ -1,8 +1,8 @@
 // How a sweep's batch reads in the Jobs view: its row (the cells' states counted, elapsed time, what
 // was swept) and its cells' rows (each cell's values): pure functions of the job records.
-import { formatClock, formatElapsed, fullModelName, isTerminal, type JobRecord, type SweepCell } from '../core/jobModel';
+import { formatClock, formatElapsed, fullModelName, isTerminal, type JobRecord } from '../core/jobModel';
 import { batchStartedAt, cellIndex } from '../core/jobs/jobBatches';
-import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
+import { escapeMarkdown, oneLine, STATUS_ICONS } from './jobPresentation';
 import { fileNameOf } from '../core/results/sourceImage';
 
 export interface BatchSummary {
@@ -75,12 +75,25 @@ export function batchEndedMessage(summary: BatchSummary): string {
   return `Sweep of ${summary.cells} jobs done: ${parts.filter(Boolean).join(', ')}`;
 }
 
-/** After the state, dimmed: what was swept, "sweep 3 × 3 × 2: seed × cfgScale × place". */
-export function batchDescription(cell: SweepCell, startedAt?: number): string {
-  // two runs of one file read alike but for when they started, often within the minute: to the second,
-  // as the jobs' hovers and messages give times
-  const when = startedAt === undefined ? '' : ` · ${formatClock(startedAt)}`;
-  return `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}${when}`;
+/** What a batch was made from: its prompt file's name, else its prompt, quoted and cut to `max`. */
+function batchSource(job: JobRecord, max: number): string {
+  const file = job.source.kind === 'promptFile' ? fileNameOf(job.source.uri) : '';
+  return file || `"${oneLine(job.request.prompt, max)}"`;
+}
+
+/**
+ * After the state, dimmed: what the batch was made from, what was swept and when it started,
+ * "hills.prompt · sweep 3 × 3 × 2: seed × cfgScale × place · 21:52:06". Two runs of one file read
+ * alike but for the time, runs of two files by the file; under its file's group (grouped view) the
+ * file goes without saying.
+ */
+export function batchDescription(jobs: readonly JobRecord[], { grouped = false }: { readonly grouped?: boolean } = {}): string {
+  const first = jobs[0];
+  if (!first?.sweep) return '';
+  const source = grouped && first.source.kind === 'promptFile' ? [] : [batchSource(first, 24)];
+  const cell = first.sweep;
+  // two runs of one file often start within the minute: to the second, as the jobs' hovers and messages give times
+  return [...source, `sweep ${cell.shape.join(' × ')}: ${cell.keys.join(' × ')}`, formatClock(batchStartedAt(jobs))].join(' · ');
 }
 
 /**
@@ -90,9 +103,7 @@ export function batchDescription(cell: SweepCell, startedAt?: number): string {
 export function batchName(jobs: readonly JobRecord[]): string {
   const first = jobs[0];
   if (!first) return 'the batch';
-  const file = first.source.kind === 'promptFile' ? fileNameOf(first.source.uri) : '';
-  const prompt = first.request.prompt.replace(/\s+/g, ' ').trim();
-  const source = file || `"${prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt}"`;
+  const source = batchSource(first, 40);
   const cell = first.sweep;
   return cell ? `${source} (${cell.keys.join(' × ')}, ${cell.shape.join(' × ')})` : source;
 }

@@ -82,7 +82,11 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
     assert.equal(await api.jobsTree.getParent!(ids[2]!), batch);
 
     const row = await api.jobsTree.getTreeItem(batch);
-    assert.match(String(row.description), /^sweep 2 × 2: seed × place · \d\d:\d\d/, 'what it sweeps, and when it started');
+    assert.match(
+      String(row.description),
+      /^sweep-test\.prompt · sweep 2 × 2: seed × place · \d\d:\d\d:\d\d$/,
+      'its file, what it sweeps, when it started',
+    );
     assert.equal(row.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const cell = await api.jobsTree.getTreeItem(ids[1]!);
     assert.equal(cell.label, 'seed 11 · place a harbour', 'a cell leads with its values: a narrow view cuts the end of a row');

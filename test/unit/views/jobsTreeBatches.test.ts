@@ -132,11 +132,22 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   const now = Math.max(...running.map((j) => j.createdAt)) + 42_000;
   const summary = summarizeBatch(running);
   assert.equal(batchStateLabel(running, now), '2/4 done · 1 failed');
-  assert.equal(batchDescription(running[0]!.sweep!), 'sweep 2 × 2: seed × place');
-  assert.match(
-    batchDescription(running[0]!.sweep!, Date.UTC(2026, 10, 30, 9, 59, 7)),
-    /^sweep 2 × 2: seed × place · \d\d:\d\d:07$/,
-    'with when it started',
+  const started = running.map((one) => ({ ...one, createdAt: new Date(2026, 10, 30, 21, 59, 7).getTime() }));
+  assert.equal(
+    batchDescription(started),
+    'hills.prompt · sweep 2 × 2: seed × place · 21:59:07',
+    'its file, what was swept, when it started',
+  );
+  assert.equal(batchDescription(started, { grouped: true }), 'sweep 2 × 2: seed × place · 21:59:07', 'under its file’s group');
+  const typed = started.map((one) => ({
+    ...one,
+    source: { kind: 'script' } as const,
+    request: { ...one.request, prompt: 'a lighthouse on a cliff at dusk, in fog' },
+  }));
+  assert.equal(
+    batchDescription(typed, { grouped: true }),
+    '"a lighthouse on a cliff…" · sweep 2 × 2: seed × place · 21:59:07',
+    'a typed prompt, cut short',
   );
   assert.equal(cellDescription(running[1]!.sweep!), 'seed 1 · place a harbour');
   assert.deepEqual(batchIcon(summary), { icon: 'sync~spin' });
