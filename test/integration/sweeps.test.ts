@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, answeringWarnings, closeAllEditors, waitForJob, withSandboxDuration, workspaceFile } from './support';
+import {
+  activateExtension,
+  answeringWarnings,
+  closeAllEditors,
+  waitForJob,
+  withSandboxDuration,
+  withSetting,
+  workspaceFile,
+} from './support';
 
 const SWEEP = `---
 model: sandbox/landscape
@@ -185,22 +193,17 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
 
   it('a sweep of more jobs than imageJobs.sweep.confirmAbove asks first, saying from how many; closing it records nothing', async () => {
     const api = await activateExtension();
-    const settings = vscode.workspace.getConfiguration('imageJobs');
-    const previous = settings.inspect<number>('sweep.confirmAbove')?.workspaceValue;
-    await settings.update('sweep.confirmAbove', 3, vscode.ConfigurationTarget.Workspace);
-    try {
-      const before = api.listJobs().length;
-      const declined = await answeringWarnings(undefined, () => vscode.commands.executeCommand('imageJobs.generate', file));
-      assert.equal(declined.result, undefined);
-      assert.equal(api.listJobs().length, before, 'nothing recorded');
-      assert.equal(declined.asked.length, 1, 'one question');
-      assert.deepEqual(declined.asked[0]!.options, {
-        modal: true,
-        detail: 'Asked when a sweep makes more than 3 jobs (imageJobs.sweep.confirmAbove).',
-      });
-    } finally {
-      await settings.update('sweep.confirmAbove', previous, vscode.ConfigurationTarget.Workspace);
-    }
+    const before = api.listJobs().length;
+    const declined = await withSetting('sweep.confirmAbove', 3, () =>
+      answeringWarnings(undefined, () => vscode.commands.executeCommand('imageJobs.generate', file)),
+    );
+    assert.equal(declined.result, undefined);
+    assert.equal(api.listJobs().length, before, 'nothing recorded');
+    assert.equal(declined.asked.length, 1, 'one question');
+    assert.deepEqual(declined.asked[0]!.options, {
+      modal: true,
+      detail: 'Asked when a sweep makes more than 3 jobs (imageJobs.sweep.confirmAbove).',
+    });
   });
 
   it('a value the provider would refuse is a diagnostic on that value, and nothing is submitted', async () => {
