@@ -53,7 +53,7 @@ export async function submitSweep(
     const go = `Generate ${plans.length} Jobs`;
     const choice = await vscode.window.showWarningMessage(
       `${name} sweeps ${plans[0]!.cell.keys.join(' × ')}: ${plans.length} jobs (${shape}).`,
-      { modal: true, detail: 'The imageJobs.sweep.confirmAbove setting decides from how many jobs this is asked.' },
+      { modal: true, detail: `Asked when a sweep makes more than ${sweepConfirmAbove(uri)} jobs (imageJobs.sweep.confirmAbove).` },
       go,
     );
     if (choice !== go) return undefined;

@@ -255,10 +255,14 @@ export function elapsedMs(job: JobRecord, now: number): number {
   return (job.finishedAt ?? now) - job.createdAt;
 }
 
-/** A moment as the clock on the wall reads it, local time: "15:04:10". */
-export function formatClock(at: number): string {
+/**
+ * A moment as the clock on the wall reads it, local time, 24-hour whatever the locale: "15:04:10", or
+ * "15:04" without seconds. The one clock of the extension and the gallery, so their times match.
+ */
+export function formatClock(at: number, { seconds = true }: { readonly seconds?: boolean } = {}): string {
   const time = new Date(at);
-  return [time.getHours(), time.getMinutes(), time.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+  const parts = [time.getHours(), time.getMinutes(), ...(seconds ? [time.getSeconds()] : [])];
+  return parts.map((part) => String(part).padStart(2, '0')).join(':');
 }
 
 /** "0:07", "2:05", "1:02:09". */

@@ -1,5 +1,6 @@
 // What the gallery shows of its images: sorted, filtered, and compared. Pure functions of the assets,
 // run in the webview and unit-tested with node.
+import { formatClock } from '../core/jobModel';
 import { sharedPrompt, type SweepBatch, type SweepImage } from '../core/results/sweepGrid';
 import type { GalleryAsset, GallerySort } from './webviewProtocol';
 
@@ -107,7 +108,8 @@ function batchTitle<T extends SweepImage & Pick<GalleryAsset, 'prompt'>>(batch: 
   );
   const prompt = shared.text.length > 30 ? `${shared.text.slice(0, 30)}…` : shared.varies && shared.text ? `${shared.text} …` : shared.text;
   const made = new Date(batch.createdAt);
-  const time = made.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
+  // the Jobs view's clock (24-hour), not the locale's: "09:52 PM" here beside "21:52:06" there
+  const time = formatClock(batch.createdAt, { seconds });
   const when = made.toDateString() === new Date(now).toDateString() ? time : `${made.toLocaleDateString()} ${time}`;
   return `${when} · ${prompt ? `${prompt} · ` : ''}${batch.keys.join(' × ')} (${batch.shape.join(' × ')})`;
 }

@@ -5,7 +5,7 @@ import type { JobStore } from '../core/jobs/jobStore';
 import { DisposableOwner } from '../services/disposables';
 import type { Log } from '../services/log';
 import { batchJobs } from '../core/jobs/jobBatches';
-import { summarizeBatch } from './batchPresentation';
+import { batchEndedMessage, summarizeBatch } from './batchPresentation';
 import { jobLabel } from './jobPresentation';
 import { JobProgressNotification } from './jobProgressNotification';
 import { ReadyGroups } from './readyGroups';
@@ -104,14 +104,10 @@ export class JobNotifications extends DisposableOwner {
   private onBatchCellEnded(batchId: string): void {
     const cells = batchJobs(this.store.values(), batchId);
     if (cells.some((cell) => !isTerminal(cell.status))) return;
-    const { total, images, failed, cancelled, succeeded } = summarizeBatch(cells);
+    const summary = summarizeBatch(cells);
+    const { failed, succeeded } = summary;
     if (succeeded + failed === 0) return; // all cancelled: the user knows
-    const parts = [
-      `${images} image${images === 1 ? '' : 's'}`,
-      failed ? `${failed} failed` : '',
-      cancelled ? `${cancelled} cancelled` : '',
-    ];
-    const message = `Sweep of ${total} jobs done: ${parts.filter(Boolean).join(', ')}`;
+    const message = batchEndedMessage(summary);
     const retry = () => void vscode.commands.executeCommand('imageJobs.batch.retry', { batchId });
     const gallery = () => void vscode.commands.executeCommand('imageJobs.openGallery');
     if (failed === 0) {

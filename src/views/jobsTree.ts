@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { batchStartedAt } from '../core/jobs/jobBatches';
 import type { JobStore } from '../core/jobs/jobStore';
 import type { JobRecord } from '../core/jobModel';
 import { cellDescription } from '../core/prompt/sweepCells';
@@ -134,7 +133,7 @@ export class JobsTreeProvider extends DisposableOwner implements vscode.TreeData
     const state = jobs.length > EXPANDED_BATCH_MAX ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
     const item = new vscode.TreeItem(batchStateLabel(jobs, Date.now()), state);
     item.id = key;
-    item.description = batchDescription(jobs[0]!.sweep!, batchStartedAt(jobs));
+    item.description = batchDescription(jobs, { grouped: this.model.isGrouped });
     const { icon, colour } = batchIcon(summary);
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = batchContextValue(summary);

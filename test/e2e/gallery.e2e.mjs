@@ -121,7 +121,8 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
     boatCard.evaluate((card) => {
       const menu = card.querySelector('.menu');
       const box = menu.getBoundingClientRect();
-      const covered = [...card.querySelectorAll('.frame, .details p')].filter((node) => {
+      // every line of text: the image, the prompt, parameters, lineage and path, and the status ("Inserted ![…]")
+      const covered = [...card.querySelectorAll('.frame, .details p, .details .status')].filter((node) => {
         const r = node.getBoundingClientRect();
         return r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom;
       });
@@ -151,6 +152,25 @@ await runChecks({ browser, page, server, shots, step, passed }, async () => {
   );
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(shots, '03c-menu-light.png') });
+  await page.keyboard.press('Escape');
+  // the same over a narrower and a wider window (the gallery panel a third and twice as wide); a resize
+  // closes the menu, so it is opened again at each width
+  for (const width of [1000, 2200]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(500);
+    await boatCard.locator('button.more').click();
+    const resized = await menuState();
+    check(
+      resized.open && resized.covered.length === 0 && resized.inView && resized.notAbove,
+      `at ${width} px wide, the menu covers none of the card's text, its "Inserted" line included (${JSON.stringify(resized)})`,
+    );
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(shots, `03c-menu-${width}.png`) });
+    await page.keyboard.press('Escape');
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.waitForTimeout(500);
+  await boatCard.locator('button.more').click();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   const moved = (await menuState()).focused;

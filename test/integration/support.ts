@@ -64,16 +64,21 @@ export function filesContaining(dir: string, needle: string): string[] {
   });
 }
 
-/** Runs `body` with the Sandbox's jobs taking `ms`, then puts the workspace setting back. */
-export async function withSandboxDuration<T>(ms: number, body: () => Promise<T>): Promise<T> {
+/** Runs `body` with the workspace setting `imageJobs.<key>` at `value`, then puts it back. */
+export async function withSetting<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
   const settings = vscode.workspace.getConfiguration('imageJobs');
-  const previous = settings.inspect<number>('sandbox.jobDurationMs')?.workspaceValue;
-  await settings.update('sandbox.jobDurationMs', ms, vscode.ConfigurationTarget.Workspace);
+  const previous = settings.inspect(key)?.workspaceValue;
+  await settings.update(key, value, vscode.ConfigurationTarget.Workspace);
   try {
     return await body();
   } finally {
-    await settings.update('sandbox.jobDurationMs', previous, vscode.ConfigurationTarget.Workspace);
+    await settings.update(key, previous, vscode.ConfigurationTarget.Workspace);
   }
+}
+
+/** Runs `body` with the Sandbox's jobs taking `ms`, then puts the workspace setting back. */
+export function withSandboxDuration<T>(ms: number, body: () => Promise<T>): Promise<T> {
+  return withSetting('sandbox.jobDurationMs', ms, body);
 }
 
 /** A button as the extension passes it: a string or a `MessageItem`. */

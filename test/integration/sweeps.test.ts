@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ImageJobsApi } from '../../src/extension';
-import { activateExtension, answeringWarnings, closeAllEditors, waitForJob, withSandboxDuration, workspaceFile } from './support';
+import {
+  activateExtension,
+  answeringWarnings,
+  closeAllEditors,
+  waitForJob,
+  withSandboxDuration,
+  withSetting,
+  workspaceFile,
+} from './support';
 
 const SWEEP = `---
 model: sandbox/landscape
@@ -82,7 +90,11 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
     assert.equal(await api.jobsTree.getParent!(ids[2]!), batch);
 
     const row = await api.jobsTree.getTreeItem(batch);
-    assert.match(String(row.description), /^sweep 2 × 2: seed × place · \d\d:\d\d/, 'what it sweeps, and when it started');
+    assert.match(
+      String(row.description),
+      /^sweep-test\.prompt · sweep 2 × 2: seed × place · \d\d:\d\d:\d\d$/,
+      'its file, what it sweeps, when it started',
+    );
     assert.equal(row.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const cell = await api.jobsTree.getTreeItem(ids[1]!);
     assert.equal(cell.label, 'seed 11 · place a harbour', 'a cell leads with its values: a narrow view cuts the end of a row');
@@ -176,6 +188,21 @@ describe('Sweeps: a .prompt file’s sweep as one batch in the Jobs view', () =>
         'removed once none runs',
       );
       assert.ok(!(await children(api)).includes(batch));
+    });
+  });
+
+  it('a sweep of more jobs than imageJobs.sweep.confirmAbove asks first, saying from how many; closing it records nothing', async () => {
+    const api = await activateExtension();
+    const before = api.listJobs().length;
+    const declined = await withSetting('sweep.confirmAbove', 3, () =>
+      answeringWarnings(undefined, () => vscode.commands.executeCommand('imageJobs.generate', file)),
+    );
+    assert.equal(declined.result, undefined);
+    assert.equal(api.listJobs().length, before, 'nothing recorded');
+    assert.equal(declined.asked.length, 1, 'one question');
+    assert.deepEqual(declined.asked[0]!.options, {
+      modal: true,
+      detail: 'Asked when a sweep makes more than 3 jobs (imageJobs.sweep.confirmAbove).',
     });
   });
 

@@ -77,11 +77,12 @@ describe('the grid list', () => {
     jobs: [],
     createdAt,
   });
-  const day = Date.UTC(2026, 11, 1, 12, 0, 0);
+  // local time, in the evening: a 12-hour clock would read "09:52 PM"
+  const day = new Date(2026, 11, 1, 21, 52, 0).getTime();
 
-  it('names a batch by when, its prompt, its keys and shape', () => {
+  it('names a batch by when (24-hour, as the Jobs view), its prompt, its keys and shape', () => {
     const titles = batchTitles([batch('a', day + 5_000)], day);
-    assert.match(titles.get('a')!, /^\d{1,2}:\d{2}( [AP]M)? · A wide landscape of a quiet va… · cfgScale × place \(2 × 2\)$/);
+    assert.equal(titles.get('a')!, '21:52 · A wide landscape of a quiet va… · cfgScale × place (2 × 2)');
   });
 
   it('tells apart a sweep run again: by the second, then by its order; a different prompt needs neither', () => {
@@ -97,7 +98,7 @@ describe('the grid list', () => {
     );
     const all = [...titles.values()];
     assert.equal(new Set(all).size, all.length, `every title differs: ${JSON.stringify(all)}`);
-    assert.match(titles.get('first')!, /:01/, 'with its seconds');
+    assert.match(titles.get('first')!, /^21:52:01 · /, 'with its seconds');
     assert.match(titles.get('again')!, /:09/);
     assert.match(titles.get('twice-a')!, / · run 1 of 2$/);
     assert.match(titles.get('twice-b')!, / · run 2 of 2$/);

@@ -28,7 +28,9 @@ export function menuItems(
 }
 
 export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): HTMLElement {
-  const status = element('span', { className: 'status', role: 'status' });
+  // a line of its own above the buttons, not beside them: a long one ("Inserted ![…](…)") wrapped under
+  // the buttons, where the "…" menu opens, and the menu covered it
+  const status = element('p', { className: 'status', role: 'status' });
   const act = (type: GalleryRequest['type']) => () => on.request(assetRequest(type, asset), status);
   const image = lazyImage(asset.src, { alt: asset.prompt, title: 'View larger', tabIndex: 0 });
   // reserve the image's own aspect ratio before it loads, so the grid does not jump
@@ -52,11 +54,11 @@ export function card(asset: GalleryAsset, selected: boolean, on: CardHandlers): 
       element('p', { className: 'meta', textContent: describeAsset(asset) }),
       ...lineageLine(asset, on.show),
       element('p', { className: 'path', textContent: asset.path, title: asset.path }),
+      status,
       element('div', { className: 'actions' }, [
         button('Insert', 'Insert a reference at the cursor of the last editor', act('insert'), 'primary'),
         button('Open', 'Open the image', act('open')),
         ...moreMenu(menuItems(asset, act), asset.path),
-        status,
       ]),
     ]),
   ]);

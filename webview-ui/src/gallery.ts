@@ -298,7 +298,7 @@ function renderGrid(): void {
   if (rest > 0) nearTheEnd.observe(moreCards);
 }
 
-/** A reply beside the button that asked: its words, and Open when the host wrote a file (a contact sheet). */
+/** A reply by the button that asked (on a card, the line above its buttons): its words, and Open when the host wrote a file (a contact sheet). */
 function showReply(status: HTMLElement, message: Extract<HostToGalleryMessage, { type: 'reply' }>): void {
   status.replaceChildren(element('span', { className: 'reply-text', textContent: message.message }));
   status.classList.toggle('error', !message.ok);

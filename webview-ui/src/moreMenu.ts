@@ -47,8 +47,12 @@ function makeRoomBelow(trigger: HTMLElement, height: number, gap = 4): boolean {
   const lacking = trigger.getBoundingClientRect().bottom + gap + height - bounds(trigger).bottom;
   if (lacking <= 0 || trigger.closest('.overlay')) return false;
   const page = document.scrollingElement ?? document.documentElement;
-  const room = page.scrollHeight - page.scrollTop - page.clientHeight;
-  if (room < lacking) document.body.style.paddingBottom = `${lacking - room + 8}px`;
+  // how far the page's end is below the view's bottom, from the body's box: a page shorter than the
+  // view has a scrollHeight of the view's height, which hid the room it lacked (a single card's menu
+  // then rose over its text)
+  const body = document.body;
+  const room = body.getBoundingClientRect().bottom - window.innerHeight;
+  if (room < lacking) body.style.paddingBottom = `${parseFloat(getComputedStyle(body).paddingBottom) + lacking - room + 8}px`;
   scrollingForMenu = true;
   page.scrollTop += lacking;
   return true;

@@ -9,6 +9,7 @@ import {
   batchContextValue,
   batchDescription,
   batchIcon,
+  batchEndedMessage,
   batchName,
   batchStateLabel,
   batchTooltipMarkdown,
@@ -131,11 +132,22 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   const now = Math.max(...running.map((j) => j.createdAt)) + 42_000;
   const summary = summarizeBatch(running);
   assert.equal(batchStateLabel(running, now), '2/4 done · 1 failed');
-  assert.equal(batchDescription(running[0]!.sweep!), 'sweep 2 × 2: seed × place');
-  assert.match(
-    batchDescription(running[0]!.sweep!, Date.UTC(2026, 10, 30, 9, 59, 7)),
-    /^sweep 2 × 2: seed × place · \d\d:\d\d:07$/,
-    'with when it started',
+  const started = running.map((one) => ({ ...one, createdAt: new Date(2026, 10, 30, 21, 59, 7).getTime() }));
+  assert.equal(
+    batchDescription(started),
+    'hills.prompt · sweep 2 × 2: seed × place · 21:59:07',
+    'its file, what was swept, when it started',
+  );
+  assert.equal(batchDescription(started, { grouped: true }), 'sweep 2 × 2: seed × place · 21:59:07', 'under its file’s group');
+  const typed = started.map((one) => ({
+    ...one,
+    source: { kind: 'script' } as const,
+    request: { ...one.request, prompt: 'a lighthouse on a cliff at dusk, in fog' },
+  }));
+  assert.equal(
+    batchDescription(typed, { grouped: true }),
+    '"a lighthouse on a cliff…" · sweep 2 × 2: seed × place · 21:59:07',
+    'a typed prompt, cut short',
   );
   assert.equal(cellDescription(running[1]!.sweep!), 'seed 1 · place a harbour');
   assert.deepEqual(batchIcon(summary), { icon: 'sync~spin' });
@@ -146,11 +158,41 @@ test('the batch row counts its cells by state, says what was swept, and offers t
   assert.match(tooltip, /2 unfinished · 1 succeeded · 1 failed/);
   assert.match(tooltip, /seed: 1, 2\n\nplace: a valley, a harbour/);
 
-  const ended = [job('e', 'succeeded', [0, 0]), job('f', 'failed', [0, 1])];
-  assert.equal(batchStateLabel(ended, 0), '1 image · 1 failed · 1:05', 'from the first job recorded to the last one ended');
+  const ended = [job('e', 'succeeded', [0, 0]), job('f', 'failed', [0, 1]), job('e2', 'succeeded', [1, 0]), job('e3', 'succeeded', [1, 1])];
+  assert.equal(batchStateLabel(ended, 0), '3 images · 1 failed · 1:05', 'from the first job recorded to the last one ended');
+  assert.equal(batchEndedMessage(summarizeBatch(ended)), 'Sweep of 4 jobs done: 3 images, 1 failed');
   assert.deepEqual(batchIcon(summarizeBatch(ended)), { icon: 'warning', colour: 'problemsWarningIcon.foreground' });
   assert.equal(batchContextValue(summarizeBatch(ended)), 'jobBatch batchRetryable batchRemovable');
   assert.equal(batchIcon(summarizeBatch([job('g', 'succeeded', [0, 0])])).icon, 'pass');
+});
+
+test('cells cleared from the list: the row counts the listed ones and says how many went; the hover still names every value it can', () => {
+  // a 2 × 2 sweep of model × place, its broken model's cells failed; the others made their images and
+  // were cleared, as Clear Finished does (it keeps failed jobs)
+  const MODELS = ['landscape', 'broken'];
+  const cell = (id: string, status: JobStatus, [m, p]: readonly [number, number]): JobRecord => {
+    const base = job(id, status, [m, p]);
+    return {
+      ...base,
+      request: { ...base.request, model: MODELS[m]! },
+      sweep: { batchId: 'b1', keys: ['model', 'place'], values: [`sandbox/${MODELS[m]}`, PLACES[p]!], position: [m, p], shape: [2, 2] },
+    };
+  };
+  const listed = [cell('broken-valley', 'failed', [1, 0]), cell('broken-harbour', 'failed', [1, 1])];
+  const summary = summarizeBatch(listed);
+  assert.deepEqual([summary.total, summary.cells, summary.cleared], [2, 4, 2]);
+  assert.match(batchStateLabel(listed, 0), /^2 failed · 2 cleared · 1:05$/, 'no "0 images": the cleared cells made theirs');
+  const tooltip = batchTooltipMarkdown(listed);
+  assert.match(tooltip, /^\*\*Sweep of 4 jobs\*\* — sandbox\/broken\n/);
+  assert.match(tooltip, /\n2 of 4 cells listed; the rest were cleared \(their images stay on disk\)\n/);
+  assert.match(tooltip, /\nmodel: \*cleared\*, sandbox\/broken\n/, 'a value no listed cell carries is named as cleared, in its place');
+  assert.match(tooltip, /\nplace: a valley, a harbour\n/);
+  assert.equal(batchEndedMessage(summary), 'Sweep of 4 jobs done: 2 failed, 2 cleared from the list before');
+
+  const retried = [cell('valley-again', 'succeeded', [1, 0]), listed[1]!];
+  assert.match(batchStateLabel(retried, 0), /^1 image · 1 failed · 2 cleared · \d+:\d\d$/);
+  assert.equal(batchEndedMessage(summarizeBatch(retried)), 'Sweep of 4 jobs done: 1 image, 1 failed, 2 cleared from the list before');
+  assert.match(batchStateLabel([cell('again', 'running', [1, 0]), listed[1]!], 0), /^1\/2 done · 1 failed · 2 cleared$/);
 });
 
 test('a confirmation names the batch by its prompt file (or prompt) and what was swept', () => {
