@@ -6,7 +6,7 @@ import { describeError, ProviderError } from '../core/errors';
 import type { ProviderId } from '../core/jobModel';
 import { providerInfo } from '../core/providers/catalog';
 import type { Log } from '../services/log';
-import { oneLine } from '../views/jobPresentation';
+import { oneLine } from '../core/oneLine';
 import type { MissingSetup } from '../services/providerAccess';
 
 export interface SetupCheck {

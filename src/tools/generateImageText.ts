@@ -2,6 +2,7 @@
 // (paths, references, or what to do next). Plain text in and out (no vscode), unit-tested with node.
 // Every refusal tells the agent what to do about it, since the agent reads it, not a person.
 import { formatElapsed, type JobRecord } from '../core/jobModel';
+import { oneLine } from '../core/oneLine';
 
 /** What a call will do, as the confirmation and the progress message say it. */
 export interface GenerationSummary {
@@ -36,11 +37,6 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }
 
-function shortPrompt(prompt: string, max = 300): string {
-  const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-
 function sizeText(summary: Pick<GenerationSummary, 'width' | 'height'>): string {
   return summary.width && summary.height ? `${summary.width}×${summary.height}` : "the provider's default";
 }
@@ -59,7 +55,7 @@ export function confirmationMessages(summary: GenerationSummary): { readonly tit
       `**Model:** ${escapeMarkdown(summary.model)}  `,
       `**Images:** ${summary.count}, ${escapeMarkdown(sizeText(summary))}  `,
       `**Saved to:** ${escapeMarkdown(summary.outputFolder)}  `,
-      `**Prompt:** ${escapeMarkdown(shortPrompt(summary.prompt))}`,
+      `**Prompt:** ${escapeMarkdown(oneLine(summary.prompt, 300))}`,
       '',
       `${escapeMarkdown(summary.providerName)} may charge for each image.`,
     ].join('\n'),

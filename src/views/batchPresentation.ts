@@ -2,7 +2,8 @@
 // was swept) and its cells' rows (each cell's values): pure functions of the job records.
 import { formatClock, formatElapsed, fullModelName, isTerminal, type JobRecord } from '../core/jobModel';
 import { batchStartedAt, cellIndex } from '../core/jobs/jobBatches';
-import { escapeMarkdown, oneLine, STATUS_ICONS } from './jobPresentation';
+import { escapeMarkdown, STATUS_ICONS } from './jobPresentation';
+import { oneLine } from '../core/oneLine';
 import { fileNameOf } from '../core/results/sourceImage';
 
 export interface BatchSummary {

@@ -18,6 +18,7 @@ import {
 } from '../core/jobModel';
 import { endedStateWord, localCancelNote } from '../core/jobs/localCancel';
 import { providerInfo } from '../core/providers/catalog';
+import { oneLine } from '../core/oneLine';
 
 export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> = {
   submitting: { icon: 'cloud-upload' },
@@ -29,12 +30,6 @@ export const STATUS_ICONS: Record<JobStatus, { icon: string; colour?: string }> 
   cancelled: { icon: 'circle-slash' },
   expired: { icon: 'history', colour: 'problemsWarningIcon.foreground' },
 };
-
-/** Shortens to `max` characters with an ellipsis, on one line. */
-export function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 /**
  * The job's state in a word or two: a submission held back says why ("rate limited", "waiting to send":

@@ -7,6 +7,7 @@
 import { providerInfo } from '../providers/catalog';
 import type { JobRecord } from '../jobModel';
 import { cellDescription } from '../prompt/sweepCells';
+import { oneLine } from '../oneLine';
 
 export type SendAgain =
   /** nothing of the job can be at its provider, or the provider's id for it is known: Retry as usual */
@@ -33,9 +34,7 @@ function mayBeAtProvider(job: JobRecord): boolean {
 
 /** A job as the question names it: its sweep cell's values, or the start of its prompt. */
 function jobName(job: JobRecord): string {
-  const cell = job.sweep && cellDescription(job.sweep);
-  const prompt = job.request.prompt.trim().replace(/\s+/g, ' ');
-  return `“${cell ?? (prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt)}”`;
+  return `“${job.sweep ? cellDescription(job.sweep) : oneLine(job.request.prompt, 40)}”`;
 }
 
 export interface SendAgainQuestion {

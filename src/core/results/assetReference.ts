@@ -1,6 +1,7 @@
 // The text of a reference to a saved image, by the language of the document (where it goes:
 // referencePlacement).
 import { posix } from 'node:path';
+import { oneLine } from '../oneLine';
 
 /** Path from the document's folder to the asset, both given as URI paths (forward slashes). */
 export function relativeReferencePath(documentPath: string, assetPath: string): string {
@@ -17,8 +18,7 @@ function escapeHtmlAttribute(value: string): string {
 }
 
 function altText(prompt: string): string {
-  const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine;
+  return oneLine(prompt, 100);
 }
 
 const MARKDOWN_LANGUAGES = new Set(['markdown', 'mdx', 'quarto', 'rmd']);
