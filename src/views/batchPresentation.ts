@@ -52,13 +52,13 @@ export function batchStateLabel(jobs: readonly JobRecord[], now: number): string
     summary.cancelled && summary.active === 0 ? `${summary.cancelled} cancelled` : '',
     summary.cleared ? `${summary.cleared} cleared` : '',
   ].filter(Boolean);
-  const head =
-    summary.active > 0
-      ? `${summary.total - summary.active}/${summary.total} done`
-      : summary.images > 0 || summary.cleared === 0
-        ? `${summary.images} image${summary.images === 1 ? '' : 's'}`
-        : '';
+  const head = summary.active > 0 ? `${summary.total - summary.active}/${summary.total} done` : imagesMade(summary);
   return [head, ...problems, ...(summary.active > 0 ? [] : [formatElapsed(ended - started)])].filter(Boolean).join(' · ');
+}
+
+/** "16 images"; nothing once cells were cleared and none listed made one: "0 images" would deny theirs. */
+function imagesMade({ images, cleared }: BatchSummary): string {
+  return images > 0 || cleared === 0 ? `${images} image${images === 1 ? '' : 's'}` : '';
 }
 
 /**
@@ -68,7 +68,7 @@ export function batchStateLabel(jobs: readonly JobRecord[], now: number): string
  */
 export function batchEndedMessage(summary: BatchSummary): string {
   const parts = [
-    summary.images > 0 || summary.cleared === 0 ? `${summary.images} image${summary.images === 1 ? '' : 's'}` : '',
+    imagesMade(summary),
     summary.failed ? `${summary.failed} failed` : '',
     summary.cancelled ? `${summary.cancelled} cancelled` : '',
     summary.cleared ? `${summary.cleared} cleared from the list before` : '',
