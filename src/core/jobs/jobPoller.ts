@@ -332,13 +332,12 @@ export class JobPoller implements Disposable {
       // too young to have expired: an answer its provider should not give (a proxy, a replica yet to see
       // the job), which may not repeat. Looked at again; ended as a failed look, whose Retry asks about
       // the same job again rather than sending (and billing) a second one
-      this.log.warn(`[poll] ${id}: ${describeForLog(error)}, ${formatDuration(ageMs)} after it was sent`);
       if (++memory.unexpectedAnswers >= this.options.maxUnexpectedAnswers) {
         const reason = notExpiredMessage({ ...gone, lifetimeMs, ageMs, answers: memory.unexpectedAnswers, remoteId: current.remoteId });
         await this.outcomes.fail(id, { message: reason, phase: 'poll', retryable: true, ...failureOrigin(error) });
         return;
       }
-      await this.lookAgain(id, memory, error, message);
+      await this.lookAgain(id, memory, error, message, `${formatDuration(ageMs)} after it was sent`);
       return;
     }
     if (isProviderError(error) && error.kind === 'malformed') {
@@ -357,12 +356,16 @@ export class JobPoller implements Disposable {
     await this.outcomes.fail(id, { message, phase: 'poll', retryable: true, ...failureOrigin(error) });
   }
 
-  /** A look that failed for now: the next one backs off (and honours a Retry-After); the row shows why. */
-  private async lookAgain(id: string, memory: PollMemory, error: ProviderError, message: string): Promise<void> {
+  /**
+   * A look that failed for now: the next one backs off (and honours a Retry-After); the row shows why.
+   * `context`: what else the log line should say of the answer.
+   */
+  private async lookAgain(id: string, memory: PollMemory, error: ProviderError, message: string, context?: string): Promise<void> {
     memory.looked = true;
     memory.consecutiveErrors++;
     memory.retryAfterMs = error.details.retryAfterMs;
-    this.log.warn(`[poll] ${id}: ${describeForLog(error)} (attempt ${memory.consecutiveErrors}, backing off)`);
+    const said = context ? `, ${context}` : '';
+    this.log.warn(`[poll] ${id}: ${describeForLog(error)}${said} (attempt ${memory.consecutiveErrors}, backing off)`);
     const job = await this.store.update(id, () => ({ warning: message }));
     if (job) this.scheduleNext(job);
   }
