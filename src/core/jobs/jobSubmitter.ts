@@ -109,7 +109,7 @@ export class JobSubmitter {
               this.inFlight.add(job.id);
               return provider.submit(job.request, job.idempotencyKey, context);
             },
-            { refuseWhilePaused: true, onWait: () => this.waitsItsTurn(job.id) },
+            { refuseWhilePaused: true, onWait: () => this.recordTurnWait(job.id) },
           )
           .finally(() => this.inFlight.delete(job.id));
         if (this.calls.closed) return;
@@ -221,7 +221,7 @@ export class JobSubmitter {
    * The submission waits its turn in its provider's gate: on the record (not awaited: the gate waits
    * anyway, and a closing window writes what is pending), so that a reload meanwhile sends the job.
    */
-  private waitsItsTurn(id: string): void {
+  private recordTurnWait(id: string): void {
     const current = this.store.get(id);
     // already on the record (a sweep's later cell): saying it again would be a write for nothing
     if (this.calls.closed || current?.status !== 'submitting' || current.waitingToSend) return;
