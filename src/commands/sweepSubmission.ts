@@ -49,11 +49,12 @@ export async function submitSweep(
     return undefined;
   }
   const shape = sweepShapeNote(prompt.sweep ?? []);
-  if (plans.length > sweepConfirmAbove(uri)) {
+  const confirmAbove = sweepConfirmAbove(uri);
+  if (plans.length > confirmAbove) {
     const go = `Generate ${plans.length} Jobs`;
     const choice = await vscode.window.showWarningMessage(
       `${name} sweeps ${plans[0]!.cell.keys.join(' × ')}: ${plans.length} jobs (${shape}).`,
-      { modal: true, detail: `Asked when a sweep makes more than ${sweepConfirmAbove(uri)} jobs (imageJobs.sweep.confirmAbove).` },
+      { modal: true, detail: `Asked when a sweep makes more than ${confirmAbove} jobs (imageJobs.sweep.confirmAbove).` },
       go,
     );
     if (choice !== go) return undefined;

@@ -34,7 +34,9 @@ export class JobTransitionLog implements Disposable {
     this.subscription = store.onDidChange((change) => {
       if (change.kind === 'upsert') return this.onJob(change.job);
       const seen = this.lastState.get(change.id);
-      if (seen && this.lastState.delete(change.id)) this.log.info(`[jobs] ${seen.name} removed from the list`);
+      if (!seen) return;
+      this.lastState.delete(change.id);
+      this.log.info(`[jobs] ${seen.name} removed from the list`);
     });
     until?.addEventListener('abort', () => this.dispose(), { once: true });
   }
