@@ -1,4 +1,4 @@
-// How precise a row's "× optimum" is. The ratio is read at the row's p95 lag, and the optimum is steep
+// How precise a row's "× optimum" is. The ratio is read at the row's landed p95 lag, and the optimum is steep
 // there (a tenth of a point of p95 moves it by ~2%), while the p95 of 600 jobs is itself a sample: the
 // jobs resampled with replacement (a bootstrap, seeded) give the spread that the p95's sampling alone
 // puts on the ratio, the requests held as measured. On the SubModel rows it was ±0.03–0.15× (a 90%
@@ -18,7 +18,7 @@ export interface RatioInterval {
 
 export function ratioInterval(row: Row, resamples = RESAMPLES): RatioInterval {
   const random = seededRandom(20261201);
-  const jobs = row.runs.flatMap((run) => run.relative);
+  const jobs = row.runs.flatMap((run) => run.landed.relative);
   const requests = statusPerJob(row);
   const ratios: number[] = [];
   for (let i = 0; i < resamples; i++) {

@@ -158,9 +158,14 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
   const durationOf = (job: (typeof jobs)[number]) => model.plan(job)!.endAt - job.createdAt;
   const lags = report.detections.flatMap(({ remoteId, detectedAt }) => {
     const job = server.jobs.get(remoteId);
-    return job ? [{ duration: durationOf(job), lagMs: Math.max(0, detectedAt - model.plan(job)!.endAt) }] : [];
+    if (!job) return [];
+    const { endAt } = model.plan(job)!;
+    // a job no answer was seen to report done (none in the bench's rows) counts as landed when detected
+    const landedAt = model.seenDoneAt.get(job.id) ?? detectedAt;
+    return [{ duration: durationOf(job), lagMs: Math.max(0, detectedAt - endAt), landedMs: Math.max(0, landedAt - endAt) }];
   });
-  const relative = lags.map(({ duration, lagMs }) => lagMs / duration).sort((a, b) => a - b);
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  const relative = sorted(lags.map(({ duration, lagMs }) => lagMs / duration));
   const { statusRequests, resultFetches } = requestCounts(server);
   const refused = [...model.refused.values()].reduce((a, b) => a + b, 0);
   return {
@@ -169,7 +174,11 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     allPerJob: model.requestsSeen / target.jobs,
     refusedPerJob: refused / target.jobs,
     relative,
-    absolute: lags.map(({ lagMs }) => lagMs / timeScaleOf(target)).sort((a, b) => a - b),
+    absolute: sorted(lags.map(({ lagMs }) => lagMs / timeScaleOf(target))),
+    landed: {
+      relative: sorted(lags.map(({ duration, landedMs }) => landedMs / duration)),
+      absolute: sorted(lags.map(({ landedMs }) => landedMs / timeScaleOf(target))),
+    },
     durationsMs: jobs.map((job) => durationOf(job) / timeScaleOf(target)),
     cpuMs: report.cpuMs,
     rssGrowthMb: report.peak.rssMb - report.baseline.rssMb,
@@ -203,7 +212,14 @@ function dumpPolls(folder: string, name: string, server: FakeProviderServer, mod
   }
   const rows = jobs.map((job) => {
     const plan = model.plan(job)!;
-    return { created: scale(job.createdAt), start: scale(plan.startAt), end: scale(plan.endAt), looks: looks.get(job.id) ?? [] };
+    const seen = model.seenDoneAt.get(job.id);
+    return {
+      created: scale(job.createdAt),
+      start: scale(plan.startAt),
+      end: scale(plan.endAt),
+      seen: seen === undefined ? undefined : scale(seen),
+      looks: looks.get(job.id) ?? [],
+    };
   });
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, `${name.replace(/[^\w.-]+/g, '_')}.json`), JSON.stringify(rows));

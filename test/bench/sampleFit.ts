@@ -6,7 +6,7 @@
 // reaches. Not the best schedule knowing only the distribution (fitted to more jobs, or with a margin,
 // it would do better), but what the in-sample figure owes to fitting its own sample.
 import { jointOptimum } from './jointOptimum';
-import { mean, percent, quantile, relativeP95, statusPerJob, type Row } from './report';
+import { landedP95, mean, percent, quantile, statusPerJob, type Row } from './report';
 
 export interface PolledBatch {
   readonly requestsPerJob: number;
@@ -47,10 +47,10 @@ export interface FittedElsewhere {
   readonly inSampleRequestsPerJob: number;
 }
 
-/** Each seed's batch polled by the relative-only optimum at the row's p95, fitted to the other seeds' batches together. */
+/** Each seed's batch polled by the relative-only optimum at the row's landed p95, fitted to the other seeds' batches together. */
 export function fittedElsewhere(row: Row): FittedElsewhere | undefined {
   if (row.runs.length < 2) return undefined;
-  const lag = relativeP95(row);
+  const lag = landedP95(row);
   const relativeOnly = (durations: readonly number[]) => jointOptimum(durations, { relative: lag, absolute: Infinity });
   const polled = row.runs.map((run) => {
     const others = row.runs.filter((other) => other !== run).flatMap((other) => other.durationsMs);
@@ -74,7 +74,7 @@ export function printFittedElsewhere(engineRows: readonly Row[]): void {
   });
   if (!fitted.length) return;
   console.log(
-    "The relative-only blind optimum knows each batch's durations, not only their distribution. Fitted at an engine row's p95 " +
+    "The relative-only blind optimum knows each batch's durations, not only their distribution. Fitted at an engine row's landed p95 " +
       "to the other seeds' batches together (on those, it sees at least 95% of jobs within that lag) and polled on each seed's " +
       'own (sampleFit.ts), its schedule makes',
   );

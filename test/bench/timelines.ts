@@ -101,6 +101,12 @@ export class BenchTimeline implements ServerTimingModel {
   readonly refused = new Map<string, number>();
   /** Every request the limits saw (admitted or not). */
   requestsSeen = 0;
+  /**
+   * When an answer first said each job was done, on the server's clock as it judged it: where the look
+   * that saw it landed, the blind optimum's own terms (a poll covers a job when it lands by D(1 + ℓ)).
+   * The client's detection comes later by the answer's way back and its handling of it.
+   */
+  readonly seenDoneAt = new Map<string, number>();
 
   constructor(private readonly options: TimelineOptions) {
     this.workerFreeAt = Array.from({ length: options.workers }, () => 0);
@@ -166,6 +172,7 @@ export class BenchTimeline implements ServerTimingModel {
     }
     if (now < plan.endAt) return { phase: 'running', progress: 1, queueRank: 0 };
     job.finishedAt ??= plan.endAt;
+    if (!this.seenDoneAt.has(job.id)) this.seenDoneAt.set(job.id, now);
     return { phase: 'succeeded', progress: 1, queueRank: 0 };
   }
 

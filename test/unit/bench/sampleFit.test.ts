@@ -16,7 +16,8 @@ test('a blind schedule on a batch: the polls before each job ended and the one t
 
 /** A row whose seeds' batches have these durations, every job detected at `lag`. */
 function row(batches: number[][], lag: number): Row {
-  const run = (durationsMs: number[]) => ({ durationsMs, relative: durationsMs.map(() => lag), statusPerJob: 1 }) as unknown as SeedRun;
+  const run = (durationsMs: number[]) =>
+    ({ durationsMs, landed: { relative: durationsMs.map(() => lag), absolute: [] }, statusPerJob: 1 }) as unknown as SeedRun;
   return { label: 'engine', runs: batches.map(run) };
 }
 

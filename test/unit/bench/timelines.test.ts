@@ -19,3 +19,15 @@ test("a job's queue time, added to its creation, is its start on the bench's clo
     assert.equal(plan.startAt + model.spans(second).runMs, plan.endAt);
   }
 });
+
+test('where the look that saw a job done landed: the first time its timeline read done, not a later one, nor a look before its end', () => {
+  const model = new BenchTimeline({ seed: 7, timeScale: 1, workers: 1, workMs: () => 20_000, classify: () => undefined, limits: {} });
+  const job = { id: 'job-0', createdAt: 1000 } as FakeJob;
+  model.schedule(job);
+  const { endAt } = model.plan(job)!;
+  assert.equal(model.timeline(job, endAt - 1).phase, 'running');
+  assert.equal(model.seenDoneAt.has(job.id), false, 'a look before the end saw nothing');
+  assert.equal(model.timeline(job, endAt + 250).phase, 'succeeded');
+  model.timeline(job, endAt + 900);
+  assert.equal(model.seenDoneAt.get(job.id), endAt + 250);
+});
