@@ -41,6 +41,15 @@ export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   queuedMultiplier: 2,
 };
 
+/**
+ * A scout's first look is spread over ±this share of its interval, where other jobs' are jittered by
+ * `jitter`. The scouts are then looked at each at its own phase of the scouts' cadence, not all in the same
+ * second: the kind's first result is seen when the first of the scouts that have ended is looked at,
+ * not at the batch's next common look, which the quick end of a batch could fall just after (its
+ * first result then came a whole scout interval later, and the jobs that ended meanwhile were late).
+ */
+const SCOUT_PHASE_SPREAD = 0.5;
+
 /** ETAs longer than this many minimum intervals are refined before being trusted. */
 const ETA_REFINE_ABOVE_MIN_INTERVALS = 6;
 
@@ -132,7 +141,7 @@ export function nextPollDelay(inputs: PollInputs, options: PollPolicyOptions = D
   // look). A guess from the age is jittered once, so jobs submitted together do not poll in lockstep;
   // the job's later looks keep that phase (each interval a share of the age, or the cap), where
   // jittering every one let some intervals run 10% long: more lag for the same requests.
-  if (guessesFromAge(inputs) && !inputs.phased) delay *= 1 + options.jitter * (inputs.random * 2 - 1);
+  if (guessesFromAge(inputs) && !inputs.phased) delay *= 1 + (inputs.scout ? SCOUT_PHASE_SPREAD : options.jitter) * (inputs.random * 2 - 1);
   const quietLeft = (inputs.quietUntilAgeMs ?? 0) - inputs.ageMs;
   // only a guess from the age yields to the quiet period; jittered only earlier, as it has its margin
   if (etaMs === undefined && !backingOff && quietLeft > delay) delay = Math.max(delay, quietLeft * (1 - options.jitter * inputs.random));

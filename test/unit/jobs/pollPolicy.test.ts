@@ -215,3 +215,17 @@ test("a scout of a kind nobody has timed is looked at no more often than the sco
     'queued: less often still',
   );
 });
+
+test("a scout's first look is spread over half its interval either way, so the scouts of a batch are looked at each at its own phase", () => {
+  const first = (random: number) => nextPollDelay({ ...base, ageMs: 0, scout: true, queued: true, random });
+  const interval = 2 * TEST_POLICY.scoutMinIntervalMs;
+  assert.equal(first(0), interval * 0.5);
+  assert.equal(first(1), interval * 1.5);
+  assert.equal(first(0.5), interval);
+  assert.equal(
+    nextPollDelay({ ...base, ageMs: 0, scout: true, phased: true, random: 1 }),
+    TEST_POLICY.scoutMinIntervalMs,
+    'its later looks keep the phase',
+  );
+  assert.equal(nextPollDelay({ ...base, ageMs: 0, queued: true, random: 1 }), 2 * TEST_POLICY.minIntervalMs * 1.1, 'any other job: ±10%');
+});
