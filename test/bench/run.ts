@@ -160,7 +160,7 @@ async function runOne(target: Target, schedule: Schedule, seed: number): Promise
     const job = server.jobs.get(remoteId);
     if (!job) return [];
     const { endAt } = model.plan(job)!;
-    // a job no answer was seen to report done (none in the bench's rows) counts as landed when detected
+    // a job whose timeline never read done to an answer counts as landed when it was detected
     const landedAt = model.seenDoneAt.get(job.id) ?? detectedAt;
     return [{ duration: durationOf(job), lagMs: Math.max(0, detectedAt - endAt), landedMs: Math.max(0, landedAt - endAt) }];
   });
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
       const nearOptimum = reportsProgress || overOptimum(engine) <= 1.1;
       const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
       console.log(
-        `${engine.label}: fewer requests than the 2 s loop ${verdict(fewer)}; absolute p95 lag ≤ the 2 s loop's ${verdict(noLater)}; p95 lag ≤ the fal client's ${verdict(lagOk)}${reportsProgress ? '' : `; within 1.1× of the blind optimum at its p95 ${verdict(nearOptimum)} (${overOptimum(engine).toFixed(2)}×, ${formatInterval(ratioInterval(engine))} as its p95's sampling goes: ratioInterval.ts)`}`,
+        `${engine.label}: fewer requests than the 2 s loop ${verdict(fewer)}; absolute p95 lag ≤ the 2 s loop's ${verdict(noLater)}; p95 lag ≤ the fal client's ${verdict(lagOk)}${reportsProgress ? '' : `; within 1.1× of the blind optimum at its landed p95 ${verdict(nearOptimum)} (${overOptimum(engine).toFixed(2)}×, ${formatInterval(ratioInterval(engine))} as its p95's sampling goes: ratioInterval.ts)`}`,
       );
       return fewer && noLater && lagOk && nearOptimum;
     });
