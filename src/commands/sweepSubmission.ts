@@ -7,7 +7,7 @@ import type { JobStore } from '../core/jobs/jobStore';
 import type { JobSource } from '../core/jobModel';
 import type { CellPlan } from '../core/prompt/generationPlan';
 import type { PromptFile } from '../core/prompt/promptFile';
-import { cellDescription, sweepShapeNote } from '../core/prompt/sweepCells';
+import { cellDescription, sweepConfirmReason, sweepShapeNote } from '../core/prompt/sweepCells';
 import { blockingProblems } from '../core/providers/types';
 import { sweepConfirmAbove } from '../services/config';
 import { engine } from '../services/engine';
@@ -54,7 +54,7 @@ export async function submitSweep(
     const go = `Generate ${plans.length} Jobs`;
     const choice = await vscode.window.showWarningMessage(
       `${name} sweeps ${plans[0]!.cell.keys.join(' × ')}: ${plans.length} jobs (${shape}).`,
-      { modal: true, detail: `Asked when a sweep makes more than ${confirmAbove} jobs (imageJobs.sweep.confirmAbove).` },
+      { modal: true, detail: sweepConfirmReason(confirmAbove) },
       go,
     );
     if (choice !== go) return undefined;

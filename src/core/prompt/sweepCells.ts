@@ -44,6 +44,13 @@ export function sweepShapeNote(axes: readonly Pick<SweepAxis, 'key' | 'values'>[
   return axes.length === 1 ? `one per ${axes[0]!.key}` : sweepShapeText(axes);
 }
 
+/** Why the sweep's confirmation was asked, and the setting that decides it (0: before every sweep). */
+export function sweepConfirmReason(confirmAbove: number): string {
+  return confirmAbove > 0
+    ? `Asked when a sweep makes more than ${confirmAbove} ${confirmAbove === 1 ? 'job' : 'jobs'} (imageJobs.sweep.confirmAbove).`
+    : 'Asked before every sweep, as imageJobs.sweep.confirmAbove is 0.';
+}
+
 /**
  * The coordinates of every cell, as nested loops in the order the keys are written: the first key
  * varies slowest, the last fastest. `lengths` must all be at least 1.

@@ -11,6 +11,7 @@ import {
   sweepCells,
   sweepGenerateTitle,
   sweepShapeNote,
+  sweepConfirmReason,
   sweepSize,
 } from '../../../src/core/prompt/sweepCells';
 import { promptCompletions } from '../../../src/core/prompt/promptCompletion';
@@ -272,6 +273,12 @@ test("a one-key sweep's CodeLens names the key instead of repeating the count as
 test("the shape beside a sweep's job count (its confirmation, log and status bar) names a single key instead of repeating the count", () => {
   assert.equal(sweepShapeNote(parsed('---\nsweep:\n  seed: [1, 2, 3, 4]\n---\nA castle').sweep!), 'one per seed');
   assert.equal(sweepShapeNote(parsed(SWEEP).sweep!), '3 × 2 × 2');
+});
+
+test("a sweep's confirmation says which setting asked it, and 0 as 'before every sweep', not 'more than 0 jobs'", () => {
+  assert.equal(sweepConfirmReason(20), 'Asked when a sweep makes more than 20 jobs (imageJobs.sweep.confirmAbove).');
+  assert.equal(sweepConfirmReason(1), 'Asked when a sweep makes more than 1 job (imageJobs.sweep.confirmAbove).');
+  assert.equal(sweepConfirmReason(0), 'Asked before every sweep, as imageJobs.sweep.confirmAbove is 0.');
 });
 
 test('the CodeLens says how many images a file without a sweep makes when it is more than one', () => {
