@@ -24,8 +24,14 @@ const workspace = prepareRun({
   tools,
   runDir,
   workspaceSource: join(repo, 'test', 'fixtures', untrusted ? 'untrusted-workspace' : 'workspace'),
-  // restricted mode without the startup dialog: nobody answers it in a test
-  userSettings: untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {},
+  userSettings: {
+    // the web workbench saves edits a second after they are made (files.autoSave defaults to afterDelay
+    // there, off on the desktop): a test of unsaved edits whose job took longer found them saved, and
+    // the revert after it kept them, so a later test read the edited file (CI, three times)
+    'files.autoSave': 'off',
+    // restricted mode without the startup dialog: nobody answers it in a test
+    ...(untrusted && { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }),
+  },
 });
 const resultFile = join(runDir, 'result.json');
 const port = await freePort();
