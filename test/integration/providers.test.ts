@@ -326,7 +326,7 @@ describe('Providers inside VS Code, against their loopback servers', () => {
       const { message } = first.error!;
       assert.match(
         message,
-        /^The result file is no longer there \(HTTP 404: expired or unknown file\); it has most likely expired \(Serika does not say how long it keeps results\)\. Run Again makes a new job from the same request\.$/,
+        /^The result file is no longer there \(HTTP 404: expired or unknown file\); it has most likely expired \(Serika does not say how long it keeps results\)\. Run Again sends a new job with the same request, which Serika bills\.$/,
       );
       assert.doesNotMatch(message, /download/i);
       const toast = asked.find((question) => question.message.includes(message))!;

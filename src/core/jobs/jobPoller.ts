@@ -321,7 +321,8 @@ export class JobPoller implements Disposable {
     if (this.calls.closed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
-      const gone = { providerName: providerInfo(current.request.providerId).displayName, answer: httpAnswer(message) };
+      const { displayName, needsApiKey } = providerInfo(current.request.providerId);
+      const gone = { providerName: displayName, billed: needsApiKey, answer: httpAnswer(message) };
       const lifetimeMs = await this.lifetimeOf(current);
       const ageMs = Date.now() - current.createdAt;
       // the provider removed it, most likely once its results expired: asking again cannot bring it back

@@ -29,6 +29,8 @@ export function isGoneFile(error: unknown): error is ProviderError {
 export interface GoneResult {
   /** The provider's name as the user knows it. */
   readonly providerName: string;
+  /** A new job there is billed (a provider with an account and key), which Run Again should say: not the offline Sandbox. */
+  readonly billed: boolean;
   /** What the server answered: "HTTP 404: expired or unknown file". */
   readonly answer: string;
   /** How long the provider keeps a result, where its document says. */
@@ -39,7 +41,7 @@ export interface GoneResult {
 }
 
 /** A job its provider answers 404 about: what the server said, and how long it keeps results where it says. */
-export type GoneJob = Pick<GoneResult, 'providerName' | 'answer' | 'lifetimeMs'>;
+export type GoneJob = Pick<GoneResult, 'providerName' | 'billed' | 'answer' | 'lifetimeMs'>;
 
 /** A job or file gone from a provider: most likely expired, after as long as the provider says it keeps results. */
 function mostLikelyExpired({ providerName, lifetimeMs }: GoneJob): string {
@@ -58,11 +60,16 @@ function reason(gone: GoneResult): string {
   return `${providerName} removed it, though its answer gave it ${formatDuration(expiresAt - now)} more`;
 }
 
-const RUN_AGAIN = 'Run Again makes a new job from the same request.';
+/** What Run Again does instead, and that a paid provider bills the new job as it did the first. */
+function runAgain({ providerName, billed }: Pick<GoneResult, 'providerName' | 'billed'>): string {
+  return billed
+    ? `Run Again sends a new job with the same request, which ${providerName} bills.`
+    : 'Run Again makes a new job from the same request.';
+}
 
 /** The failure a user reads: what the server said, why, and what to do instead of downloading again. */
 export function goneResultMessage(gone: GoneResult): string {
-  return `The result file is no longer there (${gone.answer}); ${reason(gone)}. ${RUN_AGAIN}`;
+  return `The result file is no longer there (${gone.answer}); ${reason(gone)}. ${runAgain(gone)}`;
 }
 
 /** The failure a user reads for a job gone at its provider: why, and what to do instead of asking about it again. */
@@ -73,7 +80,7 @@ export function goneJobMessage(gone: GoneJob): string {
     lifetimeMs === undefined
       ? `${providerName} does not say how long it keeps jobs, so it has most likely expired`
       : `${providerName} keeps results for ${formatDuration(lifetimeMs)}, and this job's were not fetched in time`;
-  return `${providerName} no longer has this job (${answer}): ${why}. ${RUN_AGAIN}`;
+  return `${providerName} no longer has this job (${answer}): ${why}. ${runAgain(gone)}`;
 }
 
 export interface NotExpiredJob extends GoneJob {
@@ -90,12 +97,12 @@ export interface NotExpiredJob extends GoneJob {
  * "expired", and perhaps still there (Retry asks about the same job rather than sending a new one).
  */
 export function notExpiredMessage(job: NotExpiredJob): string {
-  const { providerName, answer, lifetimeMs, ageMs, answers, remoteId } = job;
+  const { providerName, billed, answer, lifetimeMs, ageMs, answers, remoteId } = job;
   const id = remoteId ? ` (its id there: ${remoteId})` : '';
   return (
     `${providerName} answered ${answers} times that it has no such job (${answer}), ${formatDuration(ageMs)} after it took it, ` +
     `though it keeps results for ${formatDuration(lifetimeMs)}. It may still have it${id}: Retry asks about the same job again; ` +
-    `Run Again sends a new one, which ${providerName} bills.`
+    `Run Again sends a new one${billed ? `, which ${providerName} bills` : ''}.`
   );
 }
 

@@ -217,8 +217,10 @@ function goneFailure(job: JobRecord, gone: FileGone): JobError {
       ...origin,
     };
   }
+  const { displayName, needsApiKey } = providerInfo(job.request.providerId);
   const message = goneResultMessage({
-    providerName: providerInfo(job.request.providerId).displayName,
+    providerName: displayName,
+    billed: needsApiKey,
     answer: withoutStep(describeError(gone.failure)),
     lifetimeMs: resultLifetimeOf(job, gone.provider, gone.context),
     expiresAt: gone.output.kind === 'url' ? gone.output.expiresAt : undefined,

@@ -56,7 +56,7 @@ test('Bifrost: a job whose result TTL passed says so and for how long Bifrost ke
   assert.equal(
     job.error!.message,
     'Bifrost no longer has this job (HTTP 404: job not found or expired): Bifrost keeps results for 1 second, and this ' +
-      "job's were not fetched in time. Run Again makes a new job from the same request.",
+      "job's were not fetched in time. Run Again sends a new job with the same request, which Bifrost bills.",
   );
   assert.deepEqual(failureActions(job), [
     { label: 'Run Again', command: 'imageJobs.job.runAgain', arg: job.id },
@@ -104,7 +104,7 @@ test('SubModel: a job gone after its results expired says SubModel keeps them fo
   assert.match(job.error!.message, /^SubModel no longer has this job \(HTTP 404: request does not exist\): /);
   assert.match(
     job.error!.message,
-    /: SubModel keeps results for 30 minutes, and this job's were not fetched in time\. Run Again makes a new job/,
+    /: SubModel keeps results for 30 minutes, and this job's were not fetched in time\. Run Again sends a new job with the same request, which SubModel bills\.$/,
   );
   assert.deepEqual(
     failureActions(job).map((action) => action.label),
@@ -164,9 +164,9 @@ test('Bifrost: 404s in a row on a job within its TTL end it as a failed look, no
 test('a provider that does not say how long it keeps results is named as such; the step before the answer is left out', () => {
   const answer = httpAnswer('Checking the Serika job: HTTP 404: Job not found');
   assert.equal(
-    goneJobMessage({ providerName: 'Serika', answer }),
+    goneJobMessage({ providerName: 'Serika', billed: true, answer }),
     'Serika no longer has this job (HTTP 404: Job not found): Serika does not say how long it keeps jobs, so it has most likely ' +
-      'expired. Run Again makes a new job from the same request.',
+      'expired. Run Again sends a new job with the same request, which Serika bills.',
   );
   assert.equal(httpAnswer('connection reset'), 'connection reset');
 });

@@ -14,12 +14,19 @@ const cleanups = cleanupsFailingOnUnhandledRejections();
 describe('the message for a result file that is gone', () => {
   test("says when the link expired, where the provider's answer gave a time", () => {
     const now = Date.parse('2025-01-01T12:00:00Z');
-    const base = { providerName: 'TensorArt TAMS', answer: 'HTTP 404: not found', now };
+    const base = { providerName: 'TensorArt TAMS', billed: true, answer: 'HTTP 404: not found', now };
     assert.equal(
       goneResultMessage({ ...base, expiresAt: now - 5 * 60_000 }),
-      "The result file is no longer there (HTTP 404: not found); it expired 5 minutes ago, as TensorArt TAMS's answer said it would. Run Again makes a new job from the same request.",
+      "The result file is no longer there (HTTP 404: not found); it expired 5 minutes ago, as TensorArt TAMS's answer said it would. Run Again sends a new job with the same request, which TensorArt TAMS bills.",
     );
     assert.match(goneResultMessage({ ...base, expiresAt: now - 1 }), /it expired just now/);
+  });
+
+  test('says that Run Again is billed where the provider bills, and not for the offline Sandbox', () => {
+    const now = Date.parse('2025-01-01T12:00:00Z');
+    const sandbox = { providerName: 'Sandbox (offline)', billed: false, answer: 'HTTP 404: not found', now, lifetimeMs: 60_000 };
+    assert.match(goneResultMessage(sandbox), /\. Run Again makes a new job from the same request\.$/);
+    assert.doesNotMatch(goneResultMessage(sandbox), /bills/);
   });
 
   test('Bifrost keeps a result for the TTL the job is sent with (3600 s when none is set)', () => {
