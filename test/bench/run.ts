@@ -133,11 +133,14 @@ async function startServer(
   return started;
 }
 
-/** One schedule, its seeds side by side (each its own server and client process). */
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One schedule, its seeds side by side (each its own server and client process), started `seedStaggerMs` apart. */
 async function runSeeds(target: Target, schedule: Schedule): Promise<SeedRun[]> {
   const serverLoop = monitorEventLoopDelay({ resolution: 5 });
   serverLoop.enable();
-  const runs = await Promise.all(SEEDS.map((seed) => runOne(target, schedule, seed)));
+  const stagger = target.seedStaggerMs ?? 0;
+  const runs = await Promise.all(SEEDS.map((seed, i) => delay(i * stagger).then(() => runOne(target, schedule, seed))));
   serverLoop.disable();
   const server = serverLoop.percentile(99) / 1e6;
   // each seed's blind optimum at the row's p95 (report.ts, overOptimum)
