@@ -3,20 +3,15 @@
 // fewer requests than it. The exact joint optimum (jointOptimum.ts) on each run's own durations, over
 // a grid of relative lags, answers it; printed under the SubModel table.
 import { jointOptimum } from './jointOptimum';
-import { landedP95, mean, percent, pooledLanded, quantile, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
+import { landedAbsoluteP95, landedP95, mean, percent, statusPerJob, type ExtraColumn, type Row, type SeedRun } from './report';
 
 /** Relative p95 lags tried: 1% to 30% in half-percent steps. */
 const LAGS = Array.from({ length: 59 }, (_, i) => 0.01 + 0.005 * i);
 const NEAR = 1.1;
 
-/**
- * The 2 s loop's absolute p95 where its looks landed: a blind schedule's lags count to its polls, so
- * the loop's count to its looks too (timelines.ts, `seenDoneAt`).
- */
-const landedAbsoluteP95 = (row: Row) => quantile(pooledLanded(row, 'absolute'), 0.95);
-
 /** The table's column: on each run's durations, the fewest requests per job of any blind schedule within the row's landed relative p95 and the 2 s loop's landed absolute p95. */
 export function jointColumn(every2s: Row): ExtraColumn {
+  // the loop's lags count to its looks, as a blind schedule's count to its polls
   const absoluteMs = landedAbsoluteP95(every2s);
   return {
     header: `blind optimum there AND abs p95 ≤ ${(absoluteMs / 1000).toFixed(2)} s (2 s loop's, landed)`,

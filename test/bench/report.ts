@@ -87,6 +87,10 @@ export function landedP95(row: Lags): number {
 export function absoluteP95(row: Row): number {
   return quantile(pooled(row, 'absolute'), 0.95);
 }
+/** The same where the looks landed (timelines.ts, `seenDoneAt`). */
+export function landedAbsoluteP95(row: Row): number {
+  return quantile(pooledLanded(row, 'absolute'), 0.95);
+}
 export function statusPerJob(row: Row): number {
   return mean(row.runs.map((run) => run.statusPerJob));
 }

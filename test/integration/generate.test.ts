@@ -171,7 +171,7 @@ describe('Generate Image', () => {
     const files = ['prompts/lighthouse.prompt', 'prompts/pair.prompt', 'prompts/broken.prompt'].map(workspaceFile);
     const editor = await vscode.window.showTextDocument(files[1]!);
     const bodyLine = editor.document.getText().split('\n').indexOf('Two moons over a quiet desert');
-    // CI twice found the line missing here (not reproduced alone or in a local full run): say what the editor had
+    // an earlier test's edit that reached the disk (the web workbench's auto save, which the runner turns off) shows here
     assert.ok(bodyLine >= 0, `pair.prompt's body as the editor has it (dirty: ${editor.document.isDirty}): ${editor.document.getText()}`);
     await editor.edit((edit) => edit.replace(editor.document.lineAt(bodyLine).range, 'Two moons over a sweep'));
     try {

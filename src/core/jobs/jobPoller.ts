@@ -25,7 +25,7 @@ import { HeldStatus } from './heldStatus';
 import type { ProviderCalls } from './providerCalls';
 import { providerInfo } from '../providers/catalog';
 import type { RemoteJobState } from '../providers/types';
-import { goneJobMessage, httpAnswer, notExpiredMessage, resultLifetimeOf } from '../results/goneResult';
+import { goneAt, goneJobMessage, httpAnswer, notExpiredMessage, resultLifetimeOf } from '../results/goneResult';
 
 export interface JobPollerOptions {
   /** Read at each scheduling, so settings changes apply to the next poll. */
@@ -321,8 +321,7 @@ export class JobPoller implements Disposable {
     if (this.calls.closed || !current || isTerminal(current.status)) return;
     const message = describeError(error);
     if (isProviderError(error) && error.kind === 'notFound') {
-      const { displayName, needsApiKey } = providerInfo(current.request.providerId);
-      const gone = { providerName: displayName, billed: needsApiKey, answer: httpAnswer(message) };
+      const gone = { ...goneAt(current.request.providerId), answer: httpAnswer(message) };
       const lifetimeMs = await this.lifetimeOf(current);
       const ageMs = Date.now() - current.createdAt;
       // the provider removed it, most likely once its results expired: asking again cannot bring it back

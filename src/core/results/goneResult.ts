@@ -6,7 +6,8 @@
 // expired, for how long the provider keeps results where it says, and that Run Again makes it anew.
 // A job younger than that lifetime cannot have expired: its 404 is looked at again (jobPoller.ts).
 import { isProviderError, type ProviderError } from '../errors';
-import { formatDuration, type JobRecord } from '../jobModel';
+import { formatDuration, type JobRecord, type ProviderId } from '../jobModel';
+import { providerInfo } from '../providers/catalog';
 import type { ImageProvider, ProviderContext } from '../providers/types';
 
 /**
@@ -42,6 +43,12 @@ export interface GoneResult {
 
 /** A job its provider answers 404 about: what the server said, and how long it keeps results where it says. */
 export type GoneJob = Pick<GoneResult, 'providerName' | 'billed' | 'answer' | 'lifetimeMs'>;
+
+/** The provider as a gone message names it: its name, and whether a new job there is billed (one that needs a key). */
+export function goneAt(providerId: ProviderId): Pick<GoneResult, 'providerName' | 'billed'> {
+  const { displayName, needsApiKey } = providerInfo(providerId);
+  return { providerName: displayName, billed: needsApiKey };
+}
 
 /** A job or file gone from a provider: most likely expired, after as long as the provider says it keeps results. */
 function mostLikelyExpired({ providerName, lifetimeMs }: GoneJob): string {

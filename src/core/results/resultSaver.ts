@@ -4,8 +4,7 @@
 // (provider URLs expire: the job manager then polls again for fresh ones). A file its provider no
 // longer serves fails the job at once, saying so (goneResult), unless a new look gives a new link.
 import { appendSentence, describeError, isProviderError, ProviderError } from '../errors';
-import { goneResultMessage, isGoneFile, resultLifetimeOf } from './goneResult';
-import { providerInfo } from '../providers/catalog';
+import { goneAt, goneResultMessage, isGoneFile, resultLifetimeOf } from './goneResult';
 import { isPng, pngSize, withPngText } from './png';
 import { a1111Parameters, buildProvenance } from './provenance';
 import { ALLOWED_MIME_TYPES, extensionForMime, fillNameTemplate, uniqueFileName } from './assetNaming';
@@ -217,10 +216,8 @@ function goneFailure(job: JobRecord, gone: FileGone): JobError {
       ...origin,
     };
   }
-  const { displayName, needsApiKey } = providerInfo(job.request.providerId);
   const message = goneResultMessage({
-    providerName: displayName,
-    billed: needsApiKey,
+    ...goneAt(job.request.providerId),
     answer: withoutStep(describeError(gone.failure)),
     lifetimeMs: resultLifetimeOf(job, gone.provider, gone.context),
     expiresAt: gone.output.kind === 'url' ? gone.output.expiresAt : undefined,

@@ -351,7 +351,9 @@ test(
     const second = ids[1]!;
     await waitFor(() => store.get(second)?.remoteId, 10_000, 'the second cell sent');
     // its writes until Serika's answer was recorded (not until the request's arrival: the answer's write
-    // may share that millisecond, which once counted it among those before)
+    // may share that millisecond, which once counted it among those before); that write may come a
+    // moment after the record changed, and without it findIndex's -1 would cut the last write instead
+    await waitFor(() => writes.some((write) => write.id === second && write.sent), 5000, "Serika's answer written");
     const all = writes.filter((write) => write.id === second);
     const own = all.slice(
       0,
