@@ -145,12 +145,10 @@ export class JobSubmitter {
           const details = (error as ProviderError).details;
           const delay = Math.max(details.retryAfterMs ?? 0, 500 * 2 ** attempt);
           const rateLimited = (error as ProviderError).kind === 'rateLimited';
-          // a 429 paused the provider until its Retry-After: the same end, to the millisecond, that the
-          // jobs held by that pause show (and no earlier than this job's own back-off)
-          const now = Date.now();
-          const paused = rateLimited ? this.calls.pausedUntil(providerId, 'submit') : 0;
+          // a 429's Retry-After is the provider's pause, which waitToSend waits for beside this job's own
+          // back-off: the end every job it holds shows, and over once a new base URL or key lifts it
           backoff = {
-            until: paused >= now + delay - 50 ? Math.max(paused, now + 500 * 2 ** attempt) : now + delay,
+            until: Date.now() + (rateLimited ? 500 * 2 ** attempt : delay),
             reason: rateLimited ? `Rate limited by ${name}` : `Attempt ${attempt} failed (${describeError(error)})`,
             rateLimited,
             failure: { error, outcome, mayExist },
