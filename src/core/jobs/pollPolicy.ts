@@ -33,8 +33,10 @@ export interface PollPolicyOptions {
 export const DEFAULT_POLL_POLICY: PollPolicyOptions = {
   minIntervalMs: 500,
   maxIntervalMs: 15_000,
-  ageFraction: 0.07,
-  pastTypicalFraction: 0.07,
+  // 6.5%, not 7%: about one more look a job on the bench (still a quarter fewer than a 2 s loop) for
+  // a p95 lag ~0.5 points lower, its absolute p95 ~0.15 s inside the 2 s loop's instead of at its edge
+  ageFraction: 0.065,
+  pastTypicalFraction: 0.065,
   scoutMinIntervalMs: 3000,
   jitter: 0.1,
   unfocusedMultiplier: 3,
