@@ -2,7 +2,7 @@
 // relative and absolute (p95, p99), the most requests in flight at once against the documented
 // concurrency limits (/status with /status-sync and /stream: 400; /runsync: 400), 429s, and the wall
 // time of the batch (where /runsync's cost shows: its held submits keep later jobs waiting here).
-import { mean, pooled, printColumns, quantile, type Row } from './report';
+import { mean, percent, pooled, printColumns, quantile, type Row } from './report';
 import type { Schedule } from './targets';
 import type { RateRule } from './timelines';
 
@@ -14,7 +14,6 @@ export function printHeldTable(limits: Readonly<Record<string, RateRule>>, rows:
     const most = Math.max(...row.runs.map((run) => run.peakConcurrent?.[rule] ?? 0));
     return `${most} of ${limits[rule]?.concurrent ?? '∞'}`;
   };
-  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const header = [
     'engine',
     'status req/job',

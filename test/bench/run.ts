@@ -20,6 +20,7 @@ import type { ClientConfig, ClientReport } from './client';
 import {
   absoluteP95,
   overOptimum,
+  percent,
   printMemory,
   printTable,
   relativeP95,
@@ -294,15 +295,23 @@ async function main(): Promise<void> {
       // against the 2 s loop (the provider's own samples): fewer requests, and no more absolute lag
       const fewer = statusPerJob(engine) < statusPerJob(every2s);
       const noLater = absoluteP95(engine) <= absoluteP95(every2s);
-      const lagOk = relativeP95(engine) <= relativeP95(falPolling);
-      // memory is judged by the heap the jobs keep alive (memory.ts); RSS is mostly V8 sizing its heap
-      // a provider that reports progress is not blind: the blind optimum is context there, not a target
-      const nearOptimum = reportsProgress || overOptimum(engine) <= 1.1;
       const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+      const lead = `${engine.label}: fewer requests than the 2 s loop ${verdict(fewer)}; absolute p95 lag ≤ the 2 s loop's ${verdict(noLater)}`;
+      if (reportsProgress) {
+        // issue 4's lag target, which issue 13 keeps for providers that report progress
+        const lagOk = relativeP95(engine) <= relativeP95(falPolling);
+        console.log(`${lead}; p95 lag ≤ the fal client's ${verdict(lagOk)}`);
+        return fewer && noLater && lagOk;
+      }
+      // Blind to a job's state, the lag a schedule buys is set by its requests: issue 13 replaced issue
+      // 4's "no more lag than the 500 ms loop" for these providers by the optimum at the schedule's own
+      // lag. The fal client, held by the documented rate limit, is printed beside it, not judged.
+      const nearOptimum = overOptimum(engine) <= 1.1;
+      const fal = `p95 lag ${percent(relativeP95(engine))} at ${statusPerJob(engine).toFixed(1)} req/job, the fal client's ${percent(relativeP95(falPolling))} at ${statusPerJob(falPolling).toFixed(1)}`;
       console.log(
-        `${engine.label}: fewer requests than the 2 s loop ${verdict(fewer)}; absolute p95 lag ≤ the 2 s loop's ${verdict(noLater)}; p95 lag ≤ the fal client's ${verdict(lagOk)}${reportsProgress ? '' : `; within 1.1× of the blind optimum at its landed p95 ${verdict(nearOptimum)} (${overOptimum(engine).toFixed(2)}×, ${formatInterval(ratioInterval(engine))} as its p95's sampling goes: ratioInterval.ts)`}`,
+        `${lead}; within 1.1× of the blind optimum at its landed p95 ${verdict(nearOptimum)} (${overOptimum(engine).toFixed(2)}×, ${formatInterval(ratioInterval(engine))} as its p95's sampling goes: ratioInterval.ts); context: ${fal}`,
       );
-      return fewer && noLater && lagOk && nearOptimum;
+      return fewer && noLater && nearOptimum;
     });
     // blind providers: a model new to the engine and one it knows must both meet the targets
     if (!(reportsProgress ? verdicts.some(Boolean) : verdicts.length === 2 && verdicts.every(Boolean))) failures.push(target.name);
