@@ -131,7 +131,7 @@ export async function run(): Promise<void> {
     if (latenciesMs.length % 100 === 0) announce(config.dir, 'progress', { submitted: latenciesMs.length });
   }
 
-  // every job waits now; the runner measures this process's CPU while the driver only sleeps
+  // every job waits now; the runner measures this process's CPU (two windows) while the driver only sleeps
   await sleep(5000);
   tree.reset();
   const windowStart = performance.now();
