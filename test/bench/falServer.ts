@@ -22,6 +22,13 @@ export class FalServer extends FakeProviderServer {
     return request.headers.authorization === `Key ${this.apiKey}`;
   }
 
+  /** …/requests/{id}/status, and its stream. */
+  protected override statusJobOf(request: RecordedRequest): string | undefined {
+    if (request.method !== 'GET') return undefined;
+    const id = /\/requests\/([^/?]+)\/status(?:\/stream)?(?:\?.*)?$/.exec(request.path)?.[1];
+    return id === undefined ? undefined : decodeURIComponent(id);
+  }
+
   protected unauthorized(res: ServerResponse): void {
     this.json(res, 401, { detail: 'Invalid key' });
   }
@@ -36,10 +43,6 @@ export class FalServer extends FakeProviderServer {
     if (phase === 'queued') return { code: 202, body: { status: 'IN_QUEUE', queue_position: queueRank, request_id: job.id, ...urls } };
     if (phase === 'running') return { code: 202, body: { status: 'IN_PROGRESS', logs: [], request_id: job.id, ...urls } };
     return { code: 200, body: { status: 'COMPLETED', logs: [], metrics: {}, request_id: job.id, ...urls } };
-  }
-
-  private countStatus(id: string): void {
-    this.requestsPerJob.set(id, (this.requestsPerJob.get(id) ?? 0) + 1);
   }
 
   /** Sends the status at once, on every change of it and as a heartbeat, and closes after COMPLETED. */
@@ -87,7 +90,6 @@ export class FalServer extends FakeProviderServer {
         handle: (_request, match, res) => {
           const found = job(match, res);
           if (!found) return;
-          this.countStatus(found.id);
           this.stream(found, res);
         },
       },
@@ -97,7 +99,6 @@ export class FalServer extends FakeProviderServer {
         handle: (_request, match, res) => {
           const found = job(match, res);
           if (!found) return;
-          this.countStatus(found.id);
           const { code, body } = this.status(found);
           this.json(res, code, body);
         },

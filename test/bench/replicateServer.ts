@@ -29,6 +29,12 @@ export class ReplicateServer extends FakeProviderServer {
     return request.headers.authorization === `Bearer ${this.apiKey}`;
   }
 
+  /** GET /v1/predictions/{id}: wait()'s poll. */
+  protected override statusJobOf(request: RecordedRequest): string | undefined {
+    const id = request.method === 'GET' ? /^\/v1\/predictions\/([^/?]+)$/.exec(request.path)?.[1] : undefined;
+    return id === undefined ? undefined : decodeURIComponent(id);
+  }
+
   protected unauthorized(res: ServerResponse): void {
     this.json(res, 401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 });
   }
@@ -73,7 +79,6 @@ export class ReplicateServer extends FakeProviderServer {
         handle: (_request, match, res) => {
           const job = this.jobs.get(decodeURIComponent(match[1]!));
           if (!job) return this.json(res, 404, { detail: 'Not found', status: 404 });
-          this.requestsPerJob.set(job.id, (this.requestsPerJob.get(job.id) ?? 0) + 1);
           this.json(res, 200, this.prediction(job));
         },
       },
