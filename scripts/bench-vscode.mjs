@@ -162,7 +162,8 @@ try {
     ['extensionEnvironment', JSON.stringify(extensionEnv)],
   ];
   page.on('console', (message) => {
-    if (/Error|error:/.test(message.text()) && /image-jobs|bench/i.test(message.text())) say(`console: ${message.text().slice(0, 300)}`);
+    // the extension's and the driver's errors; VS Code's own (a GitHub sign-in it waits for) are not the bench's
+    if (/Error|error:/.test(message.text()) && /image-?jobs|\[bench/i.test(message.text())) say(`console: ${message.text().slice(0, 300)}`);
   });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const deadline = Date.now() + TIMEOUT_MS;
