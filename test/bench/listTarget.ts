@@ -5,7 +5,7 @@
 // the list does not carry) are printed apart and not counted: countedSerikaServer.ts draws the line.
 import type { FakeProviderServer } from '../fixtures/providers/fakeServer';
 import { CountedSerikaServer } from './countedSerikaServer';
-import { quantile, statusPerJob, type Row } from './report';
+import { percent, quantile, statusPerJob, type Row } from './report';
 
 export const STATUS_PER_JOB_TARGET = 0.3;
 
@@ -22,7 +22,6 @@ const lagQuantile = (row: Row, q: number) =>
     row.runs.flatMap((run) => run.relative).sort((a, b) => a - b),
     q,
   );
-const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 
 /**
@@ -33,7 +32,7 @@ export function meetsListTarget(rows: readonly Row[], reference: readonly Row[],
   for (const row of rows) {
     const fetches = row.runs.map((run) => run.resultPerJob ?? 0);
     console.log(
-      `  ${row.label}: result fetches ${(fetches.reduce((a, b) => a + b, 0) / fetches.length).toFixed(2)}/job, not counted in the status requests above`,
+      `${row.label}: result fetches ${(fetches.reduce((a, b) => a + b, 0) / fetches.length).toFixed(2)}/job, not counted in the status requests above`,
     );
   }
   let met = false;
