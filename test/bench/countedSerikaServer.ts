@@ -5,9 +5,10 @@
 // (the fixed loop's, or a job too old for the list) asked whether it was done: a status request, even
 // though its answer carries the result.
 import { SERIKA_BASE_PATH, SerikaServer } from '../fixtures/providers/serikaServer';
-import type { FakeJob, Route } from '../fixtures/providers/fakeServer';
+import type { FakeJob, RecordedRequest } from '../fixtures/providers/fakeServer';
 
-const JOB_PATH = `${SERIKA_BASE_PATH}/jobs/job-0`;
+const LIST_PATH = new RegExp(`^${SERIKA_BASE_PATH}/jobs(?:\\?.*)?$`);
+const JOB_PATH = new RegExp(`^${SERIKA_BASE_PATH}/jobs/([^/?]+)$`);
 
 export class CountedSerikaServer extends SerikaServer {
   lists = 0;
@@ -18,7 +19,6 @@ export class CountedSerikaServer extends SerikaServer {
 
   protected override recentJobs(): FakeJob[] {
     const listed = super.recentJobs();
-    this.lists++;
     for (const job of listed) {
       const { phase } = this.timeline(job);
       if (phase !== 'queued' && phase !== 'running') this.shownFinished.add(job.id);
@@ -26,19 +26,15 @@ export class CountedSerikaServer extends SerikaServer {
     return listed;
   }
 
-  protected override routes(): Route[] {
-    return super.routes().map((route) =>
-      route.method === 'GET' && route.pattern.test(JOB_PATH)
-        ? {
-            ...route,
-            handle: (request, match, res) => {
-              this.jobRequests++;
-              if (this.shownFinished.has(decodeURIComponent(match[1]!))) this.resultFetches++;
-              return route.handle(request, match, res);
-            },
-          }
-        : route,
-    );
+  /** As they arrive, as every server counts: a request refused with 429 was still sent. */
+  protected override countRequest(request: RecordedRequest): void {
+    super.countRequest(request);
+    if (request.method !== 'GET') return;
+    if (LIST_PATH.test(request.path)) this.lists++;
+    const id = JOB_PATH.exec(request.path)?.[1];
+    if (id === undefined || id === 'images') return;
+    this.jobRequests++;
+    if (this.shownFinished.has(decodeURIComponent(id))) this.resultFetches++;
   }
 
   get statusRequests(): number {
