@@ -7,8 +7,8 @@
 import { SERIKA_BASE_PATH, SerikaServer } from '../fixtures/providers/serikaServer';
 import type { FakeJob, RecordedRequest } from '../fixtures/providers/fakeServer';
 
-const LIST_PATH = new RegExp(`^${SERIKA_BASE_PATH}/jobs(?:\\?.*)?$`);
-const JOB_PATH = new RegExp(`^${SERIKA_BASE_PATH}/jobs/([^/?]+)$`);
+/** The list route's own path (serikaServer.ts). */
+const LIST_PATH = new RegExp(`^${SERIKA_BASE_PATH}/jobs$`);
 
 export class CountedSerikaServer extends SerikaServer {
   lists = 0;
@@ -31,8 +31,9 @@ export class CountedSerikaServer extends SerikaServer {
     super.countRequest(request);
     if (request.method !== 'GET') return;
     if (LIST_PATH.test(request.path)) this.lists++;
-    const id = JOB_PATH.exec(request.path)?.[1];
-    if (id === undefined || id === 'images') return;
+    // a GET /jobs/{id}, the job the base class counts it for
+    const id = this.statusJobOf(request);
+    if (id === undefined) return;
     this.jobRequests++;
     if (this.shownFinished.has(decodeURIComponent(id))) this.resultFetches++;
   }
