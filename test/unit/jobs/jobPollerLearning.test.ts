@@ -212,6 +212,10 @@ test("a job's looks are jittered once: the later ones keep that phase, and a loo
   assert.ok(before.length >= 4, `${before.length} looks past 1 s`);
   for (const share of shares(before)) assert.ok(share > 0.75, `a later look kept the phase (gap ${share.toFixed(2)} × the guess, not 0.5)`);
 
+  // Refresh All while a look is in flight sends no second one (that look's answer is the fresh one), so
+  // it waits for the answer: 150 ms after the look, well before the next (600 ms at 3 s old)
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, before.at(-1)! + 150 - Date.now())));
+  assert.equal(looks().at(-1), before.at(-1), 'no look since');
   const refreshedAt = Date.now();
   manager.refreshAll();
   await waitFor(() => looks().filter((at) => at >= refreshedAt).length >= 3, 10_000, 'three looks after Refresh All');
