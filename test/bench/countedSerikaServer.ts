@@ -35,7 +35,7 @@ export class CountedSerikaServer extends SerikaServer {
     const id = this.statusJobOf(request);
     if (id === undefined) return;
     this.jobRequests++;
-    if (this.shownFinished.has(decodeURIComponent(id))) this.resultFetches++;
+    if (this.shownFinished.has(id)) this.resultFetches++;
   }
 
   get statusRequests(): number {

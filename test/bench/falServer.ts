@@ -3,7 +3,7 @@
 // events, GET …/requests/{id} gives the result, PUT …/cancel. `Authorization: Key …`. Driven by the
 // bench's timing model, so its jobs, limits and latency are those of the provider it stands in for.
 import type { ServerResponse } from 'node:http';
-import { FakeProviderServer, type FakeJob, type RecordedRequest, type Route } from '../fixtures/providers/fakeServer';
+import { FakeProviderServer, idInPath, type FakeJob, type RecordedRequest, type Route } from '../fixtures/providers/fakeServer';
 import type { BenchTimeline } from './timelines';
 
 export const FAL_APP = 'bench/image-model';
@@ -25,8 +25,7 @@ export class FalServer extends FakeProviderServer {
   /** …/requests/{id}/status, and its stream. */
   protected override statusJobOf(request: RecordedRequest): string | undefined {
     if (request.method !== 'GET') return undefined;
-    const id = /\/requests\/([^/?]+)\/status(?:\/stream)?(?:\?.*)?$/.exec(request.path)?.[1];
-    return id === undefined ? undefined : decodeURIComponent(id);
+    return idInPath(/\/requests\/([^/?]+)\/status(?:\/stream)?(?:\?.*)?$/, request.path);
   }
 
   protected unauthorized(res: ServerResponse): void {

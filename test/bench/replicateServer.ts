@@ -5,7 +5,7 @@
 // Driven by the bench's timing model, so its jobs, limits and latency are those of the provider it
 // stands in for.
 import type { ServerResponse } from 'node:http';
-import { FakeProviderServer, type FakeJob, type RecordedRequest, type Route } from '../fixtures/providers/fakeServer';
+import { FakeProviderServer, idInPath, type FakeJob, type RecordedRequest, type Route } from '../fixtures/providers/fakeServer';
 import type { BenchTimeline } from './timelines';
 
 export const REPLICATE_MODEL = 'bench/image-model';
@@ -31,8 +31,7 @@ export class ReplicateServer extends FakeProviderServer {
 
   /** GET /v1/predictions/{id}: wait()'s poll. */
   protected override statusJobOf(request: RecordedRequest): string | undefined {
-    const id = request.method === 'GET' ? /^\/v1\/predictions\/([^/?]+)$/.exec(request.path)?.[1] : undefined;
-    return id === undefined ? undefined : decodeURIComponent(id);
+    return request.method === 'GET' ? idInPath(/^\/v1\/predictions\/([^/?]+)$/, request.path) : undefined;
   }
 
   protected unauthorized(res: ServerResponse): void {
