@@ -143,12 +143,14 @@ export class JobSubmitter {
         const mayExist = this.earlierMayExist.has(job.id);
         if (canResubmit(error, outcome, idempotent) && attempt < this.maxAttempts) {
           const details = (error as ProviderError).details;
-          const delay = Math.max(details.retryAfterMs ?? 0, 500 * 2 ** attempt);
+          const ownBackoffMs = 500 * 2 ** attempt;
+          // what the job will wait, as the log says it: the later of its back-off and a Retry-After
+          const delay = Math.max(details.retryAfterMs ?? 0, ownBackoffMs);
           const rateLimited = (error as ProviderError).kind === 'rateLimited';
           // a 429's Retry-After is the provider's pause, which waitToSend waits for beside this job's own
           // back-off: the end every job it holds shows, and over once a new base URL or key lifts it
           backoff = {
-            until: Date.now() + (rateLimited ? 500 * 2 ** attempt : delay),
+            until: Date.now() + (rateLimited ? ownBackoffMs : delay),
             reason: rateLimited ? `Rate limited by ${name}` : `Attempt ${attempt} failed (${describeError(error)})`,
             rateLimited,
             failure: { error, outcome, mayExist },
